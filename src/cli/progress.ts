@@ -1,0 +1,47 @@
+/**
+ * Progress for long work: a redrawn bar on a terminal; elsewhere (CI, pipes) a plain line at
+ * most every tenth of the work, so logs stay short.
+ */
+import type { Writable } from 'node:stream';
+
+export interface Progress {
+  update(done: number, detail?: string): void;
+  finish(message: string): void;
+}
+
+export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr): Progress {
+  const started = performance.now();
+  const tty = out.isTTY === true;
+  let lastDecile = -1;
+  const eta = (done: number): string => {
+    if (done === 0) return '';
+    const seconds = ((performance.now() - started) / 1000 / done) * (total - done);
+    return seconds >= 1 ? `ETA ${formatSeconds(seconds)}` : '';
+  };
+  return {
+    update(done, detail = '') {
+      if (tty) {
+        const width = 24;
+        const filled = Math.round((done / total) * width);
+        const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+        out.write(`\r${label} ${bar} ${done}/${total} ${detail} ${eta(done)}\x1b[K`);
+        return;
+      }
+      const decile = Math.floor((done / total) * 10);
+      if (decile > lastDecile || done === total) {
+        lastDecile = decile;
+        out.write(`${label} ${done}/${total} ${detail}\n`);
+      }
+    },
+    finish(message) {
+      if (tty) out.write('\r\x1b[K');
+      out.write(`${message}\n`);
+    },
+  };
+}
+
+export function formatSeconds(seconds: number): string {
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const m = Math.floor(seconds / 60);
+  return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s`;
+}

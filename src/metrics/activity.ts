@@ -1,0 +1,189 @@
+/**
+ * Activity: who showed up, who came back, who left.
+ *
+ * A user is *active* at time t when they have a `session_start` or a `slate` event at t.
+ * Days are whole simulated days: day d is [d, d+1).
+ *
+ * - `active_users`: distinct active users in the epoch.
+ * - `daily_active_users`: mean, over the whole days d with [d, d+1) inside the epoch, of the
+ *   distinct users active on day d. When no whole day fits inside the epoch (epochs shorter
+ *   than a day, or misaligned with day boundaries), it is the distinct active users of the
+ *   epoch, i.e. equal to `active_users`.
+ * - `sessions`: session_start events. `signups`, `churned`: those events this epoch.
+ * - `population`: users whose signup time is before the epoch end and who have not churned.
+ * - `return_rate`: of users active in the previous epoch, the share active in this one; 0 in
+ *   the first epoch or when nobody was active in the previous one.
+ * - `retention_7d`: let D be the day holding the epoch's last instant (D = end − 1 when the end
+ *   is a whole day). Cohort: users active on some day in D−13..D−7 (for integer end, the
+ *   window [end−14, end−7)); retained: those of them also active on some day in D−6..D
+ *   ([end−7, end)). Share retained; 0 when the cohort is empty (in particular before anyone
+ *   has 8 days of history). Windows before day 0 are simply empty, so early epochs see a
+ *   partial cohort window. Churned users stay in the cohort and count as not retained.
+ * - `mean_session_satisfaction`: mean `satisfaction` over session_end events; 0 when none.
+ *
+ * State per user: epoch stamp (Int32), last active day (Int32) and a 16-day activity bitmask
+ * (Uint16, bit i = active on day lastDay − i, shifted as days pass), churned flag (Uint8).
+ * Cost: O(1) per event; O(users) per epoch (population and retention scans).
+ *
+ * Assumes each user's events arrive in non-decreasing time (a DES emits them that way); a
+ * late event at most 15 days behind the user's latest one is still recorded exactly.
+ */
+import { ensureLength, EpochIdSet, ratio } from './arrays.js';
+import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+
+const NEVER = -0x80000000;
+const MASK_DAYS = 16;
+const MASK_ALL = 0xffff;
+/** Bits 0..6: days D−6..D. */
+const RECENT_WEEK = 0x007f;
+/** Bits 7..13: days D−13..D−7. */
+const PREVIOUS_WEEK = 0x3f80;
+/** Tolerance for float noise in epoch bounds when finding whole days. */
+const DAY_EPS = 1e-9;
+
+export class ActivityMetric implements Metric {
+  private readonly active = new EpochIdSet();
+  private lastDay = new Int32Array(0);
+  private dayMask = new Uint16Array(0);
+  private churnedFlag = new Uint8Array(0);
+  private userLimit = 0;
+  /** Distinct active users per day, for days touched this epoch. */
+  private readonly dayCounts = new Map<number, number>();
+  private returned = 0;
+  private sessions = 0;
+  private signups = 0;
+  private churned = 0;
+  private satisfactionSum = 0;
+  private satisfactionCount = 0;
+
+  constructor(private readonly world: WorldView) {}
+
+  observe(event: SimEvent): void {
+    switch (event.kind) {
+      case 'slate':
+        this.markActive(event.userId, event.time);
+        break;
+      case 'session_start':
+        this.sessions++;
+        this.markActive(event.userId, event.time);
+        break;
+      case 'session_end':
+        if (Number.isFinite(event.satisfaction)) {
+          this.satisfactionSum += event.satisfaction;
+          this.satisfactionCount++;
+        }
+        break;
+      case 'signup':
+        this.signups++;
+        this.grow(event.userId);
+        break;
+      case 'churn':
+        this.grow(event.userId);
+        if (this.churnedFlag[event.userId] === 0) {
+          this.churnedFlag[event.userId] = 1;
+          this.churned++;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  endEpoch(bounds: EpochBounds): Record<string, number> {
+    const record = {
+      active_users: this.active.size,
+      daily_active_users: this.dailyActiveUsers(bounds),
+      sessions: this.sessions,
+      signups: this.signups,
+      churned: this.churned,
+      population: this.population(bounds.end),
+      return_rate: ratio(this.returned, this.active.previousSize),
+      retention_7d: this.retention(bounds.end),
+      mean_session_satisfaction: ratio(this.satisfactionSum, this.satisfactionCount),
+    };
+    this.active.nextEpoch();
+    this.dayCounts.clear();
+    this.returned = 0;
+    this.sessions = 0;
+    this.signups = 0;
+    this.churned = 0;
+    this.satisfactionSum = 0;
+    this.satisfactionCount = 0;
+    return record;
+  }
+
+  private grow(userId: number): void {
+    if (userId < this.userLimit) return;
+    this.userLimit = userId + 1;
+    this.lastDay = ensureLength(this.lastDay, this.userLimit, NEVER);
+    this.dayMask = ensureLength(this.dayMask, this.userLimit, 0);
+    this.churnedFlag = ensureLength(this.churnedFlag, this.userLimit, 0);
+  }
+
+  private markActive(userId: number, time: number): void {
+    this.grow(userId);
+    const wasActiveBefore = this.active.inPreviousEpoch(userId);
+    if (this.active.add(userId) && wasActiveBefore) this.returned++;
+
+    const day = Math.floor(time);
+    const last = this.lastDay[userId];
+    let newDay: boolean;
+    if (last === NEVER || day > last) {
+      const shift = last === NEVER ? MASK_DAYS : day - last;
+      this.dayMask[userId] = shift >= MASK_DAYS ? 1 : ((this.dayMask[userId] << shift) | 1) & MASK_ALL;
+      this.lastDay[userId] = day;
+      newDay = true;
+    } else {
+      const offset = last - day;
+      if (offset < MASK_DAYS) {
+        const bit = 1 << offset;
+        newDay = (this.dayMask[userId] & bit) === 0;
+        this.dayMask[userId] |= bit;
+      } else {
+        newDay = true; // only with events over 15 days out of order: assume a new day
+      }
+    }
+    if (newDay) this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
+  }
+
+  private dailyActiveUsers(bounds: EpochBounds): number {
+    const first = Math.ceil(bounds.start - DAY_EPS);
+    const endExclusive = Math.floor(bounds.end + DAY_EPS);
+    const days = endExclusive - first;
+    if (days < 1) return this.active.size;
+    let sum = 0;
+    for (let d = first; d < endExclusive; d++) sum += this.dayCounts.get(d) ?? 0;
+    return sum / days;
+  }
+
+  private population(end: number): number {
+    const { world } = this;
+    const n = world.userCount();
+    let count = 0;
+    for (let u = 0; u < n; u++) {
+      if (u < this.userLimit && this.churnedFlag[u] !== 0) continue;
+      if (world.userSignupTime(u) < end) count++;
+    }
+    return count;
+  }
+
+  private retention(end: number): number {
+    const lastEpochDay = Math.ceil(end - DAY_EPS) - 1;
+    let cohort = 0;
+    let retained = 0;
+    for (let u = 0; u < this.userLimit; u++) {
+      const last = this.lastDay[u];
+      if (last === NEVER) continue;
+      const shift = lastEpochDay - last;
+      let aligned: number;
+      if (shift >= MASK_DAYS) continue;
+      else if (shift >= 0) aligned = (this.dayMask[u] << shift) & MASK_ALL;
+      else aligned = -shift >= MASK_DAYS ? 0 : this.dayMask[u] >>> -shift;
+      if ((aligned & PREVIOUS_WEEK) !== 0) {
+        cohort++;
+        if ((aligned & RECENT_WEEK) !== 0) retained++;
+      }
+    }
+    return ratio(retained, cohort);
+  }
+}

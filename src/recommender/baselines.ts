@@ -1,0 +1,50 @@
+/**
+ * The baseline recommenders, registered by scenario kind. Adding one is a factory here.
+ * Only the oracle receives the world's truth, and it says so in its name.
+ */
+import type { RecommenderConfig } from '../scenario/index.js';
+import type { TruthOracle } from '../world/world.js';
+import { GreedyPolicy } from './explore/greedy.js';
+import { Pipeline } from './pipeline.js';
+import { OracleRanker } from './ranking/oracle.js';
+import { RandomRecommender } from './random-recommender.js';
+import { WholeCatalogSource } from './sources/catalog.js';
+import { PopularitySource } from './sources/popularity.js';
+import { RandomStartup } from './startup.js';
+import type { Recommender, RecommenderContext } from './types.js';
+
+type Factory<K extends RecommenderConfig['kind']> = (
+  config: Extract<RecommenderConfig, { kind: K }>,
+  ctx: RecommenderContext,
+  oracleTruth: () => TruthOracle,
+) => Recommender;
+
+const FACTORIES: { [K in RecommenderConfig['kind']]: Factory<K> } = {
+  random: (_config, ctx) => new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random')),
+  popularity: (config, ctx) =>
+    new Pipeline(
+      'popularity',
+      {
+        sources: [new PopularitySource(ctx.catalog, { k: ctx.slateSize, windowDays: config.window, excludeSeen: config.exclude_seen })],
+        policy: new GreedyPolicy(),
+      },
+      ctx.slateSize,
+      ctx.streams.stream('policy'),
+    ),
+  oracle: (_config, ctx, oracleTruth) =>
+    new Pipeline(
+      'oracle',
+      { sources: [new WholeCatalogSource(ctx.catalog)], ranker: new OracleRanker(oracleTruth()), policy: new GreedyPolicy() },
+      ctx.slateSize,
+      ctx.streams.stream('policy'),
+    ),
+};
+
+/** `oracleTruth` is called only when the scenario asks for the oracle baseline. */
+export function buildRecommender(config: RecommenderConfig, ctx: RecommenderContext, oracleTruth: () => TruthOracle): Recommender {
+  const factory = FACTORIES[config.kind] as Factory<RecommenderConfig['kind']>;
+  const recommender = factory(config, ctx, oracleTruth);
+  if (config.random_startup <= 0) return recommender;
+  const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random-startup'), 'random-startup');
+  return new RandomStartup(recommender, random, config.random_startup);
+}

@@ -1,0 +1,76 @@
+/**
+ * A recommender composed of narrow stages: candidate sources → merge → ranker → re-ranker →
+ * exploration policy. Every stage works on the whole batch of requests at once where it can.
+ */
+import type { Rng } from '../rng/index.js';
+import type { TrainingLog } from '../training/training-log.js';
+import type {
+  Candidate,
+  CandidateSource,
+  ExplorationPolicy,
+  Ranker,
+  Recommender,
+  RecRequest,
+  ReRanker,
+  ScoredCandidate,
+  Slate,
+} from './types.js';
+
+export interface PipelineStages {
+  readonly sources: readonly CandidateSource[];
+  /** Without a ranker, candidates keep their source score. */
+  readonly ranker?: Ranker;
+  readonly reranker?: ReRanker;
+  readonly policy: ExplorationPolicy;
+}
+
+export class Pipeline implements Recommender {
+  constructor(
+    readonly name: string,
+    private readonly stages: PipelineStages,
+    private readonly slateSize: number,
+    private readonly rng: Rng,
+  ) {
+    if (stages.sources.length === 0) throw new Error(`recommender ${name}: needs at least one candidate source`);
+  }
+
+  serve(requests: readonly RecRequest[]): Slate[] {
+    const { sources, ranker, reranker, policy } = this.stages;
+    const perSource = sources.map((source) => source.generate(requests));
+    const candidates = requests.map((_, r) => mergeCandidates(perSource.map((lists) => lists[r])));
+    const scores = ranker ? ranker.score(requests, candidates) : candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
+    return requests.map((request, r) => {
+      let ordered = orderByScore(candidates[r], scores[r]);
+      if (reranker) ordered = reranker.rerank(request, ordered, this.slateSize);
+      return { slateId: request.slateId, entries: policy.select(request, ordered, this.slateSize, this.rng) };
+    });
+  }
+
+  async retrain(log: TrainingLog, now: number): Promise<void> {
+    for (const source of this.stages.sources) await source.retrain?.(log, now);
+    await this.stages.ranker?.retrain?.(log, now);
+  }
+}
+
+/** Merges per-source candidate lists, keeping the first occurrence's score and every source's name. */
+export function mergeCandidates(lists: readonly (readonly Candidate[])[]): Candidate[] {
+  if (lists.length === 1) return [...lists[0]];
+  const byItem = new Map<number, { itemId: number; sources: string[]; sourceScore: number }>();
+  for (const list of lists) {
+    for (const c of list) {
+      const seen = byItem.get(c.itemId);
+      if (seen) {
+        for (const s of c.sources) if (!seen.sources.includes(s)) seen.sources.push(s);
+      } else {
+        byItem.set(c.itemId, { itemId: c.itemId, sources: [...c.sources], sourceScore: c.sourceScore });
+      }
+    }
+  }
+  return [...byItem.values()];
+}
+
+/** Best first; ties broken by item id so the order never depends on insertion. */
+export function orderByScore(candidates: readonly Candidate[], scores: Float64Array): ScoredCandidate[] {
+  const scored = candidates.map((c, k) => ({ ...c, score: scores[k] }));
+  return scored.sort((a, b) => b.score - a.score || a.itemId - b.itemId);
+}

@@ -1,0 +1,69 @@
+/**
+ * Most clicked items over a trailing window of the log. Items the user already clicked in the
+ * log window can be excluded; when too few items have clicks (a young log), the list is filled
+ * with the newest uploads, so the source stays deterministic.
+ */
+import type { TrainingLog } from '../../training/training-log.js';
+import type { PublicCatalog } from '../../world/public.js';
+import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+
+export interface PopularityOptions {
+  readonly k: number;
+  readonly windowDays: number;
+  readonly excludeSeen: boolean;
+}
+
+export class PopularitySource implements CandidateSource {
+  readonly name = 'popularity';
+  /** Items with at least one click in the window, most clicked first (ties: lower id). */
+  private ranked: { itemId: number; clicks: number }[] = [];
+  private seen = new Map<number, Set<number>>();
+
+  constructor(
+    private readonly catalog: PublicCatalog,
+    private readonly options: PopularityOptions,
+  ) {}
+
+  retrain(log: TrainingLog, now: number): void {
+    const since = now - this.options.windowDays;
+    const clicks = new Map<number, number>();
+    const seen = new Map<number, Set<number>>();
+    for (const chunk of log.chunks) {
+      const { time, item_id, user_id, clicked } = chunk.impressions.columns;
+      for (let i = 0; i < time.length; i++) {
+        if (clicked[i] === 0) continue;
+        if (this.options.excludeSeen) {
+          let set = seen.get(user_id[i]);
+          if (!set) seen.set(user_id[i], (set = new Set()));
+          set.add(item_id[i]);
+        }
+        if (time[i] >= since) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
+      }
+    }
+    this.ranked = [...clicks].map(([itemId, n]) => ({ itemId, clicks: n })).sort((a, b) => b.clicks - a.clicks || a.itemId - b.itemId);
+    this.seen = seen;
+  }
+
+  generate(requests: readonly RecRequest[]): Candidate[][] {
+    return requests.map((request) => this.forUser(request.userId));
+  }
+
+  private forUser(userId: number): Candidate[] {
+    const { k } = this.options;
+    const seen = this.seen.get(userId);
+    const out: Candidate[] = [];
+    const taken = new Set<number>();
+    for (const { itemId, clicks } of this.ranked) {
+      if (out.length >= k) return out;
+      if (seen?.has(itemId)) continue;
+      out.push({ itemId, sources: [this.name], sourceScore: clicks });
+      taken.add(itemId);
+    }
+    // Fill with the newest uploads; negative scores keep them below every clicked item, newest first.
+    for (let id = this.catalog.size - 1; id >= 0 && out.length < k; id--) {
+      if (taken.has(id) || seen?.has(id)) continue;
+      out.push({ itemId: id, sources: [this.name], sourceScore: id - this.catalog.size });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,20 @@
+/** Uniformly random items from the catalog: the no-knowledge baseline, and a way for any item to be seen. */
+import type { Rng } from '../../rng/index.js';
+import type { PublicCatalog } from '../../world/public.js';
+import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+
+export class RandomSource implements CandidateSource {
+  readonly name = 'random';
+
+  constructor(
+    private readonly catalog: PublicCatalog,
+    private readonly k: number,
+    private readonly rng: Rng,
+  ) {}
+
+  generate(requests: readonly RecRequest[]): Candidate[][] {
+    const n = this.catalog.size;
+    const k = Math.min(this.k, n);
+    return requests.map(() => this.rng.sampleIndices(n, k).map((itemId) => ({ itemId, sources: [this.name], sourceScore: 0 })));
+  }
+}

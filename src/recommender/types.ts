@@ -1,0 +1,100 @@
+/**
+ * The recommender side's interfaces. A recommender serves batches of requests with slates and
+ * retrains on the impression log; internally it is composed of narrow stages (candidate
+ * sources, a ranker, a re-ranker, an exploration policy). Everything here is built from
+ * what a real system logs: the recommender never receives world ground truth.
+ */
+import type { Device, PublicCatalog, PublicUsers } from '../world/public.js';
+import type { RandomStreams, Rng } from '../rng/index.js';
+import type { TrainingLog } from '../training/training-log.js';
+
+export interface RecRequest {
+  /** Unique per run; also the id of the slate served for it. */
+  readonly slateId: number;
+  readonly userId: number;
+  readonly time: number;
+  readonly hourOfDay: number;
+  readonly device: Device;
+  /** 0 for the first request of a session. */
+  readonly requestInSession: number;
+  /** Sessions this user had before this one (0 for a brand-new user). */
+  readonly pastSessions: number;
+}
+
+export interface SlateEntry {
+  readonly itemId: number;
+  /** Candidate source(s) that produced the item, joined by "+". */
+  readonly source: string;
+  /** Probability the policy would put this item in this slot (1 when deterministic). */
+  readonly propensity: number;
+}
+
+export interface Slate {
+  readonly slateId: number;
+  /** Position is the index; position 0 is the top of the slate. */
+  readonly entries: readonly SlateEntry[];
+}
+
+/** What every recommender is given when it is built: public views and its own random streams. */
+export interface RecommenderContext {
+  readonly catalog: PublicCatalog;
+  readonly users: PublicUsers;
+  readonly slateSize: number;
+  /** Streams under the recommender's path; each component takes its own by name. */
+  readonly streams: RandomStreams;
+}
+
+export interface Recommender {
+  readonly name: string;
+  /** Serves every request of one batch window in one call; slates come back in request order. */
+  serve(requests: readonly RecRequest[]): Slate[];
+  /** Called at the end of every retrain period with the log window. */
+  retrain(log: TrainingLog, now: number): void | Promise<void>;
+}
+
+// ---- stages a pipeline is composed of ----
+
+export interface Candidate {
+  readonly itemId: number;
+  /** Names of the sources that produced this candidate. */
+  readonly sources: readonly string[];
+  /** The producing source's own score (e.g. popularity count); ranking may ignore it. */
+  readonly sourceScore: number;
+}
+
+/** Stage one: proposes up to k candidates per request, for a whole batch at once. */
+export interface CandidateSource {
+  readonly name: string;
+  generate(requests: readonly RecRequest[]): Candidate[][];
+  retrain?(log: TrainingLog, now: number): void | Promise<void>;
+}
+
+/** Nearest-neighbour search over item vectors, used by embedding-based candidate sources. */
+export interface Retriever {
+  readonly exact: boolean;
+  /** For each query, up to k item ids with their inner-product scores, best first. */
+  search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[];
+}
+
+/** Stage two: scores each request's candidates (higher is better), for a whole batch at once. */
+export interface Ranker {
+  readonly name: string;
+  score(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[];
+  retrain?(log: TrainingLog, now: number): void | Promise<void>;
+}
+
+export interface ScoredCandidate extends Candidate {
+  readonly score: number;
+}
+
+/** Reorders a request's scored candidates (diversity, caps, boosts); returns them best first. */
+export interface ReRanker {
+  readonly name: string;
+  rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[];
+}
+
+/** Chooses the final slate from the ordered candidates and states each slot's propensity. */
+export interface ExplorationPolicy {
+  readonly name: string;
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[];
+}

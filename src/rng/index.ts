@@ -1,0 +1,3 @@
+export { Rng } from './rng.js';
+export { AliasTable } from './alias-table.js';
+export { RandomStreams } from './streams.js';

@@ -1,0 +1,67 @@
+/**
+ * One run, as named phases: stage the output folder → build the simulation → simulate, writing
+ * each epoch's metrics row and impression log as it ends → summarize → move into place.
+ */
+import { appendFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toResolvedYaml, type Scenario } from '../scenario/index.js';
+import { Simulation, type EpochResult } from '../simulation/simulation.js';
+import { ParquetLogWriter } from '../training/parquet-log.js';
+import { StagedOutput } from './output-dir.js';
+import { summarize, type MetricsRow, type RunSummary } from './summary.js';
+
+export interface RunOptions {
+  readonly outDir: string;
+  /** Replace an existing run folder. */
+  readonly force?: boolean;
+  /** Told after every epoch (progress display). */
+  readonly onEpoch?: (result: EpochResult, total: number) => void;
+}
+
+export interface RunOutcome {
+  readonly dir: string;
+  readonly summary: RunSummary;
+  readonly rows: readonly MetricsRow[];
+  readonly wallSeconds: number;
+}
+
+export const RUN_FILES = {
+  scenario: 'scenario.resolved.yaml',
+  metrics: 'metrics.jsonl',
+  summary: 'summary.json',
+  runInfo: 'run.json',
+  impressions: 'impressions',
+} as const;
+
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
+  const started = performance.now();
+  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  let logWriter: ParquetLogWriter | undefined;
+  try {
+    await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
+    const simulation = new Simulation(scenario);
+    if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
+    const metricsFile = join(output.dir, RUN_FILES.metrics);
+    await writeFile(metricsFile, '');
+    const rows: MetricsRow[] = [];
+    await simulation.run(async (result) => {
+      rows.push(result.metrics);
+      await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
+      if (logWriter) await logWriter.writeEpoch(result.bounds.epoch, result.impressions);
+      options.onEpoch?.(result, simulation.epochs.length);
+    });
+    await logWriter?.close();
+    logWriter = undefined;
+    const summary = summarize(scenario, simulation.recommender.name, rows);
+    await writeFile(join(output.dir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
+    const wallSeconds = (performance.now() - started) / 1000;
+    const runInfo = { finished_at: new Date().toISOString(), wall_seconds: wallSeconds, node: process.version, platform: `${process.platform}-${process.arch}` };
+    await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
+    await output.commit();
+    return { dir: output.finalDir, summary, rows, wallSeconds };
+  } catch (error) {
+    await logWriter?.close().catch(() => undefined);
+    await output.discard();
+    throw error;
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The run summary: what a reader wants first (the first and last epoch, the mean over epochs,
+ * totals). It holds nothing that varies between identical runs (no wall-clock times), so the
+ * same scenario and seed give a byte-identical file.
+ */
+import type { Scenario } from '../scenario/index.js';
+
+export type MetricsRow = Readonly<Record<string, number>>;
+
+export interface RunSummary {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly recommender: string;
+  readonly days: number;
+  readonly epochs: number;
+  readonly totals: Readonly<Record<string, number>>;
+  readonly first: MetricsRow;
+  readonly last: MetricsRow;
+  readonly mean: MetricsRow;
+}
+
+/** Figures that add up over epochs; the rest are rates or levels, which are averaged. */
+const ADDITIVE = ['slates', 'impressions', 'clicks', 'watch_minutes', 'sessions', 'signups', 'churned', 'new_items'];
+const BOOKKEEPING = new Set(['epoch', 'day_start', 'day_end']);
+
+export function summarize(scenario: Scenario, recommender: string, rows: readonly MetricsRow[]): RunSummary {
+  if (rows.length === 0) throw new Error('a run needs at least one epoch to summarize');
+  const keys = Object.keys(rows[0]).filter((k) => !BOOKKEEPING.has(k));
+  const totals: Record<string, number> = {};
+  for (const key of ADDITIVE) if (key in rows[0]) totals[key] = rows.reduce((s, r) => s + r[key], 0);
+  const mean: Record<string, number> = {};
+  for (const key of keys) mean[key] = rows.reduce((s, r) => s + r[key], 0) / rows.length;
+  return {
+    scenario: scenario.name,
+    seed: scenario.seed,
+    recommender,
+    days: scenario.horizon.days,
+    epochs: rows.length,
+    totals,
+    first: rows[0],
+    last: rows[rows.length - 1],
+    mean,
+  };
+}

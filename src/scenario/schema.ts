@@ -1,0 +1,224 @@
+/**
+ * The one definition of a scenario: the zod schema gives both the runtime check and the
+ * TypeScript type. Every object is strict (unknown keys are errors) and every field that
+ * can have a sensible default has one, so a scenario file only says what it changes.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const count = z.number().int('expected a whole number').nonnegative('expected a count of 0 or more');
+const positiveCount = z.number().int('expected a whole number').positive('expected a whole number of 1 or more');
+const rate = z.number().nonnegative('expected a rate of 0 or more');
+const probability = z.number().min(0, 'expected a probability between 0 and 1').max(1, 'expected a probability between 0 and 1');
+const positive = z.number().positive('expected a number above 0');
+
+/** A duration such as `30s`, `5m`, `2h`, `1d`, `2w`, or a number of days; parsed to days. */
+const duration = z
+  .union([z.number(), z.string()], { error: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days' })
+  .transform((value, ctx) => {
+    const days = parseDuration(value);
+    if (days === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days' });
+      return z.NEVER;
+    }
+    return days;
+  });
+
+const positiveDuration = duration.refine((days) => days > 0, 'expected a duration above zero');
+
+const pair = (item: z.ZodNumber, what: string) => z.tuple([item, item], { error: `expected a pair [${what}]` });
+
+const continuousSchedule = z.strictObject({
+  kind: z.literal('continuous'),
+  /** Requests inside one window are served in one batch; 0 serves each request on its own. */
+  batch_window: duration.prefault(0),
+});
+
+const stepsSchedule = z.strictObject({
+  kind: z.literal('steps'),
+  /** Simulated time one step stands for; every active user makes one request per step. */
+  step: positiveDuration.prefault(1),
+});
+
+const schedule = z.discriminatedUnion('kind', [continuousSchedule, stepsSchedule], {
+  error: 'expected kind: continuous or kind: steps',
+});
+
+const users = z.strictObject({
+  count: count.default(2000),
+  signups_per_day: rate.default(0),
+  preferences: z
+    .strictObject({
+      /** Dirichlet concentration of a user's topic preferences: small values make focused users. */
+      topic_concentration: positive.default(0.3),
+    })
+    .prefault({}),
+  drift: z
+    .strictObject({
+      /** How far each consumed item pulls the user's preferences toward itself. */
+      toward_consumed: probability.default(0.02),
+    })
+    .prefault({}),
+  satiation: z
+    .strictObject({
+      per_view: rate.default(0.15),
+      recovery_per_day: rate.default(0.5),
+      weight: rate.default(1),
+    })
+    .prefault({}),
+  patience: z
+    .strictObject({
+      /** Mean number of slates without a click before a session ends. */
+      bad_slates: positive.default(3),
+    })
+    .prefault({}),
+  sessions: z
+    .strictObject({
+      max_requests: positiveCount.default(20),
+      /** Chance the user asks for another slate after watching something. */
+      continue_after_watch: probability.default(0.85),
+      think_time: duration.prefault('20s'),
+    })
+    .prefault({}),
+  returns: z
+    .strictObject({
+      base_per_day: positive.default(0.6),
+      satisfaction_weight: rate.default(1.5),
+    })
+    .prefault({}),
+  churn: z
+    .strictObject({
+      /** Chance of leaving for good after a session of neutral satisfaction. */
+      base: probability.default(0.01),
+      satisfaction_weight: rate.default(2),
+    })
+    .prefault({}),
+  countries: positiveCount.default(8),
+})
+  .prefault({});
+
+const items = z
+  .strictObject({
+    count: count.default(2000),
+    uploads_per_day: rate.default(0),
+    creators: positiveCount.default(200),
+    /** At most this many topic tags per item; the true mixture is sparse over them. */
+    topics_per_item: positiveCount.default(2),
+    quality: z.strictObject({ beta: pair(positive, 'alpha, beta') }).prefault({ beta: [2, 2] }),
+    clickbait_share: probability.default(0.1),
+    length_minutes: z
+      .strictObject({ lognormal: pair(z.number(), 'mu, sigma') })
+      .prefault({ lognormal: [1.5, 0.8] }),
+  })
+  .prefault({});
+
+const affinity = z
+  .strictObject({
+    topic_weight: rate.default(2),
+    latent_weight: rate.default(0.6),
+    quality_weight: rate.default(1),
+    /** Extra click appeal of clickbait items, which does not add to satisfaction. */
+    clickbait_appeal: rate.default(1.5),
+  })
+  .prefault({});
+
+const choice = z
+  .strictObject({
+    model: z.enum(['mnl', 'cascade'], { error: 'expected mnl or cascade' }).default('mnl'),
+    /** Examination decays as position_bias^position. */
+    position_bias: probability.default(0.85),
+    no_click_utility: z.number().default(1.5),
+  })
+  .prefault({});
+
+const response = z
+  .strictObject({
+    /** Chance a watched item is followed by a survey answer. */
+    survey_rate: probability.default(0.05),
+    /** Chance of a like for an item of neutral utility; rises with utility. */
+    like_base: probability.default(0.02),
+    completion_threshold: probability.default(0.9),
+  })
+  .prefault({});
+
+const world = z
+  .strictObject({
+    kind: z.literal('population').default('population'),
+    topics: positiveCount.default(20),
+    latent_dim: positiveCount.default(8),
+    users,
+    items,
+    affinity,
+    choice,
+    response,
+  })
+  .prefault({});
+
+const retrain = z
+  .strictObject({
+    every: positiveDuration.prefault(1),
+    window: positiveDuration.prefault(14),
+  })
+  .prefault({});
+
+const recommenderCommon = {
+  slate_size: positiveCount.default(10),
+  retrain,
+  /**
+   * Uniformly random slates for this long before the recommender takes over, so its first
+   * training log is not empty (the start-up period of Chaney et al. 2018).
+   */
+  random_startup: duration.prefault(0),
+};
+
+const recommender = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('random'), ...recommenderCommon }),
+    z.strictObject({
+      kind: z.literal('popularity'),
+      ...recommenderCommon,
+      /** Popularity counts clicks over this trailing window of the log. */
+      window: positiveDuration.prefault(3),
+      /** Items the user already clicked are not shown again. */
+      exclude_seen: z.boolean().default(true),
+    }),
+    z.strictObject({ kind: z.literal('oracle'), ...recommenderCommon }),
+  ],
+  { error: 'expected kind: random, popularity or oracle' },
+);
+
+const logs = z
+  .strictObject({
+    impressions: z.boolean().default(true),
+  })
+  .prefault({});
+
+const metrics = z
+  .strictObject({
+    /** Users sampled once, by seed, for the homogenization metric (pairwise work stays bounded). */
+    homogenization_sample: positiveCount.default(300),
+    /** Items younger than this count as fresh in the fresh-impression share. */
+    fresh_age: positiveDuration.prefault(2),
+  })
+  .prefault({});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a name of letters, digits, dot, dash or underscore'),
+  description: z.string().default(''),
+  seed: z.number().int('expected a whole number').default(1),
+  horizon: z.strictObject({ days: positive }),
+  schedule: schedule.prefault({ kind: 'continuous' }),
+  world,
+  recommender,
+  logs,
+  metrics,
+});
+
+/** A scenario as written (defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A validated scenario with every default filled; durations are in days. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type WorldConfig = Scenario['world'];
+export type RecommenderConfig = Scenario['recommender'];
+export type ScheduleConfig = Scenario['schedule'];

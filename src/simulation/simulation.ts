@@ -1,0 +1,275 @@
+/**
+ * The closed loop. Users arrive, start sessions and ask for slates; requests inside one batch
+ * window are served together; users choose and respond; every impression is logged; at each
+ * epoch end (one retrain period) metrics are taken, the epoch's log is handed on, and the
+ * recommender retrains on the log window. The world draws only from its own streams, so the
+ * same scenario and seed replay exactly.
+ */
+import { Kernel } from '../core/index.js';
+import { createDefaultMetrics, MetricsCollector, type EpochBounds, type SimEvent } from '../metrics/index.js';
+import { buildRecommender } from '../recommender/baselines.js';
+import type { Recommender, RecRequest, Slate } from '../recommender/types.js';
+import { RandomStreams } from '../rng/index.js';
+import type { Scenario } from '../scenario/index.js';
+import { ImpressionBuffer } from '../training/impression-buffer.js';
+import { TrainingLog } from '../training/training-log.js';
+import { MINUTES_PER_DAY } from '../scenario/duration.js';
+import { World } from '../world/world.js';
+import { SessionTracker } from './sessions.js';
+
+type LoopEvent =
+  | { readonly kind: 'flush' }
+  | { readonly kind: 'upload' }
+  | { readonly kind: 'signup' }
+  | { readonly kind: 'step' }
+  | { readonly kind: 'session_start'; readonly userId: number }
+  | { readonly kind: 'request'; readonly userId: number }
+  | { readonly kind: 'session_end'; readonly userId: number };
+
+/** At equal times: serve what is waiting first, then arrivals, then user actions. */
+const PRIORITY: Record<LoopEvent['kind'], number> = {
+  flush: 0,
+  upload: 1,
+  signup: 2,
+  step: 3,
+  session_end: 4,
+  session_start: 5,
+  request: 6,
+};
+
+export interface EpochResult {
+  readonly bounds: EpochBounds;
+  readonly metrics: Readonly<Record<string, number>>;
+  /** The epoch's impressions; handed to the training log after the callback returns. */
+  readonly impressions: ImpressionBuffer;
+}
+
+export interface SimulationOptions {
+  /** Name logged with every impression (experiments run several arms). */
+  readonly arm?: string;
+}
+
+export class Simulation {
+  readonly world: World;
+  readonly recommender: Recommender;
+  readonly epochs: readonly EpochBounds[];
+  private readonly kernel = new Kernel<LoopEvent>();
+  private readonly metrics: MetricsCollector;
+  private readonly sessions: SessionTracker;
+  private readonly trainingLog: TrainingLog;
+  private readonly arm: string;
+  private readonly batchWindow: number;
+  private pending: RecRequest[] = [];
+  private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
+  private impressions = new ImpressionBuffer(1 << 14);
+  private epoch = 0;
+  private nextSlateId = 0;
+
+  constructor(private readonly scenario: Scenario, options: SimulationOptions = {}) {
+    const streams = new RandomStreams(scenario.seed);
+    this.world = new World(scenario.world, streams.child('world'));
+    const { recommender: config } = scenario;
+    this.recommender = buildRecommender(
+      config,
+      { catalog: this.world.items.public, users: this.world.users.public, slateSize: config.slate_size, streams: streams.child('recommender') },
+      () => this.world,
+    );
+    this.arm = options.arm ?? this.recommender.name;
+    this.metrics = new MetricsCollector(
+      createDefaultMetrics(this.world.view(), {
+        homogenizationSample: scenario.metrics.homogenization_sample,
+        freshAge: scenario.metrics.fresh_age,
+        sampler: streams.stream('metrics/homogenization-sample'),
+      }),
+    );
+    this.sessions = new SessionTracker(this.world, (event) => this.metrics.observe(event));
+    this.trainingLog = new TrainingLog(config.retrain.window);
+    this.batchWindow = scenario.schedule.kind === 'continuous' ? scenario.schedule.batch_window : 0;
+    this.epochs = epochBounds(scenario.horizon.days, config.retrain.every);
+    this.scheduleArrivals();
+  }
+
+  /** Runs every epoch; `onEpoch` sees each epoch's figures and log before the recommender retrains. */
+  async run(onEpoch: (result: EpochResult) => void | Promise<void> = () => {}): Promise<void> {
+    for (const bounds of this.epochs) {
+      this.epoch = bounds.epoch;
+      this.kernel.runUntil(bounds.end, (event, time) => this.handle(event, time));
+      if (this.flushHandle) this.kernel.cancel(this.flushHandle);
+      this.flush(bounds.end);
+      const metrics = this.metrics.endEpoch(bounds);
+      const impressions = this.impressions;
+      await onEpoch({ bounds, metrics, impressions });
+      this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
+      this.impressions = new ImpressionBuffer(Math.max(1 << 14, impressions.length));
+      await this.recommender.retrain(this.trainingLog, bounds.end);
+    }
+  }
+
+  private scheduleArrivals(): void {
+    const { world, kernel, scenario } = this;
+    const { users, items } = scenario.world;
+    if (items.uploads_per_day > 0) kernel.schedule(world.rng.uploads.exponential(items.uploads_per_day), PRIORITY.upload, { kind: 'upload' });
+    if (users.signups_per_day > 0) kernel.schedule(world.rng.signups.exponential(users.signups_per_day), PRIORITY.signup, { kind: 'signup' });
+    if (scenario.schedule.kind === 'steps') {
+      kernel.schedule(0, PRIORITY.step, { kind: 'step' });
+    } else {
+      for (let u = 0; u < world.users.size; u++) {
+        const first = world.rng.sessions.exponential(users.returns.base_per_day);
+        kernel.schedule(first, PRIORITY.session_start, { kind: 'session_start', userId: u });
+      }
+    }
+  }
+
+  private handle(event: LoopEvent, time: number): void {
+    const { world, kernel, scenario } = this;
+    switch (event.kind) {
+      case 'upload': {
+        const itemId = world.items.create(time);
+        this.metrics.observe({ kind: 'upload', time, itemId });
+        kernel.schedule(time + world.rng.uploads.exponential(scenario.world.items.uploads_per_day), PRIORITY.upload, event);
+        return;
+      }
+      case 'signup': {
+        const userId = world.users.create(time);
+        this.metrics.observe({ kind: 'signup', time, userId });
+        if (scenario.schedule.kind === 'continuous') kernel.schedule(time, PRIORITY.session_start, { kind: 'session_start', userId });
+        kernel.schedule(time + world.rng.signups.exponential(scenario.world.users.signups_per_day), PRIORITY.signup, event);
+        return;
+      }
+      case 'step': {
+        // Synchronous schedule: every user asks for one slate per step, all served as one batch.
+        for (let u = 0; u < world.users.size; u++) this.pending.push(this.makeRequest(u, time, 0));
+        this.flush(time);
+        if (scenario.schedule.kind === 'steps') kernel.schedule(time + scenario.schedule.step, PRIORITY.step, event);
+        return;
+      }
+      case 'session_start': {
+        if (world.users.stateOf(event.userId).churned) return;
+        this.sessions.start(event.userId, time);
+        this.enqueue(this.makeRequest(event.userId, time, 0), time);
+        return;
+      }
+      case 'request': {
+        this.enqueue(this.makeRequest(event.userId, time, this.sessions.requestsSoFar(event.userId)), time);
+        return;
+      }
+      case 'session_end': {
+        const next = this.sessions.end(event.userId, time);
+        if (next !== undefined) kernel.schedule(next, PRIORITY.session_start, { kind: 'session_start', userId: event.userId });
+        return;
+      }
+      case 'flush': {
+        this.flushHandle = undefined;
+        this.flush(time);
+        return;
+      }
+    }
+  }
+
+  private makeRequest(userId: number, time: number, requestInSession: number): RecRequest {
+    const user = this.world.users.public.get(userId);
+    return {
+      slateId: this.nextSlateId++,
+      userId,
+      time,
+      hourOfDay: Math.floor((time - Math.floor(time)) * 24),
+      device: user.device,
+      requestInSession,
+      pastSessions: this.world.users.stateOf(userId).sessions,
+    };
+  }
+
+  private enqueue(request: RecRequest, time: number): void {
+    this.pending.push(request);
+    if (this.batchWindow === 0) {
+      this.flush(time);
+    } else if (this.flushHandle === undefined) {
+      const windowEnd = (Math.floor(time / this.batchWindow) + 1) * this.batchWindow;
+      this.flushHandle = this.kernel.schedule(windowEnd, PRIORITY.flush, { kind: 'flush' });
+    }
+  }
+
+  /** Serves every waiting request in one call, then lets each user react, in request order. */
+  private flush(time: number): void {
+    if (this.pending.length === 0) return;
+    const requests = this.pending;
+    this.pending = [];
+    this.flushHandle = undefined;
+    const slates = this.recommender.serve(requests);
+    if (slates.length !== requests.length) {
+      throw new Error(`recommender ${this.recommender.name} returned ${slates.length} slates for ${requests.length} requests`);
+    }
+    for (let r = 0; r < requests.length; r++) this.present(requests[r], slates[r], time);
+  }
+
+  private present(request: RecRequest, slate: Slate, time: number): void {
+    this.checkSlate(request, slate);
+    const outcome = this.sessions.present(request.userId, slate, time);
+    const { clicked, response } = outcome;
+    for (let p = 0; p < slate.entries.length; p++) {
+      const entry = slate.entries[p];
+      const hit = p === clicked && response !== undefined;
+      this.impressions.append({
+        time,
+        epoch: this.epoch,
+        slateId: slate.slateId,
+        userId: request.userId,
+        itemId: entry.itemId,
+        position: p,
+        arm: this.arm,
+        source: entry.source,
+        propensity: entry.propensity,
+        clicked: hit,
+        watchMinutes: hit ? response.watchMinutes : 0,
+        watchFraction: hit ? response.watchFraction : 0,
+        completed: hit ? response.completed : false,
+        liked: hit ? response.liked : false,
+        survey: hit ? response.survey : null,
+      });
+    }
+    const event: SimEvent = {
+      kind: 'slate',
+      time,
+      userId: request.userId,
+      slateId: slate.slateId,
+      items: slate.entries.map((e) => e.itemId),
+      clicked,
+      watchMinutes: response?.watchMinutes ?? 0,
+      trueUtility: outcome.trueUtility,
+    };
+    this.metrics.observe(event);
+    if (this.scenario.schedule.kind === 'steps') {
+      this.sessions.recordStep(request.userId, outcome);
+      return;
+    }
+    const follow = this.sessions.next(request.userId, outcome);
+    const watchDays = (response?.watchMinutes ?? 0) / MINUTES_PER_DAY;
+    if (follow.kind === 'request') this.kernel.schedule(time + follow.delay, PRIORITY.request, { kind: 'request', userId: request.userId });
+    else this.kernel.schedule(time + watchDays, PRIORITY.session_end, { kind: 'session_end', userId: request.userId });
+  }
+
+  private checkSlate(request: RecRequest, slate: Slate): void {
+    const name = this.recommender.name;
+    if (slate.slateId !== request.slateId) throw new Error(`recommender ${name} answered request ${request.slateId} with slate ${slate.slateId}`);
+    if (slate.entries.length > this.scenario.recommender.slate_size) {
+      throw new Error(`recommender ${name} returned ${slate.entries.length} items; slate_size is ${this.scenario.recommender.slate_size}`);
+    }
+    const catalogSize = this.world.items.size;
+    const seen = new Set<number>();
+    for (const { itemId } of slate.entries) {
+      if (!Number.isInteger(itemId) || itemId < 0 || itemId >= catalogSize) throw new Error(`recommender ${name} returned unknown item ${itemId}`);
+      if (seen.has(itemId)) throw new Error(`recommender ${name} returned item ${itemId} twice in one slate`);
+      seen.add(itemId);
+    }
+  }
+}
+
+/** Epoch k covers [k·period, (k+1)·period), the last one cut at the horizon. */
+export function epochBounds(horizon: number, period: number): EpochBounds[] {
+  const count = Math.ceil(horizon / period - 1e-9);
+  return Array.from({ length: count }, (_, epoch) => ({
+    epoch,
+    start: epoch * period,
+    end: Math.min(horizon, (epoch + 1) * period),
+  }));
+}

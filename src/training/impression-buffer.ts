@@ -1,0 +1,380 @@
+/**
+ * Columnar, append-only storage for the impression log.
+ *
+ * Every impression the recommender shows becomes one row. Rows live in
+ * growable typed arrays (one per column, capacity doubled on growth), never
+ * as per-row objects, so a few million rows per epoch cost a few tens of
+ * bytes each and can be handed to DuckDB column by column.
+ *
+ * Storage conventions (also recorded in `IMPRESSION_COLUMNS[i].storage`):
+ * - strings (`arm`, `source`) are dictionary-encoded: an Int32 code column plus
+ *   one string table shared by both columns. Codes are stable for the lifetime
+ *   of the buffer (`clear()` keeps the table), so they can be used for fast
+ *   grouping, also across epochs written from the same buffer.
+ * - booleans are Uint8 holding exactly 0 or 1.
+ * - `survey` is Int8 with 0 meaning null (answered surveys are 1..5).
+ */
+
+/** Physical representation of a column inside the buffer. */
+export type ImpressionStorage =
+  | 'float64'
+  | 'float32'
+  | 'int32'
+  | 'int8-null0'
+  | 'bool-u8'
+  | 'dict-i32';
+
+/** DuckDB / Parquet logical type of a column in the written file. */
+export type ImpressionSqlType = 'DOUBLE' | 'FLOAT' | 'INTEGER' | 'TINYINT' | 'BOOLEAN' | 'VARCHAR';
+
+export interface ImpressionColumnSpec {
+  /** Column name in the buffer's `columns` object and in the Parquet file. */
+  readonly name: string;
+  /** DuckDB type of the column in the Parquet file (as read back by DuckDB). */
+  readonly sqlType: ImpressionSqlType;
+  /** Whether the column may hold NULL in the Parquet file. */
+  readonly nullable: boolean;
+  /** How the column is held inside `ImpressionBuffer`. */
+  readonly storage: ImpressionStorage;
+}
+
+/** The impression log schema, in file column order. */
+export const IMPRESSION_COLUMNS = [
+  { name: 'time', sqlType: 'DOUBLE', nullable: false, storage: 'float64' },
+  { name: 'epoch', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
+  { name: 'slate_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
+  { name: 'user_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
+  { name: 'item_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
+  { name: 'position', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
+  { name: 'arm', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32' },
+  { name: 'source', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32' },
+  { name: 'propensity', sqlType: 'DOUBLE', nullable: false, storage: 'float64' },
+  { name: 'clicked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
+  { name: 'watch_minutes', sqlType: 'FLOAT', nullable: false, storage: 'float32' },
+  { name: 'watch_fraction', sqlType: 'FLOAT', nullable: false, storage: 'float32' },
+  { name: 'completed', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
+  { name: 'liked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
+  { name: 'survey', sqlType: 'TINYINT', nullable: true, storage: 'int8-null0' },
+] as const satisfies readonly ImpressionColumnSpec[];
+
+export type ImpressionColumnName = (typeof IMPRESSION_COLUMNS)[number]['name'];
+
+/** One logged impression, as the simulator produces it. */
+export interface ImpressionRow {
+  /** Simulated time in days. */
+  time: number;
+  epoch: number;
+  slateId: number;
+  userId: number;
+  itemId: number;
+  /** 0-based slot in the slate. */
+  position: number;
+  arm: string;
+  /** Candidate source(s) that produced the item, several joined by "+". */
+  source: string;
+  /** Probability the policy put this item in this slot; 1 for deterministic policies. */
+  propensity: number;
+  clicked: boolean;
+  watchMinutes: number;
+  watchFraction: number;
+  completed: boolean;
+  liked: boolean;
+  /** 1..5 rating, or null when no survey was answered. */
+  survey: number | null;
+}
+
+/**
+ * Length-trimmed views of the columns, keyed by file column name. They share
+ * memory with the buffer: treat them as read-only (booleans must stay 0/1,
+ * survey 0 means null, `arm`/`source` hold string-table codes).
+ */
+export interface ImpressionColumns {
+  readonly time: Float64Array;
+  readonly epoch: Int32Array;
+  readonly slate_id: Int32Array;
+  readonly user_id: Int32Array;
+  readonly item_id: Int32Array;
+  readonly position: Int32Array;
+  readonly arm: Int32Array;
+  readonly source: Int32Array;
+  readonly propensity: Float64Array;
+  readonly clicked: Uint8Array;
+  readonly watch_minutes: Float32Array;
+  readonly watch_fraction: Float32Array;
+  readonly completed: Uint8Array;
+  readonly liked: Uint8Array;
+  readonly survey: Int8Array;
+}
+
+/**
+ * A frozen view of the first `length` rows, used by writers that read the
+ * buffer asynchronously. While any snapshot is unreleased, `clear()` throws
+ * (it would let new rows overwrite the rows being written); appending is fine,
+ * since it only touches rows at index >= `length` (or reallocates).
+ */
+export interface ImpressionSnapshot {
+  readonly length: number;
+  readonly columns: ImpressionColumns;
+  /** String table at snapshot time; `columns.arm[i]` indexes into it. */
+  readonly strings: readonly string[];
+  /** Idempotent. */
+  release(): void;
+}
+
+const DEFAULT_CAPACITY = 1024;
+
+export class ImpressionBuffer {
+  private n = 0;
+  private cap: number;
+  private pins = 0;
+
+  private time: Float64Array;
+  private epoch: Int32Array;
+  private slateId: Int32Array;
+  private userId: Int32Array;
+  private itemId: Int32Array;
+  private position: Int32Array;
+  private arm: Int32Array;
+  private source: Int32Array;
+  private propensity: Float64Array;
+  private clicked: Uint8Array;
+  private watchMinutes: Float32Array;
+  private watchFraction: Float32Array;
+  private completed: Uint8Array;
+  private liked: Uint8Array;
+  private survey: Int8Array;
+
+  private readonly table: string[] = [];
+  private readonly codes = new Map<string, number>();
+  // One-entry caches: arms and sources repeat from row to row.
+  private lastArm = '';
+  private lastArmCode = -1;
+  private lastSource = '';
+  private lastSourceCode = -1;
+
+  constructor(initialCapacity: number = DEFAULT_CAPACITY) {
+    if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
+      throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
+    }
+    const c = initialCapacity;
+    this.cap = c;
+    this.time = new Float64Array(c);
+    this.epoch = new Int32Array(c);
+    this.slateId = new Int32Array(c);
+    this.userId = new Int32Array(c);
+    this.itemId = new Int32Array(c);
+    this.position = new Int32Array(c);
+    this.arm = new Int32Array(c);
+    this.source = new Int32Array(c);
+    this.propensity = new Float64Array(c);
+    this.clicked = new Uint8Array(c);
+    this.watchMinutes = new Float32Array(c);
+    this.watchFraction = new Float32Array(c);
+    this.completed = new Uint8Array(c);
+    this.liked = new Uint8Array(c);
+    this.survey = new Int8Array(c);
+  }
+
+  /** Number of rows held. */
+  get length(): number {
+    return this.n;
+  }
+
+  /** Allocated rows per column. */
+  get capacity(): number {
+    return this.cap;
+  }
+
+  /** The shared string table of `arm` and `source`; index = code. */
+  get strings(): readonly string[] {
+    return this.table;
+  }
+
+  /** Code of `s` in the string table, adding it if new. */
+  intern(s: string): number {
+    const known = this.codes.get(s);
+    if (known !== undefined) return known;
+    if (s.includes('\0')) throw new RangeError('impression strings may not contain NUL characters');
+    const code = this.table.length;
+    this.table.push(s);
+    this.codes.set(s, code);
+    return code;
+  }
+
+  /** Code of `s` if it is in the string table, else -1. */
+  codeOf(s: string): number {
+    return this.codes.get(s) ?? -1;
+  }
+
+  /** String for a code from the `arm` or `source` column. */
+  stringOf(code: number): string {
+    const s = this.table[code];
+    if (s === undefined) throw new RangeError(`unknown string code ${code}`);
+    return s;
+  }
+
+  /** Hot path: appends one row. Only survey (0 is the null sentinel) is checked. */
+  append(row: ImpressionRow): void {
+    const s = row.survey;
+    let survey = 0;
+    if (s !== null) {
+      if (!(s >= 1 && s <= 5 && Number.isInteger(s))) {
+        throw new RangeError(`survey must be an integer 1..5 or null, got ${s}`);
+      }
+      survey = s;
+    }
+    let armCode: number;
+    if (row.arm === this.lastArm && this.lastArmCode >= 0) {
+      armCode = this.lastArmCode;
+    } else {
+      armCode = this.intern(row.arm);
+      this.lastArm = row.arm;
+      this.lastArmCode = armCode;
+    }
+    let sourceCode: number;
+    if (row.source === this.lastSource && this.lastSourceCode >= 0) {
+      sourceCode = this.lastSourceCode;
+    } else {
+      sourceCode = this.intern(row.source);
+      this.lastSource = row.source;
+      this.lastSourceCode = sourceCode;
+    }
+
+    if (this.n === this.cap) this.grow();
+    const i = this.n;
+    this.time[i] = row.time;
+    this.epoch[i] = row.epoch;
+    this.slateId[i] = row.slateId;
+    this.userId[i] = row.userId;
+    this.itemId[i] = row.itemId;
+    this.position[i] = row.position;
+    this.arm[i] = armCode;
+    this.source[i] = sourceCode;
+    this.propensity[i] = row.propensity;
+    this.clicked[i] = row.clicked ? 1 : 0;
+    this.watchMinutes[i] = row.watchMinutes;
+    this.watchFraction[i] = row.watchFraction;
+    this.completed[i] = row.completed ? 1 : 0;
+    this.liked[i] = row.liked ? 1 : 0;
+    this.survey[i] = survey;
+    this.n = i + 1;
+  }
+
+  /** Row `i` as an object (allocates; for tests and debugging). */
+  row(i: number): ImpressionRow {
+    this.checkIndex(i);
+    const s = this.survey[i];
+    return {
+      time: this.time[i],
+      epoch: this.epoch[i],
+      slateId: this.slateId[i],
+      userId: this.userId[i],
+      itemId: this.itemId[i],
+      position: this.position[i],
+      arm: this.table[this.arm[i]],
+      source: this.table[this.source[i]],
+      propensity: this.propensity[i],
+      clicked: this.clicked[i] !== 0,
+      watchMinutes: this.watchMinutes[i],
+      watchFraction: this.watchFraction[i],
+      completed: this.completed[i] !== 0,
+      liked: this.liked[i] !== 0,
+      survey: s === 0 ? null : s,
+    };
+  }
+
+  armOf(i: number): string {
+    this.checkIndex(i);
+    return this.table[this.arm[i]];
+  }
+
+  sourceOf(i: number): string {
+    this.checkIndex(i);
+    return this.table[this.source[i]];
+  }
+
+  /** Length-trimmed views (fresh subarrays on every access; hoist out of loops). */
+  get columns(): ImpressionColumns {
+    const n = this.n;
+    return {
+      time: this.time.subarray(0, n),
+      epoch: this.epoch.subarray(0, n),
+      slate_id: this.slateId.subarray(0, n),
+      user_id: this.userId.subarray(0, n),
+      item_id: this.itemId.subarray(0, n),
+      position: this.position.subarray(0, n),
+      arm: this.arm.subarray(0, n),
+      source: this.source.subarray(0, n),
+      propensity: this.propensity.subarray(0, n),
+      clicked: this.clicked.subarray(0, n),
+      watch_minutes: this.watchMinutes.subarray(0, n),
+      watch_fraction: this.watchFraction.subarray(0, n),
+      completed: this.completed.subarray(0, n),
+      liked: this.liked.subarray(0, n),
+      survey: this.survey.subarray(0, n),
+    };
+  }
+
+  /** Pins the current rows for an asynchronous reader; see `ImpressionSnapshot`. */
+  snapshot(): ImpressionSnapshot {
+    this.pins++;
+    let released = false;
+    return {
+      length: this.n,
+      columns: this.columns,
+      strings: this.table.slice(),
+      release: () => {
+        if (!released) {
+          released = true;
+          this.pins--;
+        }
+      },
+    };
+  }
+
+  /**
+   * Drops all rows, keeping the allocated capacity and the string table (so
+   * codes stay stable). Throws while a snapshot is pinned (e.g. during
+   * `ParquetLogWriter.writeEpoch`).
+   */
+  clear(): void {
+    if (this.pins > 0) {
+      throw new Error('ImpressionBuffer.clear() while a snapshot is being read (await writeEpoch first)');
+    }
+    this.n = 0;
+  }
+
+  private checkIndex(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.n) {
+      throw new RangeError(`row index ${i} out of range [0, ${this.n})`);
+    }
+  }
+
+  private grow(): void {
+    const c = this.cap * 2;
+    this.time = growTo(this.time, new Float64Array(c));
+    this.epoch = growTo(this.epoch, new Int32Array(c));
+    this.slateId = growTo(this.slateId, new Int32Array(c));
+    this.userId = growTo(this.userId, new Int32Array(c));
+    this.itemId = growTo(this.itemId, new Int32Array(c));
+    this.position = growTo(this.position, new Int32Array(c));
+    this.arm = growTo(this.arm, new Int32Array(c));
+    this.source = growTo(this.source, new Int32Array(c));
+    this.propensity = growTo(this.propensity, new Float64Array(c));
+    this.clicked = growTo(this.clicked, new Uint8Array(c));
+    this.watchMinutes = growTo(this.watchMinutes, new Float32Array(c));
+    this.watchFraction = growTo(this.watchFraction, new Float32Array(c));
+    this.completed = growTo(this.completed, new Uint8Array(c));
+    this.liked = growTo(this.liked, new Uint8Array(c));
+    this.survey = growTo(this.survey, new Int8Array(c));
+    this.cap = c;
+  }
+}
+
+type NumericArray = Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array;
+
+function growTo<T extends NumericArray>(old: T, next: T): T {
+  // Copying the whole old array is fine: growth only happens when it is full.
+  next.set(old);
+  return next;
+}

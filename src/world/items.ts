@@ -1,0 +1,103 @@
+/**
+ * Items and creators, ground truth side. Each creator has a topic profile, a latent centre and
+ * a productivity; its items inherit topics and latent position from it, which plants the
+ * structure that content-based and collaborative sources can discover from logs alone.
+ */
+import { AliasTable, type Rng } from '../rng/index.js';
+import type { WorldConfig } from '../scenario/index.js';
+import { PublicRegistry, type PublicCatalog, type PublicItem } from './public.js';
+
+export interface ItemTruth {
+  /** Topic ids of the sparse true mixture, heaviest first (the public tags are the same ids). */
+  readonly topicIds: Int32Array;
+  /** Mixture weights, summing to 1, aligned with topicIds. */
+  readonly topicWeights: Float32Array;
+  /** Euclidean norm of the mixture, cached for cosine similarity. */
+  readonly topicNorm: number;
+  readonly latent: Float32Array;
+  /** Quality in (0,1): how much watching this item satisfies, whatever its appeal. */
+  readonly quality: number;
+  /** Click appeal beyond affinity; clickbait items have high appeal and low quality. */
+  readonly appeal: number;
+  readonly clickbait: boolean;
+}
+
+interface Creator {
+  readonly topicMix: Float64Array;
+  readonly latent: Float32Array;
+}
+
+const MIN_LENGTH_MINUTES = 0.25;
+const MAX_LENGTH_MINUTES = 240;
+/** Share of an item's latent vector inherited from its creator. */
+const CREATOR_LATENT_SHARE = 0.75;
+
+export class Items {
+  readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
+  private readonly truth: ItemTruth[] = [];
+  private readonly creators: Creator[] = [];
+  private readonly creatorPicker: AliasTable;
+
+  constructor(
+    private readonly config: WorldConfig,
+    private readonly rng: Rng,
+  ) {
+    const { topics, latent_dim: dim } = config;
+    const weights: number[] = [];
+    for (let c = 0; c < config.items.creators; c++) {
+      const topicMix = rng.dirichlet(new Array<number>(topics).fill(0.2));
+      const latent = new Float32Array(dim);
+      for (let d = 0; d < dim; d++) latent[d] = rng.normal();
+      this.creators.push({ topicMix, latent });
+      weights.push(rng.lognormal(0, 1));
+    }
+    this.creatorPicker = new AliasTable(weights);
+  }
+
+  get size(): number {
+    return this.truth.length;
+  }
+
+  truthOf(id: number): ItemTruth {
+    return this.truth[id];
+  }
+
+  /** Creates one item by a productivity-weighted creator; returns its id. */
+  create(uploadTime: number): number {
+    const { rng, config } = this;
+    const creatorId = this.creatorPicker.sample(rng);
+    const creator = this.creators[creatorId];
+    const id = this.truth.length;
+
+    const tagCount = Math.min(config.items.topics_per_item, config.topics);
+    const chosen: number[] = [];
+    while (chosen.length < tagCount) {
+      const topic = rng.categorical(creator.topicMix);
+      if (!chosen.includes(topic)) chosen.push(topic);
+      else if (chosen.length > 0 && rng.bernoulli(0.5)) break; // a creator's narrow profile gives fewer tags
+    }
+    const raw = rng.dirichlet(new Array<number>(chosen.length).fill(1.5));
+    const order = chosen.map((topic, k) => ({ topic, weight: raw[k] })).sort((a, b) => b.weight - a.weight);
+    const topicIds = Int32Array.from(order.map((o) => o.topic));
+    const topicWeights = Float32Array.from(order.map((o) => o.weight));
+    let norm = 0;
+    for (const w of topicWeights) norm += w * w;
+
+    const latent = new Float32Array(config.latent_dim);
+    const noise = Math.sqrt(1 - CREATOR_LATENT_SHARE * CREATOR_LATENT_SHARE);
+    for (let d = 0; d < latent.length; d++) latent[d] = CREATOR_LATENT_SHARE * creator.latent[d] + noise * rng.normal();
+
+    const [qa, qb] = config.items.quality.beta;
+    const clickbait = rng.bernoulli(config.items.clickbait_share);
+    // Clickbait trades quality for appeal: the thumbnail promises more than the item delivers.
+    const quality = clickbait ? 0.5 * rng.beta(qa, qb) : rng.beta(qa, qb);
+    const appeal = 0.5 * config.affinity.quality_weight * (2 * quality - 1) + (clickbait ? config.affinity.clickbait_appeal : 0);
+
+    const [mu, sigma] = config.items.length_minutes.lognormal;
+    const lengthMinutes = Math.min(MAX_LENGTH_MINUTES, Math.max(MIN_LENGTH_MINUTES, rng.lognormal(mu, sigma)));
+
+    this.truth.push({ topicIds, topicWeights, topicNorm: Math.sqrt(norm), latent, quality, appeal, clickbait });
+    this.public.add({ id, creatorId, topics: Array.from(topicIds), lengthMinutes, uploadTime });
+    return id;
+  }
+}

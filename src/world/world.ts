@@ -1,0 +1,85 @@
+/**
+ * The world: the ground truth of a run. It owns users, items, the utility, choice and
+ * response models and one random stream per concern, so arrivals stay identical whatever the
+ * recommender does (the basis of common random numbers across arms).
+ */
+import type { RandomStreams, Rng } from '../rng/index.js';
+import type { WorldConfig } from '../scenario/index.js';
+import type { WorldView } from '../metrics/types.js';
+import { CascadeChoice, MultinomialLogitChoice, type ChoiceModel } from './choice.js';
+import { Items } from './items.js';
+import { ResponseModel } from './response.js';
+import { Users } from './users.js';
+import { UtilityModel } from './utility.js';
+
+/** Age spread of the initial catalog: items were uploaded uniformly over this many days before day 0. */
+const INITIAL_CATALOG_AGE_DAYS = 30;
+
+export interface WorldStreams {
+  readonly choice: Rng;
+  readonly response: Rng;
+  readonly sessions: Rng;
+  readonly uploads: Rng;
+  readonly signups: Rng;
+}
+
+export class World {
+  readonly items: Items;
+  readonly users: Users;
+  readonly utility: UtilityModel;
+  readonly choice: ChoiceModel;
+  readonly response: ResponseModel;
+  readonly rng: WorldStreams;
+
+  constructor(
+    readonly config: WorldConfig,
+    streams: RandomStreams,
+  ) {
+    this.items = new Items(config, streams.stream('items'));
+    this.users = new Users(config, streams.stream('users'));
+    this.utility = new UtilityModel(config);
+    const { model, position_bias, no_click_utility } = config.choice;
+    this.choice =
+      model === 'mnl' ? new MultinomialLogitChoice(position_bias, no_click_utility) : new CascadeChoice(position_bias, no_click_utility);
+    this.response = new ResponseModel(config.response);
+    this.rng = {
+      choice: streams.stream('choice'),
+      response: streams.stream('response'),
+      sessions: streams.stream('sessions'),
+      uploads: streams.stream('uploads'),
+      signups: streams.stream('signups'),
+    };
+    const ageRng = streams.stream('initial-catalog-age');
+    for (let i = 0; i < config.items.count; i++) this.items.create(-ageRng.uniform(0, INITIAL_CATALOG_AGE_DAYS));
+    for (let u = 0; u < config.users.count; u++) this.users.create(0);
+  }
+
+  /** Expected true utility of watching an item now. Ground truth: only oracle baselines may ask. */
+  trueUtility(userId: number, itemId: number, time: number): number {
+    const user = this.users.stateOf(userId);
+    this.users.recover(user, time);
+    return this.utility.trueUtility(user, this.items.truthOf(itemId));
+  }
+
+  /** The read-only ground truth metrics may use. */
+  view(): WorldView {
+    const { items, users } = this;
+    return {
+      topics: this.config.topics,
+      itemCount: () => items.size,
+      userCount: () => users.size,
+      itemTopics: (id) => {
+        const t = items.truthOf(id);
+        return { ids: t.topicIds, weights: t.topicWeights };
+      },
+      itemUploadTime: (id) => items.public.get(id).uploadTime,
+      userTopicPrefs: (id) => users.stateOf(id).topicPrefs,
+      userSignupTime: (id) => users.public.get(id).signupTime,
+    };
+  }
+}
+
+/** The one door to ground truth on the recommender side, handed only to oracle baselines. */
+export interface TruthOracle {
+  trueUtility(userId: number, itemId: number, time: number): number;
+}
