@@ -49,9 +49,8 @@ function expectMean(s: Summary, mean: number, variance: number, label: string): 
 /** Sample variance within Z standard errors, SE² ≈ (μ4 − σ⁴) / n with μ4 estimated. */
 function expectVariance(s: Summary, variance: number, label: string): void {
   const se = Math.sqrt((s.m4 - s.variance ** 2) / s.n);
-  expect(Math.abs(s.variance - variance), `${label}: variance ${s.variance} vs ${variance} (SE ${se})`).toBeLessThanOrEqual(
-    Z * se,
-  );
+  const message = `${label}: variance ${s.variance} vs ${variance} (SE ${se})`;
+  expect(Math.abs(s.variance - variance), message).toBeLessThanOrEqual(Z * se);
 }
 
 function expectMoments(xs: ArrayLike<number>, mean: number, variance: number, label: string): void {
@@ -103,7 +102,8 @@ function expectFrequencies(counts: ArrayLike<number>, probs: ArrayLike<number>, 
     buckets++;
   }
   const critical = chiSquareCritical(buckets - 1);
-  expect(stat, `${label}: chi-square ${stat} on ${buckets - 1} df (critical ${critical})`).toBeLessThanOrEqual(critical);
+  const message = `${label}: chi-square ${stat} on ${buckets - 1} df (critical ${critical})`;
+  expect(stat, message).toBeLessThanOrEqual(critical);
 }
 
 function normalize(weights: ArrayLike<number>): number[] {

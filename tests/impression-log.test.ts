@@ -396,6 +396,20 @@ describe('ParquetLogWriter', () => {
     }
   });
 
+  it('refuses corrupted stored values (written through columns) and stays usable', async () => {
+    for (const [col, bad] of [['arm', 99], ['source', -1], ['clicked', 2]] as const) {
+      const b = new ImpressionBuffer();
+      fill(b, 3000);
+      b.columns[col][2500] = bad;
+      await expect(writer.writeEpoch(42, b)).rejects.toThrow(`impression column ${col}, row 2500: invalid stored value ${bad}`);
+    }
+    expect((await readdir(writer.impressionsDir)).filter((f) => f.includes('00042'))).toEqual([]);
+    const ok = new ImpressionBuffer();
+    fill(ok, 10);
+    const p = await writer.writeEpoch(42, ok);
+    expect(await scalar(`SELECT count(*) FROM read_parquet(${sqlString(p)})`)).toBe(10n);
+  });
+
   it('rejects bad epochs and use after close', async () => {
     const w4 = await ParquetLogWriter.open(path.join(tmp, 'run-closed'));
     await expect(w4.writeEpoch(-1, buf)).rejects.toThrow(RangeError);

@@ -266,11 +266,28 @@ type Op = { kind: 'schedule'; time: number; priority: number } | { kind: 'cancel
 
 // Small integer ranges make ties on time and on (time, priority) common.
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('schedule' as const), time: fc.integer({ min: 0, max: 15 }), priority: fc.integer({ min: -2, max: 2 }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('schedule' as const),
+      time: fc.integer({ min: 0, max: 15 }),
+      priority: fc.integer({ min: -2, max: 2 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), target: fc.nat() }) },
 );
 
-function keyOrder(a: { time: number; priority: number; seq: number }, b: { time: number; priority: number; seq: number }): number {
+interface Key {
+  time: number;
+  priority: number;
+  seq: number;
+}
+
+function keyOf(e: Key): Key {
+  return { time: e.time, priority: e.priority, seq: e.seq };
+}
+
+function keyOrder(a: Key, b: Key): number {
   return a.time - b.time || a.priority - b.priority || a.seq - b.seq;
 }
 
@@ -280,7 +297,7 @@ describe('properties', () => {
       fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
         const kernel = new Kernel<number>();
         const handles: EventHandle[] = [];
-        const scheduled: { time: number; priority: number; seq: number }[] = [];
+        const scheduled: Key[] = [];
         const cancelled = new Set<number>();
         for (const op of ops) {
           if (op.kind === 'schedule') {
@@ -295,7 +312,7 @@ describe('properties', () => {
         }
         expect(kernel.pending).toBe(handles.length - cancelled.size);
 
-        const ran: { time: number; priority: number; seq: number }[] = [];
+        const ran: Key[] = [];
         kernel.runUntil(16, (i, time) => ran.push({ time, priority: scheduled[i].priority, seq: scheduled[i].seq }));
 
         const expected = scheduled.filter((_, i) => !cancelled.has(i)).sort(keyOrder);
@@ -317,7 +334,7 @@ describe('properties', () => {
       fc.property(fc.array(qOpArb, { maxLength: 300 }), (ops) => {
         const queue = new EventQueue<number>();
         const handles: EventHandle[] = [];
-        let model: { time: number; priority: number; seq: number }[] = [];
+        let model: Key[] = [];
         for (const op of ops) {
           if (op.kind === 'schedule') {
             const handle = queue.push(op.time, op.priority, handles.length);
@@ -333,7 +350,7 @@ describe('properties', () => {
           } else {
             const got = op.kind === 'pop' ? queue.pop() : queue.peek();
             const want = op.kind === 'pop' ? model.shift() : model[0];
-            expect(got && { time: got.time, priority: got.priority, seq: got.seq }).toEqual(want);
+            expect(got && keyOf(got)).toEqual(want);
           }
           expect(queue.size).toBe(model.length);
         }
@@ -342,11 +359,51 @@ describe('properties', () => {
     );
   });
 
+  it('EventQueue stays ordered when mass cancellation compacts the heap', () => {
+    // Enough cancellations to pass the compaction threshold, at random
+    // positions, with pushes and pops after the rebuild.
+    const arb = fc.record({
+      events: fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 2 })), {
+        minLength: 150,
+        maxLength: 400,
+      }),
+      keep: fc.array(fc.boolean(), { minLength: 400, maxLength: 400 }),
+      later: fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 50 }),
+    });
+    fc.assert(
+      fc.property(arb, ({ events, keep, later }) => {
+        const queue = new EventQueue<number>();
+        const model: Key[] = [];
+        const handles = events.map(([time, priority]) => queue.push(time, priority, 0));
+        handles.forEach((handle, i) => {
+          // Keep about one in four so the cancelled share passes one half.
+          const [time, priority] = events[i];
+          if (keep[i] && keep[(i * 7) % keep.length]) model.push({ time, priority, seq: handle.seq });
+          else queue.cancel(handle);
+        });
+        for (const time of later) {
+          const handle = queue.push(time, 1, 0);
+          model.push({ time, priority: 1, seq: handle.seq });
+        }
+        model.sort(keyOrder);
+        expect(queue.size).toBe(model.length);
+        const popped: Key[] = [];
+        for (let e = queue.pop(); e !== undefined; e = queue.pop()) popped.push(keyOf(e));
+        expect(popped).toEqual(model);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('with handlers scheduling and cancelling, the clock never goes back and nothing before end is left', () => {
     const arb = fc.record({
       initial: fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { minLength: 1, maxLength: 30 }),
       reactions: fc.array(
-        fc.record({ delay: fc.double({ min: 0, max: 20, noNaN: true }), priority: fc.integer({ min: 0, max: 3 }), cancel: fc.boolean() }),
+        fc.record({
+          delay: fc.double({ min: 0, max: 20, noNaN: true }),
+          priority: fc.integer({ min: 0, max: 3 }),
+          cancel: fc.boolean(),
+        }),
         { maxLength: 200 },
       ),
       end: fc.double({ min: 0, max: 60, noNaN: true }),

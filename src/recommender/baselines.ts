@@ -34,7 +34,12 @@ const FACTORIES: { [K in RecommenderConfig['kind']]: Factory<K> } = {
   oracle: (_config, ctx, oracleTruth) =>
     new Pipeline(
       'oracle',
-      { sources: [new WholeCatalogSource(ctx.catalog)], ranker: new OracleRanker(oracleTruth()), policy: new GreedyPolicy() },
+      {
+        sources: [new WholeCatalogSource(ctx.catalog)],
+        ranker: new OracleRanker(oracleTruth()),
+        policy: new GreedyPolicy(),
+        shortlist: ctx.slateSize,
+      },
       ctx.slateSize,
       ctx.streams.stream('policy'),
     ),

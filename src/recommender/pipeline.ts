@@ -22,6 +22,8 @@ export interface PipelineStages {
   readonly ranker?: Ranker;
   readonly reranker?: ReRanker;
   readonly policy: ExplorationPolicy;
+  /** How many of the best-scored candidates go on to re-ranking and exploration (default: all). */
+  readonly shortlist?: number;
 }
 
 export class Pipeline implements Recommender {
@@ -40,7 +42,7 @@ export class Pipeline implements Recommender {
     const candidates = requests.map((_, r) => mergeCandidates(perSource.map((lists) => lists[r])));
     const scores = ranker ? ranker.score(requests, candidates) : candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
     return requests.map((request, r) => {
-      let ordered = orderByScore(candidates[r], scores[r]);
+      let ordered = orderByScore(candidates[r], scores[r], this.stages.shortlist);
       if (reranker) ordered = reranker.rerank(request, ordered, this.slateSize);
       return { slateId: request.slateId, entries: policy.select(request, ordered, this.slateSize, this.rng) };
     });
@@ -69,8 +71,8 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): Candi
   return [...byItem.values()];
 }
 
-/** Best first; ties broken by item id so the order never depends on insertion. */
-export function orderByScore(candidates: readonly Candidate[], scores: Float64Array): ScoredCandidate[] {
-  const scored = candidates.map((c, k) => ({ ...c, score: scores[k] }));
-  return scored.sort((a, b) => b.score - a.score || a.itemId - b.itemId);
+/** The best `limit` candidates, best first; ties broken by item id so the order never depends on insertion. */
+export function orderByScore(candidates: readonly Candidate[], scores: Float64Array, limit = candidates.length): ScoredCandidate[] {
+  const order = Array.from(candidates.keys()).sort((a, b) => scores[b] - scores[a] || candidates[a].itemId - candidates[b].itemId);
+  return order.slice(0, limit).map((k) => ({ ...candidates[k], score: scores[k] }));
 }

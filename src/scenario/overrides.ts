@@ -79,12 +79,12 @@ export function applyOverride(
     };
 
     if (isMap(container)) {
-      if (typeof segment === 'number') return `cannot set ${label}: ${here} is a mapping, not a list`;
+      if (typeof segment === 'number') return `${here} is a mapping, not a list`;
       const map: YAMLMap = container;
       let pair = map.items.find((item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === segment);
       if (!pair) {
         if (!last && typeof path[i + 1] === 'number') {
-          return `cannot set ${label}: ${formatPath(path.slice(0, i + 1))} does not exist, and only mappings are created on the way`;
+          return `${formatPath(path.slice(0, i + 1))} does not exist, and only mappings are created on the way`;
         }
         pair = doc.createPair(segment, null);
         source.markOverride(pair.key, label);
@@ -92,7 +92,7 @@ export function applyOverride(
         map.items.push(pair);
       } else if (last || pair.value === null || (isScalar(pair.value) && pair.value.value === null)) {
         if (!last && typeof path[i + 1] === 'number') {
-          return `cannot set ${label}: ${formatPath(path.slice(0, i + 1))} is empty, and only mappings are created on the way`;
+          return `${formatPath(path.slice(0, i + 1))} is empty, and only mappings are created on the way`;
         }
         pair.value = make();
       } else if (isAlias(pair.value)) {
@@ -103,10 +103,10 @@ export function applyOverride(
       container = pair.value;
     } else if (isSeq(container)) {
       const seq: YAMLSeq = container;
-      if (typeof segment !== 'number') return `cannot set ${label}: ${here} is a list, so the next key must be an index such as [0]`;
+      if (typeof segment !== 'number') return `${here} is a list, so the next key must be an index such as [0]`;
       const size = seq.items.length;
       if (last ? segment > size : segment >= size) {
-        return `cannot set ${label}: ${here} has ${size} item${size === 1 ? '' : 's'}, so there is no ${formatPath([...path.slice(0, i), segment])}`;
+        return `${here} has ${size} item${size === 1 ? '' : 's'}, so there is no ${formatPath([...path.slice(0, i), segment])}`;
       }
       if (last) {
         seq.items[segment] = make();
@@ -117,7 +117,7 @@ export function applyOverride(
       container = seq.items[segment];
     } else {
       const found = isScalar(container) ? describeValue(container.value) : describeValue(container);
-      return `cannot set ${label}: ${here} is ${found}, not a mapping`;
+      return `${here} is ${found}, not a mapping`;
     }
   }
   return undefined;

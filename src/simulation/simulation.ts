@@ -8,7 +8,7 @@
 import { Kernel } from '../core/index.js';
 import { createDefaultMetrics, MetricsCollector, type EpochBounds, type SimEvent } from '../metrics/index.js';
 import { buildRecommender } from '../recommender/baselines.js';
-import type { Recommender, RecRequest, Slate } from '../recommender/types.js';
+import type { Recommender, RecommenderContext, RecRequest, Slate } from '../recommender/types.js';
 import { RandomStreams } from '../rng/index.js';
 import type { Scenario } from '../scenario/index.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
@@ -47,6 +47,8 @@ export interface EpochResult {
 export interface SimulationOptions {
   /** Name logged with every impression (experiments run several arms). */
   readonly arm?: string;
+  /** Builds the recommender instead of the scenario's `recommender.kind` (custom or wrapped recommenders). */
+  readonly recommender?: (ctx: RecommenderContext) => Recommender;
 }
 
 export class Simulation {
@@ -69,11 +71,13 @@ export class Simulation {
     const streams = new RandomStreams(scenario.seed);
     this.world = new World(scenario.world, streams.child('world'));
     const { recommender: config } = scenario;
-    this.recommender = buildRecommender(
-      config,
-      { catalog: this.world.items.public, users: this.world.users.public, slateSize: config.slate_size, streams: streams.child('recommender') },
-      () => this.world,
-    );
+    const context: RecommenderContext = {
+      catalog: this.world.items.public,
+      users: this.world.users.public,
+      slateSize: config.slate_size,
+      streams: streams.child('recommender'),
+    };
+    this.recommender = options.recommender ? options.recommender(context) : buildRecommender(config, context, () => this.world);
     this.arm = options.arm ?? this.recommender.name;
     this.metrics = new MetricsCollector(
       createDefaultMetrics(this.world.view(), {

@@ -171,6 +171,10 @@ function enumWidth(t: DuckDBType): 1 | 2 | 4 {
   }
 }
 
+function badValue(column: number, row: number, value: number): RangeError {
+  return new RangeError(`impression column ${IMPRESSION_COLUMNS[column].name}, row ${row}: invalid stored value ${value}`);
+}
+
 export class ParquetLogWriter {
   /** Absolute run directory; files go to `${dir}/impressions/`. */
   readonly dir: string;
@@ -332,16 +336,29 @@ export class ParquetLogWriter {
         out.rowCount = n;
         if (n <= 0) return;
         if (raw) {
+          const dictSize = job.snapshot.strings.length;
           for (let c = 0; c < job.arrays.length; c++) {
             let a: ColumnArray | Uint16Array = job.arrays[c];
             let from = start;
-            if (IMPRESSION_COLUMNS[c].storage === 'dict-i32' && job.dictWidth !== 4) {
+            const storage = IMPRESSION_COLUMNS[c].storage;
+            // The copy below is an unchecked memcpy, so values DuckDB would
+            // misread (an enum code past the dictionary is an out-of-bounds
+            // read) are refused here; only possible if `columns` was written to.
+            if (storage === 'dict-i32') {
               // Int32 codes -> the enum's 8/16-bit storage. (Width 4: Int32 codes
               // are non-negative, so their bits already are the UINTEGER storage.)
-              const narrow = job.dictWidth === 1 ? codes8 : codes16;
-              for (let j = 0; j < n; j++) narrow[j] = a[start + j];
-              a = narrow;
-              from = 0;
+              const narrow = job.dictWidth === 1 ? codes8 : job.dictWidth === 2 ? codes16 : null;
+              for (let j = 0; j < n; j++) {
+                const code = a[start + j];
+                if (!(code >= 0 && code < dictSize)) throw badValue(c, start + j, code);
+                if (narrow) narrow[j] = code;
+              }
+              if (narrow) {
+                a = narrow;
+                from = 0;
+              }
+            } else if (storage === 'bool-u8') {
+              for (let j = 0; j < n; j++) if (a[start + j] > 1) throw badValue(c, start + j, a[start + j]);
             }
             const bytes = a.BYTES_PER_ELEMENT;
             raw.copy_data_to_vector(

@@ -1,0 +1,100 @@
+/**
+ * Ground truth stays on the world's side. Statically, recommender code may import only the
+ * world's public types (the oracle, by name, is the one exception); dynamically, nothing a
+ * recommender is handed during a run carries a ground-truth field.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildRecommender } from '../src/recommender/baselines.js';
+import type { Recommender } from '../src/recommender/types.js';
+import { Simulation } from '../src/simulation/simulation.js';
+import { smallScenario } from './support/scenarios.js';
+
+const RECOMMENDER_DIR = join(import.meta.dirname, '..', 'src', 'recommender');
+/** The only recommender files allowed to name the world's truth interface. */
+const ORACLE_FILES = new Set(['ranking/oracle.ts', 'baselines.ts']);
+const TRUTH_FIELDS = [
+  'quality',
+  'appeal',
+  'clickbait',
+  'latent',
+  'topicPrefs',
+  'topicWeights',
+  'satiation',
+  'trueUtility',
+  'affinity',
+  'satisfaction',
+  'patience',
+  'churned',
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Every own key reachable from `root` (objects, arrays, maps, sets), depth-first. */
+function reachableKeys(root: unknown, seen = new Set<unknown>(), keys = new Set<string>()): Set<string> {
+  if (root === null || typeof root !== 'object' || seen.has(root)) return keys;
+  seen.add(root);
+  if (ArrayBuffer.isView(root)) return keys;
+  const children: unknown[] = [];
+  if (root instanceof Map) for (const [k, v] of root) children.push(k, v);
+  else if (root instanceof Set) for (const v of root) children.push(v);
+  for (const key of Object.getOwnPropertyNames(root)) {
+    keys.add(key);
+    children.push((root as Record<string, unknown>)[key]);
+  }
+  for (const child of children) reachableKeys(child, seen, keys);
+  return keys;
+}
+
+describe('the recommender cannot read ground truth', () => {
+  it('imports from the world only its public types (the oracle excepted, by name)', () => {
+    for (const file of sourceFiles(RECOMMENDER_DIR)) {
+      const name = relative(RECOMMENDER_DIR, file);
+      const imports = [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      for (const path of imports.filter((p) => p.includes('/world/'))) {
+        if (path.endsWith('/world/public.js')) continue;
+        expect(ORACLE_FILES.has(name), `${name} imports ${path}`).toBe(true);
+        expect(path.endsWith('/world/world.js'), `${name} imports ${path}`).toBe(true);
+      }
+    }
+  });
+
+  it.each(['popularity', 'random'])('%s sees no truth field in anything it is given', async (kind) => {
+    const scenario = smallScenario([`recommender.kind=${kind}`, 'horizon.days=2', 'logs.impressions=false']);
+    const handed: unknown[] = [];
+    const sim = new Simulation(scenario, {
+      recommender: (ctx) => {
+        handed.push(ctx);
+        const inner = buildRecommender(scenario.recommender, ctx, () => {
+          throw new Error('only the oracle may ask for the truth');
+        });
+        const spy: Recommender = {
+          name: inner.name,
+          serve: (requests) => {
+            handed.push(requests);
+            return inner.serve(requests);
+          },
+          retrain: (log, now) => {
+            handed.push(log, now);
+            return inner.retrain(log, now);
+          },
+        };
+        return spy;
+      },
+    });
+    await sim.run();
+    const keys = reachableKeys(handed);
+    expect(keys.has('slateId')).toBe(true); // the scan does reach requests
+    expect(keys.has('creatorId')).toBe(true); // and the public catalog
+    for (const field of TRUTH_FIELDS) expect(keys.has(field), `recommender was handed "${field}"`).toBe(false);
+  });
+
+  it('the truth check itself catches a leak', () => {
+    expect(reachableKeys([{ a: new Map([[1, { quality: 0.3 }]]) }]).has('quality')).toBe(true);
+  });
+});
