@@ -43,6 +43,9 @@ const FACTORIES: { [K in RecommenderConfig['kind']]: Factory<K> } = {
       ctx.slateSize,
       ctx.streams.stream('policy'),
     ),
+  two_stage: () => {
+    throw new Error('recommender kind two_stage is not wired in yet');
+  },
 };
 
 /** `oracleTruth` is called only when the scenario asks for the oracle baseline. */

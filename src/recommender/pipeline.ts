@@ -14,6 +14,7 @@ import type {
   ReRanker,
   ScoredCandidate,
   Slate,
+  SlateFeedback,
 } from './types.js';
 
 export interface PipelineStages {
@@ -46,6 +47,11 @@ export class Pipeline implements Recommender {
       if (reranker) ordered = reranker.rerank(request, ordered, this.slateSize);
       return { slateId: request.slateId, entries: policy.select(request, ordered, this.slateSize, this.rng) };
     });
+  }
+
+  observe(feedback: SlateFeedback): void {
+    for (const source of this.stages.sources) source.observe?.(feedback);
+    this.stages.ranker?.observe?.(feedback);
   }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {

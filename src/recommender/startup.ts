@@ -4,7 +4,7 @@
  * first retrain on and serves every request after it.
  */
 import type { TrainingLog } from '../training/training-log.js';
-import type { Recommender, RecRequest, Slate } from './types.js';
+import type { Recommender, RecommenderDiagnostics, RecRequest, Slate, SlateFeedback } from './types.js';
 
 export class RandomStartup implements Recommender {
   readonly name: string;
@@ -28,7 +28,15 @@ export class RandomStartup implements Recommender {
     return requests.map((r) => bySlate.get(r.slateId) as Slate);
   }
 
+  observe(feedback: SlateFeedback): void {
+    this.inner.observe?.(feedback);
+  }
+
   retrain(log: TrainingLog, now: number): void | Promise<void> {
     return this.inner.retrain(log, now);
+  }
+
+  diagnostics(): RecommenderDiagnostics {
+    return this.inner.diagnostics?.() ?? { metrics: {}, timings: {} };
   }
 }

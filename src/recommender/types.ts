@@ -44,12 +44,39 @@ export interface RecommenderContext {
   readonly streams: RandomStreams;
 }
 
+/** What the system logs about one served slate, streamed as it happens (the same facts as the impression log). */
+export interface SlateFeedback {
+  readonly request: RecRequest;
+  readonly slate: Slate;
+  /** Clicked position, or -1. */
+  readonly clicked: number;
+  readonly watchMinutes: number;
+  readonly watchFraction: number;
+  readonly completed: boolean;
+  readonly liked: boolean;
+  readonly survey: number | null;
+}
+
+/**
+ * Figures a recommender reports after each retrain. `metrics` must be deterministic (same seed,
+ * same values) and keep the same keys every epoch; `timings` hold wall-clock figures (latency,
+ * training time), which are kept apart because they differ from run to run.
+ */
+export interface RecommenderDiagnostics {
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly timings: Readonly<Record<string, number>>;
+}
+
 export interface Recommender {
   readonly name: string;
   /** Serves every request of one batch window in one call; slates come back in request order. */
   serve(requests: readonly RecRequest[]): Slate[];
+  /** Real-time feedback on each served slate, in serving order (e.g. to keep watch histories fresh). */
+  observe?(feedback: SlateFeedback): void;
   /** Called at the end of every retrain period with the log window. */
   retrain(log: TrainingLog, now: number): void | Promise<void>;
+  /** Read once per epoch, after retrain. */
+  diagnostics?(): RecommenderDiagnostics;
 }
 
 // ---- stages a pipeline is composed of ----
@@ -66,6 +93,7 @@ export interface Candidate {
 export interface CandidateSource {
   readonly name: string;
   generate(requests: readonly RecRequest[]): Candidate[][];
+  observe?(feedback: SlateFeedback): void;
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
 }
 
@@ -80,7 +108,9 @@ export interface Retriever {
 export interface Ranker {
   readonly name: string;
   score(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[];
+  observe?(feedback: SlateFeedback): void;
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
+  diagnostics?(): RecommenderDiagnostics;
 }
 
 export interface ScoredCandidate extends Candidate {

@@ -28,6 +28,8 @@ export interface RunOutcome {
 export const RUN_FILES = {
   scenario: 'scenario.resolved.yaml',
   metrics: 'metrics.jsonl',
+  /** Wall-clock figures per epoch (latency, training time): not part of the reproducible output. */
+  timings: 'timings.jsonl',
   summary: 'summary.json',
   runInfo: 'run.json',
   impressions: 'impressions',
@@ -42,11 +44,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     const simulation = new Simulation(scenario);
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const metricsFile = join(output.dir, RUN_FILES.metrics);
+    const timingsFile = join(output.dir, RUN_FILES.timings);
     await writeFile(metricsFile, '');
+    await writeFile(timingsFile, '');
     const rows: MetricsRow[] = [];
     await simulation.run(async (result) => {
       rows.push(result.metrics);
       await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
+      await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
       if (logWriter) await logWriter.writeEpoch(result.bounds.epoch, result.impressions);
       options.onEpoch?.(result, simulation.epochs.length);
     });

@@ -4,29 +4,8 @@
  * can have a sensible default has one, so a scenario file only says what it changes.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
-
-const count = z.number().int('expected a whole number').nonnegative('expected a count of 0 or more');
-const positiveCount = z.number().int('expected a whole number').positive('expected a whole number of 1 or more');
-const rate = z.number().nonnegative('expected a rate of 0 or more');
-const probability = z.number().min(0, 'expected a probability between 0 and 1').max(1, 'expected a probability between 0 and 1');
-const positive = z.number().positive('expected a number above 0');
-
-/** A duration such as `30s`, `5m`, `2h`, `1d`, `2w`, or a number of days; parsed to days. */
-const duration = z
-  .union([z.number(), z.string()], { error: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days' })
-  .transform((value, ctx) => {
-    const days = parseDuration(value);
-    if (days === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days' });
-      return z.NEVER;
-    }
-    return days;
-  });
-
-const positiveDuration = duration.refine((days) => days > 0, 'expected a duration above zero');
-
-const pair = (item: z.ZodNumber, what: string) => z.tuple([item, item], { error: `expected a pair [${what}]` });
+import { count, duration, pair, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+import { recommender } from './recommender-schema.js';
 
 const continuousSchedule = z.strictObject({
   kind: z.literal('continuous'),
@@ -153,40 +132,6 @@ const world = z
     response,
   })
   .prefault({});
-
-const retrain = z
-  .strictObject({
-    every: positiveDuration.prefault(1),
-    window: positiveDuration.prefault(14),
-  })
-  .prefault({});
-
-const recommenderCommon = {
-  slate_size: positiveCount.default(10),
-  retrain,
-  /**
-   * Uniformly random slates for this long before the recommender takes over, so its first
-   * training log is not empty (the start-up period of Chaney et al. 2018).
-   */
-  random_startup: duration.prefault(0),
-};
-
-const recommender = z.discriminatedUnion(
-  'kind',
-  [
-    z.strictObject({ kind: z.literal('random'), ...recommenderCommon }),
-    z.strictObject({
-      kind: z.literal('popularity'),
-      ...recommenderCommon,
-      /** Popularity counts clicks over this trailing window of the log. */
-      window: positiveDuration.prefault(3),
-      /** Items the user already clicked are not shown again. */
-      exclude_seen: z.boolean().default(true),
-    }),
-    z.strictObject({ kind: z.literal('oracle'), ...recommenderCommon }),
-  ],
-  { error: 'expected kind: random, popularity or oracle' },
-);
 
 const logs = z
   .strictObject({

@@ -39,8 +39,11 @@ const PRIORITY: Record<LoopEvent['kind'], number> = {
 
 export interface EpochResult {
   readonly bounds: EpochBounds;
+  /** World metrics, then the recommender's own deterministic figures (e.g. calibration error). */
   readonly metrics: Readonly<Record<string, number>>;
-  /** The epoch's impressions; handed to the training log after the callback returns. */
+  /** Wall-clock figures from the recommender (serving latency, training time); vary between runs. */
+  readonly timings: Readonly<Record<string, number>>;
+  /** The epoch's impressions (already in the training log; do not modify). */
   readonly impressions: ImpressionBuffer;
 }
 
@@ -100,12 +103,13 @@ export class Simulation {
       this.kernel.runUntil(bounds.end, (event, time) => this.handle(event, time));
       if (this.flushHandle) this.kernel.cancel(this.flushHandle);
       this.flush(bounds.end);
-      const metrics = this.metrics.endEpoch(bounds);
+      const worldMetrics = this.metrics.endEpoch(bounds);
       const impressions = this.impressions;
-      await onEpoch({ bounds, metrics, impressions });
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
       this.impressions = new ImpressionBuffer(Math.max(1 << 14, impressions.length));
       await this.recommender.retrain(this.trainingLog, bounds.end);
+      const diagnostics = this.recommender.diagnostics?.() ?? { metrics: {}, timings: {} };
+      await onEpoch({ bounds, metrics: mergeRows(worldMetrics, diagnostics.metrics), timings: diagnostics.timings, impressions });
     }
   }
 
@@ -242,6 +246,16 @@ export class Simulation {
       trueUtility: outcome.trueUtility,
     };
     this.metrics.observe(event);
+    this.recommender.observe?.({
+      request,
+      slate,
+      clicked,
+      watchMinutes: response?.watchMinutes ?? 0,
+      watchFraction: response?.watchFraction ?? 0,
+      completed: response?.completed ?? false,
+      liked: response?.liked ?? false,
+      survey: response?.survey ?? null,
+    });
     if (this.scenario.schedule.kind === 'steps') {
       this.sessions.recordStep(request.userId, outcome);
       return;
@@ -276,4 +290,12 @@ export function epochBounds(horizon: number, period: number): EpochBounds[] {
     start: epoch * period,
     end: Math.min(horizon, (epoch + 1) * period),
   }));
+}
+
+/** Appends the recommender's figures to the world's, refusing a name both use. */
+function mergeRows(world: Readonly<Record<string, number>>, recommender: Readonly<Record<string, number>>): Record<string, number> {
+  for (const key of Object.keys(recommender)) {
+    if (key in world) throw new Error(`recommender figure "${key}" clashes with a world metric of the same name`);
+  }
+  return { ...world, ...recommender };
 }

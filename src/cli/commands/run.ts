@@ -1,0 +1,66 @@
+/** `recloop run <scenario>`: simulate one scenario and write its run folder. */
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { loadScenario } from '../../scenario/index.js';
+import { runScenario } from '../../run/run-scenario.js';
+import { createProgress, formatSeconds } from '../progress.js';
+import type { CliIo, CommandModule } from './types.js';
+
+/** Figures printed at the end of a run, first epoch → last. */
+const HEADLINE = [
+  'ctr',
+  'watch_minutes_per_active_user',
+  'daily_active_users',
+  'return_rate',
+  'mean_true_satisfaction',
+  'topic_entropy_impressions',
+  'topic_entropy_consumption',
+  'impression_gini',
+  'catalog_coverage',
+  'homogenization',
+  'new_items_never_shown_share',
+];
+
+export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
+  yargs.command(
+    'run <scenario>',
+    'simulate a scenario and write its results',
+    (y) =>
+      y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
+        .option('out', { type: 'string', describe: 'run folder (default: output/<scenario name>)' })
+        .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
+        .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
+        .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
+        .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' }),
+    async (args) => {
+      const overrides = args.set.map(String);
+      if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
+      if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
+      const scenario = await loadScenario(args.scenario, overrides);
+      const outDir = args.out ?? join('output', scenario.name);
+      let progress: ReturnType<typeof createProgress> | undefined;
+      const outcome = await runScenario(scenario, {
+        outDir,
+        force: args.force,
+        onEpoch: (result, total) => {
+          progress ??= createProgress(scenario.name, total, io.stderr);
+          const m = result.metrics;
+          progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
+        },
+      });
+      const done = `${scenario.name}: ${outcome.summary.epochs} epochs in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
+      if (progress) progress.finish(done);
+      else io.stderr.write(`${done}\n`);
+      const { first, last } = outcome.summary;
+      io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
+      for (const key of HEADLINE) {
+        if (key in last) io.stdout.write(`${key.padEnd(34)} ${fmt(first[key]).padStart(12)} → ${fmt(last[key])}\n`);
+      }
+    },
+  );
+
+function fmt(x: number | undefined): string {
+  if (x === undefined) return '-';
+  return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(3);
+}

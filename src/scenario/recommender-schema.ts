@@ -1,0 +1,145 @@
+/**
+ * The recommender section of a scenario: one `kind` per recommender, the baselines and the
+ * two-stage pipeline, plus the parts every kind shares (slate size, retraining, start-up,
+ * exploration).
+ */
+import { z } from 'zod';
+import { count, duration, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+
+/** Outputs of the multi-task ranker; the score formula is written over these names. */
+export const RANKER_HEADS = ['click', 'watch', 'complete', 'like', 'survey', 'return'] as const;
+export type RankerHead = (typeof RANKER_HEADS)[number];
+
+const retrain = z
+  .strictObject({
+    every: positiveDuration.prefault(1),
+    window: positiveDuration.prefault(14),
+  })
+  .prefault({});
+
+/** How the final slate is chosen from the ordered candidates. */
+export const exploration = z
+  .discriminatedUnion('policy', [z.strictObject({ policy: z.literal('greedy') })], { error: 'expected policy: greedy' })
+  .prefault({ policy: 'greedy' });
+
+const common = {
+  slate_size: positiveCount.default(10),
+  retrain,
+  /**
+   * Uniformly random slates for this long before the recommender takes over, so its first
+   * training log is not empty (the start-up period of Chaney et al. 2018).
+   */
+  random_startup: duration.prefault(0),
+  exploration,
+};
+
+const ann = z
+  .strictObject({
+    /** auto: exact search below `exact_below` items, HNSW above. */
+    kind: z.enum(['auto', 'hnsw', 'exact'], { error: 'expected auto, hnsw or exact' }).default('auto'),
+    exact_below: count.default(20_000),
+    m: positiveCount.default(16),
+    ef_construction: positiveCount.default(100),
+    ef_search: positiveCount.default(200),
+  })
+  .prefault({});
+
+const candidateSource = z.discriminatedUnion(
+  'source',
+  [
+    z.strictObject({ source: z.literal('two_tower'), k: positiveCount.default(200), ann }),
+    z.strictObject({ source: z.literal('popularity'), k: positiveCount.default(50), window: positiveDuration.prefault(3) }),
+    /** Items sharing topic tags or creator with the user's recent history: the way a brand-new item is found. */
+    z.strictObject({ source: z.literal('content'), k: positiveCount.default(50), history: positiveCount.default(20) }),
+    z.strictObject({ source: z.literal('fresh'), k: positiveCount.default(20), max_age: positiveDuration.prefault(2) }),
+    z.strictObject({ source: z.literal('random'), k: positiveCount.default(10) }),
+  ],
+  { error: 'expected source: two_tower, popularity, content, fresh or random' },
+);
+
+const twoTower = z
+  .strictObject({
+    dim: positiveCount.default(32),
+    /** Most recent watched items pooled in the user tower. */
+    history: positiveCount.default(20),
+    /** Recency weighting of the pooled history. */
+    history_half_life: positiveDuration.prefault(3),
+    epochs: positiveCount.default(1),
+    batch_size: positiveCount.default(512),
+    learning_rate: positive.default(0.01),
+    temperature: positive.default(0.1),
+    /** Subtract log of each item's sampling probability from in-batch logits (popular items are over-sampled negatives). */
+    logq_correction: z.boolean().default(true),
+    warm_start: z.boolean().default(true),
+    /** Most recent positives used per retrain. */
+    max_examples: positiveCount.default(200_000),
+  })
+  .prefault({});
+
+const ranker = z
+  .strictObject({
+    model: z.enum(['dcn_v2', 'mmoe'], { error: 'expected dcn_v2 or mmoe' }).default('dcn_v2'),
+    heads: z
+      .array(z.enum(RANKER_HEADS, { error: `expected one of ${RANKER_HEADS.join(', ')}` }))
+      .min(1, 'expected at least one head')
+      .default(['click', 'watch', 'complete', 'like', 'survey']),
+    cross_layers: positiveCount.default(2),
+    hidden: z.array(positiveCount).default([64, 32]),
+    /** MMoE only. */
+    experts: positiveCount.default(4),
+    epochs: positiveCount.default(2),
+    batch_size: positiveCount.default(1024),
+    learning_rate: positive.default(0.003),
+    max_examples: positiveCount.default(300_000),
+    /** Weight examples by inverse logged propensity, clipped, to undo what the policy chose to show. */
+    ips: z.strictObject({ enabled: z.boolean().default(false), clip: positive.default(10) }).prefault({}),
+    calibration: z.enum(['none', 'platt', 'isotonic'], { error: 'expected none, platt or isotonic' }).default('isotonic'),
+    /** Share of the log held out to fit calibration and measure it. */
+    holdout: probability.default(0.1),
+  })
+  .prefault({});
+
+const rerank = z
+  .strictObject({
+    /** 0 ranks by score alone; higher trades score for dissimilarity to what is already in the slate. */
+    mmr_lambda: probability.default(0),
+    /** Most items per creator in one slate; 0 for no cap. */
+    creator_cap: count.default(0),
+    fresh_boost: rate.default(0),
+    fresh_age: positiveDuration.prefault(2),
+  })
+  .prefault({});
+
+export const recommender = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('random'), ...common }),
+    z.strictObject({
+      kind: z.literal('popularity'),
+      ...common,
+      /** Popularity counts clicks over this trailing window of the log. */
+      window: positiveDuration.prefault(3),
+      /** Items the user already clicked are not shown again. */
+      exclude_seen: z.boolean().default(true),
+    }),
+    z.strictObject({ kind: z.literal('oracle'), ...common }),
+    z.strictObject({
+      kind: z.literal('two_stage'),
+      ...common,
+      candidates: z
+        .array(candidateSource)
+        .min(1, 'expected at least one candidate source')
+        .prefault([{ source: 'two_tower' }, { source: 'popularity' }, { source: 'content' }, { source: 'fresh' }]),
+      /** Users with fewer past sessions than this get popularity candidates only. */
+      new_users: z.strictObject({ popularity_until_sessions: count.default(2) }).prefault({}),
+      two_tower: twoTower,
+      ranker,
+      /** Combination of calibrated head outputs, e.g. `0.5*watch + 0.2*complete + 0.1*like + 0.2*survey`. */
+      score: z.string().default('0.3*click + 0.4*watch + 0.1*complete + 0.1*like + 0.1*survey'),
+      rerank,
+      /** Items the user already clicked in the log window are not shown again. */
+      exclude_seen: z.boolean().default(true),
+    }),
+  ],
+  { error: 'expected kind: random, popularity, oracle or two_stage' },
+);
