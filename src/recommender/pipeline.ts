@@ -13,9 +13,11 @@ import type {
   RecRequest,
   ReRanker,
   ScoredCandidate,
+  RecommenderDiagnostics,
   Slate,
   SlateFeedback,
 } from './types.js';
+import { StageLatency } from './stage-latency.js';
 
 export interface PipelineStages {
   readonly sources: readonly CandidateSource[];
@@ -28,6 +30,9 @@ export interface PipelineStages {
 }
 
 export class Pipeline implements Recommender {
+  /** Re-ranking and the exploration policy are timed together as the last stage. */
+  private readonly latency = new StageLatency(['retrieval', 'ranking', 'rerank']);
+
   constructor(
     readonly name: string,
     private readonly stages: PipelineStages,
@@ -38,15 +43,27 @@ export class Pipeline implements Recommender {
   }
 
   serve(requests: readonly RecRequest[]): Slate[] {
-    const { sources, ranker, reranker, policy } = this.stages;
-    const perSource = sources.map((source) => source.generate(requests));
-    const candidates = requests.map((_, r) => mergeCandidates(perSource.map((lists) => lists[r])));
-    const scores = ranker ? ranker.score(requests, candidates) : candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
-    return requests.map((request, r) => {
-      let ordered = orderByScore(candidates[r], scores[r], this.stages.shortlist);
-      if (reranker) ordered = reranker.rerank(request, ordered, this.slateSize);
-      return { slateId: request.slateId, entries: policy.select(request, ordered, this.slateSize, this.rng) };
+    const { sources, ranker, reranker, policy, shortlist } = this.stages;
+    const n = requests.length;
+    const candidates = this.latency.time('retrieval', n, () => {
+      const perSource = sources.map((source) => source.generate(requests));
+      return requests.map((_, r) => mergeCandidates(perSource.map((lists) => lists[r])));
     });
+    const ordered = this.latency.time('ranking', n, () => {
+      const scores = ranker ? ranker.score(requests, candidates) : candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
+      return candidates.map((list, r) => orderByScore(list, scores[r], shortlist));
+    });
+    return this.latency.time('rerank', n, () =>
+      requests.map((request, r) => {
+        const final = reranker ? reranker.rerank(request, ordered[r], this.slateSize) : ordered[r];
+        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng) };
+      }),
+    );
+  }
+
+  diagnostics(): RecommenderDiagnostics {
+    const ranker = this.stages.ranker?.diagnostics?.();
+    return { metrics: ranker?.metrics ?? {}, timings: { ...this.latency.takeEpoch(), ...ranker?.timings } };
   }
 
   observe(feedback: SlateFeedback): void {
