@@ -1,7 +1,7 @@
 /**
  * Most clicked items over a trailing window of the log. Items the user already clicked in the
  * log window can be excluded; when too few items have clicks (a young log), the list is filled
- * with the newest uploads, so the source stays deterministic.
+ * with the items longest in the catalog, so the source stays deterministic.
  */
 import type { TrainingLog } from '../../training/training-log.js';
 import type { PublicCatalog } from '../../world/public.js';
@@ -59,10 +59,11 @@ export class PopularitySource implements CandidateSource {
       out.push({ itemId, sources: [this.name], sourceScore: clicks });
       taken.add(itemId);
     }
-    // Fill with the newest uploads; negative scores keep them below every clicked item, newest first.
-    for (let id = this.catalog.size - 1; id >= 0 && out.length < k; id--) {
+    // Fill with the longest-listed items (lowest ids); negative scores keep them below every clicked
+    // item. Never the newest uploads: popularity must not be a way for an unclicked new item to surface.
+    for (let id = 0; id < this.catalog.size && out.length < k; id++) {
       if (taken.has(id) || seen?.has(id)) continue;
-      out.push({ itemId: id, sources: [this.name], sourceScore: id - this.catalog.size });
+      out.push({ itemId: id, sources: [this.name], sourceScore: -1 - id / this.catalog.size });
     }
     return out;
   }
