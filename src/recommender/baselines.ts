@@ -1,11 +1,13 @@
 /**
- * The baseline recommenders, registered by scenario kind. Adding one is a factory here.
+ * The recommenders, registered by scenario kind: the baselines and the two-stage pipeline.
+ * Adding one is a factory here.
  * Only the oracle receives the world's truth, and it says so in its name.
  */
 import type { RecommenderConfig } from '../scenario/index.js';
 import type { TruthOracle } from '../world/world.js';
-import { GreedyPolicy } from './explore/greedy.js';
+import { buildExploration, pipelineExplorationContext } from './explore/build.js';
 import { Pipeline } from './pipeline.js';
+import { buildTwoStage } from './two-stage/build.js';
 import { OracleRanker } from './ranking/oracle.js';
 import { RandomRecommender } from './random-recommender.js';
 import { WholeCatalogSource } from './sources/catalog.js';
@@ -21,31 +23,36 @@ type Factory<K extends RecommenderConfig['kind']> = (
 
 const FACTORIES: { [K in RecommenderConfig['kind']]: Factory<K> } = {
   random: (_config, ctx) => new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random')),
-  popularity: (config, ctx) =>
-    new Pipeline(
+  popularity: (config, ctx) => {
+    const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx));
+    return new Pipeline(
       'popularity',
       {
-        sources: [new PopularitySource(ctx.catalog, { k: ctx.slateSize, windowDays: config.window, excludeSeen: config.exclude_seen })],
-        policy: new GreedyPolicy(),
+        sources: [new PopularitySource(ctx.catalog, { k: ctx.slateSize, windowDays: config.window, excludeSeen: config.exclude_seen }), ...exploration.sources],
+        policy: exploration.policy,
       },
       ctx.slateSize,
       ctx.streams.stream('policy'),
-    ),
-  oracle: (_config, ctx, oracleTruth) =>
-    new Pipeline(
+    );
+  },
+  oracle: (config, ctx, oracleTruth) => {
+    const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx));
+    return new Pipeline(
       'oracle',
       {
-        sources: [new WholeCatalogSource(ctx.catalog)],
+        sources: [new WholeCatalogSource(ctx.catalog), ...exploration.sources],
         ranker: new OracleRanker(oracleTruth()),
-        policy: new GreedyPolicy(),
+        policy: exploration.policy,
         shortlist: ctx.slateSize,
       },
       ctx.slateSize,
       ctx.streams.stream('policy'),
-    ),
-  two_stage: () => {
-    throw new Error('recommender kind two_stage is not wired in yet');
+    );
   },
+  bandit: () => {
+    throw new Error('recommender kind bandit runs only in a bandit world (world.kind: bandit)');
+  },
+  two_stage: (config, ctx) => buildTwoStage(config, ctx),
 };
 
 /** `oracleTruth` is called only when the scenario asks for the oracle baseline. */

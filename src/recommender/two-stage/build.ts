@@ -1,0 +1,64 @@
+/**
+ * The two-stage recommender a scenario describes with `kind: two_stage`: candidate sources
+ * (two-tower over an ANN index, popularity, content, fresh, random) behind new-user routing and
+ * seen-item exclusion → the multi-task ranker (calibrated heads combined by the score formula)
+ * → the diversity re-ranker → the exploration policy.
+ */
+import type { RecommenderConfig } from '../../scenario/index.js';
+import { buildExploration, pipelineExplorationContext } from '../explore/build.js';
+import { Pipeline } from '../pipeline.js';
+import { MultiTaskRanker } from '../ranking/multi-task-ranker.js';
+import { DiversityReRanker } from '../rerank/diversity.js';
+import { ContentSource } from '../sources/content.js';
+import { FreshSource } from '../sources/fresh.js';
+import { NewUserRouter } from '../sources/new-user-router.js';
+import { PopularitySource } from '../sources/popularity.js';
+import { RandomSource } from '../sources/random.js';
+import { SeenItems } from '../sources/seen-items.js';
+import { TwoTowerSource } from '../two-tower/source.js';
+import type { CandidateSource, Recommender, RecommenderContext } from '../types.js';
+
+export type TwoStageConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>;
+type SourceConfig = TwoStageConfig['candidates'][number];
+
+/** Candidates past this many, after ranking, are not considered by re-ranking and exploration. */
+const SHORTLIST = 100;
+/** Popularity window for new users when the scenario lists no popularity source. */
+const DEFAULT_POPULARITY_WINDOW = 3;
+
+export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): Recommender {
+  const sources = config.candidates.map((source, k) => buildSource(source, config, ctx, k));
+  const popularity =
+    sources.find((s): s is PopularitySource => s instanceof PopularitySource) ??
+    new PopularitySource(ctx.catalog, { k: 50, windowDays: DEFAULT_POPULARITY_WINDOW, excludeSeen: false });
+  const router = new NewUserRouter(sources, popularity, {
+    popularityUntilSessions: config.new_users.popularity_until_sessions,
+    seen: config.exclude_seen ? new SeenItems() : undefined,
+  });
+  const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx));
+  const ranker = new MultiTaskRanker(config.ranker, config.score, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
+  const { mmr_lambda, creator_cap, fresh_boost, fresh_age } = config.rerank;
+  const reranker = new DiversityReRanker(ctx.catalog, { mmrLambda: mmr_lambda, creatorCap: creator_cap, freshBoost: fresh_boost, freshAge: fresh_age });
+  return new Pipeline(
+    'two_stage',
+    { sources: [router, ...exploration.sources], ranker, reranker, policy: exploration.policy, shortlist: SHORTLIST },
+    ctx.slateSize,
+    ctx.streams.stream('policy'),
+  );
+}
+
+function buildSource(source: SourceConfig, config: TwoStageConfig, ctx: RecommenderContext, index: number): CandidateSource {
+  switch (source.source) {
+    case 'two_tower':
+      return new TwoTowerSource(source, config.two_tower, ctx.catalog, ctx.users, ctx.streams.stream(`sources/${index}/two_tower`));
+    case 'popularity':
+      // Seen items are excluded once, by the router, for every source.
+      return new PopularitySource(ctx.catalog, { k: source.k, windowDays: source.window, excludeSeen: false });
+    case 'content':
+      return new ContentSource(ctx.catalog, { k: source.k, history: source.history });
+    case 'fresh':
+      return new FreshSource(ctx.catalog, { k: source.k, maxAge: source.max_age });
+    case 'random':
+      return new RandomSource(ctx.catalog, source.k, ctx.streams.stream(`sources/${index}/random`));
+  }
+}
