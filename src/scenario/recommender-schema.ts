@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { count, duration, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+import { exploration } from './exploration-schema.js';
 
 /** Outputs of the multi-task ranker; the score formula is written over these names. */
 export const RANKER_HEADS = ['click', 'watch', 'complete', 'like', 'survey', 'return'] as const;
@@ -17,10 +18,8 @@ const retrain = z
   })
   .prefault({});
 
-/** How the final slate is chosen from the ordered candidates. */
-export const exploration = z
-  .discriminatedUnion('policy', [z.strictObject({ policy: z.literal('greedy') })], { error: 'expected policy: greedy' })
-  .prefault({ policy: 'greedy' });
+/** How the final slate is chosen from the ordered candidates (one option per policy; see exploration-schema.ts). */
+export { exploration };
 
 const common = {
   slate_size: positiveCount.default(10),
@@ -31,6 +30,10 @@ const common = {
    */
   random_startup: duration.prefault(0),
   exploration,
+  /** Serving budget per stage (p95, milliseconds per request); reports hold measured latency against it. */
+  latency_budget_ms: z
+    .strictObject({ retrieval: positive.optional(), ranking: positive.optional(), rerank: positive.optional() })
+    .optional(),
 };
 
 const ann = z
@@ -56,6 +59,8 @@ const candidateSource = z.discriminatedUnion(
   ],
   { error: 'expected source: two_tower, popularity, content, fresh or random' },
 );
+/** One validated entry of `candidates`, discriminated by `source`. */
+export type CandidateSourceConfig = z.output<typeof candidateSource>;
 
 const twoTower = z
   .strictObject({
@@ -123,6 +128,8 @@ export const recommender = z.discriminatedUnion(
       exclude_seen: z.boolean().default(true),
     }),
     z.strictObject({ kind: z.literal('oracle'), ...common }),
+    /** The exploration policy alone, learning from each round's reward: the recommender of a bandit world (world.kind: bandit). */
+    z.strictObject({ kind: z.literal('bandit'), ...common, slate_size: positiveCount.default(1) }),
     z.strictObject({
       kind: z.literal('two_stage'),
       ...common,
@@ -141,5 +148,5 @@ export const recommender = z.discriminatedUnion(
       exclude_seen: z.boolean().default(true),
     }),
   ],
-  { error: 'expected kind: random, popularity, oracle or two_stage' },
+  { error: 'expected kind: random, popularity, oracle, bandit or two_stage' },
 );
