@@ -124,3 +124,24 @@ describe('the closed loop', () => {
     await expect(sim.run()).rejects.toThrow(/recommender broken returned item 0 twice/);
   });
 });
+
+describe('the random baseline', () => {
+  it('puts every item in every slot with the logged probability 1/catalog size', async () => {
+    const scenario = smallScenario(['recommender.kind=random', 'recommender.random_startup=0', 'world.items.uploads_per_day=0', 'horizon.days=2']);
+    const epochs = await collect(new Simulation(scenario));
+    // Mean item id per slot: about (n-1)/2 in every slot if slots are exchangeable.
+    const n = 400;
+    const sums = new Float64Array(5);
+    const counts = new Float64Array(5);
+    for (const { impressions } of epochs) {
+      const c = impressions.columns;
+      for (let i = 0; i < impressions.length; i++) {
+        sums[c.position[i]] += c.item_id[i];
+        counts[c.position[i]] += 1;
+        expect(c.propensity[i]).toBe(1 / n);
+      }
+    }
+    const se = Math.sqrt((n * n - 1) / 12 / counts[0]);
+    for (let p = 0; p < 5; p++) expect(Math.abs(sums[p] / counts[p] - (n - 1) / 2)).toBeLessThan(4 * se);
+  });
+});

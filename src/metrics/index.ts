@@ -7,3 +7,4 @@ export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
 export { createDefaultMetrics, type DefaultMetricsOptions } from './defaults.js';
 export { cosine, entropyBits, gini, jaccard, median } from './stats.js';
+export { ndcgAtK, reciprocalRank, recallAtK, meanRankingScores, clickedByUser, evaluateOnHeldOut, type RankingScores, type HeldOutOptions, type HeldOutScores } from './offline.js';

@@ -15,6 +15,7 @@ export class RandomSource implements CandidateSource {
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const n = this.catalog.size;
     const k = Math.min(this.k, n);
-    return requests.map(() => this.rng.sampleIndices(n, k).map((itemId) => ({ itemId, sources: [this.name], sourceScore: 0 })));
+    // sampleIndices returns ids in ascending order; shuffling makes every (item, slot) equally likely.
+    return requests.map(() => this.rng.shuffle(this.rng.sampleIndices(n, k)).map((itemId, rank) => ({ itemId, sources: [this.name], sourceScore: -rank })));
   }
 }

@@ -1,0 +1,45 @@
+/**
+ * The optional `ope:` section of a scenario, read by `recloop ope`: which policy logs, which
+ * target policy is evaluated, how long the evaluation window is, and the estimator settings.
+ * Absent from a scenario, it stays absent (runs are unchanged) and `recloop ope` uses the defaults.
+ * (Defined here, beside the code that reads it; src/scenario/schema.ts plugs it in.)
+ */
+import { z } from 'zod';
+import { positiveCount, positiveDuration, probability } from '../scenario/fields.js';
+import { REWARD_KINDS } from './types.js';
+
+/** A policy OPE can state exact per-slot probabilities for. Popularity rankings count clicks over `popularity_window`. */
+export const opePolicy = z.discriminatedUnion(
+  'policy',
+  [
+    z.strictObject({ policy: z.literal('uniform') }),
+    z.strictObject({ policy: z.literal('popularity') }),
+    z.strictObject({ policy: z.literal('epsilon_greedy'), epsilon: probability.default(0.1) }),
+  ],
+  { error: 'expected policy: uniform, popularity or epsilon_greedy' },
+);
+export type OpePolicyConfig = z.output<typeof opePolicy>;
+
+export const opeSection = z
+  .strictObject({
+    /** `scenario`: the scenario's recommender logs, with the propensities it states; or one of the OPE policies. */
+    logging: z.union([z.literal('scenario'), opePolicy], { error: 'expected scenario or a policy (uniform, popularity, epsilon_greedy)' }).default('scenario'),
+    /** Evaluated offline from the logging run's last `eval_days`, and run online over the same days in the twin world. */
+    target: opePolicy.prefault({ policy: 'popularity' }),
+    /** Length of the evaluation window at the end of the horizon; a whole number of retrain periods. */
+    eval_days: positiveDuration.prefault(1),
+    /** Clicks over this window before the evaluation window rank items for popularity policies and fit the direct method's model. */
+    popularity_window: positiveDuration.prefault(3),
+    reward: z.enum(REWARD_KINDS, { error: `expected one of ${REWARD_KINDS.join(', ')}` }).default('click'),
+    /** Bootstrap replicates (slates resampled) for the confidence intervals. */
+    bootstrap: positiveCount.min(2, 'expected at least 2 bootstrap replicates').default(200),
+    confidence: probability.default(0.95),
+    /** Cut-off of the offline ranking metrics (NDCG@k, recall@k). */
+    k: positiveCount.default(10),
+  });
+export type OpeConfig = z.output<typeof opeSection>;
+
+/** The section with every default, for scenarios that have none. */
+export function opeConfigOf(section: OpeConfig | undefined): OpeConfig {
+  return section ?? opeSection.parse({});
+}

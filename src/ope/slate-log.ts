@@ -1,0 +1,105 @@
+/**
+ * The data estimators read: logged slates with their context, and per impression the item,
+ * its slot, the logging policy's propensity for that (item, slot) and the reward. Impressions
+ * are grouped by slate (slate s owns rows start[s]..start[s+1]) because the bootstrap
+ * resamples whole slates.
+ */
+import type { ImpressionBuffer, ImpressionColumns } from '../training/impression-buffer.js';
+import type { OpeContext, RewardKind } from './types.js';
+
+export interface SlateLog {
+  readonly contexts: readonly OpeContext[];
+  readonly start: Int32Array;
+  readonly itemId: Int32Array;
+  readonly position: Int32Array;
+  readonly propensity: Float64Array;
+  readonly reward: Float64Array;
+}
+
+export class SlateLogBuilder {
+  private readonly contexts: OpeContext[] = [];
+  private readonly start: number[] = [0];
+  private readonly itemId: number[] = [];
+  private readonly position: number[] = [];
+  private readonly propensity: number[] = [];
+  private readonly reward: number[] = [];
+
+  /** One slate: items top first, with their logging propensities and rewards. */
+  add(ctx: OpeContext, items: readonly number[], propensities: readonly number[], rewards: readonly number[]): void {
+    if (items.length !== propensities.length || items.length !== rewards.length) throw new Error('slate arrays differ in length');
+    this.contexts.push(ctx);
+    items.forEach((item, p) => {
+      this.itemId.push(item);
+      this.position.push(p);
+      this.propensity.push(propensities[p]);
+      this.reward.push(rewards[p]);
+    });
+    this.start.push(this.itemId.length);
+  }
+
+  get slates(): number {
+    return this.contexts.length;
+  }
+
+  build(): SlateLog {
+    return {
+      contexts: this.contexts,
+      start: Int32Array.from(this.start),
+      itemId: Int32Array.from(this.itemId),
+      position: Int32Array.from(this.position),
+      propensity: Float64Array.from(this.propensity),
+      reward: Float64Array.from(this.reward),
+    };
+  }
+}
+
+/** The reward of impression row i. survey_positive: answered 4 or 5 (no answer counts 0). */
+export function rewardOf(c: ImpressionColumns, i: number, kind: RewardKind): number {
+  switch (kind) {
+    case 'click':
+      return c.clicked[i];
+    case 'watch_fraction':
+      return c.watch_fraction[i];
+    case 'like':
+      return c.liked[i];
+    case 'survey_positive':
+      return c.survey[i] >= 4 ? 1 : 0;
+  }
+}
+
+export interface FromImpressionsOptions {
+  readonly reward: RewardKind;
+  /** Rows with since <= time < until are read. */
+  readonly since: number;
+  readonly until: number;
+  /** The context of a logged slate; `slateSize` is filled in from the log. */
+  readonly context: (slateId: number, userId: number, time: number) => Omit<OpeContext, 'slateSize'>;
+}
+
+/** Reads simulator impression buffers (rows of one slate are contiguous, as the loop appends them). */
+export function slateLogFromImpressions(buffers: readonly ImpressionBuffer[], options: FromImpressionsOptions): SlateLog {
+  const builder = new SlateLogBuilder();
+  for (const buffer of buffers) {
+    const c = buffer.columns;
+    let i = 0;
+    while (i < c.time.length) {
+      let end = i + 1;
+      while (end < c.time.length && c.slate_id[end] === c.slate_id[i]) end++;
+      if (c.time[i] >= options.since && c.time[i] < options.until) {
+        const items: number[] = [];
+        const props: number[] = [];
+        const rewards: number[] = [];
+        for (let r = i; r < end; r++) {
+          if (c.position[r] !== r - i) throw new Error(`slate ${c.slate_id[i]}: rows are not in slot order`);
+          items.push(c.item_id[r]);
+          props.push(c.propensity[r]);
+          rewards.push(rewardOf(c, r, options.reward));
+        }
+        const ctx = options.context(c.slate_id[i], c.user_id[i], c.time[i]);
+        builder.add({ ...ctx, slateSize: items.length }, items, props, rewards);
+      }
+      i = end;
+    }
+  }
+  return builder.build();
+}
