@@ -7,13 +7,18 @@
 import yargs from 'yargs';
 import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
+import { compareCommand } from './commands/compare.js';
+import { initCommand } from './commands/init.js';
+import { opeCommand } from './commands/ope.js';
+import { queryCommand } from './commands/query.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { UserError, type CliIo, type CommandModule } from './commands/types.js';
 import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, validateCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, opeCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 

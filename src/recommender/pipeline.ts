@@ -69,11 +69,13 @@ export class Pipeline implements Recommender {
   observe(feedback: SlateFeedback): void {
     for (const source of this.stages.sources) source.observe?.(feedback);
     this.stages.ranker?.observe?.(feedback);
+    this.stages.policy.observe?.(feedback);
   }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
     for (const source of this.stages.sources) await source.retrain?.(log, now);
     await this.stages.ranker?.retrain?.(log, now);
+    await this.stages.policy.retrain?.(log, now);
   }
 }
 

@@ -123,8 +123,16 @@ export interface ReRanker {
   rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[];
 }
 
-/** Chooses the final slate from the ordered candidates and states each slot's propensity. */
+/**
+ * Chooses the final slate from the ordered candidates and states each slot's propensity: the
+ * probability that the policy would have put that item in that slot, given the items placed in
+ * the earlier slots (see docs/EXPLORATION.md).
+ */
 export interface ExplorationPolicy {
   readonly name: string;
   select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[];
+  /** Streamed feedback on each served slate, for policies that learn (Thompson sampling, UCB). */
+  observe?(feedback: SlateFeedback): void;
+  /** Called at every retrain with the log window, for policies that rebuild their estimates from the log. */
+  retrain?(log: TrainingLog, now: number): void | Promise<void>;
 }

@@ -2,6 +2,7 @@
  * Checks across fields that the schema cannot express one field at a time. They run on a
  * scenario that already passed the schema, so every value is present and in days.
  */
+import { compileScoreFormula, FormulaError } from '../recommender/ranking/score-formula.js';
 import type { KeyPath } from './paths.js';
 import type { Scenario } from './schema.js';
 
@@ -22,6 +23,7 @@ const WINDOW: KeyPath = ['recommender', 'retrain', 'window'];
 const STEP: KeyPath = ['schedule', 'step'];
 const BATCH_WINDOW: KeyPath = ['schedule', 'batch_window'];
 const HORIZON: KeyPath = ['horizon', 'days'];
+const SCORE: KeyPath = ['recommender', 'score'];
 
 export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
   const problems: ConsistencyProblem[] = [];
@@ -68,6 +70,20 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
         `recommender.retrain.window (${formatDays(window)}) is shorter than recommender.retrain.every (${formatDays(every)}), ` +
         `so events logged between retrains would never be trained on; set recommender.retrain.window to at least ${formatDays(every)}`,
     });
+  }
+
+  // The score formula may name only heads the ranker is configured to train.
+  if (scenario.recommender.kind === 'two_stage') {
+    try {
+      compileScoreFormula(scenario.recommender.score, scenario.recommender.ranker.heads);
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      problems.push({ paths: [SCORE], message: error.message });
+    }
+  }
+
+  if (scenario.recommender.kind === 'bandit') {
+    problems.push({ paths: [['recommender', 'kind']], message: 'recommender kind bandit runs only in a bandit world (world.kind: bandit); pick another kind' });
   }
 
   return problems;

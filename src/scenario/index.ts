@@ -1,7 +1,9 @@
 /** Scenario files: the schema, the types, and loading YAML into a frozen, validated Scenario. */
 export { scenarioSchema } from './schema.js';
 export type { Scenario, ScenarioInput, WorldConfig, RecommenderConfig, ScheduleConfig } from './schema.js';
+export type { AnyScenario, BanditScenario, BanditWorldConfig, BanditRecommenderConfig } from './schema.js';
+export { isBanditScenario, isPopulationScenario } from './world-kind.js';
 export { parseDuration, MINUTES_PER_DAY } from './duration.js';
-export { loadScenario, parseScenario, toResolvedYaml } from './load.js';
+export { loadScenario, loadAnyScenario, parseScenario, parseAnyScenario, toResolvedYaml } from './load.js';
 export { ScenarioError, formatProblem } from './problems.js';
 export type { ScenarioProblem } from './problems.js';

@@ -76,7 +76,8 @@ function describeIssue(issue: Issue, input: unknown, schema: Schema): IssueProbl
 
     case 'invalid_union': {
       if (issue.discriminator !== undefined) {
-        const options = ('options' in issue && issue.options ? issue.options : []).map((option) => String(option));
+        // A tag with a default (world kind: population) lists undefined among the options; it is not something to write.
+        const options = ('options' in issue && issue.options ? issue.options : []).filter((option) => option !== undefined).map((option) => String(option));
         if (!found) return missing(options.length > 0 ? ` (expected one of: ${options.join(', ')})` : '');
         if (typeof value === 'string') {
           const parent = path[path.length - 2];

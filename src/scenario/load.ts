@@ -13,13 +13,16 @@
 import { readFile } from 'node:fs/promises';
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type YAMLError } from 'yaml';
 import { checkConsistency } from './consistency.js';
+import { checkExperiment } from './experiment-check.js';
+import { checkBandit } from './bandit-check.js';
+import { classifyScenario, isBanditScenario } from './world-kind.js';
 import { describeValue } from './describe.js';
 import { describeIssues, markDefaults } from './issues.js';
 import { defaultInputAt } from './schema-walk.js';
 import { applyOverride, parseOverride, type Override } from './overrides.js';
 import { formatPath, type KeyPath, type PathSegment } from './paths.js';
 import { ScenarioError, type ScenarioProblem } from './problems.js';
-import { scenarioSchema, type Scenario } from './schema.js';
+import { scenarioSchema, type AnyScenario, type Scenario } from './schema.js';
 import { ScenarioSource, keyText, type Target } from './source.js';
 
 const EMPTY_MESSAGE = 'file is empty; expected a scenario mapping with at least name, horizon and recommender';
@@ -35,11 +38,32 @@ export async function loadScenario(file: string, overrides: readonly string[] = 
   return parseScenario(text, file, overrides);
 }
 
+/** As loadScenario, for a scenario of either world kind (population or bandit). */
+export async function loadAnyScenario(file: string, overrides: readonly string[] = []): Promise<AnyScenario> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ScenarioError([{ file, path: '', message: readFailure(error) }]);
+  }
+  return parseAnyScenario(text, file, overrides);
+}
+
 /**
  * Parses scenario YAML text (`file` is only used in messages), applies `--set` overrides such
- * as `world.users.count=5000`, validates, and returns the deep-frozen scenario.
+ * as `world.users.count=5000`, validates, and returns the deep-frozen scenario. Only population
+ * worlds: a bandit world is refused with a message (see parseAnyScenario).
  */
 export function parseScenario(text: string, file: string, overrides: readonly string[] = []): Scenario {
+  const scenario = parseAnyScenario(text, file, overrides);
+  if (isBanditScenario(scenario)) {
+    throw new ScenarioError([{ file, path: 'world.kind', message: 'a bandit world (world.kind: bandit) runs only with `recloop run`; this needs a population world' }]);
+  }
+  return scenario;
+}
+
+/** As parseScenario, for a scenario of either world kind (population or bandit). */
+export function parseAnyScenario(text: string, file: string, overrides: readonly string[] = []): AnyScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true });
   const source = new ScenarioSource(doc, lineCounter);
@@ -114,22 +138,23 @@ export function parseScenario(text: string, file: string, overrides: readonly st
     );
   }
 
-  // 5. Consistency across fields.
-  const inconsistencies = checkConsistency(result.data);
+  // 5. Consistency across fields (experiment arms: each merged recommender validated like the base).
+  const scenario = classifyScenario(result.data);
+  const inconsistencies = isBanditScenario(scenario) ? checkBandit(scenario) : [...checkConsistency(scenario), ...checkExperiment(scenario)];
   if (inconsistencies.length > 0) {
     throw new ScenarioError(
       inconsistencies.map(({ paths, message }) => problemAt(paths.find((path) => source.has(path)) ?? paths[0], message)),
     );
   }
 
-  return deepFreeze(result.data);
+  return deepFreeze(scenario);
 }
 
 /**
  * The fully resolved scenario (every default filled in, durations as numbers of days) as YAML
  * with a one-line header comment. It parses back through parseScenario to an equal scenario.
  */
-export function toResolvedYaml(scenario: Scenario): string {
+export function toResolvedYaml(scenario: AnyScenario): string {
   const doc = new Document(scenario);
   doc.commentBefore = ` recloop scenario "${scenario.name}", fully resolved: every default filled in, durations in days`;
   visit(doc, {

@@ -29,7 +29,8 @@ function unwrap(schema: Schema, value: unknown): Schema {
       case 'union': {
         const union = discriminatorOf(current);
         const wanted = typeof value === 'object' && value !== null && union ? (value as Record<string, unknown>)[union.discriminator] : undefined;
-        const option = union?.options.find((o) => o.values.includes(String(wanted)));
+        // No tag written: the option whose tag has a default (world kind: population) applies.
+        const option = union?.options.find((o) => (wanted === undefined ? o.defaulted : o.values.includes(String(wanted))));
         if (!option) return current;
         current = option.schema;
         break;
@@ -66,7 +67,8 @@ export function objectKeys(schema: Schema | undefined): string[] | undefined {
 export interface DiscriminatedUnion {
   readonly discriminator: string;
   readonly values: string[];
-  readonly options: { readonly values: string[]; readonly schema: Schema }[];
+  /** `defaulted`: the option's tag may be left out (it has a default). */
+  readonly options: { readonly values: string[]; readonly defaulted: boolean; readonly schema: Schema }[];
 }
 
 export function discriminatorOf(schema: Schema | undefined): DiscriminatedUnion | undefined {
@@ -78,7 +80,8 @@ export function discriminatorOf(schema: Schema | undefined): DiscriminatedUnion 
     const tag = shape[def.discriminator];
     const tagDef = tag ? unwrap(tag, undefined)._zod.def : undefined;
     const values = tagDef && tagDef.type === 'literal' ? (tagDef as z.core.$ZodLiteralDef<z.core.util.Literal>).values.map(String) : [];
-    return { values, schema: option };
+    const defaulted = tag !== undefined && (tag._zod.def.type === 'default' || tag._zod.def.type === 'prefault');
+    return { values, defaulted, schema: option };
   });
   return { discriminator: def.discriminator, values: options.flatMap((o) => o.values), options };
 }

@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 import { count, duration, pair, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+import { experiment } from './experiment-schema.js';
+import { opeSection } from '../ope/schema.js';
 import { recommender } from './recommender-schema.js';
+import { banditWorld } from './bandit-schema.js';
+import { checkWorldKind } from './world-kind.js';
 
 const continuousSchedule = z.strictObject({
   kind: z.literal('continuous'),
@@ -120,17 +124,20 @@ const response = z
   })
   .prefault({});
 
+const populationWorld = z.strictObject({
+  kind: z.literal('population').default('population'),
+  topics: positiveCount.default(20),
+  latent_dim: positiveCount.default(8),
+  users,
+  items,
+  affinity,
+  choice,
+  response,
+});
+
+/** The population world (users and items) by default; a plain K-armed bandit with kind: bandit. */
 const world = z
-  .strictObject({
-    kind: z.literal('population').default('population'),
-    topics: positiveCount.default(20),
-    latent_dim: positiveCount.default(8),
-    users,
-    items,
-    affinity,
-    choice,
-    response,
-  })
+  .discriminatedUnion('kind', [populationWorld, banditWorld], { error: 'expected kind: population or bandit' })
   .prefault({});
 
 const logs = z
@@ -152,18 +159,41 @@ export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a name of letters, digits, dot, dash or underscore'),
   description: z.string().default(''),
   seed: z.number().int('expected a whole number').default(1),
-  horizon: z.strictObject({ days: positive }),
+  /** Required by the population world; a bandit world runs world.rounds rounds instead. */
+  horizon: z.strictObject({ days: positive }).optional(),
   schedule: schedule.prefault({ kind: 'continuous' }),
   world,
   recommender,
   logs,
   metrics,
-});
+  /** Seeds per arm when arms are compared (`recloop compare`): seed, seed + 1, ... */
+  replicas: positiveCount.default(1),
+  experiment,
+  /** Off-policy evaluation settings for `recloop ope`; optional, ignored by `run`. */
+  ope: opeSection.optional(),
+})
+  // Runs even when other fields have problems, so a missing horizon is reported with them.
+  .superRefine(checkWorldKind, { when: () => true });
 
 /** A scenario as written (defaults optional). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-/** A validated scenario with every default filled; durations are in days. */
-export type Scenario = z.output<typeof scenarioSchema>;
-export type WorldConfig = Scenario['world'];
-export type RecommenderConfig = Scenario['recommender'];
+/** What the schema returns, before the world kind is told apart (see classifyScenario). */
+export type ParsedScenario = z.output<typeof scenarioSchema>;
+export type WorldConfig = Extract<ParsedScenario['world'], { kind: 'population' }>;
+export type BanditWorldConfig = Extract<ParsedScenario['world'], { kind: 'bandit' }>;
+export type RecommenderConfig = ParsedScenario['recommender'];
+export type BanditRecommenderConfig = Extract<RecommenderConfig, { kind: 'bandit' }>;
+/** A validated population-world scenario (the default) with every default filled; durations are in days. */
+export type Scenario = Omit<ParsedScenario, 'world' | 'horizon'> & {
+  world: WorldConfig;
+  horizon: NonNullable<ParsedScenario['horizon']>;
+};
+/** A validated bandit-world scenario: no horizon, and the exploration policy alone as recommender. */
+export type BanditScenario = Omit<ParsedScenario, 'world' | 'horizon' | 'recommender'> & {
+  world: BanditWorldConfig;
+  horizon?: undefined;
+  recommender: BanditRecommenderConfig;
+};
+export type AnyScenario = Scenario | BanditScenario;
 export type ScheduleConfig = Scenario['schedule'];
+export type { ExperimentConfig } from './experiment-schema.js';

@@ -14,7 +14,7 @@ import type { Scenario } from '../scenario/index.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { MINUTES_PER_DAY } from '../scenario/duration.js';
-import { World } from '../world/world.js';
+import { World, type TruthOracle } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
 
 type LoopEvent =
@@ -50,8 +50,15 @@ export interface EpochResult {
 export interface SimulationOptions {
   /** Name logged with every impression (experiments run several arms). */
   readonly arm?: string;
-  /** Builds the recommender instead of the scenario's `recommender.kind` (custom or wrapped recommenders). */
-  readonly recommender?: (ctx: RecommenderContext) => Recommender;
+  /** Arm of each user's impressions, when arms share one world (user-split experiments); overrides `arm`. */
+  readonly armOf?: (userId: number) => string;
+  /**
+   * Builds the recommender instead of the scenario's `recommender.kind` (custom or wrapped
+   * recommenders); `oracleTruth` is for oracle baselines only, as in buildRecommender.
+   */
+  readonly recommender?: (ctx: RecommenderContext, oracleTruth: () => TruthOracle) => Recommender;
+  /** Told every event the metrics see, right after them (e.g. per-arm metrics in a user-split experiment). */
+  readonly onEvent?: (event: SimEvent) => void;
 }
 
 export class Simulation {
@@ -63,6 +70,8 @@ export class Simulation {
   private readonly sessions: SessionTracker;
   private readonly trainingLog: TrainingLog;
   private readonly arm: string;
+  private readonly armOf: ((userId: number) => string) | undefined;
+  private readonly onEvent: ((event: SimEvent) => void) | undefined;
   private readonly batchWindow: number;
   private pending: RecRequest[] = [];
   private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
@@ -80,8 +89,10 @@ export class Simulation {
       slateSize: config.slate_size,
       streams: streams.child('recommender'),
     };
-    this.recommender = options.recommender ? options.recommender(context) : buildRecommender(config, context, () => this.world);
+    this.recommender = options.recommender ? options.recommender(context, () => this.world) : buildRecommender(config, context, () => this.world);
     this.arm = options.arm ?? this.recommender.name;
+    this.armOf = options.armOf;
+    this.onEvent = options.onEvent;
     this.metrics = new MetricsCollector(
       createDefaultMetrics(this.world.view(), {
         homogenizationSample: scenario.metrics.homogenization_sample,
@@ -89,7 +100,7 @@ export class Simulation {
         sampler: streams.stream('metrics/homogenization-sample'),
       }),
     );
-    this.sessions = new SessionTracker(this.world, (event) => this.metrics.observe(event));
+    this.sessions = new SessionTracker(this.world, (event) => this.observe(event));
     this.trainingLog = new TrainingLog(config.retrain.window);
     this.batchWindow = scenario.schedule.kind === 'continuous' ? scenario.schedule.batch_window : 0;
     this.epochs = epochBounds(scenario.horizon.days, config.retrain.every);
@@ -133,13 +144,13 @@ export class Simulation {
     switch (event.kind) {
       case 'upload': {
         const itemId = world.items.create(time);
-        this.metrics.observe({ kind: 'upload', time, itemId });
+        this.observe({ kind: 'upload', time, itemId });
         kernel.schedule(time + world.rng.uploads.exponential(scenario.world.items.uploads_per_day), PRIORITY.upload, event);
         return;
       }
       case 'signup': {
         const userId = world.users.create(time);
-        this.metrics.observe({ kind: 'signup', time, userId });
+        this.observe({ kind: 'signup', time, userId });
         if (scenario.schedule.kind === 'continuous') kernel.schedule(time, PRIORITY.session_start, { kind: 'session_start', userId });
         kernel.schedule(time + world.rng.signups.exponential(scenario.world.users.signups_per_day), PRIORITY.signup, event);
         return;
@@ -172,6 +183,11 @@ export class Simulation {
         return;
       }
     }
+  }
+
+  private observe(event: SimEvent): void {
+    this.metrics.observe(event);
+    this.onEvent?.(event);
   }
 
   private makeRequest(userId: number, time: number, requestInSession: number): RecRequest {
@@ -224,7 +240,7 @@ export class Simulation {
         userId: request.userId,
         itemId: entry.itemId,
         position: p,
-        arm: this.arm,
+        arm: this.armOf ? this.armOf(request.userId) : this.arm,
         source: entry.source,
         propensity: entry.propensity,
         clicked: hit,
@@ -245,7 +261,7 @@ export class Simulation {
       watchMinutes: response?.watchMinutes ?? 0,
       trueUtility: outcome.trueUtility,
     };
-    this.metrics.observe(event);
+    this.observe(event);
     this.recommender.observe?.({
       request,
       slate,

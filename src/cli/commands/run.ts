@@ -1,9 +1,12 @@
 /** `recloop run <scenario>`: simulate one scenario and write its run folder. */
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { loadScenario } from '../../scenario/index.js';
+import { banditReport } from '../../bandit/text-report.js';
+import { runBanditScenario } from '../../bandit/run-bandit.js';
+import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../scenario/index.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { createProgress, formatSeconds } from '../progress.js';
+import { reportAfterRun } from './report.js';
 import type { CliIo, CommandModule } from './types.js';
 
 /** Figures printed at the end of a run, first epoch → last. */
@@ -32,13 +35,19 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
-        .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' }),
+        .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
+        .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
       const overrides = args.set.map(String);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
-      const scenario = await loadScenario(args.scenario, overrides);
+      const scenario = await loadAnyScenario(args.scenario, overrides);
       const outDir = args.out ?? join('output', scenario.name);
+      if (isBanditScenario(scenario)) {
+        const dir = await runBandit(scenario, outDir, args.force, io);
+        if (args.report) await reportAfterRun(dir, io);
+        return;
+      }
       let progress: ReturnType<typeof createProgress> | undefined;
       const outcome = await runScenario(scenario, {
         outDir,
@@ -57,8 +66,28 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       for (const key of HEADLINE) {
         if (key in last) io.stdout.write(`${key.padEnd(34)} ${fmt(first[key]).padStart(12)} → ${fmt(last[key])}\n`);
       }
+      if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );
+
+/** A bandit world: progress per metrics row, then the regret curve, the bound and the arms. */
+async function runBandit(scenario: BanditScenario, outDir: string, force: boolean, io: CliIo): Promise<string> {
+  let progress: ReturnType<typeof createProgress> | undefined;
+  const outcome = await runBanditScenario(scenario, {
+    outDir,
+    force,
+    onRow: (row, done, total) => {
+      progress ??= createProgress(scenario.name, total, io.stderr);
+      progress.update(done, `round ${row.round} regret ${fmt(row.cumulative_regret)}`);
+    },
+  });
+  const rate = `${Math.round(outcome.roundsPerSecond).toLocaleString('en-US')} rounds/s`;
+  const done = `${scenario.name}: ${outcome.summary.rounds} rounds of ${outcome.summary.policy} on ${outcome.summary.arms} arms in ${formatSeconds(outcome.wallSeconds)} (${rate}) → ${outcome.dir}`;
+  if (progress) progress.finish(done);
+  else io.stderr.write(`${done}\n`);
+  for (const line of banditReport(outcome.summary, outcome.rows)) io.stdout.write(`${line}\n`);
+  return outcome.dir;
+}
 
 function fmt(x: number | undefined): string {
   if (x === undefined) return '-';

@@ -1,0 +1,72 @@
+/**
+ * Experiment throughput: the same multi-seed twin-world comparison on 1 worker thread and on 2,
+ * printing wall time, the speed-up and the machine's load (other processes share the cores, so
+ * read the speed-up together with the load average). The two runs must give the same
+ * comparison, which is checked.
+ *
+ *   npx tsx bench/experiment.ts [--replicas 4] [--users 2000] [--days 6] [--workers 1,2]
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runExperiment } from '../src/experiment/run-experiment.js';
+import { parseScenario } from '../src/scenario/index.js';
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
+}
+
+const replicas = Number(option('replicas', '4'));
+const users = Number(option('users', '2000'));
+const days = Number(option('days', '6'));
+const workerCounts = option('workers', '1,2').split(',').map(Number);
+
+const scenario = parseScenario(
+  `name: bench-experiment
+seed: 1
+horizon: { days: ${days} }
+schedule: { kind: continuous, batch_window: 1m }
+world:
+  topics: 20
+  users: { count: ${users}, signups_per_day: 20 }
+  items: { count: 2000, uploads_per_day: 40, creators: 200 }
+recommender: { kind: popularity, slate_size: 10, random_startup: 1d }
+replicas: ${replicas}
+logs: { impressions: false }
+experiment:
+  control: popularity
+  arms:
+    popularity: {}
+    short_window: { window: 1d }
+    random: { kind: random }
+`,
+  'bench-experiment.yaml',
+);
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
+console.log(`experiment: 3 arms × ${replicas} replicas = ${3 * replicas} jobs; ${users} users, ${days} days each`);
+
+const results: { workers: number; seconds: number; comparison: string }[] = [];
+for (const workers of workerCounts) {
+  const outDir = join(tmpdir(), `recloop-bench-experiment-${process.pid}-${workers}`);
+  const before = load();
+  const outcome = await runExperiment(scenario, { outDir, force: true, workers });
+  const comparison = readFileSync(join(outDir, 'comparison.json'), 'utf8');
+  const info = JSON.parse(readFileSync(join(outDir, 'experiment.json'), 'utf8')) as { jobs: { wall_seconds: number }[] };
+  rmSync(outDir, { recursive: true, force: true });
+  const jobSeconds = info.jobs.reduce((s, j) => s + j.wall_seconds, 0);
+  results.push({ workers, seconds: outcome.wallSeconds, comparison });
+  console.log(
+    `${workers} worker${workers === 1 ? ' ' : 's'}: ${outcome.wallSeconds.toFixed(1)} s wall (jobs ${jobSeconds.toFixed(1)} s in total)` +
+      `   loadavg 1/5/15 min before: ${before}, after: ${load()}`,
+  );
+}
+
+const one = results.find((r) => r.workers === 1);
+for (const r of results) {
+  if (one && r !== one) console.log(`speed-up ${r.workers} workers vs 1: ${(one.seconds / r.seconds).toFixed(2)}×`);
+  if (one && r.comparison !== one.comparison) throw new Error(`comparison with ${r.workers} workers differs from 1 worker`);
+}
+console.log('comparison.json identical across worker counts');

@@ -1,0 +1,148 @@
+/**
+ * Multi-task ranker throughput: training examples/s and serving candidates scored/s (with the
+ * FLOP/s that implies from the model's multiply-adds per candidate), beside the backend's own
+ * 1024×1024 matMul rate measured in the same run, so the figures can be read against what the
+ * backend can do at best.
+ *
+ *   npx tsx bench/ranker.ts [--users 2000] [--days 4] [--requests 200] [--candidates 500]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/ml/backend.js';
+import { RandomRecommender } from '../src/recommender/random-recommender.js';
+import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import type { Candidate, RecRequest } from '../src/recommender/types.js';
+import { Rng } from '../src/rng/index.js';
+import { parseScenario } from '../src/scenario/index.js';
+import { Simulation } from '../src/simulation/simulation.js';
+import { TrainingLog } from '../src/training/training-log.js';
+import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+
+function flag(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const USERS = flag('users', 2000);
+const DAYS = flag('days', 4);
+const REQUESTS = flag('requests', 200);
+const CANDIDATES = flag('candidates', 500);
+
+function matmulGflops(size: number, reps: number): number {
+  const a = tf.randomNormal([size, size]);
+  const b = tf.randomNormal([size, size]);
+  tf.tidy(() => tf.matMul(a, b).dataSync()); // warm-up
+  const started = performance.now();
+  for (let r = 0; r < reps; r++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  const seconds = (performance.now() - started) / 1000 / reps;
+  tf.dispose([a, b]);
+  return (2 * size ** 3) / seconds / 1e9;
+}
+
+/** A log of uniformly random slates from the real simulator, with the ranker observing every slate. */
+async function simulateLog(build: (catalog: PublicCatalog, users: PublicUsers) => MultiTaskRanker[]): Promise<{ log: TrainingLog; now: number }> {
+  const scenario = parseScenario(
+    `
+name: bench-ranker
+seed: 5
+horizon: { days: ${DAYS} }
+schedule: { kind: continuous, batch_window: 5m }
+world:
+  topics: 20
+  users: { count: ${USERS}, signups_per_day: 50 }
+  items: { count: 3000, uploads_per_day: 200, creators: 200 }
+recommender: { kind: random, slate_size: 10 }
+logs: { impressions: false }
+`,
+    'bench-ranker.yaml',
+  );
+  const log = new TrainingLog(14);
+  let now = 0;
+  const sim = new Simulation(scenario, {
+    recommender: (ctx) => {
+      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+      const rankers = build(ctx.catalog, ctx.users);
+      return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.observe(f)), retrain: () => {} };
+    },
+  });
+  await sim.run((epoch) => {
+    log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
+    now = epoch.bounds.end;
+  });
+  return { log, now };
+}
+
+function config(model: 'dcn_v2' | 'mmoe'): RankerConfig {
+  return {
+    model,
+    heads: ['click', 'watch', 'complete', 'like', 'survey'],
+    cross_layers: 2,
+    hidden: [64, 32],
+    experts: 4,
+    epochs: 2,
+    batch_size: 1024,
+    learning_rate: 0.003,
+    max_examples: 300_000,
+    ips: { enabled: false, clip: 10 },
+    calibration: 'isotonic',
+    holdout: 0.1,
+  };
+}
+
+function servingBatch(catalog: PublicCatalog, users: PublicUsers, now: number): { requests: RecRequest[]; candidates: Candidate[][] } {
+  const rng = new Rng('bench-ranker/serving');
+  const requests: RecRequest[] = [];
+  const candidates: Candidate[][] = [];
+  for (let r = 0; r < REQUESTS; r++) {
+    const userId = rng.int(users.size);
+    requests.push({ slateId: 1e9 + r, userId, time: now + 0.01, hourOfDay: 0, device: users.get(userId).device, requestInSession: 0, pastSessions: 3 });
+    candidates.push(rng.sampleIndices(catalog.size, Math.min(CANDIDATES, catalog.size)).map((itemId) => ({ itemId, sources: ['bench'], sourceScore: 0 })));
+  }
+  return { requests, candidates };
+}
+
+async function main(): Promise<void> {
+  const backend = await initBackend();
+  console.log(`backend: ${backend}`);
+  const matmul = matmulGflops(1024, 5);
+  console.log(`backend matMul 1024x1024: ${matmul.toFixed(2)} GFLOP/s`);
+
+  let catalog!: PublicCatalog;
+  let users!: PublicUsers;
+  const rankers: MultiTaskRanker[] = [];
+  const simStarted = performance.now();
+  const { log, now } = await simulateLog((c, u) => {
+    catalog = c;
+    users = u;
+    for (const model of ['dcn_v2', 'mmoe'] as const) rankers.push(new MultiTaskRanker(config(model), '0.3*click + 0.4*watch + 0.1*complete + 0.1*like + 0.1*survey', c, u, new Rng(`bench/${model}`)));
+    return rankers;
+  });
+  console.log(`log: ${log.rows} impressions over ${DAYS} days, ${USERS} users (simulated in ${((performance.now() - simStarted) / 1000).toFixed(1)} s)`);
+
+  const { requests, candidates } = servingBatch(catalog, users, now);
+  const total = candidates.reduce((n, list) => n + list.length, 0);
+  for (const ranker of rankers) {
+    const model = ranker === rankers[0] ? 'dcn_v2' : 'mmoe';
+    const started = performance.now();
+    await ranker.retrain(log, now);
+    const retrainSeconds = (performance.now() - started) / 1000;
+    const run = ranker.lastTraining;
+    if (!run) throw new Error('no training run');
+    ranker.score(requests, candidates); // warm-up
+    const reps = 3;
+    const scoreStarted = performance.now();
+    for (let r = 0; r < reps; r++) ranker.score(requests, candidates);
+    const scoreSeconds = (performance.now() - scoreStarted) / 1000 / reps;
+    const perSecond = total / scoreSeconds;
+    const madds = ranker.multiplyAddsPerCandidate;
+    console.log(`\n${model} (dim ${ranker.layout.dim}, ${madds} multiply-adds per candidate)`);
+    console.log(`  training: ${run.examples} example passes in ${run.seconds.toFixed(1)} s = ${Math.round(run.examples / run.seconds)} examples/s (${run.steps} steps of ${config(model).batch_size}); whole retrain ${retrainSeconds.toFixed(1)} s`);
+    console.log(
+      `  serving: ${total} candidates (${REQUESTS} requests × ${CANDIDATES}) in ${(scoreSeconds * 1000).toFixed(0)} ms = ${Math.round(perSecond)} candidates/s, ` +
+        `${((2 * madds * perSecond) / 1e9).toFixed(3)} GFLOP/s of model arithmetic (${((100 * (2 * madds * perSecond)) / 1e9 / matmul).toFixed(1)}% of the matMul rate; features, calibration and the formula included)`,
+    );
+    ranker.dispose();
+  }
+}
+
+await main();

@@ -1,0 +1,52 @@
+/** `recloop compare <scenario>`: run the scenario's experiment arms over replicas and compare them. */
+import { join } from 'node:path';
+import type { Argv } from 'yargs';
+import { formatComparison } from '../../experiment/table.js';
+import { runExperiment } from '../../experiment/run-experiment.js';
+import { loadScenario } from '../../scenario/index.js';
+import { createProgress, formatSeconds, type Progress } from '../progress.js';
+import { UserError, type CliIo, type CommandModule } from './types.js';
+
+export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
+  yargs.command(
+    'compare <scenario>',
+    "run the scenario's experiment arms over replica seeds and compare them",
+    (y) =>
+      y
+        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file with an experiment section' })
+        .option('out', { type: 'string', describe: 'result folder (default: output/<scenario name>-compare)' })
+        .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0 runs on the main thread)' })
+        .option('replicas', { type: 'number', describe: 'seeds per arm (overrides the scenario)' })
+        .option('seed', { type: 'number', describe: 'root seed of the first replica (overrides the scenario)' })
+        .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set experiment.arms.b.slate_size=5' })
+        .option('force', { type: 'boolean', default: false, describe: 'replace an existing result folder' })
+        .option('logs', { type: 'boolean', default: false, describe: 'write Parquet impression logs for every arm and replica' }),
+    async (args) => {
+      if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0)) {
+        throw new UserError(`--workers: expected a whole number of 0 or more, found ${args.workers}`);
+      }
+      const overrides = args.set.map(String);
+      if (args.replicas !== undefined) overrides.push(`replicas=${args.replicas}`);
+      if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
+      const scenario = await loadScenario(args.scenario, overrides);
+      if (scenario.experiment === undefined) {
+        throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
+      }
+      const outDir = args.out ?? join('output', `${scenario.name}-compare`);
+      let progress: Progress | undefined;
+      const outcome = await runExperiment(scenario, {
+        outDir,
+        force: args.force,
+        workers: args.workers,
+        logs: args.logs,
+        onProgress: (done, total, jobsDone, jobs) => {
+          progress ??= createProgress(`${scenario.name} compare`, total, io.stderr);
+          progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`);
+        },
+      });
+      const done = `${scenario.name}: ${outcome.jobs} jobs on ${outcome.workers || 'no'} worker${outcome.workers === 1 ? '' : 's'} in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
+      if (progress) progress.finish(done);
+      else io.stderr.write(`${done}\n`);
+      io.stdout.write(formatComparison(outcome.comparison));
+    },
+  );

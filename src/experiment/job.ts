@@ -1,0 +1,67 @@
+/**
+ * One unit of experiment work: a replica seed and, in twin worlds, one arm; in a user split,
+ * every arm inside one world. It runs the same on the calling thread or in a worker: the
+ * scenario travels as its resolved YAML and is loaded (validated) again where the job runs.
+ *
+ * Streams: the world draws from `root/world/...` for every arm alike (common random numbers in
+ * twin worlds); each arm's recommender draws from `root/arm:<name>/...`.
+ */
+import type { MetricsRow } from '../run/summary.js';
+import { parseScenario, type Scenario } from '../scenario/index.js';
+import type { ParquetLogWriter } from '../training/parquet-log.js';
+import { resolveExperiment } from './arms.js';
+import { runTwin } from './twin-world.js';
+import { runSplit } from './user-split.js';
+
+export interface ExperimentJob {
+  /** Position in the job list; results are matched back by it. */
+  readonly id: number;
+  /** The resolved scenario (every default filled), as written to the result folder. */
+  readonly scenarioYaml: string;
+  /** Root seed of this replica. */
+  readonly seed: number;
+  /** Twin worlds: the arm this job simulates. User split: absent (every arm in one world). */
+  readonly arm?: string;
+  /** Folder to write the job's Parquet impression log under (`<logDir>/impressions`); absent for none. */
+  readonly logDir?: string;
+}
+
+export interface JobResult {
+  readonly id: number;
+  readonly seed: number;
+  /** Per-epoch metric rows of each arm the job ran. */
+  readonly arms: Readonly<Record<string, readonly MetricsRow[]>>;
+  /** User split: the whole world's rows, all arms together. */
+  readonly world?: readonly MetricsRow[];
+  readonly wallSeconds: number;
+}
+
+export type EpochListener = (epochsDone: number, epochs: number) => void;
+
+export async function runJob(job: ExperimentJob, onEpoch: EpochListener = () => {}): Promise<JobResult> {
+  const started = performance.now();
+  const scenario = parseScenario(job.scenarioYaml, 'scenario.resolved.yaml');
+  const experiment = resolveExperiment(scenario);
+  const replica: Scenario = { ...scenario, seed: job.seed };
+  const logs = job.logDir === undefined ? undefined : await openLog(job.logDir);
+  try {
+    let result: Pick<JobResult, 'arms' | 'world'>;
+    if (experiment.config.design === 'twin_worlds') {
+      const arm = experiment.arms.find((candidate) => candidate.name === job.arm);
+      if (arm === undefined) throw new Error(`job ${job.id}: unknown arm "${job.arm}"`);
+      result = await runTwin(replica, arm, logs, onEpoch);
+    } else {
+      result = await runSplit(replica, experiment.arms, logs, onEpoch);
+    }
+    await logs?.close();
+    return { id: job.id, seed: job.seed, ...result, wallSeconds: (performance.now() - started) / 1000 };
+  } finally {
+    await logs?.close().catch(() => undefined);
+  }
+}
+
+/** DuckDB is loaded only when a log is asked for: a worker thread starts faster without it. */
+async function openLog(dir: string): Promise<ParquetLogWriter> {
+  const { ParquetLogWriter: Writer } = await import('../training/parquet-log.js');
+  return Writer.open(dir);
+}

@@ -1,0 +1,68 @@
+/** The short table `recloop compare` prints: headline metrics per arm, then the guardrails. */
+import type { ArmMetric, Comparison } from './comparison.js';
+
+export const HEADLINE_METRICS = [
+  'ctr',
+  'watch_minutes_per_active_user',
+  'daily_active_users',
+  'return_rate',
+  'mean_true_satisfaction',
+  'topic_entropy_impressions',
+  'impression_gini',
+  'catalog_coverage',
+  'homogenization',
+  'new_items_never_shown_share',
+] as const;
+
+export function formatComparison(comparison: Comparison, metrics: readonly string[] = HEADLINE_METRICS): string {
+  const shown = [...new Set([...metrics, ...comparison.guardrails.map((g) => g.metric)])].filter((m) => m in comparison.metrics);
+  const armWidth = Math.max(8, ...comparison.arms.map((arm) => arm.name.length));
+  const metricWidth = Math.max(10, ...shown.map((m) => m.length));
+  const lines: string[] = [];
+  const test = comparison.difference === 'paired' ? 'paired by seed' : 'Welch';
+  lines.push(`${comparison.design}, ${comparison.seeds.length} replica${comparison.seeds.length === 1 ? '' : 's'}, control ${comparison.control}; 95% intervals (t, ${test}); * marks an interval that excludes 0`);
+  lines.push(`${'metric'.padEnd(metricWidth)}  ${'arm'.padEnd(armWidth)}  ${'mean'.padStart(10)}  ${'±95%'.padStart(9)}  ${'vs control'.padStart(10)}  ${'95% CI'.padEnd(23)}  rel.`);
+  for (const metric of shown) {
+    const { arms } = comparison.metrics[metric];
+    let first = true;
+    for (const arm of comparison.arms) {
+      const figures = arms[arm.name];
+      if (figures === undefined) continue;
+      lines.push(`${(first ? metric : '').padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${armColumns(figures)}`);
+      first = false;
+    }
+  }
+  if (comparison.guardrails.length > 0) {
+    lines.push('guardrails (breached: estimated worsening beyond the threshold; uncertain: the interval reaches beyond it):');
+    for (const g of comparison.guardrails) {
+      const unit = (x: number): string => (g.kind === 'relative' ? `${(100 * x).toFixed(1)}%` : num(x));
+      const change = (x: number): string => (x >= 0 ? `worse by ${unit(x)}` : `better by ${unit(-x)}`);
+      const worst = g.worst_case === null ? '' : ` (worst case in the interval: ${change(g.worst_case)})`;
+      lines.push(`  ${g.metric} ${g.arm}: at most ${unit(g.threshold)} ${g.kind} worsening; ${change(g.worsening)}${worst} → ${g.status.toUpperCase()}`);
+    }
+  }
+  for (const metric of comparison.guardrails_unavailable) lines.push(`guardrail ${metric}: no arm reported this metric, so it was not checked`);
+  return `${lines.join('\n')}\n`;
+}
+
+function armColumns(figures: ArmMetric): string {
+  const half = figures.ci95 === null ? '-' : num((figures.ci95[1] - figures.ci95[0]) / 2);
+  const head = `${num(figures.mean).padStart(10)}  ${half.padStart(9)}`;
+  const diff = figures.vs_control;
+  if (diff === null) return `${head}  ${'(control)'.padStart(10)}`;
+  const ci = diff.ci95 === null ? '-' : `[${num(diff.ci95[0])}, ${num(diff.ci95[1])}]`;
+  const excludesZero = diff.ci95 !== null && (diff.ci95[0] > 0 || diff.ci95[1] < 0);
+  const relative = diff.relative === null ? '-' : `${diff.relative >= 0 ? '+' : ''}${(100 * diff.relative).toFixed(1)}%`;
+  return `${head}  ${signed(diff.diff).padStart(10)}  ${ci.padEnd(23)}  ${relative}${excludesZero ? ' *' : ''}`;
+}
+
+function num(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1000) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(2);
+  return x.toFixed(4);
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${num(x)}`;
+}

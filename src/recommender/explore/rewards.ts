@@ -1,0 +1,40 @@
+/**
+ * The observed reward a learning policy counts as a success, read either from streamed slate
+ * feedback or from the impression log. Only the clicked item can have been liked, completed or
+ * rated, so every reward is 0 for the other slots.
+ */
+import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { ImpressionColumns } from '../../training/impression-buffer.js';
+import type { SlateFeedback } from '../types.js';
+
+/** Survey answers are 1..5; 4 and 5 count as positive. */
+export const SURVEY_POSITIVE_FROM = 4;
+
+/** Whether the item in `position` of the feedback's slate earned the reward. */
+export function rewardInFeedback(reward: ExplorationReward, feedback: SlateFeedback, position: number): boolean {
+  if (position !== feedback.clicked) return false;
+  switch (reward) {
+    case 'click':
+      return true;
+    case 'like':
+      return feedback.liked;
+    case 'complete':
+      return feedback.completed;
+    case 'survey_positive':
+      return feedback.survey !== null && feedback.survey >= SURVEY_POSITIVE_FROM;
+  }
+}
+
+/** Whether log row `row` earned the reward (survey: 0 is "no answer", so it is never positive). */
+export function rewardInLog(reward: ExplorationReward, columns: ImpressionColumns, row: number): boolean {
+  switch (reward) {
+    case 'click':
+      return columns.clicked[row] === 1;
+    case 'like':
+      return columns.liked[row] === 1;
+    case 'complete':
+      return columns.completed[row] === 1;
+    case 'survey_positive':
+      return columns.survey[row] >= SURVEY_POSITIVE_FROM;
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Beta-Bernoulli Thompson sampling per item. Each item's reward rate has a Beta(alpha + successes,
+ * beta + failures) posterior, updated from streamed feedback and rebuilt from the log window at
+ * every retrain. The slate orders the candidates by sampled rate alone: the ranker's score only
+ * decides which candidates reach the policy (the shortlist), not their order. Slot by slot, with
+ * a fresh draw per slot and Monte-Carlo propensities (see sampled-slate.ts).
+ */
+import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { Rng } from '../../rng/index.js';
+import type { TrainingLog } from '../../training/training-log.js';
+import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import { PosteriorDraws } from './posterior-draws.js';
+import { RewardCounts } from './reward-counts.js';
+import { sampledSlate, type ScoreSampler } from './sampled-slate.js';
+
+export interface ThompsonOptions {
+  readonly reward: ExplorationReward;
+  /** Beta(alpha, beta) prior on every item's reward rate. */
+  readonly prior: readonly [number, number];
+  /** Monte-Carlo draws per propensity estimate. */
+  readonly mcDraws: number;
+}
+
+export class ThompsonPolicy implements ExplorationPolicy {
+  readonly name = 'thompson';
+  readonly counts: RewardCounts;
+  private readonly mc: PosteriorDraws;
+
+  constructor(
+    private readonly options: ThompsonOptions,
+    /** Stream for the propensity estimates only. */
+    mcRng: Rng,
+  ) {
+    this.counts = new RewardCounts(options.reward);
+    this.mc = new PosteriorDraws(options.mcDraws, mcRng);
+  }
+
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+    const alpha = new Float64Array(ordered.length);
+    const beta = new Float64Array(ordered.length);
+    ordered.forEach((c, k) => ([alpha[k], beta[k]] = this.posterior(c.itemId)));
+    const sampler: ScoreSampler = {
+      sample(draw, out) {
+        for (let k = 0; k < out.length; k++) out[k] = draw.beta(alpha[k], beta[k]);
+      },
+    };
+    const mc = this.mc.matrix(ordered.map((c) => c.itemId), alpha, beta);
+    return sampledSlate(ordered, sampler, mc, { slateSize, rng });
+  }
+
+  observe(feedback: SlateFeedback): void {
+    this.counts.observe(feedback);
+  }
+
+  retrain(log: TrainingLog): void {
+    this.counts.rebuild(log);
+  }
+
+  /** Posterior parameters of an item's reward rate. */
+  posterior(itemId: number): [number, number] {
+    const [a, b] = this.options.prior;
+    const s = this.counts.successes(itemId);
+    return [a + s, b + this.counts.trials(itemId) - s];
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * UCB1 on per-item reward rates: index = mean + c·sqrt(ln N / n), with n the item's impressions,
+ * mean its observed reward rate and N all impressions counted; items never shown come first.
+ * Counts are updated like Thompson sampling's (streamed feedback, rebuilt from the log window at
+ * retrain). The slate is the top of the candidates by index, ties kept in the ranker's order:
+ * deterministic, so every propensity is 1.
+ */
+import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { TrainingLog } from '../../training/training-log.js';
+import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import { entryOf, slotCount } from './entries.js';
+import { RewardCounts } from './reward-counts.js';
+
+export class UcbPolicy implements ExplorationPolicy {
+  readonly name = 'ucb';
+  readonly counts: RewardCounts;
+
+  constructor(
+    private readonly c: number,
+    reward: ExplorationReward,
+  ) {
+    this.counts = new RewardCounts(reward);
+  }
+
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number): SlateEntry[] {
+    const index = ordered.map((c) => this.index(c.itemId));
+    const order = Array.from(ordered.keys()).sort((a, b) => (index[b] === index[a] ? a - b : index[b] > index[a] ? 1 : -1));
+    return order.slice(0, slotCount(slateSize, ordered.length)).map((k) => entryOf(ordered[k], 1));
+  }
+
+  /** The item's upper confidence bound; +Infinity for an item never shown. */
+  index(itemId: number): number {
+    const n = this.counts.trials(itemId);
+    if (n === 0) return Infinity;
+    const mean = this.counts.successes(itemId) / n;
+    return mean + this.c * Math.sqrt(Math.log(Math.max(this.counts.total, 1)) / n);
+  }
+
+  observe(feedback: SlateFeedback): void {
+    this.counts.observe(feedback);
+  }
+
+  retrain(log: TrainingLog): void {
+    this.counts.rebuild(log);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * DCN-V2, parallel form: a cross network and a deep ReLU tower both read the input; their outputs
+ * are concatenated into the shared representation, and one linear layer maps it to one logit per
+ * head (all heads in one matMul, one column each).
+ *
+ * The position tower is folded into that same matMul: the position one-hot is appended to the
+ * shared representation, so its weights are one learned bias per (position, head), and they also
+ * play the part of the heads' output bias (exactly one position is hot per row). The first cross
+ * layer and the first deep layer read the same input, so they share one matMul too. Fewer,
+ * larger ops per step: per-op overhead dominates small tensors on the wasm backend.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../rng/index.js';
+import { glorotValues, variableFrom, zeros } from './layers.js';
+import type { RankerNetwork } from './model.js';
+
+export class DcnV2Network implements RankerNetwork {
+  /** [dim, dim + hidden[0]]: the first cross layer's W beside the first deep layer's. */
+  private readonly firstWeights: tf.Variable;
+  private readonly firstBias: tf.Variable;
+  /** Cross layers after the first. */
+  private readonly crossWeights: tf.Variable[] = [];
+  private readonly crossBiases: tf.Variable[] = [];
+  /** Deep layers after the first. */
+  private readonly deepWeights: tf.Variable[] = [];
+  private readonly deepBiases: tf.Variable[] = [];
+  /** [dim + hidden[-1] + positions, heads]. */
+  private readonly headWeights: tf.Variable;
+  private readonly deepSizes: readonly number[];
+
+  constructor(
+    private readonly dim: number,
+    private readonly crossLayers: number,
+    hidden: readonly number[],
+    private readonly heads: number,
+    private readonly positions: number,
+    rng: Rng,
+  ) {
+    if (crossLayers < 1) throw new RangeError('dcn_v2: needs at least one cross layer');
+    this.deepSizes = [dim, ...hidden];
+    const firstDeep = hidden[0] ?? 0;
+    // Column blocks with their own Glorot limits, side by side in one matrix.
+    const cross = glorotValues(rng, dim, dim);
+    const deep = glorotValues(rng, dim, firstDeep);
+    const first = new Float32Array(dim * (dim + firstDeep));
+    for (let i = 0; i < dim; i++) {
+      first.set(cross.subarray(i * dim, (i + 1) * dim), i * (dim + firstDeep));
+      first.set(deep.subarray(i * firstDeep, (i + 1) * firstDeep), i * (dim + firstDeep) + dim);
+    }
+    this.firstWeights = variableFrom(first, [dim, dim + firstDeep]);
+    this.firstBias = zeros([dim + firstDeep]);
+    for (let l = 1; l < crossLayers; l++) {
+      this.crossWeights.push(variableFrom(glorotValues(rng, dim, dim), [dim, dim]));
+      this.crossBiases.push(zeros([dim]));
+    }
+    for (let l = 1; l < hidden.length; l++) {
+      this.deepWeights.push(variableFrom(glorotValues(rng, hidden[l - 1], hidden[l]), [hidden[l - 1], hidden[l]]));
+      this.deepBiases.push(zeros([hidden[l]]));
+    }
+    const shared = dim + (hidden.length > 0 ? hidden[hidden.length - 1] : 0);
+    // Representation weights random, position weights (the bias) zero.
+    const head = new Float32Array((shared + positions) * heads);
+    head.set(glorotValues(rng, shared, heads));
+    this.headWeights = variableFrom(head, [shared + positions, heads]);
+  }
+
+  get variables(): tf.Variable[] {
+    return [this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.deepWeights, ...this.deepBiases, this.headWeights];
+  }
+
+  apply(x0: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {
+    const first = tf.fused.matMul({ a: x0, b: this.firstWeights as tf.Tensor2D, bias: this.firstBias }) as tf.Tensor2D;
+    const hasDeep = this.deepSizes.length > 1;
+    const [wx, deepIn] = hasDeep ? tf.split(first, [this.dim, this.deepSizes[1]], 1) : [first, null];
+    let x: tf.Tensor2D = tf.add(tf.mul(x0, wx), x0);
+    for (let l = 0; l < this.crossWeights.length; l++) {
+      const w = tf.fused.matMul({ a: x, b: this.crossWeights[l] as tf.Tensor2D, bias: this.crossBiases[l] });
+      x = tf.add(tf.mul(x0, w), x) as tf.Tensor2D;
+    }
+    const parts: tf.Tensor2D[] = [x];
+    if (deepIn) {
+      let h = tf.relu(deepIn) as tf.Tensor2D;
+      for (let l = 0; l < this.deepWeights.length; l++) {
+        h = tf.fused.matMul({ a: h, b: this.deepWeights[l] as tf.Tensor2D, bias: this.deepBiases[l], activation: 'relu' }) as tf.Tensor2D;
+      }
+      parts.push(h);
+    }
+    parts.push(positionOneHot);
+    return tf.matMul(tf.concat(parts, 1), this.headWeights as tf.Tensor2D);
+  }
+
+  setOutputBias(bias: Float32Array): void {
+    // Every position's bias starts at the head's base-rate logit.
+    const shared = this.dim + (this.deepSizes.length > 1 ? this.deepSizes[this.deepSizes.length - 1] : 0);
+    tf.tidy(() => {
+      const current = this.headWeights.dataSync().slice();
+      for (let p = 0; p < this.positions; p++) current.set(bias, (shared + p) * this.heads);
+      this.headWeights.assign(tf.tensor2d(current, [shared + this.positions, this.heads]));
+    });
+  }
+
+  get multiplyAdds(): number {
+    const hidden = this.deepSizes.slice(1);
+    let deep = 0;
+    for (let l = 0; l < hidden.length; l++) deep += this.deepSizes[l] * hidden[l];
+    const cross = this.crossLayers * (this.dim * this.dim + this.dim);
+    const shared = this.dim + (hidden.length > 0 ? hidden[hidden.length - 1] : 0);
+    // The position one-hot contributes one add per head.
+    return cross + deep + shared * this.heads + this.heads;
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The ranker's dense input: one row of `dim` floats per (request, candidate), written straight
+ * into a shared Float32Array for a whole batch (no per-candidate tensors). Everything comes from
+ * observable data: the item's public record, the user's public record and click history, the
+ * request context, and item statistics from the log (ItemStats).
+ *
+ * Layout: [item topics (multi-hot) | user topic interest | their product | scalars], with
+ * `topics` = number of topic ids (tags at or above it are ignored).
+ */
+import type { UserHistory } from '../../training/user-history.js';
+import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
+import { ITEM_STAT_FEATURES, type ItemStats } from './item-stats.js';
+import type { RequestContext } from './slate-contexts.js';
+import type { UserEngagement } from './user-engagement.js';
+
+/** Most recent clicks behind the short-term interest (what the user is into right now, or tired of). */
+const RECENT_CLICKS = 5;
+
+const SCALAR_FEATURES = [
+  'creator_share',
+  'clicked_before',
+  'recent_topic_match',
+  'user_ctr',
+  'user_topic_ctr',
+  'log_history_clicks',
+  'log_past_sessions',
+  'log_request_in_session',
+  ...DEVICES.map((d) => `device_${d}`),
+  'hour_sin',
+  'hour_cos',
+  'log_user_age_days',
+  'log_item_age_days',
+  'log_item_length',
+  ...ITEM_STAT_FEATURES,
+] as const;
+
+export interface FeatureLayout {
+  readonly topics: number;
+  readonly dim: number;
+}
+
+export function featureLayout(topics: number): FeatureLayout {
+  if (!Number.isInteger(topics) || topics < 1) throw new RangeError(`topics must be a whole number of 1 or more, got ${topics}`);
+  return { topics, dim: 3 * topics + SCALAR_FEATURES.length };
+}
+
+/** Names of the features in layout order (for reports and debugging). */
+export function featureNames(layout: FeatureLayout): string[] {
+  const t = Array.from({ length: layout.topics }, (_, k) => k);
+  return [...t.map((k) => `item_topic_${k}`), ...t.map((k) => `user_topic_${k}`), ...t.map((k) => `match_topic_${k}`), ...SCALAR_FEATURES];
+}
+
+/** Topic count from a catalog: one more than its largest tag id. */
+export function topicCount(catalog: PublicCatalog): number {
+  let max = -1;
+  for (const item of catalog.all()) for (const t of item.topics) max = Math.max(max, t);
+  return Math.max(1, max + 1);
+}
+
+/** What the features need to know about a user's recent clicks, computed once per request. */
+export class UserSummary {
+  /** Share of recent clicks on each topic (an item's weight is split over its tags). */
+  readonly topicShare: Float32Array;
+  /** The same over the last RECENT_CLICKS clicks only. */
+  readonly recentShare: Float32Array;
+  /** Smoothed click rate of the user per topic (from impressions, clicked or not). */
+  readonly topicRate: Float32Array;
+  /** Smoothed overall click rate of the user. */
+  userRate = 0;
+  readonly creatorClicks = new Map<number, number>();
+  readonly items = new Set<number>();
+  /** Recent clicks summarised (at most the history length). */
+  size = 0;
+  /** Clicks recorded for the user in all (capped like `size` in the features). */
+  clicks = 0;
+
+  constructor(topics: number) {
+    this.topicShare = new Float32Array(topics);
+    this.recentShare = new Float32Array(topics);
+    this.topicRate = new Float32Array(topics);
+  }
+
+  /**
+   * Refills the summary as of `time` (reusing this object: it is rebuilt for every slate).
+   * `globalRate` is everyone's click rate, the prior of the user's own.
+   */
+  fill(history: UserHistory, engagement: UserEngagement, userId: number, time: number, globalRate: number, catalog: PublicCatalog): this {
+    this.userRate = engagement.topicRates(userId, time, globalRate, this.topicRate);
+    this.topicShare.fill(0);
+    this.recentShare.fill(0);
+    this.creatorClicks.clear();
+    this.items.clear();
+    const recent = history.recent(userId);
+    this.size = recent.length;
+    this.clicks = history.clicks(userId);
+    const topics = this.topicShare.length;
+    for (const [k, { itemId }] of recent.entries()) {
+      const item = catalog.get(itemId);
+      this.items.add(itemId);
+      this.creatorClicks.set(item.creatorId, (this.creatorClicks.get(item.creatorId) ?? 0) + 1);
+      const share = 1 / Math.max(1, item.topics.length);
+      for (const t of item.topics) {
+        if (t >= topics) continue;
+        this.topicShare[t] += share / this.size;
+        if (k < RECENT_CLICKS) this.recentShare[t] += share / Math.min(this.size, RECENT_CLICKS);
+      }
+    }
+    return this;
+  }
+}
+
+export class FeatureWriter {
+  private readonly historyCap: number;
+
+  constructor(
+    readonly layout: FeatureLayout,
+    private readonly catalog: PublicCatalog,
+    private readonly users: PublicUsers,
+    historyLength: number,
+  ) {
+    this.historyCap = historyLength;
+  }
+
+  /**
+   * Writes one row at out[row * dim ..]. `statsTime` is when the item statistics are read: the
+   * row's own time in training, the last retrain at serving (statistics are frozen between retrains).
+   */
+  write(out: Float32Array, row: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStats, statsTime: number): void {
+    const { topics, dim } = this.layout;
+    const o = row * dim;
+    out.fill(0, o, o + dim);
+    const item = this.catalog.get(itemId);
+    let recentMatch = 0;
+    let topicRate = 0;
+    let tags = 0;
+    for (const t of item.topics) {
+      if (t >= topics) continue;
+      out[o + t] = 1;
+      recentMatch += user.recentShare[t];
+      topicRate += user.topicRate[t];
+      tags++;
+    }
+    const u = o + topics;
+    const m = o + 2 * topics;
+    for (let t = 0; t < topics; t++) {
+      const share = user.topicShare[t];
+      out[u + t] = share;
+      out[m + t] = share * out[o + t];
+    }
+    let s = o + 3 * topics;
+    out[s++] = user.size > 0 ? (user.creatorClicks.get(item.creatorId) ?? 0) / user.size : 0;
+    out[s++] = user.items.has(itemId) ? 1 : 0;
+    out[s++] = recentMatch;
+    out[s++] = user.userRate;
+    out[s++] = tags > 0 ? topicRate / tags : user.userRate;
+    out[s++] = Math.log1p(Math.min(user.clicks, this.historyCap));
+    out[s++] = Math.log1p(ctx.pastSessions);
+    out[s++] = Math.log1p(ctx.requestInSession);
+    out[s + DEVICES.indexOf(ctx.device)] = 1;
+    s += DEVICES.length;
+    const angle = (2 * Math.PI * ctx.hourOfDay) / 24;
+    out[s++] = Math.sin(angle);
+    out[s++] = Math.cos(angle);
+    out[s++] = Math.log1p(Math.max(0, ctx.time - this.users.get(ctx.userId).signupTime));
+    out[s++] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
+    out[s++] = Math.log(Math.max(item.lengthMinutes, 1e-3));
+    stats.write(itemId, statsTime, out, s);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Small building blocks shared by the ranker networks: seeded weight initialisation and the
+ * DCN-V2 cross network (MMoE's shared bottom). Layers are plain tfjs variables and fused ops, not tf.layers models:
+ * per-op overhead dominates small tensors on the wasm backend, so fewer, fused ops per step.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../rng/index.js';
+
+/** Glorot-uniform values for a fanIn × fanOut matrix from the seeded stream (tfjs's initialisers have their own seeds). */
+export function glorotValues(rng: Rng, fanIn: number, fanOut: number, count = fanIn * fanOut): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const values = new Float32Array(count);
+  for (let k = 0; k < count; k++) values[k] = rng.uniform(-limit, limit);
+  return values;
+}
+
+/** A trainable variable holding `values`. */
+export function variableFrom(values: Float32Array, shape: readonly number[]): tf.Variable {
+  // tidy frees the initial-value tensor; the variable itself survives tidy.
+  return tf.tidy(() => tf.variable(tf.tensor(values, [...shape]), true));
+}
+
+/** Glorot-uniform weights of the given shape (fans given separately for batched shapes). */
+export function glorot(rng: Rng, shape: readonly number[], fanIn: number, fanOut: number): tf.Variable {
+  return variableFrom(glorotValues(rng, fanIn, fanOut, shape.reduce((a, b) => a * b, 1)), shape);
+}
+
+export function zeros(shape: readonly number[]): tf.Variable {
+  return tf.tidy(() => tf.variable(tf.zeros([...shape]), true));
+}
+
+/**
+ * DCN-V2 cross network, `layers` deep: x_{l+1} = x0 ⊙ (W_l x_l + b_l) + x_l, with full-rank
+ * W_l (dim × dim). Each layer raises the polynomial degree of feature interactions by one.
+ */
+export class CrossNetwork {
+  readonly weights: tf.Variable[] = [];
+  readonly biases: tf.Variable[] = [];
+
+  constructor(
+    readonly dim: number,
+    readonly layers: number,
+    rng: Rng,
+  ) {
+    for (let l = 0; l < layers; l++) {
+      this.weights.push(glorot(rng, [dim, dim], dim, dim));
+      this.biases.push(zeros([dim]));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  apply(x0: tf.Tensor2D): tf.Tensor2D {
+    let x = x0;
+    for (let l = 0; l < this.layers; l++) {
+      const wx = tf.fused.matMul({ a: x, b: this.weights[l] as tf.Tensor2D, bias: this.biases[l] });
+      x = tf.add(tf.mul(x0, wx), x);
+    }
+    return x;
+  }
+
+  get multiplyAdds(): number {
+    // matMul plus the elementwise product, per layer.
+    return this.layers * (this.dim * this.dim + this.dim);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Multi-gate mixture of experts (MMoE) over a DCN-V2 cross network: the cross network is the
+ * shared bottom; `experts` ReLU MLPs (sizes `hidden`) read its output; each head has its own
+ * softmax gate over the experts and a linear tower on its mixture. The position tower (position
+ * one-hot → one bias per head) is added to the heads' logits. Heads that disagree (click vs
+ * watch on clickbait) can lean on different experts instead of fighting over one representation.
+ *
+ * All experts run as one matMul per layer (the first as [dim, experts × out], later ones batched
+ * over experts), and all gates as one matMul, so the op count per step does not grow with the
+ * number of experts or heads.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../../rng/index.js';
+import { CrossNetwork, glorot, zeros } from './layers.js';
+import type { RankerNetwork } from './model.js';
+
+export class MmoeNetwork implements RankerNetwork {
+  private readonly cross: CrossNetwork;
+  /** Layer l: [experts, in, out] (the first layer as [dim, experts × out] for one plain matMul). */
+  private readonly expertWeights: tf.Variable[] = [];
+  private readonly expertBiases: tf.Variable[] = [];
+  private readonly gateWeights: tf.Variable;
+  private readonly gateBias: tf.Variable;
+  private readonly towerWeights: tf.Variable;
+  /** [positions, heads]: the position tower, which is also the heads' output bias. */
+  private readonly positionWeights: tf.Variable;
+  private readonly sizes: readonly number[];
+
+  constructor(
+    private readonly dim: number,
+    crossLayers: number,
+    hidden: readonly number[],
+    private readonly experts: number,
+    private readonly heads: number,
+    positions: number,
+    rng: Rng,
+  ) {
+    if (hidden.length === 0) throw new RangeError('mmoe: experts need at least one hidden layer');
+    this.cross = new CrossNetwork(dim, crossLayers, rng);
+    this.sizes = [dim, ...hidden];
+    const E = experts;
+    this.expertWeights.push(glorot(rng, [dim, E * hidden[0]], dim, hidden[0]));
+    this.expertBiases.push(zeros([E * hidden[0]]));
+    for (let l = 1; l < hidden.length; l++) {
+      this.expertWeights.push(glorot(rng, [E, hidden[l - 1], hidden[l]], hidden[l - 1], hidden[l]));
+      this.expertBiases.push(zeros([E, 1, hidden[l]]));
+    }
+    this.gateWeights = glorot(rng, [dim, heads * E], dim, E);
+    this.gateBias = zeros([heads * E]);
+    const out = hidden[hidden.length - 1];
+    this.towerWeights = glorot(rng, [heads, out], out, 1);
+    this.positionWeights = zeros([positions, heads]);
+  }
+
+  get variables(): tf.Variable[] {
+    return [
+      ...this.cross.variables,
+      ...this.expertWeights,
+      ...this.expertBiases,
+      this.gateWeights,
+      this.gateBias,
+      this.towerWeights,
+      this.positionWeights,
+    ];
+  }
+
+  apply(x: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {
+    const E = this.experts;
+    const H = this.heads;
+    const batch = x.shape[0];
+    const out = this.sizes[this.sizes.length - 1];
+    const bottom = this.cross.apply(x);
+    const first = tf.fused.matMul({ a: bottom, b: this.expertWeights[0] as tf.Tensor2D, bias: this.expertBiases[0], activation: 'relu' });
+    let experts: tf.Tensor2D; // [batch · E, out]
+    if (this.expertWeights.length === 1) {
+      experts = tf.reshape(first, [batch * E, out]);
+    } else {
+      // [batch, E·h] → [E, batch, h]: one batched matMul per layer over the E experts.
+      let h: tf.Tensor3D = tf.transpose(tf.reshape(first, [batch, E, this.sizes[1]]), [1, 0, 2]);
+      for (let l = 1; l < this.expertWeights.length; l++) {
+        h = tf.relu(tf.add(tf.matMul(h, this.expertWeights[l] as tf.Tensor3D), this.expertBiases[l])) as tf.Tensor3D;
+      }
+      experts = tf.reshape(tf.transpose(h, [1, 0, 2]), [batch * E, out]);
+    }
+    // The towers are linear, so tower(Σ_e g_e·expert_e) = Σ_e g_e·tower(expert_e): every expert
+    // through every tower in one 2-D matMul, then the gate-weighted sum (no tiny per-row matMuls).
+    const towered = tf.transpose(tf.reshape(tf.matMul(experts, this.towerWeights as tf.Tensor2D, false, true), [batch, E, H]), [0, 2, 1]);
+    const gateLogits = tf.fused.matMul({ a: bottom, b: this.gateWeights as tf.Tensor2D, bias: this.gateBias });
+    const gates = tf.softmax(tf.reshape(gateLogits, [batch, H, E])); // softmax over experts
+    return tf.add(tf.sum(tf.mul(gates, towered), 2), tf.matMul(positionOneHot, this.positionWeights as tf.Tensor2D)) as tf.Tensor2D;
+  }
+
+  setOutputBias(bias: Float32Array): void {
+    const positions = this.positionWeights.shape[0];
+    const values = new Float32Array(positions * this.heads);
+    for (let p = 0; p < positions; p++) values.set(bias, p * this.heads);
+    tf.tidy(() => this.positionWeights.assign(tf.tensor2d(values, [positions, this.heads])));
+  }
+
+  get multiplyAdds(): number {
+    const E = this.experts;
+    const H = this.heads;
+    let experts = 0;
+    for (let l = 0; l + 1 < this.sizes.length; l++) experts += E * this.sizes[l] * this.sizes[l + 1];
+    const out = this.sizes[this.sizes.length - 1];
+    // Cross bottom, experts, gates, every expert through every tower, the gate-weighted sum.
+    return this.cross.multiplyAdds + experts + this.dim * H * E + E * out * H + H * E + H;
+  }
+}

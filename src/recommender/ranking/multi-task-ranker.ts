@@ -1,0 +1,338 @@
+/**
+ * Stage two of the two-stage recommender: a multi-task neural ranker (DCN-V2 or MMoE) that
+ * predicts one probability per configured head for every candidate, calibrates each head, and
+ * combines them with the scenario's score formula.
+ *
+ * - observe(): keeps users' click histories and each slate's request context, in real time.
+ * - retrain(): replays the log window into examples (training-set.ts), trains (warm-started from
+ *   the previous weights and optimizer state), fits one calibrator per head on that head's
+ *   held-out most recent examples, and records ECE before/after and AUC per head.
+ * - score(): one batched forward pass over every candidate of every request in the batch, with
+ *   position fixed at 0 (position bias is learned by the position tower and left out).
+ *
+ * Before the first retrain there is no model: score() returns each candidate's source score
+ * unchanged (the pipeline then orders as it would without a ranker), and predictHeads() returns
+ * 0.5 for every head.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../ml/backend.js';
+import type { Rng } from '../../rng/index.js';
+import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { TrainingLog } from '../../training/training-log.js';
+import { UserHistory } from '../../training/user-history.js';
+import type { PublicCatalog, PublicUsers } from '../../world/public.js';
+import type { Candidate, Ranker, RecommenderDiagnostics, RecRequest, SlateFeedback } from '../types.js';
+import { auc } from './auc.js';
+import {
+  crossFittedPredictions,
+  expectedCalibrationError,
+  fitCalibrator,
+  IdentityCalibrator,
+  reliabilityBins,
+  sigmoid,
+  type Calibrator,
+  type ReliabilityBin,
+} from './calibration.js';
+import type { RankerConfig } from './config.js';
+import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
+import type { ItemStats } from './item-stats.js';
+import { RankerModel } from './model.js';
+import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
+import { SlateContexts } from './slate-contexts.js';
+import { Standardizer } from './standardizer.js';
+import { UserEngagement } from './user-engagement.js';
+import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
+import { buildTrainingSet, type TrainingSet } from './training-set.js';
+
+/** Recent clicks per user that the features summarise. */
+export const RANKER_HISTORY_LENGTH = 50;
+
+export interface MultiTaskRankerOptions {
+  /** Number of topic ids; default: one more than the largest tag in the catalog at construction. */
+  readonly topics?: number;
+}
+
+/** Calibrated (or raw-sigmoid) predictions of one request's candidates, per configured head. */
+export type HeadPredictions = ReadonlyMap<RankerHead, Float64Array>;
+
+/** Quality figures of one head on its holdout, from the last retrain. */
+export interface HeadReport {
+  readonly head: RankerHead;
+  /** Held-out rows the figures are measured on. */
+  readonly holdout: number;
+  readonly eceRaw: number;
+  /** ECE of cross-fitted calibrated predictions (5 folds over the holdout). */
+  readonly eceCalibrated: number;
+  /** AUC of the raw logits (calibration is monotone; isotonic steps would only add ties). */
+  readonly auc: number;
+  readonly rawBins: readonly ReliabilityBin[];
+  readonly calibratedBins: readonly ReliabilityBin[];
+}
+
+/** Reliability tables per head, in the shape of the report's calibration.json (recloop-calibration/1). */
+export interface CalibrationTables {
+  readonly format: 'recloop-calibration/1';
+  readonly day: number;
+  readonly method: string;
+  readonly heads: Readonly<Record<string, { readonly raw: { ece: number; bins: readonly ReliabilityBin[] }; readonly calibrated: { ece: number; bins: readonly ReliabilityBin[] } }>>;
+}
+
+export class MultiTaskRanker implements Ranker {
+  readonly name = 'multi_task';
+  readonly heads: readonly RankerHead[];
+  readonly layout: FeatureLayout;
+  private readonly formula: CompiledFormula;
+  private readonly writer: FeatureWriter;
+  private readonly history = new UserHistory(RANKER_HISTORY_LENGTH);
+  private readonly contexts = new SlateContexts();
+  private readonly engagement: UserEngagement;
+  private model: RankerModel | null = null;
+  private optimizer: tf.Optimizer | null = null;
+  private standardizer: Standardizer | null = null;
+  private stats: ItemStats | null = null;
+  private statsTime = 0;
+  private calibrators: Calibrator[];
+  private reports: HeadReport[] = [];
+  private lastRun: TrainingRun | null = null;
+  private trainedAt = 0;
+  private trainExamples = 0;
+  private serving = { candidates: 0, seconds: 0 };
+  private servedLastEpoch = { candidates: 0, seconds: 0 };
+
+  constructor(
+    private readonly config: RankerConfig,
+    scoreFormula: string,
+    private readonly catalog: PublicCatalog,
+    private readonly users: PublicUsers,
+    private readonly rng: Rng,
+    options: MultiTaskRankerOptions = {},
+  ) {
+    this.heads = config.heads;
+    this.formula = compileScoreFormula(scoreFormula, this.heads);
+    this.layout = featureLayout(options.topics ?? topicCount(catalog));
+    this.writer = new FeatureWriter(this.layout, catalog, users, RANKER_HISTORY_LENGTH);
+    this.engagement = new UserEngagement(this.layout.topics, catalog);
+    this.calibrators = this.heads.map(() => new IdentityCalibrator());
+  }
+
+  /** True once a retrain has produced a model. */
+  get trained(): boolean {
+    return this.model !== null;
+  }
+
+  /** Multiply-adds of one candidate's forward pass at serving (0 before the first retrain). */
+  get multiplyAddsPerCandidate(): number {
+    return this.model?.multiplyAddsPerCandidate ?? 0;
+  }
+
+  /** Per-head holdout figures from the last retrain (empty before it). */
+  get headReports(): readonly HeadReport[] {
+    return this.reports;
+  }
+
+  /** The last retrain's training run (examples, steps, seconds), or null. */
+  get lastTraining(): TrainingRun | null {
+    return this.lastRun;
+  }
+
+  observe(feedback: SlateFeedback): void {
+    const { request, slate, clicked } = feedback;
+    this.contexts.record(request);
+    const clickedItem = clicked >= 0 ? slate.entries[clicked].itemId : -1;
+    if (clickedItem >= 0) this.history.record(request.userId, clickedItem, request.time);
+    this.engagement.addSlate(request.userId, request.time, slate.entries.map((e) => e.itemId), clickedItem);
+  }
+
+  async retrain(log: TrainingLog, now: number): Promise<void> {
+    await initBackend();
+    const first = log.chunks[0];
+    if (first && first.impressions.length > 0) this.contexts.dropBefore(first.impressions.columns.slate_id[0]);
+    if (log.rows === 0) return;
+
+    const set = this.trainingSet(log, now);
+    const data: TrainingData = {
+      dim: set.dim,
+      heads: this.heads.length,
+      x: set.x,
+      positions: set.positions,
+      labels: set.labels,
+      mask: set.trainMask,
+      weights: set.weights,
+    };
+    const rows = trainingRows(data);
+    const model = this.ensureModel();
+    if (this.lastRun === null) initHeadBias(model, data, rows);
+    const optimizer = (this.optimizer ??= tf.train.adam(this.config.learning_rate));
+    const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
+    this.lastRun = run;
+    this.trainExamples = rows.length;
+    this.fitCalibration(model, set);
+    this.stats = set.stats;
+    this.statsTime = now;
+    this.trainedAt = now;
+    this.servedLastEpoch = this.serving;
+    this.serving = { candidates: 0, seconds: 0 };
+  }
+
+  /**
+   * The examples retrain(log, now) trains on, standardized as the model sees them (fixing the
+   * standardization if no retrain has yet). For baselines and offline evaluation on the same data.
+   */
+  trainingSet(log: TrainingLog, now: number): TrainingSet {
+    const set = buildTrainingSet(
+      log,
+      now,
+      {
+        heads: this.heads,
+        maxExamples: this.config.max_examples,
+        holdout: this.config.holdout,
+        ipsClip: this.config.ips.enabled ? this.config.ips.clip : null,
+        historyLength: RANKER_HISTORY_LENGTH,
+      },
+      this.writer,
+      this.contexts,
+      this.catalog,
+      this.users,
+    );
+    this.standardizer ??= Standardizer.fit(set.x, set.dim, Array.from({ length: set.n }, (_, i) => i));
+    this.standardizer.apply(set.x, set.n);
+    return set;
+  }
+
+  score(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[] {
+    return this.scoreWith(this.formula, requests, candidates);
+  }
+
+  /** Scores with another formula compiled for the same heads (e.g. to compare objectives offline). */
+  scoreWith(formula: CompiledFormula, requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[] {
+    if (formula.heads.join() !== this.heads.join()) {
+      throw new FormulaError(`score formula "${formula.text}" was compiled for heads ${formula.heads.join(', ')}, not ${this.heads.join(', ')}`);
+    }
+    if (!this.trained) return candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
+    const started = performance.now();
+    const columns = this.predictColumns(requests, candidates, true);
+    const flat = formula.evaluate(columns);
+    const out = split(flat, candidates);
+    this.serving.candidates += flat.length;
+    this.serving.seconds += (performance.now() - started) / 1000;
+    return out;
+  }
+
+  /** Per-head predictions for each request's candidates: calibrated (default) or the raw sigmoid. */
+  predictHeads(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[], calibrated = true): HeadPredictions[] {
+    const columns = this.trained
+      ? this.predictColumns(requests, candidates, calibrated)
+      : this.heads.map(() => new Float64Array(candidates.reduce((n, list) => n + list.length, 0)).fill(0.5));
+    const perHead = columns.map((column) => split(column, candidates));
+    return requests.map((_, r) => new Map(this.heads.map((head, h) => [head, perHead[h][r]])));
+  }
+
+  diagnostics(): RecommenderDiagnostics {
+    const metrics: Record<string, number> = {};
+    for (const [h, head] of this.heads.entries()) {
+      const report = this.reports[h];
+      metrics[`ece_${head}_raw`] = report?.eceRaw ?? 0;
+      metrics[`ece_${head}_calibrated`] = report?.eceCalibrated ?? 0;
+      metrics[`ranker_auc_${head}`] = report?.auc ?? 0;
+    }
+    metrics.ranker_train_examples = this.trainExamples;
+    const run = this.lastRun;
+    const served = this.servedLastEpoch;
+    return {
+      metrics,
+      timings: {
+        ranker_train_seconds: run?.seconds ?? 0,
+        ranker_train_examples_per_second: run && run.seconds > 0 ? run.examples / run.seconds : 0,
+        ranker_serve_seconds: served.seconds,
+        ranker_serve_candidates_per_second: served.seconds > 0 ? served.candidates / served.seconds : 0,
+      },
+    };
+  }
+
+  /** Reliability tables from the last retrain (null before it), ready to be written as calibration.json. */
+  calibrationTables(): CalibrationTables | null {
+    if (this.reports.length === 0) return null;
+    const heads: CalibrationTables['heads'] = Object.fromEntries(
+      this.reports.map((r) => [r.head, { raw: { ece: r.eceRaw, bins: r.rawBins }, calibrated: { ece: r.eceCalibrated, bins: r.calibratedBins } }]),
+    );
+    return { format: 'recloop-calibration/1', day: this.trainedAt, method: this.config.calibration, heads };
+  }
+
+  /** Frees the model's tensors. */
+  dispose(): void {
+    this.model?.dispose();
+    this.optimizer?.dispose();
+    this.model = null;
+    this.optimizer = null;
+  }
+
+  private ensureModel(): RankerModel {
+    this.model ??= new RankerModel(this.config, this.layout.dim, this.heads.length, this.rng);
+    return this.model;
+  }
+
+  /** Raw logits on each head's holdout → ECE before, cross-fitted ECE after, AUC, and the calibrator. */
+  private fitCalibration(model: RankerModel, set: TrainingSet): void {
+    const H = this.heads.length;
+    const rows = [...new Set(set.holdout.flatMap((r) => Array.from(r)))].sort((a, b) => a - b);
+    const compact = new Map(rows.map((row, k) => [row, k]));
+    const x = new Float32Array(rows.length * set.dim);
+    rows.forEach((row, k) => x.set(set.x.subarray(row * set.dim, (row + 1) * set.dim), k * set.dim));
+    const logits = model.predict(x, rows.length, Int32Array.from(rows, (row) => set.positions[row]));
+    const kind = this.config.calibration;
+    this.reports = this.heads.map((head, h) => {
+      const held = set.holdout[h];
+      const z = Float64Array.from(held, (row) => logits[(compact.get(row) ?? 0) * H + h]);
+      const y = Float64Array.from(held, (row) => set.labels[row * H + h]);
+      const raw = Float64Array.from(z, sigmoid);
+      const calibrated = kind === 'none' ? raw : crossFittedPredictions(kind, z, y);
+      this.calibrators[h] = held.length > 0 ? fitCalibrator(kind, z, y) : new IdentityCalibrator();
+      return {
+        head,
+        holdout: held.length,
+        eceRaw: expectedCalibrationError(raw, y),
+        eceCalibrated: expectedCalibrationError(calibrated, y),
+        auc: held.length > 0 ? auc(z, y) : 0,
+        rawBins: reliabilityBins(raw, y),
+        calibratedBins: reliabilityBins(calibrated, y),
+      };
+    });
+  }
+
+  /** One column per head over all candidates of all requests, in request then candidate order. */
+  private predictColumns(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[], calibrated: boolean): Float64Array[] {
+    const model = this.model;
+    const stats = this.stats;
+    const standardizer = this.standardizer;
+    if (!model || !stats || !standardizer) throw new Error('ranker: not trained');
+    const n = candidates.reduce((total, list) => total + list.length, 0);
+    const x = new Float32Array(n * this.layout.dim);
+    const summary = new UserSummary(this.layout.topics);
+    const globalRate = stats.globalClickRate(this.statsTime);
+    let row = 0;
+    for (const [r, request] of requests.entries()) {
+      summary.fill(this.history, this.engagement, request.userId, request.time, globalRate, this.catalog);
+      for (const candidate of candidates[r]) this.writer.write(x, row++, request, summary, candidate.itemId, stats, this.statsTime);
+    }
+    standardizer.apply(x, n);
+    const logits = model.predict(x, n);
+    const H = this.heads.length;
+    return this.heads.map((_, h) => {
+      const calibrator = calibrated ? this.calibrators[h] : new IdentityCalibrator();
+      const column = new Float64Array(n);
+      for (let i = 0; i < n; i++) column[i] = calibrator.apply(logits[i * H + h]);
+      return column;
+    });
+  }
+}
+
+/** Splits a flat column back into one array per request. */
+function split(flat: Float64Array, candidates: readonly (readonly Candidate[])[]): Float64Array[] {
+  const out: Float64Array[] = [];
+  let start = 0;
+  for (const list of candidates) {
+    out.push(flat.slice(start, start + list.length));
+    start += list.length;
+  }
+  return out;
+}

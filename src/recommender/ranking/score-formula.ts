@@ -1,0 +1,247 @@
+/**
+ * The score formula of a scenario, e.g. `0.5*watch + 0.2*complete + 0.1*like + 0.2*survey`:
+ * one number per candidate from its calibrated head outputs. Parsed once with mathjs and checked
+ * against the configured heads, so a typo is a validation error, not a silent zero at run time.
+ *
+ * Allowed: numbers, the configured head names, + - * / ^, parentheses and a few functions
+ * (ALLOWED_FUNCTIONS). A formula that is linear in the heads (the usual weighted sum) is
+ * evaluated as a dot product; anything else goes through mathjs per candidate with one reused scope.
+ */
+import { parse, type EvalFunction, type MathNode } from 'mathjs';
+import { RANKER_HEADS } from '../../scenario/recommender-schema.js';
+import { didYouMean } from '../../scenario/suggest.js';
+
+export class FormulaError extends Error {
+  override readonly name = 'FormulaError';
+}
+
+export const ALLOWED_FUNCTIONS = ['abs', 'exp', 'log', 'log1p', 'max', 'min', 'pow', 'sqrt'] as const;
+
+const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus']);
+
+export interface LinearFormula {
+  /** One weight per configured head, in the order of `heads`. */
+  readonly weights: Float64Array;
+  readonly constant: number;
+}
+
+export interface CompiledFormula {
+  readonly text: string;
+  /** The configured heads, in the order `evaluate` expects its columns. */
+  readonly heads: readonly string[];
+  /** Heads the formula names. */
+  readonly uses: readonly string[];
+  /** Set when the formula is a weighted sum of heads plus a constant. */
+  readonly linear: LinearFormula | null;
+  /** Scores for n candidates from one column of head outputs per configured head: columns[h][i]. */
+  evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array;
+  /** The score of one candidate. */
+  evaluateOne(values: Readonly<Record<string, number>>): number;
+}
+
+export function compileScoreFormula(text: string, heads: readonly string[]): CompiledFormula {
+  if (text.trim() === '') throw new FormulaError('the score formula is empty; write e.g. "0.5*watch + 0.5*click"');
+  let root: MathNode;
+  try {
+    root = parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new FormulaError(`score formula "${text}" is not a valid expression: ${reason}`);
+  }
+  const uses = new Set<string>();
+  checkNode(root, text, heads, uses);
+  const linear = linearize(root, heads);
+  const compiled = root.compile();
+  const formula = linear ? new LinearScoreFormula(text, heads, [...uses], linear, compiled) : new GeneralScoreFormula(text, heads, [...uses], compiled);
+  // Catch what only evaluation can show, e.g. sqrt of a negative constant giving a complex number.
+  formula.evaluateOne(Object.fromEntries(heads.map((h) => [h, 0.5])));
+  return formula;
+}
+
+/** Walks the tree, rejecting anything but numbers, configured heads, arithmetic and allowed functions. */
+function checkNode(node: MathNode, text: string, heads: readonly string[], uses: Set<string>): void {
+  switch (node.type) {
+    case 'ConstantNode': {
+      const { value } = node as MathNode & { value: unknown };
+      if (typeof value !== 'number') throw new FormulaError(`score formula "${text}": only numbers may appear as constants, found ${node.toString()}`);
+      return;
+    }
+    case 'SymbolNode': {
+      const { name } = node as MathNode & { name: string };
+      if (heads.includes(name)) {
+        uses.add(name);
+        return;
+      }
+      throw new FormulaError(unknownName(name, text, heads));
+    }
+    case 'ParenthesisNode':
+      checkNode((node as MathNode & { content: MathNode }).content, text, heads, uses);
+      return;
+    case 'OperatorNode': {
+      const { fn, op, args } = node as MathNode & { fn: string; op: string; args: MathNode[] };
+      if (!ALLOWED_OPERATORS.has(fn)) throw new FormulaError(`score formula "${text}": operator "${op}" is not allowed (use + - * / ^)`);
+      for (const arg of args) checkNode(arg, text, heads, uses);
+      return;
+    }
+    case 'FunctionNode': {
+      const { fn, args } = node as MathNode & { fn: MathNode & { name?: string }; args: MathNode[] };
+      const name = fn.name ?? fn.toString();
+      if (!(ALLOWED_FUNCTIONS as readonly string[]).includes(name)) {
+        throw new FormulaError(
+          `unknown function "${name}" in score formula "${text}" (allowed functions: ${ALLOWED_FUNCTIONS.join(', ')})${didYouMean(name, ALLOWED_FUNCTIONS)}`,
+        );
+      }
+      for (const arg of args) checkNode(arg, text, heads, uses);
+      return;
+    }
+    default:
+      throw new FormulaError(
+        `score formula "${text}": ${node.toString()} is not allowed; use numbers, head names (${heads.join(', ')}), + - * / ^, parentheses and ${ALLOWED_FUNCTIONS.join(', ')}`,
+      );
+  }
+}
+
+function unknownName(name: string, text: string, heads: readonly string[]): string {
+  if ((RANKER_HEADS as readonly string[]).includes(name)) {
+    return `score formula "${text}" uses "${name}", which is not among the ranker's heads (${heads.join(', ')}); add "${name}" to recommender.ranker.heads or remove it from the formula`;
+  }
+  return `unknown name "${name}" in score formula "${text}" (allowed names: ${heads.join(', ')})${didYouMean(name, heads)}`;
+}
+
+interface Affine {
+  readonly weights: Map<string, number>;
+  readonly constant: number;
+}
+
+/** The formula as weights and a constant when it is affine in the heads, else null. */
+function linearize(root: MathNode, heads: readonly string[]): LinearFormula | null {
+  const affine = toAffine(root);
+  if (affine === null) return null;
+  return { weights: Float64Array.from(heads, (h) => affine.weights.get(h) ?? 0), constant: affine.constant };
+}
+
+function toAffine(node: MathNode): Affine | null {
+  switch (node.type) {
+    case 'ConstantNode':
+      return { weights: new Map(), constant: (node as MathNode & { value: number }).value };
+    case 'SymbolNode':
+      return { weights: new Map([[(node as MathNode & { name: string }).name, 1]]), constant: 0 };
+    case 'ParenthesisNode':
+      return toAffine((node as MathNode & { content: MathNode }).content);
+    case 'OperatorNode': {
+      const { fn, args } = node as MathNode & { fn: string; args: MathNode[] };
+      const parts = args.map(toAffine);
+      if (parts.some((p) => p === null)) return null;
+      const [a, b] = parts as Affine[];
+      switch (fn) {
+        case 'unaryPlus':
+          return a;
+        case 'unaryMinus':
+          return scale(a, -1);
+        case 'add':
+          return sum(a, b, 1);
+        case 'subtract':
+          return sum(a, b, -1);
+        case 'multiply':
+          if (a.weights.size === 0) return scale(b, a.constant);
+          if (b.weights.size === 0) return scale(a, b.constant);
+          return null;
+        case 'divide':
+          return b.weights.size === 0 && b.constant !== 0 ? scale(a, 1 / b.constant) : null;
+        default:
+          return null;
+      }
+    }
+    default:
+      return null;
+  }
+}
+
+function scale(a: Affine, k: number): Affine {
+  return { weights: new Map([...a.weights].map(([h, w]) => [h, w * k])), constant: a.constant * k };
+}
+
+function sum(a: Affine, b: Affine, sign: number): Affine {
+  const weights = new Map(a.weights);
+  for (const [h, w] of b.weights) weights.set(h, (weights.get(h) ?? 0) + sign * w);
+  return { weights, constant: a.constant + sign * b.constant };
+}
+
+abstract class BaseFormula implements CompiledFormula {
+  constructor(
+    readonly text: string,
+    readonly heads: readonly string[],
+    readonly uses: readonly string[],
+    readonly linear: LinearFormula | null,
+  ) {}
+
+  abstract evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array;
+  abstract evaluateOne(values: Readonly<Record<string, number>>): number;
+
+  protected checkColumns(columns: readonly ArrayLike<number>[], out: Float64Array | undefined): Float64Array {
+    if (columns.length !== this.heads.length) throw new RangeError(`score formula: expected ${this.heads.length} head columns, got ${columns.length}`);
+    const n = columns.length > 0 ? columns[0].length : 0;
+    return out ?? new Float64Array(n);
+  }
+}
+
+class LinearScoreFormula extends BaseFormula {
+  constructor(
+    text: string,
+    heads: readonly string[],
+    uses: readonly string[],
+    private readonly affine: LinearFormula,
+    private readonly compiled: EvalFunction,
+  ) {
+    super(text, heads, uses, affine);
+  }
+
+  evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array {
+    const scores = this.checkColumns(columns, out);
+    scores.fill(this.affine.constant);
+    for (let h = 0; h < columns.length; h++) {
+      const w = this.affine.weights[h];
+      if (w === 0) continue;
+      const column = columns[h];
+      for (let i = 0; i < scores.length; i++) scores[i] += w * column[i];
+    }
+    return scores;
+  }
+
+  evaluateOne(values: Readonly<Record<string, number>>): number {
+    return toNumber(this.compiled.evaluate(new Map(Object.entries(values))), this.text);
+  }
+}
+
+class GeneralScoreFormula extends BaseFormula {
+  /** Reused across candidates: mathjs reads head values from it by name. */
+  private readonly scope = new Map<string, number>();
+
+  constructor(
+    text: string,
+    heads: readonly string[],
+    uses: readonly string[],
+    private readonly compiled: EvalFunction,
+  ) {
+    super(text, heads, uses, null);
+  }
+
+  evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array {
+    const scores = this.checkColumns(columns, out);
+    const used = this.uses.map((name) => ({ name, column: columns[this.heads.indexOf(name)] }));
+    for (let i = 0; i < scores.length; i++) {
+      for (const { name, column } of used) this.scope.set(name, column[i]);
+      scores[i] = toNumber(this.compiled.evaluate(this.scope), this.text);
+    }
+    return scores;
+  }
+
+  evaluateOne(values: Readonly<Record<string, number>>): number {
+    return toNumber(this.compiled.evaluate(new Map(Object.entries(values))), this.text);
+  }
+}
+
+function toNumber(value: unknown, text: string): number {
+  if (typeof value === 'number') return value;
+  throw new FormulaError(`score formula "${text}" does not evaluate to a real number (got ${String(value)})`);
+}

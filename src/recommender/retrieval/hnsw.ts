@@ -1,0 +1,75 @@
+/**
+ * Approximate maximum-inner-product search with an HNSW graph (hnswlib-node, space 'ip').
+ * The index is built once from all item vectors after each retrain and never updated in place;
+ * hnswlib labels are positions in `ids`, mapped back on the way out.
+ */
+import hnswlib from 'hnswlib-node';
+import type { Retriever } from '../types.js';
+
+export interface HnswParams {
+  readonly m: number;
+  readonly efConstruction: number;
+  readonly efSearch: number;
+  /** Seed of hnswlib's level generator: the same vectors give the same graph. */
+  readonly seed?: number;
+}
+
+const DEFAULT_SEED = 100;
+
+export class HnswRetriever implements Retriever {
+  readonly exact = false;
+  private readonly index: hnswlib.HierarchicalNSW;
+  private readonly count: number;
+
+  constructor(
+    private readonly ids: Int32Array,
+    vectors: Float32Array,
+    readonly dim: number,
+    params: HnswParams,
+  ) {
+    if (vectors.length !== ids.length * dim) throw new RangeError(`HnswRetriever: ${vectors.length} values for ${ids.length} ids of dim ${dim}`);
+    this.count = ids.length;
+    this.index = new hnswlib.HierarchicalNSW('ip', dim);
+    this.index.initIndex({
+      maxElements: Math.max(1, this.count),
+      m: params.m,
+      efConstruction: params.efConstruction,
+      randomSeed: params.seed ?? DEFAULT_SEED,
+    });
+    // hnswlib-node takes plain arrays only; one reusable array avoids an allocation per point.
+    const point = new Array<number>(dim);
+    for (let i = 0; i < this.count; i++) {
+      for (let d = 0; d < dim; d++) point[d] = vectors[i * dim + d];
+      this.index.addPoint(point, i);
+    }
+    this.index.setEf(params.efSearch);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Changes the search breadth of the built graph (recall against speed) without rebuilding it. */
+  setEfSearch(ef: number): void {
+    this.index.setEf(ef);
+  }
+
+  /** hnswlib searches one query per native call; the batch shares the conversion buffer. */
+  search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[] {
+    const take = Math.max(0, Math.min(k, this.count));
+    const point = new Array<number>(this.dim);
+    return queries.map((q) => {
+      if (q.length !== this.dim) throw new RangeError(`HnswRetriever: query of length ${q.length}, expected ${this.dim}`);
+      if (take === 0) return { ids: new Int32Array(0), scores: new Float32Array(0) };
+      for (let d = 0; d < this.dim; d++) point[d] = q[d];
+      const { neighbors, distances } = this.index.searchKnn(point, take);
+      const ids = new Int32Array(neighbors.length);
+      const scores = new Float32Array(neighbors.length);
+      for (let r = 0; r < neighbors.length; r++) {
+        ids[r] = this.ids[neighbors[r]];
+        scores[r] = 1 - distances[r]; // 'ip' distance is 1 − inner product
+      }
+      return { ids, scores };
+    });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Stage-one candidates from the two-tower model: after each retrain every item in the catalog
+ * is embedded and indexed (exact or HNSW, per the scenario's `ann` block); a batch of requests
+ * is embedded in one forward pass and searched in one batched call.
+ *
+ * Items uploaded after the last retrain are not in the index until the next one (a real
+ * system's limitation too): the content, fresh and random sources are how they are found.
+ */
+import { initBackend } from '../../ml/backend.js';
+import { RandomStreams, type Rng } from '../../rng/index.js';
+import type { TrainingLog } from '../../training/training-log.js';
+import { UserHistory } from '../../training/user-history.js';
+import type { PublicCatalog, PublicUsers } from '../../world/public.js';
+import { buildRetriever } from '../retrieval/build.js';
+import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, Retriever, SlateFeedback } from '../types.js';
+import type { TwoTowerConfig, TwoTowerSourceConfig } from './config.js';
+import { collectExamples } from './examples.js';
+import { deviceIndex, itemInputs, UserQueries, userInputs } from './features.js';
+import { IdEvidence } from './id-evidence.js';
+import { TwoTowerModel } from './model.js';
+import { trainTwoTower } from './trainer.js';
+import { Vocabulary } from './vocabulary.js';
+
+/** Clicks at which an item's id embedding gets half weight against its content features (see IdEvidence). */
+const ID_EVIDENCE_PRIOR = 10;
+/** Items embedded per forward pass when the index is rebuilt. */
+const EMBED_CHUNK = 4096;
+
+interface Figures {
+  loss: number;
+  examples: number;
+  steps: number;
+  indexed: number;
+  exact: number;
+  trainSeconds: number;
+  embedSeconds: number;
+  indexSeconds: number;
+}
+
+export class TwoTowerSource implements CandidateSource {
+  readonly name = 'two_tower';
+  /** Built at the first retrain, once the tfjs backend is chosen (tensors made before would sit on the default one). */
+  private model: TwoTowerModel | undefined;
+  private readonly streams: RandomStreams;
+  private readonly history: UserHistory;
+  private readonly vocabulary: Vocabulary;
+  private readonly evidence = new IdEvidence(ID_EVIDENCE_PRIOR);
+  private readonly trainRng: Rng;
+  private readonly indexSeed: number;
+  private retriever: Retriever | undefined;
+  private figures: Figures = { loss: 0, examples: 0, steps: 0, indexed: 0, exact: 0, trainSeconds: 0, embedSeconds: 0, indexSeconds: 0 };
+
+  constructor(
+    private readonly source: TwoTowerSourceConfig,
+    private readonly config: TwoTowerConfig,
+    private readonly catalog: PublicCatalog,
+    private readonly users: PublicUsers,
+    rng: Rng,
+  ) {
+    // One draw from the given stream seeds named sub-streams, so each table, tower and the
+    // shuffler have their own sequence.
+    const streams = new RandomStreams(rng.int(2 ** 32));
+    this.streams = streams;
+    this.trainRng = streams.stream('shuffle');
+    this.indexSeed = streams.stream('index').int(2 ** 31);
+    this.history = new UserHistory(config.history);
+    this.vocabulary = new Vocabulary(catalog, users);
+  }
+
+  /** Keeps each user's click history current between retrains. */
+  observe(feedback: SlateFeedback): void {
+    if (feedback.clicked < 0) return;
+    const entry = feedback.slate.entries[feedback.clicked];
+    this.history.record(feedback.request.userId, entry.itemId, feedback.request.time);
+  }
+
+  async retrain(log: TrainingLog, now: number): Promise<void> {
+    await initBackend();
+    const examples = collectExamples(log, this.config.history, this.config.max_examples);
+    if (examples.count < 2 && !this.model) return; // nothing to learn from yet: keep serving nothing
+    const { config } = this;
+    if (!this.model) {
+      this.model = new TwoTowerModel({ dim: config.dim, temperature: config.temperature, learningRate: config.learning_rate }, this.streams.child('model'));
+    } else if (!config.warm_start) {
+      this.model.reset();
+    }
+    const model = this.model;
+    model.ensureRows(this.vocabulary.sizes());
+    this.evidence.update(examples.itemIds, this.catalog.size);
+    const report = trainTwoTower(
+      model,
+      examples,
+      {
+        epochs: this.config.epochs,
+        batchSize: this.config.batch_size,
+        logQCorrection: this.config.logq_correction,
+        historyHalfLife: this.config.history_half_life,
+        evidence: this.evidence,
+      },
+      this.catalog,
+      this.users,
+      this.trainRng,
+    );
+    const embedStart = performance.now();
+    const { ids, vectors } = this.embedCatalog(model, now);
+    const indexStart = performance.now();
+    this.retriever = buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
+    const indexEnd = performance.now();
+    this.figures = {
+      loss: report.loss,
+      examples: report.examples,
+      steps: report.steps,
+      indexed: ids.length,
+      exact: this.retriever.exact ? 1 : 0,
+      trainSeconds: report.seconds,
+      embedSeconds: (indexStart - embedStart) / 1000,
+      indexSeconds: (indexEnd - indexStart) / 1000,
+    };
+  }
+
+  generate(requests: readonly RecRequest[]): Candidate[][] {
+    const { retriever, model } = this;
+    if (!retriever || !model || requests.length === 0) return requests.map(() => []);
+    const { dim } = this.config;
+    // Histories may hold items (and requests users) that arrived after the retrain: give them rows.
+    model.ensureRows(this.vocabulary.sizes());
+    const vectors = model.embedUsers(userInputs(this.queriesFor(requests), this.catalog, this.users, this.config.history_half_life, this.evidence));
+    const queries = requests.map((_, r) => vectors.subarray(r * dim, (r + 1) * dim));
+    // Ask for enough extra to still have k after dropping the user's recent clicks.
+    const results = retriever.search(queries, this.source.k + this.config.history);
+    return requests.map((request, r) => {
+      const clicked = new Set(this.history.recent(request.userId).map((h) => h.itemId));
+      const { ids, scores } = results[r];
+      const out: Candidate[] = [];
+      for (let j = 0; j < ids.length && out.length < this.source.k; j++) {
+        if (!clicked.has(ids[j])) out.push({ itemId: ids[j], sources: [this.name], sourceScore: scores[j] });
+      }
+      return out;
+    });
+  }
+
+  /** Same keys every epoch; zeros before the first retrain. */
+  diagnostics(): RecommenderDiagnostics {
+    const f = this.figures;
+    return {
+      metrics: {
+        two_tower_train_loss: f.loss,
+        two_tower_examples: f.examples,
+        two_tower_indexed_items: f.indexed,
+        two_tower_exact_search: f.exact,
+      },
+      timings: {
+        two_tower_train_seconds: f.trainSeconds,
+        two_tower_examples_per_second: f.trainSeconds > 0 ? (f.examples * this.config.epochs) / f.trainSeconds : 0,
+        two_tower_embed_seconds: f.embedSeconds,
+        two_tower_index_seconds: f.indexSeconds,
+      },
+    };
+  }
+
+  /** Every current item embedded as of `now`, in id order. */
+  private embedCatalog(model: TwoTowerModel, now: number): { ids: Int32Array; vectors: Float32Array } {
+    const n = this.catalog.size;
+    const { dim } = this.config;
+    const ids = Int32Array.from({ length: n }, (_, i) => i);
+    const vectors = new Float32Array(n * dim);
+    for (let start = 0; start < n; start += EMBED_CHUNK) {
+      const chunk = ids.subarray(start, Math.min(n, start + EMBED_CHUNK));
+      vectors.set(model.embedItems(itemInputs(chunk, now, this.catalog, this.evidence)), start * dim);
+    }
+    return { ids, vectors };
+  }
+
+  private queriesFor(requests: readonly RecRequest[]): UserQueries {
+    const H = this.config.history;
+    const q = new UserQueries(requests.length, H);
+    requests.forEach((request, b) => {
+      q.userIds[b] = request.userId;
+      q.times[b] = request.time;
+      q.hours[b] = request.hourOfDay;
+      q.devices[b] = deviceIndex(request.device);
+      const recent = this.history.recent(request.userId);
+      q.historyCounts[b] = recent.length;
+      recent.forEach((h, j) => {
+        q.historyItems[b * H + j] = h.itemId;
+        q.historyTimes[b * H + j] = h.time;
+      });
+    });
+    return q;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Experiments: each arm's difference from the control with its confidence interval (a forest
+ * plot per metric), zero marked, guardrail limits drawn and breaches labelled.
+ */
+import { NEUTRAL } from '../colors.js';
+import { tooltipFormat } from '../format.js';
+import { metricInfo } from '../metric-catalog.js';
+import type { ArmDiff, Chart, GuardrailFlag } from '../types.js';
+import type { ChartContext } from './context.js';
+import { COLD_START, DIVERSITY, LONG_TERM, SHORT_TERM } from './family-metrics.js';
+import { axisFormatProp, colorEncoding, grid, panelTitle, stripUndefined } from './panels.js';
+import { PANEL } from './theme.js';
+import type { Layer, Panel } from './vl-types.js';
+
+const HEADLINE: readonly string[] = [...SHORT_TERM, ...LONG_TERM, ...DIVERSITY, ...COLD_START];
+const MAX_PANELS = 9;
+
+export function experimentCharts(ctx: ChartContext): Chart[] {
+  const { diffs, control } = ctx.data;
+  if (diffs.length === 0 || control === undefined) return [];
+  const withDiffs = Array.from(new Set(diffs.map((d) => d.metric)));
+  // Guarded metrics first (they decide launches), then headline metrics, in report order.
+  const guarded = withDiffs.filter((m) => diffs.some((d) => d.metric === m && d.guardrail));
+  const headline = HEADLINE.filter((m) => withDiffs.includes(m) && !guarded.includes(m));
+  const chosen = [...guarded, ...headline].slice(0, MAX_PANELS);
+  if (chosen.length === 0) chosen.push(...withDiffs.slice(0, MAX_PANELS));
+  const panels = chosen.map((metric) => diffPanel(ctx, metric, diffs.filter((d) => d.metric === metric)));
+  const title = `Difference from the control (${control})`;
+  const level = Math.round(ctx.data.level * 100);
+  const note = `${ctx.data.name} · ${ctx.data.replicas} replicas per arm · bars: ${level}% confidence interval of the difference`;
+  return [
+    {
+      id: 'experiment-diffs',
+      family: 'experiment',
+      title,
+      caption: `Arm minus control with its ${level}% interval: an interval clear of the solid zero line is a real difference; a dotted line is a guardrail limit, ⚠ marks an arm past it and ? one whose interval reaches past it.`,
+      spec: grid({ ...ctx, note }, title, panels, chosen.length > 4 ? 3 : 2),
+    },
+  ];
+}
+
+/** The difference at which an arm breaches: worse than the control by the threshold. */
+export function guardrailLimit(g: GuardrailFlag, controlMean: number | undefined): number | undefined {
+  const scale = g.kind === 'relative' ? (controlMean === undefined ? undefined : Math.abs(controlMean)) : 1;
+  if (scale === undefined) return undefined;
+  return g.better === 'higher' ? -g.threshold * scale : g.threshold * scale;
+}
+
+function diffPanel(ctx: ChartContext, metric: string, diffs: readonly ArmDiff[]): Panel {
+  const info = metricInfo(metric);
+  const controlMean = ctx.data.summaries.find((s) => s.metric === metric && s.arm === ctx.data.control)?.mean;
+  // A verdict is named in the arm's axis label, where it cannot collide with the interval.
+  const label = (d: ArmDiff) => (d.guardrail?.status === 'breached' ? `${d.arm} ⚠ guardrail` : d.guardrail?.status === 'uncertain' ? `${d.arm} ? guardrail` : d.arm);
+  const rows = diffs.map((d) => stripUndefined({ arm: d.arm, row: label(d), diff: d.diff, ci_low: d.ci_low, ci_high: d.ci_high, guardrail: d.guardrail?.status ?? 'none' }));
+  const limits = diffs.flatMap((d) => {
+    const limit = d.guardrail && guardrailLimit(d.guardrail, controlMean);
+    return limit === undefined ? [] : [{ limit }];
+  });
+  const order = ctx.data.arms.flatMap((arm) => rows.filter((r) => r.arm === arm).map((r) => r.row));
+  const y = { field: 'row', type: 'nominal' as const, title: null, sort: order, axis: { labelLimit: 200 } };
+  const xTitle = `arm − control (${info.format === 'percent' ? 'percentage points' : info.unit})`;
+  const x = { field: 'diff', type: 'quantitative' as const, title: xTitle, axis: info.format === 'percent' ? { format: '+~%' } : axisFormatProp(metric) };
+  const fmt = tooltipFormat(metric);
+  const layers: Layer[] = [
+    { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: NEUTRAL.reference, strokeWidth: 1 }, encoding: { x: { field: 'zero', type: 'quantitative', title: xTitle } } },
+    {
+      data: { values: rows },
+      mark: { type: 'rule', strokeWidth: 3 },
+      encoding: { y, x: { ...x, field: 'ci_low' }, x2: { field: 'ci_high' }, color: colorEncoding(ctx, 'circle') },
+      // Single-replica differences have no interval: nothing to draw for them.
+      transform: [{ filter: 'isValid(datum.ci_low)' }],
+    },
+    {
+      data: { values: rows },
+      mark: { type: 'point', filled: true, size: 70 },
+      encoding: {
+        y,
+        x,
+        color: colorEncoding(ctx, 'circle'),
+        tooltip: [
+          { field: 'arm', type: 'nominal', title: 'Arm' },
+          { field: 'diff', type: 'quantitative', format: fmt, title: 'Arm − control' },
+          { field: 'ci_low', type: 'quantitative', format: fmt, title: 'CI low' },
+          { field: 'ci_high', type: 'quantitative', format: fmt, title: 'CI high' },
+          { field: 'guardrail', type: 'nominal', title: 'Guardrail' },
+        ],
+      },
+    },
+  ];
+  if (limits.length > 0) {
+    layers.push({
+      data: { values: limits },
+      mark: { type: 'rule', color: NEUTRAL.reference, strokeDash: [2, 3], strokeWidth: 1.5 },
+      encoding: { x: { field: 'limit', type: 'quantitative', title: xTitle } },
+    });
+  }
+  return {
+    title: panelTitle(info.label, info.description),
+    width: PANEL.width,
+    height: { step: 26 },
+    layer: layers,
+  };
+}

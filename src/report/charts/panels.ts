@@ -1,0 +1,182 @@
+/**
+ * The building block most charts share: one metric over simulated time, a line per arm (and per
+ * variant, e.g. p50/p95, drawn with dashes), a confidence band where replicas give one, and an
+ * optional reference line (a budget, a bound). Panels are laid out as small multiples by grid().
+ */
+import { NEUTRAL } from '../colors.js';
+import { axisFormat, tooltipFormat } from '../format.js';
+import { metricInfo } from '../metric-catalog.js';
+import type { SeriesPoint } from '../types.js';
+import { armTitle, type ChartContext } from './context.js';
+import { PANEL, REPORT_CONFIG, SCHEMA_URL } from './theme.js';
+import type { Layer, Panel, TopLevelSpec } from './vl-types.js';
+
+/** One row of panel data: arm and variant pick the line, time the x position. */
+export interface PanelRow {
+  readonly arm: string;
+  readonly time: number;
+  readonly value: number;
+  readonly ci_low?: number;
+  readonly ci_high?: number;
+  readonly variant?: string;
+}
+
+export interface SeriesPanelOptions {
+  /** Gives the y-axis unit and number format. */
+  readonly metric: string;
+  readonly rows: readonly PanelRow[];
+  readonly title?: string;
+  /** Panel subtitle (default: the metric's description). */
+  readonly subtitle?: string;
+  /** Lines told apart by dash pattern, in this order (first solid). */
+  readonly variants?: { readonly title: string; readonly order: readonly string[] };
+  readonly reference?: { readonly value: number; readonly label: string };
+  /** Drawn on top, sharing the panel's scales (e.g. a theoretical bound). */
+  readonly extraLayers?: readonly Layer[];
+  /** Start the y axis at zero (default: for shares and counts). */
+  readonly zero?: boolean;
+}
+
+export function rowsOf(points: readonly SeriesPoint[], variant?: string): PanelRow[] {
+  return points.map((p) => ({ arm: p.arm, time: p.time, value: p.value, ci_low: p.ci_low, ci_high: p.ci_high, variant }));
+}
+
+/**
+ * Colour by arm with the report's fixed mapping. Every layer of a chart must pass the same
+ * legend definition (Vega-Lite drops a merged legend when layers disagree), hence `symbol`.
+ */
+export function colorEncoding(ctx: ChartContext, symbol: 'stroke' | 'circle' = 'stroke') {
+  return {
+    field: 'arm',
+    type: 'nominal' as const,
+    title: armTitle(ctx),
+    scale: { domain: [...ctx.colors.domain], range: [...ctx.colors.range] },
+    legend: ctx.legend ? { symbolType: symbol, symbolOpacity: 1 } : null,
+  };
+}
+
+export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Panel {
+  const info = metricInfo(options.metric);
+  const zero = options.zero ?? info.format !== 'number';
+  const x = timeEncoding(ctx);
+  const yScale = { zero };
+  const yAxis = { title: info.unit, ...axisFormatProp(options.metric), ...(info.format === 'count' ? { tickMinStep: 1 } : {}) };
+  const withBand = ctx.bands && options.rows.some((r) => r.ci_low !== undefined);
+  const dash = options.variants
+    ? {
+        strokeDash: {
+          field: 'variant',
+          type: 'nominal' as const,
+          title: options.variants.title,
+          sort: [...options.variants.order],
+          scale: { domain: [...options.variants.order], range: options.variants.order.map((_, i) => DASHES[i % DASHES.length]) },
+        },
+      }
+    : {};
+  const tooltip = [
+    { field: 'arm', type: 'nominal', title: armTitle(ctx) },
+    ...(options.variants ? [{ field: 'variant', type: 'nominal', title: options.variants.title } as const] : []),
+    { field: 'time', type: 'quantitative', title: ctx.data.time.title, format: ctx.data.time.unit === 'round' ? ',d' : '.2~f' },
+    { field: 'value', type: 'quantitative', title: info.label, format: tooltipFormat(options.metric) },
+    ...(withBand
+      ? ([
+          { field: 'ci_low', type: 'quantitative', title: 'CI low', format: tooltipFormat(options.metric) },
+          { field: 'ci_high', type: 'quantitative', title: 'CI high', format: tooltipFormat(options.metric) },
+        ] as const)
+      : []),
+  ] as const;
+  const layers: Layer[] = [];
+  if (withBand) {
+    layers.push({
+      mark: { type: 'area', opacity: 0.18 },
+      encoding: {
+        x,
+        y: { field: 'ci_low', type: 'quantitative', scale: yScale, axis: yAxis },
+        y2: { field: 'ci_high' },
+        color: colorEncoding(ctx),
+        ...(options.variants ? { detail: { field: 'variant', type: 'nominal' } } : {}),
+      },
+    });
+  }
+  layers.push({
+    mark: { type: 'line', point: ctx.points && !options.variants ? { size: 22 } : false, strokeWidth: 2 },
+    encoding: {
+      x,
+      y: { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis },
+      color: colorEncoding(ctx),
+      ...dash,
+      tooltip: [...tooltip],
+    },
+  });
+  const reference = options.reference ?? ctx.data.references[options.metric];
+  if (reference) layers.push(...referenceLayers(reference, options.metric));
+  if (options.extraLayers) layers.push(...options.extraLayers);
+  return {
+    title: panelTitle(options.title ?? info.label, options.subtitle ?? info.description),
+    width: PANEL.width,
+    height: PANEL.height,
+    data: { values: options.rows.map(stripUndefined) },
+    layer: layers,
+  };
+}
+
+/** The x axis of every time series: simulated days (or rounds) from 0 to the last one. */
+export function timeEncoding(ctx: ChartContext) {
+  return {
+    field: 'time',
+    type: 'quantitative' as const,
+    title: ctx.data.time.title,
+    scale: { domain: [0, Math.max(1, ctx.maxTime)], nice: false },
+    axis: { tickMinStep: 1, ...(ctx.data.time.unit === 'round' ? { format: '~s' } : {}) },
+  };
+}
+
+/** `{ format }` when the metric needs one (shares, counts), else nothing: Vega's default suits plain numbers. */
+export function axisFormatProp(metric: string): { format?: string } {
+  const format = axisFormat(metric);
+  return format === undefined ? {} : { format };
+}
+
+/** Titles start at the plot's left edge; an empty subtitle keeps every panel's title at the same height. */
+export function panelTitle(text: string, subtitle?: string) {
+  return { text, subtitle: subtitle ?? ' ', fontSize: 13, subtitleFontSize: 11, frame: 'group' as const };
+}
+
+/** A dotted horizontal line with its label at the right end (a budget or a target). */
+function referenceLayers(reference: { readonly value: number; readonly label: string }, metric: string): Layer[] {
+  const data = { values: [{ value: reference.value, label: reference.label }] };
+  const y = { field: 'value', type: 'quantitative' } as const;
+  return [
+    {
+      data,
+      mark: { type: 'rule', color: NEUTRAL.reference, strokeDash: [2, 3], strokeWidth: 1.5 },
+      encoding: { y, tooltip: [{ field: 'label', type: 'nominal', title: 'Reference' }, { field: 'value', type: 'quantitative', format: tooltipFormat(metric) }] },
+    },
+    {
+      data,
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 11, color: NEUTRAL.reference },
+      encoding: { y, x: { value: 'width' }, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
+}
+
+const DASHES: number[][] = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]];
+
+/** Small multiples under one title, one shared colour legend. */
+export function grid(ctx: ChartContext, title: string, panels: readonly Panel[], columns = 2): TopLevelSpec {
+  return {
+    $schema: SCHEMA_URL,
+    title: { text: title, subtitle: ctx.note },
+    config: REPORT_CONFIG,
+    columns: Math.min(columns, panels.length),
+    concat: [...panels],
+    resolve: { scale: { color: 'shared', strokeDash: 'shared', y: 'independent', x: 'independent' }, legend: { color: 'shared', strokeDash: 'shared' } },
+  };
+}
+
+/** Vega-Lite data is JSON: leave out absent fields rather than write undefined. */
+export function stripUndefined<T extends object>(row: T): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(row)) if (typeof value === 'number' || typeof value === 'string') out[key] = value;
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * An OPE folder (ope.json from `recloop ope`) → ReportData with no time series: the estimators'
+ * estimates and intervals against the truth, measured by serving the target in a twin world.
+ */
+import { join } from 'node:path';
+import type { OpeView, ReportData } from '../types.js';
+import { opeSchema, type OpeFile } from './ope-schema.js';
+import { readJson, readOptionalText } from './read-files.js';
+import { RUN_INPUTS } from './run-folder.js';
+import { scenarioInfo } from './scenario-info.js';
+
+export const OPE_FILE = 'ope.json';
+
+/** 1.96: the twin world's realised value is a mean over slates, with a normal interval. */
+const Z95 = 1.959963984540054;
+
+export async function loadOpeFolder(dir: string): Promise<ReportData> {
+  const file = await readJson(join(dir, OPE_FILE), opeSchema);
+  const yamlText = await readOptionalText(dir, RUN_INPUTS.scenario);
+  const info = scenarioInfo(yamlText);
+  const ope = opeView(file);
+  return {
+    kind: 'ope',
+    dir,
+    name: file.scenario,
+    description: info.description,
+    scenarioYaml: yamlText,
+    arms: [file.target.policy],
+    replicas: 1,
+    level: ope.level,
+    time: { unit: 'day', title: 'Simulated day' },
+    metrics: [],
+    series: [],
+    summaries: [],
+    diffs: [],
+    ope,
+    latencyBudgetMs: info.latencyBudgetMs,
+    references: {},
+    facts: [
+      { label: 'Target policy', value: file.target.policy },
+      { label: 'Logged by', value: file.logging.policy },
+      { label: 'Estimated', value: file.unit },
+      ...(ope.window ? [{ label: 'Evaluation window', value: ope.window }] : []),
+    ],
+    notes: [
+      `Truth: the target served online in a twin world (same seed, same users and items); its realised value with a ${Math.round(Z95 * 100) / 100}·SE interval.`,
+    ],
+  };
+}
+
+export function opeView(file: OpeFile): OpeView {
+  const t = file.truth;
+  const se = t.twin_realised_se;
+  return {
+    unit: file.unit,
+    target: file.target.policy,
+    logging: file.logging.policy,
+    level: file.settings?.confidence ?? 0.95,
+    truth: se !== undefined && se > 0 ? { value: t.twin_realised, ci_low: t.twin_realised - Z95 * se, ci_high: t.twin_realised + Z95 * se } : { value: t.twin_realised },
+    estimates: file.estimators.map((e) => ({ estimator: e.estimator, estimate: e.estimate, ci_low: e.ci_lo, ci_high: e.ci_hi })),
+    window: file.eval_window ? `days ${file.eval_window.from}–${file.eval_window.to}` : undefined,
+  };
+}

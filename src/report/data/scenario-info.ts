@@ -1,0 +1,37 @@
+/**
+ * What the report reads from the resolved scenario YAML: name, description and the latency
+ * budget per pipeline stage (`recommender.latency_budget_ms: { retrieval: 10, ranking: 50 }`).
+ * The YAML is read loosely on purpose: a report of an old run must not fail because the
+ * schema moved on since.
+ */
+import { parse } from 'yaml';
+
+export interface ScenarioInfo {
+  readonly name?: string;
+  readonly description?: string;
+  readonly latencyBudgetMs: Readonly<Record<string, number>>;
+}
+
+export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
+  if (yamlText === undefined) return { latencyBudgetMs: {} };
+  let doc: unknown;
+  try {
+    doc = parse(yamlText);
+  } catch {
+    return { latencyBudgetMs: {} };
+  }
+  const root = asRecord(doc);
+  const recommender = asRecord(root?.recommender);
+  const budget = asRecord(recommender?.latency_budget_ms) ?? asRecord(root?.latency_budget_ms) ?? {};
+  const latencyBudgetMs: Record<string, number> = {};
+  for (const [stage, ms] of Object.entries(budget)) if (typeof ms === 'number' && ms > 0) latencyBudgetMs[stage] = ms;
+  return {
+    name: typeof root?.name === 'string' ? root.name : undefined,
+    description: typeof root?.description === 'string' ? root.description.trim() : undefined,
+    latencyBudgetMs,
+  };
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}

@@ -1,0 +1,20 @@
+/** Charts and reports: vega-lite specs per metric family, headless SVG/PNG, report.html, summary.md. */
+export type { ArmDiff, Chart, ChartFamily, GuardrailFlag, MetricReference, MetricSummary, OpeView, ReportData, ReportFact, SeriesPoint, TimeAxis } from './types.js';
+export { loadReportData } from './data/load.js';
+export { loadRunFolder, RUN_INPUTS } from './data/run-folder.js';
+export { loadCompareFolder, COMPARISON_FILE } from './data/compare-folder.js';
+export { ReportInputError } from './data/read-files.js';
+export { comparisonSchema, type ComparisonFile, type ComparisonInput } from './data/comparison-schema.js';
+export { calibrationSchema, type CalibrationFile, type ReliabilityBin } from './data/calibration-schema.js';
+export { opeSchema, type OpeFile, type OpeInput } from './data/ope-schema.js';
+export { loadOpeFolder, opeView, OPE_FILE } from './data/ope-folder.js';
+export { buildCharts } from './charts/index.js';
+export { armColors, type ArmColors } from './colors.js';
+export { metricInfo, type MetricInfo } from './metric-catalog.js';
+export { compileChart, type CompiledChart } from './compile.js';
+export { renderSvg, renderPng, writeChartFiles, PNG_SCALE, type Png, type RenderedChart } from './render.js';
+export { chooseFonts, type FontChoice } from './fonts.js';
+export { summaryTable, type SummaryTable, type TableRow, type TableCell } from './summary-table.js';
+export { summaryMarkdown } from './markdown.js';
+export { reportHtml } from './html.js';
+export { writeReport, compileReport, REPORT_FILES, type ReportOutcome, type WriteReportOptions } from './write-report.js';

@@ -1,0 +1,166 @@
+/**
+ * The summary table, shared by report.html and summary.md. A single run: first, last, change and
+ * mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
+ * with its interval, breached guardrails flagged.
+ */
+import { COLD_START, DIVERSITY, LEARNING, LONG_TERM, REGRET, SHORT_TERM } from './charts/family-metrics.js';
+import { formatDiff, formatPlain, formatValue } from './format.js';
+import { metricInfo, undefinedNote } from './metric-catalog.js';
+import type { GuardrailFlag, ReportData } from './types.js';
+
+export interface TableCell {
+  readonly text: string;
+  readonly breach?: boolean;
+}
+
+export interface TableRow {
+  readonly metric: string;
+  readonly label: string;
+  readonly cells: readonly TableCell[];
+}
+
+export interface SummaryTable {
+  readonly header: readonly string[];
+  readonly rows: readonly TableRow[];
+  readonly notes: readonly string[];
+}
+
+const HEADLINE_ORDER: readonly string[] = [...SHORT_TERM, ...LONG_TERM, ...DIVERSITY, ...COLD_START, ...REGRET, ...LEARNING];
+const PATTERN_ORDER = [/^ece_/, /^latency_/];
+const SLICE = /_slice_/;
+
+/** Metrics in table order: headline families, then calibration, latency, exploration, the rest. Slices are charted, not tabled. */
+export function tableMetrics(metrics: readonly string[]): string[] {
+  const rank = (m: string): number => {
+    const h = HEADLINE_ORDER.indexOf(m);
+    if (h >= 0) return h;
+    const p = PATTERN_ORDER.findIndex((re) => re.test(m));
+    return HEADLINE_ORDER.length + (p >= 0 ? p : PATTERN_ORDER.length);
+  };
+  return metrics
+    .filter((m) => !SLICE.test(m))
+    .map((m, i) => ({ m, i, r: rank(m) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.m);
+}
+
+export function summaryTable(data: ReportData): SummaryTable {
+  return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : runTable(data);
+}
+
+function runTable(data: ReportData): SummaryTable {
+  const arm = data.arms[0];
+  const rows: TableRow[] = [];
+  const undefinedFor = new Map<string, string[]>();
+  for (const metric of tableMetrics(data.metrics)) {
+    const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
+    if (!s || s.first === undefined || s.last === undefined) continue;
+    rows.push({
+      metric,
+      label: rowLabel(metric),
+      cells: [
+        { text: formatValue(metric, s.first) },
+        { text: formatValue(metric, s.last) },
+        { text: formatDiff(metric, s.last - s.first) },
+        { text: formatValue(metric, s.mean) },
+      ],
+    });
+    const note = undefinedNote(metric);
+    if (note) undefinedFor.set(note, [...(undefinedFor.get(note) ?? []), metricInfo(metric).label]);
+  }
+  const notes = [
+    'One run, no replicas: there are no confidence intervals, so treat small changes as noise. Shares are in %, their changes in percentage points (pp).',
+    ...data.notes,
+    // One footnote per reason, naming every metric it applies to.
+    ...Array.from(undefinedFor, ([note, labels]) => `${labels.length > 2 ? `${labels[0]} and ${labels.length - 1} more` : labels.join(' and ')}: ${note}; those epochs are left out of first and mean.`),
+  ];
+  if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
+  const unit = data.time.unit === 'round' ? 'row' : 'epoch';
+  return { header: ['Metric', `First ${unit}`, `Last ${unit}`, 'Change', 'Mean over run'], rows, notes };
+}
+
+function compareTable(data: ReportData): SummaryTable {
+  const control = data.control ?? data.arms[0];
+  const others = data.arms.filter((a) => a !== control);
+  const level = Math.round(data.level * 100);
+  const rows: TableRow[] = [];
+  const verdicts: string[] = [];
+  for (const metric of tableMetrics(data.metrics)) {
+    const cells: TableCell[] = data.arms.map((arm) => {
+      const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
+      if (!s) return { text: '–' };
+      return { text: withInterval(formatValue(metric, s.mean), s.ci_low, s.ci_high, (v) => formatValue(metric, v)) };
+    });
+    for (const arm of others) {
+      const d = data.diffs.find((x) => x.metric === metric && x.arm === arm);
+      if (!d) {
+        cells.push({ text: '–' });
+        continue;
+      }
+      const status = d.guardrail?.status;
+      const flag = status === 'breached' ? ' ⚠ guardrail breached' : status === 'uncertain' ? ' ? guardrail uncertain' : '';
+      if (d.guardrail && status !== 'ok') verdicts.push(guardrailNote(metric, arm, d.guardrail));
+      cells.push({ text: `${withInterval(formatDiff(metric, d.diff), d.ci_low, d.ci_high, (v) => formatDiff(metric, v))}${flag}`, breach: status === 'breached' });
+    }
+    rows.push({ metric, label: rowLabel(metric), cells });
+  }
+  const guarded = data.diffs.some((d) => d.guardrail);
+  const notes = [
+    `Each cell: mean over ${data.replicas} replica${data.replicas === 1 ? '' : 's'}${data.replicas > 1 ? ` [${level}% confidence interval]` : ' (no interval with one replica)'}. Differences are arm − ${control} (the control); shares are in %, their differences in percentage points (pp).`,
+    ...data.notes,
+    ...(verdicts.length > 0 ? verdicts : guarded ? ['Every guardrail holds: no arm is worse than the control by more than its limit, interval included.'] : []),
+  ];
+  if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
+  return {
+    header: ['Metric', ...data.arms.map((a) => (a === control ? `${a} (control)` : a)), ...others.map((a) => `${a} − ${control}`)],
+    rows,
+    notes,
+  };
+}
+
+/** OPE folders: one row per estimator. */
+function opeTable(data: ReportData): SummaryTable {
+  const ope = data.ope;
+  if (!ope) return { header: [], rows: [], notes: [] };
+  const level = Math.round(ope.level * 100);
+  const num = (x: number) => formatPlain(x);
+  const truth = ope.truth;
+  const rows: TableRow[] = ope.estimates.map((e) => {
+    const covers = truth.value >= e.ci_low && truth.value <= e.ci_high;
+    return {
+      metric: e.estimator,
+      label: e.estimator,
+      cells: [
+        { text: `${num(e.estimate)} [${num(e.ci_low)}, ${num(e.ci_high)}]` },
+        { text: `${e.estimate - truth.value >= 0 ? '+' : '\u2212'}${num(Math.abs(e.estimate - truth.value))}` },
+        { text: covers ? 'yes' : 'no ⚠', breach: !covers },
+      ],
+    };
+  });
+  rows.unshift({
+    metric: 'truth',
+    label: 'truth (twin world)',
+    cells: [{ text: withInterval(num(truth.value), truth.ci_low, truth.ci_high, num) }, { text: '' }, { text: '' }],
+  });
+  return {
+    header: ['Estimator', `Estimate [${level}% CI] (${ope.unit})`, 'Error vs truth', 'Interval covers truth'],
+    rows,
+    notes: [...data.notes, `An interval that misses the truth means the estimator is biased here or over-confident.`],
+  };
+}
+
+/** The metric's name with its unit, unless the values carry it (shares print as %). */
+function rowLabel(metric: string): string {
+  const info = metricInfo(metric);
+  return info.format === 'percent' ? info.label : `${info.label} (${info.unit})`;
+}
+
+function withInterval(text: string, low: number | undefined, high: number | undefined, format: (x: number) => string): string {
+  return low === undefined || high === undefined ? text : `${text} [${format(low)}, ${format(high)}]`;
+}
+
+function guardrailNote(metric: string, arm: string, g: GuardrailFlag): string {
+  const limit = g.kind === 'relative' ? `${formatPlain(g.threshold * 100)}% of the control's mean` : formatValue(metric, g.threshold);
+  const verdict = g.status === 'breached' ? '⚠ breached: the estimate is worse than the control by more than' : '? uncertain: the estimate is within the limit but its interval reaches past';
+  return `${arm}, ${metricInfo(metric).label}: guardrail ${verdict} ${limit} (${g.better} is better).`;
+}

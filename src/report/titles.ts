@@ -1,0 +1,12 @@
+/** The report's title, the same in report.html and summary.md. */
+import type { ReportData } from './types.js';
+
+const KIND_LABEL: Readonly<Record<ReportData['kind'], string>> = {
+  run: 'run',
+  compare: 'experiment',
+  ope: 'off-policy evaluation',
+};
+
+export function reportTitle(data: ReportData): string {
+  return `${data.name}: recloop ${KIND_LABEL[data.kind]} report`;
+}

@@ -1,0 +1,137 @@
+/**
+ * The report's vocabulary. A run folder and a compare folder load into the same ReportData, so
+ * every chart builder and table works for one run (one arm, no interval) and for an experiment
+ * (several arms, a mean over replicas with a confidence interval) alike.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import type { CalibrationFile } from './data/calibration-schema.js';
+
+/** One chart: a Vega-Lite spec plus the words a reader needs beside it. */
+export interface Chart {
+  /** File stem (charts/<id>.svg) and HTML anchor: lowercase letters, digits and dashes. */
+  readonly id: string;
+  readonly family: ChartFamily;
+  readonly title: string;
+  /** One line: what to look for. */
+  readonly caption: string;
+  readonly spec: TopLevelSpec;
+}
+
+export type ChartFamily =
+  | 'experiment'
+  | 'objectives'
+  | 'diversity'
+  | 'cold_start'
+  | 'calibration'
+  | 'latency'
+  | 'exploration'
+  | 'ope'
+  | 'slices';
+
+/** One metric of one arm at one epoch (one metrics row); `ci_low`/`ci_high` only when replicas give an interval. */
+export interface SeriesPoint {
+  readonly metric: string;
+  readonly arm: string;
+  /** Row index: the epoch, or the report chunk of a bandit run. */
+  readonly epoch: number;
+  /** Position on the x axis: simulated day at the end of the epoch, or the round (bandit runs). */
+  readonly time: number;
+  readonly value: number;
+  readonly ci_low?: number;
+  readonly ci_high?: number;
+}
+
+/** A metric over the whole run for one arm. */
+export interface MetricSummary {
+  readonly metric: string;
+  readonly arm: string;
+  readonly mean: number;
+  readonly ci_low?: number;
+  readonly ci_high?: number;
+  /** Single runs only: the first and last epoch where the metric is defined. */
+  readonly first?: number;
+  readonly last?: number;
+}
+
+/** An arm minus the control, for one metric; no interval with a single replica. */
+export interface ArmDiff {
+  readonly metric: string;
+  readonly arm: string;
+  readonly diff: number;
+  readonly ci_low?: number;
+  readonly ci_high?: number;
+  readonly guardrail?: GuardrailFlag;
+}
+
+/** A guardrail on an arm's difference: how much worse than the control it may be, and the verdict. */
+export interface GuardrailFlag {
+  readonly kind: 'relative' | 'absolute';
+  /** Allowed worsening: a share of the control's mean (relative) or the metric's units (absolute). */
+  readonly threshold: number;
+  readonly better: 'higher' | 'lower';
+  /** breached: the estimate is past the threshold; uncertain: only the interval reaches past it. */
+  readonly status: 'ok' | 'uncertain' | 'breached';
+}
+
+/** Off-policy estimates of one target policy's value, against the truth the simulator measured. */
+export interface OpeView {
+  /** What is estimated, e.g. "clicks per slate". */
+  readonly unit: string;
+  readonly target: string;
+  readonly logging: string;
+  readonly level: number;
+  readonly truth: { readonly value: number; readonly ci_low?: number; readonly ci_high?: number };
+  readonly estimates: readonly { readonly estimator: string; readonly estimate: number; readonly ci_low: number; readonly ci_high: number }[];
+  /** e.g. "days 4–5". */
+  readonly window?: string;
+}
+
+export interface TimeAxis {
+  readonly unit: 'day' | 'round';
+  /** Axis title. */
+  readonly title: string;
+}
+
+/** A horizontal line a metric's panel draws (a theoretical constant, a target). */
+export interface MetricReference {
+  readonly value: number;
+  readonly label: string;
+}
+
+export interface ReportFact {
+  readonly label: string;
+  readonly value: string;
+}
+
+export interface ReportData {
+  /** A run folder, a compare folder (comparison.json) or an OPE folder (ope.json only). */
+  readonly kind: 'run' | 'compare' | 'ope';
+  readonly dir: string;
+  readonly name: string;
+  readonly description?: string;
+  /** The resolved scenario as written by the run, shown verbatim. */
+  readonly scenarioYaml?: string;
+  /** Colour order: the control (if any) first. */
+  readonly arms: readonly string[];
+  readonly control?: string;
+  /** Replicas per arm; 1 for a single run. */
+  readonly replicas: number;
+  /** Confidence level of every interval (0.95). */
+  readonly level: number;
+  readonly time: TimeAxis;
+  /** Metric names present, in file order. */
+  readonly metrics: readonly string[];
+  readonly series: readonly SeriesPoint[];
+  readonly summaries: readonly MetricSummary[];
+  readonly diffs: readonly ArmDiff[];
+  readonly calibration?: CalibrationFile;
+  readonly ope?: OpeView;
+  /** Per pipeline stage, from the scenario's `recommender.latency_budget_ms`. */
+  readonly latencyBudgetMs: Readonly<Record<string, number>>;
+  /** Reference lines per metric column. */
+  readonly references: Readonly<Record<string, MetricReference>>;
+  /** Seed, recommender, horizon, ...: shown above the summary table. */
+  readonly facts: readonly ReportFact[];
+  /** What the reader must know about how the figures were made (table footnotes). */
+  readonly notes: readonly string[];
+}

@@ -1,0 +1,162 @@
+/**
+ * How the log window becomes ranker examples, on a hand-written log: labels and their masks,
+ * the holdout per head, and features that never see the outcome of their own slate.
+ */
+import { describe, expect, it } from 'vitest';
+import { FeatureWriter, featureLayout, featureNames } from '../src/recommender/ranking/features.js';
+import { ItemStats } from '../src/recommender/ranking/item-stats.js';
+import { SlateContexts } from '../src/recommender/ranking/slate-contexts.js';
+import { buildTrainingSet, type TrainingSetOptions } from '../src/recommender/ranking/training-set.js';
+import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
+import { TrainingLog } from '../src/training/training-log.js';
+import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
+
+const TOPICS = 3;
+
+function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<PublicUser> } {
+  const catalog = new PublicRegistry<PublicItem>();
+  catalog.add({ id: 0, creatorId: 0, topics: [0], lengthMinutes: 5, uploadTime: -1 });
+  catalog.add({ id: 1, creatorId: 1, topics: [1, 2], lengthMinutes: 30, uploadTime: -1 });
+  catalog.add({ id: 2, creatorId: 0, topics: [2], lengthMinutes: 1, uploadTime: 0.5 });
+  const users = new PublicRegistry<PublicUser>();
+  users.add({ id: 0, country: 0, device: 'tv', typicalHour: 20, signupTime: -3 });
+  users.add({ id: 1, country: 1, device: 'mobile', typicalHour: 8, signupTime: 0 });
+  return { catalog, users };
+}
+
+type Outcome = Partial<Pick<ImpressionRow, 'clicked' | 'watchFraction' | 'completed' | 'liked' | 'survey'>>;
+
+/** One slate: the items shown, in position order, and the outcome per position. */
+function slate(buffer: ImpressionBuffer, slateId: number, userId: number, time: number, items: number[], outcomes: Outcome[] = []): void {
+  items.forEach((itemId, position) => {
+    const o = outcomes[position] ?? {};
+    buffer.append({
+      time,
+      epoch: 0,
+      slateId,
+      userId,
+      itemId,
+      position,
+      arm: 'test',
+      source: 'random',
+      propensity: 0.25,
+      clicked: o.clicked ?? false,
+      watchMinutes: 0,
+      watchFraction: o.watchFraction ?? 0,
+      completed: o.completed ?? false,
+      liked: o.liked ?? false,
+      survey: o.survey ?? null,
+    });
+  });
+}
+
+/** Two users over two days; user 0 clicks item 0 at t = 0.1, then comes back at 0.5. */
+function twoDayLog(): TrainingLog {
+  const buffer = new ImpressionBuffer();
+  slate(buffer, 0, 0, 0.1, [0, 1], [{ clicked: true, watchFraction: 0.8, liked: true, survey: 5 }]);
+  slate(buffer, 1, 0, 0.5, [0, 2], [{}, { clicked: true, watchFraction: 0.3, survey: 2 }]);
+  slate(buffer, 2, 1, 1.5, [1, 0]);
+  slate(buffer, 3, 0, 1.8, [2, 1], [{}, { clicked: true, watchFraction: 1, completed: true }]);
+  const log = new TrainingLog(14);
+  log.add({ epoch: 0, start: 0, end: 2, impressions: buffer });
+  return log;
+}
+
+const OPTIONS: TrainingSetOptions = {
+  heads: ['click', 'watch', 'complete', 'like', 'survey', 'return'],
+  maxExamples: 1_000,
+  holdout: 0.25,
+  ipsClip: 3,
+  historyLength: 10,
+};
+
+function build(options: TrainingSetOptions = OPTIONS) {
+  const { catalog, users } = world();
+  const layout = featureLayout(TOPICS);
+  const writer = new FeatureWriter(layout, catalog, users, options.historyLength);
+  const set = buildTrainingSet(twoDayLog(), 2, options, writer, new SlateContexts(), catalog, users);
+  const names = featureNames(layout);
+  const feature = (row: number, name: string): number => set.x[row * layout.dim + names.indexOf(name)];
+  return { set, feature, names };
+}
+
+describe('ranker training set', () => {
+  it('labels every head, watch as the watch fraction, survey as 4 or 5, masked where unknown', () => {
+    const { set } = build();
+    const H = OPTIONS.heads.length;
+    const label = (row: number, head: string): number | null => {
+      const h = OPTIONS.heads.indexOf(head as (typeof OPTIONS.heads)[number]);
+      const known = set.trainMask[row * H + h] === 1 || set.holdout[h].includes(row);
+      return known ? set.labels[row * H + h] : null;
+    };
+    expect(set.n).toBe(8);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((r) => label(r, 'click'))).toEqual([1, 0, 0, 1, 0, 0, 0, 1]);
+    expect(label(0, 'watch')).toBeCloseTo(0.8, 6);
+    expect(label(3, 'watch')).toBeCloseTo(0.3, 6);
+    expect(label(1, 'watch')).toBe(0);
+    expect(label(7, 'complete')).toBe(1);
+    expect(label(0, 'like')).toBe(1);
+    // Survey: known only where answered; 5 is positive, 2 is not.
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map((r) => label(r, 'survey'))).toEqual([1, null, null, 0, null, null, null, null]);
+    // Return: user 0 came back 0.4 days after the first slate; the second slate's next request
+    // (t = 1.8) is 1.3 days later; the day after t = 1.5 and 1.8 is not over at now = 2.
+    expect([0, 2, 4, 6].map((r) => label(r, 'return'))).toEqual([1, 0, null, null]);
+    expect(Array.from(set.weights)).toEqual(new Array(8).fill(3)); // min(3, 1 / 0.25)
+    expect(Array.from(set.positions)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+  });
+
+  it('holds out the most recent share of each head’s labelled rows, out of that head’s loss', () => {
+    const { set } = build();
+    const H = OPTIONS.heads.length;
+    const click = OPTIONS.heads.indexOf('click');
+    const ret = OPTIONS.heads.indexOf('return');
+    expect(Array.from(set.holdout[click])).toEqual([6, 7]); // 25% of 8 rows
+    expect(Array.from(set.holdout[ret])).toEqual([3]); // 25% of the 4 rows with a known return
+    for (const row of set.holdout[click]) expect(set.trainMask[row * H + click]).toBe(0);
+    expect(set.trainMask[6 * H + ret]).toBe(0); // unknown, not held out
+    expect(set.trainMask[2 * H + ret]).toBe(1);
+    expect(set.trainMask[3 * H + ret]).toBe(0);
+  });
+
+  it('builds each slate’s features from what happened before it, never from its own outcome', () => {
+    const { feature } = build();
+    // Slate 0: nothing is known yet, though item 0 is clicked in it.
+    expect(feature(0, 'item_log_clicks')).toBe(0);
+    expect(feature(0, 'item_log_impressions')).toBe(0);
+    expect(feature(0, 'log_history_clicks')).toBe(0);
+    expect(feature(0, 'user_topic_0')).toBe(0);
+    // Slate 1 (same user, later): the click on item 0 is history now.
+    expect(feature(2, 'item_log_clicks')).toBeGreaterThan(0);
+    expect(feature(2, 'clicked_before')).toBe(1);
+    expect(feature(2, 'user_topic_0')).toBe(1);
+    expect(feature(2, 'match_topic_0')).toBe(1);
+    expect(feature(2, 'creator_share')).toBe(1);
+    expect(feature(3, 'creator_share')).toBe(1); // item 2 has the same creator as item 0
+    expect(feature(3, 'clicked_before')).toBe(0);
+    expect(feature(3, 'item_topic_2')).toBe(1);
+    // Item 1 was shown twice and never clicked before slate 2: its CTR sits below item 0's.
+    expect(feature(4, 'item_ctr')).toBeLessThan(feature(5, 'item_ctr'));
+    expect(feature(4, 'device_mobile')).toBe(1);
+    expect(feature(0, 'device_tv')).toBe(1);
+    expect(feature(0, 'log_item_length')).toBeCloseTo(Math.log(5), 6);
+  });
+
+  it('keeps only the most recent examples, but replays the whole window for their features', () => {
+    const { set, feature } = build({ ...OPTIONS, maxExamples: 3 });
+    expect(set.n).toBe(3);
+    // Row 0 of the set is the second row of slate 2 (item 0, clicked at t = 0.1 by another user).
+    expect(feature(0, 'item_log_clicks')).toBeGreaterThan(0);
+  });
+
+  it('item statistics decay, and are read as of a time without being changed by it', () => {
+    const stats = new ItemStats();
+    stats.add(0, 0, 1, 0.5, 0, 0, 0);
+    const out = new Float32Array(7);
+    stats.write(0, 0, out, 0);
+    const fresh = out[1];
+    stats.write(0, 4, out, 0);
+    expect(out[1]).toBeCloseTo(Math.log1p(Math.expm1(fresh) / 4), 5); // two half-lives
+    stats.write(0, 0, out, 0);
+    expect(out[1]).toBeCloseTo(fresh, 6);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * report.html in a real browser: Debian's headless Chromium, driven by playwright-core, opens the
+ * report of a run (with calibration and latency columns) and of an experiment (arms, replicas,
+ * bands) from file://, with no network. Every chart must render an SVG with marks, the console
+ * must stay free of errors and warnings, and nothing may be fetched. A deliberately broken
+ * report proves the checks can fail.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeReport, type ReportOutcome } from '../src/report/index.js';
+import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
+import { tempDir } from './support/scenarios.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// No network on CI machines: keep Chromium from trying (and from logging that it failed to).
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+interface PageReport {
+  readonly console: string[];
+  readonly requests: string[];
+  readonly charts: { id: string; state: string; marks: number; width: number; label: string }[];
+  readonly tableRows: number;
+  readonly scenarioOpen: boolean;
+  readonly scenarioText: string;
+}
+
+let browser: BrowserContext;
+let run: ReportOutcome;
+let compare: ReportOutcome;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'recloop-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const dir = tempDir('recloop-report-browser-');
+  run = await writeReport(writeSyntheticRun(join(dir, 'run')), { png: false });
+  compare = await writeReport(writeSyntheticCompare(join(dir, 'compare')), { png: false });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function open(htmlFile: string): Promise<PageReport> {
+  const page = await browser.newPage();
+  const messages: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') messages.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => messages.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
+  });
+  try {
+    await page.goto(pathToFileURL(htmlFile).href);
+    await page.waitForSelector('body[data-charts="done"]', { timeout: 30_000 });
+    // Strings, not functions: the project's tsconfig has no DOM types.
+    const charts = (await page.evaluate(`Array.from(document.querySelectorAll('.view')).map((el) => {
+      const svg = el.querySelector('svg');
+      return {
+        id: el.getAttribute('data-chart'),
+        state: el.getAttribute('data-state'),
+        marks: svg ? svg.querySelectorAll('g[class*="mark-"] path, g[class*="mark-"] line, g[class*="mark-"] rect').length : 0,
+        width: svg ? svg.getBoundingClientRect().width : 0,
+        label: el.getAttribute('aria-label') || '',
+      };
+    })`)) as PageReport['charts'];
+    const tableRows = (await page.evaluate(`document.querySelectorAll('table.summary tbody tr').length`)) as number;
+    const scenarioOpen = (await page.evaluate(`document.querySelector('#scenario details').open`)) as boolean;
+    await page.click('#scenario details summary');
+    const scenarioText = (await page.evaluate(`document.querySelector('#scenario details').open ? document.querySelector('#scenario pre').innerText : ''`)) as string;
+    return { console: messages, requests, charts, tableRows, scenarioOpen, scenarioText };
+  } finally {
+    await page.close();
+  }
+}
+
+function expectAllRendered(report: PageReport, outcome: ReportOutcome): void {
+  expect(report.charts.map((c) => c.id)).toEqual(outcome.charts.map((c) => c.id));
+  for (const chart of report.charts) {
+    expect(chart.state, chart.id).toBe('rendered');
+    expect(chart.marks, chart.id).toBeGreaterThan(20);
+    expect(chart.width, chart.id).toBeGreaterThan(300);
+    expect(chart.label.length, `${chart.id} has its caption as accessible description`).toBeGreaterThan(20);
+  }
+  expect(report.console).toEqual([]);
+  expect(report.requests).toEqual([]);
+}
+
+describe('report.html in headless Chromium', () => {
+  it('renders every chart of a run with calibration and latency columns, offline and without console noise', async () => {
+    const report = await open(run.html);
+    expectAllRendered(report, run);
+    expect(report.charts.map((c) => c.id)).toEqual(expect.arrayContaining(['calibration-ece', 'calibration-reliability', 'latency']));
+    expect(report.tableRows).toBeGreaterThan(20);
+    expect(report.scenarioOpen).toBe(false);
+    expect(report.scenarioText).toContain('latency_budget_ms');
+  });
+
+  it('renders every chart of an experiment with arms, replicas and confidence bands', async () => {
+    const report = await open(compare.html);
+    expectAllRendered(report, compare);
+    expect(report.charts[0].id).toBe('experiment-diffs');
+    const html = readFileSync(compare.html, 'utf8');
+    expect(html).toContain('⚠ guardrail breached');
+    // Self-contained: the Vega runtime is inlined, nothing is loaded from elsewhere.
+    expect(html).not.toMatch(/<script[^>]+src=/);
+    expect(html).not.toMatch(/<link[^>]+stylesheet/);
+  });
+
+  it('notices a chart that fails (the checks above can fail)', async () => {
+    const broken = join(tempDir(), 'broken.html');
+    // The first chart's data (in the inlined specs, after the Vega runtime) gets a transform Vega does not know.
+    const original = readFileSync(run.html, 'utf8');
+    const specs = original.indexOf('id="recloop-specs"');
+    const html = original.slice(0, specs) + original.slice(specs).replace('"data":[', '"data":[{"name":"boom","transform":[{"type":"no-such-transform"}]},');
+    writeFileSync(broken, html);
+    const report = await open(broken);
+    expect(report.charts[0].state).toBe('failed');
+    expect(report.console.some((m) => m.startsWith('error'))).toBe(true);
+  });
+});

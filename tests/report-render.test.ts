@@ -1,0 +1,88 @@
+/**
+ * Headless rendering: every chart becomes an SVG and a PNG of the expected size (read from the
+ * PNG header), text is drawn with a real font offline, and the layout measures text with that
+ * font (no blank margins from Vega's character-count guess).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { chooseFonts, PNG_SCALE, renderPng, writeReport, type ReportOutcome } from '../src/report/index.js';
+import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
+import { tempDir } from './support/scenarios.js';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Width and height from the IHDR chunk, which a valid PNG has right after the signature. */
+function pngSize(file: Buffer): { width: number; height: number } {
+  expect(file.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+  expect(file.toString('ascii', 12, 16)).toBe('IHDR');
+  return { width: file.readUInt32BE(16), height: file.readUInt32BE(20) };
+}
+
+function svgSize(svg: string): { width: number; height: number } {
+  const match = /<svg[^>]*\swidth="(\d+(?:\.\d+)?)"[^>]*\sheight="(\d+(?:\.\d+)?)"/.exec(svg);
+  if (!match) throw new Error('no svg size');
+  return { width: Number(match[1]), height: Number(match[2]) };
+}
+
+/** Pixels that are not background: ink of text or marks. */
+function inkPixels(svg: string): number {
+  const image = new Resvg(svg, { font: { fontFiles: [...chooseFonts().files], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } }).render();
+  const rgba = image.pixels;
+  let ink = 0;
+  for (let i = 3; i < rgba.length; i += 4) if (rgba[i] > 0) ink++;
+  return ink;
+}
+
+let run: ReportOutcome;
+let compare: ReportOutcome;
+
+beforeAll(async () => {
+  const dir = tempDir('recloop-report-render-');
+  run = await writeReport(writeSyntheticRun(join(dir, 'run')));
+  compare = await writeReport(writeSyntheticCompare(join(dir, 'compare')));
+});
+
+describe('SVG and PNG charts', () => {
+  it('writes one SVG and one PNG per chart, and nothing else, into charts/', () => {
+    for (const outcome of [run, compare]) {
+      const files = readdirSync(join(outcome.data.dir, 'charts')).sort();
+      const expected = outcome.charts.flatMap((c) => [`${c.id}.png`, `${c.id}.svg`]).sort();
+      expect(files).toEqual(expected);
+    }
+  });
+
+  it('renders PNGs that are valid, non-empty images at twice the SVG size', () => {
+    for (const chart of [...run.charts, ...compare.charts]) {
+      const svg = readFileSync(chart.svgFile, 'utf8');
+      const png = readFileSync(chart.pngFile ?? '');
+      const size = svgSize(svg);
+      expect(pngSize(png), chart.id).toEqual({ width: Math.round(size.width * PNG_SCALE), height: Math.round(size.height * PNG_SCALE) });
+      // Big enough to read on a slide, small enough to fit one.
+      expect(size.width, chart.id).toBeGreaterThan(300);
+      expect(size.width, chart.id).toBeLessThan(1400);
+      expect(png.length, chart.id).toBeGreaterThan(10_000);
+      expect(svg, chart.id).toContain('<path');
+    }
+  });
+
+  it('has a font, and draws text with it (text-only SVG is not blank)', () => {
+    const fonts = chooseFonts();
+    expect(fonts.files.length, 'install fonts-dejavu-core or set RECLOOP_FONTS').toBeGreaterThan(0);
+    const text = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="5" y="28" font-family="DejaVu Sans" font-size="24">Regret 42</text></svg>';
+    const blank = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"></svg>';
+    expect(inkPixels(blank)).toBe(0);
+    expect(inkPixels(text)).toBeGreaterThan(200);
+    expect(renderPng(text, fonts).width).toBe(400);
+  });
+
+  it('lays charts out with the font’s real text widths (no room left for 0.8 em per character)', () => {
+    // The tradeoff chart is one 560 px plot; its widest text is the subtitle. Measured with
+    // DejaVu Sans it fits in ~700 px; Vega's guess of 0.8 em per character would need ~900.
+    const tradeoff = run.charts.find((c) => c.id === 'tradeoff');
+    const { width } = svgSize(readFileSync(tradeoff?.svgFile ?? '', 'utf8'));
+    expect(width).toBeGreaterThan(560);
+    expect(width).toBeLessThan(760);
+  });
+});

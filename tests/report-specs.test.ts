@@ -1,0 +1,131 @@
+/**
+ * Chart specs: every spec validates against Vega-Lite's JSON schema and compiles without a
+ * warning; a family appears exactly when its columns (or files) exist; arms keep one colour in
+ * every chart; experiments draw confidence bands, single runs do not.
+ */
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { armColors, buildCharts, compileChart, loadReportData, type Chart, type ReportData } from '../src/report/index.js';
+import { ARMS, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
+import { tempDir } from './support/scenarios.js';
+import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
+
+let validate: SpecValidator;
+let run: ReportData;
+let compare: ReportData;
+let ope: ReportData;
+
+beforeAll(async () => {
+  validate = vegaLiteValidator();
+  const dir = tempDir('recloop-report-specs-');
+  run = await loadReportData(writeSyntheticRun(join(dir, 'run')));
+  compare = await loadReportData(writeSyntheticCompare(join(dir, 'compare')));
+  ope = await loadReportData(writeSyntheticOpe(join(dir, 'ope')));
+});
+
+/** Every object in a spec, depth first (to find encodings wherever layers and panels put them). */
+function* walk(node: unknown): Generator<Record<string, unknown>> {
+  if (Array.isArray(node)) for (const item of node) yield* walk(item);
+  else if (typeof node === 'object' && node !== null) {
+    yield node as Record<string, unknown>;
+    for (const value of Object.values(node)) yield* walk(value);
+  }
+}
+
+function colorScales(chart: Chart): { domain: unknown; range: unknown }[] {
+  return [...walk(chart.spec)].filter((o) => o.field === 'arm' && typeof o.scale === 'object').map((o) => o.scale as { domain: unknown; range: unknown });
+}
+
+describe('chart specs', () => {
+  it('the validator rejects a broken spec (so passing means something)', () => {
+    expect(validate({ mark: 'no-such-mark', data: { values: [] } })).not.toEqual([]);
+    expect(validate({ mark: 'line', encoding: { x: { field: 'a', type: 'quantitative' } }, data: { values: [] } })).toEqual([]);
+  });
+
+  it('every spec of a run, an experiment and an OPE folder validates against the Vega-Lite schema and compiles cleanly', () => {
+    for (const data of [run, compare, ope]) {
+      const charts = buildCharts(data);
+      expect(charts.length).toBeGreaterThan(0);
+      for (const chart of charts) {
+        expect(validate(chart.spec), `${data.kind} chart ${chart.id}`).toEqual([]);
+        expect(compileChart(chart).warnings, `${data.kind} chart ${chart.id}`).toEqual([]);
+        expect(chart.id).toMatch(/^[a-z0-9-]+$/);
+        expect(chart.caption.length).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it('draws a family only when its columns exist', () => {
+    expect(buildCharts(run).map((c) => c.id)).toEqual([
+      'short-term',
+      'long-term',
+      'tradeoff',
+      'diversity',
+      'cold-start',
+      'calibration-ece',
+      'calibration-reliability',
+      'latency',
+      'exploration-regret',
+      'slices-country',
+      'slices-country-gap',
+    ]);
+    expect(buildCharts(compare).map((c) => c.id)[0]).toBe('experiment-diffs');
+    expect(buildCharts(ope).map((c) => c.id)).toEqual(['ope']);
+    // The same run without calibration, latency, regret and slice columns: those charts go.
+    const plain: ReportData = {
+      ...run,
+      calibration: undefined,
+      metrics: run.metrics.filter((m) => !/^(ece_|latency_|cumulative_regret|lai_robbins)|_slice_/.test(m)),
+      series: run.series.filter((p) => !/^(ece_|latency_|cumulative_regret|lai_robbins)|_slice_/.test(p.metric)),
+    };
+    expect(buildCharts(plain).map((c) => c.id)).toEqual(['short-term', 'long-term', 'tradeoff', 'diversity', 'cold-start']);
+  });
+
+  it('gives every arm the same colour in every chart, the control first', () => {
+    const expected = armColors([...ARMS]);
+    expect(compare.arms).toEqual([...ARMS]);
+    const charts = buildCharts(compare).filter((c) => c.family !== 'ope');
+    for (const chart of charts) {
+      const scales = colorScales(chart);
+      expect(scales.length, chart.id).toBeGreaterThan(0);
+      for (const scale of scales) expect(scale, chart.id).toEqual({ domain: expected.domain, range: expected.range });
+    }
+    expect(new Set(expected.range).size).toBe(ARMS.length);
+  });
+
+  it('draws 95% bands from replicas in an experiment and none for a single run', () => {
+    const bands = (data: ReportData) =>
+      buildCharts(data)
+        .flatMap((c) => [...walk(c.spec)])
+        .filter((o) => (o.mark as { type?: string } | undefined)?.type === 'area');
+    const compareBands = bands(compare);
+    expect(compareBands.length).toBeGreaterThan(10);
+    for (const band of compareBands) expect(band.encoding).toMatchObject({ y: { field: 'ci_low' }, y2: { field: 'ci_high' } });
+    expect(bands(run)).toEqual([]);
+    const shortTerm = buildCharts(compare).find((c) => c.id === 'short-term');
+    expect(JSON.stringify(shortTerm?.spec)).toContain('bands: 95% confidence interval');
+    expect(JSON.stringify(buildCharts(run)[0].spec)).toContain('one run, no replicas');
+  });
+
+  it('puts simulated time on the x axis, with a unit on every y axis', () => {
+    const shortTerm = buildCharts(run).find((c) => c.id === 'short-term');
+    const axes = [...walk(shortTerm?.spec)].filter((o) => o.field === 'time');
+    expect(axes.some((o) => o.title === 'Simulated day')).toBe(true);
+    const yTitles = [...walk(shortTerm?.spec)].filter((o) => o.field === 'value' && typeof o.axis === 'object').map((o) => (o.axis as { title?: string }).title);
+    expect(yTitles).toEqual(['% clicked', 'minutes']);
+  });
+
+  it('draws the latency budget from the scenario and flags the guardrail verdicts in the experiment chart', () => {
+    const latency = JSON.stringify(buildCharts(run).find((c) => c.id === 'latency')?.spec);
+    expect(latency).toContain('budget 50 ms');
+    expect(latency).toContain('p95');
+    const diffs = JSON.stringify(buildCharts(compare).find((c) => c.id === 'experiment-diffs')?.spec);
+    expect(diffs).toMatch(/⚠ guardrail/);
+  });
+
+  it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {
+    const retention = run.series.filter((p) => p.metric === 'retention_7d');
+    expect(Math.min(...retention.map((p) => p.time))).toBe(8);
+    expect(run.series.filter((p) => p.metric === 'return_rate').map((p) => p.epoch)[0]).toBe(1);
+  });
+});

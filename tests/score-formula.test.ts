@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compileScoreFormula, FormulaError } from '../src/recommender/ranking/score-formula.js';
+import { loadScenario, parseScenario, ScenarioError } from '../src/scenario/index.js';
+
+const HEADS = ['click', 'watch', 'complete', 'like', 'survey'] as const;
+
+function formulaError(text: string, heads: readonly string[] = HEADS): FormulaError {
+  try {
+    compileScoreFormula(text, heads);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FormulaError);
+    return error as FormulaError;
+  }
+  throw new Error(`expected "${text}" to be rejected`);
+}
+
+describe('compileScoreFormula', () => {
+  it('evaluates a weighted sum as a dot product, per candidate', () => {
+    const f = compileScoreFormula('0.5*watch + 0.2*complete + 0.1*like + 0.2*survey', HEADS);
+    expect(f.linear).not.toBeNull();
+    expect(Array.from(f.linear?.weights ?? [])).toEqual([0, 0.5, 0.2, 0.1, 0.2]);
+    expect([...f.uses].sort()).toEqual(['complete', 'like', 'survey', 'watch']);
+    const columns = [
+      [0.9, 0.1],
+      [0.2, 0.8],
+      [0.0, 0.5],
+      [0.1, 0.3],
+      [0.5, 0.5],
+    ];
+    const scores = f.evaluate(columns);
+    expect(scores[0]).toBeCloseTo(0.5 * 0.2 + 0 + 0.1 * 0.1 + 0.2 * 0.5, 12);
+    expect(scores[1]).toBeCloseTo(0.5 * 0.8 + 0.2 * 0.5 + 0.1 * 0.3 + 0.2 * 0.5, 12);
+  });
+
+  it('folds subtraction, division by constants and unary minus into the linear weights', () => {
+    const f = compileScoreFormula('(click - like/4) * 2 + -survey + 1', HEADS);
+    expect(Array.from(f.linear?.weights ?? [])).toEqual([2, 0, 0, -0.5, -1]);
+    expect(f.linear?.constant).toBe(1);
+    expect(f.evaluate([[0.3], [0], [0], [0.4], [0.1]])[0]).toBeCloseTo(2 * (0.3 - 0.1) - 0.1 + 1, 12);
+  });
+
+  it('evaluates a nonlinear formula through mathjs and agrees with evaluateOne', () => {
+    const f = compileScoreFormula('click * watch^2 + log1p(like) + max(survey, 0.3)', HEADS);
+    expect(f.linear).toBeNull();
+    const row = { click: 0.4, watch: 0.7, complete: 0.2, like: 0.05, survey: 0.1 };
+    const expected = 0.4 * 0.49 + Math.log1p(0.05) + 0.3;
+    expect(f.evaluateOne(row)).toBeCloseTo(expected, 12);
+    const scores = f.evaluate(HEADS.map((h) => [row[h], 0]));
+    expect(scores[0]).toBeCloseTo(expected, 12);
+    expect(scores[1]).toBeCloseTo(0.3, 12);
+  });
+
+  it('names an unknown name and the allowed ones, with a suggestion', () => {
+    const error = formulaError('0.5*wach + 0.5*click');
+    expect(error.message).toContain('unknown name "wach"');
+    expect(error.message).toContain('allowed names: click, watch, complete, like, survey');
+    expect(error.message).toContain('did you mean "watch"?');
+  });
+
+  it('says when a formula names a head that is not configured', () => {
+    const error = formulaError('click + return', ['click', 'watch']);
+    expect(error.message).toContain('"return", which is not among the ranker\'s heads (click, watch)');
+  });
+
+  it('rejects syntax errors, unknown functions, assignments, strings and comparisons', () => {
+    expect(formulaError('0.5*').message).toContain('is not a valid expression');
+    expect(formulaError('').message).toContain('empty');
+    expect(formulaError('foo(click)').message).toContain('unknown function "foo"');
+    expect(formulaError('click = 1').message).toContain('is not allowed');
+    expect(formulaError('"x" + click').message).toContain('only numbers');
+    expect(formulaError('click > 0.5').message).toContain('not allowed');
+    expect(formulaError('sqrt(-1) + click').message).toContain('does not evaluate to a real number');
+  });
+});
+
+describe('the score formula in a scenario', () => {
+  it('an unknown name in the formula is a validation error at the line of score:', async () => {
+    const fixture = join('tests/fixtures/scenarios/bad', 'score-unknown-name.yaml');
+    let error: unknown;
+    try {
+      await loadScenario(fixture);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    const { problems, message } = error as ScenarioError;
+    expect(message).toContain(`${fixture}:8`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ file: fixture, line: 8, path: 'recommender.score' });
+    expect(problems[0].message).toContain('unknown name "wach"');
+    expect(problems[0].message).toContain('allowed names: click, watch, like');
+  });
+
+  it('checks the default formula against configured heads, reported at the recommender', () => {
+    const text = 'name: t\nhorizon: { days: 3 }\nrecommender:\n  kind: two_stage\n  ranker: { heads: [click, watch] }\n';
+    expect(() => parseScenario(text, 'd.yaml')).toThrow(/d\.yaml:\d+:\d+: recommender[.:].*"complete", which is not among the ranker's heads/);
+  });
+
+  it('accepts the default two-stage scenario', () => {
+    const scenario = parseScenario('name: t\nhorizon: { days: 3 }\nrecommender: { kind: two_stage }\n', 'ok.yaml');
+    expect(scenario.recommender.kind).toBe('two_stage');
+  });
+});
