@@ -62,8 +62,8 @@ export class Pipeline implements Recommender {
   }
 
   diagnostics(): RecommenderDiagnostics {
-    const ranker = this.stages.ranker?.diagnostics?.();
-    return { metrics: ranker?.metrics ?? {}, timings: { ...this.latency.takeEpoch(), ...ranker?.timings } };
+    const parts = [...this.stages.sources.map((s) => s.diagnostics?.()), this.stages.ranker?.diagnostics?.()];
+    return mergeDiagnostics([{ metrics: {}, timings: this.latency.takeEpoch() }, ...parts]);
   }
 
   observe(feedback: SlateFeedback): void {
@@ -100,4 +100,23 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): Candi
 export function orderByScore(candidates: readonly Candidate[], scores: Float64Array, limit = candidates.length): ScoredCandidate[] {
   const order = Array.from(candidates.keys()).sort((a, b) => scores[b] - scores[a] || candidates[a].itemId - candidates[b].itemId);
   return order.slice(0, limit).map((k) => ({ ...candidates[k], score: scores[k] }));
+}
+
+/** Joins the figures of several stages; two stages reporting the same name is a bug. */
+export function mergeDiagnostics(parts: readonly (RecommenderDiagnostics | undefined)[]): RecommenderDiagnostics {
+  const metrics: Record<string, number> = {};
+  const timings: Record<string, number> = {};
+  for (const part of parts) {
+    if (!part) continue;
+    for (const [into, from] of [
+      [metrics, part.metrics],
+      [timings, part.timings],
+    ] as const) {
+      for (const [key, value] of Object.entries(from)) {
+        if (key in into) throw new Error(`two pipeline stages both report "${key}"`);
+        into[key] = value;
+      }
+    }
+  }
+  return { metrics, timings };
 }

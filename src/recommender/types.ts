@@ -95,6 +95,7 @@ export interface CandidateSource {
   generate(requests: readonly RecRequest[]): Candidate[][];
   observe?(feedback: SlateFeedback): void;
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
+  diagnostics?(): RecommenderDiagnostics;
 }
 
 /** Nearest-neighbour search over item vectors, used by embedding-based candidate sources. */

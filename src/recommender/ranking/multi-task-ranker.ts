@@ -45,7 +45,7 @@ import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun 
 import { buildTrainingSet, type TrainingSet } from './training-set.js';
 
 /** Recent clicks per user that the features summarise. */
-export const RANKER_HISTORY_LENGTH = 50;
+export const RANKER_HISTORY_LENGTH = 30;
 
 export interface MultiTaskRankerOptions {
   /** Number of topic ids; default: one more than the largest tag in the catalog at construction. */

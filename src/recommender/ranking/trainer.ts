@@ -103,13 +103,16 @@ export function train(
       }
       positionOneHot(positions.subarray(0, b), pb);
       // Dividing by the head's weight in the batch turns the masked sum into a per-head mean.
-      for (let k = 0; k < b; k++) for (let h = 0; h < H; h++) mb[k * H + h] = weightSums[h] > 0 ? mb[k * H + h] / weightSums[h] : 0;
+      const density = process.env.RK_DENSITY === '1';
+      for (let k = 0; k < b; k++) for (let h = 0; h < H; h++) mb[k * H + h] = weightSums[h] > 0 ? mb[k * H + h] / (density ? b : weightSums[h]) : 0;
       const x = tf.tensor2d(xb.subarray(0, b * dim), [b, dim]);
       const p = tf.tensor2d(pb.subarray(0, b * MAX_POSITIONS), [b, MAX_POSITIONS]);
       const y = tf.tensor2d(yb.subarray(0, b * H), [b, H]);
       const m = tf.tensor2d(mb.subarray(0, b * H), [b, H]);
       const loss = optimizer.minimize(() => maskedLoss(model.forward(x, p), y, m), true, variables);
       tf.dispose([x, p, y, m]);
+      const decay = Number(process.env.RK_DECAY ?? 0);
+      if (decay > 0) tf.tidy(() => { for (const v of variables) if (v.rank === 2) v.assign(tf.mul(v, 1 - decay)); });
       if (loss) {
         lossSum += loss.dataSync()[0];
         loss.dispose();

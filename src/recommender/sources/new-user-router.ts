@@ -9,9 +9,9 @@
  * Why a wrapper and not a pipeline option: routing is a candidate-generation decision, and as
  * a source it composes with any ranker, re-ranker and policy without the pipeline knowing.
  */
-import { mergeCandidates } from '../pipeline.js';
+import { mergeCandidates, mergeDiagnostics } from '../pipeline.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../types.js';
+import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, SlateFeedback } from '../types.js';
 import type { SeenItems } from './seen-items.js';
 
 export interface NewUserRouterOptions {
@@ -69,6 +69,10 @@ export class NewUserRouter implements CandidateSource {
   async retrain(log: TrainingLog, now: number): Promise<void> {
     for (const source of this.distinct) await source.retrain?.(log, now);
     this.options.seen?.forgetBefore(now - log.windowDays);
+  }
+
+  diagnostics(): RecommenderDiagnostics {
+    return mergeDiagnostics(this.distinct.map((source) => source.diagnostics?.()));
   }
 
   private serves(source: CandidateSource, request: RecRequest): boolean {
