@@ -1,12 +1,14 @@
 /**
  * Experiment throughput: the same multi-seed twin-world comparison on 1 worker thread and on 2,
- * printing wall time, the speed-up and the machine's load (other processes share the cores, so
- * read the speed-up together with the load average). The two runs must give the same
- * comparison, which is checked.
+ * printing wall time, the speed-up and the machine's load. Other processes share the cores, so
+ * the bench also measures the ceiling of the moment: how much faster two threads spinning on
+ * pure arithmetic get through twice the work of one (2.0× on two idle cores). The runs must
+ * give the same comparison, which is checked.
  *
  *   npx tsx bench/experiment.ts [--replicas 4] [--users 2000] [--days 6] [--workers 1,2]
  */
 import { readFileSync, rmSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runExperiment } from '../src/experiment/run-experiment.js';
@@ -45,9 +47,30 @@ experiment:
 );
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+/** Wall seconds for `threads` threads each spinning through the same fixed arithmetic. */
+async function spin(threads: number): Promise<number> {
+  const code = `let x = 0; for (let i = 0; i < 3e8; i++) x = (x + i * 7) % 1000003; require('node:worker_threads').parentPort.postMessage(x);`;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(code, { eval: true });
+      worker.once('message', () => void worker.terminate().then(() => resolve()));
+      worker.once('error', reject);
+    })),
+  );
+  return (performance.now() - started) / 1000;
+}
+
+async function ceiling(): Promise<void> {
+  const one = await spin(1);
+  const two = await spin(2);
+  console.log(`pure-CPU ceiling now: 1 thread ${one.toFixed(1)} s, 2 threads (twice the work) ${two.toFixed(1)} s → ${((2 * one) / two).toFixed(2)}×   loadavg ${load()}`);
+}
 console.log(`cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
 console.log(`experiment: 3 arms × ${replicas} replicas = ${3 * replicas} jobs; ${users} users, ${days} days each`);
 
+await ceiling();
 const results: { workers: number; seconds: number; comparison: string }[] = [];
 for (const workers of workerCounts) {
   const outDir = join(tmpdir(), `recloop-bench-experiment-${process.pid}-${workers}`);
@@ -70,3 +93,4 @@ for (const r of results) {
   if (one && r.comparison !== one.comparison) throw new Error(`comparison with ${r.workers} workers differs from 1 worker`);
 }
 console.log('comparison.json identical across worker counts');
+await ceiling();

@@ -5,7 +5,7 @@
  * must stay free of errors and warnings, and nothing may be fetched. A deliberately broken
  * report proves the checks can fail.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,12 +29,15 @@ interface PageReport {
 }
 
 let browser: BrowserContext;
+let profile: string;
 let run: ReportOutcome;
 let compare: ReportOutcome;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'recloop-chromium-')), {
+  // A fresh profile per run: nothing cached or remembered from an earlier one.
+  profile = mkdtempSync(join(tmpdir(), 'recloop-chromium-'));
+  browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
@@ -47,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 async function open(htmlFile: string): Promise<PageReport> {

@@ -34,7 +34,7 @@ describe('summary.md', () => {
     const ctr = rows.get('Click-through rate');
     expect(ctr?.[0]).toBe('6.88%');
     expect(ctr?.[2]).toMatch(/^\+\d+(\.\d+)? pp$/);
-    expect(rows.get('Daily active users (users)')?.[0]).toBe('1,300');
+    expect(rows.get('Daily active users')?.[0]).toBe('1,300');
     expect(rows.get('Watch time per active user (minutes)')).toBeDefined();
     // Retention is undefined before day 8: its first figure is the day-8 value, not a 0.
     expect(rows.get('7-day retention')?.[0]).not.toBe('0%');

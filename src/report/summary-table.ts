@@ -149,10 +149,11 @@ function opeTable(data: ReportData): SummaryTable {
   };
 }
 
-/** The metric's name with its unit, unless the values carry it (shares print as %). */
+/** The metric's name with its unit, unless the values (shares print as %) or the name already say it. */
 function rowLabel(metric: string): string {
   const info = metricInfo(metric);
-  return info.format === 'percent' ? info.label : `${info.label} (${info.unit})`;
+  const said = info.format === 'percent' || info.label.toLowerCase().includes(info.unit.toLowerCase());
+  return said ? info.label : `${info.label} (${info.unit})`;
 }
 
 function withInterval(text: string, low: number | undefined, high: number | undefined, format: (x: number) => string): string {

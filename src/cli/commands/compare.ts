@@ -6,6 +6,7 @@ import { runExperiment } from '../../experiment/run-experiment.js';
 import { loadScenario } from '../../scenario/index.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { UserError, type CliIo, type CommandModule } from './types.js';
+import { reportAfterRun } from './report.js';
 
 export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
@@ -20,7 +21,8 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('seed', { type: 'number', describe: 'root seed of the first replica (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set experiment.arms.b.slate_size=5' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing result folder' })
-        .option('logs', { type: 'boolean', default: false, describe: 'write Parquet impression logs for every arm and replica' }),
+        .option('logs', { type: 'boolean', default: false, describe: 'write Parquet impression logs for every arm and replica' })
+        .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md; --no-report skips them' }),
     async (args) => {
       if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0)) {
         throw new UserError(`--workers: expected a whole number of 0 or more, found ${args.workers}`);
@@ -48,5 +50,6 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       if (progress) progress.finish(done);
       else io.stderr.write(`${done}\n`);
       io.stdout.write(formatComparison(outcome.comparison));
+      if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );

@@ -154,7 +154,8 @@ function referenceLayers(reference: { readonly value: number; readonly label: st
     },
     {
       data,
-      mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, fontSize: 11, color: NEUTRAL.reference },
+      // Below the line, so a budget at the top of the scale keeps its label inside the panel.
+      mark: { type: 'text', align: 'right', baseline: 'top', dy: 3, fontSize: 11, color: NEUTRAL.reference },
       encoding: { y, x: { value: 'width' }, text: { field: 'label', type: 'nominal' } },
     },
   ];
