@@ -125,11 +125,12 @@ export class IsotonicCalibrator implements Calibrator {
   }
 
   /**
-   * `minBlock`: fewest rows per block (default 1% of the rows). Plain PAV puts a block wherever the
-   * labels wiggle, so on a few thousand rows it fits noise, most of all in the sparse tails; pooling
-   * small blocks with their neighbours trades a little resolution for much less variance.
+   * `minBlock`: fewest rows per block (default 1% of the rows, and at least 20). Plain PAV puts a
+   * block wherever the labels wiggle, so on a few thousand rows it fits noise, most of all in the
+   * sparse tails; pooling small blocks with their neighbours trades a little resolution for much
+   * less variance. On fewer than 40 rows that leaves one block: the mean label.
    */
-  static fit(logits: ArrayLike<number>, labels: ArrayLike<number>, minBlock = Math.max(1, Math.floor(logits.length / 100))): IsotonicCalibrator {
+  static fit(logits: ArrayLike<number>, labels: ArrayLike<number>, minBlock = Math.max(Math.floor(logits.length / 100), Math.min(20, logits.length))): IsotonicCalibrator {
     checkPairs(logits, labels);
     const n = logits.length;
     if (n === 0) return new IsotonicCalibrator(Float64Array.of(0), Float64Array.of(0.5));

@@ -58,10 +58,9 @@ export class DcnV2Network implements RankerNetwork {
       this.deepBiases.push(zeros([hidden[l]]));
     }
     const shared = dim + (hidden.length > 0 ? hidden[hidden.length - 1] : 0);
-    // Representation weights random, position weights (the bias) zero.
-    const head = new Float32Array((shared + positions) * heads);
-    head.set(glorotValues(rng, shared, heads));
-    this.headWeights = variableFrom(head, [shared + positions, heads]);
+    // All zero: every head starts at its base rate (setOutputBias) and moves only as far as its
+    // labels take it. A random start would leave a head with few labels (survey) at a random offset.
+    this.headWeights = zeros([shared + positions, heads]);
   }
 
   get variables(): tf.Variable[] {

@@ -1,8 +1,9 @@
 /**
  * The ranker's dense input: one row of `dim` floats per (request, candidate), written straight
  * into a shared Float32Array for a whole batch (no per-candidate tensors). Everything comes from
- * observable data: the item's public record, the user's public record and click history, the
- * request context, and item statistics from the log (ItemStats).
+ * observable data: the item's public record, the user's public record, click history and
+ * per-topic click rates (UserEngagement), the request context, and item statistics from the log
+ * (ItemStats).
  *
  * Layout: [item topics (multi-hot) | user topic interest | their product | scalars], with
  * `topics` = number of topic ids (tags at or above it are ignored).

@@ -48,7 +48,8 @@ export class MmoeNetwork implements RankerNetwork {
     this.gateWeights = glorot(rng, [dim, heads * E], dim, E);
     this.gateBias = zeros([heads * E]);
     const out = hidden[hidden.length - 1];
-    this.towerWeights = glorot(rng, [heads, out], out, 1);
+    // Zero towers: every head starts at its base rate (see DcnV2Network).
+    this.towerWeights = zeros([heads, out]);
     this.positionWeights = zeros([positions, heads]);
   }
 

@@ -234,6 +234,9 @@ export class MultiTaskRanker implements Ranker {
       metrics[`ece_${head}_raw`] = report?.eceRaw ?? 0;
       metrics[`ece_${head}_calibrated`] = report?.eceCalibrated ?? 0;
       metrics[`ranker_auc_${head}`] = report?.auc ?? 0;
+      // How many rows the three figures above rest on: ECE on a few dozen rows (surveys at a 5%
+      // answer rate) is noise.
+      metrics[`ranker_holdout_${head}`] = report?.holdout ?? 0;
     }
     metrics.ranker_train_examples = this.trainExamples;
     const run = this.lastRun;
