@@ -106,8 +106,13 @@ export function orderByScore(candidates: readonly Candidate[], scores: Float64Ar
 export function mergeDiagnostics(parts: readonly (RecommenderDiagnostics | undefined)[]): RecommenderDiagnostics {
   const metrics: Record<string, number> = {};
   const timings: Record<string, number> = {};
+  const files: Record<string, unknown> = {};
   for (const part of parts) {
     if (!part) continue;
+    for (const [name, document] of Object.entries(part.files ?? {})) {
+      if (name in files) throw new Error(`two pipeline stages both write ${name}`);
+      files[name] = document;
+    }
     for (const [into, from] of [
       [metrics, part.metrics],
       [timings, part.timings],
@@ -118,5 +123,5 @@ export function mergeDiagnostics(parts: readonly (RecommenderDiagnostics | undef
       }
     }
   }
-  return { metrics, timings };
+  return { metrics, timings, files };
 }

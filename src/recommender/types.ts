@@ -65,6 +65,8 @@ export interface SlateFeedback {
 export interface RecommenderDiagnostics {
   readonly metrics: Readonly<Record<string, number>>;
   readonly timings: Readonly<Record<string, number>>;
+  /** JSON documents for the run folder, by file name (e.g. calibration.json); each epoch's replaces the last. */
+  readonly files?: Readonly<Record<string, unknown>>;
 }
 
 export interface Recommender {

@@ -52,6 +52,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       rows.push(result.metrics);
       await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
       await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
+      for (const [name, document] of Object.entries(result.files)) {
+        if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
+        await writeFile(join(output.dir, name), `${JSON.stringify(document, null, 2)}\n`);
+      }
       if (logWriter) await logWriter.writeEpoch(result.bounds.epoch, result.impressions);
       options.onEpoch?.(result, simulation.epochs.length);
     });

@@ -43,6 +43,8 @@ export interface EpochResult {
   readonly metrics: Readonly<Record<string, number>>;
   /** Wall-clock figures from the recommender (serving latency, training time); vary between runs. */
   readonly timings: Readonly<Record<string, number>>;
+  /** JSON documents the recommender keeps in the run folder (e.g. calibration.json). */
+  readonly files: Readonly<Record<string, unknown>>;
   /** The epoch's impressions (already in the training log; do not modify). */
   readonly impressions: ImpressionBuffer;
 }
@@ -120,7 +122,8 @@ export class Simulation {
       this.impressions = new ImpressionBuffer(Math.max(1 << 14, impressions.length));
       await this.recommender.retrain(this.trainingLog, bounds.end);
       const diagnostics = this.recommender.diagnostics?.() ?? { metrics: {}, timings: {} };
-      await onEpoch({ bounds, metrics: mergeRows(worldMetrics, diagnostics.metrics), timings: diagnostics.timings, impressions });
+      const metrics = mergeRows(worldMetrics, diagnostics.metrics);
+      await onEpoch({ bounds, metrics, timings: diagnostics.timings, files: diagnostics.files ?? {}, impressions });
     }
   }
 

@@ -241,8 +241,10 @@ export class MultiTaskRanker implements Ranker {
     metrics.ranker_train_examples = this.trainExamples;
     const run = this.lastRun;
     const served = this.servedLastEpoch;
+    const tables = this.calibrationTables();
     return {
       metrics,
+      files: tables ? { 'calibration.json': tables } : {},
       timings: {
         ranker_train_seconds: run?.seconds ?? 0,
         ranker_train_examples_per_second: run && run.seconds > 0 ? run.examples / run.seconds : 0,
