@@ -17,6 +17,7 @@ import { parseScenario } from '../src/scenario/index.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+import { matmulGflops } from './support/matmul-rate.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,13 +41,6 @@ function bestSeconds(reps: number, f: () => void): number {
   return best;
 }
 
-function matmulGflops(size: number, reps: number): number {
-  const a = tf.randomNormal([size, size]);
-  const b = tf.randomNormal([size, size]);
-  const seconds = bestSeconds(reps, () => tf.tidy(() => tf.matMul(a, b).dataSync()));
-  tf.dispose([a, b]);
-  return (2 * size ** 3) / seconds / 1e9;
-}
 
 /** A log of uniformly random slates from the real simulator, with the ranker observing every slate. */
 async function simulateLog(build: (catalog: PublicCatalog, users: PublicUsers) => MultiTaskRanker[]): Promise<{ log: TrainingLog; now: number }> {

@@ -19,6 +19,7 @@ import { RandomStreams, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { DEVICES, PublicRegistry, type PublicCatalog, type PublicItem, type PublicUser, type PublicUsers } from '../src/world/public.js';
+import { matmulGflops } from './support/matmul-rate.js';
 
 const { values } = parseArgs({
   options: {
@@ -83,23 +84,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function matmulGflops(): number {
-  const a = tf.randomNormal([1024, 1024]);
-  const b = tf.randomNormal([1024, 1024]);
-  const once = (): void => {
-    const c = tf.matMul(a, b);
-    c.dataSync(); // (not inside tf.tidy: tidy walks a returned typed array element by element)
-    c.dispose();
-  };
-  once(); // warm-up
-  const runs = 5;
-  const start = performance.now();
-  for (let r = 0; r < runs; r++) once();
-  const seconds = (performance.now() - start) / 1000 / runs;
-  a.dispose();
-  b.dispose();
-  return (2 * 1024 ** 3) / seconds / 1e9;
-}
 
 /** Median time of one full step (features, pooling, tfjs forward/backward, sparse update) with `items` in the catalog. */
 function stepTime(items: number): { stepMs: number; featureMs: number } {

@@ -1,27 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/cli.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { SMALL_SCENARIO, smallScenario, tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(args, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 function scenarioFile(dir: string, text = SMALL_SCENARIO): string {
   const file = join(dir, 'small.yaml');

@@ -5,26 +5,11 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/cli.js';
 import type { Comparison } from '../src/experiment/comparison.js';
 import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(args, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 /** SMALL_SCENARIO (popularity after a one-day random start-up) against uniformly random slates. */
 const COMPARE_SCENARIO = `${SMALL_SCENARIO}

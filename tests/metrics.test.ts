@@ -10,6 +10,9 @@ import {
   jaccard,
   median,
   MetricsCollector,
+  SliceMetric,
+  attributeDimension,
+  tenureDimension,
   type EpochBounds,
   type IndexSampler,
   type Metric,
@@ -528,6 +531,10 @@ describe('MetricsCollector', () => {
     'new_items_first_shown',
     'time_to_first_impression_median',
     'new_items_never_shown_share',
+    'ctr_slice_tenure_new',
+    'mean_true_satisfaction_slice_tenure_new',
+    'ctr_slice_tenure_established',
+    'mean_true_satisfaction_slice_tenure_established',
   ];
 
   it('emits the same key order every epoch, NaN-free, with default metrics', () => {
@@ -594,5 +601,38 @@ describe('MetricsCollector', () => {
     expect(Object.keys(second)).toEqual(['epoch', 'day_start', 'day_end', 'b', 'a']);
     expect(second).toEqual({ epoch: 1, day_start: 1, day_end: 2, b: 4, a: 3 });
     expect(() => collector.endEpoch(bounds(2, 2, 3))).toThrow(/missing: b; new: c/);
+  });
+});
+
+describe('SliceMetric', () => {
+  it('splits click-through and true satisfaction by slice, then resets', () => {
+    const devices = ['mobile', 'tv'];
+    const deviceOf = (userId: number) => devices[userId % 2];
+    const signup = [0, 0, 9, 9];
+    const world = { userSignupTime: (u: number) => signup[u] } as unknown as WorldView;
+    const m = new SliceMetric([attributeDimension('device', devices, deviceOf), tenureDimension(world)]);
+    const slateEvent = (userId: number, clicked: number, trueUtility: number): SimEvent => ({
+      kind: 'slate',
+      time: 10,
+      userId,
+      slateId: 0,
+      items: [1, 2, 3, 4],
+      clicked,
+      watchMinutes: 0,
+      trueUtility,
+    });
+    m.observe(slateEvent(0, 1, 2)); // mobile, established (signed up day 0, slate day 10)
+    m.observe(slateEvent(2, -1, Number.NaN)); // mobile, new (signed up day 9)
+    m.observe(slateEvent(1, 0, 1)); // tv, established
+    m.observe(slateEvent(3, 2, -1)); // tv, new
+    const r = m.endEpoch(bounds(0, 9, 10));
+    expect(r.ctr_slice_device_mobile).toBe(1 / 8);
+    expect(r.ctr_slice_device_tv).toBe(2 / 8);
+    expect(r.mean_true_satisfaction_slice_device_tv).toBe(0);
+    expect(r.mean_true_satisfaction_slice_device_mobile).toBe(2);
+    expect(r.ctr_slice_tenure_new).toBe(1 / 8);
+    expect(r.mean_true_satisfaction_slice_tenure_established).toBe(1.5);
+    expect(Object.keys(r)).toHaveLength(8);
+    expect(m.endEpoch(bounds(1, 10, 11)).ctr_slice_device_tv).toBe(0);
   });
 });

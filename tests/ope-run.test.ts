@@ -5,11 +5,10 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../src/cli/cli.js';
 import type { OpeReport } from '../src/ope/run-ope.js';
 import { tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
 
 const SCENARIO = `
 name: ope-small
@@ -32,20 +31,6 @@ ope:
   bootstrap: 50
 `;
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(args, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 function scenarioFile(text = SCENARIO): { dir: string; file: string } {
   const dir = tempDir('recloop-ope-');

@@ -6,28 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { runCli } from '../src/cli/cli.js';
 import type { Comparison } from '../src/experiment/comparison.js';
 import type { OpeReport } from '../src/ope/run-ope.js';
 import type { ComparisonInput, OpeInput } from '../src/report/index.js';
 import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await runCli(args, { stdout, stderr });
-  return { code, out: stdout.text, err: stderr.text };
-}
 
 function file(dir: string, name: string, text: string): string {
   const path = join(dir, name);

@@ -4,6 +4,7 @@ export { ActivityMetric } from './activity.js';
 export { DiversityMetric, type DiversityOptions } from './diversity.js';
 export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
+export { SliceMetric, tenureDimension, attributeDimension, NEW_USER_DAYS, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
 export { createDefaultMetrics, type DefaultMetricsOptions } from './defaults.js';
 export { cosine, entropyBits, gini, jaccard, median } from './stats.js';

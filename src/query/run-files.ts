@@ -36,7 +36,20 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     if (!isNumberRecord(row)) throw bad(`"${key}" to map metric names to numbers`);
     return row;
   };
-  return { scenario, seed, recommender, days, epochs, totals: table('totals'), first: table('first'), last: table('last'), mean: table('mean') };
+  // Runs written before the backend was recorded had no models.
+  const modelBackend = typeof value.model_backend === 'string' ? value.model_backend : 'none';
+  return {
+    scenario,
+    seed,
+    recommender,
+    model_backend: modelBackend,
+    days,
+    epochs,
+    totals: table('totals'),
+    first: table('first'),
+    last: table('last'),
+    mean: table('mean'),
+  };
 }
 
 async function readJsonLines(file: string, optional = false): Promise<MetricsRow[]> {

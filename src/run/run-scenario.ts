@@ -9,6 +9,7 @@ import { Simulation, type EpochResult } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
+import { backendName } from '../ml/backend.js';
 
 export interface RunOptions {
   readonly outDir: string;
@@ -61,10 +62,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
     await logWriter?.close();
     logWriter = undefined;
-    const summary = summarize(scenario, simulation.recommender.name, rows);
+    const summary = summarize(scenario, simulation.recommender.name, rows, backendName() ?? 'none');
     await writeFile(join(output.dir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     const wallSeconds = (performance.now() - started) / 1000;
-    const runInfo = { finished_at: new Date().toISOString(), wall_seconds: wallSeconds, node: process.version, platform: `${process.platform}-${process.arch}` };
+    const runInfo = {
+      finished_at: new Date().toISOString(),
+      wall_seconds: wallSeconds,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+      model_backend: backendName() ?? 'none',
+    };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
     await output.commit();
     return { dir: output.finalDir, summary, rows, wallSeconds };

@@ -11,6 +11,8 @@ export interface RunSummary {
   readonly scenario: string;
   readonly seed: number;
   readonly recommender: string;
+  /** The tfjs backend the recommender's models ran on ('none' when it has no models). */
+  readonly model_backend: string;
   readonly days: number;
   readonly epochs: number;
   readonly totals: Readonly<Record<string, number>>;
@@ -23,7 +25,7 @@ export interface RunSummary {
 const ADDITIVE = ['slates', 'impressions', 'clicks', 'watch_minutes', 'sessions', 'signups', 'churned', 'new_items'];
 const BOOKKEEPING = new Set(['epoch', 'day_start', 'day_end']);
 
-export function summarize(scenario: Scenario, recommender: string, rows: readonly MetricsRow[]): RunSummary {
+export function summarize(scenario: Scenario, recommender: string, rows: readonly MetricsRow[], modelBackend = 'none'): RunSummary {
   if (rows.length === 0) throw new Error('a run needs at least one epoch to summarize');
   const keys = Object.keys(rows[0]).filter((k) => !BOOKKEEPING.has(k));
   const totals: Record<string, number> = {};
@@ -34,6 +36,7 @@ export function summarize(scenario: Scenario, recommender: string, rows: readonl
     scenario: scenario.name,
     seed: scenario.seed,
     recommender,
+    model_backend: modelBackend,
     days: scenario.horizon.days,
     epochs: rows.length,
     totals,
