@@ -1,8 +1,8 @@
 /**
  * Slice fairness: click-through and true satisfaction per user slice, so a design review can
  * see who a recommender serves well and who it serves badly. Slices are the user's device and
- * their tenure (`new`: signed up less than `NEW_USER_DAYS` days before the slate, `established`
- * otherwise). Columns are `<metric>_slice_<dimension>_<value>`, e.g. `ctr_slice_device_tv`;
+ * their tenure (`new`: signed up during the run, less than `NEW_USER_DAYS` days before the
+ * slate; `established` otherwise, including the whole initial population). Columns are `<metric>_slice_<dimension>_<value>`, e.g. `ctr_slice_device_tv`;
  * a slice with nothing in it this epoch reads 0.
  */
 import { ratio } from './arrays.js';
@@ -59,13 +59,13 @@ export class SliceMetric implements Metric {
   }
 }
 
-/** New versus established users, by days since sign-up. */
+/** New versus established users: the initial population (signed up at day 0) is established. */
 export function tenureDimension(world: WorldView): SliceDimension {
-  return {
-    name: 'tenure',
-    values: ['new', 'established'],
-    sliceOf: (userId, time) => (time - world.userSignupTime(userId) < NEW_USER_DAYS ? 0 : 1),
+  const isNew = (userId: number, time: number): boolean => {
+    const signup = world.userSignupTime(userId);
+    return signup > 0 && time - signup < NEW_USER_DAYS;
   };
+  return { name: 'tenure', values: ['new', 'established'], sliceOf: (userId, time) => (isNew(userId, time) ? 0 : 1) };
 }
 
 /** Users by a categorical attribute, e.g. their device. */
