@@ -49,7 +49,7 @@ export function evaluateGuardrail(spec: GuardrailSpec, arm: string, difference: 
   const worseEnd = spec.better === 'higher' ? difference.low : difference.high;
   let scale = 1;
   if (spec.kind === 'relative') scale = Math.abs(controlMean);
-  // A relative guardrail on a control mean of 0: any worsening at all is beyond every share.
+  // A relative guardrail on a control mean of 0: every worsening, however small, is beyond every share.
   const toUnits = (diff: number): number => (scale > 0 ? (sign * diff) / scale : sign * diff > 0 ? Number.MAX_VALUE : 0);
   const worsening = toUnits(difference.estimate);
   const worstCase = worseEnd === null ? null : toUnits(worseEnd);

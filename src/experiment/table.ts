@@ -1,18 +1,8 @@
 /** The short table `recloop compare` prints: headline metrics per arm, then the guardrails. */
+import { HEADLINE_METRICS } from '../metrics/headline.js';
 import type { ArmMetric, Comparison } from './comparison.js';
 
-export const HEADLINE_METRICS = [
-  'ctr',
-  'watch_minutes_per_active_user',
-  'daily_active_users',
-  'return_rate',
-  'mean_true_satisfaction',
-  'topic_entropy_impressions',
-  'impression_gini',
-  'catalog_coverage',
-  'homogenization',
-  'new_items_never_shown_share',
-] as const;
+export { HEADLINE_METRICS };
 
 export function formatComparison(comparison: Comparison, metrics: readonly string[] = HEADLINE_METRICS): string {
   const shown = [...new Set([...metrics, ...comparison.guardrails.map((g) => g.metric)])].filter((m) => m in comparison.metrics);

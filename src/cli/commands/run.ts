@@ -7,22 +7,9 @@ import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../sc
 import { runScenario } from '../../run/run-scenario.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
+import { HEADLINE_METRICS } from '../../metrics/headline.js';
 import type { CliIo, CommandModule } from './types.js';
 
-/** Figures printed at the end of a run, first epoch → last. */
-const HEADLINE = [
-  'ctr',
-  'watch_minutes_per_active_user',
-  'daily_active_users',
-  'return_rate',
-  'mean_true_satisfaction',
-  'topic_entropy_impressions',
-  'topic_entropy_consumption',
-  'impression_gini',
-  'catalog_coverage',
-  'homogenization',
-  'new_items_never_shown_share',
-];
 
 export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
@@ -63,7 +50,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       else io.stderr.write(`${done}\n`);
       const { first, last } = outcome.summary;
       io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
-      for (const key of HEADLINE) {
+      for (const key of HEADLINE_METRICS) {
         if (key in last) io.stdout.write(`${key.padEnd(34)} ${fmt(first[key]).padStart(12)} → ${fmt(last[key])}\n`);
       }
       if (args.report) await reportAfterRun(outcome.dir, io);
