@@ -112,7 +112,7 @@ export class Simulation {
     this.scheduleArrivals();
   }
 
-  /** Runs every epoch; `onEpoch` sees each epoch's figures and log before the recommender retrains. */
+  /** Runs every epoch; `onEpoch` gets each epoch's figures and log once the recommender has retrained on it. */
   async run(onEpoch: (result: EpochResult) => void | Promise<void> = () => {}): Promise<void> {
     for (const bounds of this.epochs) {
       this.epoch = bounds.epoch;
