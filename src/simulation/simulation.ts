@@ -11,7 +11,7 @@ import { buildRecommender } from '../recommender/baselines.js';
 import type { Recommender, RecommenderContext, RecRequest, Slate } from '../recommender/types.js';
 import { RandomStreams } from '../rng/index.js';
 import type { Scenario } from '../scenario/index.js';
-import { ImpressionBuffer } from '../training/impression-buffer.js';
+import { ImpressionBuffer, type ImpressionRow } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { MINUTES_PER_DAY } from '../scenario/duration.js';
 import { World, type TruthOracle } from '../world/world.js';
@@ -80,6 +80,23 @@ export class Simulation {
   private pending: RecRequest[] = [];
   private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
   private impressions = new ImpressionBuffer(1 << 14);
+  private readonly row: ImpressionRow = {
+    time: 0,
+    epoch: 0,
+    slateId: 0,
+    userId: 0,
+    itemId: 0,
+    position: 0,
+    arm: '',
+    source: '',
+    propensity: 1,
+    clicked: false,
+    watchMinutes: 0,
+    watchFraction: 0,
+    completed: false,
+    liked: false,
+    survey: null,
+  };
   private epoch = 0;
   private nextSlateId = 0;
 
@@ -236,26 +253,27 @@ export class Simulation {
     this.checkSlate(request, slate);
     const outcome = this.sessions.present(request.userId, slate, time);
     const { clicked, response } = outcome;
+    // One row object, refilled per impression: the log copies it into its columns.
+    const row = this.row;
+    row.time = time;
+    row.epoch = this.epoch;
+    row.slateId = slate.slateId;
+    row.userId = request.userId;
+    row.arm = this.armOf ? this.armOf(request.userId) : this.arm;
     for (let p = 0; p < slate.entries.length; p++) {
       const entry = slate.entries[p];
       const hit = p === clicked && response !== undefined;
-      this.impressions.append({
-        time,
-        epoch: this.epoch,
-        slateId: slate.slateId,
-        userId: request.userId,
-        itemId: entry.itemId,
-        position: p,
-        arm: this.armOf ? this.armOf(request.userId) : this.arm,
-        source: entry.source,
-        propensity: entry.propensity,
-        clicked: hit,
-        watchMinutes: hit ? response.watchMinutes : 0,
-        watchFraction: hit ? response.watchFraction : 0,
-        completed: hit ? response.completed : false,
-        liked: hit ? response.liked : false,
-        survey: hit ? response.survey : null,
-      });
+      row.itemId = entry.itemId;
+      row.position = p;
+      row.source = entry.source;
+      row.propensity = entry.propensity;
+      row.clicked = hit;
+      row.watchMinutes = hit ? response.watchMinutes : 0;
+      row.watchFraction = hit ? response.watchFraction : 0;
+      row.completed = hit ? response.completed : false;
+      row.liked = hit ? response.liked : false;
+      row.survey = hit ? response.survey : null;
+      this.impressions.append(row);
     }
     const event: SimEvent = {
       kind: 'slate',
@@ -295,11 +313,14 @@ export class Simulation {
       throw new Error(`recommender ${name} returned ${slate.entries.length} items; slate_size is ${this.scenario.recommender.slate_size}`);
     }
     const catalogSize = this.world.items.size;
-    const seen = new Set<number>();
-    for (const { itemId } of slate.entries) {
+    const { entries } = slate;
+    for (let p = 0; p < entries.length; p++) {
+      const itemId = entries[p].itemId;
       if (!Number.isInteger(itemId) || itemId < 0 || itemId >= catalogSize) throw new Error(`recommender ${name} returned unknown item ${itemId}`);
-      if (seen.has(itemId)) throw new Error(`recommender ${name} returned item ${itemId} twice in one slate`);
-      seen.add(itemId);
+      // Slates are short: a pairwise scan allocates nothing, unlike a Set per slate.
+      for (let q = 0; q < p; q++) {
+        if (entries[q].itemId === itemId) throw new Error(`recommender ${name} returned item ${itemId} twice in one slate`);
+      }
     }
   }
 }

@@ -23,8 +23,12 @@ export class MultinomialLogitChoice implements ChoiceModel {
     this.noClickWeight = Math.exp(noClickUtility);
   }
 
+  /** Reused between calls: slates are short and choices are made one at a time. */
+  private weights = new Float64Array(16);
+
   choose(u: ArrayLike<number>, rng: Rng): number {
-    const weights = new Float64Array(u.length);
+    if (this.weights.length < u.length) this.weights = new Float64Array(u.length);
+    const weights = this.weights;
     let total = this.noClickWeight;
     let examine = 1;
     for (let p = 0; p < u.length; p++) {
