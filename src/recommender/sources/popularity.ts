@@ -15,6 +15,8 @@ export interface PopularityOptions {
 
 export class PopularitySource implements CandidateSource {
   readonly name = 'popularity';
+  /** Shared by every candidate this source makes (candidates never modify it). */
+  private readonly sourceNames: readonly string[] = [this.name];
   /** Items with at least one click in the window, most clicked first (ties: lower id). */
   private ranked: { itemId: number; clicks: number }[] = [];
   private seen = new Map<number, Set<number>>();
@@ -52,18 +54,17 @@ export class PopularitySource implements CandidateSource {
     const { k } = this.options;
     const seen = this.seen.get(userId);
     const out: Candidate[] = [];
-    const taken = new Set<number>();
     for (const { itemId, clicks } of this.ranked) {
       if (out.length >= k) return out;
       if (seen?.has(itemId)) continue;
-      out.push({ itemId, sources: [this.name], sourceScore: clicks });
-      taken.add(itemId);
+      out.push({ itemId, sources: this.sourceNames, sourceScore: clicks });
     }
     // Fill with the longest-listed items (lowest ids); negative scores keep them below every clicked
     // item. Never the newest uploads: popularity must not be a way for an unclicked new item to surface.
+    const taken = new Set(out.map((c) => c.itemId)); // only a young log gets this far
     for (let id = 0; id < this.catalog.size && out.length < k; id++) {
       if (taken.has(id) || seen?.has(id)) continue;
-      out.push({ itemId: id, sources: [this.name], sourceScore: -1 - id / this.catalog.size });
+      out.push({ itemId: id, sources: this.sourceNames, sourceScore: -1 - id / this.catalog.size });
     }
     return out;
   }
