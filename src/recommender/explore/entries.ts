@@ -2,7 +2,12 @@
 import type { Candidate, SlateEntry } from '../types.js';
 
 export function entryOf(candidate: Candidate, propensity: number): SlateEntry {
-  return { itemId: candidate.itemId, source: candidate.sources.join('+'), propensity };
+  return { itemId: candidate.itemId, source: sourceLabel(candidate), propensity };
+}
+
+/** The logged source of a candidate; a lone source is used as it is, with no new string per impression. */
+export function sourceLabel(candidate: Candidate): string {
+  return candidate.sources.length === 1 ? candidate.sources[0] : candidate.sources.join('+');
 }
 
 /** Slots a policy fills: the slate size, or fewer when the pool is smaller. */
