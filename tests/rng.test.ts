@@ -251,3 +251,32 @@ describe('logFactorial (used by the Poisson sampler)', () => {
     }
   });
 });
+
+describe('Rng.orderedSample', () => {
+  it('returns k distinct in-range indices, sparse and dense alike', () => {
+    const rng = new Rng('ordered');
+    for (const [n, k] of [[1_000_000, 10], [100, 6], [100, 60], [20, 20], [5, 0], [0, 0], [1, 1]]) {
+      const out = rng.orderedSample(n, k);
+      expect(out).toHaveLength(k);
+      expect(new Set(out).size).toBe(k);
+      for (const i of out) expect(Number.isInteger(i) && i >= 0 && i < n).toBe(true);
+    }
+  });
+
+  // Every (index, slot) pair has probability 1/n; a chi-square over all pairs catches a skew
+  // in either the choice of indices or their order.
+  it.each([
+    [40, 2], // sparse: redraw on a repeat
+    [8, 5], // dense: sample, then shuffle
+  ])('makes every (index, slot) equally likely (n=%i, k=%i)', (n, k) => {
+    const rng = new Rng(`ordered-${n}-${k}`);
+    const draws = 40_000;
+    const counts = new Float64Array(n * k);
+    for (let d = 0; d < draws; d++) rng.orderedSample(n, k).forEach((i, slot) => counts[slot * n + i]++);
+    const expected = draws / n;
+    let chi2 = 0;
+    for (const c of counts) chi2 += (c - expected) ** 2 / expected;
+    const dof = n * k - k; // each slot's counts sum to `draws`
+    expect(chi2).toBeLessThan(dof + 5 * Math.sqrt(2 * dof));
+  });
+});

@@ -186,7 +186,7 @@ class Recording implements CandidateSource {
   get name(): string {
     return this.inner.name;
   }
-  generate(requests: readonly RecRequest[]): Candidate[][] {
+  generate(requests: readonly RecRequest[]): (readonly Candidate[])[] {
     this.calls.push(requests.map((r) => r.slateId));
     return this.inner.generate(requests);
   }

@@ -67,7 +67,9 @@ export class ColdStartMetric implements Metric {
       }
       case 'slate': {
         const { time } = event;
-        for (const item of event.items) {
+        const { items } = event;
+        for (let p = 0; p < items.length; p++) {
+          const item = items[p];
           this.impressions++;
           if (time - this.world.itemUploadTime(item) < this.freshAge) this.freshImpressions++;
           if (item < this.status.length && this.status[item] === UNSHOWN) {

@@ -52,7 +52,9 @@ export class DiversityMetric implements Metric {
     switch (event.kind) {
       case 'slate': {
         const shown = this.vectorFor(this.shownTopics, event.userId);
-        for (const item of event.items) {
+        const { items } = event;
+        for (let p = 0; p < items.length; p++) {
+          const item = items[p];
           this.addTopics(shown, item);
           if (item >= this.itemLimit) {
             this.itemLimit = item + 1;

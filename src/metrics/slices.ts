@@ -33,8 +33,8 @@ export class SliceMetric implements Metric {
 
   observe(event: SimEvent): void {
     if (event.kind !== 'slate') return;
-    for (const [d, dimension] of this.dimensions.entries()) {
-      const slice = this.totals[d][dimension.sliceOf(event.userId, event.time)];
+    for (let d = 0; d < this.dimensions.length; d++) {
+      const slice = this.totals[d][this.dimensions[d].sliceOf(event.userId, event.time)];
       slice.impressions += event.items.length;
       if (event.clicked >= 0) {
         slice.clicks += 1;

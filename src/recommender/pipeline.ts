@@ -46,11 +46,13 @@ export class Pipeline implements Recommender {
     const { sources, ranker, reranker, policy, shortlist } = this.stages;
     const n = requests.length;
     const candidates = this.latency.time('retrieval', n, () => {
+      if (sources.length === 1) return sources[0].generate(requests);
       const perSource = sources.map((source) => source.generate(requests));
       return requests.map((_, r) => mergeCandidates(perSource.map((lists) => lists[r])));
     });
     const ordered = this.latency.time('ranking', n, () => {
-      const scores = ranker ? ranker.score(requests, candidates) : candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
+      if (!ranker) return candidates.map((list) => orderByScore(list, undefined, shortlist));
+      const scores = ranker.score(requests, candidates);
       return candidates.map((list, r) => orderByScore(list, scores[r], shortlist));
     });
     return this.latency.time('rerank', n, () =>
@@ -79,9 +81,12 @@ export class Pipeline implements Recommender {
   }
 }
 
-/** Merges per-source candidate lists, keeping the first occurrence's score and every source's name. */
-export function mergeCandidates(lists: readonly (readonly Candidate[])[]): Candidate[] {
-  if (lists.length === 1) return [...lists[0]];
+/**
+ * Merges per-source candidate lists, keeping the first occurrence's score and every source's
+ * name. A lone list is returned as it is, not copied.
+ */
+export function mergeCandidates(lists: readonly (readonly Candidate[])[]): readonly Candidate[] {
+  if (lists.length === 1) return lists[0];
   const byItem = new Map<number, { itemId: number; sources: string[]; sourceScore: number }>();
   for (const list of lists) {
     for (const c of list) {
@@ -96,10 +101,26 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): Candi
   return [...byItem.values()];
 }
 
-/** The best `limit` candidates, best first; ties broken by item id so the order never depends on insertion. */
-export function orderByScore(candidates: readonly Candidate[], scores: Float64Array, limit = candidates.length): ScoredCandidate[] {
-  const order = Array.from(candidates.keys()).sort((a, b) => scores[b] - scores[a] || candidates[a].itemId - candidates[b].itemId);
-  return order.slice(0, limit).map((k) => ({ ...candidates[k], score: scores[k] }));
+/**
+ * The best `limit` candidates by `scores` (default: each candidate's source score), best first;
+ * ties broken by item id so the order never depends on insertion.
+ */
+export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
+  const n = candidates.length;
+  const score = scores ? (k: number): number => scores[k] : (k: number): number => candidates[k].sourceScore;
+  const before = (a: number, b: number): number => score(b) - score(a) || candidates[a].itemId - candidates[b].itemId;
+  // Sources usually hand their candidates over best first; then no sort is needed.
+  let sorted = true;
+  for (let k = 1; k < n && sorted; k++) sorted = before(k - 1, k) <= 0;
+  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, k) => k).sort(before);
+  const count = Math.min(limit, n);
+  const out = new Array<ScoredCandidate>(count);
+  for (let r = 0; r < count; r++) {
+    const k = order ? order[r] : r;
+    const c = candidates[k];
+    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score(k) };
+  }
+  return out;
 }
 
 /** Joins the figures of several stages; two stages reporting the same name is a bug. */

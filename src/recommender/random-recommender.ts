@@ -2,27 +2,24 @@
 import type { Rng } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';
-import { RandomSource } from './sources/random.js';
 import type { Recommender, RecRequest, Slate } from './types.js';
 
 export class RandomRecommender implements Recommender {
-  private readonly source: RandomSource;
-
   constructor(
     private readonly catalog: PublicCatalog,
-    slateSize: number,
-    rng: Rng,
+    private readonly slateSize: number,
+    private readonly rng: Rng,
     /** Also the source logged with each impression. */
     readonly name = 'random',
-  ) {
-    this.source = new RandomSource(catalog, slateSize, rng);
-  }
+  ) {}
 
   serve(requests: readonly RecRequest[]): Slate[] {
-    const propensity = 1 / this.catalog.size;
-    return this.source.generate(requests).map((candidates, r) => ({
-      slateId: requests[r].slateId,
-      entries: candidates.map((c) => ({ itemId: c.itemId, source: this.name, propensity })),
+    const n = this.catalog.size;
+    const propensity = 1 / n;
+    // Distinct items in a uniformly random order: every (item, slot) has probability 1/n.
+    return requests.map((request) => ({
+      slateId: request.slateId,
+      entries: this.rng.orderedSample(n, Math.min(this.slateSize, n)).map((itemId) => ({ itemId, source: this.name, propensity })),
     }));
   }
 

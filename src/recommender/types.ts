@@ -94,7 +94,7 @@ export interface Candidate {
 /** Stage one: proposes up to k candidates per request, for a whole batch at once. */
 export interface CandidateSource {
   readonly name: string;
-  generate(requests: readonly RecRequest[]): Candidate[][];
+  generate(requests: readonly RecRequest[]): (readonly Candidate[])[];
   observe?(feedback: SlateFeedback): void;
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
   diagnostics?(): RecommenderDiagnostics;

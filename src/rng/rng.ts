@@ -182,6 +182,24 @@ export class Rng {
   }
 
   /**
+   * k distinct indices drawn uniformly from [0, n) without replacement, in a
+   * uniformly random order (every ordered k-tuple equally likely). Few picks
+   * from many are redrawn on a repeat, which allocates nothing but the result;
+   * otherwise the picks are sampled, then shuffled.
+   */
+  orderedSample(n: number, k: number): number[] {
+    requireInteger('orderedSample', 'n', n, 0, Number.MAX_SAFE_INTEGER);
+    requireInteger('orderedSample', 'k', k, 0, n);
+    if (k > n * DENSE_SAMPLE_RATIO) return this.shuffle(this.floydDense(n, k));
+    const out: number[] = [];
+    while (out.length < k) {
+      const t = this.int(n);
+      if (!out.includes(t)) out.push(t);
+    }
+    return out;
+  }
+
+  /**
    * k distinct indices drawn uniformly from [0, n) without replacement, in
    * ascending order. Floyd's algorithm: exactly k draws, O(k) memory when
    * k << n, so it suits picking a few items from a large catalogue.

@@ -6,6 +6,8 @@ export class GreedyPolicy implements ExplorationPolicy {
   readonly name = 'greedy';
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number): SlateEntry[] {
-    return ordered.slice(0, slateSize).map((c) => entryOf(c, 1));
+    const entries = new Array<SlateEntry>(Math.min(slateSize, ordered.length));
+    for (let p = 0; p < entries.length; p++) entries[p] = entryOf(ordered[p], 1);
+    return entries;
   }
 }

@@ -45,8 +45,8 @@ export class NewUserRouter implements CandidateSource {
     return request.pastSessions < this.options.popularityUntilSessions;
   }
 
-  generate(requests: readonly RecRequest[]): Candidate[][] {
-    const lists: Candidate[][][] = requests.map(() => []);
+  generate(requests: readonly RecRequest[]): (readonly Candidate[])[] {
+    const lists: (readonly Candidate[])[][] = requests.map(() => []);
     for (const source of this.distinct) {
       const served: number[] = [];
       for (let r = 0; r < requests.length; r++) if (this.serves(source, requests[r])) served.push(r);

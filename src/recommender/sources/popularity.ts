@@ -17,8 +17,10 @@ export class PopularitySource implements CandidateSource {
   readonly name = 'popularity';
   /** Shared by every candidate this source makes (candidates never modify it). */
   private readonly sourceNames: readonly string[] = [this.name];
-  /** Items with at least one click in the window, most clicked first (ties: lower id). */
-  private ranked: { itemId: number; clicks: number }[] = [];
+  /** Items with at least one click in the window, most clicked first (ties: lower id), scored by clicks. */
+  private ranked: Candidate[] = [];
+  /** The top k of `ranked`, one frozen list handed to every user with nothing to exclude. */
+  private top: readonly Candidate[] = [];
   private seen = new Map<number, Set<number>>();
 
   constructor(
@@ -42,22 +44,27 @@ export class PopularitySource implements CandidateSource {
         if (time[i] >= since) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
       }
     }
-    this.ranked = [...clicks].map(([itemId, n]) => ({ itemId, clicks: n })).sort((a, b) => b.clicks - a.clicks || a.itemId - b.itemId);
+    this.ranked = [...clicks]
+      .map(([itemId, n]): Candidate => ({ itemId, sources: this.sourceNames, sourceScore: n }))
+      .sort((a, b) => b.sourceScore - a.sourceScore || a.itemId - b.itemId);
+    this.top = Object.freeze(this.ranked.slice(0, this.options.k));
     this.seen = seen;
   }
 
-  generate(requests: readonly RecRequest[]): Candidate[][] {
+  generate(requests: readonly RecRequest[]): (readonly Candidate[])[] {
     return requests.map((request) => this.forUser(request.userId));
   }
 
-  private forUser(userId: number): Candidate[] {
+  private forUser(userId: number): readonly Candidate[] {
     const { k } = this.options;
     const seen = this.seen.get(userId);
+    // Frozen, so a stage that tried to change the shared list would fail loudly.
+    if (seen === undefined && this.top.length === k) return this.top;
     const out: Candidate[] = [];
-    for (const { itemId, clicks } of this.ranked) {
+    for (const candidate of this.ranked) {
       if (out.length >= k) return out;
-      if (seen?.has(itemId)) continue;
-      out.push({ itemId, sources: this.sourceNames, sourceScore: clicks });
+      if (seen?.has(candidate.itemId)) continue;
+      out.push(candidate);
     }
     // Fill with the longest-listed items (lowest ids); negative scores keep them below every clicked
     // item. Never the newest uploads: popularity must not be a way for an unclicked new item to surface.

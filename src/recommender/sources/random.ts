@@ -5,6 +5,8 @@ import type { Candidate, CandidateSource, RecRequest } from '../types.js';
 
 export class RandomSource implements CandidateSource {
   readonly name = 'random';
+  /** One list shared by every candidate: sources are read, never changed. */
+  private readonly sources = [this.name];
 
   constructor(
     private readonly catalog: PublicCatalog,
@@ -15,7 +17,7 @@ export class RandomSource implements CandidateSource {
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const n = this.catalog.size;
     const k = Math.min(this.k, n);
-    // sampleIndices returns ids in ascending order; shuffling makes every (item, slot) equally likely.
-    return requests.map(() => this.rng.shuffle(this.rng.sampleIndices(n, k)).map((itemId, rank) => ({ itemId, sources: [this.name], sourceScore: -rank })));
+    // In a uniformly random order, so every (item, slot) is equally likely.
+    return requests.map(() => this.rng.orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
   }
 }
