@@ -275,12 +275,14 @@ export class Simulation {
       row.survey = hit ? response.survey : null;
       this.impressions.append(row);
     }
+    const items = new Array<number>(slate.entries.length);
+    for (let p = 0; p < items.length; p++) items[p] = slate.entries[p].itemId;
     const event: SimEvent = {
       kind: 'slate',
       time,
       userId: request.userId,
       slateId: slate.slateId,
-      items: slate.entries.map((e) => e.itemId),
+      items,
       clicked,
       watchMinutes: response?.watchMinutes ?? 0,
       trueUtility: outcome.trueUtility,
