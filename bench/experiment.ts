@@ -5,14 +5,18 @@
  * pure arithmetic get through twice the work of one (2.0× on two idle cores). The runs must
  * give the same comparison, which is checked.
  *
- *   npx tsx bench/experiment.ts [--replicas 4] [--users 2000] [--days 6] [--workers 1,2]
+ * It runs the compiled JavaScript (building it first), as `recloop compare` does; `--sources`
+ * runs the TypeScript sources instead, where every worker thread first loads tsx's compiler.
+ *
+ *   npx tsx bench/experiment.ts [--replicas 4] [--users 2000] [--days 6] [--workers 1,2] [--sources]
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runExperiment } from '../src/experiment/run-experiment.js';
-import { parseScenario } from '../src/scenario/index.js';
+import { execSync } from 'node:child_process';
+import type * as ExperimentModule from '../src/experiment/run-experiment.js';
+import type * as ScenarioModule from '../src/scenario/index.js';
 
 function option(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
@@ -23,6 +27,11 @@ const replicas = Number(option('replicas', '4'));
 const users = Number(option('users', '2000'));
 const days = Number(option('days', '6'));
 const workerCounts = option('workers', '1,2').split(',').map(Number);
+const fromSources = process.argv.includes('--sources');
+if (!fromSources) execSync('npm run build --silent', { stdio: 'inherit' });
+const root = fromSources ? '../src' : '../dist';
+const { runExperiment } = (await import(`${root}/experiment/run-experiment.js`)) as typeof ExperimentModule;
+const { parseScenario } = (await import(`${root}/scenario/index.js`)) as typeof ScenarioModule;
 
 const scenario = parseScenario(
   `name: bench-experiment
@@ -68,7 +77,7 @@ async function ceiling(): Promise<void> {
   console.log(`pure-CPU ceiling now: 1 thread ${one.toFixed(1)} s, 2 threads (twice the work) ${two.toFixed(1)} s → ${((2 * one) / two).toFixed(2)}×   loadavg ${load()}`);
 }
 console.log(`cores: ${availableParallelism()} (${cpus()[0]?.model ?? 'unknown'}), node ${process.version}`);
-console.log(`experiment: 3 arms × ${replicas} replicas = ${3 * replicas} jobs; ${users} users, ${days} days each`);
+console.log(`experiment: 3 arms × ${replicas} replicas = ${3 * replicas} jobs; ${users} users, ${days} days each; ${fromSources ? 'TypeScript sources' : 'compiled JavaScript'}`);
 
 await ceiling();
 const results: { workers: number; seconds: number; comparison: string }[] = [];

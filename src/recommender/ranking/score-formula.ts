@@ -7,9 +7,20 @@
  * (ALLOWED_FUNCTIONS). A formula that is linear in the heads (the usual weighted sum) is
  * evaluated as a dot product; anything else goes through mathjs per candidate with one reused scope.
  */
-import { parse, type EvalFunction, type MathNode } from 'mathjs';
+import { createRequire } from 'node:module';
+import type { EvalFunction, MathNode } from 'mathjs';
 import { RANKER_HEADS } from '../../scenario/recommender-schema.js';
 import { didYouMean } from '../../scenario/suggest.js';
+
+/**
+ * mathjs, loaded on the first formula: it takes about half a second to load, which every
+ * process (and every experiment worker) would otherwise pay whether or not it has a formula.
+ */
+let mathjs: typeof import('mathjs') | undefined;
+function parse(text: string): MathNode {
+  mathjs ??= createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
+  return mathjs.parse(text);
+}
 
 export class FormulaError extends Error {
   override readonly name = 'FormulaError';
