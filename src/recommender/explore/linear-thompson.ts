@@ -1,9 +1,8 @@
 /**
  * Contextual Thompson sampling: a Bayesian linear regression of the reward on a feature vector
  * per (request, item) (features.ts: the ranker's last layer can be plugged in there). Each slot
- * of a slate comes from the same single posterior draw of the weights (one per request): the top
- * items by predicted reward under it; each propensity is a Monte-Carlo estimate of the marginal
- * P(item at slot), as for Beta Thompson sampling (sampled-slate.ts).
+ * draws fresh weights from the posterior and places the remaining item with the best predicted
+ * reward; propensities are Monte-Carlo estimates as for Beta Thompson sampling (sampled-slate.ts).
  * The posterior learns from streamed feedback only and keeps everything it has seen (the log
  * carries no request context to rebuild it from).
  */
