@@ -1,8 +1,8 @@
 /**
- * Exploration policies one by one: the propensity each logs is the probability of that item in
- * that slot given the earlier slots. Checked empirically (repeated draws from one stream: the
- * frequency of an item in slot 0, and in slot 1 given the slot-0 item, against the logged
- * propensity), and by sums (each slot's distribution over its pool sums to 1). Plus seeds,
+ * Exploration policies one by one: the propensity each logs is the marginal probability of that
+ * item in that slot. Checked empirically (many independent slates for one request and candidate
+ * list: the frequency of every item at every slot against the propensity logged for it there),
+ * and, for the exact ones, by sums (each slot's probabilities over the pool sum to 1). Plus seeds,
  * epsilon = 0 against greedy, UCB's order, and the learning updates.
  */
 import { describe, expect, it } from 'vitest';
@@ -30,10 +30,10 @@ function feedback(entries: readonly SlateEntry[], clicked: number): SlateFeedbac
   return { request: REQUEST, slate: { slateId: 0, entries }, clicked, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null };
 }
 
-/** Thompson sampling with posteriors that overlap, so every item can take slot 0. */
+/** Thompson sampling with posteriors that overlap, so every item can take every slot. */
 function trainedThompson(mcDraws = 400, seed = 'mc'): ThompsonPolicy {
   const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws }, new Rng(seed));
-  const wins = [6, 4, 3, 2];
+  const wins = [6, 4, 3, 2, 1];
   wins.forEach((w, k) => {
     for (let t = 0; t < 10; t++) policy.observe(feedback([{ itemId: 10 + k, source: 'test', propensity: 1 }], t < w ? 0 : -1));
   });
@@ -49,93 +49,118 @@ const ONE_HOT: FeatureMap = {
   },
 };
 
-interface Tally {
-  /** Slot-0 frequency and logged propensities per item. */
-  readonly first: Map<number, { n: number; logged: number[] }>;
-  /** Slot-1 frequency and logged propensities per item, given the most common slot-0 item. */
-  readonly second: Map<number, { n: number; logged: number[] }>;
-  readonly given: number;
-  readonly draws: number;
-  readonly givenCount: number;
+interface Cell {
+  /** Slates with the item at the slot. */
+  n: number;
+  /** The propensities logged for it there. */
+  readonly logged: number[];
 }
 
-function tally(policy: ExplorationPolicy, candidates: ScoredCandidate[], draws: number, seed = 'draws'): Tally {
+/** Per slot, per item: how often `select` put it there in `draws` independent calls, and what it logged. */
+function tabulate(policy: ExplorationPolicy, candidates: ScoredCandidate[], slateSize: number, draws: number, seed = 'draws'): Map<number, Cell>[] {
   const rng = new Rng(seed);
-  const slates = Array.from({ length: draws }, () => policy.select(REQUEST, candidates, 2, rng));
-  const add = (map: Map<number, { n: number; logged: number[] }>, e: SlateEntry) => {
-    const t = map.get(e.itemId) ?? { n: 0, logged: [] };
-    t.n++;
-    t.logged.push(e.propensity);
-    map.set(e.itemId, t);
-  };
-  const first = new Map<number, { n: number; logged: number[] }>();
-  for (const s of slates) add(first, s[0]);
-  const given = [...first].sort((a, b) => b[1].n - a[1].n)[0][0];
-  const second = new Map<number, { n: number; logged: number[] }>();
-  const conditional = slates.filter((s) => s[0].itemId === given);
-  for (const s of conditional) add(second, s[1]);
-  return { first, second, given, draws, givenCount: conditional.length };
+  const slots: Map<number, Cell>[] = [];
+  for (let d = 0; d < draws; d++) {
+    policy.select(REQUEST, candidates, slateSize, rng).forEach((e, p) => {
+      slots[p] ??= new Map();
+      const cell = slots[p].get(e.itemId) ?? { n: 0, logged: [] };
+      cell.n++;
+      cell.logged.push(e.propensity);
+      slots[p].set(e.itemId, cell);
+    });
+  }
+  return slots;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** Logged propensity against empirical frequency: within 4.5 standard errors (+ `slack` for Monte-Carlo estimates). */
-function expectCalibrated(map: Map<number, { n: number; logged: number[] }>, total: number, slack = 0): void {
-  for (const [, { n, logged }] of map) {
-    const p = mean(logged);
-    const se = Math.sqrt((p * (1 - p)) / total);
-    expect(Math.abs(n / total - p)).toBeLessThanOrEqual(4.5 * se + slack + 1e-12);
-  }
+/**
+ * How far a Monte-Carlo estimate (W + 1)/(M + 1) may sit from p, besides sampling error:
+ * `shared`, every call logs the same estimate (draws kept while the posterior is unchanged);
+ * `fresh`, each call draws its own, so the mean over the n logged values averages them.
+ */
+type McError = { readonly draws: number; readonly kind: 'shared' | 'fresh' } | null;
+
+/**
+ * Every (item, slot) pair's empirical frequency against its mean logged propensity: within 4.5
+ * binomial standard errors, plus 4.5 standard errors of the Monte-Carlo estimate and its
+ * (1 − p)/(M + 1) bias for estimated propensities.
+ */
+function expectMarginals(slots: readonly Map<number, Cell>[], draws: number, mc: McError): void {
+  slots.forEach((cells, p) => {
+    for (const [item, { n, logged }] of cells) {
+      const q = mean(logged);
+      const v = q * (1 - q);
+      let tolerance = 4.5 * Math.sqrt(v / draws) + 1e-12;
+      if (mc) tolerance += 4.5 * Math.sqrt(v / (mc.draws + 1) / (mc.kind === 'fresh' ? n : 1)) + 1 / (mc.draws + 1);
+      expect(Math.abs(n / draws - q), `item ${item} at slot ${p}: frequency ${n / draws}, logged ${q}`).toBeLessThanOrEqual(tolerance);
+    }
+  });
 }
 
-/** Σ over the pool of each item's logged propensity for the slot (an item never drawn has none: it must be all but impossible). */
-function slotSum(map: Map<number, { n: number; logged: number[] }>): number {
-  let sum = 0;
-  for (const [, { logged }] of map) sum += logged[0];
-  return sum;
+/** Σ over the items seen at each slot of their (exact, so single-valued) logged propensity. */
+function slotSums(slots: readonly Map<number, Cell>[]): number[] {
+  return slots.map((cells) => {
+    let sum = 0;
+    for (const [, { logged }] of cells) {
+      expect(new Set(logged).size).toBe(1); // exact: one value per item and slot
+      sum += logged[0];
+    }
+    return sum;
+  });
 }
 
-describe('logged propensity = empirical slot frequency, given the earlier slots', () => {
+describe('logged propensity = marginal P(item at slot), against the empirical frequency', () => {
   const candidates = pool([3, 2, 1.5, 1, 0.5]);
 
   it.each([
-    ['epsilon-greedy over the candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates' }, () => 5)],
-    ['boltzmann', () => new BoltzmannPolicy(1)],
-  ] as const)('%s: exact, and each slot sums to 1', (_name, make) => {
-    const t = tally(make(), candidates, 20_000);
-    expect(t.first.size).toBe(5);
-    expect(slotSum(t.first)).toBeCloseTo(1, 12);
-    expect(slotSum(t.second)).toBeCloseTo(1, 12);
-    for (const [, { logged }] of [...t.first, ...t.second]) expect(new Set(logged).size).toBe(1); // exact: one value per item and slot
-    expectCalibrated(t.first, t.draws);
-    expectCalibrated(t.second, t.givenCount);
+    ['5 candidates, slate 3', 5, 3],
+    ['3 candidates, slate 4 (fewer candidates than slots)', 3, 4],
+  ])('epsilon-greedy over the candidates, %s: exact, and each slot sums to 1 over the pool', (_name, n, slateSize) => {
+    const slots = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates' }, () => 100), candidates.slice(0, n), slateSize, 20_000);
+    expect(slots).toHaveLength(Math.min(n, slateSize));
+    for (const cells of slots) expect(cells.size).toBe(n);
+    for (const sum of slotSums(slots)) expect(sum).toBeCloseTo(1, 12);
+    expectMarginals(slots, 20_000, null);
   });
 
-  it('epsilon-greedy over the catalog: uniform over every item not yet placed, explored items logged as explore', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog' }, () => 20);
-    const t = tally(policy, candidates.slice(0, 3), 20_000);
-    expect(t.first.size).toBe(20);
-    expect(slotSum(t.first)).toBeCloseTo(1, 12);
-    expect(t.first.get(10)?.logged[0]).toBeCloseTo(0.5 + 0.5 / 20, 12);
-    expect(t.first.get(5)?.logged[0]).toBeCloseTo(0.5 / 20, 12); // a catalog item outside the candidates (ids 10-12)
-    expectCalibrated(t.first, t.draws);
-    expectCalibrated(t.second, t.givenCount);
+  it('epsilon-greedy over the catalog, candidates running out before the slate does: exact, sums to 1, explored items logged as explore', () => {
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog' }, () => 12);
+    const few = [3, 7, 10].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 3 - k, score: 3 - k }));
+    const slots = tabulate(policy, few, 5, 20_000);
+    expect(slots).toHaveLength(5);
+    for (const cells of slots) expect(cells.size).toBe(12);
+    for (const sum of slotSums(slots)) expect(sum).toBeCloseTo(1, 12);
+    expectMarginals(slots, 20_000, null);
     const rng = new Rng('sources');
-    const sources = new Set(Array.from({ length: 200 }, () => policy.select(REQUEST, candidates.slice(0, 3), 3, rng)).flat().filter((e) => e.itemId < 10 || e.itemId > 12).map((e) => e.source));
-    expect(sources).toEqual(new Set(['explore']));
+    const entries = Array.from({ length: 200 }, () => policy.select(REQUEST, few, 5, rng)).flat();
+    expect(new Set(entries.filter((e) => ![3, 7, 10].includes(e.itemId)).map((e) => e.source))).toEqual(new Set(['explore']));
+    expect(new Set(entries.filter((e) => [3, 7, 10].includes(e.itemId)).map((e) => e.source))).toEqual(new Set(['test']));
   });
 
-  it('Thompson sampling: Monte-Carlo estimates (400 draws, one phantom uniform draw) match, and each slot sums to 1', () => {
-    const t = tally(trainedThompson(), pool([0, 0, 0, 0]), 8_000);
-    expect(t.first.size).toBe(4);
-    expect(slotSum(t.first)).toBeCloseTo(1, 12);
-    expect(slotSum(t.second)).toBeCloseTo(1, 12);
-    // The estimate's own error: sd sqrt(p(1-p)/400) ≤ 0.025; allow 0.06 on top of sampling error.
-    expectCalibrated(t.first, t.draws, 0.06);
-    expectCalibrated(t.second, t.givenCount, 0.06);
+  it('epsilon-greedy, one slot: the textbook (1 − ε) + ε/n and ε/n', () => {
+    const [top] = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog' }, () => 20), candidates.slice(0, 3), 1, 2_000);
+    expect(top.get(10)?.logged[0]).toBeCloseTo(0.5 + 0.5 / 20, 12);
+    expect(top.get(5)?.logged[0]).toBeCloseTo(0.5 / 20, 12);
   });
 
-  it('linear Thompson sampling: mean logged propensity matches the frequency', () => {
+  it('boltzmann: slot 0 exact (the softmax), later slots Monte-Carlo estimates of the Plackett–Luce marginals', () => {
+    const slots = tabulate(new BoltzmannPolicy(1, 100, new Rng('mc')), candidates, 3, 20_000);
+    const [top, ...rest] = slots;
+    expect(slotSums([top])[0]).toBeCloseTo(1, 12);
+    const z = candidates.reduce((s, c) => s + Math.exp(c.score), 0);
+    for (const c of candidates) expect(top.get(c.itemId)?.logged[0]).toBeCloseTo(Math.exp(c.score) / z, 12);
+    expectMarginals([top], 20_000, null);
+    expectMarginals(rest, 20_000, { draws: 100, kind: 'fresh' });
+  });
+
+  it('Thompson sampling: one posterior draw per slate; Monte-Carlo marginals (1000 draws kept while the posterior stands) match', () => {
+    const slots = tabulate(trainedThompson(1000), pool([0, 0, 0, 0, 0]), 3, 20_000);
+    for (const cells of slots) expect(cells.size).toBe(5);
+    expectMarginals(slots, 20_000, { draws: 1000, kind: 'shared' });
+  });
+
+  it('linear Thompson sampling: Monte-Carlo marginals (200 fresh draws per slate) match', () => {
     const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new Rng('mc'));
     const rewards = [0.6, 0.4, 0.3, 0.2];
     const rng = new Rng('train');
@@ -143,8 +168,8 @@ describe('logged propensity = empirical slot frequency, given the earlier slots'
       const k = t % 4;
       policy.observe(feedback([{ itemId: 10 + k, source: 'test', propensity: 1 }], rng.bernoulli(rewards[k]) ? 0 : -1));
     }
-    const t = tally(policy, pool([0, 0, 0, 0]), 4_000);
-    expectCalibrated(t.first, t.draws, 0.02);
+    const slots = tabulate(policy, pool([0, 0, 0, 0]), 3, 10_000);
+    expectMarginals(slots, 10_000, { draws: 200, kind: 'fresh' });
   });
 });
 
@@ -152,7 +177,7 @@ describe('seeds', () => {
   const candidates = pool([5, 4, 3, 2, 1, 0]);
   const policies: [string, () => ExplorationPolicy][] = [
     ['epsilon_greedy', () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog' }, () => 50)],
-    ['boltzmann', () => new BoltzmannPolicy(2)],
+    ['boltzmann', () => new BoltzmannPolicy(2, 20, new Rng('mc'))],
     ['thompson', () => trainedThompson(50)],
   ];
 
@@ -171,6 +196,15 @@ describe('seeds', () => {
       const policy = trainedThompson(mcDraws, `mc-${mcDraws}`);
       const rng = new Rng('same');
       return Array.from({ length: 100 }, () => policy.select(REQUEST, pool([0, 0, 0, 0]), 2, rng).map((e) => e.itemId));
+    };
+    expect(choices(5)).toEqual(choices(300));
+  });
+
+  it('Boltzmann exploration chooses the same items whatever the number of Monte-Carlo draws', () => {
+    const choices = (mcDraws: number) => {
+      const policy = new BoltzmannPolicy(1, mcDraws, new Rng(`mc-${mcDraws}`));
+      const rng = new Rng('same');
+      return Array.from({ length: 100 }, () => policy.select(REQUEST, candidates, 3, rng).map((e) => e.itemId));
     };
     expect(choices(5)).toEqual(choices(300));
   });

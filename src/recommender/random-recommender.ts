@@ -1,4 +1,4 @@
-/** Uniformly random slates. Every slot's propensity is 1 / catalog size, exactly. */
+/** Uniformly random slates in random order: every item is equally likely at every slot, so each slot's marginal propensity is 1 / catalog size, exactly. */
 import type { Rng } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';

@@ -25,7 +25,7 @@ export interface SlateEntry {
   readonly itemId: number;
   /** Candidate source(s) that produced the item, joined by "+". */
   readonly source: string;
-  /** Probability the policy would put this item in this slot (1 when deterministic). */
+  /** Marginal probability that the policy would put this item in this slot (1 when deterministic). */
   readonly propensity: number;
 }
 
@@ -128,8 +128,8 @@ export interface ReRanker {
 
 /**
  * Chooses the final slate from the ordered candidates and states each slot's propensity: the
- * probability that the policy would have put that item in that slot, given the items placed in
- * the earlier slots (see docs/EXPLORATION.md).
+ * marginal probability that the policy would have put that item in that slot, for this request,
+ * candidates and policy state (exact, or a stated Monte-Carlo estimate; see docs/EXPLORATION.md).
  */
 export interface ExplorationPolicy {
   readonly name: string;

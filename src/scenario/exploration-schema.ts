@@ -15,7 +15,7 @@ const reward = z.enum(EXPLORATION_REWARDS, { error: `expected one of ${EXPLORATI
 /** slate: the policy fills the slate's slots; candidate: it adds exploratory candidates before ranking (source `explore`). */
 const stage = z.enum(['slate', 'candidate'], { error: 'expected slate or candidate' }).default('slate');
 
-/** Monte-Carlo redraws used to estimate a sampled policy's propensities (the choice itself never depends on them). */
+/** Monte-Carlo draws used to estimate a sampled policy's marginal propensities (the choice itself never depends on them). */
 const mcDraws = positiveCount.default(100);
 
 const greedy = z.strictObject({ policy: z.literal('greedy') });
@@ -66,6 +66,8 @@ const boltzmann = z.strictObject({
   policy: z.literal('boltzmann'),
   /** Softmax temperature over the ordered candidates' scores, in the scores' own units. */
   temperature: positive.default(0.1),
+  /** Slots past the first: propensities estimated from this many further slates. */
+  mc_draws: mcDraws,
 });
 
 export const EXPLORATION_POLICIES = ['greedy', 'epsilon_greedy', 'thompson', 'linear_thompson', 'ucb', 'boltzmann'] as const;

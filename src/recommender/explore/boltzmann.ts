@@ -1,48 +1,50 @@
 /**
- * Boltzmann (softmax) exploration: slot by slot, an item not yet placed is drawn with probability
- * proportional to exp(score / temperature), so a slot's propensity is exactly the softmax over
- * the remaining items. Scores are the ranker's (or the source's) in their own units; an item
- * whose score is not a finite number is drawn only once no finite-scored item is left.
+ * Boltzmann (softmax) exploration, as Plackett–Luce sampling: slot by slot, an item not yet
+ * placed is drawn with probability proportional to exp(score / temperature) (plackett-luce.ts).
+ * Scores are the ranker's (or the source's) in their own units; an item whose score is not a
+ * finite number is drawn only once no finite-scored item is left.
+ *
+ * Logged propensity = the marginal P(item at slot). Slot 0: exactly the softmax over the pool.
+ * Later slots have no closed form: estimated from `mcDraws` further slates drawn from a stream
+ * of their own (so the choices never depend on the number of draws), W of which put the item
+ * there, as (W + 1) / (mcDraws + 1) — the realised slate counted as one more sample, as for
+ * Thompson sampling (sampled-slate.ts).
  */
 import type { Rng } from '../../rng/index.js';
 import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { PlackettLuceSampler, softmaxWeights } from './plackett-luce.js';
 
 export class BoltzmannPolicy implements ExplorationPolicy {
   readonly name = 'boltzmann';
 
-  constructor(private readonly temperature: number) {
+  constructor(
+    private readonly temperature: number,
+    /** Monte-Carlo slates per request for the propensities of slots past the first. */
+    private readonly mcDraws: number,
+    /** Stream for the propensity estimates only. */
+    private readonly mcRng: Rng,
+  ) {
     if (!(temperature > 0)) throw new RangeError(`boltzmann: temperature must be above 0 (got ${temperature})`);
   }
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
-    const placed = new Uint8Array(ordered.length);
-    const entries: SlateEntry[] = [];
     const slots = slotCount(slateSize, ordered.length);
-    for (let slot = 0; slot < slots; slot++) {
-      const weights = softmaxWeights(ordered, placed, this.temperature);
-      let total = 0;
-      for (const w of weights) total += w;
-      const k = rng.categorical(weights);
-      entries.push(entryOf(ordered[k], weights[k] / total));
-      placed[k] = 1;
+    if (slots === 0) return [];
+    const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
+    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature);
+    const chosen = new Int32Array(slots);
+    sampler.draw(rng, chosen);
+    const wins = new Float64Array(slots);
+    if (slots > 1) {
+      const mc = new Int32Array(slots);
+      for (let m = 0; m < this.mcDraws; m++) {
+        sampler.draw(this.mcRng, mc);
+        for (let k = 1; k < slots; k++) if (mc[k] === chosen[k]) wins[k]++;
+      }
     }
-    return entries;
+    let total = 0;
+    for (const w of weights) total += w;
+    return Array.from(chosen, (c, k) => entryOf(ordered[c], k === 0 ? weights[c] / total : (wins[k] + 1) / (this.mcDraws + 1)));
   }
-}
-
-/**
- * Softmax weights over the unplaced candidates, exp((s − max) / T) with max over the remaining
- * finite scores (so the best remaining item has weight 1 and nothing overflows or all underflows);
- * 0 for placed items. With no finite score left, every remaining item weighs 1.
- */
-export function softmaxWeights(ordered: readonly ScoredCandidate[], placed: Uint8Array, temperature: number): Float64Array {
-  let max = -Infinity;
-  for (let k = 0; k < ordered.length; k++) if (placed[k] === 0 && Number.isFinite(ordered[k].score) && ordered[k].score > max) max = ordered[k].score;
-  const finite = max > -Infinity;
-  return Float64Array.from(ordered, (c, k) => {
-    if (placed[k] === 1) return 0;
-    if (!finite) return 1;
-    return Number.isFinite(c.score) ? Math.exp((c.score - max) / temperature) : 0;
-  });
 }

@@ -63,7 +63,7 @@ export function buildExploration(config: ExplorationConfig, ctx: ExplorationCont
     case 'ucb':
       return slateStage(new UcbPolicy(config.c, config.reward));
     case 'boltzmann':
-      return slateStage(new BoltzmannPolicy(config.temperature));
+      return slateStage(new BoltzmannPolicy(config.temperature, config.mc_draws, mcRng()));
   }
 }
 

@@ -8,8 +8,9 @@
  * inclusion probability π (exact for epsilon-greedy, Monte-Carlo for Thompson sampling), and the
  * slate policy then placed it deterministically, so the logged propensity is π × the slate
  * policy's own propensity (1 for greedy). Items some other source also produced would have been
- * candidates anyway (π = 1). This equals the slot probability (docs/EXPLORATION.md) as long as
- * explore candidates do not displace one another, which holds when they are few.
+ * candidates anyway (π = 1). This is the marginal P(item at slot) (docs/EXPLORATION.md) only
+ * when an item's slot does not depend on which explore candidates came in; explore candidates
+ * ranked above other items push them down a slot, so these logs are approximate for slot-wise OPE.
  */
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';

@@ -1,16 +1,17 @@
 /**
- * Epsilon-greedy, slot by slot: with probability epsilon a slot gets a uniform draw from the pool
- * of items not yet placed (the candidate set, or the whole catalog), otherwise the next greedy
- * item (the best-ordered candidate not yet placed). Given the earlier slots, the probability of
- * the item placed is exactly
+ * Epsilon-greedy with slot-independent exploration (epsilon-slots.ts): each slot explores with
+ * probability ε; a slot that does not explore keeps its greedy item (slot p: the p-th best
+ * candidate); the exploring slots are then filled in order by uniform draws without replacement
+ * from the pool minus the kept items. The pool is the candidate set (`over: candidates`) or the
+ * whole catalog (`over: catalog`), where slots past the last candidate always explore and a
+ * catalog item no source produced is logged with source `explore`.
  *
- *     (1 − ε)·[item is the greedy pick] + ε / |pool|
- *
- * and, once the candidates run out (catalog pool), a slot is a uniform draw: 1 / |pool|.
+ * Every logged propensity is the exact marginal P(item at slot), in closed form (epsilon-slots.ts).
  */
 import type { Rng } from '../../rng/index.js';
-import type { Candidate, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { EpsilonSlots } from './epsilon-slots.js';
 
 /** Source logged for a catalog item the policy placed that no candidate source produced. */
 export const EXPLORE_SOURCE = 'explore';
@@ -22,58 +23,40 @@ export interface EpsilonGreedyOptions {
 
 export class EpsilonGreedyPolicy implements ExplorationPolicy {
   readonly name = 'epsilon_greedy';
+  private readonly slots: EpsilonSlots;
 
   constructor(
     private readonly options: EpsilonGreedyOptions,
     /** Current catalog size (item ids are 0..size-1); used when drawing over the catalog. */
     private readonly catalogSize: () => number,
-  ) {}
+  ) {
+    this.slots = new EpsilonSlots(options.epsilon);
+  }
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
     return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, rng) : this.overCandidates(ordered, slateSize, rng);
   }
 
+  /** Pool indices are candidate indices; slot p's greedy item is candidate p. */
   private overCandidates(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
-    const { epsilon } = this.options;
-    const remaining = [...ordered]; // best first; explored items are taken out wherever they are
-    const entries: SlateEntry[] = [];
-    const slots = slotCount(slateSize, ordered.length);
-    for (let slot = 0; slot < slots; slot++) {
-      const explore = rng.next() < epsilon;
-      const k = explore ? rng.int(remaining.length) : 0;
-      const propensity = (k === 0 ? 1 - epsilon : 0) + epsilon / remaining.length;
-      entries.push(entryOf(remaining[k], propensity));
-      remaining.splice(k, 1);
-    }
-    return entries;
+    const n = ordered.length;
+    const L = slotCount(slateSize, n);
+    const greedy = Array.from({ length: L }, (_, p) => p);
+    return this.slots.sample(n, L, greedy, rng).map((k, p) => entryOf(ordered[k], this.slots.probability(n, L, L, p, k < L ? k : -1)));
   }
 
+  /** Pool indices are item ids; the greedy list is the first min(L, candidates) candidates. */
   private overCatalog(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
-    const { epsilon } = this.options;
-    const size = this.catalogSize();
-    const byItem = new Map<number, Candidate>(ordered.map((c) => [c.itemId, c]));
-    const placed = new Set<number>();
-    const entries: SlateEntry[] = [];
-    let next = 0; // index of the next greedy candidate not yet placed
-    const slots = slotCount(slateSize, size);
-    for (let slot = 0; slot < slots; slot++) {
-      while (next < ordered.length && placed.has(ordered[next].itemId)) next++;
-      const greedy = next < ordered.length ? ordered[next] : undefined;
-      const pool = size - placed.size;
-      const explore = rng.next() < epsilon || greedy === undefined;
-      let itemId: number;
-      if (explore) {
-        // Rejection keeps the draw uniform over the items not yet placed (few are placed).
-        do itemId = rng.int(size);
-        while (placed.has(itemId));
-      } else {
-        itemId = (greedy as Candidate).itemId;
-      }
-      const propensity = greedy === undefined ? 1 / pool : (itemId === greedy.itemId ? 1 - epsilon : 0) + epsilon / pool;
-      const candidate = byItem.get(itemId);
-      entries.push(candidate ? entryOf(candidate, propensity) : { itemId, source: EXPLORE_SOURCE, propensity });
-      placed.add(itemId);
-    }
-    return entries;
+    const n = this.catalogSize();
+    const L = slotCount(slateSize, n);
+    const G = Math.min(L, ordered.length);
+    const greedy = Array.from({ length: G }, (_, p) => ordered[p].itemId);
+    return this.slots.sample(n, L, greedy, rng).map((itemId, p) => {
+      const rank = greedy.indexOf(itemId);
+      const propensity = this.slots.probability(n, L, G, p, rank);
+      // A candidate outside the greedy list keeps the sources that produced it.
+      const candidate = rank >= 0 ? ordered[rank] : ordered.find((c) => c.itemId === itemId);
+      return candidate ? entryOf(candidate, propensity) : { itemId, source: EXPLORE_SOURCE, propensity };
+    });
   }
 }

@@ -6,7 +6,8 @@
  *
  * The posterior changes only at retrain, so an item's inclusion probability is the same for
  * every request until the next retrain; it is estimated once per retrain from `mcDraws` draws of
- * the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) / (mcDraws + 1).
+ * the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) / (mcDraws + 1). π is
+ * the chance of being a candidate; candidate-stage.ts says when the slate it logs is the marginal.
  */
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { Rng } from '../../rng/index.js';

@@ -2,8 +2,10 @@
  * Beta-Bernoulli Thompson sampling per item. Each item's reward rate has a Beta(alpha + successes,
  * beta + failures) posterior, updated from streamed feedback and rebuilt from the log window at
  * every retrain. The slate orders the candidates by sampled rate alone: the ranker's score only
- * decides which candidates reach the policy (the shortlist), not their order. Slot by slot, with
- * a fresh draw per slot and Monte-Carlo propensities (see sampled-slate.ts).
+ * decides which candidates reach the policy (the shortlist), not their order. One draw of every
+ * candidate's rate per request, the slate is the top by that draw, and each slot's logged
+ * propensity is a Monte-Carlo estimate of the marginal P(item at slot) (sampled-slate.ts), from
+ * draws kept while each item's posterior is unchanged (posterior-draws.ts).
  */
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { Rng } from '../../rng/index.js';
