@@ -4,10 +4,11 @@
  *
  * Learning: `linear_ts_auc` is the AUC of the posterior mean's prediction of each shown item's
  * click, made before the posterior learns from that impression (progressive validation, so every
- * impression is held out when predicted). Over days 2–3 (after the ranker's first two trainings),
- * at the time of writing, seed 1: ranker features 0.568 / 0.571, topic features 0.518 / 0.542;
- * seeds 2 and 3 gave 0.560 vs 0.551 and 0.557 vs 0.518 (means of the two days). The test asks
- * for a mean above 0.54 on ranker features, and at least the topic features' mean.
+ * impression is held out when predicted). Mean over days 1–3 (every day after the ranker's first
+ * training), at the time of writing, ranker features vs topic features: seed 1 0.549 vs 0.505,
+ * seed 2 0.544 vs 0.494, seed 3 0.563 vs 0.521, seed 4 0.552 vs 0.540, seed 5 0.568 vs 0.529
+ * (one day's AUC has a standard error of about 0.012). The test (seed 1) asks for a mean above
+ * 0.53 on ranker features, and at least the topic features' mean.
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../src/scenario/index.js';
@@ -60,11 +61,11 @@ describe("linear Thompson sampling on the ranker's layer", () => {
   it('predicts held-out clicks better than chance, and at least as well as the topic features', async () => {
     const ranker = await run('features: ranker,', 4, '1d');
     const topics = await run('features: topics,', 4, '1d');
-    const later = [2, 3];
+    const later = [1, 2, 3];
     const onRanker = meanOver(ranker.metrics, 'linear_ts_auc', later);
     const onTopics = meanOver(topics.metrics, 'linear_ts_auc', later);
-    console.log(`linear_ts_auc, days 2-3: ranker features ${onRanker.toFixed(3)}, topic features ${onTopics.toFixed(3)}`);
-    expect(onRanker).toBeGreaterThan(0.54);
+    console.log(`linear_ts_auc, days 1-3: ranker features ${onRanker.toFixed(3)}, topic features ${onTopics.toFixed(3)}`);
+    expect(onRanker).toBeGreaterThan(0.53);
     expect(onRanker).toBeGreaterThanOrEqual(onTopics);
     // Served on the ranker's layer once it has trained; rebuilt at every retrain from its held-out rows.
     for (const e of later) {
