@@ -60,6 +60,7 @@ describe('the bandit world in a scenario', () => {
     ['a reward other than click', BASE.replace('kind: bandit }', 'kind: bandit, exploration: { policy: ucb, reward: like } }'), 'use reward: click (found like)'],
     ['a catalog draw', BASE.replace('kind: bandit }', 'kind: bandit, exploration: { policy: epsilon_greedy, over: catalog } }'), 'use over: candidates'],
     ['linear Thompson sampling without features', BASE.replace('kind: bandit }', 'kind: bandit, exploration: { policy: linear_thompson } }'), 'linear_thompson needs arm features'],
+    ['a feature choice', BASE.replace('kind: bandit }', 'kind: bandit, exploration: { policy: linear_thompson, features: topics } }'), "regresses on the arms' public features; remove recommender.exploration.features"],
     ['more replaced arms than arms', BASE.replace('0.5] }', '0.5], replacement: { every: 10, count: 3 } }'), 'cannot replace 3 arms when there are 2'],
     ['a slate of several arms', BASE.replace('kind: bandit }', 'kind: bandit, slate_size: 3 }'), 'a bandit world pulls one arm per round'],
   ])('refuses %s', (_what, text, says) => {

@@ -55,6 +55,8 @@ const rows: readonly Row[] = [
   // Consistency across fields
   { file: 'steps-retrain-not-multiple.yaml', line: 8, path: 'recommender.retrain.every', says: 'is not a whole number of steps of schedule.step (2d)' },
   { file: 'steps-default-retrain.yaml', line: 7, path: 'schedule.step', says: 'set recommender.retrain.every to a multiple of 2d' },
+  { file: 'linear-features-without-ranker.yaml', line: 8, path: 'recommender.exploration.features', says: 'a popularity recommender has no ranker; use kind: two_stage, or features: topics' },
+  { file: 'linear-features-no-holdout.yaml', line: 7, path: 'recommender.ranker.holdout', says: 'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics' },
   { file: 'batch-window-not-divisor.yaml', line: 7, path: 'schedule.batch_window', says: 'does not divide recommender.retrain.every (1d) evenly, so a batch would straddle a retrain' },
   { file: 'horizon-shorter-than-retrain.yaml', line: 4, path: 'horizon.days', says: 'set horizon.days to at least 7' },
   { file: 'retrain-window-too-short.yaml', line: 8, path: 'recommender.retrain.window', says: 'set recommender.retrain.window to at least 2d' },

@@ -64,7 +64,7 @@ export class Pipeline implements Recommender {
   }
 
   diagnostics(): RecommenderDiagnostics {
-    const parts = [...this.stages.sources.map((s) => s.diagnostics?.()), this.stages.ranker?.diagnostics?.()];
+    const parts = [...this.stages.sources.map((s) => s.diagnostics?.()), this.stages.ranker?.diagnostics?.(), this.stages.policy.diagnostics?.()];
     return mergeDiagnostics([{ metrics: {}, timings: this.latency.takeEpoch() }, ...parts]);
   }
 

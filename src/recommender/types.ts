@@ -138,4 +138,6 @@ export interface ExplorationPolicy {
   observe?(feedback: SlateFeedback): void;
   /** Called at every retrain with the log window, for policies that rebuild their estimates from the log. */
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
+  /** Figures of the epoch just ended, read after retrain (as a recommender's). */
+  diagnostics?(): RecommenderDiagnostics;
 }

@@ -36,6 +36,9 @@ export function checkBandit(scenario: BanditScenario): ConsistencyProblem[] {
       message: 'linear_thompson needs arm features: set world.arms to { count: 10, means: { logistic: { dim: 8 } } } (means from a hidden model of public features)',
     });
   }
+  if (exploration.policy === 'linear_thompson' && exploration.features !== undefined) {
+    problems.push({ paths: [at('features')], message: "in a bandit world linear_thompson regresses on the arms' public features; remove recommender.exploration.features" });
+  }
   const replacement = world.replacement;
   if (replacement !== undefined) {
     const count = Array.isArray(world.arms) ? world.arms.length : world.arms.count;

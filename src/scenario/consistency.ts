@@ -82,11 +82,40 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
     }
   }
 
+  problems.push(...checkLinearFeatures(scenario.recommender));
+
   if (scenario.recommender.kind === 'bandit') {
     problems.push({ paths: [['recommender', 'kind']], message: 'recommender kind bandit runs only in a bandit world (world.kind: bandit); pick another kind' });
   }
 
   return problems;
+}
+
+/** Linear Thompson sampling on the ranker's layer needs a ranker, and held-out rows to fit and rebuild on. */
+function checkLinearFeatures(recommender: Scenario['recommender']): ConsistencyProblem[] {
+  const exploration = recommender.exploration;
+  if (exploration.policy !== 'linear_thompson') return [];
+  const at: KeyPath = ['recommender', 'exploration', 'features'];
+  if (recommender.kind !== 'two_stage') {
+    if (exploration.features !== 'ranker') return [];
+    return [
+      {
+        paths: [at],
+        message: `features: ranker regresses on the ranker's last layer, and a ${recommender.kind} recommender has no ranker; use kind: two_stage, or features: topics`,
+      },
+    ];
+  }
+  if (exploration.features !== 'topics' && recommender.ranker.holdout === 0) {
+    return [
+      {
+        paths: [['recommender', 'ranker', 'holdout'], at],
+        message:
+          "linear_thompson on the ranker's layer fits its feature scaling and rebuilds its posterior on the ranker's held-out rows at every retrain; " +
+          'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics',
+      },
+    ];
+  }
+  return [];
 }
 
 /** True when `total` is n × `unit` for a whole n ≥ 1, within a relative tolerance. */

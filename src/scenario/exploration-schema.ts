@@ -18,6 +18,9 @@ const stage = z.enum(['slate', 'candidate'], { error: 'expected slate or candida
 /** Monte-Carlo draws used to estimate a sampled policy's marginal propensities (the choice itself never depends on them). */
 const mcDraws = positiveCount.default(100);
 
+/** What linear Thompson sampling regresses the reward on in the population world. */
+export const LINEAR_FEATURES = ['ranker', 'topics'] as const;
+
 const greedy = z.strictObject({ policy: z.literal('greedy') });
 
 const epsilonGreedy = z.strictObject({
@@ -50,7 +53,13 @@ const linearThompson = z.strictObject({
   prior_precision: positive.default(1),
   /** Standard deviation of the reward noise the linear model assumes. */
   noise: positive.default(0.5),
-  /** Population world: item topic tags hashed into this many features (plus a bias). */
+  /**
+   * Population world: what the reward is regressed on. ranker: the ranker's last shared layer
+   * (two_stage; topics until the ranker first trains); topics: the item's hashed topic tags.
+   * Default: ranker when the recommender has a ranker, else topics. The bandit world uses its arm features.
+   */
+  features: z.enum(LINEAR_FEATURES, { error: `expected ${LINEAR_FEATURES.join(' or ')}` }).optional(),
+  /** Features besides the bias: hashed topic slots, or the most principal components kept of the ranker's layer. */
   dim: positiveCount.default(32),
   mc_draws: mcDraws,
 });

@@ -3,7 +3,9 @@
  * any extra candidate source (the candidate stage). Adding a policy is one file plus one case here.
  */
 import type { RandomStreams } from '../../rng/index.js';
-import type { ExplorationConfig } from '../../scenario/exploration-schema.js';
+import type { ExplorationConfig, ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerRepresentation } from '../ranking/representation.js';
 import type { CandidateSource, ExplorationPolicy, RecommenderContext } from '../types.js';
 import { BoltzmannPolicy } from './boltzmann.js';
 import { CandidateStagePolicy, EpsilonExploreSource, type ExploreSource } from './candidate-stage.js';
@@ -11,6 +13,7 @@ import { EpsilonGreedyPolicy } from './epsilon-greedy.js';
 import { TopicFeatures, type FeatureMap } from './features.js';
 import { GreedyPolicy } from './greedy.js';
 import { LinearThompsonPolicy } from './linear-thompson.js';
+import { RankerFeatures } from './ranker-features.js';
 import { ThompsonPolicy } from './thompson.js';
 import { ThompsonExploreSource } from './thompson-candidates.js';
 import { UcbPolicy } from './ucb.js';
@@ -22,7 +25,12 @@ export interface ExplorationContext {
   readonly streams: RandomStreams;
   /** Features for contextual policies, given the hashed size the scenario asks for. */
   readonly features?: (hashed: number) => FeatureMap;
+  /** The representation the ranker's head for a reward reads, when the recommender has a ranker. */
+  readonly representation?: (head: RankerHead) => RankerRepresentation;
 }
+
+/** The ranker head that predicts each exploration reward. */
+const REWARD_HEADS: Readonly<Record<ExplorationReward, RankerHead>> = { click: 'click', like: 'like', complete: 'complete', survey_positive: 'survey' };
 
 export interface Exploration {
   /** The slate-stage policy (greedy behind a candidate-stage explorer). */
@@ -31,9 +39,9 @@ export interface Exploration {
   readonly sources: readonly CandidateSource[];
 }
 
-/** The exploration context of a pipeline recommender: its catalog and streams, topic features. */
-export function pipelineExplorationContext(ctx: RecommenderContext): ExplorationContext {
-  return { catalogSize: () => ctx.catalog.size, streams: ctx.streams, features: (hashed) => new TopicFeatures(ctx.catalog, hashed) };
+/** The exploration context of a pipeline recommender: its catalog and streams, topic features, and its ranker's layer if it has one. */
+export function pipelineExplorationContext(ctx: RecommenderContext, representation?: (head: RankerHead) => RankerRepresentation): ExplorationContext {
+  return { catalogSize: () => ctx.catalog.size, streams: ctx.streams, features: (hashed) => new TopicFeatures(ctx.catalog, hashed), representation };
 }
 
 export function buildExploration(config: ExplorationConfig, ctx: ExplorationContext): Exploration {
@@ -58,13 +66,21 @@ export function buildExploration(config: ExplorationConfig, ctx: ExplorationCont
     case 'linear_thompson': {
       if (!ctx.features) throw new Error('linear_thompson needs item features, which this recommender does not provide');
       const options = { reward: config.reward, priorPrecision: config.prior_precision, noise: config.noise, mcDraws: config.mc_draws };
-      return slateStage(new LinearThompsonPolicy(options, ctx.features(config.dim), mcRng()));
+      return slateStage(new LinearThompsonPolicy(options, linearFeatures(config, ctx, ctx.features(config.dim)), mcRng()));
     }
     case 'ucb':
       return slateStage(new UcbPolicy(config.c, config.reward));
     case 'boltzmann':
       return slateStage(new BoltzmannPolicy(config.temperature, config.mc_draws, mcRng()));
   }
+}
+
+/** The ranker's layer (topics as its fallback) when asked for or, unsaid, when there is a ranker; else the context's own features. */
+function linearFeatures(config: Extract<ExplorationConfig, { policy: 'linear_thompson' }>, ctx: ExplorationContext, own: FeatureMap): FeatureMap {
+  const kind = config.features ?? (ctx.representation ? 'ranker' : 'topics');
+  if (kind === 'topics') return own;
+  if (!ctx.representation) throw new Error('linear_thompson: features: ranker needs a recommender with a ranker (kind: two_stage)');
+  return new RankerFeatures(ctx.representation(REWARD_HEADS[config.reward]), own, config.dim);
 }
 
 function slateStage(policy: ExplorationPolicy): Exploration {

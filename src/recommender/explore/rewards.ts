@@ -5,6 +5,7 @@
  */
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { ImpressionColumns } from '../../training/impression-buffer.js';
+import type { TrainingLog } from '../../training/training-log.js';
 import type { SlateFeedback } from '../types.js';
 
 /** Survey answers are 1..5; 4 and 5 count as positive. */
@@ -37,4 +38,20 @@ export function rewardInLog(reward: ExplorationReward, columns: ImpressionColumn
     case 'survey_positive':
       return columns.survey[row] >= SURVEY_POSITIVE_FROM;
   }
+}
+
+/** The reward (1 or 0) of rows of a log window, each given by its index over the window's chunks, oldest first. */
+export function rewardsInWindow(reward: ExplorationReward, log: TrainingLog, windowRows: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(windowRows.length);
+  for (let k = 0; k < windowRows.length; k++) {
+    let row = windowRows[k];
+    for (const chunk of log.chunks) {
+      if (row < chunk.impressions.length) {
+        out[k] = rewardInLog(reward, chunk.impressions.columns, row) ? 1 : 0;
+        break;
+      }
+      row -= chunk.impressions.length;
+    }
+  }
+  return out;
 }

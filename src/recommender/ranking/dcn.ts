@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../rng/index.js';
 import { glorotValues, variableFrom, zeros } from './layers.js';
-import type { RankerNetwork } from './model.js';
+import type { HeadReadout, RankerNetwork } from './model.js';
 
 export class DcnV2Network implements RankerNetwork {
   /** [dim, dim + hidden[0]]: the first cross layer's W beside the first deep layer's. */
@@ -68,6 +68,30 @@ export class DcnV2Network implements RankerNetwork {
   }
 
   apply(x0: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {
+    // One concat of every part (no intermediate shared tensor): training's op count stays as it was.
+    return tf.matMul(tf.concat([...this.sharedParts(x0), positionOneHot], 1), this.headWeights as tf.Tensor2D);
+  }
+
+  /** Every head reads the same shared layer (cross output beside the last deep layer). */
+  applyWithRepresentation(x0: tf.Tensor2D, positionOneHot: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D] {
+    const parts = this.sharedParts(x0);
+    const shared = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
+    return [tf.matMul(tf.concat([shared, positionOneHot], 1), this.headWeights as tf.Tensor2D), shared];
+  }
+
+  get representationDim(): number {
+    return this.dim + (this.deepSizes.length > 1 ? this.deepSizes[this.deepSizes.length - 1] : 0);
+  }
+
+  readout(head: number): HeadReadout {
+    const all = this.headWeights.dataSync();
+    const shared = this.representationDim;
+    const column = (from: number, count: number) => Float32Array.from({ length: count }, (_, i) => all[(from + i) * this.heads + head]);
+    return { weights: column(0, shared), positionBias: column(shared, this.positions) };
+  }
+
+  /** The cross output and the last deep layer: concatenated, what the heads read. */
+  private sharedParts(x0: tf.Tensor2D): tf.Tensor2D[] {
     const first = tf.fused.matMul({ a: x0, b: this.firstWeights as tf.Tensor2D, bias: this.firstBias }) as tf.Tensor2D;
     const hasDeep = this.deepSizes.length > 1;
     const [wx, deepIn] = hasDeep ? tf.split(first, [this.dim, this.deepSizes[1]], 1) : [first, null];
@@ -76,21 +100,17 @@ export class DcnV2Network implements RankerNetwork {
       const w = tf.fused.matMul({ a: x, b: this.crossWeights[l] as tf.Tensor2D, bias: this.crossBiases[l] });
       x = tf.add(tf.mul(x0, w), x) as tf.Tensor2D;
     }
-    const parts: tf.Tensor2D[] = [x];
-    if (deepIn) {
-      let h = tf.relu(deepIn) as tf.Tensor2D;
-      for (let l = 0; l < this.deepWeights.length; l++) {
-        h = tf.fused.matMul({ a: h, b: this.deepWeights[l] as tf.Tensor2D, bias: this.deepBiases[l], activation: 'relu' }) as tf.Tensor2D;
-      }
-      parts.push(h);
+    if (!deepIn) return [x];
+    let h = tf.relu(deepIn) as tf.Tensor2D;
+    for (let l = 0; l < this.deepWeights.length; l++) {
+      h = tf.fused.matMul({ a: h, b: this.deepWeights[l] as tf.Tensor2D, bias: this.deepBiases[l], activation: 'relu' }) as tf.Tensor2D;
     }
-    parts.push(positionOneHot);
-    return tf.matMul(tf.concat(parts, 1), this.headWeights as tf.Tensor2D);
+    return [x, h];
   }
 
   setOutputBias(bias: Float32Array): void {
     // Every position's bias starts at the head's base-rate logit.
-    const shared = this.dim + (this.deepSizes.length > 1 ? this.deepSizes[this.deepSizes.length - 1] : 0);
+    const shared = this.representationDim;
     tf.tidy(() => {
       const current = this.headWeights.dataSync().slice();
       for (let p = 0; p < this.positions; p++) current.set(bias, (shared + p) * this.heads);

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../rng/index.js';
 import { CrossNetwork, glorot, zeros } from './layers.js';
-import type { RankerNetwork } from './model.js';
+import type { HeadReadout, RankerNetwork } from './model.js';
 
 export class MmoeNetwork implements RankerNetwork {
   private readonly cross: CrossNetwork;
@@ -66,6 +66,37 @@ export class MmoeNetwork implements RankerNetwork {
   }
 
   apply(x: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {
+    const { experts, gates } = this.expertsAndGates(x);
+    return this.logits(experts, gates, x.shape[0], positionOneHot);
+  }
+
+  /** Head `head` reads its own gated mixture of the experts' last layers. */
+  applyWithRepresentation(x: tf.Tensor2D, positionOneHot: tf.Tensor2D, head: number): [tf.Tensor2D, tf.Tensor2D] {
+    const E = this.experts;
+    const batch = x.shape[0];
+    const out = this.sizes[this.sizes.length - 1];
+    const { experts, gates } = this.expertsAndGates(x);
+    const gate = tf.reshape(tf.slice(gates, [0, head, 0], [batch, 1, E]), [batch, E, 1]);
+    const mixture = tf.sum(tf.mul(gate, tf.reshape(experts, [batch, E, out])), 1) as tf.Tensor2D;
+    return [this.logits(experts, gates, batch, positionOneHot), mixture];
+  }
+
+  get representationDim(): number {
+    return this.sizes[this.sizes.length - 1];
+  }
+
+  readout(head: number): HeadReadout {
+    const out = this.representationDim;
+    const positions = this.positionWeights.shape[0];
+    const bias = this.positionWeights.dataSync();
+    return {
+      weights: Float32Array.from(this.towerWeights.dataSync().subarray(head * out, (head + 1) * out)),
+      positionBias: Float32Array.from({ length: positions }, (_, p) => bias[p * this.heads + head]),
+    };
+  }
+
+  /** Every expert's last layer [batch · E, out] and the heads' gates [batch, H, E]. */
+  private expertsAndGates(x: tf.Tensor2D): { experts: tf.Tensor2D; gates: tf.Tensor3D } {
     const E = this.experts;
     const H = this.heads;
     const batch = x.shape[0];
@@ -83,11 +114,17 @@ export class MmoeNetwork implements RankerNetwork {
       }
       experts = tf.reshape(tf.transpose(h, [1, 0, 2]), [batch * E, out]);
     }
+    const gateLogits = tf.fused.matMul({ a: bottom, b: this.gateWeights as tf.Tensor2D, bias: this.gateBias });
+    const gates = tf.softmax(tf.reshape(gateLogits, [batch, H, E])) as tf.Tensor3D; // softmax over experts
+    return { experts, gates };
+  }
+
+  private logits(experts: tf.Tensor2D, gates: tf.Tensor3D, batch: number, positionOneHot: tf.Tensor2D): tf.Tensor2D {
+    const E = this.experts;
+    const H = this.heads;
     // The towers are linear, so tower(Σ_e g_e·expert_e) = Σ_e g_e·tower(expert_e): every expert
     // through every tower in one 2-D matMul, then the gate-weighted sum (no tiny per-row matMuls).
     const towered = tf.transpose(tf.reshape(tf.matMul(experts, this.towerWeights as tf.Tensor2D, false, true), [batch, E, H]), [0, 2, 1]);
-    const gateLogits = tf.fused.matMul({ a: bottom, b: this.gateWeights as tf.Tensor2D, bias: this.gateBias });
-    const gates = tf.softmax(tf.reshape(gateLogits, [batch, H, E])); // softmax over experts
     return tf.add(tf.sum(tf.mul(gates, towered), 2), tf.matMul(positionOneHot, this.positionWeights as tf.Tensor2D)) as tf.Tensor2D;
   }
 

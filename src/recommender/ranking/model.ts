@@ -19,10 +19,32 @@ export interface RankerNetwork {
   readonly variables: tf.Variable[];
   /** Logits [batch, heads] from features [batch, dim] and the position one-hot [batch, MAX_POSITIONS]. */
   apply(x: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D;
+  /** Width of the representation `head` reads (its last shared layer). */
+  readonly representationDim: number;
+  /**
+   * The logits of `apply` and, from the same pass, the representation [batch, representationDim]
+   * head `head` reads: its logit is representation · readout(head).weights + the position's bias.
+   */
+  applyWithRepresentation(x: tf.Tensor2D, positionOneHot: tf.Tensor2D, head: number): [tf.Tensor2D, tf.Tensor2D];
+  /** Head `head`'s linear readout of its representation, and its bias per position. */
+  readout(head: number): HeadReadout;
   /** Sets every position's output bias to these per-head logits (base rates, before the first training). */
   setOutputBias(bias: Float32Array): void;
   /** Multiply-adds per example of `apply`. */
   readonly multiplyAdds: number;
+}
+
+export interface HeadReadout {
+  readonly weights: Float32Array;
+  readonly positionBias: Float32Array;
+}
+
+/** Logits and the representation of one head, both flat and row-major. */
+export interface RepresentedPrediction {
+  /** n × heads. */
+  readonly logits: Float32Array;
+  /** n × representationDim. */
+  readonly representation: Float32Array;
 }
 
 export class RankerModel {
@@ -72,6 +94,29 @@ export class RankerModel {
       logits.dispose();
     }
     return out;
+  }
+
+  /**
+   * Like predict (position 0 unless `positions`), plus the representation head `head` reads for
+   * every row, from the same forward pass.
+   */
+  predictWithRepresentation(x: Float32Array, n: number, head: number, positions: Int32Array | null = null): RepresentedPrediction {
+    const width = this.network.representationDim;
+    const logits = new Float32Array(n * this.heads);
+    const representation = new Float32Array(n * width);
+    for (let start = 0; start < n; start += PREDICT_CHUNK) {
+      const rows = Math.min(PREDICT_CHUNK, n - start);
+      const [l, r] = tf.tidy(() => {
+        const xs = tf.tensor2d(x.subarray(start * this.dim, (start + rows) * this.dim), [rows, this.dim]);
+        const shown = positions === null ? new Int32Array(rows) : positions.subarray(start, start + rows);
+        return this.network.applyWithRepresentation(xs, tf.tensor2d(positionOneHot(shown), [rows, MAX_POSITIONS]), head);
+      });
+      logits.set(l.dataSync(), start * this.heads);
+      representation.set(r.dataSync(), start * width);
+      l.dispose();
+      r.dispose();
+    }
+    return { logits, representation };
   }
 
   dispose(): void {

@@ -13,6 +13,9 @@
  * Before the first retrain there is no model: score() returns each candidate's source score
  * unchanged (the pipeline then orders as it would without a ranker), and predictHeads() returns
  * 0.5 for every head.
+ *
+ * exportRepresentation(head) makes score() also keep, from the same forward pass, the layer that
+ * head reads for every scored candidate (representation.ts), for a contextual exploration policy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../ml/backend.js';
@@ -37,6 +40,7 @@ import type { RankerConfig } from './config.js';
 import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
 import type { ItemStats } from './item-stats.js';
 import { RankerModel } from './model.js';
+import { RepresentationExport, type RankerRepresentation } from './representation.js';
 import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
 import { SlateContexts } from './slate-contexts.js';
 import { Standardizer } from './standardizer.js';
@@ -46,6 +50,8 @@ import { buildTrainingSet, type TrainingSet } from './training-set.js';
 
 /** Recent clicks per user that the features summarise. */
 export const RANKER_HISTORY_LENGTH = 30;
+/** Most recent held-out rows whose representation a retrain exports (bounds the policy's rebuild). */
+export const EXPORTED_RECENT_ROWS = 5_000;
 
 export interface MultiTaskRankerOptions {
   /** Number of topic ids; default: one more than the largest tag in the catalog at construction. */
@@ -97,6 +103,7 @@ export class MultiTaskRanker implements Ranker {
   private trainedAt = 0;
   private trainExamples = 0;
   private serving = { candidates: 0, seconds: 0 };
+  private exported: RepresentationExport | null = null;
   private servedLastEpoch = { candidates: 0, seconds: 0 };
 
   constructor(
@@ -135,6 +142,23 @@ export class MultiTaskRanker implements Ranker {
     return this.lastRun;
   }
 
+  /**
+   * From now on, score() keeps the representation `head` reads for every candidate it scores,
+   * and each retrain that of `head`'s recent held-out rows. A head the ranker lacks falls back to
+   * its first head (the same vector under DCN-V2; MMoE mixes per head).
+   */
+  exportRepresentation(head: RankerHead): RankerRepresentation {
+    const index = Math.max(0, this.heads.indexOf(head));
+    this.exported ??= new RepresentationExport(this.heads[index], index);
+    if (this.exported.headIndex !== index) throw new Error(`ranker: already exports the ${this.exported.head} head's representation`);
+    return this.exported;
+  }
+
+  /** The model's network, for inspection (null before the first retrain). */
+  get network(): RankerModel['network'] | null {
+    return this.model?.network ?? null;
+  }
+
   observe(feedback: SlateFeedback): void {
     const { request, slate, clicked } = feedback;
     this.contexts.record(request);
@@ -166,7 +190,7 @@ export class MultiTaskRanker implements Ranker {
     const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
     this.lastRun = run;
     this.trainExamples = rows.length;
-    this.fitCalibration(model, set);
+    this.fitCalibration(model, set, log.rows - set.n);
     this.stats = set.stats;
     this.statsTime = now;
     this.trainedAt = now;
@@ -210,7 +234,7 @@ export class MultiTaskRanker implements Ranker {
     }
     if (!this.trained) return candidates.map((list) => Float64Array.from(list, (c) => c.sourceScore));
     const started = performance.now();
-    const columns = this.predictColumns(requests, candidates, true);
+    const columns = this.predictColumns(requests, candidates, true, this.exported);
     const flat = formula.evaluate(columns);
     const out = split(flat, candidates);
     this.serving.candidates += flat.length;
@@ -276,14 +300,34 @@ export class MultiTaskRanker implements Ranker {
     return this.model;
   }
 
-  /** Raw logits on each head's holdout → ECE before, cross-fitted ECE after, AUC, and the calibrator. */
-  private fitCalibration(model: RankerModel, set: TrainingSet): void {
+  /**
+   * Raw logits on each head's holdout → ECE before, cross-fitted ECE after, AUC, and the
+   * calibrator; when exporting, the same pass gives the exported head's held-out representation.
+   * `firstWindowRow` is the log-window index of example 0.
+   */
+  private fitCalibration(model: RankerModel, set: TrainingSet, firstWindowRow: number): void {
     const H = this.heads.length;
     const rows = [...new Set(set.holdout.flatMap((r) => Array.from(r)))].sort((a, b) => a - b);
     const compact = new Map(rows.map((row, k) => [row, k]));
     const x = new Float32Array(rows.length * set.dim);
     rows.forEach((row, k) => x.set(set.x.subarray(row * set.dim, (row + 1) * set.dim), k * set.dim));
-    const logits = model.predict(x, rows.length, Int32Array.from(rows, (row) => set.positions[row]));
+    const positions = Int32Array.from(rows, (row) => set.positions[row]);
+    const exported = this.exported;
+    let logits: Float32Array;
+    if (exported) {
+      const out = model.predictWithRepresentation(x, rows.length, exported.headIndex, positions);
+      logits = out.logits;
+      const width = model.network.representationDim;
+      const held = set.holdout[exported.headIndex].slice(-EXPORTED_RECENT_ROWS);
+      const recent = new Float32Array(held.length * width);
+      held.forEach((row, k) => {
+        const at = compact.get(row) ?? 0;
+        recent.set(out.representation.subarray(at * width, (at + 1) * width), k * width);
+      });
+      exported.retrained(width, { n: held.length, x: recent, windowRows: Int32Array.from(held, (row) => firstWindowRow + row) });
+    } else {
+      logits = model.predict(x, rows.length, positions);
+    }
     const kind = this.config.calibration;
     this.reports = this.heads.map((head, h) => {
       const held = set.holdout[h];
@@ -304,8 +348,13 @@ export class MultiTaskRanker implements Ranker {
     });
   }
 
-  /** One column per head over all candidates of all requests, in request then candidate order. */
-  private predictColumns(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[], calibrated: boolean): Float64Array[] {
+  /** One column per head over all candidates of all requests, in request then candidate order; `exported` receives the batch's representation. */
+  private predictColumns(
+    requests: readonly RecRequest[],
+    candidates: readonly (readonly Candidate[])[],
+    calibrated: boolean,
+    exported: RepresentationExport | null = null,
+  ): Float64Array[] {
     const model = this.model;
     const stats = this.stats;
     const standardizer = this.standardizer;
@@ -320,7 +369,14 @@ export class MultiTaskRanker implements Ranker {
       for (const candidate of candidates[r]) this.writer.write(x, row++, request, summary, candidate.itemId, stats, this.statsTime);
     }
     standardizer.apply(x, n);
-    const logits = model.predict(x, n);
+    let logits: Float32Array;
+    if (exported) {
+      const out = model.predictWithRepresentation(x, n, exported.headIndex);
+      exported.setBatch(requests, candidates, out.representation);
+      logits = out.logits;
+    } else {
+      logits = model.predict(x, n);
+    }
     const H = this.heads.length;
     return this.heads.map((_, h) => {
       const calibrator = calibrated ? this.calibrators[h] : new IdentityCalibrator();

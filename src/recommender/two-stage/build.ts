@@ -35,8 +35,8 @@ export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): 
     popularityUntilSessions: config.new_users.popularity_until_sessions,
     seen: config.exclude_seen ? new SeenItems() : undefined,
   });
-  const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx));
   const ranker = new MultiTaskRanker(config.ranker, config.score, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
+  const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx, (head) => ranker.exportRepresentation(head)));
   const { mmr_lambda, creator_cap, fresh_boost, fresh_age } = config.rerank;
   const reranker = new DiversityReRanker(ctx.catalog, { mmrLambda: mmr_lambda, creatorCap: creator_cap, freshBoost: fresh_boost, freshAge: fresh_age });
   return new Pipeline(

@@ -1,0 +1,196 @@
+/**
+ * What the ranker exports for linear Thompson sampling is exactly what its heads read: applying a
+ * head's readout to the exported vector of a scored candidate reproduces that head's logit
+ * (DCN-V2: the shared layer; MMoE: the head's own gated mixture). A retrain exports the held-out
+ * rows' vectors under the new weights. And the whitening the policy puts on top keeps every
+ * component at variance 1/k.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/ml/backend.js';
+import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
+import { Whitening } from '../src/recommender/explore/whitening.js';
+import { RandomRecommender } from '../src/recommender/random-recommender.js';
+import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
+import type { Candidate, RecRequest } from '../src/recommender/types.js';
+import { Rng } from '../src/rng/index.js';
+import { parseScenario } from '../src/scenario/index.js';
+import { Simulation } from '../src/simulation/simulation.js';
+import { TrainingLog } from '../src/training/training-log.js';
+import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+
+const WORLD = `
+name: ranker-representation
+seed: 8
+horizon: { days: 2 }
+schedule: { kind: continuous, batch_window: 5m }
+world:
+  topics: 6
+  users: { count: 400, signups_per_day: 10 }
+  items: { count: 300, uploads_per_day: 20, creators: 30 }
+recommender: { kind: random, slate_size: 5 }
+logs: { impressions: false }
+`;
+
+const BASE: RankerConfig = {
+  model: 'dcn_v2',
+  heads: ['click', 'watch', 'like'],
+  cross_layers: 2,
+  hidden: [16, 8],
+  experts: 3,
+  epochs: 1,
+  batch_size: 512,
+  learning_rate: 0.005,
+  max_examples: 300_000,
+  ips: { enabled: false, clip: 10 },
+  calibration: 'isotonic',
+  holdout: 0.2,
+};
+
+const rankers = new Map<string, { ranker: MultiTaskRanker; exported: RankerRepresentation; head: string }>();
+let catalog: PublicCatalog;
+let users: PublicUsers;
+let logRows = 0;
+
+beforeAll(async () => {
+  await initBackend();
+  const variants: [string, Partial<RankerConfig>, 'click' | 'watch' | 'survey'][] = [
+    ['dcn', {}, 'click'],
+    ['mmoe', { model: 'mmoe' }, 'watch'],
+    ['dcn-missing-head', { hidden: [] }, 'survey'],
+  ];
+  const sim = new Simulation(parseScenario(WORLD, 'ranker-representation.yaml'), {
+    recommender: (ctx) => {
+      catalog = ctx.catalog;
+      users = ctx.users;
+      for (const [name, change, head] of variants) {
+        const ranker = new MultiTaskRanker({ ...BASE, ...change }, 'click + watch', ctx.catalog, ctx.users, ctx.streams.stream(`ranker-${name}`));
+        rankers.set(name, { ranker, exported: ranker.exportRepresentation(head), head });
+      }
+      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+      return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.ranker.observe(f)), retrain: () => {} };
+    },
+  });
+  const log = new TrainingLog(14);
+  let now = 0;
+  await sim.run((epoch) => {
+    log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
+    now = epoch.bounds.end;
+  });
+  logRows = log.rows;
+  for (const { ranker } of rankers.values()) await ranker.retrain(log, now);
+}, 120_000);
+
+function batch(): { requests: RecRequest[]; candidates: Candidate[][] } {
+  const rng = new Rng('representation/serving');
+  const requests: RecRequest[] = [];
+  const candidates: Candidate[][] = [];
+  for (let r = 0; r < 12; r++) {
+    const userId = rng.int(users.size);
+    requests.push({ slateId: 1e8 + r, userId, time: 2.1, hourOfDay: 2, device: users.get(userId).device, requestInSession: 0, pastSessions: 1 });
+    candidates.push(rng.sampleIndices(catalog.size, 25).map((itemId) => ({ itemId, sources: ['test'], sourceScore: 0 })));
+  }
+  return { requests, candidates };
+}
+
+const logit = (p: number) => Math.log(p / (1 - p));
+
+describe("the ranker's exported representation", () => {
+  it.each([
+    ['dcn', 'click', 0],
+    ['mmoe', 'watch', 1],
+    ['dcn-missing-head', 'click', 0],
+  ])('%s: the %s head applied to the exported vector reproduces its logit for every scored candidate', (name, head, h) => {
+    const entry = rankers.get(name);
+    if (!entry) throw new Error(name);
+    const { ranker, exported } = entry;
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    expect(exported.head).toBe(head);
+    expect(exported.version).toBe(1);
+    expect(exported.dim).toBe(network.representationDim);
+    const { requests, candidates } = batch();
+    ranker.score(requests, candidates);
+    const raw = ranker.predictHeads(requests, candidates, false);
+    const { weights, positionBias } = network.readout(h);
+    let checked = 0;
+    let spread = 0;
+    for (const [r, request] of requests.entries()) {
+      const p = raw[r].get(ranker.heads[h]);
+      if (!p) throw new Error('no head');
+      for (const [k, c] of candidates[r].entries()) {
+        const z = exported.lookup(request, c.itemId);
+        if (!z) throw new Error('not exported');
+        let s = positionBias[0];
+        for (let i = 0; i < z.length; i++) s += z[i] * weights[i];
+        expect(s).toBeCloseTo(logit(p[k]), 3);
+        spread = Math.max(spread, Math.abs(s - positionBias[0]));
+        checked++;
+      }
+    }
+    expect(checked).toBe(12 * 25);
+    // The head reads something that varies: a zero readout would pass the check trivially.
+    expect(spread).toBeGreaterThan(0.05);
+    // Only the last scored batch is kept.
+    ranker.score([requests[0]], [candidates[0]]);
+    expect(exported.lookup(requests[1], candidates[1][0].itemId)).toBeUndefined();
+  });
+
+  it("a retrain exports the head's most recent held-out rows, indexed into the log window", () => {
+    const entry = rankers.get('dcn');
+    if (!entry) throw new Error('dcn');
+    const recent = entry.exported.recent;
+    if (!recent) throw new Error('no recent rows');
+    // 20% of the examples are held out of the click head, the most recent ones.
+    expect(recent.n).toBeGreaterThan(0.15 * logRows);
+    expect(recent.x.length).toBe(recent.n * entry.exported.dim);
+    expect(recent.windowRows[recent.n - 1]).toBe(logRows - 1);
+    for (let k = 1; k < recent.n; k++) expect(recent.windowRows[k]).toBeGreaterThan(recent.windowRows[k - 1]);
+  });
+});
+
+describe('whitening', () => {
+  it('eigen-decomposes a symmetric matrix: A v = λ v', () => {
+    const a = [4, 1, 0.5, 1, 3, -0.2, 0.5, -0.2, 1];
+    const { values, vectors } = symmetricEigen(a, 3);
+    for (let j = 0; j < 3; j++) {
+      for (let i = 0; i < 3; i++) {
+        let av = 0;
+        for (let k = 0; k < 3; k++) av += a[i * 3 + k] * vectors[k * 3 + j];
+        expect(av).toBeCloseTo(values[j] * vectors[i * 3 + j], 10);
+      }
+    }
+  });
+
+  it('keeps the k leading components, each with variance 1/k and mean 0 over the rows it was fitted on', () => {
+    const rng = new Rng('whitening');
+    const n = 2000;
+    const dim = 6;
+    const x = new Float64Array(n * dim);
+    for (let r = 0; r < n; r++) {
+      const a = rng.normal(0, 3);
+      const b = rng.normal(0, 1);
+      // Rank 2 plus noise, far from the origin.
+      for (let i = 0; i < dim; i++) x[r * dim + i] = 10 + a * (i + 1) + b * (i % 2 === 0 ? 1 : -1) + rng.normal(0, 0.1);
+    }
+    const w = Whitening.fit(x, n, dim, 3);
+    if (!w) throw new Error('no fit');
+    expect(w.components).toBe(3);
+    const out = new Float64Array(3);
+    const sums = new Float64Array(3);
+    const squares = new Float64Array(3);
+    for (let r = 0; r < n; r++) {
+      w.apply(x.subarray(r * dim, (r + 1) * dim), out, 0);
+      for (let c = 0; c < 3; c++) {
+        sums[c] += out[c];
+        squares[c] += out[c] * out[c];
+      }
+    }
+    for (let c = 0; c < 3; c++) {
+      expect(sums[c] / n).toBeCloseTo(0, 8);
+      expect(squares[c] / (n - 1)).toBeCloseTo(1 / 3, 8);
+    }
+    expect(Whitening.fit(x, 1, dim, 3)).toBeNull();
+  });
+});
