@@ -1,6 +1,6 @@
 /**
  * `recloop compare` end to end on a small world: popularity against random slates over two
- * replica seeds in twin worlds, on the main thread and on two worker threads (from the
+ * replica seeds in twin worlds, on the main thread and in two worker processes (from the
  * TypeScript sources, through tsx), with the same comparison either way.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -66,7 +66,7 @@ describe('recloop compare', () => {
     expect(out).toContain('ctr random: at most 5.0% relative worsening');
     expect(out).toContain('→ BREACHED');
 
-    // The same jobs on two worker threads give the very same comparison.
+    // The same jobs in two worker processes give the very same comparison.
     const threaded = join(dir, 'threaded');
     const second = await cli(['compare', file, '--out', threaded, '--workers', '2']);
     expect(second.err).toContain('4 jobs on 2 workers');

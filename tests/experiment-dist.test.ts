@@ -1,7 +1,7 @@
 /**
  * The worker entry from compiled JavaScript: the experiment code is compiled with tsc (only the
  * CLI and the worker entry with what they import), and `node <out>/cli/main.js compare` runs
- * its jobs on two worker threads started from the compiled worker.js; the comparison matches
+ * its jobs in two worker processes started from the compiled worker.js; the comparison matches
  * the one computed on the calling thread from the sources.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,7 +27,7 @@ experiment:
 afterAll(() => rmSync(BUILD, { recursive: true, force: true }));
 
 describe('experiment workers from compiled JavaScript', () => {
-  it('runs compare on worker threads from dist and agrees with the sources', async () => {
+  it('runs compare in worker processes from dist and agrees with the sources', async () => {
     mkdirSync(BUILD, { recursive: true });
     const tsconfig = {
       extends: join(ROOT, 'tsconfig.json'),

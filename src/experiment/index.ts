@@ -1,4 +1,4 @@
-/** Experiments: arms compared in twin worlds or in a user split, over replica seeds, on worker threads. */
+/** Experiments: arms compared in twin worlds or in a user split, over replica seeds, in worker processes. */
 export { resolveExperiment, type ArmRole, type ExperimentArm, type ResolvedExperiment } from './arms.js';
 export { UserAssignment } from './assignment.js';
 export { ArmMetrics, type ArmMetricsOptions } from './arm-metrics.js';

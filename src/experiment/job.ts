@@ -60,7 +60,7 @@ export async function runJob(job: ExperimentJob, onEpoch: EpochListener = () => 
   }
 }
 
-/** DuckDB is loaded only when a log is asked for: a worker thread starts faster without it. */
+/** DuckDB is loaded only when a log is asked for: a worker starts faster without it. */
 async function openLog(dir: string): Promise<ParquetLogWriter> {
   const { ParquetLogWriter: Writer } = await import('../training/parquet-log.js');
   return Writer.open(dir);

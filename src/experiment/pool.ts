@@ -1,22 +1,26 @@
 /**
- * Runs experiment jobs on worker threads, one job per worker at a time, the next job going to
+ * Runs experiment jobs in worker processes, one job per worker at a time, the next job going to
  * whichever worker finishes first. Results come back in job order whatever order they finish
- * in, and a job gives the same rows on a worker as on the calling thread (`workers: 0`).
+ * in, and a job gives the same rows in a worker as on the calling thread (`workers: 0`).
  *
- * The worker entry is ./worker.js next to this file when running compiled JavaScript; when
- * running from TypeScript sources (vitest, tsx) the worker starts through tsx's loader, since
- * Node 20 does not pass `--import tsx` on to worker threads.
+ * Why processes and not worker threads: V8 compiles and collects garbage on background threads
+ * that belong to the process, so a job on a worker thread keeps about 1.2 cores busy, and two
+ * such jobs on two cores slowed each other by about 20%. A worker process runs its job with
+ * single-threaded garbage collection and compilation on the job's own thread: one core per job,
+ * and a job alone is no slower (bench/experiment.ts; docs/ARCHITECTURE.md).
+ *
+ * The worker entry is ./worker.js next to this file when running compiled JavaScript; from
+ * TypeScript sources (vitest, tsx) it is ./worker.ts, loaded through tsx.
  */
-import { existsSync } from 'node:fs';
+import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runJob, type ExperimentJob, type JobResult } from './job.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 export interface PoolOptions {
-  /** Worker threads (at most one per job); 0 runs the jobs one after another on this thread. Default: one per core. */
+  /** Worker processes (at most one per job); 0 runs the jobs one after another on this thread. Default: one per core. */
   readonly workers?: number;
   /** A job finished an epoch (`done` of `epochs`). */
   readonly onEpoch?: (job: ExperimentJob, done: number, epochs: number) => void;
@@ -46,7 +50,7 @@ async function runInline(jobs: readonly ExperimentJob[], options: PoolOptions): 
 function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: PoolOptions): Promise<JobResult[]> {
   const byId = new Map(jobs.map((job) => [job.id, job]));
   const results = new Map<number, JobResult>();
-  const threads: Worker[] = [];
+  const workers: ChildProcess[] = [];
   let next = 0;
   let settled = false;
 
@@ -54,19 +58,18 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
-      void Promise.all(threads.map((thread) => thread.terminate())).finally(() => {
-        if (error) reject(error);
-        else resolve(jobs.map((job) => results.get(job.id) as JobResult));
-      });
+      for (const worker of workers) worker.kill();
+      if (error) reject(error);
+      else resolve(jobs.map((job) => results.get(job.id) as JobResult));
     };
-    const feed = (thread: Worker): void => {
-      if (next < jobs.length) thread.postMessage({ type: 'job', job: jobs[next++] } satisfies ToWorker);
+    const feed = (worker: ChildProcess): void => {
+      if (next < jobs.length) worker.send({ type: 'job', job: jobs[next++] } satisfies ToWorker);
       else if (results.size === jobs.length) finish();
     };
     for (let i = 0; i < count; i++) {
-      const thread = startWorker();
-      threads.push(thread);
-      thread.on('message', (message: FromWorker) => {
+      const worker = startWorker();
+      workers.push(worker);
+      worker.on('message', (message: FromWorker) => {
         if (settled) return;
         switch (message.type) {
           case 'epoch': {
@@ -77,7 +80,7 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
           case 'done':
             results.set(message.result.id, message.result);
             options.onJobDone?.(message.result);
-            feed(thread);
+            feed(worker);
             return;
           case 'failed': {
             const error = new Error(message.message);
@@ -87,24 +90,25 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
           }
         }
       });
-      thread.on('error', (error) => finish(error));
-      thread.on('exit', (code) => {
-        if (!settled) finish(new Error(`an experiment worker stopped (exit code ${code}) before its jobs were done`));
+      worker.on('error', (error) => finish(error));
+      worker.on('exit', (code, signal) => {
+        if (!settled) finish(new Error(`an experiment worker stopped (${signal ?? `exit code ${code}`}) before its jobs were done`));
       });
-      feed(thread);
+      feed(worker);
     }
   });
 }
 
-/** A simulation allocates many short-lived objects: a larger young generation means fewer scavenges (measured: 12% faster jobs). */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 256 };
+/**
+ * One core per job (see the top of this file). A simulation allocates many short-lived objects:
+ * a larger young generation means fewer scavenges.
+ */
+const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', '--max-semi-space-size=64'];
 
-function startWorker(): Worker {
+function startWorker(): ChildProcess {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { resourceLimits: WORKER_LIMITS });
-  const entry = new URL('./worker.ts', here).href;
-  const api = createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  if (!existsSync(api)) throw new Error(`cannot start an experiment worker from TypeScript sources: ${api} not found (is tsx installed?)`);
-  const boot = `import(${JSON.stringify(pathToFileURL(api).href)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}));`;
-  return new Worker(boot, { eval: true, resourceLimits: WORKER_LIMITS });
+  const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  if (!here.endsWith('.ts')) return fork(fileURLToPath(new URL('./worker.js', here)), [], { ...options, execArgv: WORKER_FLAGS });
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
+  return fork(fileURLToPath(new URL('./worker.ts', here)), [], { ...options, execArgv: ['--import', tsx, ...WORKER_FLAGS] });
 }

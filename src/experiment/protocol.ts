@@ -1,4 +1,4 @@
-/** Messages between the experiment pool and its worker threads. */
+/** Messages between the experiment pool and its worker processes. */
 import type { ExperimentJob, JobResult } from './job.js';
 
 export type ToWorker = { readonly type: 'job'; readonly job: ExperimentJob };

@@ -1,6 +1,6 @@
 /**
  * An experiment, as named phases: resolve the arms → plan one job per (arm, replica) in twin
- * worlds or per replica in a user split → run the jobs on worker threads → write every arm's
+ * worlds or per replica in a user split → run the jobs in worker processes → write every arm's
  * and replica's metrics → compare the arms → move the result folder into place. Like a run, the
  * folder is staged and appears only when everything has finished.
  *

@@ -1,14 +1,15 @@
-/** Worker-thread entry: runs the jobs the pool sends, one at a time, and reports back. */
-import { parentPort } from 'node:worker_threads';
+/** Worker-process entry: runs the jobs the pool sends, one at a time, and reports back. */
 import { runJob } from './job.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
-const port = parentPort;
-if (port === null) throw new Error('experiment/worker runs as a worker thread');
+const channel = process.send?.bind(process);
+if (channel === undefined) throw new Error('experiment/worker runs as a worker process started by the experiment pool');
 
-const send = (message: FromWorker): void => port.postMessage(message);
+const send = (message: FromWorker): void => {
+  channel(message);
+};
 
-port.on('message', (message: ToWorker) => {
+process.on('message', (message: ToWorker) => {
   const { job } = message;
   runJob(job, (done, epochs) => send({ type: 'epoch', id: job.id, done, epochs })).then(
     (result) => send({ type: 'done', result }),

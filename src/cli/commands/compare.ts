@@ -16,7 +16,7 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file with an experiment section' })
         .option('out', { type: 'string', describe: 'result folder (default: output/<scenario name>-compare)' })
-        .option('workers', { type: 'number', describe: 'worker threads (default: one per core; 0 runs on the main thread)' })
+        .option('workers', { type: 'number', describe: 'worker processes (default: one per core; 0 runs on the main thread)' })
         .option('replicas', { type: 'number', describe: 'seeds per arm (overrides the scenario)' })
         .option('seed', { type: 'number', describe: 'root seed of the first replica (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set experiment.arms.b.slate_size=5' })
