@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AliasTable, RandomStreams, Rng } from '../src/rng/index.js';
+import { AliasTable, KeyedStream, RandomStreams, Rng } from '../src/rng/index.js';
 import { logFactorial } from '../src/rng/log-factorial.js';
 
 function draws(rng: Rng, n: number): number[] {
@@ -278,5 +278,51 @@ describe('Rng.orderedSample', () => {
     for (const c of counts) chi2 += (c - expected) ** 2 / expected;
     const dof = n * k - k; // each slot's counts sum to `draws`
     expect(chi2).toBeLessThan(dof + 5 * Math.sqrt(2 * dof));
+  });
+});
+
+describe('KeyedStream', () => {
+  const draws = (rng: Rng, n: number): number[] => Array.from({ length: n }, () => rng.next());
+
+  it('gives a key the same draws whatever was drawn before or for other keys', () => {
+    const a = new KeyedStream('7/world/choice');
+    const b = new KeyedStream('7/world/choice');
+    const first = draws(a.at(12, 3, 1), 5);
+    draws(b.at(99, 0, 0), 17); // other keys first, in another order
+    b.at(12, 3, 1).normal(); // leaves a spare normal behind
+    expect(draws(b.at(12, 3, 1), 5)).toEqual(first);
+    expect(b.at(12, 3, 1).normal()).toBe(a.at(12, 3, 1).normal());
+  });
+
+  it('gives different keys and different seeds different draws', () => {
+    const s = new KeyedStream('seed');
+    const seen = new Set<number>();
+    for (let u = 0; u < 50; u++) for (let r = 0; r < 20; r++) seen.add(s.at(u, 0, r).next());
+    expect(seen.size).toBe(1000);
+    expect(new KeyedStream('other').at(1, 2, 3).next()).not.toBe(s.at(1, 2, 3).next());
+  });
+
+  // The first draw of consecutive keys is what the world uses most: it must be uniform and
+  // uncorrelated with the next key's, or users with nearby ids would act alike.
+  it('draws uniforms: first draws of consecutive keys pass a chi-square test and do not correlate', () => {
+    const s = new KeyedStream('uniform');
+    const n = 100_000;
+    const bins = new Float64Array(50);
+    let previous = s.at(0, 0, 0).next();
+    let lag = 0;
+    for (let u = 1; u <= n; u++) {
+      const x = s.at(u, 4, 2).next();
+      expect(x >= 0 && x < 1).toBe(true);
+      bins[Math.floor(x * bins.length)]++;
+      lag += (x - 0.5) * (previous - 0.5);
+      previous = x;
+    }
+    const expected = n / bins.length;
+    let chi2 = 0;
+    for (const c of bins) chi2 += (c - expected) ** 2 / expected;
+    expect(chi2).toBeLessThan(49 + 5 * Math.sqrt(2 * 49));
+    expect(Math.abs(lag / n / (1 / 12))).toBeLessThan(5 / Math.sqrt(n)); // lag-1 correlation
+    const big = s.at(3, 3, 3).int(2 ** 40); // drawn from 53-bit uniforms
+    expect(Number.isInteger(big) && big >= 0 && big < 2 ** 40).toBe(true);
   });
 });

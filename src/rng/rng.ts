@@ -13,6 +13,12 @@ import {
 const TWO_POW_32 = 4294967296;
 const TWO_PI = 2 * Math.PI;
 
+/** Where an Rng's uniforms come from: next() in [0, 1) at 32-bit resolution, double() at 53 bits. */
+export interface UniformSource {
+  (): number;
+  double(): number;
+}
+
 /**
  * Below this k/n ratio sampleIndices tracks picks in a Set; above it, a byte
  * map of n entries is cheaper. Both see the same draws, so the result does
@@ -32,13 +38,19 @@ const DENSE_SAMPLE_RATIO = 1 / 16;
  * perturb each other's sequences; give each its own (see RandomStreams).
  */
 export class Rng {
-  private readonly source: seedrandom.PRNG;
+  private readonly source: UniformSource;
   // Box–Muller yields normals in pairs; the second is kept for the next call.
   private hasSpareNormal = false;
   private spareNormal = 0;
 
-  constructor(seed: string) {
-    this.source = seedrandom.alea(seed);
+  /** A seed string (Alea), or a source of uniforms of the caller's own (see KeyedStream). */
+  constructor(seed: string | UniformSource) {
+    this.source = typeof seed === 'string' ? seedrandom.alea(seed) : seed;
+  }
+
+  /** Forgets the spare normal of the last Box–Muller pair, for a source that has been repositioned. */
+  dropSpareNormal(): void {
+    this.hasSpareNormal = false;
   }
 
   /** Uniform in [0, 1). */

@@ -1,4 +1,5 @@
 import { Rng } from './rng.js';
+import { KeyedStream } from './keyed.js';
 
 /**
  * Named, independent random streams derived from one root seed.
@@ -30,6 +31,12 @@ export class RandomStreams {
   stream(path: string): Rng {
     requirePath('stream', path);
     return new Rng(`${this.seed}/${this.prefix}${path}`);
+  }
+
+  /** A keyed stream for path (rng/keyed.ts), seeded like stream(path). */
+  keyed(path: string): KeyedStream {
+    requirePath('keyed', path);
+    return new KeyedStream(`${this.seed}/${this.prefix}${path}`);
   }
 
   /** A view whose paths sit under prefix: child('a').stream('b') equals stream('a/b'). */

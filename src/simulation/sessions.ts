@@ -53,15 +53,16 @@ export class SessionTracker {
     const { users, items, utility, choice, response, rng } = this.world;
     const user = users.stateOf(userId);
     users.recover(user, time);
+    const request = this.requestsSoFar(userId);
     const u = this.clickUtilities;
     u.length = slate.entries.length;
     for (let p = 0; p < u.length; p++) u[p] = utility.clickUtility(user, items.truthOf(slate.entries[p].itemId));
-    const clicked = choice.choose(u, rng.choice);
+    const clicked = choice.choose(u, rng.choice.at(userId, user.sessions, request));
     if (clicked < 0) return { clicked, trueUtility: Number.NaN };
     const itemId = slate.entries[clicked].itemId;
     const item = items.truthOf(itemId);
     const trueUtility = utility.trueUtility(user, item);
-    const watched = response.respond(trueUtility, items.public.get(itemId).lengthMinutes, rng.response);
+    const watched = response.respond(trueUtility, items.public.get(itemId).lengthMinutes, rng.response.at(userId, user.sessions, request));
     users.consume(user, item);
     return { clicked, response: watched, trueUtility };
   }
@@ -76,7 +77,8 @@ export class SessionTracker {
     let delay = sessions.think_time;
     if (outcome.response) {
       session.utilitySum += outcome.trueUtility;
-      goOn = this.world.rng.sessions.bernoulli(sessions.continue_after_watch);
+      const user = this.world.users.stateOf(userId);
+      goOn = this.world.rng.sessions.at(userId, user.sessions, session.requests).bernoulli(sessions.continue_after_watch);
       delay += outcome.response.watchMinutes / MINUTES_PER_DAY;
     } else {
       session.badSlates += 1;
@@ -97,7 +99,7 @@ export class SessionTracker {
     this.emit({ kind: 'session_end', time, userId, satisfaction });
     const { returns, churn } = this.world.config.users;
     const relative = user.satisfaction - NEUTRAL_SATISFACTION;
-    const rng = this.world.rng.sessions;
+    const rng = this.world.rng.sessions.at(userId, user.sessions, 0);
     if (rng.bernoulli(Math.min(1, churn.base * Math.exp(-churn.satisfaction_weight * relative)))) {
       user.churned = true;
       this.emit({ kind: 'churn', time, userId });

@@ -3,7 +3,7 @@
  * response models and one random stream per concern, so arrivals stay identical whatever the
  * recommender does (the basis of common random numbers across arms).
  */
-import type { RandomStreams, Rng } from '../rng/index.js';
+import type { KeyedStream, RandomStreams, Rng } from '../rng/index.js';
 import type { WorldConfig } from '../scenario/index.js';
 import type { WorldView } from '../metrics/types.js';
 import { CascadeChoice, MultinomialLogitChoice, type ChoiceModel } from './choice.js';
@@ -15,10 +15,17 @@ import { UtilityModel } from './utility.js';
 /** Age spread of the initial catalog: items were uploaded uniformly over this many days before day 0. */
 const INITIAL_CATALOG_AGE_DAYS = 30;
 
+/**
+ * A user's behaviour draws from keyed streams (rng/keyed.ts), so a user's n-th request gets the
+ * same uniforms in every twin arm whatever happened to other users. Keys: (user, session,
+ * request in session) for the click, the response and whether the session goes on; (user,
+ * sessions completed, 0) for churn and the return time when a session ends, (user, 0, 0) for an
+ * initial user's first visit.
+ */
 export interface WorldStreams {
-  readonly choice: Rng;
-  readonly response: Rng;
-  readonly sessions: Rng;
+  readonly choice: KeyedStream;
+  readonly response: KeyedStream;
+  readonly sessions: KeyedStream;
   readonly uploads: Rng;
   readonly signups: Rng;
 }
@@ -43,9 +50,9 @@ export class World {
       model === 'mnl' ? new MultinomialLogitChoice(position_bias, no_click_utility) : new CascadeChoice(position_bias, no_click_utility);
     this.response = new ResponseModel(config.response);
     this.rng = {
-      choice: streams.stream('choice'),
-      response: streams.stream('response'),
-      sessions: streams.stream('sessions'),
+      choice: streams.keyed('choice'),
+      response: streams.keyed('response'),
+      sessions: streams.keyed('sessions'),
       uploads: streams.stream('uploads'),
       signups: streams.stream('signups'),
     };
