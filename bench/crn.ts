@@ -13,11 +13,8 @@ import type { Comparison } from '../src/experiment/comparison.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { HEADLINE_METRICS } from '../src/experiment/table.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { option } from './support/experiment-bench.js';
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
-}
 const replicas = Number(option('replicas', '8'));
 const users = Number(option('users', '1000'));
 const days = Number(option('days', '14'));

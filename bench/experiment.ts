@@ -19,11 +19,8 @@ import { join } from 'node:path';
 import { execSync } from 'node:child_process';
 import type * as ExperimentModule from '../src/experiment/run-experiment.js';
 import type * as ScenarioModule from '../src/scenario/index.js';
+import { benchExperimentYaml, option } from './support/experiment-bench.js';
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
-}
 
 const replicas = Number(option('replicas', '4'));
 const users = Number(option('users', '2000'));
@@ -36,27 +33,7 @@ const root = fromSources ? '../src' : '../dist';
 const { runExperiment } = (await import(`${root}/experiment/run-experiment.js`)) as typeof ExperimentModule;
 const { parseScenario } = (await import(`${root}/scenario/index.js`)) as typeof ScenarioModule;
 
-const scenario = parseScenario(
-  `name: bench-experiment
-seed: 1
-horizon: { days: ${days} }
-schedule: { kind: continuous, batch_window: 1m }
-world:
-  topics: 20
-  users: { count: ${users}, signups_per_day: 20 }
-  items: { count: 2000, uploads_per_day: 40, creators: 200 }
-recommender: { kind: popularity, slate_size: 10, random_startup: 1d }
-replicas: ${replicas}
-logs: { impressions: false }
-experiment:
-  control: popularity
-  arms:
-    popularity: {}
-    short_window: { window: 1d }
-    random: { kind: random }
-`,
-  'bench-experiment.yaml',
-);
+const scenario = parseScenario(benchExperimentYaml('bench-experiment', users, days, replicas), 'bench-experiment.yaml');
 
 const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
 

@@ -13,11 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as ExperimentModule from '../../src/experiment/run-experiment.js';
 import type * as ScenarioModule from '../../src/scenario/index.js';
+import { benchExperimentYaml, option } from './experiment-bench.js';
 
-function option(name: string, fallback: string): string {
-  const at = process.argv.indexOf(`--${name}`);
-  return at >= 0 && at + 1 < process.argv.length ? process.argv[at + 1] : fallback;
-}
 const users = Number(option('users', '3000'));
 const days = Number(option('days', '10'));
 const top = Number(option('top', '25'));
@@ -25,27 +22,7 @@ const root = process.argv.includes('--dist') ? '../../dist' : '../../src';
 const { runExperiment } = (await import(`${root}/experiment/run-experiment.js`)) as typeof ExperimentModule;
 const { parseScenario } = (await import(`${root}/scenario/index.js`)) as typeof ScenarioModule;
 
-const scenario = parseScenario(
-  `name: alloc-profile
-seed: 1
-horizon: { days: ${days} }
-schedule: { kind: continuous, batch_window: 1m }
-world:
-  topics: 20
-  users: { count: ${users}, signups_per_day: 20 }
-  items: { count: 2000, uploads_per_day: 40, creators: 200 }
-recommender: { kind: popularity, slate_size: 10, random_startup: 1d }
-replicas: 1
-logs: { impressions: false }
-experiment:
-  control: popularity
-  arms:
-    popularity: {}
-    short_window: { window: 1d }
-    random: { kind: random }
-`,
-  'alloc-profile.yaml',
-);
+const scenario = parseScenario(benchExperimentYaml('alloc-profile', users, days, 1), 'alloc-profile.yaml');
 
 interface SampleNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
