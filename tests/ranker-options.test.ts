@@ -8,11 +8,11 @@ import { RandomRecommender } from '../src/recommender/random-recommender.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+import { servingBatch } from './support/serving-batch.js';
 
 const WORLD = `
 name: ranker-options
@@ -88,15 +88,7 @@ function get(name: string): MultiTaskRanker {
 }
 
 function batch(): { requests: RecRequest[]; candidates: Candidate[][] } {
-  const rng = new Rng('options/serving');
-  const requests: RecRequest[] = [];
-  const candidates: Candidate[][] = [];
-  for (let r = 0; r < 20; r++) {
-    const userId = rng.int(users.size);
-    requests.push({ slateId: 1e8 + r, userId, time: 4.1, hourOfDay: 2, device: users.get(userId).device, requestInSession: 0, pastSessions: 2 });
-    candidates.push(rng.sampleIndices(catalog.size, 30).map((itemId) => ({ itemId, sources: ['test'], sourceScore: 0 })));
-  }
-  return { requests, candidates };
+  return servingBatch({ seed: 'options/serving', users, catalog, requests: 20, candidatesPerRequest: 30, time: 4.1, pastSessions: 2 });
 }
 
 describe('ranker options', () => {

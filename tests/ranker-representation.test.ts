@@ -19,6 +19,7 @@ import { parseScenario } from '../src/scenario/index.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+import { servingBatch } from './support/serving-batch.js';
 
 const WORLD = `
 name: ranker-representation
@@ -83,15 +84,7 @@ beforeAll(async () => {
 }, 120_000);
 
 function batch(): { requests: RecRequest[]; candidates: Candidate[][] } {
-  const rng = new Rng('representation/serving');
-  const requests: RecRequest[] = [];
-  const candidates: Candidate[][] = [];
-  for (let r = 0; r < 12; r++) {
-    const userId = rng.int(users.size);
-    requests.push({ slateId: 1e8 + r, userId, time: 2.1, hourOfDay: 2, device: users.get(userId).device, requestInSession: 0, pastSessions: 1 });
-    candidates.push(rng.sampleIndices(catalog.size, 25).map((itemId) => ({ itemId, sources: ['test'], sourceScore: 0 })));
-  }
-  return { requests, candidates };
+  return servingBatch({ seed: 'representation/serving', users, catalog, requests: 12, candidatesPerRequest: 25, time: 2.1, pastSessions: 1 });
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
