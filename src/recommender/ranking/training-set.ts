@@ -8,8 +8,8 @@
  *
  * Holdout: for each head, the most recent `holdout` share of the examples that have a label for
  * that head (all examples for click/watch/complete/like; answered surveys for survey; rows whose
- * next calendar day is over for return). Those rows are left out of that head's loss and are used to
- * fit its calibrator and measure its ECE and AUC.
+ * next calendar day is over for return). Those rows are left out of that head's loss and are
+ * used to fit its calibrator and measure its ECE and AUC.
  */
 import type { RankerHead } from '../../scenario/recommender-schema.js';
 import type { TrainingLog } from '../../training/training-log.js';
