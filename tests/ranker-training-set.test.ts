@@ -98,9 +98,10 @@ describe('ranker training set', () => {
     expect(label(0, 'like')).toBe(1);
     // Survey: known only where answered; 5 is positive, 2 is not.
     expect([0, 1, 2, 3, 4, 5, 6, 7].map((r) => label(r, 'survey'))).toEqual([1, null, null, 0, null, null, null, null]);
-    // Return: user 0 came back 0.4 days after the first slate; the second slate's next request
-    // (t = 1.8) is 1.3 days later; the day after t = 1.5 and 1.8 is not over at now = 2.
-    expect([0, 2, 4, 6].map((r) => label(r, 'return'))).toEqual([1, 0, null, null]);
+    // Return (next-day): user 0's slates on day 0 are followed by a new session on day 1 (t = 1.8,
+    // over 30 minutes after their last request: no slate context here, so the inactivity rule);
+    // day 2, the day after t = 1.5 and 1.8, is not over at now = 2.
+    expect([0, 2, 4, 6].map((r) => label(r, 'return'))).toEqual([1, 1, null, null]);
     expect(Array.from(set.weights)).toEqual(new Array(8).fill(3)); // min(3, 1 / 0.25)
     expect(Array.from(set.positions)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
   });
