@@ -58,7 +58,7 @@ export class Pipeline implements Recommender {
     return this.latency.time('rerank', n, () =>
       requests.map((request, r) => {
         const final = reranker ? reranker.rerank(request, ordered[r], this.slateSize) : ordered[r];
-        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng) };
+        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng, reranker?.cap) };
       }),
     );
   }
