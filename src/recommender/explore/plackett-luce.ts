@@ -1,8 +1,9 @@
 /**
- * Plackett–Luce slates: slot by slot, an item not yet placed (and that the creator cap allows) is
- * drawn with probability proportional to its weight. Weights come from softmaxWeights (below); when every
- * remaining item weighs 0 (all finite scores placed, or weights that underflowed against the
- * best score), they are recomputed over the remaining items, as a fresh softmax would give.
+ * Plackett–Luce slates: slot by slot, an item not yet placed (and that the creator cap allows)
+ * is drawn with probability proportional to its weight. Weights come from softmaxWeights
+ * (below); when every remaining item weighs 0 (all finite scores placed, or weights that
+ * underflowed against the best score), they are recomputed over the remaining items, as a
+ * fresh softmax would give.
  */
 import type { Rng } from '../../rng/index.js';
 import type { ScoredCandidate } from '../types.js';
