@@ -83,7 +83,7 @@ describe('the candidate stage', () => {
   const ctx = (size: number): ExplorationContext => ({ catalogSize: () => size, streams });
 
   it('adds explore candidates: Binomial(k, ε) uniform catalog items per request, each included with probability kε/N', () => {
-    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 0.25, over: 'candidates', stage: 'candidate', k: 8 }, ctx(200));
+    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 0.25, over: 'candidates', stage: 'candidate', k: 8, mc_draws: 100 }, ctx(200));
     expect(sources.map((s) => s.name)).toEqual(['explore']);
     expect(policy.name).toBe('epsilon_greedy@candidate');
     const requests = Array.from({ length: 4000 }, (_, i) => request(i));
@@ -98,7 +98,7 @@ describe('the candidate stage', () => {
   });
 
   it('the slate logs an explore-only item at its inclusion probability, other items as the slate policy does', () => {
-    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 1, over: 'candidates', stage: 'candidate', k: 2 }, ctx(100));
+    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 1, over: 'candidates', stage: 'candidate', k: 2, mc_draws: 100 }, ctx(100));
     const req = request(0);
     const explore = sources[0].generate([req])[0];
     const shared = { itemId: explore[0].itemId, sources: ['popularity', 'explore'], sourceScore: 5, score: 5 };
