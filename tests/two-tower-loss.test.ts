@@ -8,6 +8,7 @@ import { initBackend } from '../src/ml/backend.js';
 import { singletonBags } from '../src/ml/bags.js';
 import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TowerInputs } from '../src/recommender/two-tower/features.js';
 import { TwoTowerModel, type TrainBatch } from '../src/recommender/two-tower/model.js';
+import { samplingLogProbabilities } from '../src/recommender/two-tower/trainer.js';
 import { RandomStreams } from '../src/rng/index.js';
 
 const DIM = 4;
@@ -90,5 +91,10 @@ describe('two-tower in-batch softmax loss', () => {
     expect(Math.abs(corrected - handLoss(u, v, b.itemIds, null))).toBeGreaterThan(0.05);
     expect(Math.abs(corrected - handLoss(u, v, b.itemIds, logQ.map((x) => -x)))).toBeGreaterThan(0.05);
     m.dispose();
+  });
+
+  it('estimates each example’s log q as its item’s share of the positives', () => {
+    const logQ = samplingLogProbabilities({ count: 4, itemIds: Int32Array.from([4, 9, 4, 4]) });
+    expect(Array.from(logQ)).toEqual([0.75, 0.25, 0.75, 0.75].map((q) => Math.fround(Math.log(q))));
   });
 });
