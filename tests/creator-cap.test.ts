@@ -122,7 +122,6 @@ recommender:
 logs: { impressions: false }
 `;
 
-  // Before the policies kept the cap: 373 of 1,552 such slates broke it (ε = 0.9), 476 of 1,657 (Thompson).
   it.each(['{policy: epsilon_greedy, epsilon: 0.9}', '{policy: thompson}'])('%s: no slate the pipeline served holds two items of one creator', async (exploration) => {
     const sim = new Simulation(parseScenario(scenario(exploration), 'capped.yaml'));
     const creators = new Map<number, number[]>();
