@@ -5,8 +5,9 @@
  * shim for `node dist/cli/main.js`, which is what `npm link` puts on PATH. Each command must exit
  * 0, and the files the README says it writes must be there.
  *
- * A few commands are not run as written; EXCLUDED and SHORTENED say which and why, and the test
- * fails if one of them is no longer in the README, so the lists cannot go stale.
+ * A few commands are not run as written; EXCLUDED, SHORTENED and REWRITTEN say which and why, and
+ * the test fails if one of them is no longer in the README, so the lists cannot go stale. The
+ * benchmarks are not run (minutes each, and they only print figures); what they name must exist.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -47,7 +48,7 @@ const WRITES: Record<string, string[]> = {
   'npm install && npm start': ['dist/cli/main.js', 'output/quickstart/report.html', 'output/quickstart/impressions/epoch-00029.parquet'],
   'recloop run scenarios/quickstart.yaml --out output/try1 --seed 2 --set horizon.days=10': ['output/try1/summary.json'],
   'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
-  recloop_init: ['my-scenario.yaml'],
+  'recloop init': ['my-scenario.yaml'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
 };
@@ -106,7 +107,6 @@ describe("the README's commands, in order, from a fresh copy", () => {
   it('lists the commands this test knows how to check', () => {
     expect(commands.length).toBeGreaterThan(15);
     for (const listed of [...Object.keys(EXCLUDED), ...Object.keys(SHORTENED), ...Object.keys(REWRITTEN)]) expect(commands, listed).toContain(listed);
-    // The benchmarks take minutes each and print figures; only check that what they name exists.
     const benches = commands.filter((c) => c.startsWith('npm run bench:') || c.startsWith('npx tsx bench/'));
     expect(benches.length).toBeGreaterThan(5);
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
@@ -128,7 +128,7 @@ describe("the README's commands, in order, from a fresh copy", () => {
       const input = command === 'recloop init' ? '\n'.repeat(QUESTIONS.length) : undefined;
       const { status, output } = run(actual, input);
       expect(status, `${actual}\n${output}`).toBe(0);
-      for (const file of WRITES[command === 'recloop init' ? 'recloop_init' : command] ?? []) expect(existsSync(join(scratch, file)), file).toBe(true);
+      for (const file of WRITES[command] ?? []) expect(existsSync(join(scratch, file)), file).toBe(true);
       if (command in PRINTS) expect(output).toMatch(PRINTS[command]);
     });
   }
