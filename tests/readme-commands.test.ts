@@ -17,7 +17,7 @@ import { QUESTIONS } from '../src/init/index.js';
 import { tempDir } from './support/scenarios.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COPIED = ['README.md', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks'];
+const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks'];
 
 /** Commands not run, with the reason. */
 const EXCLUDED: Record<string, string> = {
@@ -77,6 +77,7 @@ function readmeCommands(readme: string): string[] {
 const commands = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 const scratchParent = tempDir('recloop-readme-');
 const scratch = join(scratchParent, 'recloop');
+const shims = join(scratchParent, 'bin');
 const ran = new Set<string>();
 
 function prepareScratch(): void {
@@ -84,10 +85,20 @@ function prepareScratch(): void {
   mkdirSync(scratch, { recursive: true });
   for (const entry of COPIED) cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'), 'dir');
-  mkdirSync(join(scratch, '.shim'));
-  const shim = join(scratch, '.shim', 'recloop');
+  mkdirSync(shims);
+  const shim = join(shims, 'recloop');
   writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(scratch, 'dist', 'cli', 'main.js')}" "$@"\n`);
   chmodSync(shim, 0o755);
+  // A repository, so that the end can check the commands left the checkout clean.
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=recloop', '-c', 'user.email=recloop@localhost', 'commit', '-q', '-m', 'fresh copy');
+}
+
+function git(...args: string[]): string {
+  const result = spawnSync('git', args, { cwd: scratch, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}${result.error?.message ?? ''}`);
+  return result.stdout;
 }
 
 function run(command: string, input?: string): { status: number | null; output: string } {
@@ -95,7 +106,7 @@ function run(command: string, input?: string): { status: number | null; output: 
     cwd: scratch,
     input,
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${join(scratch, '.shim')}:${process.env.PATH ?? ''}`, CI: 'true' },
+    env: { ...process.env, PATH: `${shims}:${process.env.PATH ?? ''}`, CI: 'true' },
     maxBuffer: 64 * 1024 * 1024,
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}${result.error?.message ?? ''}` };
@@ -132,4 +143,9 @@ describe("the README's commands, in order, from a fresh copy", () => {
       if (command in PRINTS) expect(output).toMatch(PRINTS[command]);
     });
   }
+
+  it('leaves the checkout clean: what they write is ignored, nothing tracked changes', () => {
+    prepareScratch();
+    expect(git('status', '--porcelain')).toBe('');
+  });
 });
