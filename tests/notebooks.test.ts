@@ -1,13 +1,13 @@
 /**
  * The notebooks in notebooks/ are executed headless with the TypeScript kernel (tslab), so an
- * API change that breaks one fails CI instead of rotting unnoticed. Without Jupyter this test
- * fails (it does not skip) and says how to install it.
+ * API change that breaks one fails the tests instead of rotting unnoticed. The kernel is driven
+ * over the Jupyter protocol from Node (tests/support/notebook-runner.ts): no Python or Jupyter.
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../src/run/run-scenario.js';
-import { executeNotebook, prepareWorkspace, requireJupyter, type NotebookWorkspace } from './support/jupyter.js';
+import { executeNotebook, prepareWorkspace, type NotebookWorkspace } from './support/notebook-workspace.js';
 import { smallScenario, tempDir } from './support/scenarios.js';
 
 const NOTEBOOKS = 'notebooks';
@@ -16,7 +16,6 @@ let workspace: NotebookWorkspace;
 let runDir: string;
 
 beforeAll(async () => {
-  requireJupyter();
   const scratch = tempDir('recloop-notebooks-');
   runDir = join(scratch, 'runs', 'small');
   const [ready] = await Promise.all([prepareWorkspace(scratch), runScenario(smallScenario(['horizon.days=3']), { outDir: runDir })]);
@@ -40,7 +39,7 @@ describe('notebooks', () => {
   // The three executions are independent; running them together halves the wait on two cores.
   it.concurrent('explore-run.ipynb reads a run, queries its impressions and charts a metric', async () => {
     const result = await executeNotebook(workspace, join(NOTEBOOKS, 'explore-run.ipynb'), { RECLOOP_RUN: runDir });
-    expect(result.errors).toEqual([]);
+    expect(result.outputs.filter((o) => o.type === 'error')).toEqual([]);
     expect(result.text).toContain('small: popularity recommender, 3 epochs over 3 days, seed 3');
     expect(result.text).toMatch(/^catalog_coverage\s+0\.9\d*\s+0\.\d+\s+0\.\d+$/m); // nearly all shown in the random start-up, then few
     expect(result.text).toMatch(/^epoch {2}impressions/m); // the SQL table
@@ -50,7 +49,7 @@ describe('notebooks', () => {
   it.concurrent('compare-runs.ipynb runs two arms with two seeds each and tabulates their differences', async () => {
     const out = tempDir('recloop-notebook-compare-');
     const result = await executeNotebook(workspace, join(NOTEBOOKS, 'compare-runs.ipynb'), { RECLOOP_NOTEBOOK_OUT: out });
-    expect(result.errors).toEqual([]);
+    expect(result.outputs.filter((o) => o.type === 'error')).toEqual([]);
     expect(readdirSync(out).sort()).toEqual(['popularity-seed1', 'popularity-seed2', 'random-seed1', 'random-seed2']);
     expect(result.text).toMatch(/metric\s+popularity\s+random\s+difference/);
     expect(result.text).toMatch(/^catalog_coverage\s+0\.\d+\s+0\.9\d+/m); // random keeps showing the whole catalog

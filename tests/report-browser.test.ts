@@ -1,23 +1,21 @@
 /**
- * report.html in a real browser: Debian's headless Chromium, driven by playwright-core, opens the
+ * report.html in a real browser: headless Chromium (the build shipped in the @sparticuz/chromium
+ * npm package, or CHROMIUM_PATH; see support/chromium.ts), driven by playwright-core, opens the
  * report of a run (with calibration and latency columns) and of an experiment (arms, replicas,
  * bands) from file://, with no network. Every chart must render an SVG with marks, the console
  * must stay free of errors and warnings, and nothing may be fetched. A deliberately broken
  * report proves the checks can fail.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport, type ReportOutcome } from '../src/report/index.js';
+import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
 import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// No network on CI machines: keep Chromium from trying (and from logging that it failed to).
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface PageReport {
   readonly console: string[];
@@ -34,13 +32,12 @@ let run: ReportOutcome;
 let compare: ReportOutcome;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   // A fresh profile per run: nothing cached or remembered from an earlier one.
   profile = mkdtempSync(join(tmpdir(), 'recloop-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: await chromiumExecutable(),
     headless: true,
-    args: ARGS,
+    args: [...CHROMIUM_ARGS],
     viewport: { width: 1280, height: 900 },
   });
   const dir = tempDir('recloop-report-browser-');

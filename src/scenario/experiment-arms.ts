@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { markDefaults } from './issues.js';
 import { recommender as recommenderSchema } from './recommender-schema.js';
-import { discriminatorOf, objectKeys, type DiscriminatedUnion } from './schema-walk.js';
+import { discriminatorOf, peel, sharedKeys } from './schema-walk.js';
 import type { RecommenderConfig } from './schema.js';
 
 type Schema = z.core.$ZodType;
@@ -53,25 +53,6 @@ function mergeOverrides(schema: Schema | undefined, base: unknown, override: unk
     merged[key] = key in start ? mergeOverrides(shape?.[key], start[key], value) : value;
   }
   return merged;
-}
-
-/** Peels defaults and the like, down to the object or union that validates the value. */
-function peel(schema: Schema): Schema {
-  let current = schema;
-  for (let guard = 0; guard < 100; guard++) {
-    const def = current._zod.def;
-    if (def.type === 'pipe') current = (def as z.core.$ZodPipeDef).in;
-    else if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'nonoptional', 'catch'].includes(def.type)) {
-      current = (def as z.core.$ZodDefaultDef).innerType;
-    } else return current;
-  }
-  return current;
-}
-
-/** Keys every option of the union has (the tag included). */
-function sharedKeys(union: DiscriminatedUnion): string[] {
-  const keySets = union.options.map((option) => objectKeys(option.schema) ?? []);
-  return keySets.length === 0 ? [] : keySets[0].filter((key) => keySets.every((keys) => keys.includes(key)));
 }
 
 function pick(value: Plain, keys: readonly string[]): Plain {

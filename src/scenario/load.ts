@@ -6,7 +6,8 @@
  * 1. YAML syntax (the `yaml` package, keeping positions);
  * 2. the shape of the document: empty file, a top level that is not a mapping, duplicate
  *    keys, keys that are not plain names, aliases without an anchor;
- * 3. `--set key.path=value` overrides, applied to the document;
+ * 3. `--set key.path=value` overrides, applied to the document (one that switches a kind drops
+ *    the file's keys only the old kind has, with a note: ./tag-switch.ts);
  * 4. the zod schema (defaults filled, durations turned into days);
  * 5. cross-field consistency (./consistency.ts).
  */
@@ -20,33 +21,39 @@ import { describeValue } from './describe.js';
 import { describeIssues, markDefaults } from './issues.js';
 import { defaultInputAt } from './schema-walk.js';
 import { applyOverride, parseOverride, type Override } from './overrides.js';
+import { dropKeysOfReplacedOption, tagBefore } from './tag-switch.js';
 import { formatPath, type KeyPath, type PathSegment } from './paths.js';
 import { ScenarioError, type ScenarioProblem } from './problems.js';
 import { scenarioSchema, type AnyScenario, type Scenario } from './schema.js';
 import { ScenarioSource, keyText, type Target } from './source.js';
 
+export interface LoadOptions {
+  /** Told what the loader did that the user should know of (keys a `--set` of another kind dropped). */
+  readonly onNote?: (note: string) => void;
+}
+
 const EMPTY_MESSAGE = 'file is empty; expected a scenario mapping with at least name, horizon and recommender';
 
 /** Reads and validates a scenario file; throws ScenarioError (naming the file) when it cannot be read or is not valid. */
-export async function loadScenario(file: string, overrides: readonly string[] = []): Promise<Scenario> {
+export async function loadScenario(file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Promise<Scenario> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ScenarioError([{ file, path: '', message: readFailure(error) }]);
   }
-  return parseScenario(text, file, overrides);
+  return parseScenario(text, file, overrides, options);
 }
 
 /** As loadScenario, for a scenario of either world kind (population or bandit). */
-export async function loadAnyScenario(file: string, overrides: readonly string[] = []): Promise<AnyScenario> {
+export async function loadAnyScenario(file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Promise<AnyScenario> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
     throw new ScenarioError([{ file, path: '', message: readFailure(error) }]);
   }
-  return parseAnyScenario(text, file, overrides);
+  return parseAnyScenario(text, file, overrides, options);
 }
 
 /**
@@ -54,8 +61,8 @@ export async function loadAnyScenario(file: string, overrides: readonly string[]
  * as `world.users.count=5000`, validates, and returns the deep-frozen scenario. Only population
  * worlds: a bandit world is refused with a message (see parseAnyScenario).
  */
-export function parseScenario(text: string, file: string, overrides: readonly string[] = []): Scenario {
-  const scenario = parseAnyScenario(text, file, overrides);
+export function parseScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Scenario {
+  const scenario = parseAnyScenario(text, file, overrides, options);
   if (isBanditScenario(scenario)) {
     throw new ScenarioError([{ file, path: 'world.kind', message: 'a bandit world (world.kind: bandit) runs only with `recloop run`; this needs a population world' }]);
   }
@@ -63,7 +70,7 @@ export function parseScenario(text: string, file: string, overrides: readonly st
 }
 
 /** As parseScenario, for a scenario of either world kind (population or bandit). */
-export function parseAnyScenario(text: string, file: string, overrides: readonly string[] = []): AnyScenario {
+export function parseAnyScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): AnyScenario {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true });
   const source = new ScenarioSource(doc, lineCounter);
@@ -116,13 +123,20 @@ export function parseAnyScenario(text: string, file: string, overrides: readonly
     if ('error' in override) overrideProblems.push({ file, path: '', override: text, message: override.error });
     else parsed.push(override);
   }
+  const notes: string[] = [];
   if (overrideProblems.length === 0) {
     for (const override of parsed) {
+      const before = tagBefore(source, scenarioSchema, override.path, plainData(doc));
       const error = applyOverride(source, override, (path) => defaultInputAt(scenarioSchema, path, plainData(doc)));
       if (error !== undefined) overrideProblems.push({ file, path: '', override: override.text, message: error });
+      else {
+        const note = dropKeysOfReplacedOption(source, scenarioSchema, override.path, before, plainData(doc), file, override.text);
+        if (note !== undefined) notes.push(note);
+      }
     }
   }
   if (overrideProblems.length > 0) throw new ScenarioError(overrideProblems);
+  for (const note of notes) options.onNote?.(note);
 
   // 4. The schema.
   let input: unknown;

@@ -100,3 +100,25 @@ export function defaultInputAt(root: Schema, path: KeyPath, input: unknown): unk
   }
   return undefined;
 }
+
+/** Peels defaults and the like, down to the object or union that validates the value (a union's option is not chosen). */
+export function peel(schema: Schema): Schema {
+  let current = schema;
+  for (let guard = 0; guard < 100; guard++) {
+    const def = current._zod.def;
+    if (def.type === 'pipe') current = (def as z.core.$ZodPipeDef).in;
+    else if (['default', 'prefault', 'optional', 'nullable', 'readonly', 'nonoptional', 'catch'].includes(def.type)) {
+      current = (def as z.core.$ZodDefaultDef).innerType;
+    } else return current;
+  }
+  return current;
+}
+
+/**
+ * Keys every option of the union has (the tag included): what is kept when the tag changes,
+ * since the other keys belong to the option being replaced.
+ */
+export function sharedKeys(union: DiscriminatedUnion): string[] {
+  const keySets = union.options.map((option) => objectKeys(option.schema) ?? []);
+  return keySets.length === 0 ? [] : keySets[0].filter((key) => keySets.every((keys) => keys.includes(key)));
+}

@@ -41,6 +41,11 @@ export class ScenarioSource {
     if (typeof node === 'object' && node !== null) this.overrideNodes.set(node, label);
   }
 
+  /** True when a `--set` override put this node in the document. */
+  fromOverride(node: unknown): boolean {
+    return this.overrideOf(node) !== undefined;
+  }
+
   /** 1-based line and column of a node's start, when it came from the file. */
   position(node: unknown): FilePosition | undefined {
     if (!isNode(node) || !node.range) return undefined;

@@ -5,7 +5,7 @@ import { formatComparison } from '../../experiment/table.js';
 import { runExperiment } from '../../experiment/run-experiment.js';
 import { loadScenario } from '../../scenario/index.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
-import { UserError, type CliIo, type CommandModule } from './types.js';
+import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 import { reportAfterRun } from './report.js';
 
 export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -30,7 +30,7 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (args.replicas !== undefined) overrides.push(`replicas=${args.replicas}`);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
-      const scenario = await loadScenario(args.scenario, overrides);
+      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io) });
       if (scenario.experiment === undefined) {
         throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
       }

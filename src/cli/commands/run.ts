@@ -8,7 +8,7 @@ import { runScenario } from '../../run/run-scenario.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
 import { HEADLINE_METRICS } from '../../metrics/headline.js';
-import type { CliIo, CommandModule } from './types.js';
+import { noteTo, type CliIo, type CommandModule } from './types.js';
 
 
 export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -28,7 +28,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
-      const scenario = await loadAnyScenario(args.scenario, overrides);
+      const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io) });
       const outDir = args.out ?? join('output', scenario.name);
       if (isBanditScenario(scenario)) {
         const dir = await runBandit(scenario, outDir, args.force, io);

@@ -1,0 +1,151 @@
+/**
+ * The README's commands, run as a new user would: every command of every ```sh block, in the
+ * order shown, in a scratch copy of the repository (README, package.json, tsconfigs, src/,
+ * scenarios/, notebooks/, and a link to node_modules standing for `npm install`). `recloop` is a
+ * shim for `node dist/cli/main.js`, which is what `npm link` puts on PATH. Each command must exit
+ * 0, and the files the README says it writes must be there.
+ *
+ * A few commands are not run as written; EXCLUDED, SHORTENED and REWRITTEN say which and why, and
+ * the test fails if one of them is no longer in the README, so the lists cannot go stale. The
+ * benchmarks are not run (minutes each, and they only print figures); what they name must exist.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QUESTIONS } from '../src/init/index.js';
+import { tempDir } from './support/scenarios.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks'];
+
+/** Commands not run, with the reason. */
+const EXCLUDED: Record<string, string> = {
+  'npm install && npm test': 'this test is part of npm test; running it here would recurse',
+  'npm run build && npm link':
+    'npm link would install the command for the whole machine; the recloop shim on PATH stands for it, and dist/ is already built by npm start (npm run build is its first step)',
+  'npx tslab install --python=python3 --binary="$PWD/node_modules/.bin/tslab"':
+    "registers the kernel in the user's Jupyter folders, and needs Python Jupyter; tests/notebooks.test.ts executes the notebooks with the same kernel",
+  'jupyter notebook notebooks/': 'starts an interactive Jupyter server; tests/notebooks.test.ts executes the notebooks',
+};
+
+/** Commands run with extra arguments that shorten them: arms × replicas over weeks take minutes. */
+const SHORTENED: Record<string, string> = {
+  'recloop compare scenarios/compare-exploration.yaml': ' --set horizon.days=4 --replicas 2',
+};
+
+/** Commands run in another form, and why. */
+const REWRITTEN: Record<string, { readonly as: string; readonly why: string }> = {
+  'npm install && npm start': { as: 'npm start', why: 'the link to node_modules stands for npm install' },
+  'recloop compare scenarios/compare-linear-ts.yaml': {
+    as: 'recloop validate scenarios/compare-linear-ts.yaml',
+    why: 'it trains the two-stage ranker for every arm and replica, minutes even when shortened; tests/experiment-cli.test.ts runs compare',
+  },
+};
+
+/** What a command must leave behind, beyond exiting 0 (paths relative to the scratch copy). */
+const WRITES: Record<string, string[]> = {
+  'npm install && npm start': ['dist/cli/main.js', 'output/quickstart/report.html', 'output/quickstart/impressions/epoch-00029.parquet'],
+  'recloop run scenarios/quickstart.yaml --out output/try1 --seed 2 --set horizon.days=10': ['output/try1/summary.json'],
+  'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
+  'recloop init': ['my-scenario.yaml'],
+  'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
+  'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
+};
+
+/** What a command must print (stdout and stderr together), where the README says what it shows. */
+const PRINTS: Record<string, RegExp> = {
+  'npm install && npm start': /^catalog_coverage\s+1\.000 → 0\.0\d+$/m,
+  'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
+    /note: --set recommender\.kind=random: .*recommender\.window \(line \d+\) dropped/,
+  'recloop validate scenarios/quickstart.yaml --print': /^ {2}window: 3$/m,
+};
+
+/** The commands of the README's ```sh blocks in order: comments dropped, `\` continuations joined. */
+function readmeCommands(readme: string): string[] {
+  const commands: string[] = [];
+  for (const block of readme.matchAll(/^```sh\n([\s\S]*?)^```$/gm)) {
+    const text = block[1].replace(/\\\n\s*/g, '');
+    for (const line of text.split('\n')) {
+      const command = line.replace(/(^|\s+)#.*$/, '').trim();
+      if (command !== '') commands.push(command);
+    }
+  }
+  return commands;
+}
+
+const commands = readmeCommands(readFileSync(join(ROOT, 'README.md'), 'utf8'));
+const scratchParent = tempDir('recloop-readme-');
+const scratch = join(scratchParent, 'recloop');
+const shims = join(scratchParent, 'bin');
+const ran = new Set<string>();
+
+function prepareScratch(): void {
+  if (existsSync(scratch)) return;
+  mkdirSync(scratch, { recursive: true });
+  for (const entry of COPIED) cpSync(join(ROOT, entry), join(scratch, entry), { recursive: true });
+  symlinkSync(join(ROOT, 'node_modules'), join(scratch, 'node_modules'), 'dir');
+  mkdirSync(shims);
+  const shim = join(shims, 'recloop');
+  writeFileSync(shim, `#!/bin/sh\nexec "${process.execPath}" "${join(scratch, 'dist', 'cli', 'main.js')}" "$@"\n`);
+  chmodSync(shim, 0o755);
+  // A repository, so that the end can check the commands left the checkout clean.
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=recloop', '-c', 'user.email=recloop@localhost', 'commit', '-q', '-m', 'fresh copy');
+}
+
+function git(...args: string[]): string {
+  const result = spawnSync('git', args, { cwd: scratch, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${result.stderr}${result.error?.message ?? ''}`);
+  return result.stdout;
+}
+
+function run(command: string, input?: string): { status: number | null; output: string } {
+  const result = spawnSync('bash', ['-c', command], {
+    cwd: scratch,
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${shims}:${process.env.PATH ?? ''}`, CI: 'true' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status, output: `${result.stdout}${result.stderr}${result.error?.message ?? ''}` };
+}
+
+afterAll(() => rmSync(scratchParent, { recursive: true, force: true }));
+
+describe("the README's commands, in order, from a fresh copy", () => {
+  it('lists the commands this test knows how to check', () => {
+    expect(commands.length).toBeGreaterThan(15);
+    for (const listed of [...Object.keys(EXCLUDED), ...Object.keys(SHORTENED), ...Object.keys(REWRITTEN)]) expect(commands, listed).toContain(listed);
+    const benches = commands.filter((c) => c.startsWith('npm run bench:') || c.startsWith('npx tsx bench/'));
+    expect(benches.length).toBeGreaterThan(5);
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const bench of benches) {
+      if (bench.startsWith('npm run ')) expect(scripts, bench).toHaveProperty(bench.split(' ')[2]);
+      else expect(existsSync(join(ROOT, bench.split(' ')[2])), bench).toBe(true);
+    }
+  });
+
+  for (const command of commands) {
+    if (command in EXCLUDED || command.startsWith('npm run bench:') || command.startsWith('npx tsx bench/')) continue;
+    const actual = (REWRITTEN[command]?.as ?? command) + (SHORTENED[command] ?? '');
+    it(actual, { timeout: 600_000 }, () => {
+      prepareScratch();
+      // npm start appears twice (quickstart, notebooks): the second finds what the first wrote.
+      if (ran.has(actual)) return;
+      ran.add(actual);
+      // `recloop init` asks its questions on the terminal; the user presses Enter at each one.
+      const input = command === 'recloop init' ? '\n'.repeat(QUESTIONS.length) : undefined;
+      const { status, output } = run(actual, input);
+      expect(status, `${actual}\n${output}`).toBe(0);
+      for (const file of WRITES[command] ?? []) expect(existsSync(join(scratch, file)), file).toBe(true);
+      if (command in PRINTS) expect(output).toMatch(PRINTS[command]);
+    });
+  }
+
+  it('leaves the checkout clean: what they write is ignored, nothing tracked changes', () => {
+    prepareScratch();
+    expect(git('status', '--porcelain')).toBe('');
+  });
+});
