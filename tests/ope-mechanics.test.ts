@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  EpsilonGreedyTargetPolicy,
   FactorisedRewardModel,
   GreedyTargetPolicy,
+  PopularityRanking,
   ScoreRanking,
   SlateLogBuilder,
   UniformPolicy,
@@ -21,6 +23,7 @@ import {
   slateLogFromImpressions,
   slotExpectation,
   slotProbability,
+  topK,
   weighLog,
   weightDiagnostics,
   type OpeContext,
@@ -192,6 +195,14 @@ describe('slot distributions', () => {
     const value = (i: number): number => [1, 2, 10, 4][i];
     expect(slotExpectation(dist, value, 17, 4)).toBeCloseTo(0.5 * 10 + (0.5 * (1 + 2 + 4)) / 3, 12);
     expect(slotExpectation({ items: [0, 3], probs: [0.25, 0.75], restMass: 0, restExcludes: [] }, value, 17, 4)).toBeCloseTo(3.25, 12);
+    // A catalog no larger than the slate leaves no rest to spread (and nothing to divide by).
+    const whole: SlotDistribution = { items: [0, 1], probs: [0.5, 0.5], restMass: 0, restExcludes: [0, 1] };
+    expect(slotExpectation(whole, value, 3, 2)).toBe(1.5);
+  });
+
+  it('uniform puts 1/n on every item of the catalog', () => {
+    const uniform = new UniformPolicy().slot();
+    for (const item of [0, 3]) expect(slotProbability(uniform, item, 4)).toBe(0.25);
   });
 });
 
@@ -228,6 +239,7 @@ describe('the direct method model, exactly', () => {
   it('predicts θ_slot · q_item, the overall rate for unseen items and the last θ beyond the log', () => {
     expect(MODEL.predict(ctx(0), 3, 1)).toBeCloseTo(0.4, 12);
     expect(MODEL.predict(ctx(0), 7, 0)).toBe(0.1);
+    expect(MODEL.predict(ctx(0), 4, 0)).toBe(0.1); // the first id past the fitted rates
     expect(MODEL.predict(ctx(0), 2, 5)).toBeCloseTo(0.3, 12);
     // Catalog of 6: the four known rates plus two unseen, at θ = 0.5.
     expect(MODEL.catalogSum(ctx(0, 2, 6), 1)).toBeCloseTo(0.5 * (2 + 0.2), 12);
@@ -270,6 +282,20 @@ describe('the direct method model, exactly', () => {
     const repeated = FactorisedRewardModel.fit(logOf([a, a, c]));
     for (let i = 0; i < 3; i++) expect(weighted.itemRate[i]).toBeCloseTo(repeated.itemRate[i], 12);
     expect(weighted.slotFactor[1]).toBeCloseTo(repeated.slotFactor[1], 12);
+  });
+
+  it('gives an empty log rate 0, and a slot whose items never earn the slot factor above it', () => {
+    const empty = FactorisedRewardModel.fit(logOf([]));
+    expect(empty.unseenRate).toBe(0);
+    expect(empty.predict(ctx(0), 0, 0)).toBe(0);
+    // Items 0 and 1 swap slots 0 and 1 (θ1 = 0.5); item 2, only ever at slot 2, never earns anything.
+    const log = logOf([
+      [[0, 1, 2], [1, 1, 1], [1, 0.5, 0]],
+      [[1, 0, 2], [1, 1, 1], [1, 0.5, 0]],
+    ]);
+    const m = FactorisedRewardModel.fit(log, { prior: 0 });
+    expect(m.slotFactor[1]).toBeCloseTo(0.5, 9);
+    expect(m.slotFactor[2]).toBeCloseTo(0.5, 9);
   });
 
   it('stops after the given number of alternations', () => {
@@ -341,6 +367,26 @@ describe('target policy names and rankings', () => {
   it('names policies after their ranking, as reports print them', () => {
     expect(target.name).toBe('greedy(scores)');
     expect(new UniformPolicy().name).toBe('uniform');
+    expect(new EpsilonGreedyTargetPolicy(new PopularityRanking([1]), 0.2).name).toBe('epsilon-greedy(0.2, popularity)');
+    expect(MODEL.name).toBe('item × slot');
+  });
+
+  it('popularity: clicks in [since, until), the top k only, then the newest ids down to 0', () => {
+    const buffer = new ImpressionBuffer();
+    const click = (time: number, itemId: number): ImpressionRow => ({
+      time, epoch: 0, slateId: 0, userId: 0, itemId, position: 0, arm: 'a', source: 's', propensity: 1,
+      clicked: true, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null,
+    });
+    for (const [t, item] of [[1, 4], [1.5, 4], [1.5, 2], [2, 3]]) buffer.append(click(t, item));
+    const pop = PopularityRanking.fit([buffer], 1, 2); // the click at day 2 is out
+    expect(pop.ranked).toEqual([4, 2]);
+    expect(pop.top(ctx(0, 1, 8), 1)).toEqual([4]);
+    expect(pop.top(ctx(0, 3, 4), 3)).toEqual([2, 3, 1]); // item 4 is not in a 4-item catalog
+    expect(new PopularityRanking([]).top(ctx(0, 3, 3), 3)).toEqual([2, 1, 0]);
+  });
+
+  it('topK keeps the earlier of equal scores at the cut', () => {
+    expect(topK([3, 1, 1], 2, 3)).toEqual([0, 1]);
   });
 
   it('caches a score ranking per key and catalog size only when given a cache key', () => {
