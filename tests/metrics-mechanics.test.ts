@@ -165,6 +165,16 @@ describe('homogenization sample', () => {
     expect(h.endEpoch()).toBe(0);
   });
 
+  it('leaves a pair of idle users out of the mean', () => {
+    // Users 0 and 1 pair up, as do 2 and 3; only the first pair clicks, the same item.
+    const h = new Homogenization(prefsWorld([[1, 0], [1, 0.1], [0, 1], [0.1, 1]]), 4, fixedSample([0, 1, 2, 3]));
+    h.endEpoch();
+    expect(h.partnerUsers()).toEqual([1, 0, 3, 2]);
+    h.observeClick(0, 4);
+    h.observeClick(1, 4);
+    expect(h.endEpoch()).toBe(1);
+  });
+
   it('rejects a bad sample size and a sampler that breaks its contract', () => {
     expect(() => new Homogenization(world, -1, fixedSample([]))).toThrow('homogenizationSample must be a non-negative integer (got -1)');
     expect(() => new Homogenization(world, 1.5, fixedSample([]))).toThrow(/got 1.5/);

@@ -60,6 +60,23 @@ describe('sparse Adam and Adagrad steps', () => {
     moves(t, 2, [3, 4, -1]).forEach((d, k) => expect(d).toBeCloseTo(expected[k], 6));
   });
 
+  it('Adagrad adds its 1e-7 to the root, which shows on tiny gradients', () => {
+    const t = embedding({ optimizer: 'adagrad', learningRate: 0.3 });
+    expect(moves(t, 0, [1e-4])[0]).toBeCloseTo((-0.3 * 1e-4) / (1e-4 + 1e-7), 6);
+  });
+
+  it('steps each row of a batch once, whatever the order of repeated ids, and only that batch’s rows', () => {
+    const t = embedding({ optimizer: 'adagrad' }, 2);
+    const before = [...t.weights];
+    t.applyGradient([0, 1, 0], f32([1, 2, 3, 4, 1, 2]));
+    const step = (g: number): number => -0.1 * Math.sign(g);
+    // Row 0 sums (1, 2) and (1, 2); row 1 gets (3, 4): each moves by lr·sign(g) on a first Adagrad step.
+    [step(2), step(4), step(3), step(4)].forEach((d, k) => expect(t.weights[k] - before[k]).toBeCloseTo(d, 6));
+    const afterFirst = [...t.weights];
+    t.applyGradient([2], f32([1, 1]));
+    expect([...t.weights.subarray(0, 4)]).toEqual(afterFirst.slice(0, 4));
+  });
+
   it('uses the learning rate as it is set between steps', () => {
     const t = embedding({ optimizer: 'adagrad' });
     t.learningRate = 0.5;
@@ -132,7 +149,7 @@ describe('table growth, reset and layout', () => {
     const t = embedding({ initialRows: 3 }, 2);
     const [r0, r1, r2] = [t.row(0), t.row(1), t.row(2)];
     // Two bags, stride 3, offset 1: columns 1..2 are written, column 0 is left alone.
-    const two = f32([7, 7, 7, 7, 7, 7]);
+    const two = f32([7, 7, 7, 7, 7, 7, 7, 7, 7]); // room for a third bag that is not there
     t.poolInto(bags([0, 2, 1], [1, 0.5, 2], [0, 2, 3]), two, 3, 1);
     expect(two[0]).toBe(7);
     expect(two[1]).toBeCloseTo(r0[0] + 0.5 * r2[0], 6);
@@ -140,6 +157,7 @@ describe('table growth, reset and layout', () => {
     expect(two[3]).toBe(7);
     expect(two[4]).toBeCloseTo(2 * r1[0], 6);
     expect(two[5]).toBeCloseTo(2 * r1[1], 6);
+    expect([...two.subarray(6)]).toEqual([7, 7, 7]);
   });
 
   it('routes a pooled gradient back to each row by its weight', () => {
