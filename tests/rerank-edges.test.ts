@@ -1,0 +1,80 @@
+/**
+ * Edge cases of the diversity re-ranker that mutation testing showed untested: the ends of the λ
+ * range, a head that stops at the slate size, requests whose scores are all equal, and items
+ * without topic tags.
+ */
+import { describe, expect, it } from 'vitest';
+import { DiversityReRanker, type DiversityOptions } from '../src/recommender/rerank/diversity.js';
+import { itemSimilarity, tagCosine } from '../src/recommender/rerank/item-similarity.js';
+import type { RecRequest, ScoredCandidate } from '../src/recommender/types.js';
+import { PublicRegistry, type PublicCatalog, type PublicItem } from '../src/world/public.js';
+
+type ItemSpec = Pick<PublicItem, 'creatorId' | 'topics'> & { uploadTime?: number };
+
+function catalogOf(specs: readonly ItemSpec[]): PublicCatalog {
+  const catalog: PublicCatalog = new PublicRegistry<PublicItem>();
+  specs.forEach((spec, id) => catalog.add({ id, lengthMinutes: 5, uploadTime: -5, ...spec }));
+  return catalog;
+}
+
+function candidates(scores: readonly number[]): ScoredCandidate[] {
+  return scores.map((score, itemId) => ({ itemId, sources: ['test'], sourceScore: score, score }));
+}
+
+const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 10, hourOfDay: 0, device: 'tv', requestInSession: 0, pastSessions: 3 };
+const ZERO: DiversityOptions = { mmrLambda: 0, creatorCap: 0, freshBoost: 0, freshAge: 2 };
+const ids = (slate: readonly ScoredCandidate[]): number[] => slate.map((c) => c.itemId);
+
+describe('diversity re-ranker edges', () => {
+  it('rejects a negative λ and accepts λ = 1, which ranks by dissimilarity alone', () => {
+    const catalog = catalogOf([
+      { creatorId: 1, topics: [0] },
+      { creatorId: 2, topics: [0] },
+      { creatorId: 3, topics: [1] },
+    ]);
+    expect(() => new DiversityReRanker(catalog, { ...ZERO, mmrLambda: -0.1 })).toThrow(/mmrLambda must be between 0 and 1, got -0.1/);
+    // At λ = 1 scores do not count: the first item leads (a tie at zero similarity), then the
+    // item unlike it, although it scores lowest.
+    const out = new DiversityReRanker(catalog, { ...ZERO, mmrLambda: 1 }).rerank(REQUEST, candidates([1, 0.9, 0.1]), 2);
+    expect(ids(out)).toEqual([0, 2, 1]);
+  });
+
+  it('picks only slateSize items greedily; the rest follow in input order', () => {
+    // Item 1 shares item 0's creator and topic, so MMR would place item 2 before it.
+    const catalog = catalogOf([
+      { creatorId: 1, topics: [0] },
+      { creatorId: 1, topics: [0] },
+      { creatorId: 2, topics: [1] },
+      { creatorId: 3, topics: [2] },
+    ]);
+    const reranker = new DiversityReRanker(catalog, { ...ZERO, mmrLambda: 0.5 });
+    expect(ids(reranker.rerank(REQUEST, candidates([1, 0.9, 0.5, 0.4]), 1))).toEqual([0, 1, 2, 3]);
+    expect(ids(reranker.rerank(REQUEST, candidates([1, 0.9, 0.5, 0.4]), 2))).toEqual([0, 2, 1, 3]);
+  });
+
+  it('with all scores equal still holds the cap and still boosts fresh items', () => {
+    const sameCreator = catalogOf(Array.from({ length: 3 }, () => ({ creatorId: 1, topics: [0] })));
+    const capped = new DiversityReRanker(sameCreator, { ...ZERO, creatorCap: 1 }).rerank(REQUEST, candidates([0.5, 0.5, 0.5]), 2);
+    expect(ids(capped)).toEqual([0]);
+
+    const oneFresh = catalogOf([
+      { creatorId: 1, topics: [0] },
+      { creatorId: 2, topics: [1] },
+      { creatorId: 3, topics: [2], uploadTime: 9.5 },
+    ]);
+    const boosted = new DiversityReRanker(oneFresh, { ...ZERO, freshBoost: 0.1 }).rerank(REQUEST, candidates([3, 3, 3]), 3);
+    expect(ids(boosted)).toEqual([2, 0, 1]);
+  });
+
+  it('gives items without topic tags a tag cosine of 0, in either order', () => {
+    const [untagged, tagged, untaggedToo] = catalogOf([
+      { creatorId: 1, topics: [] },
+      { creatorId: 2, topics: [4, 5] },
+      { creatorId: 1, topics: [] },
+    ]).all();
+    expect(tagCosine(untagged, tagged)).toBe(0);
+    expect(tagCosine(tagged, untagged)).toBe(0);
+    expect(itemSimilarity(untagged, untaggedToo)).toBe(0.5);
+    expect(itemSimilarity(tagged, untagged)).toBe(0);
+  });
+});
