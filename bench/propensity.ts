@@ -37,7 +37,7 @@ const POLICIES: readonly (readonly [string, (mcDraws: number) => ExplorationConf
   ['thompson', (mc) => ({ policy: 'thompson', reward: 'click', prior: [1, 1], mc_draws: mc, stage: 'slate', k: 5, head: 500 })],
   ['linear_thompson', (mc) => ({ policy: 'linear_thompson', reward: 'click', prior_precision: 1, noise: 0.5, dim: 32, mc_draws: mc })],
   ['boltzmann T=0.5', (mc) => ({ policy: 'boltzmann', temperature: 0.5, mc_draws: mc })],
-  ['epsilon_greedy 0.1', () => ({ policy: 'epsilon_greedy', epsilon: 0.1, over: 'candidates', stage: 'slate', k: 5 })],
+  ['epsilon_greedy 0.1', () => ({ policy: 'epsilon_greedy', epsilon: 0.1, over: 'candidates', stage: 'slate', k: 5, mc_draws: 100 })],
 ];
 
 function request(slateId: number): RecRequest {

@@ -9,7 +9,8 @@ import type { ExploreSource } from '../src/recommender/explore/candidate-stage.j
 import { ThompsonExploreSource } from '../src/recommender/explore/thompson-candidates.js';
 import type { RecRequest } from '../src/recommender/types.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
-import type { ImpressionRow } from '../src/training/impression-buffer.js';
+import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
+import { TrainingLog } from '../src/training/training-log.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
@@ -22,6 +23,37 @@ async function pipelineRows(exploration: string, days = 2): Promise<ImpressionRo
     for (let i = 0; i < impressions.length; i++) rows.push(impressions.row(i));
   });
   return rows;
+}
+
+/** A one-day log in which item i is shown trials[i] times and clicked successes[i] of them. */
+function clickLog(perItem: readonly (readonly [number, number])[]): TrainingLog {
+  const buffer = new ImpressionBuffer();
+  let slateId = 0;
+  perItem.forEach(([trials, successes], itemId) => {
+    for (let t = 0; t < trials; t++) {
+      const clicked = t < successes;
+      buffer.append({
+        time: 0.5,
+        epoch: 0,
+        slateId: slateId++,
+        userId: 0,
+        itemId,
+        position: 0,
+        arm: 'test',
+        source: 'popularity',
+        propensity: 1,
+        clicked,
+        watchMinutes: clicked ? 1 : 0,
+        watchFraction: clicked ? 0.5 : 0,
+        completed: false,
+        liked: false,
+        survey: null,
+      });
+    }
+  });
+  const log = new TrainingLog(14);
+  log.add({ epoch: 0, start: 0, end: 1, impressions: buffer });
+  return log;
 }
 
 function request(slateId: number): RecRequest {
@@ -83,7 +115,7 @@ describe('the candidate stage', () => {
   const ctx = (size: number): ExplorationContext => ({ catalogSize: () => size, streams });
 
   it('adds explore candidates: Binomial(k, ε) uniform catalog items per request, each included with probability kε/N', () => {
-    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 0.25, over: 'candidates', stage: 'candidate', k: 8 }, ctx(200));
+    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 0.25, over: 'candidates', stage: 'candidate', k: 8, mc_draws: 100 }, ctx(200));
     expect(sources.map((s) => s.name)).toEqual(['explore']);
     expect(policy.name).toBe('epsilon_greedy@candidate');
     const requests = Array.from({ length: 4000 }, (_, i) => request(i));
@@ -98,7 +130,7 @@ describe('the candidate stage', () => {
   });
 
   it('the slate logs an explore-only item at its inclusion probability, other items as the slate policy does', () => {
-    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 1, over: 'candidates', stage: 'candidate', k: 2 }, ctx(100));
+    const { sources, policy } = buildExploration({ policy: 'epsilon_greedy', epsilon: 1, over: 'candidates', stage: 'candidate', k: 2, mc_draws: 100 }, ctx(100));
     const req = request(0);
     const explore = sources[0].generate([req])[0];
     const shared = { itemId: explore[0].itemId, sources: ['popularity', 'explore'], sourceScore: 5, score: 5 };
@@ -111,18 +143,25 @@ describe('the candidate stage', () => {
     ]);
   });
 
-  it('Thompson sampling over the head: inclusion probabilities sum to k and match how often each head item is added', () => {
-    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 6, mcDraws: 400 }, () => 6, new Rng('c'), new Rng('mc'));
+  it('Thompson sampling over the head, after feedback: inclusion probabilities sum to k and match how often each head item is added', () => {
+    // Clicks per item (trials, successes): the posteriors part, so the inclusions are far from a constant k/H.
+    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 6, mcDraws: 2000 }, () => 6, new Rng('c'), new Rng('mc'));
+    source.retrain(clickLog([[30, 24], [30, 15], [30, 3], [10, 1], [5, 3], [2, 0]]));
+    expect(Array.from(source.head)).toEqual([0, 1, 2, 3, 4, 5]); // most trials first
     const requests = Array.from({ length: 6000 }, (_, i) => request(i));
     const counts = new Map<number, number>();
     for (const list of source.generate(requests)) for (const c of list) counts.set(c.itemId, (counts.get(c.itemId) ?? 0) + 1);
-    let sum = 0;
-    for (const id of source.head) {
-      const p = source.inclusion(requests[0], id);
-      sum += p;
-      expect(Math.abs((counts.get(id) ?? 0) / requests.length - p)).toBeLessThan(0.06);
+    const inclusion = Array.from(source.head, (id) => source.inclusion(requests[0], id));
+    for (const [h, id] of source.head.entries()) {
+      const p = inclusion[h];
+      // Two binomial estimates of p (6000 requests, 2000 Monte-Carlo draws): 4 standard errors of their difference.
+      const tolerance = 4 * Math.sqrt(p * (1 - p) * (1 / requests.length + 1 / 2001)) + 1e-3;
+      expect(Math.abs((counts.get(id) ?? 0) / requests.length - p), `item ${id}`).toBeLessThan(tolerance);
     }
-    expect(sum).toBeCloseTo(2, 12);
+    expect(inclusion.reduce((s, p) => s + p, 0)).toBeCloseTo(2, 12);
+    // Beta(25, 7) nearly always draws among the top two; Beta(4, 28) almost never does.
+    expect(inclusion[0]).toBeGreaterThan(0.85);
+    expect(inclusion[2]).toBeLessThan(0.05);
   });
 
   it('on the popularity baseline, explore candidates reach the slate and the log shows their source', async () => {

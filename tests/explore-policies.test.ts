@@ -15,7 +15,7 @@ import { LinearThompsonPolicy } from '../src/recommender/explore/linear-thompson
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import { RewardCounts } from '../src/recommender/explore/reward-counts.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
-import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
@@ -57,11 +57,11 @@ interface Cell {
 }
 
 /** Per slot, per item: how often `select` put it there in `draws` independent calls, and what it logged. */
-function tabulate(policy: ExplorationPolicy, candidates: ScoredCandidate[], slateSize: number, draws: number, seed = 'draws'): Map<number, Cell>[] {
+function tabulate(policy: ExplorationPolicy, candidates: ScoredCandidate[], slateSize: number, draws: number, seed = 'draws', cap?: CreatorCap): Map<number, Cell>[] {
   const rng = new Rng(seed);
   const slots: Map<number, Cell>[] = [];
   for (let d = 0; d < draws; d++) {
-    policy.select(REQUEST, candidates, slateSize, rng).forEach((e, p) => {
+    policy.select(REQUEST, candidates, slateSize, rng, cap).forEach((e, p) => {
       slots[p] ??= new Map();
       const cell = slots[p].get(e.itemId) ?? { n: 0, logged: [] };
       cell.n++;
@@ -117,7 +117,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
     ['5 candidates, slate 3', 5, 3],
     ['3 candidates, slate 4 (fewer candidates than slots)', 3, 4],
   ])('epsilon-greedy over the candidates, %s: exact, and each slot sums to 1 over the pool', (_name, n, slateSize) => {
-    const slots = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates' }, () => 100), candidates.slice(0, n), slateSize, 20_000);
+    const slots = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => 100, new Rng('mc')), candidates.slice(0, n), slateSize, 20_000);
     expect(slots).toHaveLength(Math.min(n, slateSize));
     for (const cells of slots) expect(cells.size).toBe(n);
     for (const sum of slotSums(slots)) expect(sum).toBeCloseTo(1, 12);
@@ -125,7 +125,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 
   it('epsilon-greedy over the catalog, candidates running out before the slate does: exact, sums to 1, explored items logged as explore', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog' }, () => 12);
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 100 }, () => 12, new Rng('mc'));
     const few = [3, 7, 10].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 3 - k, score: 3 - k }));
     const slots = tabulate(policy, few, 5, 20_000);
     expect(slots).toHaveLength(5);
@@ -139,7 +139,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 
   it('epsilon-greedy, one slot: the textbook (1 − ε) + ε/n and ε/n', () => {
-    const [top] = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog' }, () => 20), candidates.slice(0, 3), 1, 2_000);
+    const [top] = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 20, new Rng('mc')), candidates.slice(0, 3), 1, 2_000);
     expect(top.get(10)?.logged[0]).toBeCloseTo(0.5 + 0.5 / 20, 12);
     expect(top.get(5)?.logged[0]).toBeCloseTo(0.5 / 20, 12);
   });
@@ -173,10 +173,107 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 });
 
+/** A cap of `cap` items per creator, creator = item id mod `creators`, over a catalog of `catalogSize` items. */
+function capOf(cap: number, creators: number, catalogSize: number): CreatorCap {
+  const items = Array.from({ length: creators }, (_, c) => Math.ceil((catalogSize - c) / creators));
+  return { cap, creatorOf: (itemId) => itemId % creators, catalogItems: (creatorId) => items[creatorId] };
+}
+
+/** Items of one creator in each slate: never above the cap. */
+function expectCapHeld(policy: ExplorationPolicy, candidates: ScoredCandidate[], slateSize: number, cap: CreatorCap): void {
+  const rng = new Rng('held');
+  for (let d = 0; d < 500; d++) {
+    const creators = policy.select(REQUEST, candidates, slateSize, rng, cap).map((e) => cap.creatorOf(e.itemId));
+    for (const c of creators) expect(creators.filter((x) => x === c).length).toBeLessThanOrEqual(cap.cap);
+  }
+}
+
+describe('under a creator cap that binds: the slate keeps the cap, and the logged propensity is still the marginal', () => {
+  // Items 10..15; creator = id mod 3, two items each; cap 1, so a slate of 3 holds one item of each creator.
+  const candidates = pool([3, 2, 1.5, 1, 0.5, 0.2]);
+  const cap = capOf(1, 3, 100);
+
+  it('epsilon-greedy over the candidates: Rao–Blackwellised Monte-Carlo marginals match, each slot sums to about 1', () => {
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 200 }, () => 100, new Rng('mc'));
+    expectCapHeld(policy, candidates, 3, cap);
+    const slots = tabulate(policy, candidates, 3, 10_000, 'draws', cap);
+    expect(slots).toHaveLength(3);
+    for (const cells of slots) expect(cells.size).toBe(6);
+    expectMarginals(slots, 10_000, { draws: 200, kind: 'fresh' });
+    for (const cells of slots) {
+      let sum = 0;
+      for (const [, { logged }] of cells) sum += mean(logged);
+      expect(Math.abs(sum - 1)).toBeLessThan(0.05);
+    }
+  });
+
+  it('epsilon-greedy over the catalog (12 items, creator = id mod 4): the greedy list and the fills skip full creators; marginals match', () => {
+    const catalogCap = capOf(1, 4, 12);
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 200 }, () => 12, new Rng('mc'));
+    const few = [3, 7, 10].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 3 - k, score: 3 - k }));
+    expectCapHeld(policy, few, 4, catalogCap);
+    const slots = tabulate(policy, few, 4, 10_000, 'draws', catalogCap);
+    expect(slots).toHaveLength(4);
+    expectMarginals(slots, 10_000, { draws: 200, kind: 'fresh' });
+    // Items 3 and 7 share a creator: with ε = 0.4, 7 is never the greedy item of a slot, so it shows only when explored.
+    expect(slots[1].get(10)?.n).toBeGreaterThan(0.5 * 10_000);
+  });
+
+  it('boltzmann: slot 0 still the exact softmax, later slots Monte-Carlo under the cap', () => {
+    const policy = new BoltzmannPolicy(1, 100, new Rng('mc'));
+    expectCapHeld(policy, candidates, 3, cap);
+    const [top, ...rest] = tabulate(policy, candidates, 3, 10_000, 'draws', cap);
+    const z = candidates.reduce((s, c) => s + Math.exp(c.score), 0);
+    for (const c of candidates) expect(top.get(c.itemId)?.logged[0]).toBeCloseTo(Math.exp(c.score) / z, 12);
+    expectMarginals([top], 10_000, null);
+    expectMarginals(rest, 10_000, { draws: 100, kind: 'fresh' });
+  });
+
+  it('Thompson sampling: one draw per slate, the top under the cap; Monte-Carlo marginals match', () => {
+    const policy = trainedThompson(400);
+    const five = pool([0, 0, 0, 0, 0]); // items 10..14: creators 1, 2, 0, 1, 2
+    expectCapHeld(policy, five, 3, cap);
+    const slots = tabulate(policy, five, 3, 10_000, 'draws', cap);
+    expectMarginals(slots, 10_000, { draws: 400, kind: 'shared' });
+  });
+
+  it('linear Thompson sampling: Monte-Carlo marginals under the cap match', () => {
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new Rng('mc'));
+    const four = pool([0, 0, 0, 0]); // items 10..13: creators 1, 2, 0, 1
+    expectCapHeld(policy, four, 3, cap);
+    const slots = tabulate(policy, four, 3, 10_000, 'draws', cap);
+    expectMarginals(slots, 10_000, { draws: 200, kind: 'fresh' });
+  });
+
+  it('UCB and greedy: deterministic under the cap, the first allowed items of their order', () => {
+    expect(new GreedyPolicy().select(REQUEST, candidates, 4, new Rng('x'), cap).map((e) => e.itemId)).toEqual([10, 11, 12]);
+    const ucb = new UcbPolicy(1, 'click');
+    ucb.observe(feedback([{ itemId: 10, source: 'test', propensity: 1 }], -1));
+    expect(ucb.select(REQUEST, candidates, 3, new Rng('x'), cap).map((e) => e.itemId)).toEqual([11, 12, 13]);
+  });
+
+  it('a cap that cannot bind on the pool leaves every policy as it was: same slates and propensities', () => {
+    const loose = capOf(2, 3, 100); // two items per creator in the pool, cap 2
+    const make: (() => ExplorationPolicy)[] = [
+      () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 50 }, () => 100, new Rng('mc')),
+      () => new BoltzmannPolicy(1, 20, new Rng('mc')),
+      () => trainedThompson(50),
+    ];
+    for (const policy of make) {
+      const run = (c?: CreatorCap) => {
+        const p = policy();
+        const rng = new Rng('same');
+        return Array.from({ length: 50 }, () => p.select(REQUEST, candidates, 3, rng, c));
+      };
+      expect(run(loose)).toEqual(run());
+    }
+  });
+});
+
 describe('seeds', () => {
   const candidates = pool([5, 4, 3, 2, 1, 0]);
   const policies: [string, () => ExplorationPolicy][] = [
-    ['epsilon_greedy', () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog' }, () => 50)],
+    ['epsilon_greedy', () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 50, new Rng('mc'))],
     ['boltzmann', () => new BoltzmannPolicy(2, 20, new Rng('mc'))],
     ['thompson', () => trainedThompson(50)],
   ];
@@ -213,7 +310,7 @@ describe('seeds', () => {
 describe('epsilon = 0 is greedy', () => {
   const candidates = pool([9, 7, 5, 3, 1, 0]);
   it.each(['candidates', 'catalog'] as const)('over %s: same items, sources and propensity 1', (over) => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over }, () => 100);
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over, mcDraws: 100 }, () => 100, new Rng('mc'));
     const rng = new Rng('zero');
     for (let i = 0; i < 20; i++) expect(policy.select(REQUEST, candidates, 4, rng)).toEqual(new GreedyPolicy().select(REQUEST, candidates, 4));
   });

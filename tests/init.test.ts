@@ -47,9 +47,11 @@ describe('recloop init with flags', () => {
     expect(recommender.candidates.map((c) => c.source)).toEqual(['two_tower', 'popularity', 'fresh']);
     expect(recommender.ranker.heads).toEqual(['click', 'watch', 'survey']);
     expect(recommender.score).toBe('0.17*click + 0.33*watch + 0.5*survey');
-    // Comments say where each choice comes from; the latency budget (no scenario key yet) is one.
+    // The latency budget is a setting: the whole request's, which the report draws against the measured latency.
+    expect(recommender.latency_budget_ms).toBe(80);
+    expect(text).toMatch(/^ {2}latency_budget_ms: 80 +# /m);
+    // Comments say where each choice comes from.
     expect(text).toMatch(/^# {3}objective {7}satisfaction$/m);
-    expect(text).toContain('# Latency budget: 80 ms per request');
     expect(text).toMatch(/score: .*# the signals closest to what users value/);
   });
 
@@ -64,6 +66,7 @@ describe('recloop init with flags', () => {
     expect(scenario.recommender.kind).toBe('popularity');
     expect(scenario.world.choice.model).toBe('cascade');
     expect(scenario.recommender.random_startup).toBe(2);
+    expect(scenario.recommender.latency_budget_ms).toBe(100); // the default answer
     const outcome = await runScenario(scenario, { outDir: join(dir, 'run') });
     expect(outcome.summary.epochs).toBe(2);
     expect(outcome.summary.totals.impressions).toBeGreaterThan(0);
@@ -149,7 +152,7 @@ describe('recloop init, interactive', () => {
     expect(recommender.random_startup).toBe(0);
     expect(recommender.ranker.heads).toEqual(['click', 'complete']);
     expect(recommender.candidates.map((c) => c.source)).toEqual(['content', 'two_tower', 'popularity']);
-    expect(readFileSync(file, 'utf8')).toContain('# Latency budget: 120 ms per request');
+    expect(recommender.latency_budget_ms).toBe(120);
 
     const said = output.text;
     expect(said).toContain('objective satisfaction needs one of survey, like, completion');

@@ -53,8 +53,8 @@ const TARGETS: readonly (readonly [string, TargetPolicy])[] = [
 ];
 
 const POLICIES: readonly (readonly [string, () => ExplorationPolicy, ScoredCandidate[]])[] = [
-  ['epsilon-greedy 0.3 over the candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates' }, () => ITEMS), POOL],
-  ['epsilon-greedy 0.3 over the catalog, 3 candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'catalog' }, () => ITEMS), POOL.slice(0, 3)],
+  ['epsilon-greedy 0.3 over the candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => ITEMS, new Rng('mc')), POOL],
+  ['epsilon-greedy 0.3 over the catalog, 3 candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'catalog', mcDraws: 100 }, () => ITEMS, new Rng('mc')), POOL.slice(0, 3)],
   ['boltzmann T = 1 (Monte-Carlo past slot 0)', () => new BoltzmannPolicy(1, 100, new Rng('slot-logs/mc')), POOL],
 ];
 

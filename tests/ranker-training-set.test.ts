@@ -24,7 +24,7 @@ function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<P
   return { catalog, users };
 }
 
-type Outcome = Partial<Pick<ImpressionRow, 'clicked' | 'watchFraction' | 'completed' | 'liked' | 'survey'>>;
+type Outcome = Partial<Pick<ImpressionRow, 'clicked' | 'watchFraction' | 'completed' | 'liked' | 'survey' | 'propensity'>>;
 
 /** One slate: the items shown, in position order, and the outcome per position. */
 function slate(buffer: ImpressionBuffer, slateId: number, userId: number, time: number, items: number[], outcomes: Outcome[] = []): void {
@@ -39,7 +39,7 @@ function slate(buffer: ImpressionBuffer, slateId: number, userId: number, time: 
       position,
       arm: 'test',
       source: 'random',
-      propensity: 0.25,
+      propensity: o.propensity ?? 0.25,
       clicked: o.clicked ?? false,
       watchMinutes: 0,
       watchFraction: o.watchFraction ?? 0,
@@ -98,11 +98,27 @@ describe('ranker training set', () => {
     expect(label(0, 'like')).toBe(1);
     // Survey: known only where answered; 5 is positive, 2 is not.
     expect([0, 1, 2, 3, 4, 5, 6, 7].map((r) => label(r, 'survey'))).toEqual([1, null, null, 0, null, null, null, null]);
-    // Return: user 0 came back 0.4 days after the first slate; the second slate's next request
-    // (t = 1.8) is 1.3 days later; the day after t = 1.5 and 1.8 is not over at now = 2.
-    expect([0, 2, 4, 6].map((r) => label(r, 'return'))).toEqual([1, 0, null, null]);
+    // Return (next-day): user 0's slates on day 0 are followed by a new session on day 1 (t = 1.8,
+    // over 30 minutes after their last request: no slate context here, so the inactivity rule);
+    // day 2, the day after t = 1.5 and 1.8, is not over at now = 2.
+    expect([0, 2, 4, 6].map((r) => label(r, 'return'))).toEqual([1, 1, null, null]);
     expect(Array.from(set.weights)).toEqual(new Array(8).fill(3)); // min(3, 1 / 0.25)
     expect(Array.from(set.positions)).toEqual([0, 1, 0, 1, 0, 1, 0, 1]);
+  });
+
+  it('weighs each example by min(clip, 1/propensity), its own propensity, or 1 without IPS', () => {
+    const { catalog, users } = world();
+    const buffer = new ImpressionBuffer();
+    slate(buffer, 0, 0, 0.1, [0, 1, 2, 0], [{ propensity: 0.5 }, { propensity: 0.1 }, { propensity: 0.01 }, { propensity: 1 }]);
+    const log = new TrainingLog(14);
+    log.add({ epoch: 0, start: 0, end: 1, impressions: buffer });
+    const weights = (ipsClip: number | null): number[] => {
+      const options = { ...OPTIONS, ipsClip };
+      const writer = new FeatureWriter(featureLayout(TOPICS), catalog, users, options.historyLength);
+      return Array.from(buildTrainingSet(log, 1, options, writer, new SlateContexts(), catalog, users).weights);
+    };
+    expect(weights(20)).toEqual([2, 10, 20, 1].map(Math.fround));
+    expect(weights(null)).toEqual([1, 1, 1, 1]);
   });
 
   it('holds out the most recent share of each head’s labelled rows, out of that head’s loss', () => {

@@ -57,6 +57,8 @@ const rows: readonly Row[] = [
   { file: 'steps-default-retrain.yaml', line: 7, path: 'schedule.step', says: 'set recommender.retrain.every to a multiple of 2d' },
   { file: 'linear-features-without-ranker.yaml', line: 8, path: 'recommender.exploration.features', says: 'a popularity recommender has no ranker; use kind: two_stage, or features: topics' },
   { file: 'linear-features-no-holdout.yaml', line: 7, path: 'recommender.ranker.holdout', says: 'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics' },
+  { file: 'rescoring-policy-with-mmr.yaml', line: 7, path: 'recommender.rerank.mmr_lambda', says: "thompson orders the slate by its own posterior draws, so the re-ranker's MMR order (mmr_lambda: 0.2) would be discarded" },
+  { file: 'rescoring-policy-with-fresh-boost.yaml', line: 6, path: 'recommender.rerank.fresh_boost', says: 'set recommender.rerank.fresh_boost to 0, or explore with greedy or epsilon_greedy' },
   { file: 'batch-window-not-divisor.yaml', line: 7, path: 'schedule.batch_window', says: 'does not divide recommender.retrain.every (1d) evenly, so a batch would straddle a retrain' },
   { file: 'horizon-shorter-than-retrain.yaml', line: 4, path: 'horizon.days', says: 'set horizon.days to at least 7' },
   { file: 'retrain-window-too-short.yaml', line: 8, path: 'recommender.retrain.window', says: 'set recommender.retrain.window to at least 2d' },

@@ -46,6 +46,49 @@ describe('SparseEmbedding', () => {
     expect(last).toBeLessThan(first * 0.3);
   });
 
+  it('Adam steps a row by the closed form with bias correction: lr·m̂/(√v̂ + ε), m̂ = m/(1 − β1^t), v̂ = v/(1 − β2^t)', () => {
+    const lr = 0.05;
+    const [b1, b2, eps] = [0.9, 0.999, 1e-8];
+    const t = table(3);
+    const g1 = Float32Array.from({ length: DIM }, (_, d) => (d - 3.5) * 0.2);
+    const g2 = Float32Array.from({ length: DIM }, (_, d) => Math.cos(d) * 0.7);
+    const start = t.row(1).slice();
+    t.applyGradient([1], g1);
+    // Step 1: m̂ = g, v̂ = g², so each touched value moves by lr·sign(g) (ε aside).
+    const afterOne = t.row(1).slice();
+    for (let d = 0; d < DIM; d++) expect(afterOne[d] - start[d], `d=${d}`).toBeCloseTo(-lr * Math.sign(g1[d]), 6);
+    t.applyGradient([1], g2);
+    for (let d = 0; d < DIM; d++) {
+      const m = b1 * (1 - b1) * g1[d] + (1 - b1) * g2[d];
+      const v = b2 * (1 - b2) * g1[d] ** 2 + (1 - b2) * g2[d] ** 2;
+      const step = (lr * (m / (1 - b1 ** 2))) / (Math.sqrt(v / (1 - b2 ** 2)) + eps);
+      expect(t.row(1)[d] - afterOne[d], `d=${d}`).toBeCloseTo(-step, 6);
+    }
+  });
+
+  it("Adam's bias correction counts each row's own steps: a row first touched late moves by lr·sign(g) too", () => {
+    const t = table(3);
+    const g = Float32Array.from({ length: DIM }, (_, d) => (d % 2 === 0 ? 0.3 : -0.01));
+    for (let step = 0; step < 5; step++) t.applyGradient([0], g);
+    const before = t.row(2).slice();
+    t.applyGradient([0, 2], Float32Array.from([...g, ...g]));
+    for (let d = 0; d < DIM; d++) expect(t.row(2)[d] - before[d]).toBeCloseTo(-0.05 * Math.sign(g[d]), 6);
+  });
+
+  it('Adagrad steps a row by lr·g/(√Σg² + δ)', () => {
+    const t = table(2, 'adagrad');
+    const g1 = Float32Array.from({ length: DIM }, (_, d) => 0.1 * (d + 1));
+    const g2 = Float32Array.from({ length: DIM }, (_, d) => -0.05 * d);
+    const start = t.row(0).slice();
+    t.applyGradient([0], g1);
+    const afterOne = t.row(0).slice();
+    t.applyGradient([0], g2);
+    for (let d = 0; d < DIM; d++) {
+      expect(afterOne[d] - start[d]).toBeCloseTo((-0.05 * g1[d]) / (Math.abs(g1[d]) + 1e-7), 6);
+      expect(t.row(0)[d] - afterOne[d]).toBeCloseTo((-0.05 * g2[d]) / (Math.sqrt(g1[d] ** 2 + g2[d] ** 2) + 1e-7), 6);
+    }
+  });
+
   it('leaves untouched rows bit-for-bit unchanged', () => {
     const t = table(500);
     const before = t.weights.slice();

@@ -34,5 +34,9 @@ describe('stage latency', () => {
     expect(timings).toHaveLength(2);
     for (const t of timings) expect(t.latency_ranking_p95_ms).toBeGreaterThanOrEqual(t.latency_ranking_p50_ms);
     expect(Object.keys(timings[0])).toContain('latency_retrieval_p95_ms');
+    // The whole request is timed too (a total budget is drawn against it): each batch's total is at least any stage's.
+    for (const t of timings) {
+      for (const stage of ['retrieval', 'ranking', 'rerank']) expect(t.latency_total_p95_ms).toBeGreaterThanOrEqual(t[`latency_${stage}_p95_ms`]);
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Ground truth stays on the world's side. Statically, recommender code may import only the
  * world's public types (the oracle, by name, is the one exception); dynamically, nothing a
- * recommender is handed during a run carries a ground-truth field.
+ * recommender is handed during a run (its context, the requests, the feedback passed to observe(),
+ * the log window) carries a ground-truth field, for the baselines and the two-stage pipeline alike.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -17,6 +18,9 @@ const ORACLE_FILES = new Set(['ranking/oracle.ts', 'baselines.ts']);
 const TRUTH_FIELDS = [
   'quality',
   'appeal',
+  'topicIds',
+  'topicMix',
+  'topicNorm',
   'clickbait',
   'latent',
   'topicPrefs',
@@ -64,9 +68,14 @@ describe('the recommender cannot read ground truth', () => {
     }
   });
 
-  it.each(['popularity', 'random'])('%s sees no truth field in anything it is given', async (kind) => {
-    const scenario = smallScenario([`recommender.kind=${kind}`, 'horizon.days=2', 'logs.impressions=false']);
+  it.each([
+    ['popularity', []],
+    ['random', []],
+    ['two_stage', ['recommender.exploration={policy: thompson, mc_draws: 20}', 'recommender.two_tower={epochs: 1}', 'recommender.ranker={epochs: 1, hidden: [8]}']],
+  ])('%s sees no truth field in anything it is given, the feedback passed to observe() included', async (kind, extra) => {
+    const scenario = smallScenario([`recommender.kind=${kind}`, 'horizon.days=2', 'logs.impressions=false', ...extra]);
     const handed: unknown[] = [];
+    let observed = 0;
     const sim = new Simulation(scenario, {
       recommender: (ctx) => {
         handed.push(ctx);
@@ -78,6 +87,11 @@ describe('the recommender cannot read ground truth', () => {
           serve: (requests) => {
             handed.push(requests);
             return inner.serve(requests);
+          },
+          observe: (feedback) => {
+            handed.push(feedback);
+            observed++;
+            inner.observe?.(feedback);
           },
           retrain: (log, now) => {
             handed.push(log, now);
@@ -91,6 +105,8 @@ describe('the recommender cannot read ground truth', () => {
     const keys = reachableKeys(handed);
     expect(keys.has('slateId')).toBe(true); // the scan does reach requests
     expect(keys.has('creatorId')).toBe(true); // and the public catalog
+    expect(observed).toBeGreaterThan(1000);
+    expect(keys.has('watchFraction')).toBe(true); // and the feedback (the log's column is watch_fraction)
     for (const field of TRUTH_FIELDS) expect(keys.has(field), `recommender was handed "${field}"`).toBe(false);
   });
 

@@ -180,7 +180,7 @@ const QUESTION_TABLE: QuestionTable = {
     key: 'latencyBudgetMs',
     flag: 'latency-budget-ms',
     prompt: 'Latency budget per request, in milliseconds',
-    why: 'what serving may cost end to end; timings.jsonl reports each stage against it',
+    why: 'what serving may cost end to end; the report draws the measured latency per request against it',
     fallback: () => 100,
     parse: (value) => {
       const ms = parseNonNegative(value);

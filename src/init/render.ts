@@ -98,15 +98,14 @@ function popularity(answers: InitAnswers): string[] {
   ];
 }
 
-/** The scenario has no latency key yet, so the budget is written as a comment to hold timings against. */
+/** The answer is the whole request's budget; a per-stage split is suggested for editing. */
 function latencyBudget(answers: InitAnswers): string[] {
   const split = Object.entries(STAGE_SHARES)
     .map(([stage, share]) => `${stage}: ${Math.round(answers.latencyBudgetMs * share * 10) / 10}`)
     .join(', ');
   return [
-    `  # Latency budget: ${answers.latencyBudgetMs} ms per request, e.g. { ${split} } ms per stage.`,
-    `  # Not a scenario setting: compare it with latency_<stage>_p95_ms in the run's timings.jsonl`,
-    `  # (recloop query "SELECT * FROM timings").`,
+    line(`  latency_budget_ms: ${answers.latencyBudgetMs}`, 'p95 per request; the report draws it against the measured latency'),
+    `  # or per stage, e.g. latency_budget_ms: { ${split} }`,
   ];
 }
 

@@ -36,13 +36,11 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     if (!isNumberRecord(row)) throw bad(`"${key}" to map metric names to numbers`);
     return row;
   };
-  // Runs written before the backend was recorded had no models.
-  const modelBackend = typeof value.model_backend === 'string' ? value.model_backend : 'none';
+  // Older runs also wrote model_backend here; it is in run.json now and ignored.
   return {
     scenario,
     seed,
     recommender,
-    model_backend: modelBackend,
     days,
     epochs,
     totals: table('totals'),

@@ -30,8 +30,8 @@ export interface PipelineStages {
 }
 
 export class Pipeline implements Recommender {
-  /** Re-ranking and the exploration policy are timed together as the last stage. */
-  private readonly latency = new StageLatency(['retrieval', 'ranking', 'rerank']);
+  /** Re-ranking and the exploration policy are timed together as the last stage; `total` is the whole request. */
+  private readonly latency = new StageLatency(['retrieval', 'ranking', 'rerank', 'total']);
 
   constructor(
     readonly name: string,
@@ -43,6 +43,11 @@ export class Pipeline implements Recommender {
   }
 
   serve(requests: readonly RecRequest[]): Slate[] {
+    // Timed as a whole too: a percentile of the sum is not the sum of the stages' percentiles.
+    return this.latency.time('total', requests.length, () => this.serveStages(requests));
+  }
+
+  private serveStages(requests: readonly RecRequest[]): Slate[] {
     const { sources, ranker, reranker, policy, shortlist } = this.stages;
     const n = requests.length;
     const candidates = this.latency.time('retrieval', n, () => {
@@ -58,7 +63,7 @@ export class Pipeline implements Recommender {
     return this.latency.time('rerank', n, () =>
       requests.map((request, r) => {
         const final = reranker ? reranker.rerank(request, ordered[r], this.slateSize) : ordered[r];
-        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng) };
+        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng, reranker?.cap) };
       }),
     );
   }

@@ -124,6 +124,19 @@ export interface ScoredCandidate extends Candidate {
 export interface ReRanker {
   readonly name: string;
   rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[];
+  /** The hard limit every slate must keep, whatever the policy does with the order (absent: none). */
+  readonly cap?: CreatorCap;
+}
+
+/**
+ * A hard limit on a slate: at most `cap` items of one creator. The exploration policy fills its
+ * slots under it and computes its logged propensities under it (docs/EXPLORATION.md).
+ */
+export interface CreatorCap {
+  readonly cap: number;
+  creatorOf(itemId: number): number;
+  /** Items of the creator in the catalog now; for policies that draw from the whole catalog. */
+  catalogItems(creatorId: number): number;
 }
 
 /**
@@ -133,7 +146,8 @@ export interface ReRanker {
  */
 export interface ExplorationPolicy {
   readonly name: string;
-  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[];
+  /** `cap`: the re-ranker's creator cap, which the slate and its propensities must respect. */
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[];
   /** Streamed feedback on each served slate, for policies that learn (Thompson sampling, UCB). */
   observe?(feedback: SlateFeedback): void;
   /** Called at every retrain with the log window, for policies that rebuild their estimates from the log. */

@@ -126,7 +126,7 @@ export interface ReportData {
   readonly diffs: readonly ArmDiff[];
   readonly calibration?: CalibrationFile;
   readonly ope?: OpeView;
-  /** Per pipeline stage, from the scenario's `recommender.latency_budget_ms`. */
+  /** Per pipeline stage (`total`: the whole request), from the scenario's `recommender.latency_budget_ms`. */
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
   /** Reference lines per metric column. */
   readonly references: Readonly<Record<string, MetricReference>>;

@@ -36,6 +36,14 @@ export const RUN_FILES = {
   impressions: 'impressions',
 } as const;
 
+/**
+ * The tfjs backend the run's models used: only two_stage has models. The backend is chosen once
+ * per process, so a run without models must not report one an earlier run in the process chose.
+ */
+function modelBackend(scenario: Scenario): string {
+  return scenario.recommender.kind === 'two_stage' ? (backendName() ?? 'none') : 'none';
+}
+
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
   const output = await StagedOutput.create(options.outDir, options.force ?? false);
@@ -62,7 +70,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     });
     await logWriter?.close();
     logWriter = undefined;
-    const summary = summarize(scenario, simulation.recommender.name, rows, backendName() ?? 'none');
+    const summary = summarize(scenario, simulation.recommender.name, rows);
     await writeFile(join(output.dir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     const wallSeconds = (performance.now() - started) / 1000;
     const runInfo = {
@@ -70,7 +78,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       wall_seconds: wallSeconds,
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
-      model_backend: backendName() ?? 'none',
+      model_backend: modelBackend(scenario),
     };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
     await output.commit();

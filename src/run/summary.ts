@@ -1,7 +1,8 @@
 /**
  * The run summary: what a reader wants first (the first and last epoch, the mean over epochs,
- * totals). It holds nothing that varies between identical runs (no wall-clock times), so the
- * same scenario and seed give a byte-identical file.
+ * totals). It holds nothing that varies between identical runs (no wall-clock times, nothing
+ * about the machine: the model backend is in run.json), so the same scenario and seed give a
+ * byte-identical file (for two_stage, on the same tfjs backend: README "Run folders").
  */
 import type { Scenario } from '../scenario/index.js';
 
@@ -11,8 +12,6 @@ export interface RunSummary {
   readonly scenario: string;
   readonly seed: number;
   readonly recommender: string;
-  /** The tfjs backend the recommender's models ran on ('none' when it has no models). */
-  readonly model_backend: string;
   readonly days: number;
   readonly epochs: number;
   readonly totals: Readonly<Record<string, number>>;
@@ -25,7 +24,7 @@ export interface RunSummary {
 const ADDITIVE = ['slates', 'impressions', 'clicks', 'watch_minutes', 'sessions', 'signups', 'churned', 'new_items'];
 const BOOKKEEPING = new Set(['epoch', 'day_start', 'day_end']);
 
-export function summarize(scenario: Scenario, recommender: string, rows: readonly MetricsRow[], modelBackend = 'none'): RunSummary {
+export function summarize(scenario: Scenario, recommender: string, rows: readonly MetricsRow[]): RunSummary {
   if (rows.length === 0) throw new Error('a run needs at least one epoch to summarize');
   const keys = Object.keys(rows[0]).filter((k) => !BOOKKEEPING.has(k));
   const totals: Record<string, number> = {};
@@ -36,7 +35,6 @@ export function summarize(scenario: Scenario, recommender: string, rows: readonl
     scenario: scenario.name,
     seed: scenario.seed,
     recommender,
-    model_backend: modelBackend,
     days: scenario.horizon.days,
     epochs: rows.length,
     totals,

@@ -83,6 +83,7 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
   }
 
   problems.push(...checkLinearFeatures(scenario.recommender));
+  problems.push(...checkRescoringRerank(scenario.recommender));
 
   if (scenario.recommender.kind === 'bandit') {
     problems.push({ paths: [['recommender', 'kind']], message: 'recommender kind bandit runs only in a bandit world (world.kind: bandit); pick another kind' });
@@ -116,6 +117,40 @@ function checkLinearFeatures(recommender: Scenario['recommender']): ConsistencyP
     ];
   }
   return [];
+}
+
+/** Slate policies that order the slate by scores of their own, not by the re-ranker's order. */
+const RESCORING: Readonly<Record<string, string>> = {
+  thompson: 'its own posterior draws',
+  linear_thompson: 'its own posterior draws',
+  ucb: 'its own confidence bounds',
+  boltzmann: "draws weighted by the ranker's scores",
+};
+
+/**
+ * MMR and the fresh boost only reorder the candidates; a policy that orders the slate by scores
+ * of its own would discard them without a word, so the combination is refused. The creator cap
+ * is a hard constraint every policy keeps, so it is allowed with all of them.
+ */
+function checkRescoringRerank(recommender: Scenario['recommender']): ConsistencyProblem[] {
+  if (recommender.kind !== 'two_stage') return [];
+  const exploration = recommender.exploration;
+  const how = RESCORING[exploration.policy];
+  if (how === undefined || ('stage' in exploration && exploration.stage === 'candidate')) return [];
+  const { mmr_lambda, fresh_boost } = recommender.rerank;
+  const settings = [
+    ['mmr_lambda', mmr_lambda, 'MMR order'],
+    ['fresh_boost', fresh_boost, 'fresh boost'],
+  ] as const;
+  return settings
+    .filter(([, value]) => value > 0)
+    .map(([key, value, what]) => ({
+      paths: [['recommender', 'rerank', key], ['recommender', 'exploration', 'policy']],
+      message:
+        `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
+        `set recommender.rerank.${key} to 0, or explore with greedy or epsilon_greedy (which keep the re-ranked order) or at stage: candidate. ` +
+        'creator_cap is kept under every policy',
+    }));
 }
 
 /** True when `total` is n × `unit` for a whole n ≥ 1, within a relative tolerance. */

@@ -31,6 +31,8 @@ const epsilonGreedy = z.strictObject({
   stage,
   /** Candidate stage: exploratory slots per request, each filled with probability epsilon by a uniform catalog item. */
   k: positiveCount.default(5),
+  /** Under a creator cap that binds (two_stage), the propensities are estimated from this many simulated slates. */
+  mc_draws: mcDraws,
 });
 
 const thompson = z.strictObject({

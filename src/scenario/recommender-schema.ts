@@ -30,9 +30,18 @@ const common = {
    */
   random_startup: duration.prefault(0),
   exploration,
-  /** Serving budget per stage (p95, milliseconds per request); reports hold measured latency against it. */
+  /**
+   * Serving budget (p95, milliseconds per request): a number is the whole request's, a mapping
+   * per stage (and `total`); reports hold the measured latency against it.
+   */
   latency_budget_ms: z
-    .strictObject({ retrieval: positive.optional(), ranking: positive.optional(), rerank: positive.optional() })
+    .union(
+      [
+        positive,
+        z.strictObject({ retrieval: positive.optional(), ranking: positive.optional(), rerank: positive.optional(), total: positive.optional() }),
+      ],
+      { error: 'expected milliseconds per request (e.g. 80) or per stage (e.g. { retrieval: 10, ranking: 50, rerank: 10 })' },
+    )
     .optional(),
 };
 

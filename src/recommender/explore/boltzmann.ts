@@ -1,19 +1,21 @@
 /**
  * Boltzmann (softmax) exploration, as Plackett–Luce sampling: slot by slot, an item not yet
- * placed is drawn with probability proportional to exp(score / temperature) (plackett-luce.ts).
+ * placed, and that the creator cap allows, is drawn with probability proportional to
+ * exp(score / temperature) (plackett-luce.ts).
  * Scores are the ranker's (or the source's) in their own units; an item whose score is not a
  * finite number is drawn only once no finite-scored item is left.
  *
- * Logged propensity = the marginal P(item at slot). Slot 0: exactly the softmax over the pool.
- * Later slots have no closed form: estimated from `mcDraws` further slates drawn from a stream
+ * Logged propensity = the marginal P(item at slot). Slot 0: exactly the softmax over the pool
+ * (a cap of at least 1 cannot bind there). Later slots have no closed form, capped or not: estimated from `mcDraws` further slates drawn from a stream
  * of their own (so the choices never depend on the number of draws), W of which put the item
  * there, as (W + 1) / (mcDraws + 1) — the realised slate counted as one more sample, as for
  * Thompson sampling (sampled-slate.ts).
  */
 import type { Rng } from '../../rng/index.js';
-import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
 import { PlackettLuceSampler, softmaxWeights } from './plackett-luce.js';
+import { candidateLimit } from './pool-limit.js';
 
 export class BoltzmannPolicy implements ExplorationPolicy {
   readonly name = 'boltzmann';
@@ -28,11 +30,12 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     if (!(temperature > 0)) throw new RangeError(`boltzmann: temperature must be above 0 (got ${temperature})`);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
-    const slots = slotCount(slateSize, ordered.length);
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
+    const limit = candidateLimit(cap, ordered);
+    const slots = slotCount(slateSize, limit ? limit.capacity : ordered.length);
     if (slots === 0) return [];
     const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
-    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature);
+    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature, limit);
     const chosen = new Int32Array(slots);
     sampler.draw(rng, chosen);
     const wins = new Float64Array(slots);

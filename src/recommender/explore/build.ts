@@ -54,7 +54,7 @@ export function buildExploration(config: ExplorationConfig, ctx: ExplorationCont
       if (config.stage === 'candidate') {
         return candidateStage(new EpsilonExploreSource(config.k, config.epsilon, ctx.catalogSize, ctx.streams.stream('policy/candidates')), config.policy);
       }
-      return slateStage(new EpsilonGreedyPolicy({ epsilon: config.epsilon, over: config.over }, ctx.catalogSize));
+      return slateStage(new EpsilonGreedyPolicy({ epsilon: config.epsilon, over: config.over, mcDraws: config.mc_draws }, ctx.catalogSize, mcRng()));
     case 'thompson': {
       const { reward, prior, k, head, mc_draws: mcDraws } = config;
       if (config.stage === 'candidate') {

@@ -14,7 +14,7 @@
  */
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import type { Candidate, CandidateSource, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
 import { EXPLORE_SOURCE } from './epsilon-greedy.js';
 
 /** A candidate source of exploratory items that knows each item's chance of having been added. */
@@ -35,9 +35,9 @@ export class CandidateStagePolicy implements ExplorationPolicy {
     this.name = `${policyName}@candidate`;
   }
 
-  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     return this.slatePolicy
-      .select(request, ordered, slateSize, rng)
+      .select(request, ordered, slateSize, rng, cap)
       .map((e) => (e.source === EXPLORE_SOURCE ? { ...e, propensity: e.propensity * this.source.inclusion(request, e.itemId) } : e));
   }
 

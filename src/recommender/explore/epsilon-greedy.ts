@@ -6,12 +6,17 @@
  * whole catalog (`over: catalog`), where slots past the last candidate always explore and a
  * catalog item no source produced is logged with source `explore`.
  *
- * Every logged propensity is the exact marginal P(item at slot), in closed form (epsilon-slots.ts).
+ * Every logged propensity is the exact marginal P(item at slot), in closed form (epsilon-slots.ts),
+ * except under a creator cap that binds on the pool: then the kept greedy items and the uniform
+ * fills skip creators at the cap, and the marginals are Rao–Blackwellised Monte-Carlo estimates
+ * from `mcDraws` simulated slates (epsilon-capped.ts).
  */
 import type { Rng } from '../../rng/index.js';
-import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { cappedMarginals, sampleCapped } from './epsilon-capped.js';
 import { EpsilonSlots } from './epsilon-slots.js';
+import { candidateLimit, cappedWalk, catalogLimit, type PoolLimit } from './pool-limit.js';
 
 /** Source logged for a catalog item the policy placed that no candidate source produced. */
 export const EXPLORE_SOURCE = 'explore';
@@ -19,6 +24,8 @@ export const EXPLORE_SOURCE = 'explore';
 export interface EpsilonGreedyOptions {
   readonly epsilon: number;
   readonly over: 'candidates' | 'catalog';
+  /** Simulated slates per propensity estimate under a binding creator cap. */
+  readonly mcDraws: number;
 }
 
 export class EpsilonGreedyPolicy implements ExplorationPolicy {
@@ -29,34 +36,52 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
     private readonly options: EpsilonGreedyOptions,
     /** Current catalog size (item ids are 0..size-1); used when drawing over the catalog. */
     private readonly catalogSize: () => number,
+    /** Stream for the propensity estimates under a cap only. */
+    private readonly mcRng: Rng,
   ) {
     this.slots = new EpsilonSlots(options.epsilon);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
-    return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, rng) : this.overCandidates(ordered, slateSize, rng);
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
+    return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, rng, cap) : this.overCandidates(ordered, slateSize, rng, cap);
   }
 
-  /** Pool indices are candidate indices; slot p's greedy item is candidate p. */
-  private overCandidates(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+  /** Pool indices are candidate indices; slot p's greedy item is the p-th candidate the cap allows. */
+  private overCandidates(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap: CreatorCap | undefined): SlateEntry[] {
     const n = ordered.length;
+    const limit = candidateLimit(cap, ordered);
+    if (limit) {
+      const greedy = cappedWalk(Array.from(ordered.keys()), slateSize, limit);
+      return this.capped(n, greedy.length, greedy, limit, rng).map(([k, propensity]) => entryOf(ordered[k], propensity));
+    }
     const L = slotCount(slateSize, n);
     const greedy = Array.from({ length: L }, (_, p) => p);
     return this.slots.sample(n, L, greedy, rng).map((k, p) => entryOf(ordered[k], this.slots.probability(n, L, L, p, k < L ? k : -1)));
   }
 
-  /** Pool indices are item ids; the greedy list is the first min(L, candidates) candidates. */
-  private overCatalog(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+  /** Pool indices are item ids; the greedy list is the first min(L, candidates) candidates (that the cap allows). */
+  private overCatalog(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap: CreatorCap | undefined): SlateEntry[] {
     const n = this.catalogSize();
     const L = slotCount(slateSize, n);
-    const G = Math.min(L, ordered.length);
-    const greedy = Array.from({ length: G }, (_, p) => ordered[p].itemId);
-    return this.slots.sample(n, L, greedy, rng).map((itemId, p) => {
-      const rank = greedy.indexOf(itemId);
-      const propensity = this.slots.probability(n, L, G, p, rank);
-      // A candidate outside the greedy list keeps the sources that produced it.
-      const candidate = rank >= 0 ? ordered[rank] : ordered.find((c) => c.itemId === itemId);
+    const limit = catalogLimit(cap, n);
+    const ids = ordered.map((c) => c.itemId);
+    const greedy = limit ? cappedWalk(ids, L, limit) : ids.slice(0, Math.min(L, ordered.length));
+    const G = greedy.length;
+    const slate = limit
+      ? this.capped(n, L, greedy, limit, rng)
+      : this.slots.sample(n, L, greedy, rng).map((itemId, p) => [itemId, this.slots.probability(n, L, G, p, greedy.indexOf(itemId))]);
+    return slate.map(([itemId, propensity]) => {
+      // A candidate keeps the sources that produced it.
+      const candidate = ordered.find((c) => c.itemId === itemId);
       return candidate ? entryOf(candidate, propensity) : { itemId, source: EXPLORE_SOURCE, propensity };
     });
+  }
+
+  /** A slate under the cap, as [pool index, estimated marginal] per slot (epsilon-capped.ts). */
+  private capped(n: number, slots: number, greedy: readonly number[], limit: PoolLimit, rng: Rng): [number, number][] {
+    const { epsilon, mcDraws } = this.options;
+    const realised = sampleCapped(epsilon, n, slots, greedy, limit, rng);
+    const marginals = cappedMarginals(epsilon, n, greedy, realised, limit, mcDraws, this.mcRng);
+    return realised.slate.map((k, p) => [k, marginals[p]]);
   }
 }

@@ -14,10 +14,11 @@ import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { auc } from '../ranking/auc.js';
-import type { ExplorationPolicy, RecommenderDiagnostics, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecommenderDiagnostics, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
 import { BayesianLinearModel } from './bayes-linear.js';
 import type { FeatureMap } from './features.js';
 import { rewardInFeedback, rewardsInWindow } from './rewards.js';
+import { candidateLimit } from './pool-limit.js';
 import { monteCarloScores, sampledSlate, type ScoreSampler } from './sampled-slate.js';
 
 export interface LinearThompsonOptions {
@@ -68,10 +69,10 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
     return this.posterior;
   }
 
-  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     const sampler = this.sampler(request, ordered);
     const mc = monteCarloScores(sampler, ordered.length, this.options.mcDraws, this.mcRng);
-    return sampledSlate(ordered, sampler, mc, { slateSize, rng });
+    return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
   }
 
   observe(feedback: SlateFeedback): void {

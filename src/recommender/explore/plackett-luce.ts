@@ -1,11 +1,13 @@
 /**
- * Plackett–Luce slates: slot by slot, an item not yet placed is drawn with probability
- * proportional to its weight. Weights come from softmaxWeights (below); when every
- * remaining item weighs 0 (all finite scores placed, or weights that underflowed against the
- * best score), they are recomputed over the remaining items, as a fresh softmax would give.
+ * Plackett–Luce slates: slot by slot, an item not yet placed (and that the creator cap allows)
+ * is drawn with probability proportional to its weight. Weights come from softmaxWeights
+ * (below); when every remaining item weighs 0 (all finite scores placed, or weights that
+ * underflowed against the best score), they are recomputed over the remaining items, as a
+ * fresh softmax would give.
  */
 import type { Rng } from '../../rng/index.js';
 import type { ScoredCandidate } from '../types.js';
+import type { PoolLimit } from './pool-limit.js';
 
 /** Reusable buffers for drawing many slates of one pool. */
 export class PlackettLuceSampler {
@@ -17,16 +19,20 @@ export class PlackettLuceSampler {
     /** softmaxWeights of the whole pool. */
     private readonly initial: Float64Array,
     private readonly temperature: number,
+    /** The creator cap, if it binds on this pool: an item whose creator is full weighs 0. */
+    private readonly limit?: PoolLimit,
   ) {
     this.weights = new Float64Array(pool.length);
     this.placed = new Uint8Array(pool.length);
   }
 
-  /** Fills `out` (one entry per slot, at most the pool size) with pool indices, top first. */
+  /** Fills `out` (one entry per slot, at most the pool size or the cap's capacity) with pool indices, top first. */
   draw(rng: Rng, out: Int32Array): void {
     const w = this.weights;
+    const limit = this.limit;
     w.set(this.initial);
     this.placed.fill(0);
+    limit?.reset();
     for (let slot = 0; slot < out.length; slot++) {
       let total = 0;
       for (let k = 0; k < w.length; k++) total += w[k];
@@ -39,6 +45,15 @@ export class PlackettLuceSampler {
       out[slot] = k;
       this.placed[k] = 1;
       w[k] = 0;
+      if (!limit) continue;
+      limit.add(k);
+      // Items the cap now excludes leave the draw, as if placed (so a re-softmax skips them too).
+      for (let j = 0; j < w.length; j++) {
+        if (this.placed[j] === 0 && !limit.allows(j)) {
+          this.placed[j] = 1;
+          w[j] = 0;
+        }
+      }
     }
   }
 }

@@ -1,8 +1,8 @@
 /**
  * Slates from randomly drawn scores, the shape shared by Thompson sampling and its linear
  * variant (the standard slate Thompson sampling): ONE draw of every pool item's score per
- * request, and the slate is the top L by that draw (ties to the earlier item). For a slate of
- * one this is ordinary Thompson sampling.
+ * request, and the slate is the top L by that draw (ties to the earlier item), skipping items
+ * the creator cap excludes. For a slate of one this is ordinary Thompson sampling.
  *
  * The marginal P(item at slot k) has no closed form. It is estimated from M = mcDraws further
  * draws taken from a stream of their own (so the choices never depend on M): W = how many of
@@ -17,6 +17,7 @@
 import type { Rng } from '../../rng/index.js';
 import type { ScoredCandidate, SlateEntry } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { cappedTopInto, type PoolLimit } from './pool-limit.js';
 
 /** Random scores for a fixed pool: fills out[k] with a draw for pool item k. */
 export interface ScoreSampler {
@@ -27,6 +28,8 @@ export interface SampledSlateOptions {
   readonly slateSize: number;
   /** Draws for the choices. */
   readonly rng: Rng;
+  /** The creator cap over the pool, if it binds: every slate, realised or Monte-Carlo, is filled under it. */
+  readonly limit?: PoolLimit;
 }
 
 /** `draws` Monte-Carlo draws of the pool's scores, draw-major (mc[m·n + k]), from a stream of their own. */
@@ -43,17 +46,21 @@ export function monteCarloScores(sampler: ScoreSampler, n: number, draws: number
 /** The slate from one draw of `sampler`, each slot's marginal estimated from `mc` (see monteCarloScores). */
 export function sampledSlate(pool: readonly ScoredCandidate[], sampler: ScoreSampler, mc: Float64Array, options: SampledSlateOptions): SlateEntry[] {
   const n = pool.length;
-  const slots = slotCount(options.slateSize, n);
+  const { limit } = options;
+  const slots = slotCount(options.slateSize, limit ? limit.capacity : n);
   if (slots === 0) return [];
+  const taken = new Uint8Array(limit ? n : 0);
+  const best = (scores: Float64Array, offset: number, out: Int32Array): void =>
+    limit ? cappedTopInto(scores, offset, n, out, limit, taken) : topInto(scores, offset, n, out);
   const row = new Float64Array(n);
   sampler.sample(options.rng, row);
   const chosen = new Int32Array(slots);
-  topInto(row, 0, n, chosen);
+  best(row, 0, chosen);
   const draws = mc.length / n;
   const wins = new Float64Array(slots);
   const top = new Int32Array(slots);
   for (let m = 0; m < draws; m++) {
-    topInto(mc, m * n, n, top);
+    best(mc, m * n, top);
     for (let k = 0; k < slots; k++) if (top[k] === chosen[k]) wins[k]++;
   }
   return Array.from(chosen, (c, k) => entryOf(pool[c], (wins[k] + 1) / (draws + 1)));

@@ -10,9 +10,10 @@
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
 import { PosteriorDraws } from './posterior-draws.js';
 import { RewardCounts } from './reward-counts.js';
+import { candidateLimit } from './pool-limit.js';
 import { sampledSlate, type ScoreSampler } from './sampled-slate.js';
 
 export interface ThompsonOptions {
@@ -37,7 +38,7 @@ export class ThompsonPolicy implements ExplorationPolicy {
     this.mc = new PosteriorDraws(options.mcDraws, mcRng);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng): SlateEntry[] {
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     const alpha = new Float64Array(ordered.length);
     const beta = new Float64Array(ordered.length);
     ordered.forEach((c, k) => ([alpha[k], beta[k]] = this.posterior(c.itemId)));
@@ -47,7 +48,7 @@ export class ThompsonPolicy implements ExplorationPolicy {
       },
     };
     const mc = this.mc.matrix(ordered.map((c) => c.itemId), alpha, beta);
-    return sampledSlate(ordered, sampler, mc, { slateSize, rng });
+    return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
   }
 
   observe(feedback: SlateFeedback): void {

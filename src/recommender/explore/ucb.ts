@@ -2,13 +2,15 @@
  * UCB1 on per-item reward rates: index = mean + c·sqrt(ln N / n), with n the item's impressions,
  * mean its observed reward rate and N all impressions counted; items never shown come first.
  * Counts are updated like Thompson sampling's (streamed feedback, rebuilt from the log window at
- * retrain). The slate is the top of the candidates by index, ties kept in the ranker's order:
- * deterministic, so every propensity is 1.
+ * retrain). The slate is the top of the candidates by index, ties kept in the ranker's order,
+ * skipping items the creator cap excludes: deterministic, so every propensity is 1.
  */
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import type { ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { Rng } from '../../rng/index.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { candidateLimit, cappedWalk } from './pool-limit.js';
 import { RewardCounts } from './reward-counts.js';
 
 export class UcbPolicy implements ExplorationPolicy {
@@ -22,10 +24,12 @@ export class UcbPolicy implements ExplorationPolicy {
     this.counts = new RewardCounts(reward);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number): SlateEntry[] {
+  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, _rng?: Rng, cap?: CreatorCap): SlateEntry[] {
     const index = ordered.map((c) => this.index(c.itemId));
     const order = Array.from(ordered.keys()).sort((a, b) => (index[b] === index[a] ? a - b : index[b] > index[a] ? 1 : -1));
-    return order.slice(0, slotCount(slateSize, ordered.length)).map((k) => entryOf(ordered[k], 1));
+    const limit = candidateLimit(cap, ordered);
+    const chosen = limit ? cappedWalk(order, slateSize, limit) : order.slice(0, slotCount(slateSize, ordered.length));
+    return chosen.map((k) => entryOf(ordered[k], 1));
   }
 
   /** The item's upper confidence bound; +Infinity for an item never shown. */

@@ -1,7 +1,10 @@
 /**
  * A multi-output logistic regression on the ranker's own inputs (features plus the position
- * one-hot), trained with the same masked per-head cross-entropy: the baseline the neural ranker
+ * one-hot), trained with the same masked, weighted cross-entropy: the baseline the neural ranker
  * has to beat. Plain TypeScript (mini-batch Adam): a linear model is too small for tensors to pay.
+ * Each head's gradient is a weighted mean: its batch sum divided by one constant per head for the
+ * whole fit (that head's mean label weight per training row times the batch size), never by the
+ * batch's own weight sum, whose fixed point is not the weighted optimum (see trainer.ts).
  */
 import type { Rng } from '../../rng/index.js';
 import { sigmoid } from './calibration.js';
@@ -42,6 +45,7 @@ export class LogisticBaseline {
     const z = new Float64Array(H);
     const beta1 = 0.9;
     const beta2 = 0.999;
+    const norms = headNormalizers(data, order, batchSize);
     let t = 0;
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = order.length - 1; i > 0; i--) {
@@ -53,11 +57,6 @@ export class LogisticBaseline {
       for (let start = 0; start < order.length; start += batchSize) {
         grad.fill(0);
         const end = Math.min(order.length, start + batchSize);
-        const weightSums = new Float64Array(H);
-        for (let k = start; k < end; k++) {
-          const i = order[k];
-          for (let h = 0; h < H; h++) weightSums[h] += data.mask[i * H + h] * data.weights[i];
-        }
         for (let k = start; k < end; k++) {
           const i = order[k];
           this.logits(data.x, i, data.positions[i], z);
@@ -65,8 +64,8 @@ export class LogisticBaseline {
           for (let h = 0; h < H; h++) {
             const mw = data.mask[i * H + h] * data.weights[i];
             if (mw === 0) continue;
-            // d CE / d z = sigmoid(z) − y, as a per-head mean over the batch.
-            const g = ((sigmoid(z[h]) - data.labels[i * H + h]) * mw) / weightSums[h];
+            // d CE / d z = sigmoid(z) − y, weighted, over the head's normalizer.
+            const g = ((sigmoid(z[h]) - data.labels[i * H + h]) * mw) / norms[h];
             const xo = i * dim;
             for (let j = 0; j < dim; j++) grad[j * H + h] += g * data.x[xo + j];
             grad[position * H + h] += g;
@@ -100,4 +99,12 @@ export class LogisticBaseline {
     }
     return out;
   }
+}
+
+/** Per head: its label weight Σ mask·w over the training rows, per row, times the batch size (1 when unlabelled). */
+function headNormalizers(data: TrainingData, rows: Int32Array, batchSize: number): Float64Array {
+  const H = data.heads;
+  const sums = new Float64Array(H);
+  for (const i of rows) for (let h = 0; h < H; h++) sums[h] += data.mask[i * H + h] * data.weights[i];
+  return sums.map((sum) => (sum > 0 ? (sum / rows.length) * batchSize : 1));
 }

@@ -1,7 +1,8 @@
 /**
  * The request context of each served slate (hour, device, past sessions, request in session),
  * kept from the streamed feedback because the impression log does not carry it. Training looks
- * a logged slate up by id to rebuild the features it was served with. Slate ids grow with time,
+ * a logged slate up by id to rebuild the features it was served with, and to find where the
+ * user's sessions started (for the next-day return label). Slate ids grow with time,
  * so the store is a window of columns from `base` on, compacted when old slates are dropped.
  */
 import type { RecRequest } from '../types.js';
@@ -46,6 +47,13 @@ export class SlateContexts {
     into.pastSessions = this.pastSessions[i];
     into.requestInSession = this.requestInSession[i];
     return true;
+  }
+
+  /** Whether the slate's request opened a session (request in session 0); undefined when it was never observed. */
+  startedSession(slateId: number): boolean | undefined {
+    const i = slateId - this.base;
+    if (i < 0 || i >= this.count || this.known[i] === 0) return undefined;
+    return this.requestInSession[i] === 0;
   }
 
   /** Forgets slates with ids below `slateId` (they have left the log window). */

@@ -1,8 +1,15 @@
 /**
  * Mini-batch training of the ranker: one forward and one backward pass per batch for all heads,
  * with a masked multi-task loss: the sigmoid cross-entropy of every (row, head) that has a
- * training label, times the row's weight, summed and divided by the batch's total row weight.
- * A head labelled on few rows (survey: answered surveys only) thus weighs in proportion to its
+ * training label, times the row's weight, summed and divided by one constant for the whole run:
+ * the mean row weight over the training rows times the batch size. A batch thus contributes
+ * its rows' weighted loss as it is, and an epoch's gradients add up to the gradient of the
+ * weighted loss over all rows, whose minimum is the weighted optimum. (Dividing by each batch's
+ * own weight would not: its fixed point is a mean of per-batch weighted means, biased when
+ * weights and labels are correlated, as watch-time or IPS weights are.) The constant keeps a
+ * batch's loss on the scale of a weighted mean, so the learning rate keeps its meaning; a
+ * partial last batch is divided by the same constant, so its rows count as much as any others.
+ * A head labelled on few rows (survey: answered surveys only) weighs in proportion to its
  * labels and cannot drag the shared layers around with a few noisy rows per batch (measured: a
  * per-head mean, which weighs every head equally, did slightly worse on the sparse heads).
  * Soft labels (watch fraction) use the same cross-entropy, whose minimum is at the label's mean.
@@ -27,7 +34,7 @@ export interface TrainingRun {
   readonly examples: number;
   readonly steps: number;
   readonly seconds: number;
-  /** Mean loss over the last epoch. */
+  /** Weighted mean loss per row over the last epoch: Σ w·(CE summed over the row's heads) / Σ w. */
   readonly lastLoss: number;
 }
 
@@ -83,27 +90,24 @@ export function train(
   const yb = new Float32Array(batchSize * H);
   const mb = new Float32Array(batchSize * H);
   const variables = model.variables;
+  const norm = lossNormalizer(data.weights, order, batchSize);
   let steps = 0;
   let lastLoss = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
     shuffle(order, rng);
     let lossSum = 0;
-    let lossSteps = 0;
     for (let start = 0; start < order.length; start += batchSize) {
       const b = Math.min(batchSize, order.length - start);
-      let batchWeight = 0;
       for (let k = 0; k < b; k++) {
         const i = order[start + k];
         xb.set(data.x.subarray(i * dim, (i + 1) * dim), k * dim);
         positions[k] = data.positions[i];
-        batchWeight += data.weights[i];
         for (let h = 0; h < H; h++) {
           yb[k * H + h] = data.labels[i * H + h];
-          mb[k * H + h] = data.mask[i * H + h] * data.weights[i];
+          mb[k * H + h] = (data.mask[i * H + h] * data.weights[i]) / norm;
         }
       }
       positionOneHot(positions.subarray(0, b), pb);
-      for (let k = 0; k < b * H; k++) mb[k] /= batchWeight;
       const x = tf.tensor2d(xb.subarray(0, b * dim), [b, dim]);
       const p = tf.tensor2d(pb.subarray(0, b * MAX_POSITIONS), [b, MAX_POSITIONS]);
       const y = tf.tensor2d(yb.subarray(0, b * H), [b, H]);
@@ -114,17 +118,28 @@ export function train(
         lossSum += loss.dataSync()[0];
         loss.dispose();
       }
-      lossSteps++;
       steps++;
     }
-    lastLoss = lossSteps > 0 ? lossSum / lossSteps : 0;
+    // Σ over the epoch's batches of Σ w·CE / norm, back to a per-row weighted mean.
+    lastLoss = order.length > 0 ? (lossSum * batchSize) / order.length : 0;
   }
   return { examples: order.length * epochs, steps, seconds: (performance.now() - started) / 1000, lastLoss };
 }
 
 /**
+ * The divisor of every batch's weighted loss sum: the mean weight of the training rows times the
+ * batch size. One constant for the run (never a batch's own weight sum: see the file's header).
+ */
+export function lossNormalizer(weights: Float32Array, rows: Int32Array, batchSize: number): number {
+  let total = 0;
+  for (const i of rows) total += weights[i];
+  const mean = rows.length > 0 ? total / rows.length : 1;
+  return mean > 0 ? mean * batchSize : batchSize;
+}
+
+/**
  * Σ_ih m_ih · CE(z_ih, y_ih), with CE(z, y) = max(z, 0) − z·y + log(1 + e^−|z|) and m (mask ×
- * row weight) already divided by the batch's total row weight: one full sum, no per-axis reductions.
+ * row weight) already divided by the run's normalizer: one full sum, no per-axis reductions.
  */
 function maskedLoss(z: tf.Tensor2D, y: tf.Tensor2D, m: tf.Tensor2D): tf.Scalar {
   const ce = tf.sub(tf.add(tf.relu(z), tf.softplus(tf.neg(tf.abs(z)))), tf.mul(z, y));

@@ -8,8 +8,8 @@
  *
  * Holdout: for each head, the most recent `holdout` share of the examples that have a label for
  * that head (all examples for click/watch/complete/like; answered surveys for survey; rows whose
- * next day is observed for return). Those rows are left out of that head's loss and are used to
- * fit its calibrator and measure its ECE and AUC.
+ * next calendar day is over for return). Those rows are left out of that head's loss and are
+ * used to fit its calibrator and measure its ECE and AUC.
  */
 import type { RankerHead } from '../../scenario/recommender-schema.js';
 import type { TrainingLog } from '../../training/training-log.js';
@@ -18,6 +18,7 @@ import type { Device, PublicCatalog, PublicUsers } from '../../world/public.js';
 import { UserSummary, type FeatureWriter } from './features.js';
 import { ItemStats } from './item-stats.js';
 import { headLabel } from './labels.js';
+import { nextDayReturnLabels } from './next-day-return.js';
 import type { SlateContexts } from './slate-contexts.js';
 import { UserEngagement } from './user-engagement.js';
 
@@ -85,7 +86,7 @@ export function buildTrainingSet(
   const labels = new Float32Array(n * H);
   const known = new Uint8Array(n * H);
   const weights = new Float32Array(n).fill(1);
-  const nextRequest = nextRequestTimes(log, users.size);
+  const returned = heads.includes('return') ? nextDayReturnLabels(log, contexts, now) : null;
 
   const history = new UserHistory(options.historyLength);
   const stats = new ItemStats();
@@ -122,7 +123,7 @@ export function buildTrainingSet(
           positions[e] = c.position[i];
           if (options.ipsClip !== null) weights[e] = Math.min(options.ipsClip, 1 / Math.max(c.propensity[i], 1e-12));
           for (let h = 0; h < H; h++) {
-            const y = headLabel(heads[h], c, i, nextRequest[g + (i - start)], now);
+            const y = headLabel(heads[h], c, i, returned === null ? Number.NaN : returned[g + (i - start)]);
             if (Number.isNaN(y)) continue;
             labels[e * H + h] = y;
             known[e * H + h] = 1;
@@ -160,25 +161,4 @@ export function buildTrainingSet(
   });
 
   return { n, dim, heads, x, positions, labels, trainMask, holdout, weights, stats, engagement, unobservedSlates };
-}
-
-/** For every row of the window, the time of the same user's next slate (Infinity if none). */
-function nextRequestTimes(log: TrainingLog, userCount: number): Float64Array {
-  const out = new Float64Array(log.rows);
-  const next = new Float64Array(userCount).fill(Number.POSITIVE_INFINITY);
-  let g = log.rows;
-  for (let k = log.chunks.length - 1; k >= 0; k--) {
-    const c = log.chunks[k].impressions.columns;
-    // Walk slates backwards; a slate's rows see only later slates.
-    for (let end = c.time.length; end > 0; ) {
-      let start = end - 1;
-      while (start > 0 && c.slate_id[start - 1] === c.slate_id[end - 1]) start--;
-      const userId = c.user_id[start];
-      for (let i = start; i < end; i++) out[g - (end - i)] = userId < next.length ? next[userId] : Number.POSITIVE_INFINITY;
-      if (userId < next.length) next[userId] = c.time[start];
-      g -= end - start;
-      end = start;
-    }
-  }
-  return out;
 }

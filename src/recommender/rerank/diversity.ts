@@ -9,13 +9,15 @@
  * item-similarity). Cost: O(slateSize × candidates) similarity evaluations.
  *
  * Output: the greedy head (at most slateSize items, cap respected), then the remaining
- * candidates in input order, minus those whose creator is already at the cap, so a policy
- * that fills or explores from the tail cannot break the cap. Scores are passed through
+ * candidates in input order, minus those whose creator is already at the cap. The tail may
+ * still hold several items of one creator, so the cap is also handed to the exploration policy
+ * (`cap`), which fills the slate under it. Scores are passed through
  * unchanged: the re-ranker decides order, not the ranker's belief. With λ = 0, no cap and no
  * boost the input order is returned exactly.
  */
 import type { PublicCatalog, PublicItem } from '../../world/public.js';
-import type { RecRequest, ReRanker, ScoredCandidate } from '../types.js';
+import type { CreatorCap, RecRequest, ReRanker, ScoredCandidate } from '../types.js';
+import { CatalogCreatorCap } from './creator-cap.js';
 import { itemSimilarity } from './item-similarity.js';
 
 export interface DiversityOptions {
@@ -31,6 +33,7 @@ export interface DiversityOptions {
 
 export class DiversityReRanker implements ReRanker {
   readonly name = 'rerank';
+  readonly cap: CreatorCap | undefined;
 
   constructor(
     private readonly catalog: PublicCatalog,
@@ -41,6 +44,7 @@ export class DiversityReRanker implements ReRanker {
     if (!Number.isInteger(creatorCap) || creatorCap < 0) throw new RangeError(`rerank: creatorCap must be a whole number of 0 or more, got ${creatorCap}`);
     if (!(freshBoost >= 0) || !Number.isFinite(freshBoost)) throw new RangeError(`rerank: freshBoost must be a finite number of 0 or more, got ${freshBoost}`);
     if (!(freshAge > 0)) throw new RangeError(`rerank: freshAge must be a positive number of days, got ${freshAge}`);
+    this.cap = creatorCap > 0 ? new CatalogCreatorCap(catalog, creatorCap) : undefined;
   }
 
   rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[] {

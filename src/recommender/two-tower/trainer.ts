@@ -65,7 +65,7 @@ export function trainTwoTower(
 }
 
 /** log q per example: its item's share of all positives, the rate at which it shows up as an in-batch negative. */
-function samplingLogProbabilities(examples: TrainingExamples): Float32Array {
+export function samplingLogProbabilities(examples: Pick<TrainingExamples, 'count' | 'itemIds'>): Float32Array {
   const counts = new Map<number, number>();
   for (const item of examples.itemIds) counts.set(item, (counts.get(item) ?? 0) + 1);
   return Float32Array.from(examples.itemIds, (item) => Math.log((counts.get(item) ?? 1) / examples.count));

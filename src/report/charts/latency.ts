@@ -1,14 +1,15 @@
 /**
  * Serving latency per pipeline stage (timings.jsonl columns `latency_<stage>_<pNN>_ms`), one
- * panel per stage, percentiles told apart by dashes, the scenario's budget as a dotted line.
+ * panel per stage and one for the whole request (`total`), percentiles told apart by dashes,
+ * the scenario's budget for that stage (a plain number: the whole request's) as a dotted line.
  */
 import type { Chart } from '../types.js';
 import type { ChartContext } from './context.js';
 import { grid, rowsOf, seriesPanel } from './panels.js';
 
 const LATENCY_COLUMN = /^latency_(.+)_p(\d+)_ms$/;
-/** Pipeline order first; other stages follow in column order. */
-const STAGE_ORDER = ['retrieval', 'ranking', 'rerank'];
+/** Pipeline order first, then the whole request; other stages follow in column order. */
+const STAGE_ORDER = ['retrieval', 'ranking', 'rerank', 'total'];
 
 export interface LatencyColumns {
   readonly stage: string;
@@ -41,7 +42,7 @@ export function latencyCharts(ctx: ChartContext): Chart[] {
     const budget = ctx.data.latencyBudgetMs[stage];
     return seriesPanel(ctx, {
       metric: percentiles[0].column,
-      title: `${stage.charAt(0).toUpperCase()}${stage.slice(1)}`,
+      title: stage === 'total' ? 'Whole request' : `${stage.charAt(0).toUpperCase()}${stage.slice(1)}`,
       rows: percentiles.flatMap((p) => rowsOf(ctx.series(p.column), p.label)),
       variants: { title: 'Percentile', order: percentiles.map((p) => p.label) },
       reference: budget === undefined ? undefined : { value: budget, label: `budget ${budget} ms` },

@@ -1,6 +1,7 @@
 /**
  * What the report reads from the resolved scenario YAML: name, description and the latency
- * budget per pipeline stage (`recommender.latency_budget_ms: { retrieval: 10, ranking: 50 }`).
+ * budget per pipeline stage (`recommender.latency_budget_ms: { retrieval: 10, ranking: 50 }`),
+ * a plain number being the whole request's (`total`).
  * The YAML is read loosely on purpose: a report of an old run must not fail because the
  * schema moved on since.
  */
@@ -22,7 +23,8 @@ export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
   }
   const root = asRecord(doc);
   const recommender = asRecord(root?.recommender);
-  const budget = asRecord(recommender?.latency_budget_ms) ?? asRecord(root?.latency_budget_ms) ?? {};
+  const written = recommender?.latency_budget_ms ?? root?.latency_budget_ms;
+  const budget = typeof written === 'number' ? { total: written } : (asRecord(written) ?? {});
   const latencyBudgetMs: Record<string, number> = {};
   for (const [stage, ms] of Object.entries(budget)) if (typeof ms === 'number' && ms > 0) latencyBudgetMs[stage] = ms;
   return {

@@ -1,0 +1,55 @@
+/**
+ * The `return` head's label: next-day return. An impression shown on calendar day d (d = ⌊time⌋,
+ * simulated days from midnight) is labelled 1 if the same user starts a new session on day d + 1,
+ * and 0 if they do not. Requests later in the same session (even past midnight), another session
+ * later on day d, and a first comeback on day d + 2 or later are all 0. The label is known only
+ * once day d + 1 is over (d + 2 ≤ now); until then it is unknown, not 0, so the last two days of
+ * the window hold no return labels for training. Unknown even where a session on day d + 1 was
+ * already seen: keeping only the early returns would bias the head upwards.
+ *
+ * A session start is what the serving system logged with the request (request in session 0,
+ * kept per slate by SlateContexts). For slates it never saw (a log from elsewhere), a request
+ * more than 30 minutes after the user's previous one starts a session, the usual inactivity
+ * rule (the one metrics/offline.ts counts past sessions by).
+ */
+import type { TrainingLog } from '../../training/training-log.js';
+import type { SlateContexts } from './slate-contexts.js';
+
+/** Inactivity that starts a new session in a slate whose session was not logged: 30 minutes. */
+export const SESSION_GAP_DAYS = 30 / (24 * 60);
+
+/** For every row of the log window: 1 (returned next day), 0 (did not) or NaN (day not over at `now`). */
+export function nextDayReturnLabels(log: TrainingLog, contexts: SlateContexts, now: number): Float32Array {
+  const startDays = sessionStartDays(log, contexts);
+  const out = new Float32Array(log.rows);
+  let g = 0;
+  for (const chunk of log.chunks) {
+    const { time, user_id } = chunk.impressions.columns;
+    for (let i = 0; i < time.length; i++, g++) {
+      const day = Math.floor(time[i]);
+      out[g] = day + 2 > now ? Number.NaN : startDays.get(user_id[i])?.has(day + 1) ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** Per user, the calendar days on which they started a session, as far as the log shows. */
+function sessionStartDays(log: TrainingLog, contexts: SlateContexts): Map<number, Set<number>> {
+  const days = new Map<number, Set<number>>();
+  const lastRequest = new Map<number, number>();
+  for (const chunk of log.chunks) {
+    const { time, user_id, slate_id } = chunk.impressions.columns;
+    for (let i = 0; i < time.length; i++) {
+      if (i > 0 && slate_id[i] === slate_id[i - 1]) continue; // one decision per slate
+      const userId = user_id[i];
+      const previous = lastRequest.get(userId);
+      const started = contexts.startedSession(slate_id[i]) ?? (previous === undefined || time[i] - previous > SESSION_GAP_DAYS);
+      lastRequest.set(userId, time[i]);
+      if (!started) continue;
+      let set = days.get(userId);
+      if (set === undefined) days.set(userId, (set = new Set()));
+      set.add(Math.floor(time[i]));
+    }
+  }
+  return days;
+}

@@ -1,0 +1,108 @@
+/**
+ * The return head learns next-day return: whether the user starts a new session on the calendar
+ * day after the impression's. On a hand-written log: a session that merely goes on past midnight
+ * is not a return, another session later the same day is not, a comeback two days later is not,
+ * a new session the next day is (even more than 24 hours later), and an impression whose next day
+ * is not over at the retrain has no label at all rather than a 0.
+ */
+import { describe, expect, it } from 'vitest';
+import { FeatureWriter, featureLayout } from '../src/recommender/ranking/features.js';
+import { SlateContexts } from '../src/recommender/ranking/slate-contexts.js';
+import { buildTrainingSet, type TrainingSetOptions } from '../src/recommender/ranking/training-set.js';
+import { ImpressionBuffer } from '../src/training/impression-buffer.js';
+import { TrainingLog } from '../src/training/training-log.js';
+import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
+
+/** One request: who, when, and whether it opened a session (as the serving system logged it). */
+interface Request {
+  readonly userId: number;
+  readonly time: number;
+  readonly newSession: boolean;
+}
+
+/** Retrain time: days 0 to 3 are over, day 4 is not. */
+const NOW = 4.5;
+
+/** In time order; the comment says what the first request's label must be. */
+const REQUESTS: readonly Request[] = [
+  { userId: 0, time: 0.9, newSession: true }, // 0: the session goes on past midnight, no new one on day 1
+  { userId: 1, time: 0.3, newSession: true }, // 1: a new session on day 1, 1.4 days later
+  { userId: 2, time: 0.5, newSession: true }, // 0: another session later on day 0, then back only on day 2
+  { userId: 2, time: 0.8, newSession: true },
+  { userId: 0, time: 1.05, newSession: false },
+  { userId: 1, time: 1.7, newSession: true },
+  { userId: 2, time: 2.2, newSession: true }, // 1: a new session on day 3
+  { userId: 1, time: 3.2, newSession: true }, // unknown: day 4 is not over, though user 1 is back on it
+  { userId: 2, time: 3.9, newSession: true },
+  { userId: 1, time: 4.1, newSession: true },
+];
+
+const OPTIONS: TrainingSetOptions = { heads: ['return'], maxExamples: 1_000, holdout: 0, ipsClip: null, historyLength: 10 };
+
+function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<PublicUser> } {
+  const catalog = new PublicRegistry<PublicItem>();
+  catalog.add({ id: 0, creatorId: 0, topics: [0], lengthMinutes: 5, uploadTime: -1 });
+  const users = new PublicRegistry<PublicUser>();
+  for (let id = 0; id < 3; id++) users.add({ id, country: 0, device: 'mobile', typicalHour: 12, signupTime: -1 });
+  return { catalog, users };
+}
+
+/** The return label of each request's (one-item) slate, null where it trains nothing. */
+function returnLabels(requests: readonly Request[], contexts: SlateContexts): (number | null)[] {
+  const buffer = new ImpressionBuffer();
+  requests.forEach(({ userId, time }, slateId) => {
+    buffer.append({
+      time,
+      epoch: 0,
+      slateId,
+      userId,
+      itemId: 0,
+      position: 0,
+      arm: 'test',
+      source: 'random',
+      propensity: 1,
+      clicked: false,
+      watchMinutes: 0,
+      watchFraction: 0,
+      completed: false,
+      liked: false,
+      survey: null,
+    });
+  });
+  const log = new TrainingLog(14);
+  log.add({ epoch: 0, start: 0, end: NOW, impressions: buffer });
+  const { catalog, users } = world();
+  const writer = new FeatureWriter(featureLayout(1), catalog, users, OPTIONS.historyLength);
+  const set = buildTrainingSet(log, NOW, OPTIONS, writer, contexts, catalog, users);
+  return Array.from(set.labels, (y, e) => (set.trainMask[e] === 1 ? y : null));
+}
+
+/** The contexts a ranker keeps from the requests it served. */
+function observed(requests: readonly Request[]): SlateContexts {
+  const contexts = new SlateContexts();
+  const inSession = new Map<number, number>();
+  requests.forEach(({ userId, time, newSession }, slateId) => {
+    const requestInSession = newSession ? 0 : (inSession.get(userId) ?? 0) + 1;
+    inSession.set(userId, requestInSession);
+    contexts.record({ slateId, userId, time, hourOfDay: Math.floor((time % 1) * 24), device: 'mobile', requestInSession, pastSessions: 0 });
+  });
+  return contexts;
+}
+
+describe('next-day return label', () => {
+  it('is 1 only for a new session on the next calendar day, and unknown until that day is over', () => {
+    expect(returnLabels(REQUESTS, observed(REQUESTS))).toEqual([0, 1, 0, 0, 0, 0, 1, null, null, null]);
+  });
+
+  it('finds session starts by 30 minutes of inactivity in slates whose request was never observed', () => {
+    // User 0 comes back 10 minutes after midnight: one session by the 30-minute rule, no return.
+    const requests: Request[] = [
+      { userId: 0, time: 0.99, newSession: true },
+      { userId: 1, time: 0.5, newSession: true },
+      { userId: 0, time: 1 + 10 / 1440, newSession: false },
+      { userId: 1, time: 1 + 40 / 1440, newSession: true },
+      { userId: 1, time: 1 + 60 / 1440, newSession: false },
+    ];
+    expect(returnLabels(requests, new SlateContexts())).toEqual([0, 1, 0, 0, 0]);
+  });
+});
