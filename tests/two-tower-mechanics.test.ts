@@ -1,0 +1,127 @@
+/**
+ * Two-tower mechanics on a handful of rows: the training examples replay each user's clicks as
+ * history strictly before the click (newest first, cut to the history length, with older clicks
+ * still feeding histories past `maxExamples`), and a tiny model's towers give unit vectors that
+ * training steps move towards their batch.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/ml/backend.js';
+import { singletonBags } from '../src/ml/bags.js';
+import { collectExamples } from '../src/recommender/two-tower/examples.js';
+import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TowerInputs } from '../src/recommender/two-tower/features.js';
+import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
+import { RandomStreams } from '../src/rng/index.js';
+import { ImpressionBuffer } from '../src/training/impression-buffer.js';
+import { TrainingLog } from '../src/training/training-log.js';
+
+/** [user, item, time, clicked] rows, one chunk per inner list, oldest first. */
+function log(chunks: readonly (readonly [number, number, number, boolean][])[]): TrainingLog {
+  const out = new TrainingLog(100);
+  chunks.forEach((rows, epoch) => {
+    const buffer = new ImpressionBuffer(4);
+    for (const [userId, itemId, time, clicked] of rows) {
+      buffer.append({
+        time, epoch, slateId: 0, userId, itemId, position: 0, arm: 'a', source: 's', propensity: 1,
+        clicked, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null,
+      });
+    }
+    out.add({ epoch, start: epoch, end: epoch + 1, impressions: buffer });
+  });
+  return out;
+}
+
+describe('two-tower training examples', () => {
+  // User 1 clicks items 5, 6, 7, 8 (times 0.1..0.4, across two chunks); user 2 clicks 9; unclicked rows are no example.
+  const window = log([
+    [[1, 5, 0.1, true], [2, 4, 0.15, false], [1, 6, 0.2, true]],
+    [[2, 9, 1.1, true], [1, 7, 1.3, true], [1, 3, 1.35, false], [1, 8, 1.4, true]],
+  ]);
+
+  it('one example per click, each with the history before it, newest first, cut to the history length', () => {
+    const e = collectExamples(window, 2, 100);
+    expect(e.count).toBe(5);
+    expect(Array.from(e.userIds)).toEqual([1, 1, 2, 1, 1]);
+    expect(Array.from(e.itemIds)).toEqual([5, 6, 9, 7, 8]);
+    expect(Array.from(e.times)).toEqual([0.1, 0.2, 1.1, 1.3, 1.4]);
+    expect(Array.from(e.historyCounts)).toEqual([0, 1, 0, 2, 2]);
+    // Rows of two: unset entries stay 0.
+    expect(Array.from(e.historyItems)).toEqual([0, 0, 5, 0, 0, 0, 6, 5, 7, 6]);
+    expect(Array.from(e.historyTimes)).toEqual([0, 0, 0.1, 0, 0, 0, 0.2, 0.1, 1.3, 0.2]);
+  });
+
+  it('keeps the most recent clicks as examples; the older ones still make up the histories', () => {
+    const e = collectExamples(window, 3, 2);
+    expect(e.count).toBe(2);
+    expect(Array.from(e.itemIds)).toEqual([7, 8]);
+    expect(Array.from(e.historyCounts)).toEqual([2, 3]);
+    expect(Array.from(e.historyItems)).toEqual([6, 5, 0, 7, 6, 5]);
+    expect(collectExamples(log([[[1, 2, 0, false]]]), 3, 10).count).toBe(0);
+  });
+});
+
+const DIM = 4;
+
+function inputs(segments: typeof USER_SEGMENTS, numericWidth: number, ids: readonly number[]): TowerInputs {
+  return {
+    count: ids.length,
+    segments: segments.map((table, k) => ({ table, bags: singletonBags(ids.map((id) => id + k)) })),
+    numeric: Float32Array.from({ length: ids.length * numericWidth }, (_, i) => 0.1 * ((i % 5) - 2)),
+    numericWidth,
+  };
+}
+
+function model(): TwoTowerModel {
+  const m = new TwoTowerModel({ dim: DIM, temperature: 0.2, learningRate: 0.05, hidden: 8 }, new RandomStreams(3));
+  m.ensureRows({ item: 20, tag: 20, creator: 20, country: 20 });
+  return m;
+}
+
+function norms(x: Float32Array): number[] {
+  return Array.from({ length: x.length / DIM }, (_, r) => Math.hypot(...x.subarray(r * DIM, (r + 1) * DIM)));
+}
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('two-tower model', () => {
+  it('embeds users and items as unit vectors; an empty batch as nothing', () => {
+    const m = model();
+    for (const n of norms(m.embedUsers(inputs(USER_SEGMENTS, USER_NUMERIC, [0, 3, 6])))) expect(n).toBeCloseTo(1, 5);
+    for (const n of norms(m.embedItems(inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2])))) expect(n).toBeCloseTo(1, 5);
+    expect(m.embedItems(inputs(ITEM_SEGMENTS, ITEM_NUMERIC, []))).toHaveLength(0);
+    m.dispose();
+  });
+
+  it('training steps lower the loss of their batch and move the shared towers; reset re-draws the weights', () => {
+    const m = model();
+    const batch = { user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null };
+    // Item 12's table rows are never in a batch: its vector moves only through the item tower.
+    const untouched = inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [12]);
+    const before = m.embedItems(untouched);
+    const first = m.trainStep(batch);
+    let last = first;
+    for (let s = 0; s < 30; s++) last = m.trainStep(batch);
+    expect(last).toBeLessThan(first - 0.3);
+    expect(Array.from(m.embedItems(untouched))).not.toEqual(Array.from(before));
+    const trained = m.embedUsers(batch.user);
+    m.reset();
+    expect(Array.from(m.embedUsers(batch.user))).not.toEqual(Array.from(trained));
+    expect(Math.abs(m.trainStep(batch) - last)).toBeGreaterThan(1e-3);
+    m.dispose();
+  });
+
+  it('a batch of distinct items at zero temperature-scaled similarity has loss log n', () => {
+    // With all inputs equal, u and v are the same for every row: every logit equal, loss = log n.
+    const m = model();
+    const same = (segments: typeof USER_SEGMENTS, width: number): TowerInputs => ({
+      count: 3,
+      segments: segments.map((table) => ({ table, bags: singletonBags([0, 0, 0]) })),
+      numeric: new Float32Array(3 * width),
+      numericWidth: width,
+    });
+    const loss = m.trainStep({ user: same(USER_SEGMENTS, USER_NUMERIC), item: same(ITEM_SEGMENTS, ITEM_NUMERIC), itemIds: Int32Array.from([1, 2, 3]), logQ: null });
+    expect(loss).toBeCloseTo(Math.log(3), 5);
+    m.dispose();
+  });
+});
