@@ -9,10 +9,13 @@ import { initBackend } from '../src/ml/backend.js';
 import { singletonBags } from '../src/ml/bags.js';
 import { collectExamples } from '../src/recommender/two-tower/examples.js';
 import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TowerInputs } from '../src/recommender/two-tower/features.js';
+import { IdEvidence } from '../src/recommender/two-tower/id-evidence.js';
 import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
-import { RandomStreams } from '../src/rng/index.js';
+import { trainTwoTower } from '../src/recommender/two-tower/trainer.js';
+import { RandomStreams, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
+import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
 
 /** [user, item, time, clicked] rows, one chunk per inner list, oldest first. */
 function log(chunks: readonly (readonly [number, number, number, boolean][])[]): TrainingLog {
@@ -93,6 +96,27 @@ describe('two-tower model', () => {
     m.dispose();
   });
 
+  it('a row’s vector depends on each of its table rows and on its numeric features', () => {
+    const m = model();
+    const base = { ...inputs(USER_SEGMENTS, USER_NUMERIC, [0, 0]), numeric: new Float32Array(2 * USER_NUMERIC) };
+    const vectors = (x: TowerInputs) => m.embedUsers(x);
+    const same = vectors(base);
+    expect(Array.from(same.subarray(0, DIM))).toEqual(Array.from(same.subarray(DIM)));
+    // Row 1 differs from row 0 in one segment's table row only, then in one numeric column only.
+    base.segments.forEach((_, k) => {
+      const changed: TowerInputs = { ...base, segments: base.segments.map((s, j) => (j === k ? { table: s.table, bags: singletonBags([j, 15]) } : { table: s.table, bags: singletonBags([j, j]) })) };
+      const v = vectors(changed);
+      expect(Array.from(v.subarray(DIM))).not.toEqual(Array.from(v.subarray(0, DIM)));
+    });
+    for (let c = 0; c < USER_NUMERIC; c++) {
+      const numeric = new Float32Array(2 * USER_NUMERIC);
+      numeric[USER_NUMERIC + c] = 1;
+      const v = vectors({ ...base, numeric });
+      expect(Array.from(v.subarray(DIM))).not.toEqual(Array.from(v.subarray(0, DIM)));
+    }
+    m.dispose();
+  });
+
   it('training steps lower the loss of their batch and move the shared towers; reset re-draws the weights', () => {
     const m = model();
     const batch = { user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null };
@@ -123,5 +147,48 @@ describe('two-tower model', () => {
     const loss = m.trainStep({ user: same(USER_SEGMENTS, USER_NUMERIC), item: same(ITEM_SEGMENTS, ITEM_NUMERIC), itemIds: Int32Array.from([1, 2, 3]), logQ: null });
     expect(loss).toBeCloseTo(Math.log(3), 5);
     m.dispose();
+  });
+});
+
+describe('two-tower trainer', () => {
+  function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<PublicUser> } {
+    const catalog = new PublicRegistry<PublicItem>();
+    for (let id = 0; id < 6; id++) catalog.add({ id, creatorId: id % 3, topics: [id % 4], lengthMinutes: 2 + id, uploadTime: -1 });
+    const users = new PublicRegistry<PublicUser>();
+    for (let id = 0; id < 3; id++) users.add({ id, country: id, device: id === 0 ? 'tv' : 'mobile', typicalHour: 8, signupTime: -3 });
+    return { catalog, users };
+  }
+
+  /** Seven clicks by three users; item 1 clicked three times, so log q varies. */
+  const clicks = log([[[0, 1, 0.1, true], [1, 1, 0.2, true], [2, 3, 0.3, true], [0, 4, 0.4, true], [1, 1, 0.5, true], [2, 5, 0.6, true], [0, 2, 0.7, true]]]);
+
+  function train(epochs: number, batchSize: number, logQCorrection: boolean, maxExamples = 100) {
+    const { catalog, users } = world();
+    const examples = collectExamples(clicks, 3, maxExamples);
+    const evidence = new IdEvidence(0);
+    evidence.update(examples.itemIds, 6);
+    const m = new TwoTowerModel({ dim: DIM, temperature: 0.2, learningRate: 0.05, hidden: 8 }, new RandomStreams(5));
+    m.ensureRows({ item: 6, tag: 4, creator: 3, country: 3 });
+    const report = trainTwoTower(m, examples, { epochs, batchSize, logQCorrection, historyHalfLife: 7, evidence }, catalog, users, new Rng('order'));
+    m.dispose();
+    return report;
+  }
+
+  it('steps through each epoch in batches, dropping a tail of one (no in-batch negatives)', () => {
+    expect(train(3, 3, false)).toMatchObject({ examples: 7, steps: 6 }); // batches of 3, 3; the seventh example alone is dropped
+    expect(train(2, 2, false)).toMatchObject({ steps: 6 }); // 2, 2, 2 per epoch
+    expect(train(1, 4, false)).toMatchObject({ steps: 2 }); // 4 and 3
+    expect(train(2, 3, false, 6)).toMatchObject({ examples: 6, steps: 4 });
+    expect(train(2, 3, false, 0)).toMatchObject({ examples: 0, steps: 0, loss: 0 });
+  });
+
+  it('reports the last epoch’s mean loss, which training lowers, and which the logQ correction changes', () => {
+    const one = train(1, 7, false);
+    expect(one.loss).toBeGreaterThan(0.5);
+    expect(one.loss).toBeLessThan(4);
+    expect(train(25, 7, false).loss).toBeLessThan(one.loss - 0.3);
+    expect(Math.abs(train(1, 7, true).loss - one.loss)).toBeGreaterThan(0.01);
+    expect(one.seconds).toBeGreaterThanOrEqual(0);
+    expect(one.seconds).toBeLessThan(60);
   });
 });
