@@ -4,6 +4,7 @@
  * still feeding histories past `maxExamples`), and a tiny model's towers give unit vectors that
  * training steps move towards their batch.
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { singletonBags } from '../src/ml/bags.js';
@@ -133,6 +134,13 @@ describe('two-tower model', () => {
     expect(Array.from(m.embedUsers(batch.user))).not.toEqual(Array.from(trained));
     expect(Math.abs(m.trainStep(batch) - last)).toBeGreaterThan(1e-3);
     m.dispose();
+  });
+
+  it('dispose frees the towers’ variables (a weight and a bias per layer, two layers per tower) and Adam’s two β-power variables', () => {
+    const m = model();
+    const held = tf.memory().numTensors;
+    m.dispose();
+    expect(held - tf.memory().numTensors).toBe(10);
   });
 
   it('a batch of distinct items at zero temperature-scaled similarity has loss log n', () => {
