@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { singletonBags } from '../src/ml/bags.js';
 import { collectExamples } from '../src/recommender/two-tower/examples.js';
-import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TowerInputs } from '../src/recommender/two-tower/features.js';
+import { deviceIndex, hourOfDay, itemInputs, ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, UserQueries, userInputs, type TowerInputs } from '../src/recommender/two-tower/features.js';
 import { IdEvidence } from '../src/recommender/two-tower/id-evidence.js';
 import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
 import { trainTwoTower } from '../src/recommender/two-tower/trainer.js';
@@ -143,6 +143,20 @@ describe('two-tower model', () => {
     expect(held - tf.memory().numTensors).toBe(10);
   });
 
+  it('each tower’s hidden layer is as wide as asked, else max(64, 2·dim)', () => {
+    const bytes = (hidden: number | undefined, dim: number): number => {
+      const before = tf.memory().numBytes;
+      const m = new TwoTowerModel({ dim, temperature: 0.2, learningRate: 0.01, hidden }, new RandomStreams(1));
+      const held = tf.memory().numBytes - before;
+      m.dispose();
+      return held;
+    };
+    // The bytes a model holds follow its layer widths.
+    expect(bytes(undefined, 4)).toBe(bytes(64, 4));
+    expect(bytes(undefined, 40)).toBe(bytes(80, 40));
+    expect(bytes(8, 4)).toBeLessThan(bytes(64, 4));
+  });
+
   it('a batch of distinct items at zero temperature-scaled similarity has loss log n', () => {
     // With all inputs equal, u and v are the same for every row: every logit equal, loss = log n.
     const m = model();
@@ -188,6 +202,44 @@ describe('two-tower trainer', () => {
     expect(train(1, 4, false)).toMatchObject({ steps: 2 }); // 4 and 3
     expect(train(2, 3, false, 6)).toMatchObject({ examples: 6, steps: 4 });
     expect(train(2, 3, false, 0)).toMatchObject({ examples: 0, steps: 0, loss: 0 });
+  });
+
+  it('gives each batch the examples’ own users, contexts and histories: one batch of all of them scores as built by hand', () => {
+    const { catalog, users } = world();
+    const examples = collectExamples(clicks, 3, 100);
+    const evidence = new IdEvidence(0);
+    evidence.update(examples.itemIds, 6);
+    // A learning rate too small to move anything: every batch is scored by the initial weights.
+    const frozen = (): TwoTowerModel => {
+      const m = new TwoTowerModel({ dim: DIM, temperature: 0.2, learningRate: 1e-12, hidden: 8 }, new RandomStreams(5));
+      m.ensureRows({ item: 6, tag: 4, creator: 3, country: 3 });
+      return m;
+    };
+    const n = examples.count;
+    const q = new UserQueries(n, 3);
+    for (let e = 0; e < n; e++) {
+      q.userIds[e] = examples.userIds[e];
+      q.times[e] = examples.times[e];
+      q.hours[e] = hourOfDay(examples.times[e]);
+      q.devices[e] = deviceIndex(users.get(examples.userIds[e]).device);
+      q.historyCounts[e] = examples.historyCounts[e];
+    }
+    q.historyItems.set(examples.historyItems);
+    q.historyTimes.set(examples.historyTimes);
+    const byHand = frozen();
+    const whole = byHand.trainStep({ user: userInputs(q, catalog, users, 7, evidence), item: itemInputs(examples.itemIds, examples.times, catalog, evidence), itemIds: examples.itemIds, logQ: null });
+    byHand.dispose();
+    const options = { epochs: 1, logQCorrection: false, historyHalfLife: 7, evidence };
+    const run = (batchSize: number): number => {
+      const m = frozen();
+      const { loss } = trainTwoTower(m, examples, { ...options, batchSize }, catalog, users, new Rng('order'));
+      m.dispose();
+      return loss;
+    };
+    // The in-batch loss does not depend on the order the trainer shuffles the rows into.
+    expect(run(7)).toBeCloseTo(whole, 5);
+    // Batches of two: each example has one negative instead of six, so the loss is far lower.
+    expect(run(2)).toBeLessThan(whole - 0.5);
   });
 
   it('reports the last epoch’s mean loss, which training lowers, and which the logQ correction changes', () => {
