@@ -32,7 +32,12 @@ export const GROUPS = {
     // Exact small-pool checks only. Instrumented code runs the Monte-Carlo loops ~25x slower:
     // explore-policies' frequency tests (20,000 slates each) pass the 120 s test timeout there, and
     // the simulations of explore-pipeline, ope-slot-logs and creator-cap cost seconds per mutant.
-    tests: ['tests/explore-mechanics.test.ts', 'tests/explore-slates.test.ts', 'tests/explore-linear.test.ts'],
+    tests: [
+      'tests/explore-mechanics.test.ts',
+      'tests/explore-slates.test.ts',
+      'tests/explore-linear.test.ts',
+      'tests/explore-policy-edges.test.ts',
+    ],
   },
   ranker: {
     mutate: [
