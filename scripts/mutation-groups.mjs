@@ -37,6 +37,7 @@ export const GROUPS = {
       'tests/explore-slates.test.ts',
       'tests/explore-linear.test.ts',
       'tests/explore-policy-edges.test.ts',
+      'tests/explore-linear-policy.test.ts',
     ],
   },
   ranker: {
