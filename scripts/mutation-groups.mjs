@@ -31,10 +31,15 @@ export const GROUPS = {
   },
   exploration: {
     mutate: ['src/recommender/explore/*.ts'],
+    // Exact small-pool checks only. Instrumented code runs the Monte-Carlo loops ~25x slower:
+    // explore-policies' frequency tests (20,000 slates each) pass the 120 s test timeout there, and
+    // the simulations of explore-pipeline, ope-slot-logs and creator-cap cost seconds per mutant.
     tests: [
-      'tests/explore-policies.test.ts',
-      'tests/explore-pipeline.test.ts',
-      'tests/ope-slot-logs.test.ts',
+      'tests/explore-mechanics.test.ts',
+      'tests/explore-slates.test.ts',
+      'tests/explore-linear.test.ts',
+      'tests/explore-policy-edges.test.ts',
+      'tests/explore-linear-policy.test.ts',
     ],
   },
   ranker: {
@@ -49,12 +54,16 @@ export const GROUPS = {
       'src/recommender/ranking/labels.ts',
       'src/recommender/ranking/calibration.ts',
     ],
+    // Mechanics on tiny models (seconds each); ranker.test.ts (~95 s) and ranker-options (~25 s)
+    // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
-      'tests/ranker.test.ts',
-      'tests/ranker-options.test.ts',
-      'tests/ranker-representation.test.ts',
+      'tests/ranker-networks.test.ts',
       'tests/ranker-training-set.test.ts',
+      'tests/ranker-representation.test.ts',
+      'tests/weighted-loss.test.ts',
+      'tests/next-day-return.test.ts',
       'tests/calibration.test.ts',
+      'tests/ranker-mechanics.test.ts',
     ],
   },
   'two-tower': {
@@ -63,7 +72,8 @@ export const GROUPS = {
       'src/recommender/two-tower/trainer.ts',
       'src/recommender/two-tower/examples.ts',
     ],
-    tests: ['tests/two-tower.test.ts'],
+    // The loss against its hand-written formula on a tiny batch; two-tower.test.ts trains full models.
+    tests: ['tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
   },
 };
 
