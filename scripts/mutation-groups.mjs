@@ -63,7 +63,6 @@ export const GROUPS = {
       'tests/weighted-loss.test.ts',
       'tests/next-day-return.test.ts',
       'tests/calibration.test.ts',
-      'tests/ranker-mechanics.test.ts',
     ],
   },
   'two-tower': {
