@@ -19,8 +19,9 @@ export class Mlp {
   ) {
     if (sizes.length < 2) throw new RangeError(`${name}: an MLP needs at least input and output sizes`);
     for (let l = 0; l + 1 < sizes.length; l++) {
-      this.weights.push(tf.variable(this.glorot(sizes[l], sizes[l + 1]), true));
-      this.biases.push(tf.variable(tf.zeros([sizes[l + 1]]), true));
+      // Inside tidy: the starting tensors are freed once the variables hold their values.
+      this.weights.push(tf.tidy(() => tf.variable(this.glorot(sizes[l], sizes[l + 1]), true)));
+      this.biases.push(tf.tidy(() => tf.variable(tf.zeros([sizes[l + 1]]), true)));
     }
   }
 
