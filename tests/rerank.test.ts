@@ -2,24 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { DiversityReRanker, type DiversityOptions } from '../src/recommender/rerank/diversity.js';
 import { itemSimilarity, tagCosine } from '../src/recommender/rerank/item-similarity.js';
-import type { RecRequest, ScoredCandidate } from '../src/recommender/types.js';
-import { PublicRegistry, type PublicCatalog, type PublicItem } from '../src/world/public.js';
-
-type ItemSpec = Pick<PublicItem, 'creatorId' | 'topics'> & { uploadTime?: number };
-
-function catalogOf(specs: readonly ItemSpec[]): PublicCatalog {
-  const catalog: PublicCatalog = new PublicRegistry<PublicItem>();
-  specs.forEach((spec, id) => catalog.add({ id, lengthMinutes: 5, uploadTime: -5, ...spec }));
-  return catalog;
-}
-
-/** Candidates for every item of the catalog with the given scores (best first when the scores are). */
-function candidates(scores: readonly number[]): ScoredCandidate[] {
-  return scores.map((score, itemId) => ({ itemId, sources: ['test'], sourceScore: score, score }));
-}
-
-const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 10, hourOfDay: 0, device: 'tv', requestInSession: 0, pastSessions: 3 };
-const ZERO: DiversityOptions = { mmrLambda: 0, creatorCap: 0, freshBoost: 0, freshAge: 2 };
+import type { ScoredCandidate } from '../src/recommender/types.js';
+import type { PublicCatalog } from '../src/world/public.js';
+import { catalogOf, candidates, REQUEST, ZERO, type ItemSpec } from './support/rerank-fixtures.js';
 
 /** Mean pairwise similarity of a slate: lower is more diverse. */
 function meanSimilarity(catalog: PublicCatalog, slate: readonly ScoredCandidate[]): number {
