@@ -42,6 +42,17 @@ export const GROUPS = {
       'tests/explore-linear-policy.test.ts',
     ],
   },
+  // The ranker's data path in plain JavaScript: which rows train, their labels and weights, and
+  // calibration. Its own group so its mutants run on tests of seconds, not the tfjs models'.
+  'ranker-data': {
+    mutate: [
+      'src/recommender/ranking/training-set.ts',
+      'src/recommender/ranking/labels.ts',
+      'src/recommender/ranking/next-day-return.ts',
+      'src/recommender/ranking/calibration.ts',
+    ],
+    tests: ['tests/ranker-training-set.test.ts', 'tests/next-day-return.test.ts', 'tests/calibration.test.ts', 'tests/calibration-mechanics.test.ts'],
+  },
   ranker: {
     mutate: [
       'src/recommender/ranking/dcn.ts',
@@ -50,19 +61,13 @@ export const GROUPS = {
       'src/recommender/ranking/model.ts',
       'src/recommender/ranking/multi-task-ranker.ts',
       'src/recommender/ranking/trainer.ts',
-      'src/recommender/ranking/training-set.ts',
-      'src/recommender/ranking/labels.ts',
-      'src/recommender/ranking/calibration.ts',
     ],
     // Mechanics on tiny models (seconds each); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
       'tests/ranker-networks.test.ts',
-      'tests/ranker-training-set.test.ts',
       'tests/ranker-representation.test.ts',
       'tests/weighted-loss.test.ts',
-      'tests/next-day-return.test.ts',
-      'tests/calibration.test.ts',
     ],
   },
   'two-tower': {
@@ -77,4 +82,4 @@ export const GROUPS = {
 };
 
 /** The group names in the order `npm run mutation` runs them: cheapest first. */
-export const GROUP_ORDER = ['rerank', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker', 'two-tower'];
+export const GROUP_ORDER = ['rerank', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
