@@ -8,7 +8,7 @@
  * own weight would not: its fixed point is a mean of per-batch weighted means, biased when
  * weights and labels are correlated, as watch-time or IPS weights are.) The constant keeps a
  * batch's loss on the scale of a weighted mean, so the learning rate keeps its meaning; a
- * partial last batch is divided by the same constant, so its rows count as much as any others.
+ * partial last batch is divided by the same constant, so each of its rows counts as much as a row of a full batch.
  * A head labelled on few rows (survey: answered surveys only) weighs in proportion to its
  * labels and cannot drag the shared layers around with a few noisy rows per batch (measured: a
  * per-head mean, which weighs every head equally, did slightly worse on the sparse heads).
