@@ -5,8 +5,8 @@
  */
 import { buildExploration } from '../recommender/explore/build.js';
 import { RandomStreams } from '../rng/index.js';
-import type { ExplorationConfig } from '../scenario/exploration-schema.js';
 import type { TrainingLog } from '../training/training-log.js';
+import { EpsilonGreedyTargetPolicy } from './policies/epsilon-greedy.js';
 import { PopularityRanking } from './policies/popularity-ranking.js';
 import type { Ranking } from './policies/ranking.js';
 import { ServedPolicyTarget } from './policies/served.js';
@@ -32,18 +32,11 @@ export function buildOpePolicy(config: OpePolicyConfig, log: TrainingLog, now: n
     now - windowDays,
     now,
   );
-  const exploration = explorationOf(config);
+  if (config.policy === 'epsilon_greedy') return { policy: new EpsilonGreedyTargetPolicy(ranking, config.epsilon), ranking };
   const catalog = { size: 0 };
-  const { policy } = buildExploration(exploration, { catalogSize: () => catalog.size, streams: new RandomStreams(seed) });
+  const { policy } = buildExploration(config.exploration, { catalogSize: () => catalog.size, streams: new RandomStreams(seed) });
   if (policy.retrain?.(log, now) instanceof Promise) throw new Error(`${policy.name} retrains asynchronously: it cannot be an OPE policy`);
-  const pool = config.policy === 'popularity' ? config.pool : undefined;
-  return { policy: new ServedPolicyTarget(policy, ranking, { pool: pool ?? 0, seed: `${seed}/marginals`, catalog }), ranking };
-}
-
-/** `epsilon_greedy` is short for popularity with per-slot ε-greedy over the whole catalog. */
-function explorationOf(config: Exclude<OpePolicyConfig, { policy: 'uniform' }>): ExplorationConfig {
-  if (config.policy === 'popularity') return config.exploration;
-  return { policy: 'epsilon_greedy', epsilon: config.epsilon, over: 'catalog', stage: 'slate', k: 5, mc_draws: 100 };
+  return { policy: new ServedPolicyTarget(policy, ranking, { pool: config.pool ?? 0, seed: `${seed}/marginals`, catalog }), ranking };
 }
 
 export function describePolicy(config: OpePolicyConfig | 'scenario', scenarioKind: string): string {

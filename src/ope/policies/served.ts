@@ -20,13 +20,16 @@ export interface ServedTargetOptions {
   readonly seed: string;
   /** The catalog size the policy reads (over: catalog); set to each context's before the policy runs. */
   readonly catalog: { size: number };
+  /** Default: policy(ranking). */
+  readonly name?: string;
 }
 
 const EMPTY: SlotDistribution = Object.freeze({ items: [], probs: [], restMass: 0, restExcludes: [] });
 
 export class ServedPolicyTarget implements TargetPolicy {
   readonly name: string;
-  private readonly marginals = new Map<number, SlotDistribution[]>();
+  /** Slot distributions by context (the whole context: synthetic logs reuse slate ids across users). */
+  private readonly marginals = new Map<string, SlotDistribution[]>();
 
   constructor(
     private readonly policy: ExplorationPolicy,
@@ -34,15 +37,16 @@ export class ServedPolicyTarget implements TargetPolicy {
     private readonly options: ServedTargetOptions,
   ) {
     if (!policy.slotMarginals) throw new Error(`${policy.name} cannot be an off-policy target: it states no slot distributions`);
-    this.name = `${policy.name}(${ranking.name})`;
+    this.name = options.name ?? `${policy.name}(${ranking.name})`;
   }
 
   slot(ctx: OpeContext, position: number): SlotDistribution {
-    let slots = this.marginals.get(ctx.slateId);
+    const key = `${ctx.slateId}/${ctx.userId}/${ctx.time}/${ctx.catalogSize}/${ctx.slateSize}`;
+    let slots = this.marginals.get(key);
     if (!slots) {
-      const rng = new Rng(`${this.options.seed}/${ctx.slateId}`);
+      const rng = new Rng(`${this.options.seed}/${key}`);
       slots = this.policy.slotMarginals?.(requestOf(ctx), this.candidates(ctx), ctx.slateSize, rng) ?? [];
-      this.marginals.set(ctx.slateId, slots);
+      this.marginals.set(key, slots);
     }
     return slots[position] ?? EMPTY;
   }
