@@ -67,7 +67,7 @@ describe('target policies state their true per-slot probabilities', () => {
 
   it('greedy: the ranking, each slot with probability 1', () => {
     const greedy = new GreedyTargetPolicy(ranking);
-    expect(greedy.sample(ctx(12, 4))).toEqual([5, 2, 7, 0]);
+    expect(greedy.sample(ctx(12, 4), new Rng('unused'))).toEqual([5, 2, 7, 0]);
     expect(slotProbability(greedy.slot(ctx(12, 4), 1), 2, 12)).toBe(1);
     expect(slotProbability(greedy.slot(ctx(12, 4), 1), 5, 12)).toBe(0);
     expectMarginalsMatch(greedy, ctx(12, 4), 100, 'greedy');

@@ -1,13 +1,13 @@
 /** Off-policy evaluation: target policies, slate logs, reward models, estimators, the twin-world check. */
-export type { OpeContext, SlotDistribution, TargetPolicy, RewardKind } from './types.js';
-export { REWARD_KINDS } from './types.js';
+export type { OpeContext, SlotDistribution, TargetPolicy } from './types.js';
+export { REWARDS, rewardOf, type Reward } from '../training/rewards.js';
 export { slotProbability, slotExpectation } from './slot.js';
 export { type Ranking, ScoreRanking, topK } from './policies/ranking.js';
 export { PopularityRanking } from './policies/popularity-ranking.js';
 export { UniformPolicy } from './policies/uniform.js';
 export { GreedyTargetPolicy } from './policies/greedy.js';
 export { EpsilonGreedyTargetPolicy } from './policies/epsilon-greedy.js';
-export { type SlateLog, SlateLogBuilder, slateLogFromImpressions, rewardOf, type FromImpressionsOptions } from './slate-log.js';
+export { type SlateLog, SlateLogBuilder, slateLogFromImpressions, type FromImpressionsOptions } from './slate-log.js';
 export { type RewardModel, FactorisedRewardModel, type FactorisedFitOptions } from './reward-model.js';
 export {
   ESTIMATORS,

@@ -1,10 +1,10 @@
 /** Figures read straight off simulator impression buffers: a policy's realised value, who served the slates. */
 import type { ImpressionBuffer } from '../training/impression-buffer.js';
-import { rewardOf } from './slate-log.js';
-import type { RewardKind } from './types.js';
+import { rewardOf } from '../training/rewards.js';
+import type { Reward } from '../training/rewards.js';
 
 /** Mean and standard error of the per-slate reward. */
-export function perSlateValue(buffers: readonly ImpressionBuffer[], reward: RewardKind): { mean: number; se: number; slates: number } {
+export function perSlateValue(buffers: readonly ImpressionBuffer[], reward: Reward): { mean: number; se: number; slates: number } {
   let slates = 0;
   let sum = 0;
   let squares = 0;

@@ -35,7 +35,7 @@ import { FactorisedRewardModel } from './reward-model.js';
 import { opeConfigOf, type OpeConfig } from './schema.js';
 import { countTopSlots, perSlateValue } from './log-values.js';
 import { slateLogFromImpressions } from './slate-log.js';
-import type { RewardKind } from './types.js';
+import type { Reward } from '../training/rewards.js';
 
 export interface EstimatorRow {
   readonly estimator: EstimatorName;
@@ -54,7 +54,7 @@ export interface EstimatorRow {
 export interface OpeReport {
   readonly scenario: string;
   readonly seed: number;
-  readonly reward: RewardKind;
+  readonly reward: Reward;
   readonly unit: string;
   readonly eval_window: { readonly from: number; readonly to: number };
   readonly logging: { readonly policy: string; readonly slates: number; readonly impressions: number; readonly realised_value: number };
@@ -213,14 +213,14 @@ async function runArm(scenario: Scenario, ope: OpeConfig, plan: WindowPlan, role
       const logging: Recommender =
         ope.logging === 'scenario'
           ? buildRecommender(scenario.recommender, ctx, world)
-          : loggingPolicy(ope.logging, ctx.catalog, ctx.slateSize, ctx.streams.stream('ope-logging'), ope.popularity_window);
+          : loggingPolicy(ope.logging, ctx.catalog, ctx.slateSize, ctx.streams.stream('ope-logging'), ope.popularity_window, `${scenario.seed}/ope-logging`);
       arm = new OpeArm({
         role,
         switchTime: plan.switchTime,
         // A slate shown at or after recordFrom was requested at most one batch window (≤ one retrain period) earlier.
         recordFrom: plan.recordFrom - scenario.recommender.retrain.every,
         logging,
-        target: (log, now) => buildOpePolicy(ope.target, log, now, ope.popularity_window),
+        target: (log, now) => buildOpePolicy(ope.target, log, now, ope.popularity_window, `${scenario.seed}/ope-target`),
         catalog: ctx.catalog,
         slateSize: ctx.slateSize,
         rng: ctx.streams.stream('ope-target'),
@@ -250,10 +250,11 @@ function loggingPolicy(
   slateSize: number,
   rng: Rng,
   windowDays: number,
+  seed: string,
 ): PolicyRecommender {
   // Before the first retrain the log is empty: popularity falls back to the newest items.
-  const initial = buildOpePolicy(config, new TrainingLog(windowDays), 0, windowDays).policy;
-  return new PolicyRecommender(initial, catalog, slateSize, rng, (log, now) => buildOpePolicy(config, log, now, windowDays).policy);
+  const initial = buildOpePolicy(config, new TrainingLog(windowDays), 0, windowDays, seed).policy;
+  return new PolicyRecommender(initial, catalog, slateSize, rng, (log, now) => buildOpePolicy(config, log, now, windowDays, seed).policy);
 }
 
 /** When a request made at t is shown: at the end of its batch window, as the loop serves it. */

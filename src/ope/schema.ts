@@ -6,14 +6,37 @@
  */
 import { z } from 'zod';
 import { positiveCount, positiveDuration, probability } from '../scenario/fields.js';
-import { REWARD_KINDS } from './types.js';
+import { exploration } from '../scenario/exploration-schema.js';
+import { REWARDS } from '../training/rewards.js';
 
-/** A policy OPE can state exact per-slot probabilities for. Popularity rankings count clicks over `popularity_window`. */
+/**
+ * A popularity ranking (clicks over `popularity_window`) with any slate-stage exploration policy
+ * the recommender serves drawing the slate from its top `pool` items, fitted on the log at the
+ * switch. Not linear_thompson (it reads request features a log does not keep) and not the
+ * candidate stage (its randomness is in retrieval, outside the slot distributions).
+ */
+const popularityPolicy = z
+  .strictObject({
+    policy: z.literal('popularity'),
+    exploration,
+    /** Candidates the exploration policy chooses among: the ranking's top `pool` (default: the slate size). */
+    pool: positiveCount.optional(),
+  })
+  .superRefine((config, ctx) => {
+    const { exploration: e } = config;
+    if (e.policy === 'linear_thompson') {
+      ctx.addIssue({ code: 'custom', path: ['exploration', 'policy'], message: 'linear_thompson cannot be an OPE policy: it reads request features the log does not keep; compare it online with recloop compare' });
+    } else if ('stage' in e && e.stage === 'candidate') {
+      ctx.addIssue({ code: 'custom', path: ['exploration', 'stage'], message: 'an OPE policy explores at the slate stage: candidate-stage exploration has no slot distributions' });
+    }
+  });
+
+/** A policy OPE can state per-slot probabilities for. `epsilon_greedy` is short for popularity with ε-greedy over the catalog. */
 export const opePolicy = z.discriminatedUnion(
   'policy',
   [
     z.strictObject({ policy: z.literal('uniform') }),
-    z.strictObject({ policy: z.literal('popularity') }),
+    popularityPolicy,
     z.strictObject({ policy: z.literal('epsilon_greedy'), epsilon: probability.default(0.1) }),
   ],
   { error: 'expected policy: uniform, popularity or epsilon_greedy' },
@@ -30,7 +53,7 @@ export const opeSection = z
     eval_days: positiveDuration.prefault(1),
     /** Clicks over this window before the evaluation window rank items for popularity policies and fit the direct method's model. */
     popularity_window: positiveDuration.prefault(3),
-    reward: z.enum(REWARD_KINDS, { error: `expected one of ${REWARD_KINDS.join(', ')}` }).default('click'),
+    reward: z.enum(REWARDS, { error: `expected one of ${REWARDS.join(', ')}` }).default('click'),
     /** Bootstrap replicates (slates resampled) for the confidence intervals. */
     bootstrap: positiveCount.min(2, 'expected at least 2 bootstrap replicates').default(200),
     confidence: probability.default(0.95),

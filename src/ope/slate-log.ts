@@ -5,7 +5,8 @@
  * resamples whole slates.
  */
 import type { ImpressionBuffer, ImpressionColumns } from '../training/impression-buffer.js';
-import type { OpeContext, RewardKind } from './types.js';
+import { rewardOf, type Reward } from '../training/rewards.js';
+import type { OpeContext } from './types.js';
 
 export interface SlateLog {
   readonly contexts: readonly OpeContext[];
@@ -53,22 +54,8 @@ export class SlateLogBuilder {
   }
 }
 
-/** The reward of impression row i. survey_positive: answered 4 or 5 (no answer counts 0). */
-export function rewardOf(c: ImpressionColumns, i: number, kind: RewardKind): number {
-  switch (kind) {
-    case 'click':
-      return c.clicked[i];
-    case 'watch_fraction':
-      return c.watch_fraction[i];
-    case 'like':
-      return c.liked[i];
-    case 'survey_positive':
-      return c.survey[i] >= 4 ? 1 : 0;
-  }
-}
-
 export interface FromImpressionsOptions {
-  readonly reward: RewardKind;
+  readonly reward: Reward;
   /** Rows with since <= time < until are read. */
   readonly since: number;
   readonly until: number;

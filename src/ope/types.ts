@@ -4,6 +4,9 @@
  * logging policy's propensities and the logged rewards.
  */
 import type { Rng } from '../rng/index.js';
+import type { SlotDistribution } from '../recommender/types.js';
+
+export type { SlotDistribution };
 
 /** What a target policy may condition on for one logged slate: what the log itself records. */
 export interface OpeContext {
@@ -17,19 +20,6 @@ export interface OpeContext {
   readonly slateSize: number;
 }
 
-/**
- * A policy's marginal distribution over items at one slot. Item `items[k]` gets `probs[k]`; on
- * top, `restMass` is spread evenly over the catalog items NOT in `restExcludes` (a listed item
- * that is not excluded receives its share too). This covers uniform exploration without listing
- * the whole catalog, and lets the direct method average a reward model over it in O(slate).
- */
-export interface SlotDistribution {
-  readonly items: readonly number[];
-  readonly probs: readonly number[];
-  readonly restMass: number;
-  readonly restExcludes: readonly number[];
-}
-
 export interface TargetPolicy {
   readonly name: string;
   /** Distribution over items at `position` for this context; probabilities over the catalog sum to 1. */
@@ -37,7 +27,3 @@ export interface TargetPolicy {
   /** Draws one slate (distinct item ids, top first) whose per-slot marginals are exactly `slot`. */
   sample(ctx: OpeContext, rng: Rng): number[];
 }
-
-/** Which logged outcome counts as the reward of an impression. */
-export const REWARD_KINDS = ['click', 'watch_fraction', 'like', 'survey_positive'] as const;
-export type RewardKind = (typeof REWARD_KINDS)[number];

@@ -148,10 +148,30 @@ export interface ExplorationPolicy {
   readonly name: string;
   /** `cap`: the re-ranker's creator cap, which the slate and its propensities must respect. */
   select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[];
+  /**
+   * Every slot's distribution over items for the slate `select` would draw now (exact, or the
+   * same kind of Monte-Carlo estimate its propensities use, from `rng`): what off-policy
+   * evaluation needs to evaluate this policy as a target. Absent: the policy cannot be a target.
+   */
+  slotMarginals?(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlotDistribution[];
   /** Streamed feedback on each served slate, for policies that learn (Thompson sampling, UCB). */
   observe?(feedback: SlateFeedback): void;
   /** Called at every retrain with the log window, for policies that rebuild their estimates from the log. */
   retrain?(log: TrainingLog, now: number): void | Promise<void>;
   /** Figures of the epoch just ended, read after retrain (as a recommender's). */
   diagnostics?(): RecommenderDiagnostics;
+}
+
+/**
+ * A policy's marginal distribution over items at one slot. Item `items[k]` gets `probs[k]`; on
+ * top, `restMass` is spread evenly over the catalog items NOT in `restExcludes` (a listed item
+ * that is not excluded receives its share too). This covers uniform exploration without listing
+ * the whole catalog, and lets off-policy evaluation's direct method average a reward model over
+ * it in O(slate).
+ */
+export interface SlotDistribution {
+  readonly items: readonly number[];
+  readonly probs: readonly number[];
+  readonly restMass: number;
+  readonly restExcludes: readonly number[];
 }

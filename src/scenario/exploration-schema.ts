@@ -4,13 +4,13 @@
  * bandit world, where the "candidates" are the current arms.
  */
 import { z } from 'zod';
+import { BINARY_REWARDS, type BinaryReward } from '../training/rewards.js';
 import { pair, positive, positiveCount, probability, rate } from './fields.js';
 
-/** Observed rewards a learning policy can count as a success; each is read from the impression log. */
-export const EXPLORATION_REWARDS = ['click', 'survey_positive', 'like', 'complete'] as const;
-export type ExplorationReward = (typeof EXPLORATION_REWARDS)[number];
+/** A learning policy counts a success in one of the 0-or-1 rewards (training/rewards.ts names them all). */
+export type ExplorationReward = BinaryReward;
 
-const reward = z.enum(EXPLORATION_REWARDS, { error: `expected one of ${EXPLORATION_REWARDS.join(', ')}` }).default('click');
+const reward = z.enum(BINARY_REWARDS, { error: `expected one of ${BINARY_REWARDS.join(', ')}` }).default('click');
 
 /** slate: the policy fills the slate's slots; candidate: it adds exploratory candidates before ranking (source `explore`). */
 const stage = z.enum(['slate', 'candidate'], { error: 'expected slate or candidate' }).default('slate');

@@ -12,8 +12,19 @@ export class PopularityRanking implements Ranking {
   readonly name = 'popularity';
   private readonly cache = new Map<string, number[]>();
 
-  /** `ranked`: items with clicks, most clicked first. */
-  constructor(readonly ranked: readonly number[]) {}
+  /** `ranked`: items with clicks, most clicked first; `clicks`: their counts (absent: all equal). */
+  constructor(
+    readonly ranked: readonly number[],
+    private readonly clicks: ReadonlyMap<number, number> = new Map(),
+  ) {}
+
+  /**
+   * The popularity source's score: an item's clicks, or for an item without any, below every
+   * clicked one and higher the newer (−1 − id / catalog size).
+   */
+  score(ctx: OpeContext, itemId: number): number {
+    return this.clicks.get(itemId) ?? -1 - itemId / ctx.catalogSize;
+  }
 
   /** Counts clicks with since <= time < until over the given impression buffers. */
   static fit(buffers: readonly ImpressionBuffer[], since: number, until: number): PopularityRanking {
@@ -25,7 +36,7 @@ export class PopularityRanking implements Ranking {
       }
     }
     const ranked = [...clicks].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([item]) => item);
-    return new PopularityRanking(ranked);
+    return new PopularityRanking(ranked, clicks);
   }
 
   top(ctx: OpeContext, k: number): readonly number[] {

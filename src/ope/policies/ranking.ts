@@ -5,6 +5,8 @@ export interface Ranking {
   readonly name: string;
   /** Up to k distinct item ids below ctx.catalogSize, best first; exactly min(k, catalogSize) of them. */
   top(ctx: OpeContext, k: number): readonly number[];
+  /** What the ranking orders by, for policies that read scores (Boltzmann); absent: minus the rank. */
+  score?(ctx: OpeContext, itemId: number): number;
 }
 
 /**

@@ -12,8 +12,9 @@
  * Thompson sampling (sampled-slate.ts).
  */
 import type { Rng } from '../../rng/index.js';
-import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { SlotTally } from './marginals.js';
 import { PlackettLuceSampler, softmaxWeights } from './plackett-luce.js';
 import { candidateLimit } from './pool-limit.js';
 
@@ -49,5 +50,27 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     let total = 0;
     for (const w of weights) total += w;
     return Array.from(chosen, (c, k) => entryOf(ordered[c], k === 0 ? weights[c] / total : (wins[k] + 1) / (this.mcDraws + 1)));
+  }
+
+  /** Slot 0: the exact softmax; later slots: the frequencies of `mc_draws` slates drawn with `rng`. */
+  slotMarginals(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlotDistribution[] {
+    const limit = candidateLimit(cap, ordered);
+    const slots = slotCount(slateSize, limit ? limit.capacity : ordered.length);
+    if (slots === 0) return [];
+    const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
+    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature, limit);
+    const ids = ordered.map((c) => c.itemId);
+    const tally = new SlotTally(ids, slots);
+    const drawn = new Int32Array(slots);
+    if (slots > 1) {
+      for (let m = 0; m < this.mcDraws; m++) {
+        sampler.draw(rng, drawn);
+        tally.add(drawn);
+      }
+    }
+    let total = 0;
+    for (const w of weights) total += w;
+    const first: SlotDistribution = { items: ids, probs: Array.from(weights, (w) => w / total), restMass: 0, restExcludes: [] };
+    return slots > 1 ? [first, ...tally.distributions().slice(1)] : [first];
   }
 }

@@ -12,10 +12,11 @@
  * from `mcDraws` simulated slates (epsilon-capped.ts).
  */
 import type { Rng } from '../../rng/index.js';
-import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
 import { cappedMarginals, sampleCapped } from './epsilon-capped.js';
 import { EpsilonSlots } from './epsilon-slots.js';
+import { SlotTally } from './marginals.js';
 import { candidateLimit, cappedWalk, catalogLimit, type PoolLimit } from './pool-limit.js';
 
 /** Source logged for a catalog item the policy placed that no candidate source produced. */
@@ -44,6 +45,37 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, rng, cap) : this.overCandidates(ordered, slateSize, rng, cap);
+  }
+
+  /**
+   * Exact marginals from the closed form; under a binding cap, the frequencies of `mcDraws`
+   * slates simulated from `rng` (the capped marginals have no closed form).
+   */
+  slotMarginals(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlotDistribution[] {
+    const overCatalog = this.options.over === 'catalog';
+    const n = overCatalog ? this.catalogSize() : ordered.length;
+    const L = slotCount(slateSize, n);
+    const ids = ordered.map((c) => c.itemId);
+    const limit = overCatalog ? catalogLimit(cap, n) : candidateLimit(cap, ordered);
+    if (limit) {
+      // Pool indices: item ids over the catalog, candidate indices over the candidates.
+      const greedy = overCatalog ? cappedWalk(ids, L, limit) : cappedWalk(Array.from(ordered.keys()), slateSize, limit);
+      const slots = overCatalog ? L : greedy.length;
+      const tally = new SlotTally(overCatalog ? Array.from({ length: n }, (_, i) => i) : ids, slots);
+      for (let m = 0; m < this.options.mcDraws; m++) tally.add(sampleCapped(this.options.epsilon, n, slots, greedy, limit, rng).slate);
+      return tally.distributions();
+    }
+    if (!overCatalog) {
+      return Array.from({ length: L }, (_, p) => ({ items: ids, probs: ids.map((_, k) => this.slots.probability(n, L, L, p, k < L ? k : -1)), restMass: 0, restExcludes: [] }));
+    }
+    const greedy = ids.slice(0, Math.min(L, ids.length));
+    const G = greedy.length;
+    return Array.from({ length: L }, (_, p) => ({
+      items: greedy,
+      probs: greedy.map((_, q) => this.slots.probability(n, L, G, p, q)),
+      restMass: G < n ? this.slots.probability(n, L, G, p, -1) * (n - G) : 0,
+      restExcludes: greedy,
+    }));
   }
 
   /** Pool indices are candidate indices; slot p's greedy item is the p-th candidate the cap allows. */

@@ -1,8 +1,9 @@
 /** No exploration: the top of the ordered candidates (skipping items the creator cap excludes), each slot with propensity 1. */
 import type { Rng } from '../../rng/index.js';
 import { entryOf } from './entries.js';
+import { pointMasses } from './marginals.js';
 import { candidateLimit, cappedWalk } from './pool-limit.js';
-import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 
 export class GreedyPolicy implements ExplorationPolicy {
   readonly name = 'greedy';
@@ -13,5 +14,9 @@ export class GreedyPolicy implements ExplorationPolicy {
     const entries = new Array<SlateEntry>(Math.min(slateSize, ordered.length));
     for (let p = 0; p < entries.length; p++) entries[p] = entryOf(ordered[p], 1);
     return entries;
+  }
+
+  slotMarginals(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, _rng?: Rng, cap?: CreatorCap): SlotDistribution[] {
+    return pointMasses(this.select(request, ordered, slateSize, undefined, cap));
   }
 }

@@ -4,12 +4,11 @@
  * rated, so every reward is 0 for the other slots.
  */
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import { rewardOf, SURVEY_POSITIVE_FROM } from '../../training/rewards.js';
 import type { ImpressionColumns } from '../../training/impression-buffer.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { SlateFeedback } from '../types.js';
 
-/** Survey answers are 1..5; 4 and 5 count as positive. */
-export const SURVEY_POSITIVE_FROM = 4;
 
 /** Whether the item in `position` of the feedback's slate earned the reward. */
 export function rewardInFeedback(reward: ExplorationReward, feedback: SlateFeedback, position: number): boolean {
@@ -28,16 +27,7 @@ export function rewardInFeedback(reward: ExplorationReward, feedback: SlateFeedb
 
 /** Whether log row `row` earned the reward (survey: 0 is "no answer", so it is never positive). */
 export function rewardInLog(reward: ExplorationReward, columns: ImpressionColumns, row: number): boolean {
-  switch (reward) {
-    case 'click':
-      return columns.clicked[row] === 1;
-    case 'like':
-      return columns.liked[row] === 1;
-    case 'complete':
-      return columns.completed[row] === 1;
-    case 'survey_positive':
-      return columns.survey[row] >= SURVEY_POSITIVE_FROM;
-  }
+  return rewardOf(columns, row, reward) === 1;
 }
 
 /** The reward (1 or 0) of rows of a log window, each given by its index over the window's chunks, oldest first. */

@@ -15,8 +15,9 @@
  * to the (1−p)^{M+1} term (below 3·10⁻⁵ once p ≥ 0.1 at M = 100).
  */
 import type { Rng } from '../../rng/index.js';
-import type { ScoredCandidate, SlateEntry } from '../types.js';
+import type { ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { SlotTally } from './marginals.js';
 import { cappedTopInto, type PoolLimit } from './pool-limit.js';
 
 /** Random scores for a fixed pool: fills out[k] with a draw for pool item k. */
@@ -49,9 +50,7 @@ export function sampledSlate(pool: readonly ScoredCandidate[], sampler: ScoreSam
   const { limit } = options;
   const slots = slotCount(options.slateSize, limit ? limit.capacity : n);
   if (slots === 0) return [];
-  const taken = new Uint8Array(limit ? n : 0);
-  const best = (scores: Float64Array, offset: number, out: Int32Array): void =>
-    limit ? cappedTopInto(scores, offset, n, out, limit, taken) : topInto(scores, offset, n, out);
+  const best = topOf(n, limit);
   const row = new Float64Array(n);
   sampler.sample(options.rng, row);
   const chosen = new Int32Array(slots);
@@ -64,6 +63,28 @@ export function sampledSlate(pool: readonly ScoredCandidate[], sampler: ScoreSam
     for (let k = 0; k < slots; k++) if (top[k] === chosen[k]) wins[k]++;
   }
   return Array.from(chosen, (c, k) => entryOf(pool[c], (wins[k] + 1) / (draws + 1)));
+}
+
+/** Every slot's distribution over the pool, as the frequencies of `draws` slates from `sampler` drawn with `rng`. */
+export function sampledMarginals(pool: readonly ScoredCandidate[], sampler: ScoreSampler, draws: number, rng: Rng, slateSize: number, limit?: PoolLimit): SlotDistribution[] {
+  const n = pool.length;
+  const slots = slotCount(slateSize, limit ? limit.capacity : n);
+  const best = topOf(n, limit);
+  const tally = new SlotTally(pool.map((c) => c.itemId), slots);
+  const row = new Float64Array(n);
+  const top = new Int32Array(slots);
+  for (let m = 0; m < draws; m++) {
+    sampler.sample(rng, row);
+    best(row, 0, top);
+    tally.add(top);
+  }
+  return tally.distributions();
+}
+
+/** The slate of one row of scores: its top, under the creator cap when one binds. */
+function topOf(n: number, limit: PoolLimit | undefined): (scores: Float64Array, offset: number, out: Int32Array) => void {
+  const taken = new Uint8Array(limit ? n : 0);
+  return (scores, offset, out) => (limit ? cappedTopInto(scores, offset, n, out, limit, taken) : topInto(scores, offset, n, out));
 }
 
 /**

@@ -10,11 +10,11 @@
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../types.js';
 import { PosteriorDraws } from './posterior-draws.js';
 import { RewardCounts } from './reward-counts.js';
 import { candidateLimit } from './pool-limit.js';
-import { sampledSlate, type ScoreSampler } from './sampled-slate.js';
+import { sampledMarginals, sampledSlate, type ScoreSampler } from './sampled-slate.js';
 
 export interface ThompsonOptions {
   readonly reward: ExplorationReward;
@@ -39,6 +39,18 @@ export class ThompsonPolicy implements ExplorationPolicy {
   }
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
+    const { alpha, beta, sampler } = this.sampler(ordered);
+    const mc = this.mc.matrix(ordered.map((c) => c.itemId), alpha, beta);
+    return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
+  }
+
+  /** The frequencies of `mc_draws` slates drawn from the current posterior with `rng`. */
+  slotMarginals(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlotDistribution[] {
+    return sampledMarginals(ordered, this.sampler(ordered).sampler, this.options.mcDraws, rng, slateSize, candidateLimit(cap, ordered));
+  }
+
+  /** The pool's posterior parameters and a sampler of its rates. */
+  private sampler(ordered: readonly ScoredCandidate[]): { alpha: Float64Array; beta: Float64Array; sampler: ScoreSampler } {
     const alpha = new Float64Array(ordered.length);
     const beta = new Float64Array(ordered.length);
     ordered.forEach((c, k) => ([alpha[k], beta[k]] = this.posterior(c.itemId)));
@@ -47,8 +59,7 @@ export class ThompsonPolicy implements ExplorationPolicy {
         for (let k = 0; k < out.length; k++) out[k] = draw.beta(alpha[k], beta[k]);
       },
     };
-    const mc = this.mc.matrix(ordered.map((c) => c.itemId), alpha, beta);
-    return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
+    return { alpha, beta, sampler };
   }
 
   observe(feedback: SlateFeedback): void {

@@ -8,8 +8,9 @@
 import type { ExplorationReward } from '../../scenario/exploration-schema.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Rng } from '../../rng/index.js';
-import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../types.js';
 import { entryOf, slotCount } from './entries.js';
+import { pointMasses } from './marginals.js';
 import { candidateLimit, cappedWalk } from './pool-limit.js';
 import { RewardCounts } from './reward-counts.js';
 
@@ -30,6 +31,10 @@ export class UcbPolicy implements ExplorationPolicy {
     const limit = candidateLimit(cap, ordered);
     const chosen = limit ? cappedWalk(order, slateSize, limit) : order.slice(0, slotCount(slateSize, ordered.length));
     return chosen.map((k) => entryOf(ordered[k], 1));
+  }
+
+  slotMarginals(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, _rng?: Rng, cap?: CreatorCap): SlotDistribution[] {
+    return pointMasses(this.select(request, ordered, slateSize, undefined, cap));
   }
 
   /** The item's upper confidence bound; +Infinity for an item never shown. */
