@@ -1,0 +1,64 @@
+/**
+ * The loop benchmark's cases: shipped scenarios with `--set` overrides. `days` caps a case's
+ * measured horizon (the rest is projected from the measured rate and labelled so); `slow`
+ * cases run only with `--all` or when named.
+ */
+export interface BenchCase {
+  readonly name: string;
+  readonly scenario: string;
+  readonly overrides: readonly string[];
+  /** What the case stands for, in the results table. */
+  readonly label: string;
+  /** Measure only the first `days` simulated days of a long horizon. */
+  readonly days?: number;
+  readonly slow?: boolean;
+}
+
+const TWO_STAGE = 'scenarios/two-stage.yaml';
+const QUICKSTART = 'scenarios/quickstart.yaml';
+
+/** T-RECS's setting: every user asks for one slate per step, popularity retrains every step, slates of 10. */
+function trecs(users: number, items: number, steps: number): readonly string[] {
+  return [
+    'schedule={kind: steps, step: 1d}',
+    'recommender.retrain={every: 1d, window: 14d}',
+    'recommender.random_startup=0d',
+    'recommender.slate_size=10',
+    `horizon.days=${steps}`,
+    `world.users.count=${users}`,
+    'world.users.signups_per_day=0',
+    `world.items.count=${items}`,
+    'world.items.uploads_per_day=0',
+  ];
+}
+
+export const CASES: readonly BenchCase[] = [
+  { name: 'quickstart', scenario: QUICKSTART, overrides: [], label: 'quickstart: popularity, 3k users, 3k items, 30 days' },
+  { name: 'two-stage', scenario: TWO_STAGE, overrides: [], label: 'two-stage: 2k users, 2k items, 14 days' },
+  {
+    name: 'medium',
+    scenario: TWO_STAGE,
+    overrides: [
+      'world.users.count=20000',
+      'world.users.signups_per_day=200',
+      'world.items.count=50000',
+      'world.items.uploads_per_day=1000',
+      'horizon.days=60',
+      'recommender.exploration={policy: thompson, stage: candidate}',
+    ],
+    label: 'medium: two-stage + Thompson (candidate stage), 20k users, 50k items, 60 days',
+    days: 4,
+    slow: true,
+  },
+  {
+    name: 'large',
+    scenario: TWO_STAGE,
+    overrides: ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30'],
+    label: 'large: two-stage, 100k users, 200k items, 30 days',
+    days: 3,
+    slow: true,
+  },
+  { name: 'trecs-1k', scenario: QUICKSTART, overrides: trecs(1000, 1250, 100), label: 'T-RECS setting: popularity, steps, 1k users × 1.25k items × 100 steps' },
+  { name: 'trecs-10k', scenario: QUICKSTART, overrides: trecs(10_000, 10_000, 50), label: 'T-RECS setting: 10k users × 10k items × 50 steps' },
+  { name: 'trecs-100k', scenario: QUICKSTART, overrides: trecs(100_000, 50_000, 10), label: 'T-RECS setting: 100k users × 50k items × 10 steps', slow: true },
+];
