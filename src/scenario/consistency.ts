@@ -2,6 +2,7 @@
  * Checks across fields that the schema cannot express one field at a time. They run on a
  * scenario that already passed the schema, so every value is present and in days.
  */
+import { reorderedBy } from '../recommender/explore/registry.js';
 import { compileScoreFormula, FormulaError } from '../recommender/ranking/score-formula.js';
 import type { KeyPath } from './paths.js';
 import type { Scenario } from './schema.js';
@@ -119,14 +120,6 @@ function checkLinearFeatures(recommender: Scenario['recommender']): ConsistencyP
   return [];
 }
 
-/** Slate policies that order the slate by scores of their own, not by the re-ranker's order. */
-const RESCORING: Readonly<Record<string, string>> = {
-  thompson: 'its own posterior draws',
-  linear_thompson: 'its own posterior draws',
-  ucb: 'its own confidence bounds',
-  boltzmann: "draws weighted by the ranker's scores",
-};
-
 /**
  * MMR and the fresh boost only reorder the candidates; a policy that orders the slate by scores
  * of its own would discard them without a word, so the combination is refused. The creator cap
@@ -135,8 +128,9 @@ const RESCORING: Readonly<Record<string, string>> = {
 function checkRescoringRerank(recommender: Scenario['recommender']): ConsistencyProblem[] {
   if (recommender.kind !== 'two_stage') return [];
   const exploration = recommender.exploration;
-  const how = RESCORING[exploration.policy];
-  if (how === undefined || ('stage' in exploration && exploration.stage === 'candidate')) return [];
+  // Slate policies that order the slate by scores of their own, not by the re-ranker's order (their declarations say).
+  const how = reorderedBy(exploration.policy);
+  if (how === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
   const { mmr_lambda, fresh_boost } = recommender.rerank;
   const settings = [
     ['mmr_lambda', mmr_lambda, 'MMR order'],

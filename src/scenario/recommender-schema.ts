@@ -18,7 +18,7 @@ const retrain = z
   })
   .prefault({});
 
-/** How the final slate is chosen from the ordered candidates (one option per policy; see exploration-schema.ts). */
+/** How the final slate is chosen from the ordered candidates (one option per policy, declared in each policy's file: src/recommender/explore/registry.ts). */
 export { exploration };
 
 const common = {

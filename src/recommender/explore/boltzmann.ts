@@ -13,10 +13,13 @@
  */
 import type { Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
+import { positive } from '../../scenario/fields.js';
+import { explorationPolicy, slateStage } from './component.js';
 import { entryOf, slotCount } from './entries.js';
 import { SlotTally } from './marginals.js';
 import { PlackettLuceSampler, softmaxWeights } from './plackett-luce.js';
 import { candidateLimit } from './pool-limit.js';
+import { mcDraws, PROPENSITY_STREAM } from './settings.js';
 
 export class BoltzmannPolicy implements ExplorationPolicy {
   readonly name = 'boltzmann';
@@ -74,3 +77,15 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     return slots > 1 ? [first, ...tally.distributions().slice(1)] : [first];
   }
 }
+
+export const BOLTZMANN = explorationPolicy({
+  name: 'boltzmann',
+  settings: {
+    /** Softmax temperature over the ordered candidates' scores, in the scores' own units. */
+    temperature: positive.default(0.1),
+    /** Slots past the first: propensities estimated from this many further slates. */
+    mc_draws: mcDraws,
+  },
+  reorders: "draws weighted by the ranker's scores",
+  build: (config, ctx) => slateStage(new BoltzmannPolicy(config.temperature, config.mc_draws, ctx.streams.stream(PROPENSITY_STREAM))),
+});

@@ -15,7 +15,7 @@
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
-import { EXPLORE_SOURCE } from './epsilon-greedy.js';
+import { EXPLORE_SOURCE } from './entries.js';
 
 /** A candidate source of exploratory items that knows each item's chance of having been added. */
 export interface ExploreSource extends CandidateSource {

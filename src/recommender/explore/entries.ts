@@ -1,6 +1,9 @@
 /** A slate entry for a candidate: its sources joined by "+", as the impression log records them. */
 import type { Candidate, SlateEntry } from '../types.js';
 
+/** Source logged for an item exploration placed that no candidate source produced, and of the candidate stage's explorers. */
+export const EXPLORE_SOURCE = 'explore';
+
 export function entryOf(candidate: Candidate, propensity: number): SlateEntry {
   return { itemId: candidate.itemId, source: sourceLabel(candidate), propensity };
 }

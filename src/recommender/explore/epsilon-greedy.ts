@@ -13,14 +13,17 @@
  */
 import type { Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
-import { entryOf, slotCount } from './entries.js';
+import { positiveCount, probability } from '../../scenario/fields.js';
+import { z } from 'zod';
+import { EpsilonExploreSource } from './candidate-stage.js';
+import { candidateStage, explorationPolicy, slateStage } from './component.js';
+import { entryOf, EXPLORE_SOURCE, slotCount } from './entries.js';
+import { CANDIDATE_STREAM, mcDraws, PROPENSITY_STREAM, stage } from './settings.js';
 import { cappedMarginals, sampleCapped } from './epsilon-capped.js';
 import { EpsilonSlots } from './epsilon-slots.js';
 import { SlotTally } from './marginals.js';
 import { candidateLimit, cappedWalk, catalogLimit, type PoolLimit } from './pool-limit.js';
 
-/** Source logged for a catalog item the policy placed that no candidate source produced. */
-export const EXPLORE_SOURCE = 'explore';
 
 export interface EpsilonGreedyOptions {
   readonly epsilon: number;
@@ -117,3 +120,22 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
     return realised.slate.map((k, p) => [k, marginals[p]]);
   }
 }
+
+export const EPSILON_GREEDY = explorationPolicy({
+  name: 'epsilon_greedy',
+  settings: {
+    epsilon: probability.default(0.1),
+    /** Where a slot's uniform draw comes from: the candidate set or the whole catalog (slate stage). */
+    over: z.enum(['candidates', 'catalog'], { error: 'expected candidates or catalog' }).default('candidates'),
+    stage,
+    /** Candidate stage: exploratory slots per request, each filled with probability epsilon by a uniform catalog item. */
+    k: positiveCount.default(5),
+    /** Under a creator cap that binds (two_stage), the propensities are estimated from this many simulated slates. */
+    mc_draws: mcDraws,
+  },
+  reorders: null,
+  build: (config, ctx) =>
+    config.stage === 'candidate'
+      ? candidateStage(new EpsilonExploreSource(config.k, config.epsilon, ctx.catalogSize, ctx.streams.stream(CANDIDATE_STREAM)), config.policy)
+      : slateStage(new EpsilonGreedyPolicy({ epsilon: config.epsilon, over: config.over, mcDraws: config.mc_draws }, ctx.catalogSize, ctx.streams.stream(PROPENSITY_STREAM))),
+});

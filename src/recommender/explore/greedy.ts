@@ -1,5 +1,6 @@
 /** No exploration: the top of the ordered candidates (skipping items the creator cap excludes), each slot with propensity 1. */
 import type { Rng } from '../../rng/index.js';
+import { explorationPolicy, slateStage } from './component.js';
 import { entryOf } from './entries.js';
 import { pointMasses } from './marginals.js';
 import { candidateLimit, cappedWalk } from './pool-limit.js';
@@ -20,3 +21,10 @@ export class GreedyPolicy implements ExplorationPolicy {
     return pointMasses(this.select(request, ordered, slateSize, undefined, cap));
   }
 }
+
+export const GREEDY = explorationPolicy({
+  name: 'greedy',
+  settings: {},
+  reorders: null,
+  build: () => slateStage(new GreedyPolicy()),
+});

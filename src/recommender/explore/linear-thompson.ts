@@ -10,19 +10,25 @@
  * seen; when a retrain moves the features to a new space (the ranker's), the posterior restarts
  * from the prior plus the feature map's replay of recent logged impressions.
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { auc } from '../ranking/auc.js';
 import type { CreatorCap, ExplorationPolicy, RecommenderDiagnostics, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import { z } from 'zod';
+import { positive, positiveCount } from '../../scenario/fields.js';
+import type { RankerHead } from '../../scenario/recommender-schema.js';
 import { BayesianLinearModel } from './bayes-linear.js';
+import { explorationPolicy, slateStage, type ExplorationContext } from './component.js';
+import { RankerFeatures } from './ranker-features.js';
+import { mcDraws, PROPENSITY_STREAM, reward } from './settings.js';
 import type { FeatureMap } from './features.js';
 import { rewardInFeedback, rewardsInWindow } from './rewards.js';
 import { candidateLimit } from './pool-limit.js';
 import { monteCarloScores, sampledSlate, type ScoreSampler } from './sampled-slate.js';
 
 export interface LinearThompsonOptions {
-  readonly reward: ExplorationReward;
+  readonly reward: BinaryReward;
   readonly priorPrecision: number;
   readonly noise: number;
   readonly mcDraws: number;
@@ -165,4 +171,45 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
       },
     };
   }
+}
+
+/** What linear Thompson sampling regresses the reward on in the population world. */
+export const LINEAR_FEATURES = ['ranker', 'topics'] as const;
+
+/** The ranker head that predicts each reward. */
+const REWARD_HEADS: Readonly<Record<BinaryReward, RankerHead>> = { click: 'click', like: 'like', complete: 'complete', survey_positive: 'survey' };
+
+export const LINEAR_THOMPSON = explorationPolicy({
+  name: 'linear_thompson',
+  settings: {
+    reward,
+    /** Precision of the Gaussian prior on the weights (a ridge penalty). */
+    prior_precision: positive.default(1),
+    /** Standard deviation of the reward noise the linear model assumes. */
+    noise: positive.default(0.5),
+    /**
+     * Population world: what the reward is regressed on. ranker: the ranker's last shared layer
+     * (two_stage; topics until the ranker first trains); topics: the item's hashed topic tags.
+     * Default: ranker when the recommender has a ranker, else topics. The bandit world uses its arm features.
+     */
+    features: z.enum(LINEAR_FEATURES, { error: `expected ${LINEAR_FEATURES.join(' or ')}` }).optional(),
+    /** Features besides the bias: hashed topic slots, or the most principal components kept of the ranker's layer. */
+    dim: positiveCount.default(32),
+    mc_draws: mcDraws,
+  },
+  reorders: 'its own posterior draws',
+  build: (config, ctx) => {
+    if (!ctx.features) throw new Error('linear_thompson needs item features, which this recommender does not provide');
+    const own = ctx.features(config.dim);
+    const kind = config.features ?? (ctx.representation ? 'ranker' : 'topics');
+    const features = kind === 'topics' ? own : rankerFeatures(ctx, config.reward, own, config.dim);
+    const options = { reward: config.reward, priorPrecision: config.prior_precision, noise: config.noise, mcDraws: config.mc_draws };
+    return slateStage(new LinearThompsonPolicy(options, features, ctx.streams.stream(PROPENSITY_STREAM)));
+  },
+});
+
+/** The ranker's layer for the reward's head (topics as its fallback until the ranker trains). */
+function rankerFeatures(ctx: ExplorationContext, counted: BinaryReward, own: FeatureMap, dim: number): FeatureMap {
+  if (!ctx.representation) throw new Error('linear_thompson: features: ranker needs a recommender with a ranker (kind: two_stage)');
+  return new RankerFeatures(ctx.representation(REWARD_HEADS[counted]), own, dim);
 }

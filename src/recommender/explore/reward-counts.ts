@@ -3,7 +3,7 @@
  * demand as uploads add items. Streamed feedback adds to the counts; a retrain rebuilds them from
  * the log window, so the estimates forget what fell out of the window, like every other model.
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { SlateFeedback } from '../types.js';
 import { rewardInFeedback, rewardInLog } from './rewards.js';
@@ -14,7 +14,7 @@ export class RewardCounts {
   /** Trials over all items (UCB's N). */
   total = 0;
 
-  constructor(readonly reward: ExplorationReward) {}
+  constructor(readonly reward: BinaryReward) {}
 
   trials(itemId: number): number {
     return itemId < this.trialCounts.length ? this.trialCounts[itemId] : 0;

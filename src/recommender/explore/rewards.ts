@@ -3,7 +3,7 @@
  * feedback or from the impression log. Only the clicked item can have been liked, completed or
  * rated, so every reward is 0 for the other slots.
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import { rewardOf, SURVEY_POSITIVE_FROM } from '../../training/rewards.js';
 import type { ImpressionColumns } from '../../training/impression-buffer.js';
 import type { TrainingLog } from '../../training/training-log.js';
@@ -11,7 +11,7 @@ import type { SlateFeedback } from '../types.js';
 
 
 /** Whether the item in `position` of the feedback's slate earned the reward. */
-export function rewardInFeedback(reward: ExplorationReward, feedback: SlateFeedback, position: number): boolean {
+export function rewardInFeedback(reward: BinaryReward, feedback: SlateFeedback, position: number): boolean {
   if (position !== feedback.clicked) return false;
   switch (reward) {
     case 'click':
@@ -26,12 +26,12 @@ export function rewardInFeedback(reward: ExplorationReward, feedback: SlateFeedb
 }
 
 /** Whether log row `row` earned the reward (survey: 0 is "no answer", so it is never positive). */
-export function rewardInLog(reward: ExplorationReward, columns: ImpressionColumns, row: number): boolean {
+export function rewardInLog(reward: BinaryReward, columns: ImpressionColumns, row: number): boolean {
   return rewardOf(columns, row, reward) === 1;
 }
 
 /** The reward (1 or 0) of rows of a log window, each given by its index over the window's chunks, oldest first. */
-export function rewardsInWindow(reward: ExplorationReward, log: TrainingLog, windowRows: ArrayLike<number>): Float64Array {
+export function rewardsInWindow(reward: BinaryReward, log: TrainingLog, windowRows: ArrayLike<number>): Float64Array {
   const out = new Float64Array(windowRows.length);
   for (let k = 0; k < windowRows.length; k++) {
     let row = windowRows[k];

@@ -9,16 +9,16 @@
  * the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) / (mcDraws + 1). π is
  * the chance of being a candidate; candidate-stage.ts says when the slate it logs is the marginal.
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, RecRequest } from '../types.js';
 import { exploreCandidate, type ExploreSource } from './candidate-stage.js';
-import { EXPLORE_SOURCE } from './epsilon-greedy.js';
+import { EXPLORE_SOURCE } from './entries.js';
 import { RewardCounts } from './reward-counts.js';
 
 export interface ThompsonCandidatesOptions {
-  readonly reward: ExplorationReward;
+  readonly reward: BinaryReward;
   readonly prior: readonly [number, number];
   readonly k: number;
   readonly head: number;

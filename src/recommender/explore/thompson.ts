@@ -7,17 +7,21 @@
  * propensity is a Monte-Carlo estimate of the marginal P(item at slot) (sampled-slate.ts), from
  * draws kept while each item's posterior is unchanged (posterior-draws.ts).
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import { pair, positive, positiveCount } from '../../scenario/fields.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../types.js';
+import { candidateStage, explorationPolicy, slateStage } from './component.js';
 import { PosteriorDraws } from './posterior-draws.js';
+import { CANDIDATE_STREAM, mcDraws, PROPENSITY_STREAM, reward, stage } from './settings.js';
+import { ThompsonExploreSource } from './thompson-candidates.js';
 import { RewardCounts } from './reward-counts.js';
 import { candidateLimit } from './pool-limit.js';
 import { sampledMarginals, sampledSlate, type ScoreSampler } from './sampled-slate.js';
 
 export interface ThompsonOptions {
-  readonly reward: ExplorationReward;
+  readonly reward: BinaryReward;
   /** Beta(alpha, beta) prior on every item's reward rate. */
   readonly prior: readonly [number, number];
   /** Monte-Carlo draws per propensity estimate. */
@@ -77,3 +81,28 @@ export class ThompsonPolicy implements ExplorationPolicy {
     return [a + s, b + this.counts.trials(itemId) - s];
   }
 }
+
+export const THOMPSON = explorationPolicy({
+  name: 'thompson',
+  settings: {
+    reward,
+    /** Beta(alpha, beta) prior on every item's reward rate. */
+    prior: pair(positive, 'alpha, beta').default([1, 1]),
+    mc_draws: mcDraws,
+    stage,
+    /** Candidate stage: items added per request, the top k by sampled rate among the head. */
+    k: positiveCount.default(5),
+    /** Candidate stage: the head of the item distribution, the items with the most impressions in the log window. */
+    head: positiveCount.default(500),
+  },
+  reorders: 'its own posterior draws',
+  build: (config, ctx) => {
+    const { reward: counted, prior, k, head, mc_draws: draws } = config;
+    const mcRng = ctx.streams.stream(PROPENSITY_STREAM);
+    if (config.stage === 'candidate') {
+      const source = new ThompsonExploreSource({ reward: counted, prior, k, head, mcDraws: draws }, ctx.catalogSize, ctx.streams.stream(CANDIDATE_STREAM), mcRng);
+      return candidateStage(source, config.policy);
+    }
+    return slateStage(new ThompsonPolicy({ reward: counted, prior, mcDraws: draws }, mcRng));
+  },
+});

@@ -5,14 +5,17 @@
  * retrain). The slate is the top of the candidates by index, ties kept in the ranker's order,
  * skipping items the creator cap excludes: deterministic, so every propensity is 1.
  */
-import type { ExplorationReward } from '../../scenario/exploration-schema.js';
+import { rate } from '../../scenario/fields.js';
+import type { BinaryReward } from '../../training/rewards.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../types.js';
+import { explorationPolicy, slateStage } from './component.js';
 import { entryOf, slotCount } from './entries.js';
 import { pointMasses } from './marginals.js';
 import { candidateLimit, cappedWalk } from './pool-limit.js';
 import { RewardCounts } from './reward-counts.js';
+import { reward } from './settings.js';
 
 export class UcbPolicy implements ExplorationPolicy {
   readonly name = 'ucb';
@@ -20,7 +23,7 @@ export class UcbPolicy implements ExplorationPolicy {
 
   constructor(
     private readonly c: number,
-    reward: ExplorationReward,
+    reward: BinaryReward,
   ) {
     this.counts = new RewardCounts(reward);
   }
@@ -53,3 +56,14 @@ export class UcbPolicy implements ExplorationPolicy {
     this.counts.rebuild(log);
   }
 }
+
+export const UCB = explorationPolicy({
+  name: 'ucb',
+  settings: {
+    reward,
+    /** Index = mean + c·sqrt(ln N / n); c = √2 is UCB1. */
+    c: rate.default(Math.SQRT2),
+  },
+  reorders: 'its own confidence bounds',
+  build: (config) => slateStage(new UcbPolicy(config.c, config.reward)),
+});

@@ -1,0 +1,39 @@
+/**
+ * The exploration policy registry: every policy, declared in its own file (component.ts says
+ * what a declaration holds). The scenario's `exploration:` union, the list of policy names and
+ * the builder are derived from it, so a new policy is its file plus one line here.
+ */
+import { z } from 'zod';
+import { BOLTZMANN } from './boltzmann.js';
+import type { Exploration, ExplorationContext } from './component.js';
+import { EPSILON_GREEDY } from './epsilon-greedy.js';
+import { GREEDY } from './greedy.js';
+import { LINEAR_THOMPSON } from './linear-thompson.js';
+import { THOMPSON } from './thompson.js';
+import { UCB } from './ucb.js';
+
+const POLICIES = [GREEDY, EPSILON_GREEDY, THOMPSON, LINEAR_THOMPSON, UCB, BOLTZMANN] as const;
+
+export const EXPLORATION_POLICIES = POLICIES.map((p) => p.name);
+
+/** `recommender.exploration`: one option per policy, greedy when absent. */
+export const exploration = z
+  .discriminatedUnion('policy', [GREEDY.schema, EPSILON_GREEDY.schema, THOMPSON.schema, LINEAR_THOMPSON.schema, UCB.schema, BOLTZMANN.schema], {
+    error: `expected policy: ${EXPLORATION_POLICIES.join(', ')}`,
+  })
+  .prefault({ policy: 'greedy' });
+
+export type ExplorationConfig = z.output<typeof exploration>;
+export type ExplorationPolicyName = ExplorationConfig['policy'];
+
+/** The policy a scenario asks for, and any candidate source it adds. */
+export function buildExploration(config: ExplorationConfig, ctx: ExplorationContext): Exploration {
+  const policy = POLICIES.find((p) => p.name === config.policy);
+  if (!policy) throw new Error(`no exploration policy is named ${config.policy}`);
+  return policy.build(config, ctx);
+}
+
+/** What a slate-stage policy orders the slate by when not the re-ranked order; null when it keeps it. */
+export function reorderedBy(name: ExplorationPolicyName): string | null {
+  return POLICIES.find((p) => p.name === name)?.reorders ?? null;
+}

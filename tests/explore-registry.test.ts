@@ -1,0 +1,45 @@
+/**
+ * The exploration policy registry: the scenario's union and the builder come from the policies'
+ * own declarations, so every declared policy parses from its defaults and builds; a declaration
+ * missing a field does not compile.
+ */
+import { describe, expect, it } from 'vitest';
+import { explorationPolicy, slateStage } from '../src/recommender/explore/component.js';
+import { TopicFeatures } from '../src/recommender/explore/features.js';
+import { GreedyPolicy } from '../src/recommender/explore/greedy.js';
+import { buildExploration, exploration, EXPLORATION_POLICIES, reorderedBy } from '../src/recommender/explore/registry.js';
+import type { PublicCatalog } from '../src/world/public.js';
+import { RandomStreams } from '../src/rng/index.js';
+
+const catalog = { size: 0, get: () => ({ topics: [], creatorId: 0, uploadTime: 0 }) } as unknown as PublicCatalog; // features are never read: nothing is served
+const ctx = { catalogSize: () => 20, streams: new RandomStreams(1), features: (dim: number) => new TopicFeatures(catalog, dim) };
+
+describe('exploration policy registry', () => {
+  it('every declared policy parses from its defaults and builds a policy of its name', () => {
+    expect(EXPLORATION_POLICIES).toEqual(['greedy', 'epsilon_greedy', 'thompson', 'linear_thompson', 'ucb', 'boltzmann']);
+    for (const name of EXPLORATION_POLICIES) {
+      const built = buildExploration(exploration.parse({ policy: name }), ctx);
+      expect(built.policy.name).toBe(name);
+      expect(built.sources).toEqual([]);
+    }
+    // The candidate stage: greedy slates behind an explorer that adds candidates.
+    const candidate = buildExploration(exploration.parse({ policy: 'thompson', stage: 'candidate' }), ctx);
+    expect(candidate.policy.name).toBe('thompson@candidate');
+    expect(candidate.sources.map((s) => s.name)).toEqual(['explore']);
+  });
+
+  it('an unknown policy is refused by the derived union, naming every declared one', () => {
+    const result = exploration.safeParse({ policy: 'softmax' });
+    expect(result.error?.issues[0]?.message).toBe(`expected policy: ${EXPLORATION_POLICIES.join(', ')}`);
+  });
+
+  it('says which policies reorder the slate by their own scores', () => {
+    expect(EXPLORATION_POLICIES.filter((p) => reorderedBy(p) !== null)).toEqual(['thompson', 'linear_thompson', 'ucb', 'boltzmann']);
+  });
+
+  it('a declaration missing a field does not compile', () => {
+    // @ts-expect-error `reorders` is required
+    const incomplete = explorationPolicy({ name: 'x', settings: {}, build: () => slateStage(new GreedyPolicy()) });
+    expect(incomplete.name).toBe('x');
+  });
+});
