@@ -15,7 +15,9 @@
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
+import type { Exploration } from './component.js';
 import { EXPLORE_SOURCE } from './entries.js';
+import { GreedyPolicy } from './greedy.js';
 
 /** A candidate source of exploratory items that knows each item's chance of having been added. */
 export interface ExploreSource extends CandidateSource {
@@ -89,4 +91,9 @@ export class EpsilonExploreSource implements ExploreSource {
     const n = this.catalogSize();
     return (Math.min(this.k, n) * this.epsilon) / n;
   }
+}
+
+/** A policy that explores by adding candidates: greedy slates over the candidates it adds. */
+export function candidateStage(source: ExploreSource, name: string): Exploration {
+  return { policy: new CandidateStagePolicy(new GreedyPolicy(), source, name), sources: [source] };
 }

@@ -2,16 +2,14 @@
  * What an exploration policy is, declared once in its own file: its name (the `policy:` value),
  * its scenario settings, whether it keeps the re-ranked order, and how to build it. The
  * scenario's `exploration:` union and the builder are derived from the registry (registry.ts);
- * a declaration missing a field does not compile.
+ * a declaration missing a field does not compile. It imports no policy (policies import it).
  */
 import { z } from 'zod';
 import type { RandomStreams } from '../../rng/index.js';
 import type { RankerHead } from '../../scenario/recommender-schema.js';
 import type { RankerRepresentation } from '../ranking/representation.js';
 import type { CandidateSource, ExplorationPolicy } from '../types.js';
-import { CandidateStagePolicy, type ExploreSource } from './candidate-stage.js';
 import type { FeatureMap } from './features.js';
-import { GreedyPolicy } from './greedy.js';
 
 export interface ExplorationContext {
   /** Current number of items; item ids are 0..size-1. */
@@ -62,9 +60,4 @@ export function explorationPolicy<N extends string, S extends z.ZodRawShape>(def
 /** A policy that chooses the slate itself. */
 export function slateStage(policy: ExplorationPolicy): Exploration {
   return { policy, sources: [] };
-}
-
-/** A policy that explores by adding candidates: greedy slates over the candidates it adds. */
-export function candidateStage(source: ExploreSource, name: string): Exploration {
-  return { policy: new CandidateStagePolicy(new GreedyPolicy(), source, name), sources: [source] };
 }
