@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { count, duration, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
 import { exploration } from './exploration-schema.js';
+import { candidateSourceEntry } from '../recommender/sources/registry.js';
+import { twoTowerSection } from '../recommender/two-tower/config.js';
 
 /** Outputs of the multi-task ranker; the score formula is written over these names. */
 export const RANKER_HEADS = ['click', 'watch', 'complete', 'like', 'survey', 'return'] as const;
@@ -45,50 +47,8 @@ const common = {
     .optional(),
 };
 
-const ann = z
-  .strictObject({
-    /** auto: exact search below `exact_below` items, HNSW above. */
-    kind: z.enum(['auto', 'hnsw', 'exact'], { error: 'expected auto, hnsw or exact' }).default('auto'),
-    exact_below: count.default(20_000),
-    m: positiveCount.default(16),
-    ef_construction: positiveCount.default(100),
-    ef_search: positiveCount.default(200),
-  })
-  .prefault({});
-
-const candidateSource = z.discriminatedUnion(
-  'source',
-  [
-    z.strictObject({ source: z.literal('two_tower'), k: positiveCount.default(200), ann }),
-    z.strictObject({ source: z.literal('popularity'), k: positiveCount.default(50), window: positiveDuration.prefault(3) }),
-    /** Items sharing topic tags or creator with the user's recent history: the way a brand-new item is found. */
-    z.strictObject({ source: z.literal('content'), k: positiveCount.default(50), history: positiveCount.default(20) }),
-    z.strictObject({ source: z.literal('fresh'), k: positiveCount.default(20), max_age: positiveDuration.prefault(2) }),
-    z.strictObject({ source: z.literal('random'), k: positiveCount.default(10) }),
-  ],
-  { error: 'expected source: two_tower, popularity, content, fresh or random' },
-);
-/** One validated entry of `candidates`, discriminated by `source`. */
-export type CandidateSourceConfig = z.output<typeof candidateSource>;
-
-const twoTower = z
-  .strictObject({
-    dim: positiveCount.default(32),
-    /** Most recent watched items pooled in the user tower. */
-    history: positiveCount.default(20),
-    /** Recency weighting of the pooled history. */
-    history_half_life: positiveDuration.prefault(3),
-    epochs: positiveCount.default(1),
-    batch_size: positiveCount.default(512),
-    learning_rate: positive.default(0.01),
-    temperature: positive.default(0.1),
-    /** Subtract log of each item's sampling probability from in-batch logits (popular items are over-sampled negatives). */
-    logq_correction: z.boolean().default(true),
-    warm_start: z.boolean().default(true),
-    /** Most recent positives used per retrain. */
-    max_examples: positiveCount.default(200_000),
-  })
-  .prefault({});
+/** One validated entry of `candidates`, discriminated by `source` (each source declares its own: src/recommender/sources/registry.ts). */
+export type { CandidateSourceConfig } from '../recommender/sources/registry.js';
 
 const ranker = z
   .strictObject({
@@ -143,12 +103,12 @@ export const recommender = z.discriminatedUnion(
       kind: z.literal('two_stage'),
       ...common,
       candidates: z
-        .array(candidateSource)
+        .array(candidateSourceEntry)
         .min(1, 'expected at least one candidate source')
         .prefault([{ source: 'two_tower' }, { source: 'popularity' }, { source: 'content' }, { source: 'fresh' }]),
       /** Users with fewer past sessions than this get popularity candidates only. */
       new_users: z.strictObject({ popularity_until_sessions: count.default(2) }).prefault({}),
-      two_tower: twoTower,
+      two_tower: twoTowerSection,
       ranker,
       /** Combination of calibrated head outputs, e.g. `0.5*watch + 0.2*complete + 0.1*like + 0.2*survey`. */
       score: z.string().default('0.3*click + 0.4*watch + 0.1*complete + 0.1*like + 0.1*survey'),

@@ -1,11 +1,22 @@
 /** Chooses exact or HNSW search for a catalog, as the scenario's `ann` block says. */
-import type { CandidateSourceConfig } from '../../scenario/recommender-schema.js';
+import { z } from 'zod';
+import { count, positiveCount } from '../../scenario/fields.js';
 import type { Retriever } from '../types.js';
 import { ExactRetriever } from './exact.js';
 import { HnswRetriever } from './hnsw.js';
 
 /** The `ann` block of a `two_tower` candidate source. */
-export type AnnConfig = Extract<CandidateSourceConfig, { source: 'two_tower' }>['ann'];
+export const annSettings = z
+  .strictObject({
+    /** auto: exact search below `exact_below` items, HNSW above. */
+    kind: z.enum(['auto', 'hnsw', 'exact'], { error: 'expected auto, hnsw or exact' }).default('auto'),
+    exact_below: count.default(20_000),
+    m: positiveCount.default(16),
+    ef_construction: positiveCount.default(100),
+    ef_search: positiveCount.default(200),
+  })
+  .prefault({});
+export type AnnConfig = z.output<typeof annSettings>;
 
 /**
  * `kind: auto` searches exactly when the catalog has fewer than `exact_below` items (exact is

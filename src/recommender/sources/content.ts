@@ -7,9 +7,11 @@
  * Work per request is bounded: the user's strongest few tags and creators are looked up, and
  * only the newest `perList` items of each posting list are scored, never the whole catalog.
  */
+import { positiveCount } from '../../scenario/fields.js';
 import { UserHistory, type HistoryEntry } from '../../training/user-history.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../types.js';
+import { candidateSource } from './component.js';
 import { ContentIndex } from './content-index.js';
 import { tagVectorNorm, tagWeight } from './tag-weights.js';
 
@@ -149,3 +151,10 @@ function strongest(weights: ReadonlyMap<number, number>, n: number): number[] {
     .slice(0, n)
     .map(([key]) => key);
 }
+
+/** Items sharing topic tags or creator with the user's recent history: the way a brand-new item is found. */
+export const CONTENT_SOURCE = candidateSource({
+  name: 'content',
+  settings: { k: positiveCount.default(50), history: positiveCount.default(20) },
+  build: (config, ctx) => new ContentSource(ctx.recommender.catalog, { k: config.k, history: config.history }),
+});

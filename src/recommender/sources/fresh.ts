@@ -8,8 +8,10 @@
  * binary search. The initial catalog, uploaded before day 0 in no particular id order, is
  * sorted once. A request costs O(log n + k).
  */
+import { positiveCount, positiveDuration } from '../../scenario/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+import { candidateSource } from './component.js';
 
 export interface FreshSourceOptions {
   readonly k: number;
@@ -88,3 +90,9 @@ function upperBound(sorted: readonly number[], value: number): number {
   }
   return lo;
 }
+
+export const FRESH_SOURCE = candidateSource({
+  name: 'fresh',
+  settings: { k: positiveCount.default(20), max_age: positiveDuration.prefault(2) },
+  build: (config, ctx) => new FreshSource(ctx.recommender.catalog, { k: config.k, maxAge: config.max_age }),
+});

@@ -3,9 +3,11 @@
  * log window can be excluded; when too few items have clicks (a young log), the list is filled
  * with the items longest in the catalog, so the source stays deterministic.
  */
+import { positiveCount, positiveDuration } from '../../scenario/fields.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+import { candidateSource } from './component.js';
 
 export interface PopularityOptions {
   readonly k: number;
@@ -76,3 +78,10 @@ export class PopularitySource implements CandidateSource {
     return out;
   }
 }
+
+export const POPULARITY_SOURCE = candidateSource({
+  name: 'popularity',
+  settings: { k: positiveCount.default(50), window: positiveDuration.prefault(3) },
+  // Seen items are excluded once, by the two-stage router, for every source.
+  build: (config, ctx) => new PopularitySource(ctx.recommender.catalog, { k: config.k, windowDays: config.window, excludeSeen: false }),
+});

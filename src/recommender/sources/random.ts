@@ -1,7 +1,9 @@
 /** Uniformly random items from the catalog: the no-knowledge baseline, and a way for any item to be seen. */
 import type { Rng } from '../../rng/index.js';
+import { positiveCount } from '../../scenario/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+import { candidateSource } from './component.js';
 
 export class RandomSource implements CandidateSource {
   readonly name = 'random';
@@ -21,3 +23,9 @@ export class RandomSource implements CandidateSource {
     return requests.map(() => this.rng.orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
   }
 }
+
+export const RANDOM_SOURCE = candidateSource({
+  name: 'random',
+  settings: { k: positiveCount.default(10) },
+  build: (config, ctx) => new RandomSource(ctx.recommender.catalog, config.k, ctx.recommender.streams.stream(`sources/${ctx.index}/random`)),
+});

@@ -9,17 +9,13 @@ import { buildExploration, pipelineExplorationContext } from '../explore/build.j
 import { Pipeline } from '../pipeline.js';
 import { MultiTaskRanker } from '../ranking/multi-task-ranker.js';
 import { DiversityReRanker } from '../rerank/diversity.js';
-import { ContentSource } from '../sources/content.js';
-import { FreshSource } from '../sources/fresh.js';
 import { NewUserRouter } from '../sources/new-user-router.js';
 import { PopularitySource } from '../sources/popularity.js';
-import { RandomSource } from '../sources/random.js';
+import { buildCandidateSource } from '../sources/registry.js';
 import { SeenItems } from '../sources/seen-items.js';
-import { TwoTowerSource } from '../two-tower/source.js';
-import type { CandidateSource, Recommender, RecommenderContext } from '../types.js';
+import type { Recommender, RecommenderContext } from '../types.js';
 
 export type TwoStageConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>;
-type SourceConfig = TwoStageConfig['candidates'][number];
 
 /** Candidates past this many, after ranking, are not considered by re-ranking and exploration. */
 const SHORTLIST = 100;
@@ -27,7 +23,7 @@ const SHORTLIST = 100;
 const DEFAULT_POPULARITY_WINDOW = 3;
 
 export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): Recommender {
-  const sources = config.candidates.map((source, k) => buildSource(source, config, ctx, k));
+  const sources = config.candidates.map((source, index) => buildCandidateSource(source, { recommender: ctx, twoTower: config.two_tower, index }));
   const popularity =
     sources.find((s): s is PopularitySource => s instanceof PopularitySource) ??
     new PopularitySource(ctx.catalog, { k: 50, windowDays: DEFAULT_POPULARITY_WINDOW, excludeSeen: false });
@@ -45,20 +41,4 @@ export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): 
     ctx.slateSize,
     ctx.streams.stream('policy'),
   );
-}
-
-function buildSource(source: SourceConfig, config: TwoStageConfig, ctx: RecommenderContext, index: number): CandidateSource {
-  switch (source.source) {
-    case 'two_tower':
-      return new TwoTowerSource(source, config.two_tower, ctx.catalog, ctx.users, ctx.streams.stream(`sources/${index}/two_tower`));
-    case 'popularity':
-      // Seen items are excluded once, by the router, for every source.
-      return new PopularitySource(ctx.catalog, { k: source.k, windowDays: source.window, excludeSeen: false });
-    case 'content':
-      return new ContentSource(ctx.catalog, { k: source.k, history: source.history });
-    case 'fresh':
-      return new FreshSource(ctx.catalog, { k: source.k, maxAge: source.max_age });
-    case 'random':
-      return new RandomSource(ctx.catalog, source.k, ctx.streams.stream(`sources/${index}/random`));
-  }
 }

@@ -1,9 +1,32 @@
 /** The scenario blocks the two-tower source is built from. */
-import type { RecommenderConfig } from '../../scenario/index.js';
-import type { CandidateSourceConfig } from '../../scenario/recommender-schema.js';
+import { z } from 'zod';
+import { positive, positiveCount, positiveDuration } from '../../scenario/fields.js';
+import type { AnnConfig } from '../retrieval/build.js';
 
-/** The `{ source: two_tower, k, ann }` entry of `candidates`. */
-export type TwoTowerSourceConfig = Extract<CandidateSourceConfig, { source: 'two_tower' }>;
+/** The `{ source: two_tower, k, ann }` entry of `candidates` (its declaration is in source.ts). */
+export interface TwoTowerSourceConfig {
+  readonly source: 'two_tower';
+  readonly k: number;
+  readonly ann: AnnConfig;
+}
 
 /** The two_stage recommender's `two_tower` block: model size, history pooling and training. */
-export type TwoTowerConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>['two_tower'];
+export const twoTowerSection = z
+  .strictObject({
+    dim: positiveCount.default(32),
+    /** Most recent watched items pooled in the user tower. */
+    history: positiveCount.default(20),
+    /** Recency weighting of the pooled history. */
+    history_half_life: positiveDuration.prefault(3),
+    epochs: positiveCount.default(1),
+    batch_size: positiveCount.default(512),
+    learning_rate: positive.default(0.01),
+    temperature: positive.default(0.1),
+    /** Subtract log of each item's sampling probability from in-batch logits (popular items are over-sampled negatives). */
+    logq_correction: z.boolean().default(true),
+    warm_start: z.boolean().default(true),
+    /** Most recent positives used per retrain. */
+    max_examples: positiveCount.default(200_000),
+  })
+  .prefault({});
+export type TwoTowerConfig = z.output<typeof twoTowerSection>;

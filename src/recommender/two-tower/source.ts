@@ -11,7 +11,9 @@ import { RandomStreams, type Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog, PublicUsers } from '../../world/public.js';
-import { buildRetriever } from '../retrieval/build.js';
+import { positiveCount } from '../../scenario/fields.js';
+import { annSettings, buildRetriever } from '../retrieval/build.js';
+import { candidateSource } from '../sources/component.js';
 import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, Retriever, SlateFeedback } from '../types.js';
 import type { TwoTowerConfig, TwoTowerSourceConfig } from './config.js';
 import { collectExamples } from './examples.js';
@@ -189,3 +191,12 @@ export class TwoTowerSource implements CandidateSource {
     return q;
   }
 }
+
+export const TWO_TOWER_SOURCE = candidateSource({
+  name: 'two_tower',
+  settings: { k: positiveCount.default(200), ann: annSettings },
+  build: (config, ctx) => {
+    const { catalog, users, streams } = ctx.recommender;
+    return new TwoTowerSource(config, ctx.twoTower, catalog, users, streams.stream(`sources/${ctx.index}/two_tower`));
+  },
+});

@@ -1,0 +1,31 @@
+/**
+ * The candidate source registry: every source of the two-stage pipeline, declared in its own
+ * file (component.ts says what a declaration holds). The scenario's `candidates` entries and the
+ * builder are derived from it, so a new source is its file plus one line here.
+ */
+import { z } from 'zod';
+import { TWO_TOWER_SOURCE } from '../two-tower/source.js';
+import type { CandidateSource } from '../types.js';
+import type { SourceContext } from './component.js';
+import { CONTENT_SOURCE } from './content.js';
+import { FRESH_SOURCE } from './fresh.js';
+import { POPULARITY_SOURCE } from './popularity.js';
+import { RANDOM_SOURCE } from './random.js';
+
+const SOURCES = [TWO_TOWER_SOURCE, POPULARITY_SOURCE, CONTENT_SOURCE, FRESH_SOURCE, RANDOM_SOURCE] as const;
+
+export const CANDIDATE_SOURCES = SOURCES.map((s) => s.name);
+
+/** One entry of `candidates`, discriminated by `source`. */
+export const candidateSourceEntry = z.discriminatedUnion(
+  'source',
+  [TWO_TOWER_SOURCE.schema, POPULARITY_SOURCE.schema, CONTENT_SOURCE.schema, FRESH_SOURCE.schema, RANDOM_SOURCE.schema],
+  { error: `expected source: ${CANDIDATE_SOURCES.slice(0, -1).join(', ')} or ${CANDIDATE_SOURCES.at(-1)}` },
+);
+export type CandidateSourceConfig = z.output<typeof candidateSourceEntry>;
+
+export function buildCandidateSource(config: CandidateSourceConfig, ctx: SourceContext): CandidateSource {
+  const source = SOURCES.find((s) => s.name === config.source);
+  if (!source) throw new Error(`no candidate source is named ${config.source}`);
+  return source.build(config, ctx);
+}
