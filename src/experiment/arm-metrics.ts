@@ -7,6 +7,7 @@
  */
 import { createDefaultMetrics, MetricsCollector, type EpochBounds, type SimEvent, type WorldView } from '../metrics/index.js';
 import type { RandomStreams } from '../rng/index.js';
+import type { Device } from '../world/public.js';
 import type { UserAssignment } from './assignment.js';
 
 export interface ArmMetricsOptions {
@@ -14,6 +15,8 @@ export interface ArmMetricsOptions {
   readonly freshAge: number;
   /** Root streams of the replica; each arm's homogenization sample gets its own stream. */
   readonly streams: RandomStreams;
+  /** A user's device by global id: each arm has the device slices a single run has. */
+  readonly userDevice: (userId: number) => Device;
 }
 
 export class ArmMetrics {
@@ -38,6 +41,7 @@ export class ArmMetrics {
             homogenizationSample: options.homogenizationSample,
             freshAge: options.freshAge,
             sampler: options.streams.stream(`metrics/arm:${name}/homogenization-sample`),
+            userDevice: (local) => options.userDevice(this.members[arm][local]),
           }),
         ),
     );

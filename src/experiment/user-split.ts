@@ -63,6 +63,7 @@ export async function runSplit(
     homogenizationSample: scenario.metrics.homogenization_sample,
     freshAge: scenario.metrics.fresh_age,
     streams: root,
+    userDevice: (userId) => simulation.world.users.public.get(userId).device,
   }));
   const routed = router;
   if (routed === undefined) throw new Error('user split: the simulation did not build the arm router');

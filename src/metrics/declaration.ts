@@ -6,7 +6,7 @@
  */
 
 import type { IndexSampler } from './homogenization.js';
-import type { SliceDimension } from './slices.js';
+import type { Device } from '../world/public.js';
 import type { Metric, WorldView } from './types.js';
 
 export type ValueFormat = 'percent' | 'count' | 'number';
@@ -85,8 +85,11 @@ export interface MetricBuildOptions {
   readonly freshAge: number;
   /** Draws the homogenization sample; give it its own Rng stream. */
   readonly sampler: IndexSampler;
-  /** Extra user slices for the slice-fairness figures (tenure is always included). */
-  readonly slices?: readonly SliceDimension[];
+  /**
+   * A user's device, for the device slices (tenure slices are always there); null leaves them
+   * out (a test world without devices). Required, so no caller leaves them out by omission.
+   */
+  readonly userDevice: ((userId: number) => Device) | null;
 }
 
 /**

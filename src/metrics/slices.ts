@@ -8,6 +8,7 @@
 import { ratio } from './arrays.js';
 import type { MetricFamily, PatternDeclaration } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+import { DEVICES } from '../world/public.js';
 
 /** `<metric>_slice_<dimension>_<value>` reads like its base metric, restricted to the slice. */
 const SLICE_COLUMN: PatternDeclaration = {
@@ -94,5 +95,6 @@ export function attributeDimension(name: string, values: readonly string[], valu
 export const SLICE_FAMILY = {
   metrics: {},
   patterns: [SLICE_COLUMN],
-  create: (world, options) => new SliceMetric([...(options.slices ?? []), tenureDimension(world)]),
+  create: (world, options) =>
+    new SliceMetric([...(options.userDevice === null ? [] : [attributeDimension('device', DEVICES, options.userDevice)]), tenureDimension(world)]),
 } satisfies MetricFamily;
