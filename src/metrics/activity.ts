@@ -29,7 +29,7 @@
  * late event at most 15 days behind the user's latest one is still recorded exactly.
  */
 import { ensureLength, EpochIdSet, ratio } from './arrays.js';
-import type { MetricDeclarations, MetricFamily } from './declaration.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 
 /** In panel order where charted (long-term: session satisfaction, return rate, retention, daily active users). */
@@ -213,4 +213,4 @@ export class ActivityMetric implements Metric {
   }
 }
 
-export const ACTIVITY_FAMILY = { metrics: ACTIVITY_METRICS, create: (world) => new ActivityMetric(world) } satisfies MetricFamily;
+export const ACTIVITY_FAMILY = metricFamily({ metrics: ACTIVITY_METRICS, patterns: [], settings: {}, create: (world) => new ActivityMetric(world) });

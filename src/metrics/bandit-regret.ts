@@ -2,7 +2,7 @@
  * A bandit run's figures, one row per `report_every` rounds (computed by src/bandit's loop):
  * regret against always playing the best arm, and how fast the policy learns.
  */
-import type { MetricDeclarations, MetricFamily } from './declaration.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 
 export const BANDIT_METRICS = {
   cumulative_regret: { label: 'Cumulative regret', unit: 'reward lost', format: 'number', description: 'against always playing the best arm', better: 'lower', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'regret', headline: false },
@@ -14,4 +14,4 @@ export const BANDIT_METRICS = {
   regret_per_round: { label: 'Regret per round', unit: 'reward lost', format: 'number', description: 'mean over the rounds of this row', better: 'lower', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'learning', headline: false },
 } as const satisfies MetricDeclarations;
 
-export const BANDIT_FAMILY = { metrics: BANDIT_METRICS, create: null } satisfies MetricFamily;
+export const BANDIT_FAMILY = metricFamily({ metrics: BANDIT_METRICS, patterns: [], settings: {}, create: null });

@@ -18,7 +18,8 @@
  * Cost: O(slate) per slate, O(first-shown items log) per epoch.
  */
 import { ensureLength, ratio } from './arrays.js';
-import type { MetricDeclarations, MetricFamily } from './declaration.js';
+import { positiveDuration } from '../scenario/fields.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { median } from './stats.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 
@@ -117,4 +118,12 @@ export class ColdStartMetric implements Metric {
   }
 }
 
-export const COLD_START_FAMILY = { metrics: COLD_START_METRICS, create: (world, options) => new ColdStartMetric(world, { freshAge: options.freshAge }) } satisfies MetricFamily;
+export const COLD_START_FAMILY = metricFamily({
+  metrics: COLD_START_METRICS,
+  patterns: [],
+  settings: {
+    /** Items younger than this count as fresh in the fresh-impression share. */
+    fresh_age: positiveDuration.prefault(2),
+  },
+  create: (world, settings) => new ColdStartMetric(world, { freshAge: settings.fresh_age }),
+});

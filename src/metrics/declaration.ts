@@ -5,6 +5,7 @@
  * declared incompletely does not compile (families are checked with `satisfies`).
  */
 
+import { z } from 'zod';
 import type { IndexSampler } from './homogenization.js';
 import type { Device } from '../world/public.js';
 import type { Metric, WorldView } from './types.js';
@@ -77,12 +78,8 @@ export function undeclared(metric: string): MetricDeclaration {
   };
 }
 
-/** What building a family's instrument may use beside the world. */
+/** What building a family's instrument may use beside the world and its settings. */
 export interface MetricBuildOptions {
-  /** Users in the fixed homogenization sample (drawn at the first epoch end). */
-  readonly homogenizationSample: number;
-  /** Items younger than this many days at impression time count as fresh. */
-  readonly freshAge: number;
   /** Draws the homogenization sample; give it its own Rng stream. */
   readonly sampler: IndexSampler;
   /**
@@ -92,12 +89,32 @@ export interface MetricBuildOptions {
   readonly userDevice: ((userId: number) => Device) | null;
 }
 
+/** The scenario's `metrics:` section, validated against every family's settings (defaults filled in). */
+export type MetricSettings = Readonly<Record<string, unknown>>;
+
 /**
- * A family of metrics: their declarations and how to build the instrument that computes them
- * from simulation events (null where another loop computes them, as the bandit's does).
+ * A family of metrics: their declarations, their settings (fields of the scenario's `metrics:`
+ * section, with defaults), and how to build the instrument that computes them from simulation
+ * events (null where another loop computes them, as the bandit's does).
  */
+export interface MetricFamilyDefinition<S extends z.ZodRawShape> {
+  readonly metrics: MetricDeclarations;
+  readonly patterns: readonly PatternDeclaration[];
+  readonly settings: S;
+  readonly create: ((world: WorldView, settings: z.output<z.ZodObject<S>>, options: MetricBuildOptions) => Metric) | null;
+}
+
+/** A family as the registry holds it: its settings read from the whole `metrics:` section. */
 export interface MetricFamily {
   readonly metrics: MetricDeclarations;
-  readonly patterns?: readonly PatternDeclaration[];
-  readonly create: ((world: WorldView, options: MetricBuildOptions) => Metric) | null;
+  readonly patterns: readonly PatternDeclaration[];
+  readonly settings: z.ZodRawShape;
+  readonly create: ((world: WorldView, settings: MetricSettings, options: MetricBuildOptions) => Metric) | null;
+}
+
+/** Declares a family; every field is required, and `create` sees its own settings typed. */
+export function metricFamily<S extends z.ZodRawShape>(family: MetricFamilyDefinition<S>): MetricFamily {
+  const { create } = family;
+  const own = z.object(family.settings);
+  return { ...family, create: create === null ? null : (world, settings, options) => create(world, own.parse(settings), options) };
 }

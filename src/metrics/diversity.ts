@@ -22,7 +22,8 @@
  */
 import { clickedItem, ensureLength, ratio } from './arrays.js';
 import { Homogenization, type IndexSampler } from './homogenization.js';
-import type { MetricDeclarations, MetricFamily } from './declaration.js';
+import { positiveCount } from '../scenario/fields.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { WITH_CLICKS } from './engagement.js';
 import { entropyBits, gini } from './stats.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
@@ -148,7 +149,12 @@ export class DiversityMetric implements Metric {
   }
 }
 
-export const DIVERSITY_FAMILY = {
+export const DIVERSITY_FAMILY = metricFamily({
   metrics: DIVERSITY_METRICS,
-  create: (world, options) => new DiversityMetric(world, { homogenizationSample: options.homogenizationSample, sampler: options.sampler }),
-} satisfies MetricFamily;
+  patterns: [],
+  settings: {
+    /** Users sampled once, by seed, for the homogenization metric (pairwise work stays bounded). */
+    homogenization_sample: positiveCount.default(300),
+  },
+  create: (world, settings, options) => new DiversityMetric(world, { homogenizationSample: settings.homogenization_sample, sampler: options.sampler }),
+});

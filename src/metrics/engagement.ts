@@ -14,7 +14,7 @@
  * Cost: O(1) per event, O(1) per epoch.
  */
 import { clickedItem, EpochIdSet, ratio } from './arrays.js';
-import type { DefinedWhen, MetricDeclarations, MetricFamily } from './declaration.js';
+import { metricFamily, type DefinedWhen, type MetricDeclarations } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent } from './types.js';
 
 /** Undefined in an epoch without clicks (the figure is a mean over clicks). */
@@ -87,4 +87,4 @@ export class EngagementMetric implements Metric {
   }
 }
 
-export const ENGAGEMENT_FAMILY = { metrics: ENGAGEMENT_METRICS, create: () => new EngagementMetric() } satisfies MetricFamily;
+export const ENGAGEMENT_FAMILY = metricFamily({ metrics: ENGAGEMENT_METRICS, patterns: [], settings: {}, create: () => new EngagementMetric() });

@@ -1,5 +1,5 @@
 export type { EpochBounds, Metric, SimEvent, SlateEvent, WorldView } from './types.js';
-export type { Better, ChartFamily, MetricBuildOptions, MetricBuildOptions as DefaultMetricsOptions, MetricDeclaration, MetricFamily, MetricRow, ValueFormat } from './declaration.js';
+export type { Better, ChartFamily, MetricBuildOptions, MetricBuildOptions as DefaultMetricsOptions, MetricDeclaration, MetricFamily, MetricRow, MetricSettings, ValueFormat } from './declaration.js';
 export { EngagementMetric } from './engagement.js';
 export { ActivityMetric } from './activity.js';
 export { DiversityMetric, type DiversityOptions } from './diversity.js';
@@ -17,6 +17,7 @@ export {
   epochMean,
   familyMetrics,
   HEADLINE_METRICS,
+  METRIC_SETTINGS,
   isBookkeeping,
   isDefined,
   metricDirection,

@@ -2,7 +2,7 @@
  * Figures a recommender reports about itself (diagnostics, merged into the metrics row) and the
  * serving latencies (timings.jsonl), declared by pattern: one column per head or stage.
  */
-import { undeclared, type DefinedWhen, type MetricFamily } from './declaration.js';
+import { metricFamily, undeclared, type DefinedWhen } from './declaration.js';
 
 /** The ranker's figures are 0 until its first training. */
 const RANKER_TRAINED: DefinedWhen = {
@@ -10,8 +10,9 @@ const RANKER_TRAINED: DefinedWhen = {
   note: 'undefined until the ranker has trained',
 };
 
-export const RECOMMENDER_FIGURES = {
+export const RECOMMENDER_FIGURES = metricFamily({
   metrics: {},
+  settings: {},
   patterns: [
     {
       pattern: /^ece_(.+)_(raw|calibrated)$/,
@@ -31,4 +32,4 @@ export const RECOMMENDER_FIGURES = {
     },
   ],
   create: null,
-} satisfies MetricFamily;
+});

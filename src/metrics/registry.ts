@@ -7,7 +7,8 @@
 import { ACTIVITY_FAMILY } from './activity.js';
 import { BANDIT_FAMILY } from './bandit-regret.js';
 import { COLD_START_FAMILY } from './cold-start.js';
-import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow } from './declaration.js';
+import type { z } from 'zod';
+import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow, type MetricSettings } from './declaration.js';
 import { DIVERSITY_FAMILY } from './diversity.js';
 import { ENGAGEMENT_FAMILY } from './engagement.js';
 import { RECOMMENDER_FIGURES } from './recommender-figures.js';
@@ -47,9 +48,12 @@ export function declarationOf(metric: string): MetricDeclaration {
   return undeclared(metric);
 }
 
-/** The instruments that compute the world's metrics, in column order. */
-export function createDefaultMetrics(world: WorldView, options: MetricBuildOptions): Metric[] {
-  return FAMILIES.flatMap((family) => (family.create === null ? [] : [family.create(world, options)]));
+/** The fields of the scenario's `metrics:` section: every family's settings. */
+export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({}, ...FAMILIES.map((family) => family.settings));
+
+/** The instruments that compute the world's metrics, in column order, from the scenario's `metrics:` section. */
+export function createDefaultMetrics(world: WorldView, settings: MetricSettings, options: MetricBuildOptions): Metric[] {
+  return FAMILIES.flatMap((family) => (family.create === null ? [] : [family.create(world, settings, options)]));
 }
 
 /** Whether a row's value of a metric is a real value, not the 0 it writes where it has none. */

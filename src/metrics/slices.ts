@@ -6,7 +6,7 @@
  * a slice with nothing in it this epoch reads 0.
  */
 import { ratio } from './arrays.js';
-import type { MetricFamily, PatternDeclaration } from './declaration.js';
+import { metricFamily, type PatternDeclaration } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 import { DEVICES } from '../world/public.js';
 
@@ -92,9 +92,10 @@ export function attributeDimension(name: string, values: readonly string[], valu
   };
 }
 
-export const SLICE_FAMILY = {
+export const SLICE_FAMILY = metricFamily({
   metrics: {},
   patterns: [SLICE_COLUMN],
-  create: (world, options) =>
+  settings: {},
+  create: (world, _settings, options) =>
     new SliceMetric([...(options.userDevice === null ? [] : [attributeDimension('device', DEVICES, options.userDevice)]), tenureDimension(world)]),
-} satisfies MetricFamily;
+});

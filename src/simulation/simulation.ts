@@ -113,9 +113,7 @@ export class Simulation {
     this.armOf = options.armOf;
     this.onEvent = options.onEvent;
     this.metrics = new MetricsCollector(
-      createDefaultMetrics(this.world.view(), {
-        homogenizationSample: scenario.metrics.homogenization_sample,
-        freshAge: scenario.metrics.fresh_age,
+      createDefaultMetrics(this.world.view(), scenario.metrics, {
         sampler: streams.stream('metrics/homogenization-sample'),
         userDevice: (userId) => this.world.users.public.get(userId).device,
       }),
