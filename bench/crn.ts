@@ -55,9 +55,10 @@ console.log(`${'metric'.padEnd(32)} ${'window_2d'.padStart(10)} ${'epsilon_5'.pa
 for (const metric of HEADLINE_METRICS) {
   const arms = comparison.metrics[metric]?.arms;
   if (!arms) continue;
-  const control = arms.window_3d.replicas;
+  const present = (xs: readonly (number | null)[]): number[] => xs.map((x) => x ?? Number.NaN);
+  const control = present(arms.window_3d.replicas);
   const ratio = (arm: string): string => {
-    const treatment = arms[arm].replicas;
+    const treatment = present(arms[arm].replicas);
     const both = variance(treatment) + variance(control);
     return both > 0 ? (variance(treatment.map((x, i) => x - control[i])) / both).toFixed(3) : 'n/a';
   };

@@ -51,7 +51,7 @@ describe('recloop compare', () => {
     const ctr = comparison.metrics.ctr;
     expect(ctr.arms.popularity.replicas[1]).toBeCloseTo(rows.reduce((s, row) => s + row.ctr, 0) / rows.length, 12);
     // The paired interval of the difference is narrow (the CLI prints both arms' CTR, below).
-    expect(ctr.arms.popularity.mean).toBeGreaterThan(ctr.arms.random.mean);
+    expect(ctr.arms.popularity.mean).toBeGreaterThan(ctr.arms.random.mean ?? Number.NaN);
     const diff = ctr.arms.random.vs_control;
     expect(diff?.ci95?.[1]).toBeLessThan(0);
     expect(diff?.relative).toBeLessThan(-0.05);

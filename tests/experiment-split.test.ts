@@ -156,6 +156,9 @@ describe('user split in one world', () => {
       expect(rnd[epoch].user_share).toBeCloseTo(0.3, 1);
     });
     expect(rnd[2].catalog_coverage).toBeGreaterThan(pop[2].catalog_coverage);
+    // Each arm is measured with the instruments of a single run, device slices included.
+    for (const arm of [pop, rnd]) expect(Object.keys(arm[0]).filter((k) => k !== 'user_share')).toEqual(Object.keys(world[0]));
+    expect(Object.keys(pop[0])).toContain('ctr_slice_device_tv');
   });
 
   it('lets arms leak into each other with pooled training: two popularity arms then show the same slates', async () => {

@@ -540,7 +540,7 @@ describe('MetricsCollector', () => {
   it('emits the same key order every epoch, NaN-free, with default metrics', () => {
     const world = worldWith(3, 3);
     const collector = new MetricsCollector(
-      createDefaultMetrics(world, { homogenizationSample: 2, freshAge: 2, sampler: new PlantedSampler([0, 2]) }),
+      createDefaultMetrics(world, { homogenization_sample: 2, fresh_age: 2 }, { sampler: new PlantedSampler([0, 2]), userDevice: null }),
     );
     const rows: Record<string, number>[] = [];
     rows.push(collector.endEpoch(bounds(0, 0, 1))); // empty epoch

@@ -14,6 +14,7 @@ import type { BanditScenario } from '../scenario/index.js';
 import { ArmFeatures } from './arm-features.js';
 import { BanditArms } from './arms.js';
 import { laiRobbinsBound, laiRobbinsConstant } from './lai-robbins.js';
+import { BANDIT_METRICS } from '../metrics/bandit-regret.js';
 
 /** One metrics row, written every `report_every` rounds. */
 export interface BanditRow {
@@ -29,6 +30,11 @@ export interface BanditRow {
   /** Lai–Robbins bound at this round (stationary arms only). */
   readonly lai_robbins_bound?: number;
 }
+
+/** The row's columns are exactly the bandit metrics declared in the registry (this fails to compile otherwise). */
+const DECLARED_COLUMNS: SameKeys<Exclude<keyof BanditRow, 'round'>, keyof typeof BANDIT_METRICS> = true;
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+void DECLARED_COLUMNS;
 
 export interface BanditResult {
   readonly rows: readonly BanditRow[];

@@ -5,15 +5,18 @@
  * homogenization sample) cover the arm and nothing else; items are shared by every arm, and
  * uploads go to every collector. Each row also gets `user_share`: the arm's share of all users.
  */
-import { createDefaultMetrics, MetricsCollector, type EpochBounds, type SimEvent, type WorldView } from '../metrics/index.js';
+import { createDefaultMetrics, MetricsCollector, type EpochBounds, type MetricSettings, type SimEvent, type WorldView } from '../metrics/index.js';
 import type { RandomStreams } from '../rng/index.js';
+import type { Device } from '../world/public.js';
 import type { UserAssignment } from './assignment.js';
 
 export interface ArmMetricsOptions {
-  readonly homogenizationSample: number;
-  readonly freshAge: number;
+  /** The scenario's `metrics:` section. */
+  readonly settings: MetricSettings;
   /** Root streams of the replica; each arm's homogenization sample gets its own stream. */
   readonly streams: RandomStreams;
+  /** A user's device by global id: each arm has the device slices a single run has. */
+  readonly userDevice: (userId: number) => Device;
 }
 
 export class ArmMetrics {
@@ -34,10 +37,9 @@ export class ArmMetrics {
     this.collectors = assignment.names.map(
       (name, arm) =>
         new MetricsCollector(
-          createDefaultMetrics(armWorldView(world, this.members[arm]), {
-            homogenizationSample: options.homogenizationSample,
-            freshAge: options.freshAge,
+          createDefaultMetrics(armWorldView(world, this.members[arm]), options.settings, {
             sampler: options.streams.stream(`metrics/arm:${name}/homogenization-sample`),
+            userDevice: (local) => options.userDevice(this.members[arm][local]),
           }),
         ),
     );

@@ -2,7 +2,8 @@
  * The comparison of an experiment's arms over its replicas, as written to comparison.json.
  *
  * Each replica contributes one figure per metric and arm: the mean of its per-epoch values over
- * the epochs that end after `measure_from`. Over replicas: the mean with its 95% t
+ * the epochs that end after `measure_from` (`epochMean`: epochs where the metric is undefined
+ * are left out, and a replica where it is undefined throughout has no figure, null). Over replicas: the mean with its 95% t
  * interval, and the difference against the control with its interval (paired by seed in twin
  * worlds, Welch in a user split), relative to the control's mean (the relative interval treats
  * that mean as fixed). In a user split, counts that grow with an arm's users are divided by the
@@ -10,13 +11,15 @@
  */
 import type { MetricsRow } from '../run/summary.js';
 import type { ExperimentDesign } from '../scenario/experiment-schema.js';
+import { epochMean, isBookkeeping, isDefined, metricDirection, scalesWithUsers, type Better, type MetricRow } from '../metrics/index.js';
 import type { ArmRole, ResolvedExperiment } from './arms.js';
-import { metricDirection, SCALES_WITH_USERS, type Better } from './directions.js';
 import { evaluateGuardrail, guardrailSpecs, type GuardrailResult } from './guardrails.js';
 import { CONFIDENCE, meanInterval, pairedDifference, welchDifference, type Interval } from './stats.js';
 
-const BOOKKEEPING = new Set(['epoch', 'day_start', 'day_end']);
 const EPSILON = 1e-9;
+
+/** A figure per replica (or per epoch), null where the metric is undefined. */
+type Figures = readonly (number | null)[];
 
 export type Range = readonly [number, number];
 
@@ -30,24 +33,26 @@ export interface Difference {
   readonly df: number | null;
 }
 
+/** Per epoch, over the replicas where the metric is defined in that epoch; null where it is in none. */
 export interface EpochSeries {
   readonly day_end: readonly number[];
-  readonly mean: readonly number[];
+  readonly mean: readonly (number | null)[];
   readonly ci95_low: readonly (number | null)[];
   readonly ci95_high: readonly (number | null)[];
   /** Against the control, epoch by epoch; absent for the control itself. */
-  readonly diff?: readonly number[];
+  readonly diff?: readonly (number | null)[];
   readonly diff_ci95_low?: readonly (number | null)[];
   readonly diff_ci95_high?: readonly (number | null)[];
 }
 
 export interface ArmMetric {
-  readonly mean: number;
+  /** Over the replicas that have a figure; null when none has. */
+  readonly mean: number | null;
   readonly ci95: Range | null;
   readonly sd: number | null;
-  /** One figure per replica, in seed order. */
-  readonly replicas: readonly number[];
-  /** Null for the control. */
+  /** One figure per replica, in seed order; null where the metric is undefined in every measured epoch. */
+  readonly replicas: Figures;
+  /** Null for the control, and where no replica pair (paired) or no replica of either arm (Welch) has a figure. */
   readonly vs_control: Difference | null;
   readonly series: EpochSeries;
 }
@@ -87,7 +92,6 @@ export function compareArms(input: ComparisonInput): Comparison {
   const { experiment, seeds } = input;
   const { config, control } = experiment;
   const split = config.design === 'user_split';
-  const difference = split ? welchDifference : pairedDifference;
   const rowsOf = (arm: string): readonly (readonly MetricsRow[])[] => {
     const rows = input.rows.get(arm);
     if (rows === undefined || rows.length !== seeds.length) throw new Error(`arm ${arm}: expected rows for ${seeds.length} replicas`);
@@ -96,30 +100,40 @@ export function compareArms(input: ComparisonInput): Comparison {
 
   const metrics: Record<string, MetricComparison> = {};
   for (const metric of metricNames(experiment, rowsOf)) {
-    const scaled = split && SCALES_WITH_USERS.has(metric);
-    const value = (row: MetricsRow): number => (scaled && row.user_share > 0 ? row[metric] / row.user_share : row[metric]);
-    const figures = new Map<string, { replicas: number[]; epochs: number[][] }>();
+    const scaled = split && scalesWithUsers(metric);
+    const value = (row: MetricRow): number | undefined => {
+      const x = row[metric];
+      const share = row.user_share;
+      return scaled && x !== undefined && share !== undefined && share > 0 ? x / share : x;
+    };
+    const epochValue = (row: MetricRow): number | null => {
+      const x = value(row);
+      return x === undefined || !isDefined(metric, row) ? null : x;
+    };
+    const figures = new Map<string, { replicas: Figures; epochs: Figures[] }>();
     for (const arm of experiment.arms) {
       const rows = rowsOf(arm.name);
       if (!(metric in rows[0][0])) continue;
       figures.set(arm.name, {
-        replicas: rows.map((replica) => mean(replica.filter((row) => row.day_end > config.measure_from + EPSILON).map(value))),
-        epochs: rows[0].map((_, epoch) => rows.map((replica) => value(replica[epoch]))),
+        replicas: rows.map((replica) => epochMean(metric, replica.filter((row) => row.day_end > config.measure_from + EPSILON), value) ?? null),
+        epochs: rows[0].map((_, epoch) => rows.map((replica) => epochValue(replica[epoch]))),
       });
     }
     const base = figures.get(control.name);
+    const between = (own: Figures, versus: Figures): Interval | null => (split ? unpaired(own, versus) : paired(own, versus));
     const arms: Record<string, ArmMetric> = {};
     for (const [name, own] of figures) {
-      const estimate = meanInterval(own.replicas);
+      const estimate = intervalOf(own.replicas);
       const versus = name === control.name || base === undefined ? undefined : base;
-      const controlMean = versus === undefined ? 0 : meanInterval(versus.replicas).estimate;
+      const controlMean = versus === undefined ? null : (intervalOf(versus.replicas)?.estimate ?? null);
+      const diff = versus === undefined ? null : between(own.replicas, versus.replicas);
       arms[name] = {
-        mean: estimate.estimate,
-        ci95: range(estimate),
-        sd: estimate.se === null ? null : estimate.se * Math.sqrt(estimate.n),
+        mean: estimate?.estimate ?? null,
+        ci95: estimate === null ? null : range(estimate),
+        sd: estimate === null || estimate.se === null ? null : estimate.se * Math.sqrt(estimate.n),
         replicas: own.replicas,
-        vs_control: versus === undefined ? null : describeDifference(difference(own.replicas, versus.replicas), controlMean),
-        series: series(rowsOf(name)[0], own.epochs, versus?.epochs, difference),
+        vs_control: diff === null || controlMean === null ? null : describeDifference(diff, controlMean),
+        series: series(rowsOf(name)[0], own.epochs, versus?.epochs, between),
       };
     }
     metrics[metric] = { better: metricDirection(metric) ?? null, per_full_traffic: scaled, arms };
@@ -137,7 +151,12 @@ export function compareArms(input: ComparisonInput): Comparison {
     for (const arm of experiment.arms) {
       const own = figures.arms[arm.name];
       if (arm.role !== 'treatment' || own === undefined || controlFigures === undefined) continue;
-      const diff = difference(own.replicas, controlFigures.replicas);
+      const diff = split ? unpaired(own.replicas, controlFigures.replicas) : paired(own.replicas, controlFigures.replicas);
+      // No figure to judge by (the metric is undefined throughout): say so rather than pass it.
+      if (diff === null || controlFigures.mean === null) {
+        if (!unavailable.includes(spec.metric)) unavailable.push(spec.metric);
+        continue;
+      }
       guardrails.push(evaluateGuardrail(spec, arm.name, diff, controlFigures.mean));
     }
   }
@@ -162,27 +181,46 @@ export function compareArms(input: ComparisonInput): Comparison {
 function metricNames(experiment: ResolvedExperiment, rowsOf: (arm: string) => readonly (readonly MetricsRow[])[]): string[] {
   const names = new Set<string>();
   for (const arm of [experiment.control, ...experiment.arms]) {
-    for (const key of Object.keys(rowsOf(arm.name)[0][0] ?? {})) if (!BOOKKEEPING.has(key)) names.add(key);
+    for (const key of Object.keys(rowsOf(arm.name)[0][0] ?? {})) if (!isBookkeeping(key)) names.add(key);
   }
   return [...names];
 }
 
 function series(
   firstReplica: readonly MetricsRow[],
-  epochs: readonly number[][],
-  control: readonly number[][] | undefined,
-  difference: (a: readonly number[], b: readonly number[]) => Interval,
+  epochs: readonly Figures[],
+  control: readonly Figures[] | undefined,
+  difference: (a: Figures, b: Figures) => Interval | null,
 ): EpochSeries {
-  const own = epochs.map((values) => meanInterval(values));
+  const own = epochs.map((values) => intervalOf(values));
   const base: EpochSeries = {
     day_end: firstReplica.map((row) => row.day_end),
-    mean: own.map((i) => i.estimate),
-    ci95_low: own.map((i) => i.low),
-    ci95_high: own.map((i) => i.high),
+    mean: own.map((i) => i?.estimate ?? null),
+    ci95_low: own.map((i) => i?.low ?? null),
+    ci95_high: own.map((i) => i?.high ?? null),
   };
   if (control === undefined) return base;
   const diffs = epochs.map((values, epoch) => difference(values, control[epoch]));
-  return { ...base, diff: diffs.map((i) => i.estimate), diff_ci95_low: diffs.map((i) => i.low), diff_ci95_high: diffs.map((i) => i.high) };
+  return { ...base, diff: diffs.map((i) => i?.estimate ?? null), diff_ci95_low: diffs.map((i) => i?.low ?? null), diff_ci95_high: diffs.map((i) => i?.high ?? null) };
+}
+
+/** Mean with its interval over the figures that exist; null when none does. */
+function intervalOf(values: Figures): Interval | null {
+  const present = values.filter((x): x is number => x !== null);
+  return present.length === 0 ? null : meanInterval(present);
+}
+
+/** Paired by seed, over the seeds where both arms have a figure; null when there are none. */
+function paired(treatment: Figures, control: Figures): Interval | null {
+  const pairs = treatment.flatMap((t, i) => (t === null || control[i] === null ? [] : [[t, control[i] as number] as const]));
+  return pairs.length === 0 ? null : pairedDifference(pairs.map((p) => p[0]), pairs.map((p) => p[1]));
+}
+
+/** Welch's difference over each arm's figures that exist; null when either arm has none. */
+function unpaired(treatment: Figures, control: Figures): Interval | null {
+  const t = treatment.filter((x): x is number => x !== null);
+  const c = control.filter((x): x is number => x !== null);
+  return t.length === 0 || c.length === 0 ? null : welchDifference(t, c);
 }
 
 function describeDifference(diff: Interval, controlMean: number): Difference {
@@ -199,8 +237,4 @@ function describeDifference(diff: Interval, controlMean: number): Difference {
 
 function range(interval: Interval): Range | null {
   return interval.low === null || interval.high === null ? null : [interval.low, interval.high];
-}
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, v) => sum + v, 0) / values.length;
 }

@@ -9,7 +9,7 @@
  * - `ok`: the whole interval is within the threshold.
  */
 import type { ExperimentConfig } from '../scenario/schema.js';
-import { metricDirection, type Better } from './directions.js';
+import { metricDirection, type Better } from '../metrics/index.js';
 import type { Interval } from './stats.js';
 
 export interface GuardrailSpec {

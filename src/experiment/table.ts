@@ -1,5 +1,8 @@
-/** The short table `recloop compare` prints: headline metrics per arm, then the guardrails. */
-import { HEADLINE_METRICS } from '../metrics/headline.js';
+/**
+ * The short table `recloop compare` prints: headline metrics per arm, then the guardrails. A
+ * figure that is undefined (the metric has no value in any measured epoch) prints as –.
+ */
+import { HEADLINE_METRICS, UNDEFINED_MARK } from '../metrics/index.js';
 import type { ArmMetric, Comparison } from './comparison.js';
 
 export { HEADLINE_METRICS };
@@ -18,7 +21,7 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
     for (const arm of comparison.arms) {
       const figures = arms[arm.name];
       if (figures === undefined) continue;
-      lines.push(`${(first ? metric : '').padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${armColumns(figures)}`);
+      lines.push(`${(first ? metric : '').padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${armColumns(figures, arm.name === comparison.control)}`);
       first = false;
     }
   }
@@ -31,15 +34,16 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
       lines.push(`  ${g.metric} ${g.arm}: at most ${unit(g.threshold)} ${g.kind} worsening; ${change(g.worsening)}${worst} → ${g.status.toUpperCase()}`);
     }
   }
-  for (const metric of comparison.guardrails_unavailable) lines.push(`guardrail ${metric}: no arm reported this metric, so it was not checked`);
+  for (const metric of comparison.guardrails_unavailable) lines.push(`guardrail ${metric}: no figure to judge by (no arm reported it, or it is undefined in every measured epoch), so it was not checked`);
   return `${lines.join('\n')}\n`;
 }
 
-function armColumns(figures: ArmMetric): string {
+function armColumns(figures: ArmMetric, control: boolean): string {
   const half = figures.ci95 === null ? '-' : num((figures.ci95[1] - figures.ci95[0]) / 2);
-  const head = `${num(figures.mean).padStart(10)}  ${half.padStart(9)}`;
+  const head = `${(figures.mean === null ? UNDEFINED_MARK : num(figures.mean)).padStart(10)}  ${half.padStart(9)}`;
   const diff = figures.vs_control;
-  if (diff === null) return `${head}  ${'(control)'.padStart(10)}`;
+  if (control) return `${head}  ${'(control)'.padStart(10)}`;
+  if (diff === null) return `${head}  ${UNDEFINED_MARK.padStart(10)}`;
   const ci = diff.ci95 === null ? '-' : `[${num(diff.ci95[0])}, ${num(diff.ci95[1])}]`;
   const excludesZero = diff.ci95 !== null && (diff.ci95[0] > 0 || diff.ci95[1] < 0);
   const relative = diff.relative === null ? '-' : `${diff.relative >= 0 ? '+' : ''}${(100 * diff.relative).toFixed(1)}%`;

@@ -60,9 +60,9 @@ export async function runSplit(
       )),
   });
   const metrics = (armMetrics = new ArmMetrics(simulation.world.view(), assignment, {
-    homogenizationSample: scenario.metrics.homogenization_sample,
-    freshAge: scenario.metrics.fresh_age,
+    settings: scenario.metrics,
     streams: root,
+    userDevice: (userId) => simulation.world.users.public.get(userId).device,
   }));
   const routed = router;
   if (routed === undefined) throw new Error('user split: the simulation did not build the arm router');

@@ -29,7 +29,32 @@
  * late event at most 15 days behind the user's latest one is still recorded exactly.
  */
 import { ensureLength, EpochIdSet, ratio } from './arrays.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+
+/** In panel order where charted (long-term: session satisfaction, return rate, retention, daily active users). */
+export const ACTIVITY_METRICS = {
+  active_users: { label: 'Active users', unit: 'users', format: 'count', description: 'distinct, per epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: null, headline: false },
+  sessions: { label: 'Sessions', unit: 'sessions', format: 'count', description: 'per epoch', better: 'higher', defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  signups: { label: 'Sign-ups', unit: 'users', format: 'count', description: 'per epoch', better: null, defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  churned: { label: 'Churned users', unit: 'users', format: 'count', description: 'per epoch', better: 'lower', defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  population: { label: 'Population', unit: 'users', format: 'count', description: 'signed up and not churned', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: null, headline: false },
+  mean_session_satisfaction: { label: 'Session satisfaction', unit: 'score', format: 'number', description: 'mean at session end', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false },
+  return_rate: {
+    label: 'Return rate', unit: '% returning', format: 'percent', description: "of the previous epoch's active users", better: 'higher',
+    defined: { test: (row) => row.epoch !== undefined && row.epoch >= 1, note: 'undefined in the first epoch' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: true,
+  },
+  retention_7d: {
+    label: '7-day retention', unit: '% retained', format: 'percent', description: 'of users active the week before', better: 'higher',
+    defined: { test: (row) => row.day_end === undefined || row.day_end >= 8, note: 'undefined before day 8 (no cohort yet)' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false,
+  },
+  daily_active_users: { label: 'Daily active users', unit: 'users', format: 'count', description: 'distinct users per day, mean over the epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: 'long_term', headline: true },
+} as const satisfies MetricDeclarations;
+
+type ActivityRecord = Record<keyof typeof ACTIVITY_METRICS, number>;
+
 
 const NEVER = -0x80000000;
 const MASK_DAYS = 16;
@@ -89,8 +114,8 @@ export class ActivityMetric implements Metric {
     }
   }
 
-  endEpoch(bounds: EpochBounds): Record<string, number> {
-    const record = {
+  endEpoch(bounds: EpochBounds): ActivityRecord {
+    const record: ActivityRecord = {
       active_users: this.active.size,
       daily_active_users: this.dailyActiveUsers(bounds),
       sessions: this.sessions,
@@ -187,3 +212,5 @@ export class ActivityMetric implements Metric {
     return ratio(retained, cohort);
   }
 }
+
+export const ACTIVITY_FAMILY = metricFamily({ metrics: ACTIVITY_METRICS, patterns: [], settings: {}, create: (world) => new ActivityMetric(world) });

@@ -18,8 +18,25 @@
  * Cost: O(slate) per slate, O(first-shown items log) per epoch.
  */
 import { ensureLength, ratio } from './arrays.js';
+import { positiveDuration } from '../scenario/fields.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { median } from './stats.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+
+/** In panel order where charted. */
+export const COLD_START_METRICS = {
+  fresh_impression_share: { label: 'Fresh-item impressions', unit: '% of impressions', format: 'percent', description: 'items younger than the fresh age', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false },
+  new_items_never_shown_share: { label: 'New items never shown', unit: '% of uploads', format: 'percent', description: 'of all uploads so far', better: 'lower', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: true },
+  time_to_first_impression_median: {
+    label: 'Time to first impression', unit: 'days', format: 'number', description: 'median, new items first shown this epoch', better: 'lower',
+    defined: { test: (row) => row.new_items_first_shown === undefined || row.new_items_first_shown > 0, note: 'undefined in epochs where no new item was first shown' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false,
+  },
+  new_items_first_shown: { label: 'New items first shown', unit: 'items', format: 'count', description: 'per epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false },
+  new_items: { label: 'New items', unit: 'uploads', format: 'count', description: 'per epoch', better: null, defined: 'always', overEpochs: 'sum', scalesWithUsers: false, chart: null, headline: false },
+} as const satisfies MetricDeclarations;
+
+type ColdStartRecord = Record<keyof typeof COLD_START_METRICS, number>;
 
 const NOT_NEW = 0;
 const UNSHOWN = 1;
@@ -85,8 +102,8 @@ export class ColdStartMetric implements Metric {
     }
   }
 
-  endEpoch(_bounds: EpochBounds): Record<string, number> {
-    const record = {
+  endEpoch(_bounds: EpochBounds): ColdStartRecord {
+    const record: ColdStartRecord = {
       fresh_impression_share: ratio(this.freshImpressions, this.impressions),
       new_items: this.newItems,
       new_items_first_shown: this.firstShownDelays.length,
@@ -100,3 +117,13 @@ export class ColdStartMetric implements Metric {
     return record;
   }
 }
+
+export const COLD_START_FAMILY = metricFamily({
+  metrics: COLD_START_METRICS,
+  patterns: [],
+  settings: {
+    /** Items younger than this count as fresh in the fresh-impression share. */
+    fresh_age: positiveDuration.prefault(2),
+  },
+  create: (world, settings) => new ColdStartMetric(world, { freshAge: settings.fresh_age }),
+});

@@ -22,8 +22,26 @@
  */
 import { clickedItem, ensureLength, ratio } from './arrays.js';
 import { Homogenization, type IndexSampler } from './homogenization.js';
+import { positiveCount } from '../scenario/fields.js';
+import { metricFamily, type MetricDeclarations } from './declaration.js';
+import { WITH_CLICKS } from './engagement.js';
 import { entropyBits, gini } from './stats.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+
+/** Varied slates and consumption, exposure spread evenly, users not made alike. */
+export const DIVERSITY_METRICS = {
+  topic_entropy_impressions: { label: 'Topic entropy of what users see', unit: 'bits', format: 'number', description: 'per user, averaged', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'diversity', headline: true },
+  topic_entropy_consumption: { label: 'Topic entropy of what users watch', unit: 'bits', format: 'number', description: 'per user, averaged', better: 'higher', defined: WITH_CLICKS, overEpochs: 'mean', scalesWithUsers: false, chart: 'diversity', headline: true },
+  impression_gini: { label: 'Impression concentration', unit: 'Gini', format: 'number', description: '0 = even exposure, 1 = one item gets all', better: 'lower', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'diversity', headline: true },
+  catalog_coverage: { label: 'Catalog coverage', unit: '% of items', format: 'percent', description: 'shown at least once in the epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'diversity', headline: true },
+  homogenization: {
+    label: 'Homogenization', unit: 'Jaccard', format: 'number', description: 'overlap of what similar users watch', better: 'lower',
+    defined: { test: (row) => row.epoch !== undefined && row.epoch >= 1, note: 'undefined until the user sample is drawn (end of the first epoch)' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'diversity', headline: true,
+  },
+} as const satisfies MetricDeclarations;
+
+type DiversityRecord = Record<keyof typeof DIVERSITY_METRICS, number>;
 
 export interface DiversityOptions {
   /** Users in the homogenization sample (all users if fewer exist at the first epoch end). */
@@ -77,12 +95,12 @@ export class DiversityMetric implements Metric {
     }
   }
 
-  endEpoch(_bounds: EpochBounds): Record<string, number> {
+  endEpoch(_bounds: EpochBounds): DiversityRecord {
     // Catalog = items existing at epoch end; never-shown items count as zeros.
     const catalog = Math.max(this.world.itemCount(), this.itemLimit);
     this.itemImpressions = ensureLength(this.itemImpressions, catalog, 0);
     this.giniScratch = ensureLength(this.giniScratch, catalog, 0);
-    const record = {
+    const record: DiversityRecord = {
       topic_entropy_impressions: this.meanEntropy(this.shownTopics),
       topic_entropy_consumption: this.meanEntropy(this.clickedTopics),
       impression_gini: gini(this.itemImpressions, catalog, this.giniScratch),
@@ -130,3 +148,13 @@ export class DiversityMetric implements Metric {
     map.clear();
   }
 }
+
+export const DIVERSITY_FAMILY = metricFamily({
+  metrics: DIVERSITY_METRICS,
+  patterns: [],
+  settings: {
+    /** Users sampled once, by seed, for the homogenization metric (pairwise work stays bounded). */
+    homogenization_sample: positiveCount.default(300),
+  },
+  create: (world, settings, options) => new DiversityMetric(world, { homogenizationSample: settings.homogenization_sample, sampler: options.sampler }),
+});

@@ -14,7 +14,24 @@
  * Cost: O(1) per event, O(1) per epoch.
  */
 import { clickedItem, EpochIdSet, ratio } from './arrays.js';
+import { metricFamily, type DefinedWhen, type MetricDeclarations } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent } from './types.js';
+
+/** Undefined in an epoch without clicks (the figure is a mean over clicks). */
+export const WITH_CLICKS: DefinedWhen = { test: (row) => row.clicks === undefined || row.clicks > 0, note: 'undefined in epochs without clicks' };
+
+export const ENGAGEMENT_METRICS = {
+  slates: { label: 'Slates served', unit: 'slates', format: 'count', description: 'per epoch', better: null, defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  impressions: { label: 'Impressions', unit: 'items shown', format: 'count', description: 'per epoch', better: null, defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  clicks: { label: 'Clicks', unit: 'clicks', format: 'count', description: 'per epoch', better: 'higher', defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  ctr: { label: 'Click-through rate', unit: '% clicked', format: 'percent', description: 'clicks per impression', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'short_term', headline: true },
+  watch_minutes: { label: 'Watch time', unit: 'minutes', format: 'count', description: 'total per epoch', better: 'higher', defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
+  watch_minutes_per_active_user: { label: 'Watch time per active user', unit: 'minutes', format: 'number', description: 'per epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'short_term', headline: true },
+  mean_true_satisfaction: { label: 'True satisfaction per click', unit: 'true utility', format: 'number', description: 'world-side utility of what was watched', better: 'higher', defined: WITH_CLICKS, overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: true },
+} as const satisfies MetricDeclarations;
+
+type EngagementRecord = Record<keyof typeof ENGAGEMENT_METRICS, number>;
+
 
 export class EngagementMetric implements Metric {
   private readonly active = new EpochIdSet();
@@ -49,8 +66,8 @@ export class EngagementMetric implements Metric {
     }
   }
 
-  endEpoch(_bounds: EpochBounds): Record<string, number> {
-    const record = {
+  endEpoch(_bounds: EpochBounds): EngagementRecord {
+    const record: EngagementRecord = {
       slates: this.slates,
       impressions: this.impressions,
       clicks: this.clicks,
@@ -69,3 +86,5 @@ export class EngagementMetric implements Metric {
     return record;
   }
 }
+
+export const ENGAGEMENT_FAMILY = metricFamily({ metrics: ENGAGEMENT_METRICS, patterns: [], settings: {}, create: () => new EngagementMetric() });

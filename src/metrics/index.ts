@@ -1,4 +1,5 @@
 export type { EpochBounds, Metric, SimEvent, SlateEvent, WorldView } from './types.js';
+export type { Better, ChartFamily, MetricBuildOptions, MetricBuildOptions as DefaultMetricsOptions, MetricDeclaration, MetricFamily, MetricRow, MetricSettings, ValueFormat } from './declaration.js';
 export { EngagementMetric } from './engagement.js';
 export { ActivityMetric } from './activity.js';
 export { DiversityMetric, type DiversityOptions } from './diversity.js';
@@ -6,6 +7,24 @@ export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
 export { SliceMetric, tenureDimension, attributeDimension, NEW_USER_DAYS, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
-export { createDefaultMetrics, type DefaultMetricsOptions } from './defaults.js';
+export {
+  BOOKKEEPING_COLUMNS,
+  CHARTED_METRICS,
+  createDefaultMetrics,
+  declarationOf,
+  DECLARED_METRICS,
+  DIRECTED_METRICS,
+  epochMean,
+  familyMetrics,
+  HEADLINE_METRICS,
+  METRIC_SETTINGS,
+  isBookkeeping,
+  isDefined,
+  metricDirection,
+  scalesWithUsers,
+  SUMMED_METRICS,
+  undefinedNote,
+  UNDEFINED_MARK,
+} from './registry.js';
 export { cosine, entropyBits, gini, jaccard, median } from './stats.js';
 export { ndcgAtK, reciprocalRank, recallAtK, meanRankingScores, clickedByUser, evaluateOnHeldOut, type RankingScores, type HeldOutOptions, type HeldOutScores } from './offline.js';

@@ -6,7 +6,18 @@
  * a slice with nothing in it this epoch reads 0.
  */
 import { ratio } from './arrays.js';
+import { metricFamily, type PatternDeclaration } from './declaration.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
+import { DEVICES } from '../world/public.js';
+
+/** `<metric>_slice_<dimension>_<value>` reads like its base metric, restricted to the slice. */
+const SLICE_COLUMN: PatternDeclaration = {
+  pattern: /^(.+)_slice_(.+)$/,
+  declare: (match, lookup) => {
+    const base = lookup(match[1]);
+    return { ...base, label: `${base.label} · ${match[2].replace(/_/g, ' ')}`, chart: null, headline: false };
+  },
+};
 
 /** Users younger than this (days since sign-up) are in the `new` tenure slice. */
 export const NEW_USER_DAYS = 7;
@@ -80,3 +91,11 @@ export function attributeDimension(name: string, values: readonly string[], valu
     },
   };
 }
+
+export const SLICE_FAMILY = metricFamily({
+  metrics: {},
+  patterns: [SLICE_COLUMN],
+  settings: {},
+  create: (world, _settings, options) =>
+    new SliceMetric([...(options.userDevice === null ? [] : [attributeDimension('device', DEVICES, options.userDevice)]), tenureDimension(world)]),
+});

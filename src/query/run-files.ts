@@ -36,6 +36,11 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     if (!isNumberRecord(row)) throw bad(`"${key}" to map metric names to numbers`);
     return row;
   };
+  const means = (): Readonly<Record<string, number | null>> => {
+    const row = value.mean;
+    if (!isRecord(row) || !Object.values(row).every((v) => typeof v === 'number' || v === null)) throw bad('"mean" to map metric names to numbers or null');
+    return row as Record<string, number | null>;
+  };
   // Older runs also wrote model_backend here; it is in run.json now and ignored.
   return {
     scenario,
@@ -46,7 +51,7 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
     totals: table('totals'),
     first: table('first'),
     last: table('last'),
-    mean: table('mean'),
+    mean: means(),
   };
 }
 

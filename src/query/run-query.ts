@@ -92,7 +92,7 @@ export class RunQuery {
         summary.appendVarchar(run.name);
         summary.appendVarchar(metric);
         for (const value of [s.first[metric], s.last[metric], s.mean[metric], s.totals[metric]]) {
-          if (value === undefined) summary.appendNull();
+          if (value === undefined || value === null) summary.appendNull();
           else summary.appendDouble(value);
         }
         summary.endRow();

@@ -4,7 +4,7 @@
  * with problems shown at the arm's own lines; the control must name an arm; traffic, holdback
  * and pooled training belong to a user split; guardrails need a metric direction.
  */
-import { DIRECTED_METRICS, metricDirection } from '../experiment/directions.js';
+import { DIRECTED_METRICS, metricDirection } from '../metrics/registry.js';
 import { HOLDBACK_ARM, trafficShares } from '../experiment/traffic.js';
 import { checkConsistency, formatDays, type ConsistencyProblem } from './consistency.js';
 import { armOverrides, armRecommenderInput, ARM_TRAFFIC_KEY } from './experiment-arms.js';

@@ -10,6 +10,7 @@ import { opeSection } from '../ope/schema.js';
 import { recommender } from './recommender-schema.js';
 import { banditWorld } from './bandit-schema.js';
 import { checkWorldKind } from './world-kind.js';
+import { METRIC_SETTINGS } from '../metrics/registry.js';
 
 const continuousSchedule = z.strictObject({
   kind: z.literal('continuous'),
@@ -146,14 +147,8 @@ const logs = z
   })
   .prefault({});
 
-const metrics = z
-  .strictObject({
-    /** Users sampled once, by seed, for the homogenization metric (pairwise work stays bounded). */
-    homogenization_sample: positiveCount.default(300),
-    /** Items younger than this count as fresh in the fresh-impression share. */
-    fresh_age: positiveDuration.prefault(2),
-  })
-  .prefault({});
+/** Each metric family declares its own settings (src/metrics/registry.ts). */
+const metrics = z.strictObject(METRIC_SETTINGS).prefault({});
 
 export const scenarioSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a name of letters, digits, dot, dash or underscore'),

@@ -16,8 +16,6 @@ import { TrainingLog } from '../training/training-log.js';
 import { MINUTES_PER_DAY } from '../scenario/duration.js';
 import { World, type TruthOracle } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
-import { attributeDimension } from '../metrics/slices.js';
-import { DEVICES } from '../world/public.js';
 
 type LoopEvent =
   | { readonly kind: 'flush' }
@@ -115,11 +113,9 @@ export class Simulation {
     this.armOf = options.armOf;
     this.onEvent = options.onEvent;
     this.metrics = new MetricsCollector(
-      createDefaultMetrics(this.world.view(), {
-        homogenizationSample: scenario.metrics.homogenization_sample,
-        freshAge: scenario.metrics.fresh_age,
+      createDefaultMetrics(this.world.view(), scenario.metrics, {
         sampler: streams.stream('metrics/homogenization-sample'),
-        slices: [attributeDimension('device', DEVICES, (userId) => this.world.users.public.get(userId).device)],
+        userDevice: (userId) => this.world.users.public.get(userId).device,
       }),
     );
     this.sessions = new SessionTracker(this.world, (event) => this.observe(event));

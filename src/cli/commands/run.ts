@@ -7,7 +7,8 @@ import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../sc
 import { runScenario } from '../../run/run-scenario.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
-import { HEADLINE_METRICS } from '../../metrics/headline.js';
+import { HEADLINE_METRICS, isDefined, UNDEFINED_MARK } from '../../metrics/index.js';
+import type { MetricsRow } from '../../run/summary.js';
 import { noteTo, type CliIo, type CommandModule } from './types.js';
 
 
@@ -50,8 +51,10 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       else io.stderr.write(`${done}\n`);
       const { first, last } = outcome.summary;
       io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
+      // A metric undefined in an epoch (return rate in the first) prints as –, not as the 0 it writes.
+      const shown = (row: MetricsRow, key: string): string => (isDefined(key, row) ? fmt(row[key]) : UNDEFINED_MARK);
       for (const key of HEADLINE_METRICS) {
-        if (key in last) io.stdout.write(`${key.padEnd(34)} ${fmt(first[key]).padStart(12)} → ${fmt(last[key])}\n`);
+        if (key in last) io.stdout.write(`${key.padEnd(34)} ${shown(first, key).padStart(12)} → ${shown(last, key)}\n`);
       }
       if (args.report) await reportAfterRun(outcome.dir, io);
     },

@@ -30,12 +30,13 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     for (const arm of arms) {
       const stats = entry.arms[arm];
       if (!stats) continue;
-      summaries.push({ metric, arm, mean: stats.mean, ...interval(stats.ci95) });
+      if (stats.mean !== null) summaries.push({ metric, arm, mean: stats.mean, ...interval(stats.ci95) });
       const s = stats.series;
       s.day_end.forEach((time, epoch) => {
         const value = s.mean[epoch];
-        // The same "zero means undefined" rules as for a single run, where epoch and day tell.
-        if (value === undefined || !isDefined(metric, { epoch, day_end: time })) return;
+        // comparison.json writes null where a metric is undefined; files written before it did
+        // hold 0 there, which the epoch and day still tell for some metrics.
+        if (value === undefined || value === null || !isDefined(metric, { epoch, day_end: time })) return;
         const low = s.ci95_low[epoch];
         const high = s.ci95_high[epoch];
         series.push({ metric, arm, epoch, time, value, ...(low !== null && high !== null && low !== undefined && high !== undefined ? { ci_low: low, ci_high: high } : {}) });

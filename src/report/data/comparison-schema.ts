@@ -12,7 +12,8 @@ const nullableList = z.array(finite.nullable());
 
 const series = z.object({
   day_end: z.array(finite),
-  mean: z.array(finite),
+  // null where the metric is undefined in that epoch for every replica
+  mean: z.array(finite.nullable()),
   ci95_low: nullableList,
   ci95_high: nullableList,
 });
@@ -20,7 +21,8 @@ const series = z.object({
 const difference = z.object({ diff: finite, ci95: range, relative: finite.nullable().optional() });
 
 const armMetric = z.object({
-  mean: finite,
+  // null where the metric is undefined in every measured epoch of every replica
+  mean: finite.nullable(),
   ci95: range,
   vs_control: difference.nullable(),
   series,

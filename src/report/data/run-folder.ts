@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { isDefined } from '../metric-catalog.js';
+import { epochMean, isBookkeeping, isDefined } from '../../metrics/registry.js';
 import type { MetricReference, MetricSummary, ReportData, ReportFact, SeriesPoint, TimeAxis } from '../types.js';
 import { calibrationSchema } from './calibration-schema.js';
 import { readJsonl, readOptionalJson, readOptionalText, ReportInputError, type NumericRow } from './read-files.js';
@@ -23,7 +23,6 @@ export const RUN_INPUTS = {
   calibration: 'calibration.json',
 } as const;
 
-const BOOKKEEPING = new Set(['epoch', 'day_start', 'day_end', 'round']);
 const DAYS: TimeAxis = { unit: 'day', title: 'Simulated day' };
 const ROUNDS: TimeAxis = { unit: 'round', title: 'Round' };
 
@@ -91,7 +90,7 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     time: bandit ? ROUNDS : DAYS,
     metrics,
     series,
-    summaries: summarize(metrics, arm, series),
+    summaries: summarize(metrics, arm, rows, series),
     diffs: [],
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
@@ -109,11 +108,12 @@ function joinByEpoch(metricRows: readonly NumericRow[], timingRows: readonly Num
 
 function columnsOf(rows: readonly NumericRow[]): string[] {
   const seen = new Set<string>();
-  for (const row of rows) for (const key of Object.keys(row)) if (!BOOKKEEPING.has(key)) seen.add(key);
+  for (const row of rows) for (const key of Object.keys(row)) if (!isBookkeeping(key)) seen.add(key);
   return Array.from(seen);
 }
 
-function summarize(metrics: readonly string[], arm: string, series: readonly SeriesPoint[]): MetricSummary[] {
+/** First and last defined values from the series; the mean is the registry's epochMean, as in summary.json. */
+function summarize(metrics: readonly string[], arm: string, rows: readonly NumericRow[], series: readonly SeriesPoint[]): MetricSummary[] {
   const byMetric = new Map<string, number[]>();
   for (const point of series) {
     const values = byMetric.get(point.metric) ?? [];
@@ -123,8 +123,8 @@ function summarize(metrics: readonly string[], arm: string, series: readonly Ser
   const out: MetricSummary[] = [];
   for (const metric of metrics) {
     const values = byMetric.get(metric);
-    if (!values || values.length === 0) continue;
-    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const mean = epochMean(metric, rows);
+    if (!values || values.length === 0 || mean === undefined) continue;
     out.push({ metric, arm, mean, first: values[0], last: values[values.length - 1] });
   }
   return out;

@@ -1,0 +1,115 @@
+/**
+ * The metric registry: every family of metrics, in column and panel order. Everything that
+ * needs to know what a metric is (labels, directions, guardrail names, chart panels, totals,
+ * the console headline, when a value is defined, the mean over epochs) reads it from here, so a
+ * metric is declared once, in its family's file. A new family is one line in FAMILIES.
+ */
+import { ACTIVITY_FAMILY } from './activity.js';
+import { BANDIT_FAMILY } from './bandit-regret.js';
+import { COLD_START_FAMILY } from './cold-start.js';
+import type { z } from 'zod';
+import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow, type MetricSettings } from './declaration.js';
+import { DIVERSITY_FAMILY } from './diversity.js';
+import { ENGAGEMENT_FAMILY } from './engagement.js';
+import { RECOMMENDER_FIGURES } from './recommender-figures.js';
+import { SLICE_FAMILY } from './slices.js';
+import type { Metric, WorldView } from './types.js';
+
+const FAMILIES: readonly MetricFamily[] = [ENGAGEMENT_FAMILY, ACTIVITY_FAMILY, DIVERSITY_FAMILY, COLD_START_FAMILY, SLICE_FAMILY, BANDIT_FAMILY, RECOMMENDER_FIGURES];
+
+/** Columns that say where a row sits in time (written by the collector or the bandit loop), not metrics. */
+export const BOOKKEEPING_COLUMNS: readonly string[] = ['epoch', 'day_start', 'day_end', 'round'];
+const BOOKKEEPING = new Set(BOOKKEEPING_COLUMNS);
+
+export function isBookkeeping(column: string): boolean {
+  return BOOKKEEPING.has(column);
+}
+
+const DECLARED = new Map<string, MetricDeclaration>();
+for (const family of FAMILIES) {
+  for (const [key, declaration] of Object.entries(family.metrics)) {
+    if (DECLARED.has(key)) throw new Error(`metric "${key}" is declared twice`);
+    DECLARED.set(key, declaration);
+  }
+}
+const PATTERNS = FAMILIES.flatMap((family) => family.patterns ?? []);
+
+/** Every metric declared by name, in family order. */
+export const DECLARED_METRICS: readonly string[] = [...DECLARED.keys()];
+
+/** The declaration of a column: by name, else by pattern, else one made from its name. */
+export function declarationOf(metric: string): MetricDeclaration {
+  const known = DECLARED.get(metric);
+  if (known) return known;
+  for (const { pattern, declare } of PATTERNS) {
+    const match = pattern.exec(metric);
+    if (match) return declare(match, declarationOf);
+  }
+  return undeclared(metric);
+}
+
+/** The fields of the scenario's `metrics:` section: every family's settings. */
+export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({}, ...FAMILIES.map((family) => family.settings));
+
+/** The instruments that compute the world's metrics, in column order, from the scenario's `metrics:` section. */
+export function createDefaultMetrics(world: WorldView, settings: MetricSettings, options: MetricBuildOptions): Metric[] {
+  return FAMILIES.flatMap((family) => (family.create === null ? [] : [family.create(world, settings, options)]));
+}
+
+/** Whether a row's value of a metric is a real value, not the 0 it writes where it has none. */
+export function isDefined(metric: string, row: MetricRow): boolean {
+  const { defined } = declarationOf(metric);
+  return defined === 'always' || defined.test(row);
+}
+
+/** Why a metric may be undefined in some epochs (a footnote), or undefined when it never is. */
+export function undefinedNote(metric: string): string | undefined {
+  const { defined } = declarationOf(metric);
+  return defined === 'always' ? undefined : defined.note;
+}
+
+/**
+ * The mean of a metric over epochs, counting only epochs where it is defined (and present);
+ * undefined when it is defined in none. The one mean over epochs of run summaries,
+ * comparisons and reports. `value` reads a row's figure (default: the column itself).
+ */
+export function epochMean(metric: string, rows: readonly MetricRow[], value: (row: MetricRow) => number | undefined = (row) => row[metric]): number | undefined {
+  let sum = 0;
+  let count = 0;
+  for (const row of rows) {
+    const x = value(row);
+    if (x === undefined || !isDefined(metric, row)) continue;
+    sum += x;
+    count++;
+  }
+  return count === 0 ? undefined : sum / count;
+}
+
+/** What tables print for a figure that is undefined (never the 0 a metric writes there). */
+export const UNDEFINED_MARK = '–';
+
+/** Which way is better for a metric; undefined when it has no direction. */
+export function metricDirection(metric: string): Better | undefined {
+  return declarationOf(metric).better ?? undefined;
+}
+
+/** Metrics declared with a direction (the names a guardrail may use without saying `better`). */
+export const DIRECTED_METRICS: readonly string[] = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.better !== null);
+
+/** Counts per epoch that add up to a run total. */
+export const SUMMED_METRICS: readonly string[] = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.overEpochs === 'sum');
+
+export function scalesWithUsers(metric: string): boolean {
+  return declarationOf(metric).scalesWithUsers;
+}
+
+/** The metrics a chart family plots, in panel order. */
+export function familyMetrics(family: ChartFamily): readonly string[] {
+  return DECLARED_METRICS.filter((m) => DECLARED.get(m)?.chart === family);
+}
+
+/** Every charted metric, family by family: the order of the report's summary table. */
+export const CHARTED_METRICS: readonly string[] = CHART_FAMILIES.flatMap((family) => familyMetrics(family));
+
+/** The figures printed first at the end of a run or a comparison, in panel order. */
+export const HEADLINE_METRICS: readonly string[] = CHARTED_METRICS.filter((m) => DECLARED.get(m)?.headline);
