@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../src/rng/index.js';
-import { CascadeChoice, MultinomialLogitChoice, type ChoiceModel } from '../src/world/choice.js';
+import type { ChoiceModel } from '../src/world/choice/choice-model.js';
+import { CascadeChoice } from '../src/world/choice/cascade.js';
+import { MultinomialLogitChoice } from '../src/world/choice/mnl.js';
+import { buildChoiceModel, CHOICE_MODELS } from '../src/world/choice/registry.js';
+import { parseScenario, ScenarioError } from '../src/scenario/index.js';
 
 function clickRates(model: ChoiceModel, utilities: number[], draws: number, seed: string): number[] {
   const rng = new Rng(seed);
@@ -62,5 +66,57 @@ describe('cascade', () => {
       const se = Math.sqrt((expected * (1 - expected)) / draws);
       expect(Math.abs(rates[p + 1] - expected)).toBeLessThan(4 * se + 1e-4);
     }
+  });
+});
+
+describe('click probabilities (the ground truth off-policy evaluation measures against)', () => {
+  it('multinomial logit gives bias^p·exp(u_p) over the total with the no-click weight', () => {
+    const probs = new MultinomialLogitChoice(0.5, 0).clickProbabilities([0, Math.log(2)]);
+    // Weights: 1 (no click), 1, 0.5·2 = 1: a third each.
+    expect(probs[0]).toBeCloseTo(1 / 3, 12);
+    expect(probs[1]).toBeCloseTo(1 / 3, 12);
+  });
+
+  it('cascade reaches a slot only past earlier slots without a click', () => {
+    const probs = new CascadeChoice(0.5, 0).clickProbabilities([0, 0, 0]);
+    // Each examined slot is clicked with sigmoid(0) = 1/2; moving on costs another 1/2.
+    expect(Array.from(probs)).toEqual([0.5, 0.125, 0.03125]);
+  });
+
+  it.each(CHOICE_MODELS.map((entry) => [entry.name]))('the %s model draws clicks at its own click probabilities', (name) => {
+    const model = buildChoiceModel(parseScenario(`name: t\nhorizon: { days: 1 }\nrecommender: { kind: random }\nworld: { choice: { model: ${name} } }\n`, 't.yaml').world.choice);
+    const u = [0.9, 1.6, 0.2, -0.4, 1.1];
+    const expected = model.clickProbabilities(u);
+    const draws = 200_000;
+    const rates = clickRates(model, u, draws, `truth-${name}`);
+    const noClick = 1 - expected.reduce((a, b) => a + b, 0);
+    expect(Math.abs(rates[0] - noClick)).toBeLessThan(4.5 * Math.sqrt((noClick * (1 - noClick)) / draws));
+    expected.forEach((e, p) => expect(Math.abs(rates[p + 1] - e)).toBeLessThan(4.5 * Math.sqrt((e * (1 - e)) / draws)));
+  });
+});
+
+describe('choice model registry', () => {
+  it('builds the model the scenario names, and mnl when it names none', () => {
+    const choiceOf = (yaml: string) => parseScenario(`name: t\nhorizon: { days: 1 }\nrecommender: { kind: random }\n${yaml}`, 't.yaml').world.choice;
+    expect(buildChoiceModel(choiceOf('world: { choice: { model: cascade } }\n'))).toBeInstanceOf(CascadeChoice);
+    expect(buildChoiceModel(choiceOf(''))).toBeInstanceOf(MultinomialLogitChoice);
+  });
+
+  it('reports an unknown model at its line, with the registered names', () => {
+    const yaml = 'name: t\nhorizon: { days: 1 }\nrecommender: { kind: random }\nworld:\n  choice: { model: probit }\n';
+    const error = (() => {
+      try {
+        parseScenario(yaml, 't.yaml');
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ScenarioError);
+    expect((error as ScenarioError).problems[0]).toMatchObject({
+      line: 5,
+      path: 'world.choice.model',
+      message: `unknown choice model "probit" (expected one of: ${CHOICE_MODELS.map((entry) => entry.name).join(', ')})`,
+    });
   });
 });

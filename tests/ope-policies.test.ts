@@ -1,7 +1,8 @@
 /**
  * The pieces OPE trusts: every target policy's stated per-slot probabilities are the ones its
  * sampler really has (Monte Carlo), the helpers that read them, the popularity ranking, the
- * direct method's model, and the closed-form click probabilities used as ground truth.
+ * direct method's model. (The choice models' click probabilities, OPE's ground truth, are
+ * checked against their draws in choice.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -19,10 +20,8 @@ import {
   type TargetPolicy,
 } from '../src/ope/index.js';
 import { servePolicy } from '../src/ope/policy-recommender.js';
-import { clickProbabilities } from '../src/ope/world-truth.js';
 import { Rng } from '../src/rng/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
-import { CascadeChoice, MultinomialLogitChoice, type ChoiceModel } from '../src/world/choice.js';
 
 const ctx = (catalogSize: number, slateSize: number, userId = 0): OpeContext => ({ slateId: 0, userId, time: 0, catalogSize, slateSize });
 /** A fixed ranking: items by descending score, scores chosen so the order is 5, 2, 7, 0, ... */
@@ -153,28 +152,5 @@ describe('the direct method model', () => {
     const logging = new EpsilonGreedyTargetPolicy(bandit.ranking('true', 0, 'x'), 0.5);
     const model = FactorisedRewardModel.fit(bandit.log(logging, 40_000, new Rng('dm-log-2')), { prior: 1 });
     for (let p = 1; p < 5; p++) expect(model.slotFactor[p]).toBeCloseTo(0.6 ** p, 1);
-  });
-});
-
-describe('ground-truth click probabilities', () => {
-  function rates(model: ChoiceModel, u: number[], draws: number, seed: string): number[] {
-    const rng = new Rng(seed);
-    const counts = new Array<number>(u.length).fill(0);
-    for (let d = 0; d < draws; d++) {
-      const p = model.choose(u, rng);
-      if (p >= 0) counts[p]++;
-    }
-    return counts.map((c) => c / draws);
-  }
-
-  it.each([['mnl' as const], ['cascade' as const]])('match what the %s choice model draws', (model) => {
-    const choice = { model, position_bias: 0.8, no_click_utility: 1.2 };
-    const u = [0.9, 1.6, 0.2, -0.4, 1.1];
-    const expected = clickProbabilities(choice, u);
-    const sim = model === 'mnl' ? new MultinomialLogitChoice(0.8, 1.2) : new CascadeChoice(0.8, 1.2);
-    const draws = 200_000;
-    rates(sim, u, draws, `truth-${model}`).forEach((r, p) => {
-      expect(Math.abs(r - expected[p])).toBeLessThan(4.5 * Math.sqrt((expected[p] * (1 - expected[p])) / draws));
-    });
   });
 });

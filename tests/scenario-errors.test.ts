@@ -38,7 +38,7 @@ const rows: readonly Row[] = [
   // Kinds and enums
   { file: 'bad-recommender-kind.yaml', line: 5, path: 'recommender.kind', says: 'unknown recommender kind "popularty" (expected one of: random, popularity, oracle, bandit, two_stage); did you mean "popularity"?' },
   { file: 'bad-schedule-kind.yaml', line: 6, path: 'schedule.kind', says: 'unknown schedule kind "weekly" (expected one of: continuous, steps)' },
-  { file: 'bad-choice-model.yaml', line: 7, path: 'world.choice.model', says: 'expected mnl or cascade, found the string "logit"' },
+  { file: 'bad-choice-model.yaml', line: 7, path: 'world.choice.model', says: 'unknown choice model "logit" (expected one of: mnl, cascade)' },
   // Durations
   { file: 'bad-duration.yaml', line: 7, path: 'schedule.batch_window', says: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days, found the string "5 minutes"' },
   { file: 'zero-duration.yaml', line: 7, path: 'recommender.retrain.every', says: 'expected a duration above zero' },

@@ -3,12 +3,14 @@
  * world's choice model), which candidate sources the pipeline leans on and how it re-ranks.
  * The `why` texts end up as comments in the scenario file.
  */
+import type { ChoiceModelName } from '../world/choice/registry.js';
 import type { Surface } from './answers.js';
 
 export interface SurfaceProfile {
   readonly title: string;
   readonly slateSize: number;
-  readonly choice: { readonly model: 'mnl' | 'cascade'; readonly positionBias: number; readonly why: string };
+  /** A registered choice model (world/choice/registry.ts) and the position bias it is given. */
+  readonly choice: { readonly model: ChoiceModelName; readonly positionBias: number; readonly why: string };
   /** Candidate sources always used on this surface (cold-start sources are added to these). */
   readonly sources: readonly { readonly source: 'two_tower' | 'popularity' | 'content'; readonly k: number }[];
   readonly sourcesWhy: string;

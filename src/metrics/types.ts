@@ -28,18 +28,8 @@ export type SimEvent =
   | { readonly kind: 'churn'; readonly time: number; readonly userId: number }
   | { readonly kind: 'upload'; readonly time: number; readonly itemId: number };
 
-/** Ground truth a metric may read. */
-export interface WorldView {
-  readonly topics: number;
-  itemCount(): number;
-  userCount(): number;
-  /** True topic mixture of an item: ids and weights, heaviest first. */
-  itemTopics(itemId: number): { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> };
-  itemUploadTime(itemId: number): number;
-  /** True topic preferences of a user (live; copy if you need a snapshot). */
-  userTopicPrefs(userId: number): ArrayLike<number>;
-  userSignupTime(userId: number): number;
-}
+/** Ground truth a metric may read; declared on the world's side (world/view.ts). */
+export type { WorldView } from '../world/view.js';
 
 export interface EpochBounds {
   readonly epoch: number;

@@ -28,7 +28,7 @@ export {
 } from './estimators.js';
 export { resampleCounts, quantileSorted, percentileInterval } from './bootstrap.js';
 export { SyntheticSlateBandit, type SyntheticBanditOptions } from './synthetic.js';
-export { clickProbabilities, expectedClicks, slotwiseClicks } from './world-truth.js';
+export { expectedClicks, slotwiseClicks } from './world-truth.js';
 export { PolicyRecommender, servePolicy, contextOf } from './policy-recommender.js';
 export { buildOpePolicy, describePolicy, type BuiltPolicy } from './policy-factory.js';
 export { OpeArm, type OpeArmOptions, type ProbeTotals } from './arm.js';

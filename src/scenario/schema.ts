@@ -11,6 +11,8 @@ import { recommender } from './recommender-schema.js';
 import { banditWorld } from './bandit-schema.js';
 import { checkWorldKind } from './world-kind.js';
 import { METRIC_SETTINGS } from '../metrics/registry.js';
+import { choiceSchema } from '../world/choice/registry.js';
+import { usersSchema } from '../world/user-models/registry.js';
 
 const continuousSchedule = z.strictObject({
   kind: z.literal('continuous'),
@@ -27,59 +29,6 @@ const stepsSchedule = z.strictObject({
 const schedule = z.discriminatedUnion('kind', [continuousSchedule, stepsSchedule], {
   error: 'expected kind: continuous or kind: steps',
 });
-
-const users = z.strictObject({
-  count: count.default(2000),
-  signups_per_day: rate.default(0),
-  preferences: z
-    .strictObject({
-      /** Dirichlet concentration of a user's topic preferences: small values make focused users. */
-      topic_concentration: positive.default(0.3),
-    })
-    .prefault({}),
-  drift: z
-    .strictObject({
-      /** How far each consumed item pulls the user's preferences toward itself. */
-      toward_consumed: probability.default(0.02),
-    })
-    .prefault({}),
-  satiation: z
-    .strictObject({
-      per_view: rate.default(0.15),
-      recovery_per_day: rate.default(0.5),
-      weight: rate.default(1),
-    })
-    .prefault({}),
-  patience: z
-    .strictObject({
-      /** Mean number of slates without a click before a session ends. */
-      bad_slates: positive.default(3),
-    })
-    .prefault({}),
-  sessions: z
-    .strictObject({
-      max_requests: positiveCount.default(20),
-      /** Chance the user asks for another slate after watching something. */
-      continue_after_watch: probability.default(0.85),
-      think_time: duration.prefault('20s'),
-    })
-    .prefault({}),
-  returns: z
-    .strictObject({
-      base_per_day: positive.default(0.6),
-      satisfaction_weight: rate.default(1.5),
-    })
-    .prefault({}),
-  churn: z
-    .strictObject({
-      /** Chance of leaving for good after a session of neutral satisfaction. */
-      base: probability.default(0.01),
-      satisfaction_weight: rate.default(2),
-    })
-    .prefault({}),
-  countries: positiveCount.default(8),
-})
-  .prefault({});
 
 const items = z
   .strictObject({
@@ -106,15 +55,6 @@ const affinity = z
   })
   .prefault({});
 
-const choice = z
-  .strictObject({
-    model: z.enum(['mnl', 'cascade'], { error: 'expected mnl or cascade' }).default('mnl'),
-    /** Examination decays as position_bias^position. */
-    position_bias: probability.default(0.85),
-    no_click_utility: z.number().default(1.5),
-  })
-  .prefault({});
-
 const response = z
   .strictObject({
     /** Chance a watched item is followed by a survey answer. */
@@ -129,10 +69,12 @@ const populationWorld = z.strictObject({
   kind: z.literal('population').default('population'),
   topics: positiveCount.default(20),
   latent_dim: positiveCount.default(8),
-  users,
+  /** Who is in the population and how they behave: one option per user model (world/user-models). */
+  users: usersSchema,
   items,
   affinity,
-  choice,
+  /** How users pick from a slate: one option per choice model (world/choice). */
+  choice: choiceSchema,
   response,
 });
 

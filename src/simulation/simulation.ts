@@ -152,8 +152,7 @@ export class Simulation {
       kernel.schedule(0, PRIORITY.step, { kind: 'step' });
     } else {
       for (let u = 0; u < world.users.size; u++) {
-        const first = world.rng.sessions.at(u, 0, 0).exponential(users.returns.base_per_day);
-        kernel.schedule(first, PRIORITY.session_start, { kind: 'session_start', userId: u });
+        kernel.schedule(world.userModel.firstVisit(u), PRIORITY.session_start, { kind: 'session_start', userId: u });
       }
     }
   }

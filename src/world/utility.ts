@@ -4,19 +4,22 @@
  * plus thumbnail appeal, which clickbait inflates); true utility is what watching it is worth
  * to the user (affinity plus real quality). Both are lowered by satiation on the item's topics.
  */
-import type { WorldConfig } from '../scenario/index.js';
+import type { WorldWithUsers } from './user-models/user-model-entry.js';
 import type { ItemTruth } from './items.js';
-import type { UserState } from './users.js';
+import type { Tastes } from './tastes.js';
+
+/** Utility weighs satiation as the satisfaction user model's settings say (`world.users.satiation`). */
+type SatisfactionWorld = WorldWithUsers<'satisfaction'>;
 
 export class UtilityModel {
   private readonly latentScale: number;
 
-  constructor(private readonly config: WorldConfig) {
+  constructor(private readonly config: SatisfactionWorld) {
     this.latentScale = 1 / Math.sqrt(config.latent_dim);
   }
 
   /** Topic cosine similarity plus latent dot product; satiation not included. */
-  affinity(user: UserState, item: ItemTruth): number {
+  affinity(user: Tastes, item: ItemTruth): number {
     let topicDot = 0;
     for (let j = 0; j < item.topicIds.length; j++) topicDot += user.topicPrefs[item.topicIds[j]] * item.topicWeights[j];
     const cosine = user.topicNorm > 0 ? topicDot / (user.topicNorm * item.topicNorm) : 0;
@@ -27,17 +30,17 @@ export class UtilityModel {
   }
 
   /** Boredom with the item's topics (user satiation must be brought up to date first). */
-  satiationPenalty(user: UserState, item: ItemTruth): number {
+  satiationPenalty(user: Tastes, item: ItemTruth): number {
     let s = 0;
     for (let j = 0; j < item.topicIds.length; j++) s += user.satiation[item.topicIds[j]] * item.topicWeights[j];
     return this.config.users.satiation.weight * s;
   }
 
-  clickUtility(user: UserState, item: ItemTruth): number {
+  clickUtility(user: Tastes, item: ItemTruth): number {
     return this.affinity(user, item) + item.appeal - this.satiationPenalty(user, item);
   }
 
-  trueUtility(user: UserState, item: ItemTruth): number {
+  trueUtility(user: Tastes, item: ItemTruth): number {
     return this.affinity(user, item) + this.config.affinity.quality_weight * (2 * item.quality - 1) - this.satiationPenalty(user, item);
   }
 }

@@ -1,16 +1,15 @@
 /**
- * The world: the ground truth of a run. It owns users, items, the utility, choice and
- * response models and one random stream per concern, so arrivals stay identical whatever the
+ * The world: the ground truth of a run. It owns users, items, the user model (what users do:
+ * user-model.ts) and one random stream per concern, so arrivals stay identical whatever the
  * recommender does (the basis of common random numbers across arms).
  */
 import type { KeyedStream, RandomStreams, Rng } from '../rng/index.js';
 import type { WorldConfig } from '../scenario/index.js';
-import type { WorldView } from '../metrics/types.js';
-import { CascadeChoice, MultinomialLogitChoice, type ChoiceModel } from './choice.js';
 import { Items } from './items.js';
-import { ResponseModel } from './response.js';
+import type { UserModel } from './user-model.js';
+import { buildUserModel } from './user-models/registry.js';
 import { Users } from './users.js';
-import { UtilityModel } from './utility.js';
+import type { WorldView } from './view.js';
 
 /** Age spread of the initial catalog: items were uploaded uniformly over this many days before day 0. */
 const INITIAL_CATALOG_AGE_DAYS = 30;
@@ -33,9 +32,7 @@ export interface WorldStreams {
 export class World {
   readonly items: Items;
   readonly users: Users;
-  readonly utility: UtilityModel;
-  readonly choice: ChoiceModel;
-  readonly response: ResponseModel;
+  readonly userModel: UserModel;
   readonly rng: WorldStreams;
 
   constructor(
@@ -43,12 +40,6 @@ export class World {
     streams: RandomStreams,
   ) {
     this.items = new Items(config, streams.stream('items'));
-    this.users = new Users(config, streams.stream('users'));
-    this.utility = new UtilityModel(config);
-    const { model, position_bias, no_click_utility } = config.choice;
-    this.choice =
-      model === 'mnl' ? new MultinomialLogitChoice(position_bias, no_click_utility) : new CascadeChoice(position_bias, no_click_utility);
-    this.response = new ResponseModel(config.response);
     this.rng = {
       choice: streams.keyed('choice'),
       response: streams.keyed('response'),
@@ -56,6 +47,8 @@ export class World {
       uploads: streams.stream('uploads'),
       signups: streams.stream('signups'),
     };
+    this.userModel = buildUserModel({ config, items: this.items, rng: this.rng });
+    this.users = new Users(config, streams.stream('users'), this.userModel);
     const ageRng = streams.stream('initial-catalog-age');
     for (let i = 0; i < config.items.count; i++) this.items.create(-ageRng.uniform(0, INITIAL_CATALOG_AGE_DAYS));
     for (let u = 0; u < config.users.count; u++) this.users.create(0);
@@ -63,9 +56,7 @@ export class World {
 
   /** Expected true utility of watching an item now. Ground truth: only oracle baselines may ask. */
   trueUtility(userId: number, itemId: number, time: number): number {
-    const user = this.users.stateOf(userId);
-    this.users.recover(user, time);
-    return this.utility.trueUtility(user, this.items.truthOf(itemId));
+    return this.userModel.trueUtility(userId, itemId, time);
   }
 
   /** The read-only ground truth metrics may use. */

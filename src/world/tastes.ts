@@ -1,0 +1,72 @@
+/**
+ * A user's tastes, ground truth side: latent topic preferences and continuous tastes that drift
+ * toward what they consume, and per-topic satiation that recovers over time.
+ */
+import type { Rng } from '../rng/index.js';
+import type { WorldWithUsers } from './user-models/user-model-entry.js';
+import type { ItemTruth } from './items.js';
+
+/** Tastes belong to the satisfaction user model; its settings are read from `world.users`. */
+type SatisfactionWorld = WorldWithUsers<'satisfaction'>;
+
+export interface Tastes {
+  /** True topic preferences (sum to 1). */
+  readonly topicPrefs: Float64Array;
+  topicNorm: number;
+  readonly latent: Float32Array;
+  /** Per-topic satiation, valid as of satiationTime; decays exponentially. */
+  readonly satiation: Float32Array;
+  satiationTime: number;
+}
+
+export function drawTastes(config: SatisfactionWorld, signupTime: number, rng: Rng): Tastes {
+  const topicPrefs = rng.dirichlet(new Array<number>(config.topics).fill(config.users.preferences.topic_concentration));
+  const latent = new Float32Array(config.latent_dim);
+  for (let d = 0; d < latent.length; d++) latent[d] = rng.normal();
+  return { topicPrefs, topicNorm: norm(topicPrefs), latent, satiation: new Float32Array(config.topics), satiationTime: signupTime };
+}
+
+/** The factor satiation keeps after `dt` days, or undefined when there is nothing to recover. */
+function recoveryFactor(config: SatisfactionWorld, tastes: Tastes, time: number): number | undefined {
+  const dt = time - tastes.satiationTime;
+  return dt <= 0 ? undefined : Math.exp(-config.users.satiation.recovery_per_day * dt);
+}
+
+/** Brings satiation forward to `time` (exponential recovery). */
+export function recover(config: SatisfactionWorld, tastes: Tastes, time: number): void {
+  const factor = recoveryFactor(config, tastes, time);
+  if (factor === undefined) return;
+  const s = tastes.satiation;
+  for (let k = 0; k < s.length; k++) s[k] *= factor;
+  tastes.satiationTime = time;
+}
+
+/** The tastes as `recover` would leave them at `time`, on a copy of the satiation vector. */
+export function recoveredCopy<T extends Tastes>(config: SatisfactionWorld, tastes: T, time: number): T {
+  const factor = recoveryFactor(config, tastes, time);
+  if (factor === undefined) return tastes;
+  return { ...tastes, satiation: tastes.satiation.map((s) => s * factor), satiationTime: time };
+}
+
+/** Consuming an item satiates its topics and pulls preferences toward it. */
+export function consume(config: SatisfactionWorld, tastes: Tastes, item: ItemTruth): void {
+  const { per_view } = config.users.satiation;
+  const rate = config.users.drift.toward_consumed;
+  for (let j = 0; j < item.topicIds.length; j++) tastes.satiation[item.topicIds[j]] += per_view * item.topicWeights[j];
+  if (rate === 0) return;
+  const prefs = tastes.topicPrefs;
+  for (let k = 0; k < prefs.length; k++) prefs[k] *= 1 - rate;
+  for (let j = 0; j < item.topicIds.length; j++) prefs[item.topicIds[j]] += rate * item.topicWeights[j];
+  tastes.topicNorm = norm(prefs);
+  // Latent taste moves toward the item but keeps its scale, so affinities stay comparable.
+  const before = norm(tastes.latent);
+  for (let d = 0; d < tastes.latent.length; d++) tastes.latent[d] = (1 - rate) * tastes.latent[d] + rate * item.latent[d];
+  const after = norm(tastes.latent);
+  if (after > 0) for (let d = 0; d < tastes.latent.length; d++) tastes.latent[d] *= before / after;
+}
+
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < v.length; k++) s += v[k] * v[k];
+  return Math.sqrt(s);
+}
