@@ -1,10 +1,13 @@
 /**
  * Calibration's arithmetic on inputs small enough to work out by hand: the reliability table and
  * the ECE behind it, pool-adjacent-violators and its interpolation, Platt scaling's fit on soft
- * labels whose optimum is known, and the fold assignment of cross-fitting.
+ * labels whose optimum is known, and the fold assignment of cross-fitting. Platt's Newton steps,
+ * backtracking and stopping rule are checked against the same iteration carried out in 50-digit
+ * arithmetic (mpmath), and its optimum against the root of the ridge-penalised gradient.
  */
 import { describe, expect, it } from 'vitest';
 import {
+  IdentityCalibrator,
   crossFittedEce,
   crossFittedPredictions,
   expectedCalibrationError,
@@ -25,6 +28,7 @@ describe('calibration mechanics', () => {
     expect(sigmoid(1)).toBeCloseTo(1 / (1 + Math.exp(-1)), 15);
     expect(sigmoid(-1)).toBeCloseTo(1 / (1 + Math.exp(1)), 15);
     expect(sigmoid(-800)).toBe(0);
+    expect(sigmoid(-720)).toBe(Math.exp(-720)); // e^z / (1 + e^z) keeps a subnormal tail that 1 / (1 + e^−z) loses
     expect(sigmoid(800)).toBe(1);
   });
 
@@ -95,6 +99,18 @@ describe('calibration mechanics', () => {
     expect(tail.rows).toEqual([2, 3]);
     const empty = IsotonicCalibrator.fit([], []);
     expect(empty.apply(3)).toBe(0.5);
+    // Fewer rows than minBlock: still one block, the mean label.
+    const few = IsotonicCalibrator.fit([0, 1], [0, 1], 5);
+    expect([Array.from(few.x), Array.from(few.y), few.rows]).toEqual([[0.5], [0.5], [2]]);
+  });
+
+  it('isotonic apply returns a block value exactly at its centre, not an interpolation that rounds', () => {
+    // 1/3 + (5/6 − 1/3) is not 5/6 in floating point.
+    const three = new IsotonicCalibrator(Float64Array.of(0, 1, 2), Float64Array.of(1 / 3, 5 / 6, 1));
+    expect(three.apply(1)).toBe(5 / 6);
+    const two = new IsotonicCalibrator(Float64Array.of(0, 1), Float64Array.of(1 / 3, 5 / 6));
+    expect(two.apply(1)).toBe(5 / 6);
+    expect(two.rows).toEqual([]);
   });
 
   it('Platt scaling recovers the known optimum of soft labels and stays finite on separable ones', () => {
@@ -110,8 +126,58 @@ describe('calibration mechanics', () => {
     expect(separable.apply(0)).toBeGreaterThan(0.99);
   });
 
+  // References: the same iteration in 50-digit arithmetic (mpmath): from (1, 0), Newton steps on the
+  // log loss plus the ridge 1e−6·n/2·((a − 1)² + b²), halving a step until the loss does not rise
+  // (down to 1e−6), stopping once an accepted step improves the loss by less than 1e−10·n.
+  it('Platt: one and two full Newton steps, and the optimum, on four hard labels', () => {
+    const z = [-2, -0.5, 1, 3];
+    const y = [0, 1, 0, 1];
+    const one = PlattCalibrator.fit(z, y, 1);
+    expect(one.a).toBeCloseTo(0.389808744518477692, 13);
+    expect(one.b).toBeCloseTo(-0.305156808475141906, 13);
+    const two = PlattCalibrator.fit(z, y, 2);
+    expect(two.a).toBeCloseTo(0.569730045247651909, 13);
+    expect(two.b).toBeCloseTo(-0.218108197354761063, 13);
+    // Five steps; the root of the penalised gradient is a = 0.595987672944617586, b = −0.206646294213919421.
+    const fit = PlattCalibrator.fit(z, y);
+    expect(fit.a).toBeCloseTo(0.595987672944617586, 12);
+    expect(fit.b).toBeCloseTo(-0.206646294213919421, 12);
+  });
+
+  it('Platt: from saturated logits the first steps backtrack (by 2^−11, then 2^−14)', () => {
+    // Near-saturated sigmoids cost digits here: agreement to 1e−10, not 1e−13.
+    const z = [-10, 12];
+    const y = [0.8, 0.3];
+    const one = PlattCalibrator.fit(z, y, 1);
+    expect(one.a).toBeCloseTo(-1.81027482148273402, 9);
+    expect(one.b).toBeCloseTo(-19.0462923971835779, 9);
+    const two = PlattCalibrator.fit(z, y, 2);
+    expect(two.a).toBeCloseTo(0.184054967208924532, 9);
+    expect(two.b).toBeCloseTo(0.897055832341010151, 9);
+    const fit = PlattCalibrator.fit(z, y); // the root: a = −0.101526827056792887, b = 0.371022934985604484
+    expect(fit.a).toBeCloseTo(-0.101526827056792887, 9);
+    expect(fit.b).toBeCloseTo(0.371022934985604484, 9);
+  });
+
+  it('Platt: separable labels stop where a step improves the loss by less than 1e−10·n', () => {
+    // Thirteen steps; the last improves the loss by 2.85e−10 < 3e−10. The ridge's optimum
+    // (a = 0.116625846791739159, b = 11.3875106072235907) is 8e−6 further.
+    const fit = PlattCalibrator.fit([-1, 0, 1], [1, 1, 1]);
+    expect(fit.a).toBeCloseTo(0.116617722051897236, 9);
+    expect(fit.b).toBeCloseTo(11.3875031636814697, 9);
+  });
+
+  it('Platt: logits far past the sigmoid’s range leave the fit at (1, 0) when no step lowers the loss', () => {
+    // The Hessian there is the ridge alone, so the Newton step is ~5e8 long and every step down to
+    // 2^−20 of it raises the loss.
+    const fit = PlattCalibrator.fit([-800, 800], [0.7, 0.4]);
+    expect([fit.a, fit.b]).toEqual([1, 0]);
+  });
+
   it('fitCalibrator builds the kind it is asked for', () => {
     expect(fitCalibrator('none', [0], [1]).apply(0)).toBe(0.5);
+    expect(fitCalibrator('none', [0], [1]).kind).toBe('none');
+    expect(new IdentityCalibrator().kind).toBe('none');
     expect(fitCalibrator('platt', [0], [1]).kind).toBe('platt');
     expect(fitCalibrator('isotonic', [0], [1]).kind).toBe('isotonic');
   });
@@ -124,7 +190,8 @@ describe('calibration mechanics', () => {
     const odd = fitCalibrator('isotonic', [0, 2, 4], [0, 1, 1]);
     expect(Array.from(got)).toEqual(z.map((v, i) => (i % 2 === 0 ? even : odd).apply(v)));
     expect(crossFittedEce('isotonic', z, y, 2)).toBe(expectedCalibrationError(got, y));
-    // Fewer rows than folds: the model's own sigmoid.
+    // Fewer rows than folds: the model's own sigmoid. As many rows as folds: each row's fit is on the others.
     expect(Array.from(crossFittedPredictions('platt', [0, 2], [1, 0], 3))).toEqual([0.5, sigmoid(2)]);
+    expect(Array.from(crossFittedPredictions('isotonic', [0, 1, 2], [0, 1, 1], 3))).toEqual([1, 0.5, 0.5]);
   });
 });

@@ -1,11 +1,17 @@
 /**
  * Metric building blocks on inputs small enough to check by hand: the statistics' edge cases,
  * growing per-id arrays and epoch sets, click validation, the collector's key checks, the
- * homogenization sample's checks and pairing, slice tenure and the held-out click window.
+ * homogenization sample's checks and pairing, slice tenure and the held-out click window; and the
+ * per-epoch metrics' edge cases: late and far-apart activity days, population bounds, clicks on
+ * item 0, a user's second slate, duplicate uploads.
  */
 import { describe, expect, it } from 'vitest';
 import { EpochIdSet, clickedItem, ensureLength } from '../src/metrics/arrays.js';
 import {
+  ActivityMetric,
+  ColdStartMetric,
+  DiversityMetric,
+  EngagementMetric,
   Homogenization,
   MetricsCollector,
   NEW_USER_DAYS,
@@ -15,9 +21,11 @@ import {
   gini,
   meanRankingScores,
   ndcgAtK,
+  recallAtK,
   tenureDimension,
   type IndexSampler,
   type Metric,
+  type SimEvent,
   type WorldView,
 } from '../src/metrics/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
@@ -117,6 +125,15 @@ describe('collector key checks', () => {
     expect(() => collector.endEpoch({ epoch: 1, start: 1, end: 2 })).toThrow('metrics: key set changed at epoch 1 (missing: b; new: c)');
     record = { a: 1 };
     expect(() => collector.endEpoch({ epoch: 2, start: 2, end: 3 })).toThrow('(missing: b; new: none)');
+    record = { a: 1, b: 2, c: 3 };
+    expect(() => collector.endEpoch({ epoch: 3, start: 3, end: 4 })).toThrow('(missing: none; new: c)');
+    record = { a: 1, d: 2, e: 3, f: 4 };
+    expect(() => collector.endEpoch({ epoch: 4, start: 4, end: 5 })).toThrow('(missing: b; new: d, e, f)');
+    const three = new MetricsCollector([{ observe: () => undefined, endEpoch: () => record }]);
+    record = { a: 1, b: 2, c: 3 };
+    three.endEpoch(BOUNDS);
+    record = { a: 1 };
+    expect(() => three.endEpoch({ epoch: 1, start: 1, end: 2 })).toThrow('(missing: b, c; new: none)');
   });
 });
 
@@ -219,8 +236,114 @@ describe('slices and held-out clicks', () => {
 
   it('ranking scores: zero for no relevant items, NaN means when no user counts', () => {
     expect(ndcgAtK([1, 2], new Set(), 2)).toBe(0);
+    expect(recallAtK([1, 2], new Set(), 2)).toBe(0);
     const none = meanRankingScores([{ ranked: [1], relevant: new Set<number>() }], 5);
     expect(none.users).toBe(0);
     expect(none.ndcg).toBeNaN();
+  });
+});
+
+/** Users with the given signup times and items with the given topic mixtures ([topic, weight] pairs). */
+function eventWorld(signups: number[], items: [number, number][][] = []): WorldView {
+  return {
+    topics: 2,
+    itemCount: () => items.length,
+    userCount: () => signups.length,
+    itemTopics: (i) => ({ ids: items[i].map(([t]) => t), weights: items[i].map(([, w]) => w) }),
+    itemUploadTime: () => 0,
+    userTopicPrefs: () => [1, 1],
+    userSignupTime: (u) => signups[u],
+  };
+}
+const seen = (time: number, userId: number, items: number[] = [0], clicked = -1, trueUtility = Number.NaN): SimEvent => ({
+  kind: 'slate', time, userId, slateId: 0, items, clicked, watchMinutes: clicked >= 0 ? 1 : 0, trueUtility,
+});
+const days = (userId: number, ...times: number[]): SimEvent[] => times.map((t) => seen(t, userId));
+function fed<M extends Metric>(metric: M, events: SimEvent[]): M {
+  for (const event of events) metric.observe(event);
+  return metric;
+}
+
+describe('activity edge cases', () => {
+  it('a late event on an earlier day counts that day once', () => {
+    const m = fed(new ActivityMetric(eventWorld([0])), days(0, 2.5, 1.5, 1.6));
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 3 }).daily_active_users).toBe(2 / 3); // days 1 and 2 of 0..2
+  });
+
+  it('an event 16 or more days behind the latest one still counts as a new day', () => {
+    const m = fed(new ActivityMetric(eventWorld([0])), days(0, 40.5, 8.5, 20.5));
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 41 }).daily_active_users).toBe(3 / 41);
+  });
+
+  it('daily actives average over the whole days from the epoch start, not those past its end', () => {
+    const m = fed(new ActivityMetric(eventWorld([0, 0])), [...days(0, 0.5, 1.5), ...days(1, 0.6, 2.5)]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 2 }).daily_active_users).toBe(1.5); // (2 + 1) / 2
+  });
+
+  it('mean session satisfaction skips sessions without a finite satisfaction', () => {
+    const m = fed(new ActivityMetric(eventWorld([0])), [
+      { kind: 'session_end', time: 0.1, userId: 0, satisfaction: Number.NaN },
+      { kind: 'session_end', time: 0.2, userId: 0, satisfaction: 0.4 },
+    ]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 1 }).mean_session_satisfaction).toBe(0.4);
+  });
+
+  it('population counts users never seen in an event, and only those signed up strictly before the end', () => {
+    expect(new ActivityMetric(eventWorld([0, 0, 0])).endEpoch({ epoch: 0, start: 0, end: 1 }).population).toBe(3);
+    expect(new ActivityMetric(eventWorld([0, 3, 5])).endEpoch({ epoch: 0, start: 0, end: 3 }).population).toBe(1);
+    // User 15's signup sizes the per-user arrays to exactly 16; user 16 is still counted.
+    const m = fed(new ActivityMetric(eventWorld(new Array<number>(17).fill(0))), [{ kind: 'signup', time: 0, userId: 15 }]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 1 }).population).toBe(17);
+  });
+
+  it('retention_7d: a gap of 32 days or more forgets the older days', () => {
+    // Days 0, 1, then 33: at end 40 the cohort window is days 26..32, empty.
+    const a = fed(new ActivityMetric(eventWorld([0])), days(0, 0.5, 1.5, 33.5));
+    expect(a.endEpoch({ epoch: 0, start: 0, end: 40 }).retention_7d).toBe(0);
+    // Days 0 and 10, read at end 43 (last day 42, 32 days after day 10): nothing in either window.
+    const b = fed(new ActivityMetric(eventWorld([0])), days(0, 0.5, 10.5));
+    expect(b.endEpoch({ epoch: 0, start: 0, end: 43 }).retention_7d).toBe(0);
+  });
+
+  it('retention_7d reads days before a latest event that lies past the epoch end', () => {
+    // Days 0, 7 and 9, read at end 9 (last day 8): cohort days −5..1 hold day 0, recent 2..8 hold day 7.
+    const a = fed(new ActivityMetric(eventWorld([0])), days(0, 0.5, 7.5, 9.5));
+    expect(a.endEpoch({ epoch: 0, start: 0, end: 9 }).retention_7d).toBe(1);
+    // Days 40 and 50, read at end 19: both are in the future of the windows.
+    const b = fed(new ActivityMetric(eventWorld([0])), days(0, 40.5, 50.5));
+    expect(b.endEpoch({ epoch: 0, start: 0, end: 19 }).retention_7d).toBe(0);
+  });
+});
+
+describe('engagement, diversity and cold-start edge cases', () => {
+  it('a click on item 0 counts, and clicks without a finite true utility stay out of its mean', () => {
+    const m = fed(new EngagementMetric(), [seen(0.1, 0, [0, 1], 0, 0.5), seen(0.2, 0, [1, 2], 1, Number.NaN)]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 1 })).toMatchObject({ clicks: 2, mean_true_satisfaction: 0.5 });
+  });
+
+  it('the catalog counts never-shown items, item 0 included, and an epoch forgets the last one’s impressions', () => {
+    const world = eventWorld([0], [[[0, 1]], [[0, 1]], [[0, 1]], [[0, 1]]]);
+    const m = new DiversityMetric(world, { homogenizationSample: 0, sampler: fixedSample([]) });
+    m.observe(seen(0.1, 0, [0]));
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 1 })).toMatchObject({ catalog_coverage: 0.25, impression_gini: 0.75 });
+    m.observe(seen(1.1, 0, [3, 0]));
+    expect(m.endEpoch({ epoch: 1, start: 1, end: 2 })).toMatchObject({ catalog_coverage: 0.5, impression_gini: 0.5 });
+    expect(m.endEpoch({ epoch: 2, start: 2, end: 3 })).toMatchObject({ catalog_coverage: 0, impression_gini: 0 });
+  });
+
+  it('a user’s second slate in an epoch adds to the topics of the first', () => {
+    const world = eventWorld([0], [[[0, 1]], [[1, 1]]]);
+    const m = fed(new DiversityMetric(world, { homogenizationSample: 0, sampler: fixedSample([]) }), [seen(0.1, 0, [0]), seen(0.2, 0, [1])]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 1 }).topic_entropy_impressions).toBe(1);
+  });
+
+  it('a duplicate upload event counts once and keeps the first upload time', () => {
+    const m = fed(new ColdStartMetric(eventWorld([0], [[[0, 1]]]), { freshAge: 1 }), [
+      { kind: 'upload', time: 1, itemId: 0 },
+      { kind: 'upload', time: 2, itemId: 0 },
+      seen(3, 0, [0]),
+    ]);
+    expect(m.endEpoch({ epoch: 0, start: 0, end: 4 })).toMatchObject({ new_items: 1, new_items_first_shown: 1, time_to_first_impression_median: 2 });
+    expect(() => new ColdStartMetric(eventWorld([0]), { freshAge: 0 })).toThrow('freshAge must be a positive number of days (got 0)');
   });
 });

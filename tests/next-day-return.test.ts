@@ -47,11 +47,14 @@ function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<P
   return { catalog, users };
 }
 
-/** The return label of each request's (one-item) slate, null where it trains nothing. */
-function returnLabels(requests: readonly Request[], contexts: SlateContexts): (number | null)[] {
-  const buffer = new ImpressionBuffer();
+/**
+ * The return label of each request's (one-item) slate, null where it trains nothing. With `cut`, the
+ * requests before it form one epoch of the log and the rest another.
+ */
+function returnLabels(requests: readonly Request[], contexts: SlateContexts, cut = requests.length): (number | null)[] {
+  const buffers = [new ImpressionBuffer(), new ImpressionBuffer()];
   requests.forEach(({ userId, time }, slateId) => {
-    buffer.append({
+    buffers[slateId < cut ? 0 : 1].append({
       time,
       epoch: 0,
       slateId,
@@ -70,7 +73,11 @@ function returnLabels(requests: readonly Request[], contexts: SlateContexts): (n
     });
   });
   const log = new TrainingLog(14);
-  log.add({ epoch: 0, start: 0, end: NOW, impressions: buffer });
+  if (cut < requests.length) {
+    const middle = requests[cut].time;
+    log.add({ epoch: 0, start: 0, end: middle, impressions: buffers[0] });
+    log.add({ epoch: 1, start: middle, end: NOW, impressions: buffers[1] });
+  } else log.add({ epoch: 0, start: 0, end: NOW, impressions: buffers[0] });
   const { catalog, users } = world();
   const writer = new FeatureWriter(featureLayout(1), catalog, users, OPTIONS.historyLength);
   const set = buildTrainingSet(log, NOW, OPTIONS, writer, contexts, catalog, users);
@@ -92,6 +99,18 @@ function observed(requests: readonly Request[]): SlateContexts {
 describe('next-day return label', () => {
   it('is 1 only for a new session on the next calendar day, and unknown until that day is over', () => {
     expect(returnLabels(REQUESTS, observed(REQUESTS))).toEqual([0, 1, 0, 0, 0, 0, 1, null, null, null]);
+  });
+
+  it('labels a log of two epochs row by row, as one', () => {
+    expect(returnLabels(REQUESTS, observed(REQUESTS), 4)).toEqual([0, 1, 0, 0, 0, 0, 1, null, null, null]);
+  });
+
+  it('gives 0 to a user whose logged requests never opened a session', () => {
+    const requests: Request[] = [
+      { userId: 0, time: 0.5, newSession: false },
+      { userId: 0, time: 1.5, newSession: false },
+    ];
+    expect(returnLabels(requests, observed(requests))).toEqual([0, 0]);
   });
 
   it('finds session starts by 30 minutes of inactivity in slates whose request was never observed', () => {

@@ -97,6 +97,56 @@ describe('evaluateOnHeldOut', () => {
     expect(scores.ndcg).toBeCloseTo(0.5 / (1 + 1 / Math.log2(3)), 12);
   });
 
+  /** A log of the given epochs ([start, end, rows]) and a stub that records what it was asked. */
+  function heldOutSetup(epochs: [number, number, ImpressionRow[]][]) {
+    const log = new TrainingLog(7);
+    epochs.forEach(([start, end, rows], epoch) => {
+      const impressions = new ImpressionBuffer();
+      rows.forEach((r) => impressions.append({ ...r, epoch }));
+      log.add({ epoch, start, end, impressions });
+    });
+    const users = new PublicRegistry<PublicUser>();
+    for (let id = 0; id < 4; id++) users.add({ id, country: 0, device: 'mobile', typicalHour: 20, signupTime: 0 });
+    const asked: RecRequest[] = [];
+    const stub: Recommender = {
+      name: 'stub',
+      retrain: () => undefined,
+      serve: (requests) => {
+        asked.push(...requests);
+        return requests.map((r) => ({ slateId: r.slateId, entries: [] }));
+      },
+    };
+    return { log, users, asked, stub };
+  }
+
+  it('asks in user order at the split’s hour, with past sessions split by gaps over 30 minutes', async () => {
+    const gap = 30 / 1440;
+    const { log, users, asked, stub } = heldOutSetup([
+      // User 1: 0, 0.01, 0.02, 0.03 is one session, 1.3 another; user 2: exactly 30 minutes apart is one session.
+      [0, 1, [row(0, 0, 1, 1, false), row(0, 0.01, 1, 1, false), row(0, 0.02, 1, 1, false), row(0, 0.03, 1, 1, false), row(0, 0, 2, 1, false), row(0, gap, 2, 1, false)]],
+      [1, 1.5, [row(1, 1.3, 1, 1, false)]],
+      [1.5, 2, [row(2, 1.6, 3, 5, true), row(2, 1.7, 1, 5, true), row(2, 1.8, 2, 5, true)]],
+    ]);
+    const scores = await evaluateOnHeldOut(stub, log, { users, k: 1, heldOutDays: 0.5 });
+    expect(scores).toMatchObject({ split: 1.5, until: 2, users: 3 });
+    expect(asked.map((r) => [r.userId, r.slateId, r.pastSessions, r.hourOfDay])).toEqual([
+      [1, 0, 2, 12],
+      [2, 1, 1, 12],
+      [3, 2, 0, 12],
+    ]);
+  });
+
+  it('refuses a window of one epoch, a split inside an epoch, and a split that leaves nothing to train on', async () => {
+    const day = (epoch: number): [number, number, ImpressionRow[]] => [epoch, epoch + 1, [row(epoch, epoch + 0.5, 1, 1, true)]];
+    const one = heldOutSetup([day(0)]);
+    await expect(evaluateOnHeldOut(one.stub, one.log, { users: one.users, k: 1 })).rejects.toThrow('evaluateOnHeldOut needs at least two epochs in the log window');
+    const three = heldOutSetup([day(0), day(1), day(2)]);
+    await expect(evaluateOnHeldOut(three.stub, three.log, { users: three.users, k: 1, heldOutDays: 0.5 })).rejects.toThrow('held-out split at day 2.5 falls inside epoch 2');
+    await expect(evaluateOnHeldOut(three.stub, three.log, { users: three.users, k: 1, heldOutDays: 3 })).rejects.toThrow('no epoch left to train on before the held-out days');
+    const two = heldOutSetup([day(0), day(1)]);
+    expect(await evaluateOnHeldOut(two.stub, two.log, { users: two.users, k: 1 })).toMatchObject({ split: 1, until: 2, users: 1 });
+  });
+
   it('scores a real recommender on a simulated log: popularity beats random slates', async () => {
     const world = ['horizon.days=4', 'world.users.count=800', 'world.items.count=200', 'world.items.uploads_per_day=0', 'recommender.random_startup=0'];
     const scenario = smallScenario(['recommender.kind=random', ...world]);

@@ -5,8 +5,10 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureWriter, featureLayout, featureNames } from '../src/recommender/ranking/features.js';
 import { ItemStats } from '../src/recommender/ranking/item-stats.js';
+import { headLabel } from '../src/recommender/ranking/labels.js';
 import { SlateContexts } from '../src/recommender/ranking/slate-contexts.js';
 import { buildTrainingSet, type TrainingSetOptions } from '../src/recommender/ranking/training-set.js';
+import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
@@ -70,11 +72,11 @@ const OPTIONS: TrainingSetOptions = {
   historyLength: 10,
 };
 
-function build(options: TrainingSetOptions = OPTIONS) {
+function build(options: TrainingSetOptions = OPTIONS, contexts = new SlateContexts()) {
   const { catalog, users } = world();
   const layout = featureLayout(TOPICS);
   const writer = new FeatureWriter(layout, catalog, users, options.historyLength);
-  const set = buildTrainingSet(twoDayLog(), 2, options, writer, new SlateContexts(), catalog, users);
+  const set = buildTrainingSet(twoDayLog(), 2, options, writer, contexts, catalog, users);
   const names = featureNames(layout);
   const feature = (row: number, name: string): number => set.x[row * layout.dim + names.indexOf(name)];
   return { set, feature, names };
@@ -162,6 +164,61 @@ describe('ranker training set', () => {
     expect(set.n).toBe(3);
     // Row 0 of the set is the second row of slate 2 (item 0, clicked at t = 0.1 by another user).
     expect(feature(0, 'item_log_clicks')).toBeGreaterThan(0);
+  });
+
+  it('counts the slates whose request context was not logged, among those that reach the kept rows', () => {
+    expect(build().set.unobservedSlates).toBe(4);
+    expect(build({ ...OPTIONS, maxExamples: 4 }).set.unobservedSlates).toBe(2); // slates 2 and 3; slate 1 ends at the cut
+    expect(build({ ...OPTIONS, maxExamples: 5 }).set.unobservedSlates).toBe(3); // slate 1's second row is kept
+  });
+
+  it('reads a logged slate’s context, and works out hour, device and sessions for one that was not', () => {
+    const contexts = new SlateContexts();
+    contexts.record({ slateId: 0, userId: 0, time: 0.1, hourOfDay: 6, device: 'mobile', pastSessions: 3, requestInSession: 1 });
+    const { set, feature } = build(OPTIONS, contexts);
+    expect(set.unobservedSlates).toBe(3);
+    expect(feature(0, 'hour_sin')).toBeCloseTo(1, 6); // 6 h: a quarter turn
+    expect(feature(0, 'device_mobile')).toBe(1);
+    expect(feature(0, 'log_past_sessions')).toBeCloseTo(Math.log(4), 6);
+    // Slate 1 (t = 0.5, not logged): hour 12, user 0's device, no past sessions.
+    expect(feature(2, 'hour_cos')).toBeCloseTo(-1, 6);
+    expect(feature(2, 'device_tv')).toBe(1);
+    expect(feature(2, 'log_past_sessions')).toBe(0);
+    // Slate 0 without a log entry: t = 0.1 is hour 2.
+    expect(build().feature(0, 'hour_sin')).toBeCloseTo(0.5, 6);
+  });
+
+  it('needs no return labels when no head asks for them', () => {
+    const { set } = build({ ...OPTIONS, heads: ['click'] });
+    expect(Array.from(set.labels)).toEqual([1, 0, 0, 1, 0, 0, 0, 1]);
+  });
+
+  it('holds out every labelled row, row 0 included, at a holdout share of 1', () => {
+    const { set } = build({ ...OPTIONS, heads: ['click'], holdout: 1 });
+    expect(Array.from(set.holdout[0])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(Array.from(set.trainMask)).toEqual(new Array(8).fill(0));
+  });
+
+  it('replays slates without a click into user engagement as passed over', () => {
+    const { set } = build();
+    const { catalog } = world();
+    const byHand = new UserEngagement(TOPICS, catalog);
+    byHand.addSlate(1, 1.5, [1, 0], -1);
+    const rates = new Float32Array(TOPICS);
+    const expected = new Float32Array(TOPICS);
+    expect(set.engagement.topicRates(1, 1.5, 0.1, rates)).toBeCloseTo(1 / 12, 12); // (0 + 10·0.1) / (2 + 10)
+    expect(byHand.topicRates(1, 1.5, 0.1, expected)).toBeCloseTo(1 / 12, 12);
+    expect(Array.from(rates)).toEqual(Array.from(expected));
+  });
+
+  it('labels by head: watch only when clicked, like from its own column, survey positive from 4', () => {
+    const buffer = new ImpressionBuffer();
+    slate(buffer, 0, 0, 0.1, [0, 1, 2], [{ watchFraction: 0.5, liked: true }, { clicked: true, watchFraction: 0.5, survey: 4 }, { survey: 3 }]);
+    const c = buffer.columns;
+    expect([0, 1, 2].map((i) => headLabel('watch', c, i, Number.NaN))).toEqual([0, 0.5, 0]);
+    expect([0, 1, 2].map((i) => headLabel('like', c, i, Number.NaN))).toEqual([1, 0, 0]);
+    expect([0, 1, 2].map((i) => headLabel('survey', c, i, Number.NaN))).toEqual([Number.NaN, 1, 0]);
+    expect(headLabel('return', c, 0, 1)).toBe(1);
   });
 
   it('item statistics decay, and are read as of a time without being changed by it', () => {
