@@ -13,7 +13,8 @@ import { RandomRecommender } from '../src/recommender/random-recommender.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
-import type { Candidate, RecRequest } from '../src/recommender/types.js';
+import type { RankerHead } from '../src/scenario/recommender-schema.js';
+import type { Candidate, RecRequest, SlateFeedback } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { Simulation } from '../src/simulation/simulation.js';
@@ -49,39 +50,48 @@ const BASE: RankerConfig = {
   holdout: 0.2,
 };
 
-const rankers = new Map<string, { ranker: MultiTaskRanker; exported: RankerRepresentation; head: string }>();
+const VARIANTS: Record<string, { change: Partial<RankerConfig>; head: RankerHead }> = {
+  dcn: { change: {}, head: 'click' },
+  mmoe: { change: { model: 'mmoe' }, head: 'watch' },
+  'dcn-missing-head': { change: { hidden: [] }, head: 'survey' },
+};
+
 let catalog: PublicCatalog;
 let users: PublicUsers;
-let logRows = 0;
+let log: TrainingLog;
+let now = 0;
+/** Every slate's feedback, in order, for rankers built after the run. */
+const feedback: SlateFeedback[] = [];
 
+// Only the world runs here, no ranker code: Stryker counts code run in a beforeAll as "static"
+// and reruns every test of the group for each mutant in it. Each test builds its own ranker.
 beforeAll(async () => {
   await initBackend();
-  const variants: [string, Partial<RankerConfig>, 'click' | 'watch' | 'survey'][] = [
-    ['dcn', {}, 'click'],
-    ['mmoe', { model: 'mmoe' }, 'watch'],
-    ['dcn-missing-head', { hidden: [] }, 'survey'],
-  ];
   const sim = new Simulation(parseScenario(WORLD, 'ranker-representation.yaml'), {
     recommender: (ctx) => {
       catalog = ctx.catalog;
       users = ctx.users;
-      for (const [name, change, head] of variants) {
-        const ranker = new MultiTaskRanker({ ...BASE, ...change }, 'click + watch', ctx.catalog, ctx.users, ctx.streams.stream(`ranker-${name}`));
-        rankers.set(name, { ranker, exported: ranker.exportRepresentation(head), head });
-      }
       const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
-      return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.ranker.observe(f)), retrain: () => {} };
+      return { name: 'random', serve: (r) => random.serve(r), observe: (f) => feedback.push(f), retrain: () => {} };
     },
   });
-  const log = new TrainingLog(14);
-  let now = 0;
+  log = new TrainingLog(14);
   await sim.run((epoch) => {
     log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
     now = epoch.bounds.end;
   });
-  logRows = log.rows;
-  for (const { ranker } of rankers.values()) await ranker.retrain(log, now);
 }, 120_000);
+
+/** A ranker of the given variant that observed every slate of the run and retrained on its log, exporting its head. */
+async function trainedRanker(name: string): Promise<{ ranker: MultiTaskRanker; exported: RankerRepresentation }> {
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(name);
+  const ranker = new MultiTaskRanker({ ...BASE, ...variant.change }, 'click + watch', catalog, users, new Rng(`ranker-representation/${name}`));
+  const exported = ranker.exportRepresentation(variant.head);
+  for (const f of feedback) ranker.observe(f);
+  await ranker.retrain(log, now);
+  return { ranker, exported };
+}
 
 function batch(): { requests: RecRequest[]; candidates: Candidate[][] } {
   return servingBatch({ seed: 'representation/serving', users, catalog, requests: 12, candidatesPerRequest: 25, time: 2.1, pastSessions: 1 });
@@ -94,10 +104,8 @@ describe("the ranker's exported representation", () => {
     ['dcn', 'click', 0],
     ['mmoe', 'watch', 1],
     ['dcn-missing-head', 'click', 0],
-  ])('%s: the %s head applied to the exported vector reproduces its logit for every scored candidate', (name, head, h) => {
-    const entry = rankers.get(name);
-    if (!entry) throw new Error(name);
-    const { ranker, exported } = entry;
+  ])('%s: the %s head applied to the exported vector reproduces its logit for every scored candidate', async (name, head, h) => {
+    const { ranker, exported } = await trainedRanker(name);
     const network = ranker.network;
     if (!network) throw new Error('untrained');
     expect(exported.head).toBe(head);
@@ -130,15 +138,14 @@ describe("the ranker's exported representation", () => {
     expect(exported.lookup(requests[1], candidates[1][0].itemId)).toBeUndefined();
   });
 
-  it("a retrain exports the head's most recent held-out rows, indexed into the log window", () => {
-    const entry = rankers.get('dcn');
-    if (!entry) throw new Error('dcn');
-    const recent = entry.exported.recent;
+  it("a retrain exports the head's most recent held-out rows, indexed into the log window", async () => {
+    const { exported } = await trainedRanker('dcn');
+    const recent = exported.recent;
     if (!recent) throw new Error('no recent rows');
     // 20% of the examples are held out of the click head, the most recent ones.
-    expect(recent.n).toBeGreaterThan(0.15 * logRows);
-    expect(recent.x.length).toBe(recent.n * entry.exported.dim);
-    expect(recent.windowRows[recent.n - 1]).toBe(logRows - 1);
+    expect(recent.n).toBeGreaterThan(0.15 * log.rows);
+    expect(recent.x.length).toBe(recent.n * exported.dim);
+    expect(recent.windowRows[recent.n - 1]).toBe(log.rows - 1);
     for (let k = 1; k < recent.n; k++) expect(recent.windowRows[k]).toBeGreaterThan(recent.windowRows[k - 1]);
   });
 });
