@@ -65,6 +65,7 @@ export const GROUPS = {
     // Mechanics on tiny models (seconds each); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
+      'tests/ranker-mechanics.test.ts',
       'tests/ranker-networks.test.ts',
       'tests/ranker-representation.test.ts',
       'tests/weighted-loss.test.ts',
