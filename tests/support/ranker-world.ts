@@ -26,11 +26,11 @@ export interface RankerWorld {
 const WORLD = `
 name: ranker-world
 seed: 8
-horizon: { days: 2 }
+horizon: { days: 1 }
 schedule: { kind: continuous, batch_window: 5m }
 world:
   topics: 6
-  users: { count: 400, signups_per_day: 10 }
+  users: { count: 300, signups_per_day: 10 }
   items: { count: 300, uploads_per_day: 20, creators: 30 }
 recommender: { kind: random, slate_size: 5 }
 logs: { impressions: false }
