@@ -342,7 +342,10 @@ describe('trainer', () => {
       for (let h = 0; h < 2; h++) loss += data.mask[i * 2 + h] * data.weights[i] * crossEntropy(z[i * 2 + h], data.labels[i * 2 + h]);
     }
     // A learning rate of 0: the weights stay put, so every epoch's loss is the same.
+    const started = performance.now();
     const run = train(model, tf.train.sgd(0), data, rowsToTrain, 3, 3, new Rng('order'));
+    // Seconds, not milliseconds: at most the time the call took.
+    expect(run.seconds).toBeLessThanOrEqual((performance.now() - started) / 1000);
     expect(run.steps).toBe(3 * 2);
     expect(run.examples).toBe(3 * 4);
     expect(run.lastLoss).toBeCloseTo(loss / weight, 5);
