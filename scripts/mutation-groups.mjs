@@ -62,7 +62,7 @@ export const GROUPS = {
       'src/recommender/ranking/multi-task-ranker.ts',
       'src/recommender/ranking/trainer.ts',
     ],
-    // Mechanics on tiny models and on rankers trained on a two-day world (seconds each), cheapest
+    // Mechanics on tiny models and on rankers trained on a one-day world (seconds each), cheapest
     // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
