@@ -62,10 +62,13 @@ export const GROUPS = {
       'src/recommender/ranking/multi-task-ranker.ts',
       'src/recommender/ranking/trainer.ts',
     ],
-    // Mechanics on tiny models (seconds each); ranker.test.ts (~95 s) and ranker-options (~25 s)
+    // Mechanics on tiny models and on rankers trained on a one-day world (seconds each), cheapest
+    // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
+      'tests/ranker-mechanics.test.ts',
       'tests/ranker-networks.test.ts',
+      'tests/ranker-reports.test.ts',
       'tests/ranker-representation.test.ts',
       'tests/weighted-loss.test.ts',
     ],

@@ -9,30 +9,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
-import { RandomRecommender } from '../src/recommender/random-recommender.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
+import type { RankerHead } from '../src/scenario/recommender-schema.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
-import { parseScenario } from '../src/scenario/index.js';
-import { Simulation } from '../src/simulation/simulation.js';
-import { TrainingLog } from '../src/training/training-log.js';
-import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
+import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';
 import { servingBatch } from './support/serving-batch.js';
-
-const WORLD = `
-name: ranker-representation
-seed: 8
-horizon: { days: 2 }
-schedule: { kind: continuous, batch_window: 5m }
-world:
-  topics: 6
-  users: { count: 400, signups_per_day: 10 }
-  items: { count: 300, uploads_per_day: 20, creators: 30 }
-recommender: { kind: random, slate_size: 5 }
-logs: { impressions: false }
-`;
 
 const BASE: RankerConfig = {
   model: 'dcn_v2',
@@ -49,42 +33,31 @@ const BASE: RankerConfig = {
   holdout: 0.2,
 };
 
-const rankers = new Map<string, { ranker: MultiTaskRanker; exported: RankerRepresentation; head: string }>();
-let catalog: PublicCatalog;
-let users: PublicUsers;
-let logRows = 0;
+const VARIANTS: Record<string, { change: Partial<RankerConfig>; head: RankerHead }> = {
+  dcn: { change: {}, head: 'click' },
+  mmoe: { change: { model: 'mmoe' }, head: 'watch' },
+  'dcn-missing-head': { change: { hidden: [] }, head: 'survey' },
+};
+
+let world: RankerWorld;
 
 beforeAll(async () => {
   await initBackend();
-  const variants: [string, Partial<RankerConfig>, 'click' | 'watch' | 'survey'][] = [
-    ['dcn', {}, 'click'],
-    ['mmoe', { model: 'mmoe' }, 'watch'],
-    ['dcn-missing-head', { hidden: [] }, 'survey'],
-  ];
-  const sim = new Simulation(parseScenario(WORLD, 'ranker-representation.yaml'), {
-    recommender: (ctx) => {
-      catalog = ctx.catalog;
-      users = ctx.users;
-      for (const [name, change, head] of variants) {
-        const ranker = new MultiTaskRanker({ ...BASE, ...change }, 'click + watch', ctx.catalog, ctx.users, ctx.streams.stream(`ranker-${name}`));
-        rankers.set(name, { ranker, exported: ranker.exportRepresentation(head), head });
-      }
-      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
-      return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.ranker.observe(f)), retrain: () => {} };
-    },
-  });
-  const log = new TrainingLog(14);
-  let now = 0;
-  await sim.run((epoch) => {
-    log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
-    now = epoch.bounds.end;
-  });
-  logRows = log.rows;
-  for (const { ranker } of rankers.values()) await ranker.retrain(log, now);
+  world = await simulateRankerWorld();
 }, 120_000);
 
+/** A ranker of the given variant that observed every slate of the run and retrained on its log, exporting its head. */
+async function trainedRanker(name: string): Promise<{ ranker: MultiTaskRanker; exported: RankerRepresentation }> {
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(name);
+  const ranker = new MultiTaskRanker({ ...BASE, ...variant.change }, 'click + watch', world.catalog, world.users, new Rng(`ranker-representation/${name}`));
+  const exported = ranker.exportRepresentation(variant.head);
+  await replayAndRetrain(ranker, world);
+  return { ranker, exported };
+}
+
 function batch(): { requests: RecRequest[]; candidates: Candidate[][] } {
-  return servingBatch({ seed: 'representation/serving', users, catalog, requests: 12, candidatesPerRequest: 25, time: 2.1, pastSessions: 1 });
+  return servingBatch({ seed: 'representation/serving', users: world.users, catalog: world.catalog, requests: 12, candidatesPerRequest: 25, time: 2.1, pastSessions: 1 });
 }
 
 const logit = (p: number) => Math.log(p / (1 - p));
@@ -94,10 +67,8 @@ describe("the ranker's exported representation", () => {
     ['dcn', 'click', 0],
     ['mmoe', 'watch', 1],
     ['dcn-missing-head', 'click', 0],
-  ])('%s: the %s head applied to the exported vector reproduces its logit for every scored candidate', (name, head, h) => {
-    const entry = rankers.get(name);
-    if (!entry) throw new Error(name);
-    const { ranker, exported } = entry;
+  ])('%s: the %s head applied to the exported vector reproduces its logit for every scored candidate', async (name, head, h) => {
+    const { ranker, exported } = await trainedRanker(name);
     const network = ranker.network;
     if (!network) throw new Error('untrained');
     expect(exported.head).toBe(head);
@@ -130,15 +101,14 @@ describe("the ranker's exported representation", () => {
     expect(exported.lookup(requests[1], candidates[1][0].itemId)).toBeUndefined();
   });
 
-  it("a retrain exports the head's most recent held-out rows, indexed into the log window", () => {
-    const entry = rankers.get('dcn');
-    if (!entry) throw new Error('dcn');
-    const recent = entry.exported.recent;
+  it("a retrain exports the head's most recent held-out rows, indexed into the log window", async () => {
+    const { exported } = await trainedRanker('dcn');
+    const recent = exported.recent;
     if (!recent) throw new Error('no recent rows');
     // 20% of the examples are held out of the click head, the most recent ones.
-    expect(recent.n).toBeGreaterThan(0.15 * logRows);
-    expect(recent.x.length).toBe(recent.n * entry.exported.dim);
-    expect(recent.windowRows[recent.n - 1]).toBe(logRows - 1);
+    expect(recent.n).toBeGreaterThan(0.15 * world.log.rows);
+    expect(recent.x.length).toBe(recent.n * exported.dim);
+    expect(recent.windowRows[recent.n - 1]).toBe(world.log.rows - 1);
     for (let k = 1; k < recent.n; k++) expect(recent.windowRows[k]).toBeGreaterThan(recent.windowRows[k - 1]);
   });
 });

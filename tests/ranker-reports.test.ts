@@ -1,0 +1,207 @@
+/**
+ * What the multi-task ranker reports and serves, recomputed from its parts: before the first
+ * retrain (source scores, 0.5 per head, zero figures); after one, each head's holdout figures
+ * from the network's raw logits on that head's held-out rows, the diagnostics and calibration
+ * tables built from them, and served predictions as each head's calibrator (fitted on its
+ * holdout) applied to the network's logit at position 0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/ml/backend.js';
+import { auc } from '../src/recommender/ranking/auc.js';
+import { crossFittedPredictions, expectedCalibrationError, fitCalibrator, reliabilityBins, sigmoid, type ReliabilityBin } from '../src/recommender/ranking/calibration.js';
+import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
+import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import { compileScoreFormula, FormulaError } from '../src/recommender/ranking/score-formula.js';
+import { trainingRows } from '../src/recommender/ranking/trainer.js';
+import { TrainingLog } from '../src/training/training-log.js';
+import { Rng } from '../src/rng/index.js';
+import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';
+import { servingBatch } from './support/serving-batch.js';
+
+const CONFIG: RankerConfig = {
+  model: 'dcn_v2',
+  heads: ['click', 'watch'],
+  cross_layers: 1,
+  hidden: [8],
+  experts: 2,
+  epochs: 2,
+  batch_size: 256,
+  learning_rate: 0.01,
+  max_examples: 300_000,
+  ips: { enabled: false, clip: 10 },
+  calibration: 'platt',
+  holdout: 0.2,
+};
+const FORMULA = 'click + 2 * watch';
+
+let world: RankerWorld;
+
+beforeAll(async () => {
+  await initBackend();
+  world = await simulateRankerWorld();
+}, 120_000);
+
+const newRanker = (seed: string) => new MultiTaskRanker(CONFIG, FORMULA, world.catalog, world.users, new Rng(seed));
+const batch = () =>
+  servingBatch({ seed: 'ranker-reports/serving', users: world.users, catalog: world.catalog, requests: 4, candidatesPerRequest: 6, time: 2.1, pastSessions: 1 });
+
+describe('before the first retrain', () => {
+  it('serves source scores and 0.5 per head, and reports zeros', async () => {
+    const ranker = newRanker('untrained');
+    // An empty log trains nothing.
+    await ranker.retrain(new TrainingLog(14), world.now);
+    expect(ranker.trained).toBe(false);
+    expect(ranker.network).toBeNull();
+    expect(ranker.multiplyAddsPerCandidate).toBe(0);
+    expect(ranker.lastTraining).toBeNull();
+    expect(ranker.headReports).toEqual([]);
+    expect(ranker.calibrationTables()).toBeNull();
+    const { requests, candidates } = batch();
+    const sourced = candidates.map((list, r) => list.map((c, k) => ({ ...c, sourceScore: r + k / 10 })));
+    expect(ranker.score(requests, sourced).map((s) => Array.from(s))).toEqual(sourced.map((list) => list.map((c) => c.sourceScore)));
+    const heads = ranker.predictHeads(requests, candidates);
+    expect(heads.length).toBe(4);
+    for (const perHead of heads) {
+      expect([...perHead.keys()]).toEqual(['click', 'watch']);
+      for (const p of perHead.values()) expect(Array.from(p)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    }
+    const { metrics, files, timings } = ranker.diagnostics();
+    expect(metrics).toEqual({
+      ece_click_raw: 0,
+      ece_click_calibrated: 0,
+      ranker_auc_click: 0,
+      ranker_holdout_click: 0,
+      ece_watch_raw: 0,
+      ece_watch_calibrated: 0,
+      ranker_auc_watch: 0,
+      ranker_holdout_watch: 0,
+      ranker_train_examples: 0,
+    });
+    expect(files).toEqual({});
+    expect(timings).toEqual({ ranker_train_seconds: 0, ranker_train_examples_per_second: 0, ranker_serve_seconds: 0, ranker_serve_candidates_per_second: 0 });
+  });
+
+  it('refuses a score formula compiled for other heads', () => {
+    const ranker = newRanker('formula');
+    const { requests, candidates } = batch();
+    expect(() => ranker.scoreWith(compileScoreFormula('click', ['click', 'like']), requests, candidates)).toThrow(FormulaError);
+    expect(() => ranker.scoreWith(compileScoreFormula('click', ['watch', 'click']), requests, candidates)).toThrow(FormulaError);
+    expect(ranker.scoreWith(compileScoreFormula('click', ['click', 'watch']), requests, candidates).length).toBe(4);
+  });
+});
+
+describe('after a retrain', () => {
+  it("reports each head's ECE, AUC and reliability bins on its own held-out rows, and the run's size", async () => {
+    const ranker = newRanker('reports');
+    await replayAndRetrain(ranker, world);
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    expect(ranker.trained).toBe(true);
+    // The same examples, standardized the same way: the ranker's standardizer is fixed by now.
+    const set = ranker.trainingSet(world.log, world.now);
+    const H = 2;
+    const trained = trainingRows({ dim: set.dim, heads: H, x: set.x, positions: set.positions, labels: set.labels, mask: set.trainMask, weights: set.weights });
+    expect(ranker.lastTraining?.examples).toBe(trained.length * CONFIG.epochs);
+    expect(ranker.lastTraining?.steps).toBe(Math.ceil(trained.length / CONFIG.batch_size) * CONFIG.epochs);
+    const reports = ranker.headReports;
+    expect(reports.map((r) => r.head)).toEqual(['click', 'watch']);
+    for (let h = 0; h < H; h++) {
+      const held = set.holdout[h];
+      expect(held.length).toBeGreaterThan(100);
+      const z = logitsAt(network, set.x, set.dim, held, set.positions, h, H);
+      const y = Float64Array.from(held, (row) => set.labels[row * H + h]);
+      const raw = Float64Array.from(z, sigmoid);
+      const calibrated = crossFittedPredictions('platt', z, y);
+      const report = reports[h];
+      expect(report.holdout).toBe(held.length);
+      expect(report.eceRaw).toBeCloseTo(expectedCalibrationError(raw, y), 5);
+      expect(report.eceCalibrated).toBeCloseTo(expectedCalibrationError(calibrated, y), 5);
+      expect(report.auc).toBeCloseTo(auc(z, y), 5);
+      expect(report.auc).toBeGreaterThan(0.5);
+      expectBins(report.rawBins, reliabilityBins(raw, y));
+      expectBins(report.calibratedBins, reliabilityBins(calibrated, y));
+    }
+    const { metrics, files } = ranker.diagnostics();
+    expect(metrics).toEqual({
+      ece_click_raw: reports[0].eceRaw,
+      ece_click_calibrated: reports[0].eceCalibrated,
+      ranker_auc_click: reports[0].auc,
+      ranker_holdout_click: reports[0].holdout,
+      ece_watch_raw: reports[1].eceRaw,
+      ece_watch_calibrated: reports[1].eceCalibrated,
+      ranker_auc_watch: reports[1].auc,
+      ranker_holdout_watch: reports[1].holdout,
+      ranker_train_examples: trained.length,
+    });
+    const tables = ranker.calibrationTables();
+    expect(files).toEqual({ 'calibration.json': tables });
+    expect(tables).toEqual({
+      format: 'recloop-calibration/1',
+      day: world.now,
+      method: 'platt',
+      heads: Object.fromEntries(reports.map((r) => [r.head, { raw: { ece: r.eceRaw, bins: r.rawBins }, calibrated: { ece: r.eceCalibrated, bins: r.calibratedBins } }])),
+    });
+    ranker.dispose();
+    expect(ranker.trained).toBe(false);
+    expect(ranker.network).toBeNull();
+  });
+
+  it("serves each head's calibrator, fitted on its holdout, over the network's logit at position 0, and scores with the formula", async () => {
+    const ranker = newRanker('serving');
+    await replayAndRetrain(ranker, world);
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    expect(ranker.multiplyAddsPerCandidate).toBe(network.multiplyAdds);
+    const set = ranker.trainingSet(world.log, world.now);
+    const { requests, candidates } = batch();
+    const raw = ranker.predictHeads(requests, candidates, false);
+    const calibrated = ranker.predictHeads(requests, candidates);
+    const scores = ranker.score(requests, candidates);
+    const fitted = (['click', 'watch'] as const).map((head, h) => {
+      const held = set.holdout[h];
+      const z = logitsAt(network, set.x, set.dim, held, set.positions, h, 2);
+      return fitCalibrator('platt', z, Float64Array.from(held, (row) => set.labels[row * 2 + h]));
+    });
+    let spread = 0;
+    for (const [r, list] of candidates.entries()) {
+      const click = raw[r].get('click');
+      const watch = raw[r].get('watch');
+      if (!click || !watch) throw new Error('missing head');
+      for (let k = 0; k < list.length; k++) {
+        const zClick = Math.log(click[k] / (1 - click[k]));
+        const zWatch = Math.log(watch[k] / (1 - watch[k]));
+        const pClick = fitted[0].apply(zClick);
+        const pWatch = fitted[1].apply(zWatch);
+        expect(calibrated[r].get('click')?.[k]).toBeCloseTo(pClick, 6);
+        expect(calibrated[r].get('watch')?.[k]).toBeCloseTo(pWatch, 6);
+        expect(scores[r][k]).toBeCloseTo(pClick + 2 * pWatch, 6);
+        spread = Math.max(spread, Math.abs(pClick - fitted[0].apply(0)));
+      }
+    }
+    // The calibrators are not the identity and the candidates differ.
+    expect(spread).toBeGreaterThan(1e-3);
+    expect(Math.abs(fitted[0].apply(0) - 0.5)).toBeGreaterThan(0.05);
+    ranker.dispose();
+  });
+});
+
+function expectBins(actual: readonly ReliabilityBin[], expected: readonly ReliabilityBin[]): void {
+  expect(actual.map(({ lower, upper, count, observed }) => ({ lower, upper, count, observed }))).toEqual(
+    expected.map(({ lower, upper, count, observed }) => ({ lower, upper, count, observed })),
+  );
+  actual.forEach((bin, k) => expect(bin.predicted).toBeCloseTo(expected[k].predicted, 5));
+}
+
+/** Head h's logits for the given rows at their logged positions, straight from the network. */
+function logitsAt(network: NonNullable<MultiTaskRanker['network']>, x: Float32Array, dim: number, rows: Int32Array, positions: Int32Array, h: number, heads: number): Float64Array {
+  const features = new Float32Array(rows.length * dim);
+  rows.forEach((row, k) => features.set(x.subarray(row * dim, (row + 1) * dim), k * dim));
+  const logits = tf.tidy(() =>
+    network.apply(tf.tensor2d(features, [rows.length, dim]), tf.tensor2d(positionOneHot(Array.from(rows, (row) => positions[row])), [rows.length, MAX_POSITIONS])),
+  );
+  const all = logits.dataSync();
+  logits.dispose();
+  return Float64Array.from(rows, (_, k) => all[k * heads + h]);
+}
