@@ -16,11 +16,14 @@ import type { FeatureMap } from '../src/recommender/explore/features.js';
 import { GreedyPolicy } from '../src/recommender/explore/greedy.js';
 import { LinearThompsonPolicy } from '../src/recommender/explore/linear-thompson.js';
 import { PlackettLuceSampler, softmaxWeights } from '../src/recommender/explore/plackett-luce.js';
-import { candidateLimit } from '../src/recommender/explore/pool-limit.js';
+import { candidateLimit, cappedTopInto, cappedWalk, catalogLimit } from '../src/recommender/explore/pool-limit.js';
+import { EpsilonSlots } from '../src/recommender/explore/epsilon-slots.js';
 import { PosteriorDraws } from '../src/recommender/explore/posterior-draws.js';
 import { RewardCounts } from '../src/recommender/explore/reward-counts.js';
 import { ThompsonExploreSource } from '../src/recommender/explore/thompson-candidates.js';
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
+import { topInto } from '../src/recommender/explore/sampled-slate.js';
+import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
@@ -369,5 +372,56 @@ describe('the pipeline’s exploration context', () => {
       expect(list).toHaveLength(2);
       for (const c of list) expect([25, 26, 27, 28, 29]).toContain(c.itemId);
     }
+  });
+});
+
+describe('closed-form epsilon-greedy slots', () => {
+  it('with two greedy items, the other one reaches a slot with probability ε² · 1/n', () => {
+    // Both greedy slots explore (ε²) and slot p's uniform fill of the n − 0 open items picks it: E[1/(n + 0)].
+    expect(new EpsilonSlots(0.5).probabilities(6, 2, 2).otherGreedy).toBeCloseTo(0.25 / 6, 14);
+  });
+
+  it('an exploring slot never draws an item a kept slot holds', () => {
+    const slots = new EpsilonSlots(0.5);
+    const rng = new Rng('slots');
+    for (let t = 0; t < 200; t++) expect(new Set(slots.sample(4, 3, [0, 1, 2], rng)).size).toBe(3);
+  });
+});
+
+describe('UCB', () => {
+  it('learns from feedback, and a retrain replaces the counts with the log window’s', () => {
+    const policy = new UcbPolicy(1, 'click');
+    policy.observe(feedback(REQUEST, [{ itemId: 10, source: 'test', propensity: 1 }, { itemId: 11, source: 'test', propensity: 1 }], 1));
+    expect([policy.counts.trials(10), policy.counts.successes(11), policy.counts.total]).toEqual([1, 1, 2]);
+    policy.retrain(log([[12, 3, 3]]));
+    expect([policy.counts.trials(10), policy.counts.trials(12), policy.counts.total]).toEqual([0, 3, 3]);
+  });
+});
+
+describe('top lists under the cap and without', () => {
+  it('cappedWalk stops at the end of a short order', () => {
+    const limit = catalogLimit(capOf(1, 3), 10);
+    if (!limit) throw new Error('a cap');
+    expect(cappedWalk([0, 1], 3, limit)).toEqual([0, 1]);
+  });
+
+  it('cappedTopInto never places an item twice, even while its creator has room', () => {
+    // Items 10..13; creator 0 for 10, 11, 12 and 1 for 13; cap 2.
+    const cap: CreatorCap = { cap: 2, creatorOf: (id) => (id < 13 ? 0 : 1), catalogItems: () => 3 };
+    const candidates = pool([4, 3, 2, 1]);
+    const limit = candidateLimit(cap, candidates);
+    if (!limit) throw new Error('the cap binds');
+    const out = new Int32Array(3);
+    cappedTopInto(Float64Array.from([4, 3, 2, 1]), 0, 4, out, limit, new Uint8Array(4));
+    expect(Array.from(out)).toEqual([0, 1, 3]);
+  });
+
+  it('topInto: rising scores shift every kept entry down; the best may come last', () => {
+    const out = new Int32Array(3);
+    topInto(Float64Array.from([1, 2, 3]), 0, 3, out);
+    expect(Array.from(out)).toEqual([2, 1, 0]);
+    const one = new Int32Array(1);
+    topInto(Float64Array.from([1, 2, 3, 4]), 0, 4, one);
+    expect(one[0]).toBe(3);
   });
 });
