@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { BayesianLinearModel } from '../src/recommender/explore/bayes-linear.js';
+import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
 import { buildExploration, pipelineExplorationContext } from '../src/recommender/explore/build.js';
 import { CandidateStagePolicy, EpsilonExploreSource } from '../src/recommender/explore/candidate-stage.js';
 import { cappedMarginals, sampleCapped } from '../src/recommender/explore/epsilon-capped.js';
@@ -26,6 +27,8 @@ import { topInto } from '../src/recommender/explore/sampled-slate.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
+import { RepresentationExport } from '../src/recommender/ranking/representation.js';
+import type { RankerHead } from '../src/scenario/recommender-schema.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
@@ -326,11 +329,12 @@ describe('PCA whitening on axis-aligned rows', () => {
     expect(w.components).toBe(2);
     const out = new Float64Array(2);
     w.apply([0, 2, 0], out, 0);
-    expect(Math.abs(out[0])).toBeCloseTo(2 / Math.sqrt((16 / 3) * 2), 12);
+    // No rotation is needed, so each component is its column with a positive sign.
+    expect(out[0]).toBeCloseTo(2 / Math.sqrt((16 / 3) * 2), 12);
     expect(out[1]).toBeCloseTo(0, 12);
     w.apply([1, 0, 0], out, 0);
     expect(out[0]).toBeCloseTo(0, 12);
-    expect(Math.abs(out[1])).toBeCloseTo(1 / Math.sqrt((4 / 3) * 2), 12);
+    expect(out[1]).toBeCloseTo(1 / Math.sqrt((4 / 3) * 2), 12);
     expect(Whitening.fit(x, 4, 3, 1)?.components).toBe(1);
   });
 
@@ -340,8 +344,124 @@ describe('PCA whitening on axis-aligned rows', () => {
     if (!w) throw new Error('both directions vary');
     const out = new Float64Array(2);
     w.apply([1, 0], out, 0);
-    expect(Math.abs(out[0])).toBeCloseTo(Math.sqrt(3 / 8), 12);
+    expect(out[0]).toBeCloseTo(Math.sqrt(3 / 8), 12);
     expect(out[1]).toBeCloseTo(0, 12);
+  });
+});
+
+describe('PCA whitening, more shapes', () => {
+  it('one column that varies gives one component', () => {
+    const w = Whitening.fit(Float64Array.from([1, -1, 3]), 3, 1, 2);
+    expect(w?.components).toBe(1);
+    const out = new Float64Array(1);
+    // Mean 1, variance 4: (3 − 1)/2.
+    w?.apply([3], out, 0);
+    expect(out[0]).toBeCloseTo(1, 12);
+  });
+
+  it('four columns: the covariance is mirrored whole before the decomposition', () => {
+    // Centred, orthogonal columns scaled 1, 2, 3 (variances 4/3, 16/3, 12) and a constant one.
+    const cols = [[1, -1, 1, -1], [2, 2, -2, -2], [3, -3, -3, 3], [5, 5, 5, 5]];
+    const x = Float64Array.from({ length: 16 }, (_, i) => cols[i % 4][Math.floor(i / 4)]);
+    const w = Whitening.fit(x, 4, 4, 4);
+    if (!w) throw new Error('three directions vary');
+    expect(w.components).toBe(3);
+    const out = new Float64Array(3);
+    w.apply([0, 0, 3, 5], out, 0);
+    expect(Array.from(out).map((v) => Number(v.toFixed(12)))).toEqual([0.5, 0, 0]);
+    w.apply([0, 2, 0, 5], out, 0);
+    expect(Array.from(out).map((v) => Number(v.toFixed(12)))).toEqual([0, Number((2 / Math.sqrt(16)).toFixed(12)), 0]);
+  });
+});
+
+describe('Jacobi eigen-decomposition of a dense 4 × 4 matrix', () => {
+  it('A v = λ v for every column', () => {
+    const a = [6, 2, -1, 0.5, 2, 5, 1.5, -2, -1, 1.5, 4, 1, 0.5, -2, 1, 3];
+    const { values, vectors } = symmetricEigen(a, 4);
+    for (let j = 0; j < 4; j++) {
+      for (let i = 0; i < 4; i++) {
+        let av = 0;
+        for (let k = 0; k < 4; k++) av += a[i * 4 + k] * vectors[k * 4 + j];
+        expect(av).toBeCloseTo(values[j] * vectors[i * 4 + j], 9);
+      }
+    }
+  });
+});
+
+describe('Bayesian linear regression in four dimensions', () => {
+  const xs = [[1, 0, 2, 1], [0, 1, 1, -1], [1, 1, 0, 2], [2, 0, 1, 0], [0, 2, -1, 1]];
+  const ys = [1, -1, 0.5, 2, 0];
+  const fitted = () => {
+    const model = new BayesianLinearModel(4, 0.5, 2);
+    xs.forEach((x, i) => model.update(Float64Array.from(x), ys[i]));
+    return model;
+  };
+  const a = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => (i === j ? 0.5 : 0) + xs.reduce((s, x) => s + x[i] * x[j], 0) / 4));
+  const b = [0, 1, 2, 3].map((i) => xs.reduce((s, x, r) => s + x[i] * ys[r], 0) / 4);
+
+  it('the mean solves A μ = b', () => {
+    const mu = fitted().mean();
+    for (let i = 0; i < 4; i++) expect(a[i].reduce((s, aij, j) => s + aij * mu[j], 0)).toBeCloseTo(b[i], 10);
+  });
+
+  it('each draw is μ + L⁻ᵀ z for the stream’s normals z: (w − μ)ᵀ A (w − μ) = |z|² exactly', () => {
+    const model = fitted();
+    const mu = Array.from(model.mean());
+    const rng = new Rng('blr');
+    const mirror = new Rng('blr');
+    const w = new Float64Array(4);
+    for (let t = 0; t < 5; t++) {
+      model.sample(rng, w);
+      const z = [0, 1, 2, 3].map(() => mirror.normal());
+      const d = mu.map((m, i) => w[i] - m);
+      const quad = d.reduce((s, di, i) => s + di * a[i].reduce((t2, aij, j) => t2 + aij * d[j], 0), 0);
+      expect(quad).toBeCloseTo(z.reduce((s, zi) => s + zi * zi, 0), 9);
+    }
+  });
+
+  it('a fresh model draws from its prior N(0, I/λ); it says what is wrong with a precision of 0', () => {
+    const model = new BayesianLinearModel(3, 4, 1);
+    const rng = new Rng('prior');
+    const mirror = new Rng('prior');
+    const w = new Float64Array(3);
+    model.sample(rng, w);
+    for (let i = 0; i < 3; i++) expect(w[i]).toBeCloseTo(mirror.normal() / 2, 12);
+    expect(() => new BayesianLinearModel(2, 0, 1)).toThrow(/BayesianLinearModel: prior precision and noise must be above 0/);
+  });
+
+  it('a three-dimensional precision with one correlated pair: the draw solves the triangular system in order', () => {
+    // A = I + x xᵀ for x = (0, 1, 1): L has l11 = √2, l21 = 1/√2, l22 = √1.5.
+    const model = new BayesianLinearModel(3, 1, 1);
+    model.update(Float64Array.from([0, 1, 1]), 0);
+    const w = new Float64Array(3);
+    model.sample(new Rng('tri'), w);
+    const mirror = new Rng('tri');
+    const [z0, z1, z2] = [mirror.normal(), mirror.normal(), mirror.normal()];
+    const w2 = z2 / Math.sqrt(1.5);
+    expect(Array.from(w).map((v) => Number(v.toFixed(12)))).toEqual([z0, (z1 - w2 / Math.SQRT2) / Math.SQRT2, w2].map((v) => Number(v.toFixed(12))));
+  });
+});
+
+describe('the exploration settings', () => {
+  it('epsilon outside [0, 1] is refused with the value given', () => {
+    expect(() => new EpsilonSlots(2)).toThrow(/epsilon must be in \[0, 1\], got 2/);
+  });
+
+  it('linear Thompson sampling on the ranker’s layer reads the head of its reward', () => {
+    for (const [reward, head] of [['click', 'click'], ['like', 'like'], ['complete', 'complete'], ['survey_positive', 'survey']]) {
+      const asked: string[] = [];
+      const ctx = {
+        catalogSize: () => 30,
+        streams: new RandomStreams('build'),
+        features: () => OWN,
+        representation: (h: RankerHead) => {
+          asked.push(h);
+          return new RepresentationExport(h, 0);
+        },
+      };
+      buildExploration(explorationSchema.parse(parse(`{policy: linear_thompson, reward: ${reward}}`)), ctx);
+      expect(asked).toEqual([head]);
+    }
   });
 });
 
