@@ -252,14 +252,14 @@ describe('the Thompson head at the candidate stage', () => {
   });
 
   it('inclusion is estimated once per retrain: generating and reading the head leave it as it is', () => {
+    // Four unseen items (9, 8, 7, 6) with the same prior: each estimate is near 1/2 and varies from one estimate to the next.
     const s = source({ k: 2, head: 4, mcDraws: 30 }, 10);
-    s.retrain(log([[3, 5, 4], [5, 5, 0], [1, 5, 2], [9, 5, 1]]));
     void s.head;
-    const before = [3, 5, 1, 9].map((id) => s.inclusion(REQUEST, id));
+    const before = [9, 8, 7, 6].map((id) => s.inclusion(REQUEST, id));
     s.generate([REQUEST, REQUEST]);
     void s.head;
     s.generate([REQUEST]);
-    expect([3, 5, 1, 9].map((id) => s.inclusion(REQUEST, id))).toEqual(before);
+    expect([9, 8, 7, 6].map((id) => s.inclusion(REQUEST, id))).toEqual(before);
   });
 
   it('draws each head item from its own posterior: the best rate wins, the candidates vary', () => {
