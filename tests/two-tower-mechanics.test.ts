@@ -136,6 +136,31 @@ describe('two-tower model', () => {
     m.dispose();
   });
 
+  it('a step moves the table rows its batch pooled, each by its own example’s gradient, and no other row', () => {
+    // The tables are private: bracket access reads them without widening the model's API.
+    const rows = (m: TwoTowerModel, ids: readonly number[]) => ids.map((id) => Array.from(m['tables'].item.row(id)));
+    const batch = { user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null };
+    const a = model();
+    const before = rows(a, [1, 2, 3, 12]);
+    a.trainStep(batch);
+    const after = rows(a, [1, 2, 3, 12]);
+    for (let r = 0; r < 3; r++) expect(after[r]).not.toEqual(before[r]);
+    expect(after[3]).toEqual(before[3]);
+    // The same examples in another order: the loss is a mean over examples, so every row takes the same step.
+    const order = [2, 0, 1];
+    const permute = (x: TowerInputs): TowerInputs => ({
+      ...x,
+      segments: x.segments.map((s) => ({ table: s.table, bags: singletonBags(order.map((b) => s.bags.ids[b])) })),
+      numeric: Float32Array.from(order.flatMap((b) => Array.from(x.numeric.subarray(b * x.numericWidth, (b + 1) * x.numericWidth)))),
+    });
+    const b = model();
+    b.trainStep({ user: permute(batch.user), item: permute(batch.item), itemIds: Int32Array.from(order.map((k) => batch.itemIds[k])), logQ: null });
+    const permuted = rows(b, [1, 2, 3]);
+    for (let r = 0; r < 3; r++) for (let d = 0; d < DIM; d++) expect(permuted[r][d]).toBeCloseTo(after[r][d], 5);
+    a.dispose();
+    b.dispose();
+  });
+
   it('dispose frees the towers’ variables (a weight and a bias per layer, two layers per tower) and Adam’s two β-power variables', () => {
     const m = model();
     const held = tf.memory().numTensors;
