@@ -31,9 +31,9 @@ import { RepresentationExport } from '../src/recommender/ranking/representation.
 import type { RankerHead } from '../src/scenario/recommender-schema.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
-import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
+import { clickLog } from './support/click-log.js';
 
 const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
 
@@ -49,21 +49,7 @@ function capOf(cap: number, creators: number): CreatorCap {
   return { cap, creatorOf: (itemId) => itemId % creators, catalogItems: () => 100 };
 }
 
-/** A log of one chunk: per item, its impressions and how many of them were clicked. */
-function log(perItem: readonly [number, number, number][]): TrainingLog {
-  const buffer = new ImpressionBuffer();
-  for (const [itemId, trials, successes] of perItem) {
-    for (let t = 0; t < trials; t++) {
-      buffer.append({
-        time: 0, epoch: 0, slateId: 0, userId: 0, itemId, position: 0, arm: 'a', source: 's', propensity: 1,
-        clicked: t < successes, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null,
-      });
-    }
-  }
-  const l = new TrainingLog(14);
-  l.add({ epoch: 0, start: 0, end: 1, impressions: buffer });
-  return l;
-}
+const log = clickLog;
 
 /** A stream that replays the given uniforms in turn (Rng accepts a source of the caller's own). */
 function scriptedUniforms(values: readonly number[]): Rng {

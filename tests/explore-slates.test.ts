@@ -15,8 +15,7 @@ import { ThompsonExploreSource } from '../src/recommender/explore/thompson-candi
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import type { CreatorCap, RecRequest, ScoredCandidate } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
-import { ImpressionBuffer } from '../src/training/impression-buffer.js';
-import { TrainingLog } from '../src/training/training-log.js';
+import { clickLog } from './support/click-log.js';
 
 const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
 
@@ -182,20 +181,7 @@ describe('deterministic policies', () => {
 });
 
 describe('Thompson sampling at the candidate stage', () => {
-  function log(perItem: readonly [number, number, number][]): TrainingLog {
-    const buffer = new ImpressionBuffer();
-    for (const [itemId, trials, successes] of perItem) {
-      for (let t = 0; t < trials; t++) {
-        buffer.append({
-          time: 0, epoch: 0, slateId: 0, userId: 0, itemId, position: 0, arm: 'a', source: 's', propensity: 1,
-          clicked: t < successes, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null,
-        });
-      }
-    }
-    const l = new TrainingLog(14);
-    l.add({ epoch: 0, start: 0, end: 1, impressions: buffer });
-    return l;
-  }
+  const log = clickLog;
 
   it('the head: most shown first (ties to the lower id), topped up with the newest uploads', () => {
     const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 4, mcDraws: 20 }, () => 10, new Rng('c'), new Rng('mc'));

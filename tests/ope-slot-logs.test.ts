@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   GreedyTargetPolicy,
-  ScoreRanking,
   SlateLogBuilder,
   SyntheticSlateBandit,
   UniformPolicy,

@@ -4,7 +4,7 @@
  * are grouped by slate (slate s owns rows start[s]..start[s+1]) because the bootstrap
  * resamples whole slates.
  */
-import type { ImpressionBuffer, ImpressionColumns } from '../training/impression-buffer.js';
+import type { ImpressionBuffer } from '../training/impression-buffer.js';
 import { rewardOf, type Reward } from '../training/rewards.js';
 import type { OpeContext } from './types.js';
 

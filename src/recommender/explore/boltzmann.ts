@@ -35,11 +35,9 @@ export class BoltzmannPolicy implements ExplorationPolicy {
   }
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
-    const limit = candidateLimit(cap, ordered);
-    const slots = slotCount(slateSize, limit ? limit.capacity : ordered.length);
-    if (slots === 0) return [];
-    const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
-    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature, limit);
+    const pool = this.pool(ordered, slateSize, cap);
+    if (!pool) return [];
+    const { slots, weights, total, sampler } = pool;
     const chosen = new Int32Array(slots);
     sampler.draw(rng, chosen);
     const wins = new Float64Array(slots);
@@ -50,31 +48,35 @@ export class BoltzmannPolicy implements ExplorationPolicy {
         for (let k = 1; k < slots; k++) if (mc[k] === chosen[k]) wins[k]++;
       }
     }
-    let total = 0;
-    for (const w of weights) total += w;
     return Array.from(chosen, (c, k) => entryOf(ordered[c], k === 0 ? weights[c] / total : (wins[k] + 1) / (this.mcDraws + 1)));
   }
 
   /** Slot 0: the exact softmax; later slots: the frequencies of `mc_draws` slates drawn with `rng`. */
   slotMarginals(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlotDistribution[] {
-    const limit = candidateLimit(cap, ordered);
-    const slots = slotCount(slateSize, limit ? limit.capacity : ordered.length);
-    if (slots === 0) return [];
-    const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
-    const sampler = new PlackettLuceSampler(ordered, weights, this.temperature, limit);
+    const pool = this.pool(ordered, slateSize, cap);
+    if (!pool) return [];
+    const { slots, weights, total, sampler } = pool;
     const ids = ordered.map((c) => c.itemId);
+    const first: SlotDistribution = { items: ids, probs: Array.from(weights, (w) => w / total), restMass: 0, restExcludes: [] };
+    if (slots === 1) return [first];
     const tally = new SlotTally(ids, slots);
     const drawn = new Int32Array(slots);
-    if (slots > 1) {
-      for (let m = 0; m < this.mcDraws; m++) {
-        sampler.draw(rng, drawn);
-        tally.add(drawn);
-      }
+    for (let m = 0; m < this.mcDraws; m++) {
+      sampler.draw(rng, drawn);
+      tally.add(drawn);
     }
+    return [first, ...tally.distributions().slice(1)];
+  }
+
+  /** The pool's slots under the cap, softmax weights (and their total) and a slate sampler; undefined when no slot can be filled. */
+  private pool(ordered: readonly ScoredCandidate[], slateSize: number, cap: CreatorCap | undefined) {
+    const limit = candidateLimit(cap, ordered);
+    const slots = slotCount(slateSize, limit ? limit.capacity : ordered.length);
+    if (slots === 0) return undefined;
+    const weights = softmaxWeights(ordered, new Uint8Array(ordered.length), this.temperature);
     let total = 0;
     for (const w of weights) total += w;
-    const first: SlotDistribution = { items: ids, probs: Array.from(weights, (w) => w / total), restMass: 0, restExcludes: [] };
-    return slots > 1 ? [first, ...tally.distributions().slice(1)] : [first];
+    return { slots, weights, total, sampler: new PlackettLuceSampler(ordered, weights, this.temperature, limit) };
   }
 }
 
