@@ -43,6 +43,7 @@ export const GROUPS = {
       'tests/explore-linear-policy.test.ts',
       'tests/explore-exact-edges.test.ts',
       'tests/explore-registry.test.ts',
+      'tests/explore-marginals-exact.test.ts',
     ],
   },
   // The ranker's data path in plain JavaScript: which rows train, their labels and weights, and
