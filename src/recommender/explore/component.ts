@@ -4,7 +4,8 @@
  * scenario's `exploration:` union and the builder are derived from the registry (registry.ts);
  * a declaration missing a field does not compile. It imports no policy (policies import it).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { taggedComponent, type TaggedComponent, type TaggedSchema } from '../tagged-component.js';
 import type { RandomStreams } from '../../rng/index.js';
 import type { RankerHead } from '../../scenario/recommender-schema.js';
 import type { RankerRepresentation } from '../ranking/representation.js';
@@ -29,20 +30,16 @@ export interface Exploration {
   readonly sources: readonly CandidateSource[];
 }
 
-type PolicySchema<N extends string, S extends z.ZodRawShape> = z.ZodObject<{ policy: z.ZodLiteral<N> } & S, z.core.$strict>;
+type PolicySchema<N extends string, S extends z.ZodRawShape> = TaggedSchema<'policy', N, S>;
 
-export interface ExplorationComponent<N extends string = string, S extends z.ZodRawShape = z.ZodRawShape> {
-  readonly name: N;
-  /** The settings of `exploration:` for this policy, `policy: <name>` included. */
-  readonly schema: PolicySchema<N, S>;
+export interface ExplorationComponent<N extends string = string, S extends z.ZodRawShape = z.ZodRawShape>
+  extends TaggedComponent<'policy', N, S, ExplorationContext, Exploration> {
   /**
    * At the slate stage, what the policy orders the slate by when it is not the re-ranked order
    * (its own draws or bounds): the re-ranker's MMR and fresh boost would be discarded; null
    * when it keeps the re-ranked order.
    */
   readonly reorders: string | null;
-  /** Builds the policy from its settings (read with `schema`, so any config that names this policy will do). */
-  readonly build: (config: unknown, ctx: ExplorationContext) => Exploration;
 }
 
 /** Declares a policy; its settings are a zod shape, `policy: <name>` is added. */
@@ -53,8 +50,7 @@ export function explorationPolicy<N extends string, S extends z.ZodRawShape>(def
   readonly build: (config: z.output<PolicySchema<N, S>>, ctx: ExplorationContext) => Exploration;
 }): ExplorationComponent<N, S> {
   const { name, settings, reorders, build } = definition;
-  const schema = z.strictObject({ policy: z.literal(name), ...settings }) as PolicySchema<N, S>;
-  return { name, schema, reorders, build: (config, ctx) => build(schema.parse(config), ctx) };
+  return { ...taggedComponent('policy', name, settings, build), reorders };
 }
 
 /** A policy that chooses the slate itself. */

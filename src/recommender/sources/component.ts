@@ -4,7 +4,8 @@
  * the two-stage builder are derived from the registry (registry.ts); a declaration missing a
  * field does not compile.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import { taggedComponent, type TaggedComponent, type TaggedSchema } from '../tagged-component.js';
 import type { TwoTowerConfig } from '../two-tower/config.js';
 import type { CandidateSource, RecommenderContext } from '../types.js';
 
@@ -17,15 +18,9 @@ export interface SourceContext {
   readonly index: number;
 }
 
-type SourceSchema<N extends string, S extends z.ZodRawShape> = z.ZodObject<{ source: z.ZodLiteral<N> } & S, z.core.$strict>;
+type SourceSchema<N extends string, S extends z.ZodRawShape> = TaggedSchema<'source', N, S>;
 
-export interface CandidateSourceComponent<N extends string = string, S extends z.ZodRawShape = z.ZodRawShape> {
-  readonly name: N;
-  /** A `candidates` entry for this source, `source: <name>` included. */
-  readonly schema: SourceSchema<N, S>;
-  /** Builds the source from its entry (read with `schema`, so any entry that names this source will do). */
-  readonly build: (config: unknown, ctx: SourceContext) => CandidateSource;
-}
+export type CandidateSourceComponent<N extends string = string, S extends z.ZodRawShape = z.ZodRawShape> = TaggedComponent<'source', N, S, SourceContext, CandidateSource>;
 
 /** Declares a source; its settings are a zod shape, `source: <name>` is added. */
 export function candidateSource<N extends string, S extends z.ZodRawShape>(definition: {
@@ -33,7 +28,5 @@ export function candidateSource<N extends string, S extends z.ZodRawShape>(defin
   readonly settings: S;
   readonly build: (config: z.output<SourceSchema<N, S>>, ctx: SourceContext) => CandidateSource;
 }): CandidateSourceComponent<N, S> {
-  const { name, settings, build } = definition;
-  const schema = z.strictObject({ source: z.literal(name), ...settings }) as SourceSchema<N, S>;
-  return { name, schema, build: (config, ctx) => build(schema.parse(config), ctx) };
+  return taggedComponent('source', definition.name, definition.settings, definition.build);
 }

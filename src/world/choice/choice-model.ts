@@ -3,7 +3,7 @@
  * its name (the scenario's `world.choice.model`), the scenario fields it takes, and how to build
  * it from them. A model gives its click probabilities for a slate, which are the ground truth
  * off-policy evaluation measures against, and draws the user's click; the draw must follow
- * those probabilities (tests/choice-models.test.ts checks every registered model).
+ * those probabilities (tests/choice.test.ts checks every registered model).
  */
 import { z } from 'zod';
 import type { Rng } from '../../rng/index.js';
