@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { useFastWasmMatMul } from './wasm-matmul.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -28,7 +29,10 @@ export function backendName(): BackendName | undefined {
 
 async function pickBackend(): Promise<BackendName> {
   if ((await tryNative()) && (await trySet('tensorflow'))) return 'tensorflow';
-  if ((await tryWasm()) && (await trySet('wasm'))) return 'wasm';
+  if ((await tryWasm()) && (await trySet('wasm'))) {
+    useFastWasmMatMul();
+    return 'wasm';
+  }
   if (await trySet('cpu')) return 'cpu';
   throw new Error('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
 }
