@@ -33,7 +33,7 @@ import type { Ranking } from './policies/ranking.js';
 import { buildOpePolicy, describePolicy } from './policy-factory.js';
 import { PolicyRecommender } from './policy-recommender.js';
 import { FactorisedRewardModel } from './reward-model.js';
-import { opeConfigOf, type OpeConfig } from './schema.js';
+import { opeConfigOf, type OpeConfig } from '../scenario/ope-schema.js';
 import { countTopSlots, perSlateValue } from './log-values.js';
 import { slateLogFromImpressions } from './slate-log.js';
 import type { Reward } from '../training/rewards.js';

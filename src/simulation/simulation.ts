@@ -12,7 +12,7 @@ import type { Recommender, RecRequest, Slate } from '../recommender/types.js';
 import type { ScheduleConfig } from '../scenario/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
-import { MINUTES_PER_DAY } from '../scenario/duration.js';
+import { MINUTES_PER_DAY } from '../settings/duration.js';
 import type { World } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
 
