@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRecommender } from '../src/recommender/baselines.js';
 import type { Recommender, RecRequest, Slate } from '../src/recommender/types.js';
 import { buildParts, buildPartsWith } from '../src/simulation/build.js';
-import { epochBounds, Simulation, type EpochResult } from '../src/simulation/simulation.js';
+import { epochBounds, Simulation, type EpochMetrics, type EpochResult } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
 async function collect(sim: Simulation): Promise<EpochResult[]> {
@@ -91,6 +91,27 @@ describe('the closed loop', () => {
     expect(day0.row(0).propensity).toBeLessThanOrEqual(1 / 400);
     expect(epochs[1].impressions.sourceOf(0)).toBe('popularity');
     expect(epochs[1].impressions.row(0).propensity).toBe(1);
+  });
+
+  it('runs the parts it is handed: the given metrics see every slate and make the row, the given settings make the epochs', async () => {
+    const parts = buildParts(smallScenario(['horizon.days=2', 'logs.impressions=false']));
+    const seen = { slates: 0, impressions: 0 };
+    const metrics: EpochMetrics = {
+      observe: (event) => {
+        if (event.kind !== 'slate') return;
+        seen.slates++;
+        seen.impressions += event.items.length;
+      },
+      endEpoch: (bounds) => ({ epoch: bounds.epoch, impressions_so_far: seen.impressions }),
+    };
+    const epochs = await collect(new Simulation({ ...parts, metrics, settings: { ...parts.settings, retrainEvery: 0.5 } }));
+    expect(epochs.map((e) => e.bounds.end)).toEqual([0.5, 1, 1.5, 2]);
+    let logged = 0;
+    for (const e of epochs) {
+      logged += e.impressions.length;
+      expect(e.metrics.impressions_so_far).toBe(logged);
+    }
+    expect(seen.slates).toBeGreaterThan(100);
   });
 
   it('grows the population and the catalog through sign-ups and uploads', async () => {
