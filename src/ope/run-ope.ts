@@ -203,10 +203,9 @@ function planWindows(scenario: Scenario, ope: OpeConfig): WindowPlan {
 
 async function runArm(scenario: Scenario, ope: OpeConfig, plan: WindowPlan, role: 'logging' | 'twin'): Promise<RunCapture> {
   const { world, context: ctx, metrics, settings } = buildEnvironment(scenario);
-  const truth = () => world;
   const logging: Recommender =
     ope.logging === 'scenario'
-      ? buildRecommender(scenario.recommender, ctx, truth)
+      ? buildRecommender(scenario.recommender, ctx, () => world)
       : loggingPolicy(ope.logging, ctx.catalog, ctx.slateSize, ctx.streams.stream('ope-logging'), ope.popularity_window, `${scenario.seed}/ope-logging`);
   const arm = new OpeArm({
     role,
@@ -218,7 +217,7 @@ async function runArm(scenario: Scenario, ope: OpeConfig, plan: WindowPlan, role
     catalog: ctx.catalog,
     slateSize: ctx.slateSize,
     rng: ctx.streams.stream('ope-target'),
-    truth: ope.reward === 'click' ? { world: truth, shownAt: shownAtFor(scenario) } : undefined,
+    truth: ope.reward === 'click' ? { world, shownAt: shownAtFor(scenario) } : undefined,
   });
   const sim = new Simulation({ world, recommender: arm, metrics, settings, arm: role });
   const fitBuffers: ImpressionBuffer[] = [];
