@@ -6,6 +6,7 @@
  */
 import { Session } from 'node:inspector/promises';
 import { loadScenario } from '../src/scenario/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { CASES } from './cases.js';
 import { phaseSeconds, type CpuProfile } from './support/phase-profile.js';
@@ -37,7 +38,7 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 1000 });
 const buildStart = performance.now();
-const sim = new Simulation(scenario);
+const sim = new Simulation(buildParts(scenario));
 const loopStart = performance.now();
 // Profiled from here: the phases add up to the loop's wall time.
 await session.post('Profiler.start');

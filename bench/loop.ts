@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenario/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 
 interface BenchCase {
@@ -33,7 +34,7 @@ async function runCase(c: BenchCase): Promise<void> {
   // The loop alone: impression logs stay in memory for retraining but are not written.
   const scenario = await loadScenario(QUICKSTART, [...c.overrides, 'logs.impressions=false']);
   const buildStart = performance.now();
-  const sim = new Simulation(scenario);
+  const sim = new Simulation(buildParts(scenario));
   const buildSeconds = (performance.now() - buildStart) / 1000;
   let slates = 0;
   let impressions = 0;

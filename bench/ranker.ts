@@ -14,6 +14,7 @@ import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
@@ -61,13 +62,13 @@ logs: { impressions: false }
   );
   const log = new TrainingLog(14);
   let now = 0;
-  const sim = new Simulation(scenario, {
-    recommender: (ctx) => {
+  const sim = new Simulation(
+    buildPartsWith(scenario, (ctx) => {
       const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
       const rankers = build(ctx.catalog, ctx.users);
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.observe(f)), retrain: () => {} };
-    },
-  });
+    }),
+  );
   await sim.run((epoch) => {
     log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
     now = epoch.bounds.end;

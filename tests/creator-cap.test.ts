@@ -15,6 +15,7 @@ import { parse } from 'yaml';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
 import { PublicRegistry, type PublicCatalog, type PublicItem } from '../src/world/public.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 
 /** 40 items, 8 creators of 5 items each; item i's creator is i % 8, so every creator has items high and low. */
@@ -123,7 +124,7 @@ logs: { impressions: false }
 `;
 
   it.each(['{policy: epsilon_greedy, epsilon: 0.9}', '{policy: thompson}'])('%s: no slate the pipeline served holds two items of one creator', async (exploration) => {
-    const sim = new Simulation(parseScenario(scenario(exploration), 'capped.yaml'));
+    const sim = new Simulation(buildParts(parseScenario(scenario(exploration), 'capped.yaml')));
     const creators = new Map<number, number[]>();
     await sim.run(({ bounds, impressions }) => {
       if (bounds.epoch === 0) return; // the random start-up is not re-ranked

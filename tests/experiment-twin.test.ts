@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runJob, type JobResult } from '../src/experiment/job.js';
 import type { MetricsRow } from '../src/run/summary.js';
 import { parseScenario, toResolvedYaml } from '../src/scenario/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 
 const WORLD = `name: twins
@@ -46,7 +47,7 @@ describe('twin worlds', () => {
   it('puts every arm in the very world a plain run of the scenario simulates', async () => {
     const { a } = await runArms('{ a: {} }');
     const plain: MetricsRow[] = [];
-    await new Simulation(parseScenario(WORLD, 'plain.yaml')).run((epoch) => {
+    await new Simulation(buildParts(parseScenario(WORLD, 'plain.yaml'))).run((epoch) => {
       plain.push(epoch.metrics);
     });
     expect(a).toEqual(plain);

@@ -11,12 +11,13 @@ import type { RecRequest } from '../src/recommender/types.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
 /** Impressions the popularity pipeline served (day 1 on; day 0 is the random start-up). */
 async function pipelineRows(exploration: string, days = 2): Promise<ImpressionRow[]> {
-  const sim = new Simulation(smallScenario([`horizon.days=${days}`, 'logs.impressions=false', `recommender.exploration=${exploration}`]));
+  const sim = new Simulation(buildParts(smallScenario([`horizon.days=${days}`, 'logs.impressions=false', `recommender.exploration=${exploration}`])));
   const rows: ImpressionRow[] = [];
   await sim.run(({ bounds, impressions }) => {
     if (bounds.epoch === 0) return;

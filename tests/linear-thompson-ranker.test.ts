@@ -16,6 +16,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../src/scenario/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 
 const SEEDS = [1, 2, 3];
@@ -53,7 +54,7 @@ logs: { impressions: false }
 async function run(features: string, days: number, startup: string, seed = 1): Promise<{ metrics: Record<string, number>[]; slates: string }> {
   const metrics: Record<string, number>[] = [];
   const slates: string[] = [];
-  await new Simulation(scenario(features, days, startup, seed)).run(({ metrics: m, impressions }) => {
+  await new Simulation(buildParts(scenario(features, days, startup, seed))).run(({ metrics: m, impressions }) => {
     metrics.push({ ...m });
     for (let i = 0; i < impressions.length; i++) {
       const r = impressions.row(i);

@@ -4,6 +4,7 @@ import { evaluateOnHeldOut, meanRankingScores, ndcgAtK, recallAtK, reciprocalRan
 import { buildRecommender } from '../src/recommender/baselines.js';
 import type { Recommender, RecRequest } from '../src/recommender/types.js';
 import { RandomStreams } from '../src/rng/index.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
@@ -150,7 +151,7 @@ describe('evaluateOnHeldOut', () => {
   it('scores a real recommender on a simulated log: popularity beats random slates', async () => {
     const world = ['horizon.days=4', 'world.users.count=800', 'world.items.count=200', 'world.items.uploads_per_day=0', 'recommender.random_startup=0'];
     const scenario = smallScenario(['recommender.kind=random', ...world]);
-    const sim = new Simulation(scenario);
+    const sim = new Simulation(buildParts(scenario));
     const log = new TrainingLog(scenario.recommender.retrain.window);
     await sim.run((result) => log.add({ epoch: result.bounds.epoch, start: result.bounds.start, end: result.bounds.end, impressions: result.impressions }));
     const build = (kind: string, extra: string[] = []): Recommender =>

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOpePolicy } from '../src/ope/policy-factory.js';
 import type { OpeReport } from '../src/ope/run-ope.js';
-import { opePolicy } from '../src/ope/schema.js';
+import { opePolicy } from '../src/scenario/ope-schema.js';
 import { slotProbability } from '../src/ope/slot.js';
 import type { OpeContext } from '../src/ope/types.js';
 import { Rng } from '../src/rng/index.js';

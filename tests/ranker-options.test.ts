@@ -9,6 +9,7 @@ import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../src/world/public.js';
@@ -59,8 +60,8 @@ const VARIANTS: Record<string, Partial<RankerConfig>> = {
 
 beforeAll(async () => {
   await initBackend();
-  const sim = new Simulation(parseScenario(WORLD, 'ranker-options.yaml'), {
-    recommender: (ctx) => {
+  const sim = new Simulation(
+    buildPartsWith(parseScenario(WORLD, 'ranker-options.yaml'), (ctx) => {
       catalog = ctx.catalog;
       users = ctx.users;
       for (const [name, change] of Object.entries(VARIANTS)) {
@@ -68,8 +69,8 @@ beforeAll(async () => {
       }
       const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.observe(f)), retrain: () => {} };
-    },
-  });
+    }),
+  );
   const log = new TrainingLog(14);
   await sim.run((epoch) => {
     log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });

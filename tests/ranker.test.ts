@@ -23,6 +23,7 @@ import type { TrainingSet } from '../src/recommender/ranking/training-set.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
@@ -100,15 +101,15 @@ async function runSeed(seed: number): Promise<SeedRun> {
   let ranker: MultiTaskRanker | null = null;
   const log = new TrainingLog(14);
   let now = 0;
-  const sim = new Simulation(parseScenario(world(seed), 'ranker-bar.yaml'), {
-    recommender: (ctx) => {
+  const sim = new Simulation(
+    buildPartsWith(parseScenario(world(seed), 'ranker-bar.yaml'), (ctx) => {
       const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
       const observer = new MultiTaskRanker(CONFIG, FORMULA, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
       ranker = observer;
       untrained ??= new MultiTaskRanker(CONFIG, FORMULA, ctx.catalog, ctx.users, ctx.streams.stream('untrained'));
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => observer.observe(f), retrain: () => {} };
-    },
-  });
+    }),
+  );
   await sim.run((epoch) => {
     log.add({ epoch: epoch.bounds.epoch, start: epoch.bounds.start, end: epoch.bounds.end, impressions: epoch.impressions });
     now = epoch.bounds.end;

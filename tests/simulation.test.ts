@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildRecommender } from '../src/recommender/baselines.js';
 import type { Recommender, RecRequest, Slate } from '../src/recommender/types.js';
-import { epochBounds, Simulation, type EpochResult } from '../src/simulation/simulation.js';
+import { buildParts, buildPartsWith } from '../src/simulation/build.js';
+import { epochBounds, Simulation, type EpochMetrics, type EpochResult } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
 async function collect(sim: Simulation): Promise<EpochResult[]> {
@@ -16,8 +17,8 @@ async function collect(sim: Simulation): Promise<EpochResult[]> {
 function recordingSimulation(overrides: string[]): { sim: Simulation; batches: RecRequest[][] } {
   const scenario = smallScenario(overrides);
   const batches: RecRequest[][] = [];
-  const sim = new Simulation(scenario, {
-    recommender: (ctx) => {
+  const sim = new Simulation(
+    buildPartsWith(scenario, (ctx) => {
       const inner = buildRecommender(scenario.recommender, ctx, () => {
         throw new Error('no oracle here');
       });
@@ -29,8 +30,8 @@ function recordingSimulation(overrides: string[]): { sim: Simulation; batches: R
         },
         retrain: (log, now) => inner.retrain(log, now),
       };
-    },
-  });
+    }),
+  );
   return { sim, batches };
 }
 
@@ -66,7 +67,7 @@ describe('the closed loop', () => {
 
   it('the synchronous schedule gives every user exactly one slate per step', async () => {
     const scenario = smallScenario(['schedule={kind: steps, step: 1d}', 'world.users.signups_per_day=0', 'horizon.days=3']);
-    const epochs = await collect(new Simulation(scenario));
+    const epochs = await collect(new Simulation(buildParts(scenario)));
     expect(epochs).toHaveLength(3);
     for (const e of epochs) {
       expect(e.metrics.slates).toBe(300);
@@ -75,7 +76,7 @@ describe('the closed loop', () => {
   });
 
   it('logs every impression with its slate, position, source and propensity', async () => {
-    const epochs = await collect(new Simulation(smallScenario(['horizon.days=2'])));
+    const epochs = await collect(new Simulation(buildParts(smallScenario(['horizon.days=2']))));
     for (const { impressions, metrics } of epochs) {
       expect(impressions.length).toBe(metrics.impressions);
       const c = impressions.columns;
@@ -92,8 +93,29 @@ describe('the closed loop', () => {
     expect(epochs[1].impressions.row(0).propensity).toBe(1);
   });
 
+  it('runs the parts it is handed: the given metrics see every slate and make the row, the given settings make the epochs', async () => {
+    const parts = buildParts(smallScenario(['horizon.days=2', 'logs.impressions=false']));
+    const seen = { slates: 0, impressions: 0 };
+    const metrics: EpochMetrics = {
+      observe: (event) => {
+        if (event.kind !== 'slate') return;
+        seen.slates++;
+        seen.impressions += event.items.length;
+      },
+      endEpoch: (bounds) => ({ epoch: bounds.epoch, impressions_so_far: seen.impressions }),
+    };
+    const epochs = await collect(new Simulation({ ...parts, metrics, settings: { ...parts.settings, retrainEvery: 0.5 } }));
+    expect(epochs.map((e) => e.bounds.end)).toEqual([0.5, 1, 1.5, 2]);
+    let logged = 0;
+    for (const e of epochs) {
+      logged += e.impressions.length;
+      expect(e.metrics.impressions_so_far).toBe(logged);
+    }
+    expect(seen.slates).toBeGreaterThan(100);
+  });
+
   it('grows the population and the catalog through sign-ups and uploads', async () => {
-    const sim = new Simulation(smallScenario(['horizon.days=3']));
+    const sim = new Simulation(buildParts(smallScenario(['horizon.days=3'])));
     const epochs = await collect(sim);
     const signups = epochs.reduce((n, e) => n + e.metrics.signups, 0);
     const uploads = epochs.reduce((n, e) => n + e.metrics.new_items, 0);
@@ -105,7 +127,7 @@ describe('the closed loop', () => {
 
   it('the oracle gives users more true satisfaction than random slates', async () => {
     const run = async (kind: string) => {
-      const epochs = await collect(new Simulation(smallScenario([`recommender.kind=${kind}`, 'recommender.random_startup=0', 'horizon.days=3'])));
+      const epochs = await collect(new Simulation(buildParts(smallScenario([`recommender.kind=${kind}`, 'recommender.random_startup=0', 'horizon.days=3']))));
       return epochs.reduce((s, e) => s + e.metrics.mean_true_satisfaction, 0) / epochs.length;
     };
     const oracle = await run('oracle');
@@ -120,7 +142,7 @@ describe('the closed loop', () => {
         requests.map((r) => ({ slateId: r.slateId, entries: [0, 0].map((itemId) => ({ itemId, source: 'x', propensity: 1 })) })),
       retrain: () => {},
     };
-    const sim = new Simulation(smallScenario(['horizon.days=1']), { recommender: () => broken });
+    const sim = new Simulation(buildPartsWith(smallScenario(['horizon.days=1']), () => broken));
     await expect(sim.run()).rejects.toThrow(/recommender broken returned item 0 twice/);
   });
 });
@@ -128,7 +150,7 @@ describe('the closed loop', () => {
 describe('the random baseline', () => {
   it('puts every item in every slot with the logged probability 1/catalog size', async () => {
     const scenario = smallScenario(['recommender.kind=random', 'recommender.random_startup=0', 'world.items.uploads_per_day=0', 'horizon.days=2']);
-    const epochs = await collect(new Simulation(scenario));
+    const epochs = await collect(new Simulation(buildParts(scenario)));
     // Mean item id per slot: about (n-1)/2 in every slot if slots are exchangeable.
     const n = 400;
     const sums = new Float64Array(5);

@@ -19,6 +19,7 @@ import { RandomSource } from '../src/recommender/sources/random.js';
 import { SeenItems } from '../src/recommender/sources/seen-items.js';
 import { RandomStartup } from '../src/recommender/startup.js';
 import type { Candidate, CandidateSource, Ranker, Recommender, RecommenderContext, RecRequest } from '../src/recommender/types.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation, type EpochResult } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
@@ -64,7 +65,7 @@ function withStartup(ctx: RecommenderContext, name: string, sources: (popularity
 
 async function run(recommender: (ctx: RecommenderContext) => Recommender): Promise<{ sim: Simulation; epochs: EpochResult[] }> {
   const scenario = smallScenario(['horizon.days=3', 'world.items.uploads_per_day=60', 'logs.impressions=false']);
-  const sim = new Simulation(scenario, { recommender });
+  const sim = new Simulation(buildPartsWith(scenario, recommender));
   const epochs: EpochResult[] = [];
   await sim.run((e) => {
     epochs.push(e);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StageLatency, weightedPercentile } from '../src/recommender/stage-latency.js';
+import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
@@ -27,7 +28,7 @@ describe('stage latency', () => {
 
   it('pipelines report per-stage latency each epoch as timings, outside the reproducible metrics', async () => {
     const timings: Record<string, number>[] = [];
-    await new Simulation(smallScenario(['horizon.days=2', 'recommender.random_startup=0'])).run((e) => {
+    await new Simulation(buildParts(smallScenario(['horizon.days=2', 'recommender.random_startup=0']))).run((e) => {
       timings.push({ ...e.timings });
       expect(Object.keys(e.metrics).some((k) => k.startsWith('latency_'))).toBe(false);
     });

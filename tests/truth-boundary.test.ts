@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildRecommender } from '../src/recommender/baselines.js';
 import type { Recommender } from '../src/recommender/types.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
@@ -76,8 +77,8 @@ describe('the recommender cannot read ground truth', () => {
     const scenario = smallScenario([`recommender.kind=${kind}`, 'horizon.days=2', 'logs.impressions=false', ...extra]);
     const handed: unknown[] = [];
     let observed = 0;
-    const sim = new Simulation(scenario, {
-      recommender: (ctx) => {
+    const sim = new Simulation(
+      buildPartsWith(scenario, (ctx) => {
         handed.push(ctx);
         const inner = buildRecommender(scenario.recommender, ctx, () => {
           throw new Error('only the oracle may ask for the truth');
@@ -99,8 +100,8 @@ describe('the recommender cannot read ground truth', () => {
           },
         };
         return spy;
-      },
-    });
+      }),
+    );
     await sim.run();
     const keys = reachableKeys(handed);
     expect(keys.has('slateId')).toBe(true); // the scan does reach requests

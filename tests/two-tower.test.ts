@@ -16,6 +16,7 @@ import { TwoTowerSource } from '../src/recommender/two-tower/source.js';
 import type { RecRequest, SlateFeedback } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario, type Scenario } from '../src/scenario/index.js';
+import { buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
@@ -121,8 +122,8 @@ describe('TwoTowerSource on a world with planted structure', () => {
   beforeAll(async () => {
     scenario = parseScenario(PLANTED, 'planted.yaml');
     const { source, model } = configs(scenario);
-    sim = new Simulation(scenario, {
-      recommender: (ctx) => {
+    sim = new Simulation(
+      buildPartsWith(scenario, (ctx) => {
         const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
         twoTower = new TwoTowerSource(source, model, ctx.catalog, ctx.users, ctx.streams.stream('two-tower'));
         popularity = new PopularitySource(ctx.catalog, { k: K, windowDays: DAYS, excludeSeen: true });
@@ -138,8 +139,8 @@ describe('TwoTowerSource on a world with planted structure', () => {
             log = window; // the sources are trained once, on the final window, below
           },
         };
-      },
-    });
+      }),
+    );
     await sim.run();
     if (!log) throw new Error('no training log');
     // Before any retrain the source has no model and proposes nothing.
@@ -262,14 +263,14 @@ describe('TwoTowerSource in the closed loop', () => {
     const scenario = smallScenario(['horizon.days=3', 'logs.impressions=false']);
     const { source, model } = configs(parseScenario(PLANTED, 'planted.yaml'), { epochs: 1 });
     let twoTower: TwoTowerSource | undefined;
-    const sim = new Simulation(scenario, {
-      recommender: (ctx) => {
+    const sim = new Simulation(
+      buildPartsWith(scenario, (ctx) => {
         twoTower = new TwoTowerSource({ ...source, k: 50, ann: { ...source.ann, kind: 'hnsw' } }, model, ctx.catalog, ctx.users, ctx.streams.stream('two-tower'));
         const pipeline = new Pipeline('two-tower', { sources: [twoTower], policy: new GreedyPolicy() }, ctx.slateSize, ctx.streams.stream('policy'));
         const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'), 'random-startup');
         return new RandomStartup(pipeline, random, 1);
-      },
-    });
+      }),
+    );
     const sources: string[][] = [];
     const indexed: number[] = [];
     await sim.run(({ impressions }) => {

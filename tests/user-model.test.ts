@@ -90,7 +90,7 @@ describe('user model registry', () => {
 });
 
 describe('the world layer', () => {
-  it('imports nothing above it: only the seeded streams, the scenario and zod', () => {
+  it('imports nothing above it: only the seeded streams, the settings fields and zod', () => {
     const root = join(import.meta.dirname, '..', 'src');
     const files = readdirSync(join(root, 'world'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
     expect(files.length).toBeGreaterThan(10);
@@ -102,7 +102,7 @@ describe('the world layer', () => {
           continue;
         }
         const layer = relative(root, resolve(dirname(path), target)).split(sep)[0];
-        expect(['world', 'rng', 'scenario'], `${file} imports ${target}`).toContain(layer);
+        expect(['world', 'rng', 'settings'], `${file} imports ${target}`).toContain(layer);
       }
     }
   });

@@ -4,7 +4,7 @@
  */
 import { resolveArmRecommender } from '../scenario/experiment-arms.js';
 import type { ExperimentConfig, RecommenderConfig, Scenario } from '../scenario/schema.js';
-import { HOLDBACK_ARM, trafficShares } from './traffic.js';
+import { HOLDBACK_ARM, trafficShares } from '../scenario/traffic.js';
 
 export type ArmRole = 'control' | 'treatment' | 'holdback';
 

@@ -11,4 +11,4 @@ export { evaluateGuardrail, guardrailSpecs, type GuardrailResult, type Guardrail
 export { compareArms, type Comparison, type ComparisonInput, type ArmMetric, type MetricComparison } from './comparison.js';
 export { runExperiment, replicaSeeds, EXPERIMENT_FILES, type ExperimentOptions, type ExperimentOutcome } from './run-experiment.js';
 export { formatComparison, HEADLINE_METRICS } from './table.js';
-export { trafficShares, HOLDBACK_ARM } from './traffic.js';
+export { trafficShares, HOLDBACK_ARM } from '../scenario/traffic.js';

@@ -4,10 +4,11 @@
  * `root/arm:<name>/...`.
  */
 import { buildRecommender } from '../recommender/baselines.js';
-import { RandomStreams } from '../rng/index.js';
 import type { MetricsRow } from '../run/summary.js';
 import type { Scenario } from '../scenario/index.js';
+import { buildMetrics, buildWorld, loopSettings, recommenderContext } from '../simulation/build.js';
 import { Simulation } from '../simulation/simulation.js';
+import { RandomStreams } from '../rng/index.js';
 import type { ParquetLogWriter } from '../training/parquet-log.js';
 import type { ExperimentArm } from './arms.js';
 import type { EpochListener, JobResult } from './job.js';
@@ -20,13 +21,15 @@ export async function runTwin(
   onEpoch: EpochListener,
 ): Promise<Pick<JobResult, 'arms'>> {
   const root = new RandomStreams(scenario.seed);
-  const simulation = new Simulation(
-    { ...scenario, recommender: arm.recommender },
-    {
-      arm: arm.name,
-      recommender: (ctx, oracleTruth) => buildRecommender(arm.recommender, { ...ctx, streams: root.child(`arm:${arm.name}`) }, oracleTruth),
-    },
-  );
+  const world = buildWorld(scenario, root);
+  const context = recommenderContext(world, arm.recommender.slate_size, root.child(`arm:${arm.name}`));
+  const simulation = new Simulation({
+    world,
+    recommender: buildRecommender(arm.recommender, context, () => world),
+    metrics: buildMetrics(world, scenario.metrics, root),
+    settings: loopSettings(scenario, arm.recommender),
+    arm: arm.name,
+  });
   const rows: MetricsRow[] = [];
   await simulation.run(async (epoch) => {
     rows.push(epoch.metrics);

@@ -7,6 +7,7 @@ import { buildRecommender } from '../recommender/baselines.js';
 import { RandomStreams } from '../rng/index.js';
 import type { MetricsRow } from '../run/summary.js';
 import type { Scenario } from '../scenario/index.js';
+import { buildMetrics, buildWorld, loopSettings, recommenderContext } from '../simulation/build.js';
 import { Simulation, type EpochResult } from '../simulation/simulation.js';
 import type { ParquetLogWriter } from '../training/parquet-log.js';
 import { ArmMetrics } from './arm-metrics.js';
@@ -28,56 +29,56 @@ export async function runSplit(
     arms.map((arm) => arm.name),
     arms.map((arm) => arm.traffic),
   );
-  // The world's own checks must admit every arm's slates; its log need only hold the newest
-  // epoch, which the router hands on to each arm's own log.
-  const base = (arms.find((arm) => arm.role === 'control') ?? arms[0]).recommender;
-  const worldScenario: Scenario = {
-    ...scenario,
-    recommender: {
-      ...base,
-      slate_size: Math.max(...arms.map((arm) => arm.recommender.slate_size)),
-      retrain: { ...base.retrain, window: base.retrain.every },
-    },
-  };
-  let router: ArmRouter | undefined;
-  let armMetrics: ArmMetrics | undefined;
-  const simulation = new Simulation(worldScenario, {
-    armOf: (userId) => assignment.armName(userId),
-    onEvent: (event) => {
-      if (armMetrics === undefined) throw new Error('user split: an event arrived before the per-arm metrics were ready');
-      armMetrics.observe(event);
-    },
-    recommender: (ctx, oracleTruth) =>
-      (router = new ArmRouter(
-        arms.map((arm) => ({
-          name: arm.name,
-          pooled: arm.pooled,
-          windowDays: arm.recommender.retrain.window,
-          slateSize: arm.recommender.slate_size,
-          recommender: buildRecommender(arm.recommender, { ...ctx, slateSize: arm.recommender.slate_size, streams: root.child(`arm:${arm.name}`) }, oracleTruth),
-        })),
-        assignment,
-      )),
-  });
-  const metrics = (armMetrics = new ArmMetrics(simulation.world.view(), assignment, {
+  const world = buildWorld(scenario, root);
+  const router = new ArmRouter(
+    arms.map((arm) => ({
+      name: arm.name,
+      pooled: arm.pooled,
+      windowDays: arm.recommender.retrain.window,
+      slateSize: arm.recommender.slate_size,
+      recommender: buildRecommender(arm.recommender, recommenderContext(world, arm.recommender.slate_size, root.child(`arm:${arm.name}`)), () => world),
+    })),
+    assignment,
+  );
+  const worldMetrics = buildMetrics(world, scenario.metrics, root);
+  const armMetrics = new ArmMetrics(world.view(), assignment, {
     settings: scenario.metrics,
     streams: root,
-    userDevice: (userId) => simulation.world.users.public.get(userId).device,
-  }));
-  const routed = router;
-  if (routed === undefined) throw new Error('user split: the simulation did not build the arm router');
+    userDevice: (userId) => world.users.public.get(userId).device,
+  });
+  // The loop's own checks must admit every arm's slates; its log need only hold the newest
+  // epoch, which the router hands on to each arm's own log.
+  const base = (arms.find((arm) => arm.role === 'control') ?? arms[0]).recommender;
+  const simulation = new Simulation({
+    world,
+    recommender: router,
+    // The whole world's row for the loop; every event also goes to the arm's own collector.
+    metrics: {
+      observe: (event) => {
+        worldMetrics.observe(event);
+        armMetrics.observe(event);
+      },
+      endEpoch: (bounds) => worldMetrics.endEpoch(bounds),
+    },
+    settings: {
+      ...loopSettings(scenario, base),
+      slateSize: Math.max(...arms.map((arm) => arm.recommender.slate_size)),
+      logWindow: base.retrain.every,
+    },
+    armOf: (userId) => assignment.armName(userId),
+  });
   const perArm: MetricsRow[][] = arms.map(() => []);
-  const world: MetricsRow[] = [];
+  const worldRows: MetricsRow[] = [];
   await simulation.run(async (epoch: EpochResult) => {
-    world.push(epoch.metrics);
-    metrics.endEpoch(epoch.bounds).forEach((row, index) => {
-      const diagnostics = routed.arms[index].recommender.diagnostics?.().metrics ?? {};
+    worldRows.push(epoch.metrics);
+    armMetrics.endEpoch(epoch.bounds).forEach((row, index) => {
+      const diagnostics = router.arms[index].recommender.diagnostics?.().metrics ?? {};
       perArm[index].push(withDiagnostics(row, diagnostics));
     });
     await logs?.writeEpoch(epoch.bounds.epoch, epoch.impressions);
-    onEpoch(world.length, simulation.epochs.length);
+    onEpoch(worldRows.length, simulation.epochs.length);
   });
-  return { arms: Object.fromEntries(arms.map((arm, index) => [arm.name, perArm[index]])), world };
+  return { arms: Object.fromEntries(arms.map((arm, index) => [arm.name, perArm[index]])), world: worldRows };
 }
 
 /** The arm's recommender figures after its world figures, refusing a name both use (as a single run does). */

@@ -18,7 +18,7 @@
  * Cost: O(slate) per slate, O(first-shown items log) per epoch.
  */
 import { ensureLength, ratio } from './arrays.js';
-import { positiveDuration } from '../scenario/fields.js';
+import { positiveDuration } from '../settings/fields.js';
 import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { median } from './stats.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';

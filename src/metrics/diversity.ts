@@ -22,7 +22,7 @@
  */
 import { clickedItem, ensureLength, ratio } from './arrays.js';
 import { Homogenization, type IndexSampler } from './homogenization.js';
-import { positiveCount } from '../scenario/fields.js';
+import { positiveCount } from '../settings/fields.js';
 import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { WITH_CLICKS } from './engagement.js';
 import { entropyBits, gini } from './stats.js';

@@ -33,7 +33,7 @@ export interface OpeArmOptions {
   readonly rng: Rng;
   /** Ground-truth probes (expected clicks); omitted when the reward is not a click. */
   readonly truth?: {
-    readonly world: () => World;
+    readonly world: World;
     /** When the slate for a request made at `t` is shown (satiation is read as of then). */
     readonly shownAt: (t: number) => number;
   };
@@ -87,7 +87,7 @@ export class OpeArm implements Recommender {
   private measure(request: RecRequest, items: readonly number[], logged?: Slate): void {
     const truth = this.options.truth;
     if (!truth) return;
-    const world = truth.world();
+    const { world } = truth;
     const time = truth.shownAt(request.time);
     this.probe.slates += 1;
     this.probe.expectedClicks += expectedClicks(world, request.userId, items, time);

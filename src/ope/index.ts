@@ -32,6 +32,6 @@ export { expectedClicks, slotwiseClicks } from './world-truth.js';
 export { PolicyRecommender, servePolicy, contextOf } from './policy-recommender.js';
 export { buildOpePolicy, describePolicy, type BuiltPolicy } from './policy-factory.js';
 export { OpeArm, type OpeArmOptions, type ProbeTotals } from './arm.js';
-export { opeSection, opePolicy, opeConfigOf, type OpeConfig, type OpePolicyConfig } from './schema.js';
+export { opeSection, opePolicy, opeConfigOf, type OpeConfig, type OpePolicyConfig } from '../scenario/ope-schema.js';
 export { evaluateOffPolicy, OpeSettingsError, type OpeReport, type EstimatorRow } from './run-ope.js';
 export { formatOpeTable, writeOpeRun, OPE_FILES } from './report.js';

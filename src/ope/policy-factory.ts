@@ -11,7 +11,7 @@ import { PopularityRanking } from './policies/popularity-ranking.js';
 import type { Ranking } from './policies/ranking.js';
 import { ServedPolicyTarget } from './policies/served.js';
 import { UniformPolicy } from './policies/uniform.js';
-import type { OpePolicyConfig } from './schema.js';
+import type { OpePolicyConfig } from '../scenario/ope-schema.js';
 import type { TargetPolicy } from './types.js';
 
 export interface BuiltPolicy {

@@ -21,6 +21,7 @@ import type { Recommender } from '../recommender/types.js';
 import { buildRecommender } from '../recommender/baselines.js';
 import { Rng } from '../rng/index.js';
 import type { Scenario } from '../scenario/index.js';
+import { buildEnvironment } from '../simulation/build.js';
 import { Simulation } from '../simulation/simulation.js';
 import type { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
@@ -32,7 +33,7 @@ import type { Ranking } from './policies/ranking.js';
 import { buildOpePolicy, describePolicy } from './policy-factory.js';
 import { PolicyRecommender } from './policy-recommender.js';
 import { FactorisedRewardModel } from './reward-model.js';
-import { opeConfigOf, type OpeConfig } from './schema.js';
+import { opeConfigOf, type OpeConfig } from '../scenario/ope-schema.js';
 import { countTopSlots, perSlateValue } from './log-values.js';
 import { slateLogFromImpressions } from './slate-log.js';
 import type { Reward } from '../training/rewards.js';
@@ -201,36 +202,24 @@ function planWindows(scenario: Scenario, ope: OpeConfig): WindowPlan {
 }
 
 async function runArm(scenario: Scenario, ope: OpeConfig, plan: WindowPlan, role: 'logging' | 'twin'): Promise<RunCapture> {
-  const holder: { sim?: Simulation } = {};
-  const world = () => {
-    if (!holder.sim) throw new Error('world read before the simulation was built');
-    return holder.sim.world;
-  };
-  let arm: OpeArm | undefined;
-  const sim = new Simulation(scenario, {
-    arm: role,
-    recommender: (ctx) => {
-      const logging: Recommender =
-        ope.logging === 'scenario'
-          ? buildRecommender(scenario.recommender, ctx, world)
-          : loggingPolicy(ope.logging, ctx.catalog, ctx.slateSize, ctx.streams.stream('ope-logging'), ope.popularity_window, `${scenario.seed}/ope-logging`);
-      arm = new OpeArm({
-        role,
-        switchTime: plan.switchTime,
-        // A slate shown at or after recordFrom was requested at most one batch window (≤ one retrain period) earlier.
-        recordFrom: plan.recordFrom - scenario.recommender.retrain.every,
-        logging,
-        target: (log, now) => buildOpePolicy(ope.target, log, now, ope.popularity_window, `${scenario.seed}/ope-target`),
-        catalog: ctx.catalog,
-        slateSize: ctx.slateSize,
-        rng: ctx.streams.stream('ope-target'),
-        truth: ope.reward === 'click' ? { world, shownAt: shownAtFor(scenario) } : undefined,
-      });
-      return arm;
-    },
+  const { world, context: ctx, metrics, settings } = buildEnvironment(scenario);
+  const logging: Recommender =
+    ope.logging === 'scenario'
+      ? buildRecommender(scenario.recommender, ctx, () => world)
+      : loggingPolicy(ope.logging, ctx.catalog, ctx.slateSize, ctx.streams.stream('ope-logging'), ope.popularity_window, `${scenario.seed}/ope-logging`);
+  const arm = new OpeArm({
+    role,
+    switchTime: plan.switchTime,
+    // A slate shown at or after recordFrom was requested at most one batch window (≤ one retrain period) earlier.
+    recordFrom: plan.recordFrom - scenario.recommender.retrain.every,
+    logging,
+    target: (log, now) => buildOpePolicy(ope.target, log, now, ope.popularity_window, `${scenario.seed}/ope-target`),
+    catalog: ctx.catalog,
+    slateSize: ctx.slateSize,
+    rng: ctx.streams.stream('ope-target'),
+    truth: ope.reward === 'click' ? { world, shownAt: shownAtFor(scenario) } : undefined,
   });
-  holder.sim = sim;
-  if (!arm) throw new Error('the simulation did not build its recommender');
+  const sim = new Simulation({ world, recommender: arm, metrics, settings, arm: role });
   const fitBuffers: ImpressionBuffer[] = [];
   const evalBuffers: ImpressionBuffer[] = [];
   const digestsBeforeSwitch: string[] = [];

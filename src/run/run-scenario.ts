@@ -5,6 +5,7 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toResolvedYaml, type Scenario } from '../scenario/index.js';
+import { buildParts } from '../simulation/build.js';
 import { Simulation, type EpochResult } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
@@ -50,7 +51,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   let logWriter: ParquetLogWriter | undefined;
   try {
     await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
-    const simulation = new Simulation(scenario);
+    const simulation = new Simulation(buildParts(scenario));
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const metricsFile = join(output.dir, RUN_FILES.metrics);
     const timingsFile = join(output.dir, RUN_FILES.timings);

@@ -3,7 +3,7 @@
  * without the two-stage pipeline (src/bandit). The population world stays the default kind.
  */
 import { z } from 'zod';
-import { count, pair, positive, positiveCount, probability } from './fields.js';
+import { count, pair, positive, positiveCount, probability } from '../settings/fields.js';
 
 /** Where arm means come from: Beta(a, b), or a hidden logistic model of public arm features. */
 const meanDistribution = z.union(

@@ -5,7 +5,7 @@
  * and pooled training belong to a user split; guardrails need a metric direction.
  */
 import { DIRECTED_METRICS, metricDirection } from '../metrics/registry.js';
-import { HOLDBACK_ARM, trafficShares } from '../experiment/traffic.js';
+import { HOLDBACK_ARM, trafficShares } from './traffic.js';
 import { checkConsistency, formatDays, type ConsistencyProblem } from './consistency.js';
 import { armOverrides, armRecommenderInput, ARM_TRAFFIC_KEY } from './experiment-arms.js';
 import type { ExperimentConfig } from './experiment-schema.js';
@@ -13,7 +13,7 @@ import { describeIssues, markDefaults } from './issues.js';
 import type { KeyPath, PathSegment } from './paths.js';
 import { recommender as recommenderSchema } from './recommender-schema.js';
 import type { RecommenderConfig, Scenario } from './schema.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../settings/suggest.js';
 
 /** Arm names become folder names and random-stream paths. */
 const ARM_NAME = /^[A-Za-z0-9._-]+$/;

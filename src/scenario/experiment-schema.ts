@@ -6,7 +6,7 @@
  * like the base, reporting problems at the arm's own lines.
  */
 import { z } from 'zod';
-import { duration, probability, rate } from './fields.js';
+import { duration, probability, rate } from '../settings/fields.js';
 
 export const EXPERIMENT_DESIGNS = ['twin_worlds', 'user_split'] as const;
 export type ExperimentDesign = (typeof EXPERIMENT_DESIGNS)[number];

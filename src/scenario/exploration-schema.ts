@@ -7,7 +7,6 @@
 import type { BinaryReward } from '../training/rewards.js';
 
 export { exploration, EXPLORATION_POLICIES, type ExplorationConfig, type ExplorationPolicyName } from '../recommender/explore/registry.js';
-export { LINEAR_FEATURES } from '../recommender/explore/linear-thompson.js';
 
 /** A learning policy counts a success in one of the 0-or-1 rewards (training/rewards.ts names them all). */
 export type ExplorationReward = BinaryReward;

@@ -3,7 +3,7 @@ export { scenarioSchema } from './schema.js';
 export type { Scenario, ScenarioInput, WorldConfig, RecommenderConfig, ScheduleConfig } from './schema.js';
 export type { AnyScenario, BanditScenario, BanditWorldConfig, BanditRecommenderConfig } from './schema.js';
 export { isBanditScenario, isPopulationScenario } from './world-kind.js';
-export { parseDuration, MINUTES_PER_DAY } from './duration.js';
+export { parseDuration, MINUTES_PER_DAY } from '../settings/duration.js';
 export { loadScenario, loadAnyScenario, parseScenario, parseAnyScenario, toResolvedYaml, type LoadOptions } from './load.js';
 export { ScenarioError, formatProblem } from './problems.js';
 export type { ScenarioProblem } from './problems.js';

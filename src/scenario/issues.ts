@@ -10,7 +10,7 @@ import { describeValue, joinOr } from './describe.js';
 import type { KeyPath, PathSegment } from './paths.js';
 import { discriminatorOf, objectKeys, schemaAt } from './schema-walk.js';
 import type { Target } from './source.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../settings/suggest.js';
 
 type Schema = z.core.$ZodType;
 type Issue = z.core.$ZodIssue;

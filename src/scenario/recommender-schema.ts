@@ -4,14 +4,13 @@
  * exploration).
  */
 import { z } from 'zod';
-import { count, duration, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+import { count, duration, positive, positiveCount, positiveDuration, probability, rate } from '../settings/fields.js';
 import { exploration } from './exploration-schema.js';
 import { candidateSourceEntry } from '../recommender/sources/registry.js';
 import { twoTowerSection } from '../recommender/two-tower/config.js';
+import { RANKER_HEADS } from '../recommender/ranking/heads.js';
 
-/** Outputs of the multi-task ranker; the score formula is written over these names. */
-export const RANKER_HEADS = ['click', 'watch', 'complete', 'like', 'survey', 'return'] as const;
-export type RankerHead = (typeof RANKER_HEADS)[number];
+export { RANKER_HEADS, type RankerHead } from '../recommender/ranking/heads.js';
 
 const retrain = z
   .strictObject({

@@ -4,15 +4,14 @@
  * can have a sensible default has one, so a scenario file only says what it changes.
  */
 import { z } from 'zod';
-import { count, duration, pair, positive, positiveCount, positiveDuration, probability, rate } from './fields.js';
+import { duration, positive, positiveCount, positiveDuration } from '../settings/fields.js';
 import { experiment } from './experiment-schema.js';
-import { opeSection } from '../ope/schema.js';
+import { opeSection } from './ope-schema.js';
 import { recommender } from './recommender-schema.js';
 import { banditWorld } from './bandit-schema.js';
 import { checkWorldKind } from './world-kind.js';
 import { METRIC_SETTINGS } from '../metrics/registry.js';
-import { choiceSchema } from '../world/choice/registry.js';
-import { usersSchema } from '../world/user-models/registry.js';
+import { populationWorld, type WorldConfig } from '../world/schema.js';
 
 const continuousSchedule = z.strictObject({
   kind: z.literal('continuous'),
@@ -28,54 +27,6 @@ const stepsSchedule = z.strictObject({
 
 const schedule = z.discriminatedUnion('kind', [continuousSchedule, stepsSchedule], {
   error: 'expected kind: continuous or kind: steps',
-});
-
-const items = z
-  .strictObject({
-    count: count.default(2000),
-    uploads_per_day: rate.default(0),
-    creators: positiveCount.default(200),
-    /** At most this many topic tags per item; the true mixture is sparse over them. */
-    topics_per_item: positiveCount.default(2),
-    quality: z.strictObject({ beta: pair(positive, 'alpha, beta') }).prefault({ beta: [2, 2] }),
-    clickbait_share: probability.default(0.1),
-    length_minutes: z
-      .strictObject({ lognormal: pair(z.number(), 'mu, sigma') })
-      .prefault({ lognormal: [1.5, 0.8] }),
-  })
-  .prefault({});
-
-const affinity = z
-  .strictObject({
-    topic_weight: rate.default(2),
-    latent_weight: rate.default(0.6),
-    quality_weight: rate.default(1),
-    /** Extra click appeal of clickbait items, which does not add to satisfaction. */
-    clickbait_appeal: rate.default(1.5),
-  })
-  .prefault({});
-
-const response = z
-  .strictObject({
-    /** Chance a watched item is followed by a survey answer. */
-    survey_rate: probability.default(0.05),
-    /** Chance of a like for an item of neutral utility; rises with utility. */
-    like_base: probability.default(0.02),
-    completion_threshold: probability.default(0.9),
-  })
-  .prefault({});
-
-const populationWorld = z.strictObject({
-  kind: z.literal('population').default('population'),
-  topics: positiveCount.default(20),
-  latent_dim: positiveCount.default(8),
-  /** Who is in the population and how they behave: one option per user model (world/user-models). */
-  users: usersSchema,
-  items,
-  affinity,
-  /** How users pick from a slate: one option per choice model (world/choice). */
-  choice: choiceSchema,
-  response,
 });
 
 /** The population world (users and items) by default; a plain K-armed bandit with kind: bandit. */
@@ -116,7 +67,6 @@ export const scenarioSchema = z.strictObject({
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** What the schema returns, before the world kind is told apart (see classifyScenario). */
 export type ParsedScenario = z.output<typeof scenarioSchema>;
-export type WorldConfig = Extract<ParsedScenario['world'], { kind: 'population' }>;
 export type BanditWorldConfig = Extract<ParsedScenario['world'], { kind: 'bandit' }>;
 export type RecommenderConfig = ParsedScenario['recommender'];
 export type BanditRecommenderConfig = Extract<RecommenderConfig, { kind: 'bandit' }>;
@@ -133,4 +83,5 @@ export type BanditScenario = Omit<ParsedScenario, 'world' | 'horizon' | 'recomme
 };
 export type AnyScenario = Scenario | BanditScenario;
 export type ScheduleConfig = Scenario['schedule'];
+export type { WorldConfig };
 export type { ExperimentConfig } from './experiment-schema.js';

@@ -3,18 +3,17 @@
  * window are served together; users choose and respond; every impression is logged; at each
  * epoch end (one retrain period) metrics are taken, the epoch's log is handed on, and the
  * recommender retrains on the log window. The world draws only from its own streams, so the
- * same scenario and seed replay exactly.
+ * same scenario and seed replay exactly. The loop builds nothing: it receives the world, the
+ * recommender and the metrics (build.ts builds them from a scenario).
  */
 import { Kernel } from '../core/index.js';
-import { createDefaultMetrics, MetricsCollector, type EpochBounds, type SimEvent } from '../metrics/index.js';
-import { buildRecommender } from '../recommender/baselines.js';
-import type { Recommender, RecommenderContext, RecRequest, Slate } from '../recommender/types.js';
-import { RandomStreams } from '../rng/index.js';
-import type { Scenario } from '../scenario/index.js';
+import type { EpochBounds, SimEvent } from '../metrics/index.js';
+import type { Recommender, RecRequest, Slate } from '../recommender/types.js';
+import type { ScheduleConfig } from '../scenario/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
-import { MINUTES_PER_DAY } from '../scenario/duration.js';
-import { World, type TruthOracle } from '../world/world.js';
+import { MINUTES_PER_DAY } from '../settings/duration.js';
+import type { World } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
 
 type LoopEvent =
@@ -49,18 +48,34 @@ export interface EpochResult {
   readonly impressions: ImpressionBuffer;
 }
 
-export interface SimulationOptions {
-  /** Name logged with every impression (experiments run several arms). */
+/** What the loop takes from the scenario: time, schedule, and the recommender's retrain and slate size. */
+export interface LoopSettings {
+  readonly horizonDays: number;
+  readonly schedule: ScheduleConfig;
+  /** One epoch: the recommender retrains every this many days. */
+  readonly retrainEvery: number;
+  /** Days of impressions the training log keeps. */
+  readonly logWindow: number;
+  /** The longest slate the loop accepts. */
+  readonly slateSize: number;
+}
+
+/** Told every event the loop sees; gives the world's figures at each epoch end (MetricsCollector, or a composite). */
+export interface EpochMetrics {
+  observe(event: SimEvent): void;
+  endEpoch(bounds: EpochBounds): Readonly<Record<string, number>>;
+}
+
+/** What one run is made of. The loop changes the world and the recommender: a set of parts runs once. */
+export interface SimulationParts {
+  readonly world: World;
+  readonly recommender: Recommender;
+  readonly metrics: EpochMetrics;
+  readonly settings: LoopSettings;
+  /** Name logged with every impression (experiments run several arms); default: the recommender's name. */
   readonly arm?: string;
   /** Arm of each user's impressions, when arms share one world (user-split experiments); overrides `arm`. */
   readonly armOf?: (userId: number) => string;
-  /**
-   * Builds the recommender instead of the scenario's `recommender.kind` (custom or wrapped
-   * recommenders); `oracleTruth` is for oracle baselines only, as in buildRecommender.
-   */
-  readonly recommender?: (ctx: RecommenderContext, oracleTruth: () => TruthOracle) => Recommender;
-  /** Told every event the metrics see, right after them (e.g. per-arm metrics in a user-split experiment). */
-  readonly onEvent?: (event: SimEvent) => void;
 }
 
 export class Simulation {
@@ -68,12 +83,12 @@ export class Simulation {
   readonly recommender: Recommender;
   readonly epochs: readonly EpochBounds[];
   private readonly kernel = new Kernel<LoopEvent>();
-  private readonly metrics: MetricsCollector;
+  private readonly metrics: EpochMetrics;
+  private readonly settings: LoopSettings;
   private readonly sessions: SessionTracker;
   private readonly trainingLog: TrainingLog;
   private readonly arm: string;
   private readonly armOf: ((userId: number) => string) | undefined;
-  private readonly onEvent: ((event: SimEvent) => void) | undefined;
   private readonly batchWindow: number;
   private pending: RecRequest[] = [];
   private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
@@ -98,30 +113,18 @@ export class Simulation {
   private epoch = 0;
   private nextSlateId = 0;
 
-  constructor(private readonly scenario: Scenario, options: SimulationOptions = {}) {
-    const streams = new RandomStreams(scenario.seed);
-    this.world = new World(scenario.world, streams.child('world'));
-    const { recommender: config } = scenario;
-    const context: RecommenderContext = {
-      catalog: this.world.items.public,
-      users: this.world.users.public,
-      slateSize: config.slate_size,
-      streams: streams.child('recommender'),
-    };
-    this.recommender = options.recommender ? options.recommender(context, () => this.world) : buildRecommender(config, context, () => this.world);
-    this.arm = options.arm ?? this.recommender.name;
-    this.armOf = options.armOf;
-    this.onEvent = options.onEvent;
-    this.metrics = new MetricsCollector(
-      createDefaultMetrics(this.world.view(), scenario.metrics, {
-        sampler: streams.stream('metrics/homogenization-sample'),
-        userDevice: (userId) => this.world.users.public.get(userId).device,
-      }),
-    );
+  constructor(parts: SimulationParts) {
+    const { settings } = parts;
+    this.world = parts.world;
+    this.recommender = parts.recommender;
+    this.metrics = parts.metrics;
+    this.settings = settings;
+    this.arm = parts.arm ?? this.recommender.name;
+    this.armOf = parts.armOf;
     this.sessions = new SessionTracker(this.world, (event) => this.observe(event));
-    this.trainingLog = new TrainingLog(config.retrain.window);
-    this.batchWindow = scenario.schedule.kind === 'continuous' ? scenario.schedule.batch_window : 0;
-    this.epochs = epochBounds(scenario.horizon.days, config.retrain.every);
+    this.trainingLog = new TrainingLog(settings.logWindow);
+    this.batchWindow = settings.schedule.kind === 'continuous' ? settings.schedule.batch_window : 0;
+    this.epochs = epochBounds(settings.horizonDays, settings.retrainEvery);
     this.scheduleArrivals();
   }
 
@@ -144,11 +147,11 @@ export class Simulation {
   }
 
   private scheduleArrivals(): void {
-    const { world, kernel, scenario } = this;
-    const { users, items } = scenario.world;
+    const { world, kernel, settings } = this;
+    const { users, items } = world.config;
     if (items.uploads_per_day > 0) kernel.schedule(world.rng.uploads.exponential(items.uploads_per_day), PRIORITY.upload, { kind: 'upload' });
     if (users.signups_per_day > 0) kernel.schedule(world.rng.signups.exponential(users.signups_per_day), PRIORITY.signup, { kind: 'signup' });
-    if (scenario.schedule.kind === 'steps') {
+    if (settings.schedule.kind === 'steps') {
       kernel.schedule(0, PRIORITY.step, { kind: 'step' });
     } else {
       for (let u = 0; u < world.users.size; u++) {
@@ -158,26 +161,27 @@ export class Simulation {
   }
 
   private handle(event: LoopEvent, time: number): void {
-    const { world, kernel, scenario } = this;
+    const { world, kernel, settings } = this;
+    const { users, items } = world.config;
     switch (event.kind) {
       case 'upload': {
         const itemId = world.items.create(time);
         this.observe({ kind: 'upload', time, itemId });
-        kernel.schedule(time + world.rng.uploads.exponential(scenario.world.items.uploads_per_day), PRIORITY.upload, event);
+        kernel.schedule(time + world.rng.uploads.exponential(items.uploads_per_day), PRIORITY.upload, event);
         return;
       }
       case 'signup': {
         const userId = world.users.create(time);
         this.observe({ kind: 'signup', time, userId });
-        if (scenario.schedule.kind === 'continuous') kernel.schedule(time, PRIORITY.session_start, { kind: 'session_start', userId });
-        kernel.schedule(time + world.rng.signups.exponential(scenario.world.users.signups_per_day), PRIORITY.signup, event);
+        if (settings.schedule.kind === 'continuous') kernel.schedule(time, PRIORITY.session_start, { kind: 'session_start', userId });
+        kernel.schedule(time + world.rng.signups.exponential(users.signups_per_day), PRIORITY.signup, event);
         return;
       }
       case 'step': {
         // Synchronous schedule: every user asks for one slate per step, all served as one batch.
         for (let u = 0; u < world.users.size; u++) this.pending.push(this.makeRequest(u, time, 0));
         this.flush(time);
-        if (scenario.schedule.kind === 'steps') kernel.schedule(time + scenario.schedule.step, PRIORITY.step, event);
+        if (settings.schedule.kind === 'steps') kernel.schedule(time + settings.schedule.step, PRIORITY.step, event);
         return;
       }
       case 'session_start': {
@@ -205,7 +209,6 @@ export class Simulation {
 
   private observe(event: SimEvent): void {
     this.metrics.observe(event);
-    this.onEvent?.(event);
   }
 
   private makeRequest(userId: number, time: number, requestInSession: number): RecRequest {
@@ -293,7 +296,7 @@ export class Simulation {
       liked: response?.liked ?? false,
       survey: response?.survey ?? null,
     });
-    if (this.scenario.schedule.kind === 'steps') {
+    if (this.settings.schedule.kind === 'steps') {
       this.sessions.recordStep(request.userId, outcome);
       return;
     }
@@ -306,8 +309,8 @@ export class Simulation {
   private checkSlate(request: RecRequest, slate: Slate): void {
     const name = this.recommender.name;
     if (slate.slateId !== request.slateId) throw new Error(`recommender ${name} answered request ${request.slateId} with slate ${slate.slateId}`);
-    if (slate.entries.length > this.scenario.recommender.slate_size) {
-      throw new Error(`recommender ${name} returned ${slate.entries.length} items; slate_size is ${this.scenario.recommender.slate_size}`);
+    if (slate.entries.length > this.settings.slateSize) {
+      throw new Error(`recommender ${name} returned ${slate.entries.length} items; slate_size is ${this.settings.slateSize}`);
     }
     const catalogSize = this.world.items.size;
     const { entries } = slate;

@@ -4,7 +4,7 @@
  * structure that content-based and collaborative sources can discover from logs alone.
  */
 import { AliasTable, type Rng } from '../rng/index.js';
-import type { WorldConfig } from '../scenario/index.js';
+import type { WorldConfig } from './schema.js';
 import { PublicRegistry, type PublicCatalog, type PublicItem } from './public.js';
 
 export interface ItemTruth {

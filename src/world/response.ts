@@ -4,7 +4,7 @@
  * clickbait item draws clicks and then short watches, few likes and poor survey answers.
  */
 import type { Rng } from '../rng/index.js';
-import type { WorldConfig } from '../scenario/index.js';
+import type { WorldConfig } from './schema.js';
 
 export interface Response {
   readonly watchMinutes: number;

@@ -3,7 +3,7 @@
  * and their public record (country, device, usual hour), drawn after it from the same stream.
  */
 import { AliasTable, type Rng } from '../rng/index.js';
-import type { WorldConfig } from '../scenario/index.js';
+import type { WorldConfig } from './schema.js';
 import { DEVICES, PublicRegistry, type PublicUser, type PublicUsers } from './public.js';
 import type { UserModel } from './user-model.js';
 

@@ -4,7 +4,7 @@
  * recommender does (the basis of common random numbers across arms).
  */
 import type { KeyedStream, RandomStreams, Rng } from '../rng/index.js';
-import type { WorldConfig } from '../scenario/index.js';
+import type { WorldConfig } from './schema.js';
 import { Items } from './items.js';
 import type { UserModel } from './user-model.js';
 import { buildUserModel } from './user-models/registry.js';

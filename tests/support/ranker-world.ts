@@ -9,6 +9,7 @@ import { RandomRecommender } from '../../src/recommender/random-recommender.js';
 import type { MultiTaskRanker } from '../../src/recommender/ranking/multi-task-ranker.js';
 import type { SlateFeedback } from '../../src/recommender/types.js';
 import { parseScenario } from '../../src/scenario/index.js';
+import { buildPartsWith } from '../../src/simulation/build.js';
 import { Simulation } from '../../src/simulation/simulation.js';
 import { TrainingLog } from '../../src/training/training-log.js';
 import type { PublicCatalog, PublicUsers } from '../../src/world/public.js';
@@ -40,14 +41,14 @@ export async function simulateRankerWorld(): Promise<RankerWorld> {
   let catalog: PublicCatalog | undefined;
   let users: PublicUsers | undefined;
   const feedback: SlateFeedback[] = [];
-  const sim = new Simulation(parseScenario(WORLD, 'ranker-world.yaml'), {
-    recommender: (ctx) => {
+  const sim = new Simulation(
+    buildPartsWith(parseScenario(WORLD, 'ranker-world.yaml'), (ctx) => {
       catalog = ctx.catalog;
       users = ctx.users;
       const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => feedback.push(f), retrain: () => {} };
-    },
-  });
+    }),
+  );
   const log = new TrainingLog(14);
   let now = 0;
   await sim.run((epoch) => {

@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
-import { positive } from '../../scenario/fields.js';
+import { positive } from '../../settings/fields.js';
 import { explorationPolicy, slateStage } from './component.js';
 import { entryOf, slotCount } from './entries.js';
 import { SlotTally } from './marginals.js';

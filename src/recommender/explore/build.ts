@@ -2,7 +2,7 @@
  * The exploration of a pipeline recommender: the context its policy is built with. The policies
  * themselves, and the builder, are in the registry (registry.ts).
  */
-import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerHead } from '../ranking/heads.js';
 import type { RankerRepresentation } from '../ranking/representation.js';
 import type { RecommenderContext } from '../types.js';
 import type { ExplorationContext } from './component.js';

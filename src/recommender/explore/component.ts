@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import { taggedComponent, type TaggedComponent, type TaggedSchema } from '../tagged-component.js';
 import type { RandomStreams } from '../../rng/index.js';
-import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerHead } from '../ranking/heads.js';
 import type { RankerRepresentation } from '../ranking/representation.js';
 import type { CandidateSource, ExplorationPolicy } from '../types.js';
 import type { FeatureMap } from './features.js';

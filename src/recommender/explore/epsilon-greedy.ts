@@ -13,7 +13,7 @@
  */
 import type { Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
-import { positiveCount, probability } from '../../scenario/fields.js';
+import { positiveCount, probability } from '../../settings/fields.js';
 import { z } from 'zod';
 import { candidateStage, EpsilonExploreSource } from './candidate-stage.js';
 import { explorationPolicy, slateStage } from './component.js';

@@ -1,6 +1,6 @@
 /** Settings several exploration policies share, as scenario fields. */
 import { z } from 'zod';
-import { positiveCount } from '../../scenario/fields.js';
+import { positiveCount } from '../../settings/fields.js';
 import { BINARY_REWARDS } from '../../training/rewards.js';
 
 /** The observed reward a learning policy counts as a success (training/rewards.ts). */

@@ -7,7 +7,7 @@
  * propensity is a Monte-Carlo estimate of the marginal P(item at slot) (sampled-slate.ts), from
  * draws kept while each item's posterior is unchanged (posterior-draws.ts).
  */
-import { pair, positive, positiveCount } from '../../scenario/fields.js';
+import { pair, positive, positiveCount } from '../../settings/fields.js';
 import type { BinaryReward } from '../../training/rewards.js';
 import type { Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';

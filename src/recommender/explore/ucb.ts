@@ -5,7 +5,7 @@
  * retrain). The slate is the top of the candidates by index, ties kept in the ranker's order,
  * skipping items the creator cap excludes: deterministic, so every propensity is 1.
  */
-import { rate } from '../../scenario/fields.js';
+import { rate } from '../../settings/fields.js';
 import type { BinaryReward } from '../../training/rewards.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Rng } from '../../rng/index.js';

@@ -13,7 +13,7 @@
  * - return:   next-day return: 1 if the user started a new session on the calendar day after the
  *             impression's, 0 if not; unknown until that day is over (next-day-return.ts).
  */
-import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerHead } from './heads.js';
 import type { ImpressionColumns } from '../../training/impression-buffer.js';
 
 /**

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../ml/backend.js';
 import type { Rng } from '../../rng/index.js';
-import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerHead } from './heads.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog, PublicUsers } from '../../world/public.js';

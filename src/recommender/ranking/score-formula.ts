@@ -9,8 +9,8 @@
  */
 import { createRequire } from 'node:module';
 import type { EvalFunction, MathNode } from 'mathjs';
-import { RANKER_HEADS } from '../../scenario/recommender-schema.js';
-import { didYouMean } from '../../scenario/suggest.js';
+import { RANKER_HEADS } from './heads.js';
+import { didYouMean } from '../../settings/suggest.js';
 
 /**
  * mathjs, loaded on the first formula: it takes about half a second to load, which every

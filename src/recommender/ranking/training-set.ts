@@ -11,7 +11,7 @@
  * next calendar day is over for return). Those rows are left out of that head's loss and are
  * used to fit its calibrator and measure its ECE and AUC.
  */
-import type { RankerHead } from '../../scenario/recommender-schema.js';
+import type { RankerHead } from './heads.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { Device, PublicCatalog, PublicUsers } from '../../world/public.js';

@@ -1,6 +1,6 @@
 /** Chooses exact or HNSW search for a catalog, as the scenario's `ann` block says. */
 import { z } from 'zod';
-import { count, positiveCount } from '../../scenario/fields.js';
+import { count, positiveCount } from '../../settings/fields.js';
 import type { Retriever } from '../types.js';
 import { ExactRetriever } from './exact.js';
 import { HnswRetriever } from './hnsw.js';

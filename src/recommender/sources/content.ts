@@ -7,7 +7,7 @@
  * Work per request is bounded: the user's strongest few tags and creators are looked up, and
  * only the newest `perList` items of each posting list are scored, never the whole catalog.
  */
-import { positiveCount } from '../../scenario/fields.js';
+import { positiveCount } from '../../settings/fields.js';
 import { UserHistory, type HistoryEntry } from '../../training/user-history.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../types.js';

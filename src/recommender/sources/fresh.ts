@@ -8,7 +8,7 @@
  * binary search. The initial catalog, uploaded before day 0 in no particular id order, is
  * sorted once. A request costs O(log n + k).
  */
-import { positiveCount, positiveDuration } from '../../scenario/fields.js';
+import { positiveCount, positiveDuration } from '../../settings/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
 import { candidateSource } from './component.js';

@@ -3,7 +3,7 @@
  * log window can be excluded; when too few items have clicks (a young log), the list is filled
  * with the items longest in the catalog, so the source stays deterministic.
  */
-import { positiveCount, positiveDuration } from '../../scenario/fields.js';
+import { positiveCount, positiveDuration } from '../../settings/fields.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';

@@ -1,6 +1,6 @@
 /** Uniformly random items from the catalog: the no-knowledge baseline, and a way for any item to be seen. */
 import type { Rng } from '../../rng/index.js';
-import { positiveCount } from '../../scenario/fields.js';
+import { positiveCount } from '../../settings/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
 import { candidateSource } from './component.js';

@@ -1,6 +1,6 @@
 /** The scenario blocks the two-tower source is built from. */
 import { z } from 'zod';
-import { positive, positiveCount, positiveDuration } from '../../scenario/fields.js';
+import { positive, positiveCount, positiveDuration } from '../../settings/fields.js';
 import type { AnnConfig } from '../retrieval/build.js';
 
 /** The `{ source: two_tower, k, ann }` entry of `candidates` (its declaration is in source.ts). */

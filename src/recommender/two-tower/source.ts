@@ -11,7 +11,7 @@ import { RandomStreams, type Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog, PublicUsers } from '../../world/public.js';
-import { positiveCount } from '../../scenario/fields.js';
+import { positiveCount } from '../../settings/fields.js';
 import { annSettings, buildRetriever } from '../retrieval/build.js';
 import { candidateSource } from '../sources/component.js';
 import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, Retriever, SlateFeedback } from '../types.js';

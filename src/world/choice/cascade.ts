@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../rng/index.js';
-import { probability } from '../../scenario/fields.js';
+import { probability } from '../../settings/fields.js';
 import { defineChoiceModel, type ChoiceModel } from './choice-model.js';
 
 export class CascadeChoice implements ChoiceModel {

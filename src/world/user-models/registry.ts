@@ -4,7 +4,7 @@
  * model's. Adding a model: its own file (see satisfaction.ts) and one line here.
  */
 import { z } from 'zod';
-import { count, positiveCount, rate } from '../../scenario/fields.js';
+import { count, positiveCount, rate } from '../../settings/fields.js';
 import type { UserModel } from '../user-model.js';
 import type { UserModelContext } from './user-model-entry.js';
 import { satisfactionUsers } from './satisfaction.js';

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../rng/index.js';
-import { duration, positive, positiveCount, probability, rate } from '../../scenario/fields.js';
-import { MINUTES_PER_DAY } from '../../scenario/duration.js';
+import { duration, positive, positiveCount, probability, rate } from '../../settings/fields.js';
+import { MINUTES_PER_DAY } from '../../settings/duration.js';
 import { buildChoiceModel } from '../choice/registry.js';
 import type { ChoiceModel } from '../choice/choice-model.js';
 import type { Items } from '../items.js';

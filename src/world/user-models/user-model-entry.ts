@@ -5,7 +5,7 @@
  */
 import type { z } from 'zod';
 import type { KeyedStream } from '../../rng/index.js';
-import type { WorldConfig } from '../../scenario/index.js';
+import type { WorldConfig } from '../schema.js';
 import type { Items } from '../items.js';
 import type { UserModel } from '../user-model.js';
 

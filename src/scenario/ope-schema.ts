@@ -2,11 +2,12 @@
  * The optional `ope:` section of a scenario, read by `recloop ope`: which policy logs, which
  * target policy is evaluated, how long the evaluation window is, and the estimator settings.
  * Absent from a scenario, it stays absent (runs are unchanged) and `recloop ope` uses the defaults.
- * (Defined here, beside the code that reads it; src/scenario/schema.ts plugs it in.)
+ * (src/ope reads it; src/scenario/schema.ts plugs it in. It lives with the scenario's sections,
+ * below the layers that run OPE, so the scenario imports nothing above it.)
  */
 import { z } from 'zod';
-import { positiveCount, positiveDuration, probability } from '../scenario/fields.js';
-import { exploration } from '../scenario/exploration-schema.js';
+import { positiveCount, positiveDuration, probability } from '../settings/fields.js';
+import { exploration } from './exploration-schema.js';
 import { REWARDS } from '../training/rewards.js';
 
 /**
