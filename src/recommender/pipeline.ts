@@ -108,24 +108,38 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
 
 /**
  * The best `limit` candidates by `scores` (default: each candidate's source score), best first;
- * ties broken by item id so the order never depends on insertion.
+ * ties broken by item id so the order never depends on insertion. A candidate scored NaN has
+ * been dropped by the ranker (a ranking cascade's trimmed candidates) and is left out.
  */
 export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
-  const n = candidates.length;
   const score = scores ? (k: number): number => scores[k] : (k: number): number => candidates[k].sourceScore;
   const before = (a: number, b: number): number => score(b) - score(a) || candidates[a].itemId - candidates[b].itemId;
+  const live = scores ? scoredIndices(scores, candidates.length) : null;
+  const n = live ? live.length : candidates.length;
+  const at = live ? (r: number): number => live[r] : (r: number): number => r;
   // Sources usually hand their candidates over best first; then no sort is needed.
   let sorted = true;
-  for (let k = 1; k < n && sorted; k++) sorted = before(k - 1, k) <= 0;
-  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, k) => k).sort(before);
+  for (let r = 1; r < n && sorted; r++) sorted = before(at(r - 1), at(r)) <= 0;
+  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, r) => at(r)).sort(before);
   const count = Math.min(limit, n);
   const out = new Array<ScoredCandidate>(count);
   for (let r = 0; r < count; r++) {
-    const k = order ? order[r] : r;
+    const k = order ? order[r] : at(r);
     const c = candidates[k];
     out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score(k) };
   }
   return out;
+}
+
+/** Indices of the candidates not scored NaN, or null when none is. */
+function scoredIndices(scores: ArrayLike<number>, n: number): Uint32Array | null {
+  let dropped = 0;
+  for (let k = 0; k < n; k++) if (Number.isNaN(scores[k])) dropped++;
+  if (dropped === 0) return null;
+  const live = new Uint32Array(n - dropped);
+  let r = 0;
+  for (let k = 0; k < n; k++) if (!Number.isNaN(scores[k])) live[r++] = k;
+  return live;
 }
 
 /** Joins the figures of several stages; two stages reporting the same name is a bug. */

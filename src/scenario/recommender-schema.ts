@@ -69,6 +69,17 @@ const ranker = z
     calibration: z.enum(['none', 'platt', 'isotonic'], { error: 'expected none, platt or isotonic' }).default('isotonic'),
     /** Share of the log held out to fit calibration and measure it. */
     holdout: probability.default(0.1),
+    /**
+     * A ranking cascade: a linear pre-ranker distilled from this ranker keeps each request's
+     * `keep` best candidates (plus every candidate of the `bypass` sources) for the network to
+     * score; the rest are dropped. Absent: the network scores every candidate.
+     */
+    prerank: z
+      .strictObject({
+        keep: positiveCount,
+        bypass: z.array(z.string()).default(['fresh', 'explore']),
+      })
+      .optional(),
   })
   .prefault({});
 

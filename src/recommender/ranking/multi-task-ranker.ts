@@ -40,6 +40,7 @@ import type { RankerConfig } from './config.js';
 import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
 import type { ItemStats } from './item-stats.js';
 import { RankerModel } from './model.js';
+import { PreRanker } from './pre-ranker.js';
 import { RepresentationExport, type RankerRepresentation } from './representation.js';
 import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
 import { SlateContexts } from './slate-contexts.js';
@@ -52,6 +53,12 @@ import { buildTrainingSet, type TrainingSet } from './training-set.js';
 export const RANKER_HISTORY_LENGTH = 30;
 /** Most recent held-out rows whose representation a retrain exports (bounds the policy's rebuild). */
 export const EXPORTED_RECENT_ROWS = 5_000;
+/** Most recent training rows whose ranker scores the pre-ranker is fitted to. */
+export const PRERANK_FIT_ROWS = 20_000;
+/** One request in this many (by slate id) is scored in full, to measure the cascade's recall. */
+export const PRERANK_RECALL_EVERY = 50;
+/** The depth of the ranker's own list the recall is measured at. */
+export const PRERANK_RECALL_DEPTH = 10;
 
 export interface MultiTaskRankerOptions {
   /** Number of topic ids; default: one more than the largest tag in the catalog at construction. */
@@ -105,6 +112,8 @@ export class MultiTaskRanker implements Ranker {
   private serving = { candidates: 0, seconds: 0 };
   private exported: RepresentationExport | null = null;
   private servedLastEpoch = { candidates: 0, seconds: 0 };
+  private readonly preRanker: PreRanker | null;
+  private cascadeLastEpoch = { recall: 0, keptShare: 0 };
 
   constructor(
     private readonly config: RankerConfig,
@@ -120,6 +129,7 @@ export class MultiTaskRanker implements Ranker {
     this.writer = new FeatureWriter(this.layout, catalog, users, RANKER_HISTORY_LENGTH);
     this.engagement = new UserEngagement(this.layout.topics, catalog);
     this.calibrators = this.heads.map(() => new IdentityCalibrator());
+    this.preRanker = config.prerank ? new PreRanker(config.prerank, this.layout.dim) : null;
   }
 
   /** True once a retrain has produced a model. */
@@ -191,11 +201,13 @@ export class MultiTaskRanker implements Ranker {
     this.lastRun = run;
     this.trainExamples = rows.length;
     this.fitCalibration(model, set, log.rows - set.n);
+    if (this.preRanker) this.fitPreRanker(model, set);
     this.stats = set.stats;
     this.statsTime = now;
     this.trainedAt = now;
     this.servedLastEpoch = this.serving;
     this.serving = { candidates: 0, seconds: 0 };
+    if (this.preRanker) this.cascadeLastEpoch = this.preRanker.takeFigures();
   }
 
   /**
@@ -223,7 +235,13 @@ export class MultiTaskRanker implements Ranker {
     return set;
   }
 
+  /**
+   * With a pre-ranker (`ranker.prerank`), only the candidates it keeps are scored by the network;
+   * the others get NaN, which the pipeline reads as dropped. Not while an exploration policy
+   * reads the ranker's representation, which it needs for every candidate.
+   */
   score(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[] {
+    if (this.preRanker?.fitted && this.trained && !this.exported) return this.scoreCascade(this.preRanker, requests, candidates);
     return this.scoreWith(this.formula, requests, candidates);
   }
 
@@ -263,6 +281,10 @@ export class MultiTaskRanker implements Ranker {
       metrics[`ranker_holdout_${head}`] = report?.holdout ?? 0;
     }
     metrics.ranker_train_examples = this.trainExamples;
+    if (this.preRanker) {
+      metrics.prerank_recall_at_10 = this.cascadeLastEpoch.recall;
+      metrics.prerank_kept_share = this.cascadeLastEpoch.keptShare;
+    }
     const run = this.lastRun;
     const served = this.servedLastEpoch;
     const tables = this.calibrationTables();
@@ -356,9 +378,24 @@ export class MultiTaskRanker implements Ranker {
     exported: RepresentationExport | null = null,
   ): Float64Array[] {
     const model = this.model;
+    if (!model) throw new Error('ranker: not trained');
+    const { x, n } = this.servingFeatures(requests, candidates);
+    let logits: Float32Array;
+    if (exported) {
+      const out = model.predictWithRepresentation(x, n, exported.headIndex);
+      exported.setBatch(requests, candidates, out.representation);
+      logits = out.logits;
+    } else {
+      logits = model.predict(x, n);
+    }
+    return this.headColumns(logits, n, calibrated);
+  }
+
+  /** Standardized features of every candidate of every request, in request then candidate order. */
+  private servingFeatures(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): { x: Float32Array; n: number } {
     const stats = this.stats;
     const standardizer = this.standardizer;
-    if (!model || !stats || !standardizer) throw new Error('ranker: not trained');
+    if (!stats || !standardizer) throw new Error('ranker: not trained');
     const n = candidates.reduce((total, list) => total + list.length, 0);
     const x = new Float32Array(n * this.layout.dim);
     const summary = new UserSummary(this.layout.topics);
@@ -369,14 +406,11 @@ export class MultiTaskRanker implements Ranker {
       for (const candidate of candidates[r]) this.writer.write(x, row++, request, summary, candidate.itemId, stats, this.statsTime);
     }
     standardizer.apply(x, n);
-    let logits: Float32Array;
-    if (exported) {
-      const out = model.predictWithRepresentation(x, n, exported.headIndex);
-      exported.setBatch(requests, candidates, out.representation);
-      logits = out.logits;
-    } else {
-      logits = model.predict(x, n);
-    }
+    return { x, n };
+  }
+
+  /** One column per head from n × heads logits, calibrated or the raw sigmoid. */
+  private headColumns(logits: Float32Array, n: number, calibrated: boolean): Float64Array[] {
     const H = this.heads.length;
     return this.heads.map((_, h) => {
       const calibrator = calibrated ? this.calibrators[h] : new IdentityCalibrator();
@@ -384,6 +418,53 @@ export class MultiTaskRanker implements Ranker {
       for (let i = 0; i < n; i++) column[i] = calibrator.apply(logits[i * H + h]);
       return column;
     });
+  }
+
+  /** The combined score of n standardized rows, each as if shown at position 0. */
+  private combinedScores(model: RankerModel, x: Float32Array, n: number): Float64Array {
+    return this.formula.evaluate(this.headColumns(model.predict(x, n), n, true));
+  }
+
+  /** Fits the pre-ranker to the ranker's scores of the most recent training rows. */
+  private fitPreRanker(model: RankerModel, set: TrainingSet): void {
+    const n = Math.min(PRERANK_FIT_ROWS, set.n);
+    const x = set.x.subarray((set.n - n) * set.dim, set.n * set.dim);
+    this.preRanker?.fit(x, n, this.combinedScores(model, x, n));
+  }
+
+  /** The cascade: the pre-ranker's kept rows (and, for recall, every row of sampled requests) through the network. */
+  private scoreCascade(preRanker: PreRanker, requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[] {
+    const model = this.model;
+    if (!model) throw new Error('ranker: not trained');
+    const started = performance.now();
+    const dim = this.layout.dim;
+    const { x, n } = this.servingFeatures(requests, candidates);
+    const kept = new Uint8Array(n);
+    preRanker.select(x, candidates, kept);
+    const scored = kept.slice();
+    const starts: number[] = [];
+    let row = 0;
+    for (const [r, request] of requests.entries()) {
+      starts.push(row);
+      if (request.slateId % PRERANK_RECALL_EVERY === 0) scored.fill(1, row, row + candidates[r].length);
+      row += candidates[r].length;
+    }
+    const rows: number[] = [];
+    for (let i = 0; i < n; i++) if (scored[i]) rows.push(i);
+    const compact = new Float32Array(rows.length * dim);
+    rows.forEach((i, k) => compact.set(x.subarray(i * dim, (i + 1) * dim), k * dim));
+    const compactScores = this.combinedScores(model, compact, rows.length);
+    const full = new Float64Array(n).fill(Number.NaN);
+    rows.forEach((i, k) => (full[i] = compactScores[k]));
+    for (const [r, request] of requests.entries()) {
+      if (request.slateId % PRERANK_RECALL_EVERY !== 0) continue;
+      const start = starts[r];
+      preRanker.recordRecall(full.subarray(start, start + candidates[r].length), kept, start, PRERANK_RECALL_DEPTH);
+    }
+    for (let i = 0; i < n; i++) if (!kept[i]) full[i] = Number.NaN;
+    this.serving.candidates += rows.length;
+    this.serving.seconds += (performance.now() - started) / 1000;
+    return split(full, candidates);
   }
 }
 

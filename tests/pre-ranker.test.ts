@@ -1,0 +1,131 @@
+/**
+ * The ranking cascade: the linear pre-ranker's fit and selection on exact data, the pipeline's
+ * reading of NaN as dropped, and the cascade inside the multi-task ranker on a small real world
+ * (which candidates reach the network, and that the network's scores of them are unchanged).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/ml/backend.js';
+import { orderByScore } from '../src/recommender/pipeline.js';
+import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { MultiTaskRanker, PRERANK_RECALL_EVERY } from '../src/recommender/ranking/multi-task-ranker.js';
+import { PreRanker } from '../src/recommender/ranking/pre-ranker.js';
+import type { Candidate } from '../src/recommender/types.js';
+import { Rng } from '../src/rng/index.js';
+import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';
+import { servingBatch } from './support/serving-batch.js';
+
+function candidates(sources: readonly string[]): Candidate[] {
+  return sources.map((source, itemId) => ({ itemId, sources: [source], sourceScore: 0 }));
+}
+
+describe('PreRanker', () => {
+  const dim = 3;
+  const truth = [2, -1, 0.5];
+  const rng = new Rng('pre-ranker');
+  const n = 400;
+  const x = Float32Array.from({ length: n * dim }, () => rng.normal());
+  const target = Array.from({ length: n }, (_, i) => 3 + truth[0] * x[i * dim] + truth[1] * x[i * dim + 1] + truth[2] * x[i * dim + 2]);
+
+  it('keeps each request\'s best by the fitted linear score, plus bypassing sources', () => {
+    const pre = new PreRanker({ keep: 2, bypass: ['fresh'] }, dim);
+    expect(pre.fitted).toBe(false);
+    pre.fit(x, n, target);
+    expect(pre.fitted).toBe(true);
+    // Request 0: rows 0-4 (one fresh, row 4); request 1: rows 5-6, fewer than keep.
+    const lists = [candidates(['a', 'a', 'a', 'a', 'fresh']), candidates(['a', 'a'])];
+    const kept = new Uint8Array(7).fill(9);
+    const count = pre.select(x, lists, kept);
+    const best = [0, 1, 2, 3, 4].sort((a, b) => target[b] - target[a]).slice(0, 2);
+    const want = [0, 1, 2, 3, 4].map((k) => (best.includes(k) || k === 4 ? 1 : 0));
+    expect([...kept.subarray(0, 5)]).toEqual(want);
+    expect([...kept.subarray(5)]).toEqual([1, 1]);
+    expect(count).toBe(want.reduce((s, v) => s + v, 0) + 2);
+  });
+
+  it('breaks ties at the cut by list position and counts what it kept', () => {
+    const pre = new PreRanker({ keep: 2, bypass: [] }, 1);
+    pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
+    const kept = new Uint8Array(4);
+    // Scores 1, 1, 1, 0: the first two of the tied three are kept.
+    expect(pre.select(Float32Array.from([1, 1, 1, 0]), [candidates(['a', 'a', 'a', 'a'])], kept)).toBe(2);
+    expect([...kept]).toEqual([1, 1, 0, 0]);
+    expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: 0.5 });
+    expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: 0 });
+  });
+
+  it('measures recall against the full list\'s own top', () => {
+    const pre = new PreRanker({ keep: 2, bypass: [] }, 1);
+    // Full scores 5, 4, 3, 2 at offset 1 of the kept flags; kept: items 0 and 2 of the list.
+    pre.recordRecall([5, 4, 3, 2], Uint8Array.from([0, 1, 0, 1, 0]), 1, 2);
+    expect(pre.takeFigures().recall).toBe(0.5);
+  });
+
+  it('refuses a keep of zero', () => {
+    expect(() => new PreRanker({ keep: 0, bypass: [] }, 1)).toThrow(/prerank.keep/);
+  });
+});
+
+describe('orderByScore', () => {
+  it('leaves out candidates scored NaN', () => {
+    const list = candidates(['a', 'a', 'a', 'a']);
+    expect(orderByScore(list, [0.1, Number.NaN, 0.3, Number.NaN]).map((c) => c.itemId)).toEqual([2, 0]);
+    expect(orderByScore(list, [0.4, Number.NaN, 0.3, 0.2], 2).map((c) => c.itemId)).toEqual([0, 2]);
+  });
+});
+
+const CONFIG: RankerConfig = {
+  model: 'dcn_v2',
+  heads: ['click', 'watch'],
+  cross_layers: 1,
+  hidden: [8],
+  experts: 2,
+  epochs: 2,
+  batch_size: 256,
+  learning_rate: 0.01,
+  max_examples: 300_000,
+  ips: { enabled: false, clip: 10 },
+  calibration: 'platt',
+  holdout: 0.2,
+};
+const FORMULA = 'click + 2 * watch';
+
+describe('the cascade in the multi-task ranker', () => {
+  let world: RankerWorld;
+  beforeAll(async () => {
+    await initBackend();
+    world = await simulateRankerWorld();
+  });
+
+  it('scores only the kept candidates, with the network\'s own scores, and reports its recall', async () => {
+    const cascade = new MultiTaskRanker({ ...CONFIG, prerank: { keep: 5, bypass: ['fresh'] } }, FORMULA, world.catalog, world.users, new Rng('cascade'));
+    const plain = new MultiTaskRanker(CONFIG, FORMULA, world.catalog, world.users, new Rng('cascade'));
+    await replayAndRetrain(cascade, world);
+    await replayAndRetrain(plain, world);
+    const batch = servingBatch({ seed: 'cascade-batch', users: world.users, catalog: world.catalog, requests: 2 * PRERANK_RECALL_EVERY, candidatesPerRequest: 20, time: world.now, pastSessions: 2 });
+    // One candidate per request comes from the fresh source: it bypasses the pre-ranker.
+    const lists = batch.candidates.map((list) => list.map((c, k) => (k === 19 ? { ...c, sources: ['fresh'] } : c)));
+    const scores = cascade.score(batch.requests, lists);
+    const full = plain.score(batch.requests, lists);
+    let keptMean = 0;
+    let allMean = 0;
+    for (const [r, list] of scores.entries()) {
+      const kept = [...list.keys()].filter((k) => !Number.isNaN(list[k]));
+      expect(kept.length === 5 || (kept.length === 6 && kept.includes(19))).toBe(true);
+      expect(kept).toContain(19);
+      // Same seed, same replay: the network is the same, so its scores of the kept ones are too.
+      for (const k of kept) expect(list[k]).toBeCloseTo(full[r][k], 5);
+      const chosen = kept.filter((k) => k !== 19);
+      keptMean += chosen.reduce((s, k) => s + full[r][k], 0) / chosen.length / scores.length;
+      allMean += full[r].reduce((s, v) => s + v, 0) / full[r].length / scores.length;
+    }
+    // Distilled from the network, the pre-ranker keeps what the network scores above average.
+    expect(keptMean).toBeGreaterThan(allMean);
+    await cascade.retrain(world.log, world.now);
+    const { metrics } = cascade.diagnostics();
+    expect(metrics.prerank_kept_share).toBeGreaterThan(5 / 20);
+    expect(metrics.prerank_kept_share).toBeLessThanOrEqual(6 / 20);
+    // Two sampled requests (slate ids divisible by the sampling rate), scored in full.
+    expect(metrics.prerank_recall_at_10).toBeGreaterThan(0);
+    expect(metrics.prerank_recall_at_10).toBeLessThanOrEqual(1);
+  });
+});
