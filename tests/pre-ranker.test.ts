@@ -39,7 +39,7 @@ describe('PreRanker', () => {
     const want = [0, 1, 2, 3, 4].map((k) => (best.includes(k) || k === 4 ? 1 : 0));
     expect([...kept.subarray(0, 5)]).toEqual(want);
     expect([...kept.subarray(5)]).toEqual([1, 1]);
-    expect(count).toBe(want.reduce((s, v) => s + v, 0) + 2);
+    expect(count).toBe(want.reduce((s: number, v) => s + v, 0) + 2);
   });
 
   it('breaks ties at the cut by list position and counts what it kept', () => {
