@@ -65,6 +65,30 @@ describe('wasm matMul with a transposed operand', () => {
     expect(tf.backend().numDataIds()).toBe(buffers);
   });
 
+  it('gives the product when a large transposed operand makes it cheaper to go through Cᵀ', () => {
+    // Aᵀ·B with A stored 40 × 6: copying A (240 values) costs more than B and C (80 + 12).
+    const [mm, kk, nn] = [6, 40, 2];
+    const big = values(rng, kk * mm);
+    const small = values(rng, kk * nn);
+    const buffers = tf.backend().numDataIds();
+    const viaA = tf.tidy(() => tf.matMul(tf.tensor2d(big, [kk, mm]), tf.tensor2d(small, [kk, nn]), true, false).dataSync());
+    expectClose(viaA, product(transposed(big, kk, mm), small, mm, kk, nn));
+    // A·Bᵀ with B stored 4 × 30: the same on the other side; then both transposed at once.
+    const left = values(rng, 3 * 30);
+    const right = values(rng, 4 * 30);
+    const viaB = tf.tidy(() => tf.matMul(tf.tensor2d(left, [3, 30]), tf.tensor2d(right, [4, 30]), false, true).dataSync());
+    expectClose(viaB, product(left, transposed(right, 4, 30), 3, 30, 4));
+    const both = tf.tidy(() => tf.matMul(tf.tensor2d(transposed(left, 3, 30), [30, 3]), tf.tensor2d(right, [4, 30]), true, true).dataSync());
+    expectClose(both, product(left, transposed(right, 4, 30), 3, 30, 4));
+    const batched = tf.tidy(() =>
+      tf.matMul(tf.tensor3d([...big, ...big.map((v) => -v)], [2, kk, mm]), tf.tensor3d([...small, ...small], [2, kk, nn]), true, false).dataSync(),
+    );
+    const want = product(transposed(big, kk, mm), small, mm, kk, nn);
+    expectClose(batched.subarray(0, mm * nn), want);
+    expectClose(batched.subarray(mm * nn), want.map((v) => -v));
+    expect(tf.backend().numDataIds()).toBe(buffers);
+  });
+
   it('transposes only the last two axes of a batch of matrices', () => {
     const a2 = values(rng, m * k);
     const want2 = product(a2, b, m, k, n);
