@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import type { EvalFunction, MathNode } from 'mathjs';
-import { RANKER_HEADS } from '../../scenario/recommender-schema.js';
+import { RANKER_HEADS } from './heads.js';
 import { didYouMean } from '../../scenario/suggest.js';
 
 /**

@@ -4,7 +4,6 @@
  * seen-item exclusion → the multi-task ranker (calibrated heads combined by the score formula)
  * → the diversity re-ranker → the exploration policy.
  */
-import type { RecommenderConfig } from '../../scenario/index.js';
 import { buildExploration, pipelineExplorationContext } from '../explore/build.js';
 import { Pipeline } from '../pipeline.js';
 import { MultiTaskRanker } from '../ranking/multi-task-ranker.js';
@@ -14,8 +13,9 @@ import { PopularitySource } from '../sources/popularity.js';
 import { buildCandidateSource } from '../sources/registry.js';
 import { SeenItems } from '../sources/seen-items.js';
 import type { Recommender, RecommenderContext } from '../types.js';
+import type { TwoStageConfig } from './component.js';
 
-export type TwoStageConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>;
+export type { TwoStageConfig } from './component.js';
 
 /** Candidates past this many, after ranking, are not considered by re-ranking and exploration. */
 const SHORTLIST = 100;

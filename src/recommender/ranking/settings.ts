@@ -1,0 +1,27 @@
+/** The `ranker` block of a two-stage recommender: the multi-task ranker's network, training and calibration. */
+import { z } from 'zod';
+import { positive, positiveCount, probability } from '../../scenario/fields.js';
+import { RANKER_HEADS } from './heads.js';
+
+export const rankerSection = z
+  .strictObject({
+    model: z.enum(['dcn_v2', 'mmoe'], { error: 'expected dcn_v2 or mmoe' }).default('dcn_v2'),
+    heads: z
+      .array(z.enum(RANKER_HEADS, { error: `expected one of ${RANKER_HEADS.join(', ')}` }))
+      .min(1, 'expected at least one head')
+      .default(['click', 'watch', 'complete', 'like', 'survey']),
+    cross_layers: positiveCount.default(2),
+    hidden: z.array(positiveCount).default([64, 32]),
+    /** MMoE only. */
+    experts: positiveCount.default(4),
+    epochs: positiveCount.default(2),
+    batch_size: positiveCount.default(1024),
+    learning_rate: positive.default(0.003),
+    max_examples: positiveCount.default(300_000),
+    /** Weight examples by inverse logged propensity, clipped, to undo what the policy chose to show. */
+    ips: z.strictObject({ enabled: z.boolean().default(false), clip: positive.default(10) }).prefault({}),
+    calibration: z.enum(['none', 'platt', 'isotonic'], { error: 'expected none, platt or isotonic' }).default('isotonic'),
+    /** Share of the log held out to fit calibration and measure it. */
+    holdout: probability.default(0.1),
+  })
+  .prefault({});
