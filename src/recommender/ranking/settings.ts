@@ -2,18 +2,17 @@
 import { z } from 'zod';
 import { positive, positiveCount, probability } from '../../scenario/fields.js';
 import { RANKER_HEADS } from './heads.js';
+import { RANKER_MODEL_SETTINGS, rankerModelField } from './models.js';
 
 export const rankerSection = z
   .strictObject({
-    model: z.enum(['dcn_v2', 'mmoe'], { error: 'expected dcn_v2 or mmoe' }).default('dcn_v2'),
+    /** The network (models.ts lists them); its fields follow the heads. */
+    model: rankerModelField,
     heads: z
       .array(z.enum(RANKER_HEADS, { error: `expected one of ${RANKER_HEADS.join(', ')}` }))
       .min(1, 'expected at least one head')
       .default(['click', 'watch', 'complete', 'like', 'survey']),
-    cross_layers: positiveCount.default(2),
-    hidden: z.array(positiveCount).default([64, 32]),
-    /** MMoE only. */
-    experts: positiveCount.default(4),
+    ...RANKER_MODEL_SETTINGS,
     epochs: positiveCount.default(2),
     batch_size: positiveCount.default(1024),
     learning_rate: positive.default(0.003),

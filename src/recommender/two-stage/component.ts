@@ -9,6 +9,7 @@ import { count } from '../../scenario/fields.js';
 import type { KeyPath } from '../../scenario/paths.js';
 import { recommenderKind, type RecommenderSchema } from '../component.js';
 import { reorderedBy } from '../explore/registry.js';
+import { checkRankerModel } from '../ranking/models.js';
 import { compileScoreFormula, FormulaError } from '../ranking/score-formula.js';
 import { rankerSection } from '../ranking/settings.js';
 import { rerankSection } from '../rerank/settings.js';
@@ -39,7 +40,7 @@ export const TWO_STAGE_RECOMMENDER = recommenderKind({
   name: 'two_stage',
   settings: SETTINGS,
   ranker: true,
-  check: (config) => [...checkScoreFormula(config), ...checkLinearFeatures(config), ...checkRescoringRerank(config)],
+  check: (config) => [...checkScoreFormula(config), ...checkRankerModel(config.ranker), ...checkLinearFeatures(config), ...checkRescoringRerank(config)],
   build: (config, ctx) => buildTwoStage(config, ctx),
 });
 
