@@ -1,6 +1,7 @@
 /** The `ranker` block of a two-stage recommender: the multi-task ranker's network, training and calibration. */
 import { z } from 'zod';
 import { positive, positiveCount, probability } from '../../scenario/fields.js';
+import { calibrationField } from './calibrators.js';
 import { RANKER_HEADS } from './heads.js';
 import { RANKER_MODEL_SETTINGS, rankerModelField } from './models.js';
 
@@ -19,7 +20,8 @@ export const rankerSection = z
     max_examples: positiveCount.default(300_000),
     /** Weight examples by inverse logged propensity, clipped, to undo what the policy chose to show. */
     ips: z.strictObject({ enabled: z.boolean().default(false), clip: positive.default(10) }).prefault({}),
-    calibration: z.enum(['none', 'platt', 'isotonic'], { error: 'expected none, platt or isotonic' }).default('isotonic'),
+    /** How each head's logits become probabilities (calibrators.ts lists the methods). */
+    calibration: calibrationField.default('isotonic'),
     /** Share of the log held out to fit calibration and measure it. */
     holdout: probability.default(0.1),
   })
