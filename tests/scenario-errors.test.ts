@@ -40,6 +40,7 @@ const rows: readonly Row[] = [
   { file: 'bad-schedule-kind.yaml', line: 6, path: 'schedule.kind', says: 'unknown schedule kind "weekly" (expected one of: continuous, steps)' },
   { file: 'bad-choice-model.yaml', line: 7, path: 'world.choice.model', says: 'unknown choice model "logit" (expected one of: mnl, cascade)' },
   { file: 'bad-calibration.yaml', line: 7, path: 'recommender.ranker.calibration', says: 'expected none, platt or isotonic, found the string "platts"; did you mean "platt"?' },
+  { file: 'bad-rerank-kind.yaml', line: 7, path: 'recommender.rerank.kind', says: 'unknown rerank kind "mmr" (expected one of: diversity)' },
   { file: 'bad-ranker-model.yaml', line: 7, path: 'recommender.ranker.model', says: 'expected dcn_v2 or mmoe, found the string "dcn_v3"; did you mean "dcn_v2"?' },
   // Durations
   { file: 'bad-duration.yaml', line: 7, path: 'schedule.batch_window', says: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days, found the string "5 minutes"' },

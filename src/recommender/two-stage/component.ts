@@ -12,7 +12,7 @@ import { reorderedBy } from '../explore/registry.js';
 import { checkRankerModel } from '../ranking/models.js';
 import { compileScoreFormula, FormulaError } from '../ranking/score-formula.js';
 import { rankerSection } from '../ranking/settings.js';
-import { rerankSection } from '../rerank/settings.js';
+import { checkReRanker, reorderingSettings, rerankSection } from '../rerank/registry.js';
 import { candidateSourceEntry } from '../sources/registry.js';
 import { twoTowerSection } from '../two-tower/config.js';
 import { buildTwoStage } from './build.js';
@@ -40,7 +40,7 @@ export const TWO_STAGE_RECOMMENDER = recommenderKind({
   name: 'two_stage',
   settings: SETTINGS,
   ranker: true,
-  check: (config) => [...checkScoreFormula(config), ...checkRankerModel(config.ranker), ...checkLinearFeatures(config), ...checkRescoringRerank(config)],
+  check: (config) => [...checkScoreFormula(config), ...checkRankerModel(config.ranker), ...checkReRanker(config.rerank), ...checkLinearFeatures(config), ...checkRescoringRerank(config)],
   build: (config, ctx) => buildTwoStage(config, ctx),
 });
 
@@ -73,23 +73,16 @@ function checkLinearFeatures(config: TwoStageConfig): ConsistencyProblem[] {
 }
 
 /**
- * MMR and the fresh boost only reorder the candidates; a policy that orders the slate by scores
- * of its own would discard them without a word, so the combination is refused. The creator cap
- * is a hard constraint every policy keeps, so it is allowed with all of them.
+ * Settings that only reorder the candidates (MMR, the fresh boost: the re-ranker declares them);
+ * a policy that orders the slate by scores of its own would discard them without a word, so the
+ * combination is refused. Hard limits (the creator cap) are kept by every policy.
  */
 function checkRescoringRerank(config: TwoStageConfig): ConsistencyProblem[] {
   const exploration = config.exploration;
   // Slate policies that order the slate by scores of their own, not by the re-ranker's order (their declarations say).
   const how = reorderedBy(exploration.policy);
   if (how === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
-  const { mmr_lambda, fresh_boost } = config.rerank;
-  const settings = [
-    ['mmr_lambda', mmr_lambda, 'MMR order'],
-    ['fresh_boost', fresh_boost, 'fresh boost'],
-  ] as const;
-  return settings
-    .filter(([, value]) => value > 0)
-    .map(([key, value, what]) => ({
+  return reorderingSettings(config.rerank).map(({ key, value, what }) => ({
       paths: [['recommender', 'rerank', key] satisfies KeyPath, ['recommender', 'exploration', 'policy'] satisfies KeyPath],
       message:
         `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
