@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import type { ConsistencyProblem } from '../../scenario/consistency.js';
 import { count } from '../../scenario/fields.js';
-import type { KeyPath } from '../../scenario/paths.js';
 import { recommenderKind, type RecommenderSchema } from '../component.js';
 import { reorderedBy } from '../explore/registry.js';
 import { checkRankerModel } from '../ranking/models.js';
@@ -83,10 +82,13 @@ function checkRescoringRerank(config: TwoStageConfig): ConsistencyProblem[] {
   const how = reorderedBy(exploration.policy);
   if (how === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
   return reorderingSettings(config.rerank).map(({ key, value, what }) => ({
-      paths: [['recommender', 'rerank', key] satisfies KeyPath, ['recommender', 'exploration', 'policy'] satisfies KeyPath],
-      message:
-        `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
-        `set recommender.rerank.${key} to 0, or explore with greedy or epsilon_greedy (which keep the re-ranked order) or at stage: candidate. ` +
-        'creator_cap is kept under every policy',
-    }));
+    paths: [
+      ['recommender', 'rerank', key],
+      ['recommender', 'exploration', 'policy'],
+    ],
+    message:
+      `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
+      `set recommender.rerank.${key} to 0, or explore with greedy or epsilon_greedy (which keep the re-ranked order) or at stage: candidate. ` +
+      'creator_cap is kept under every policy',
+  }));
 }
