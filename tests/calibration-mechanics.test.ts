@@ -6,17 +6,8 @@
  * arithmetic (mpmath), and its optimum against the root of the ridge-penalised gradient.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  IdentityCalibrator,
-  crossFittedEce,
-  crossFittedPredictions,
-  expectedCalibrationError,
-  fitCalibrator,
-  IsotonicCalibrator,
-  PlattCalibrator,
-  reliabilityBins,
-  sigmoid,
-} from '../src/recommender/ranking/calibration.js';
+import { IdentityCalibrator, expectedCalibrationError, IsotonicCalibrator, PlattCalibrator, reliabilityBins, sigmoid } from '../src/recommender/ranking/calibration.js';
+import { crossFittedEce, crossFittedPredictions, fitCalibrator } from '../src/recommender/ranking/calibrators.js';
 
 const P = [0.05, 0.15, 0.12, 0.95, 1];
 const Y = [0, 1, 0, 1, 1];

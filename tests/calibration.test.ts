@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { auc } from '../src/recommender/ranking/auc.js';
-import {
-  crossFittedEce,
-  expectedCalibrationError,
-  IsotonicCalibrator,
-  PlattCalibrator,
-  sigmoid,
-} from '../src/recommender/ranking/calibration.js';
+import { expectedCalibrationError, IsotonicCalibrator, PlattCalibrator, sigmoid } from '../src/recommender/ranking/calibration.js';
+import { crossFittedEce } from '../src/recommender/ranking/calibrators.js';
 import { Rng } from '../src/rng/index.js';
 
 /** Scores that are a distortion of the true logit, and labels drawn from the true probability. */

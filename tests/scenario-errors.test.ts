@@ -39,6 +39,9 @@ const rows: readonly Row[] = [
   { file: 'bad-recommender-kind.yaml', line: 5, path: 'recommender.kind', says: 'unknown recommender kind "popularty" (expected one of: random, popularity, oracle, bandit, two_stage); did you mean "popularity"?' },
   { file: 'bad-schedule-kind.yaml', line: 6, path: 'schedule.kind', says: 'unknown schedule kind "weekly" (expected one of: continuous, steps)' },
   { file: 'bad-choice-model.yaml', line: 7, path: 'world.choice.model', says: 'unknown choice model "logit" (expected one of: mnl, cascade)' },
+  { file: 'bad-calibration.yaml', line: 7, path: 'recommender.ranker.calibration', says: 'expected none, platt or isotonic, found the string "platts"; did you mean "platt"?' },
+  { file: 'bad-rerank-kind.yaml', line: 7, path: 'recommender.rerank.kind', says: 'unknown rerank kind "mmr" (expected one of: diversity)' },
+  { file: 'bad-ranker-model.yaml', line: 7, path: 'recommender.ranker.model', says: 'expected dcn_v2 or mmoe, found the string "dcn_v3"; did you mean "dcn_v2"?' },
   // Durations
   { file: 'bad-duration.yaml', line: 7, path: 'schedule.batch_window', says: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days, found the string "5 minutes"' },
   { file: 'zero-duration.yaml', line: 7, path: 'recommender.retrain.every', says: 'expected a duration above zero' },
@@ -57,6 +60,7 @@ const rows: readonly Row[] = [
   { file: 'steps-default-retrain.yaml', line: 7, path: 'schedule.step', says: 'set recommender.retrain.every to a multiple of 2d' },
   { file: 'linear-features-without-ranker.yaml', line: 8, path: 'recommender.exploration.features', says: 'a popularity recommender has no ranker; use kind: two_stage, or features: topics' },
   { file: 'linear-features-no-holdout.yaml', line: 7, path: 'recommender.ranker.holdout', says: 'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics' },
+  { file: 'mmoe-without-hidden.yaml', line: 8, path: 'recommender.ranker.hidden', says: 'mmoe: experts need at least one hidden layer' },
   { file: 'rescoring-policy-with-mmr.yaml', line: 7, path: 'recommender.rerank.mmr_lambda', says: "thompson orders the slate by its own posterior draws, so the re-ranker's MMR order (mmr_lambda: 0.2) would be discarded" },
   { file: 'rescoring-policy-with-fresh-boost.yaml', line: 6, path: 'recommender.rerank.fresh_boost', says: 'set recommender.rerank.fresh_boost to 0, or explore with greedy or epsilon_greedy' },
   { file: 'batch-window-not-divisor.yaml', line: 7, path: 'schedule.batch_window', says: 'does not divide recommender.retrain.every (1d) evenly, so a batch would straddle a retrain' },

@@ -14,8 +14,11 @@ import { Simulation } from '../src/simulation/simulation.js';
 import { smallScenario } from './support/scenarios.js';
 
 const RECOMMENDER_DIR = join(import.meta.dirname, '..', 'src', 'recommender');
-/** The only recommender files allowed to name the world's truth interface. */
-const ORACLE_FILES = new Set(['ranking/oracle.ts', 'baselines.ts']);
+/**
+ * The only recommender files allowed to name the world's truth interface: the oracle ranker, and
+ * the builder that hands it to the oracle kind alone (registry.ts, through component.ts's context).
+ */
+const ORACLE_FILES = new Set(['ranking/oracle.ts', 'registry.ts', 'component.ts']);
 const TRUTH_FIELDS = [
   'quality',
   'appeal',

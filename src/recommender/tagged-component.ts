@@ -25,3 +25,11 @@ export function taggedComponent<Tag extends string, N extends string, S extends 
   const schema = z.strictObject({ [tag]: z.literal(name), ...settings }) as TaggedSchema<Tag, N, S>;
   return { name, schema, build: (config, ctx) => build(schema.parse(config), ctx) };
 }
+
+/** The schemas of a registry's components, in order, as the tuple a discriminated union takes. */
+export function componentSchemas<const T extends readonly [{ readonly schema: z.ZodObject }, ...{ readonly schema: z.ZodObject }[]]>(
+  components: T,
+): { -readonly [K in keyof T]: T[K]['schema'] } {
+  // map keeps order and length; TypeScript only loses that it is still a tuple.
+  return components.map((c) => c.schema) as { -readonly [K in keyof T]: T[K]['schema'] };
+}

@@ -3,7 +3,7 @@
  * mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
  * with its interval, breached guardrails flagged.
  */
-import { COLD_START, DIVERSITY, LEARNING, LONG_TERM, REGRET, SHORT_TERM } from './charts/family-metrics.js';
+import { CHARTED_METRICS } from '../metrics/registry.js';
 import { formatDiff, formatPlain, formatValue } from './format.js';
 import { metricInfo, undefinedNote } from './metric-catalog.js';
 import type { GuardrailFlag, ReportData } from './types.js';
@@ -25,7 +25,8 @@ export interface SummaryTable {
   readonly notes: readonly string[];
 }
 
-const HEADLINE_ORDER: readonly string[] = [...SHORT_TERM, ...LONG_TERM, ...DIVERSITY, ...COLD_START, ...REGRET, ...LEARNING];
+/** Every charted metric, family by family (the metric registry's order). */
+const HEADLINE_ORDER: readonly string[] = CHARTED_METRICS;
 const PATTERN_ORDER = [/^ece_/, /^latency_/];
 const SLICE = /_slice_/;
 

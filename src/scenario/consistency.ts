@@ -2,8 +2,7 @@
  * Checks across fields that the schema cannot express one field at a time. They run on a
  * scenario that already passed the schema, so every value is present and in days.
  */
-import { reorderedBy } from '../recommender/explore/registry.js';
-import { compileScoreFormula, FormulaError } from '../recommender/ranking/score-formula.js';
+import { checkRecommender, hasRanker } from '../recommender/registry.js';
 import type { KeyPath } from './paths.js';
 import type { Scenario } from './schema.js';
 
@@ -24,7 +23,6 @@ const WINDOW: KeyPath = ['recommender', 'retrain', 'window'];
 const STEP: KeyPath = ['schedule', 'step'];
 const BATCH_WINDOW: KeyPath = ['schedule', 'batch_window'];
 const HORIZON: KeyPath = ['horizon', 'days'];
-const SCORE: KeyPath = ['recommender', 'score'];
 
 export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
   const problems: ConsistencyProblem[] = [];
@@ -73,78 +71,23 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
     });
   }
 
-  // The score formula may name only heads the ranker is configured to train.
-  if (scenario.recommender.kind === 'two_stage') {
-    try {
-      compileScoreFormula(scenario.recommender.score, scenario.recommender.ranker.heads);
-    } catch (error) {
-      if (!(error instanceof FormulaError)) throw error;
-      problems.push({ paths: [SCORE], message: error.message });
-    }
-  }
-
   problems.push(...checkLinearFeatures(scenario.recommender));
-  problems.push(...checkRescoringRerank(scenario.recommender));
-
-  if (scenario.recommender.kind === 'bandit') {
-    problems.push({ paths: [['recommender', 'kind']], message: 'recommender kind bandit runs only in a bandit world (world.kind: bandit); pick another kind' });
-  }
+  // The kind's own checks (its declaration: src/recommender/registry.ts).
+  problems.push(...checkRecommender(scenario.recommender));
 
   return problems;
 }
 
-/** Linear Thompson sampling on the ranker's layer needs a ranker, and held-out rows to fit and rebuild on. */
+/** Linear Thompson sampling on the ranker's layer needs a recommender with a ranker. */
 function checkLinearFeatures(recommender: Scenario['recommender']): ConsistencyProblem[] {
   const exploration = recommender.exploration;
-  if (exploration.policy !== 'linear_thompson') return [];
-  const at: KeyPath = ['recommender', 'exploration', 'features'];
-  if (recommender.kind !== 'two_stage') {
-    if (exploration.features !== 'ranker') return [];
-    return [
-      {
-        paths: [at],
-        message: `features: ranker regresses on the ranker's last layer, and a ${recommender.kind} recommender has no ranker; use kind: two_stage, or features: topics`,
-      },
-    ];
-  }
-  if (exploration.features !== 'topics' && recommender.ranker.holdout === 0) {
-    return [
-      {
-        paths: [['recommender', 'ranker', 'holdout'], at],
-        message:
-          "linear_thompson on the ranker's layer fits its feature scaling and rebuilds its posterior on the ranker's held-out rows at every retrain; " +
-          'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics',
-      },
-    ];
-  }
-  return [];
-}
-
-/**
- * MMR and the fresh boost only reorder the candidates; a policy that orders the slate by scores
- * of its own would discard them without a word, so the combination is refused. The creator cap
- * is a hard constraint every policy keeps, so it is allowed with all of them.
- */
-function checkRescoringRerank(recommender: Scenario['recommender']): ConsistencyProblem[] {
-  if (recommender.kind !== 'two_stage') return [];
-  const exploration = recommender.exploration;
-  // Slate policies that order the slate by scores of their own, not by the re-ranker's order (their declarations say).
-  const how = reorderedBy(exploration.policy);
-  if (how === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
-  const { mmr_lambda, fresh_boost } = recommender.rerank;
-  const settings = [
-    ['mmr_lambda', mmr_lambda, 'MMR order'],
-    ['fresh_boost', fresh_boost, 'fresh boost'],
-  ] as const;
-  return settings
-    .filter(([, value]) => value > 0)
-    .map(([key, value, what]) => ({
-      paths: [['recommender', 'rerank', key], ['recommender', 'exploration', 'policy']],
-      message:
-        `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
-        `set recommender.rerank.${key} to 0, or explore with greedy or epsilon_greedy (which keep the re-ranked order) or at stage: candidate. ` +
-        'creator_cap is kept under every policy',
-    }));
+  if (exploration.policy !== 'linear_thompson' || exploration.features !== 'ranker' || hasRanker(recommender.kind)) return [];
+  return [
+    {
+      paths: [['recommender', 'exploration', 'features']],
+      message: `features: ranker regresses on the ranker's last layer, and a ${recommender.kind} recommender has no ranker; use kind: two_stage, or features: topics`,
+    },
+  ];
 }
 
 /** True when `total` is n × `unit` for a whole n ≥ 1, within a relative tolerance. */

@@ -7,13 +7,16 @@
  * Labels may be soft (in [0, 1]; the watch head's label is a watch fraction): every fit and
  * every error measure below works on means of labels, so a soft label counts as a fractional
  * positive.
+ *
+ * Each calibrator is declared beside its class; calibrators.ts lists them, fits one by name and
+ * cross-fits it.
  */
-
-export type CalibrationKind = 'none' | 'platt' | 'isotonic';
+import { calibrator } from './calibrator-component.js';
 
 /** Maps a raw logit to a calibrated probability. */
 export interface Calibrator {
-  readonly kind: CalibrationKind;
+  /** The `ranker.calibration` value that fits it (calibrators.ts lists them). */
+  readonly kind: string;
   apply(logit: number): number;
 }
 
@@ -30,6 +33,9 @@ export class IdentityCalibrator implements Calibrator {
     return sigmoid(logit);
   }
 }
+
+/** `ranker.calibration: none`. */
+export const NO_CALIBRATION = calibrator({ name: 'none', fit: () => new IdentityCalibrator() });
 
 /**
  * Platt scaling: p = sigmoid(a·z + b), with a and b the logistic-regression fit of the labels
@@ -103,6 +109,9 @@ export class PlattCalibrator implements Calibrator {
     return sigmoid(this.a * logit + this.b);
   }
 }
+
+/** `ranker.calibration: platt`. */
+export const PLATT_CALIBRATION = calibrator({ name: 'platt', fit: (logits, labels) => PlattCalibrator.fit(logits, labels) });
 
 /**
  * Isotonic regression by pool-adjacent-violators: the best non-decreasing step function of
@@ -184,6 +193,9 @@ export class IsotonicCalibrator implements Calibrator {
   }
 }
 
+/** `ranker.calibration: isotonic` (the default). */
+export const ISOTONIC_CALIBRATION = calibrator({ name: 'isotonic', fit: (logits, labels) => IsotonicCalibrator.fit(logits, labels) });
+
 /** Merges the last two blocks. */
 function pool(w: number[], sx: number[], sy: number[]): void {
   const top = w.length - 1;
@@ -193,17 +205,6 @@ function pool(w: number[], sx: number[], sy: number[]): void {
   w.pop();
   sx.pop();
   sy.pop();
-}
-
-export function fitCalibrator(kind: CalibrationKind, logits: ArrayLike<number>, labels: ArrayLike<number>): Calibrator {
-  switch (kind) {
-    case 'none':
-      return new IdentityCalibrator();
-    case 'platt':
-      return PlattCalibrator.fit(logits, labels);
-    case 'isotonic':
-      return IsotonicCalibrator.fit(logits, labels);
-  }
 }
 
 /** Number of equal-width probability bins of the ECE. */
@@ -231,39 +232,6 @@ export function expectedCalibrationError(predictions: ArrayLike<number>, labels:
   let ece = 0;
   for (let b = 0; b < bins; b++) if (count[b] > 0) ece += Math.abs(sumY[b] - sumP[b]) / n;
   return ece;
-}
-
-/** Folds of the cross-fitted ECE. */
-export const CALIBRATION_FOLDS = 5;
-
-/**
- * Calibrated predictions for rows the calibrator was not fitted on: K interleaved folds (row i
- * in fold i mod K), each calibrated by a fit on the other K − 1. Measuring ECE on the fitting rows
- * would flatter isotonic regression, which can fit a sample's noise; K − 1 of K rows keeps each
- * fit close to the one deployed (fitted on all rows).
- */
-export function crossFittedPredictions(kind: CalibrationKind, logits: ArrayLike<number>, labels: ArrayLike<number>, folds = CALIBRATION_FOLDS): Float64Array {
-  checkPairs(logits, labels);
-  const n = logits.length;
-  if (n < folds) return Float64Array.from(logits, sigmoid);
-  const predictions = new Float64Array(n);
-  for (let fold = 0; fold < folds; fold++) {
-    const fitZ: number[] = [];
-    const fitY: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (i % folds === fold) continue;
-      fitZ.push(logits[i]);
-      fitY.push(labels[i]);
-    }
-    const calibrator = fitCalibrator(kind, fitZ, fitY);
-    for (let i = fold; i < n; i += folds) predictions[i] = calibrator.apply(logits[i]);
-  }
-  return predictions;
-}
-
-/** ECE of the cross-fitted predictions (see crossFittedPredictions). */
-export function crossFittedEce(kind: CalibrationKind, logits: ArrayLike<number>, labels: ArrayLike<number>, folds = CALIBRATION_FOLDS): number {
-  return expectedCalibrationError(crossFittedPredictions(kind, logits, labels, folds), labels);
 }
 
 /** One row of a reliability table: rows whose prediction fell in [lower, upper). */
@@ -297,6 +265,7 @@ export function reliabilityBins(predictions: ArrayLike<number>, labels: ArrayLik
   return out;
 }
 
-function checkPairs(a: ArrayLike<number>, b: ArrayLike<number>): void {
+/** Throws when scores and labels are not pairs. */
+export function checkPairs(a: ArrayLike<number>, b: ArrayLike<number>): void {
   if (a.length !== b.length) throw new RangeError(`scores and labels differ in length (${a.length} vs ${b.length})`);
 }

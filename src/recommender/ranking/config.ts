@@ -1,4 +1,5 @@
 /** The validated `recommender.ranker` block of a two-stage scenario. */
-import type { RecommenderConfig } from '../../scenario/index.js';
+import type { z } from 'zod';
+import type { rankerSection } from './settings.js';
 
-export type RankerConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>['ranker'];
+export type RankerConfig = z.output<typeof rankerSection>;

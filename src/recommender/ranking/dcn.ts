@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../rng/index.js';
 import { glorotValues, variableFrom, zeros } from './layers.js';
+import { rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork } from './model.js';
 
 export class DcnV2Network implements RankerNetwork {
@@ -128,3 +129,11 @@ export class DcnV2Network implements RankerNetwork {
     return cross + deep + shared * this.heads + this.heads;
   }
 }
+
+/** `ranker.model: dcn_v2` (the default). */
+export const DCN_V2_MODEL = rankerModel({
+  name: 'dcn_v2',
+  settings: {},
+  check: null,
+  build: (settings, shape) => new DcnV2Network(shape.dim, settings.cross_layers, settings.hidden, shape.heads, shape.positions, shape.rng),
+});

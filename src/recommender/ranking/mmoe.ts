@@ -11,7 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../rng/index.js';
+import { positiveCount } from '../../settings/fields.js';
 import { CrossNetwork, glorot, zeros } from './layers.js';
+import { rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork } from './model.js';
 
 export class MmoeNetwork implements RankerNetwork {
@@ -145,3 +147,17 @@ export class MmoeNetwork implements RankerNetwork {
     return this.cross.multiplyAdds + experts + this.dim * H * E + E * out * H + H * E + H;
   }
 }
+
+/** `ranker.model: mmoe`. */
+export const MMOE_MODEL = rankerModel({
+  name: 'mmoe',
+  settings: {
+    /** Expert MLPs the heads' gates mix. */
+    experts: positiveCount.default(4),
+  },
+  check: (settings) =>
+    settings.hidden.length > 0
+      ? []
+      : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }],
+  build: (settings, shape) => new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng),
+});

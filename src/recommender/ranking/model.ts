@@ -1,14 +1,13 @@
 /**
- * The ranker's network with its position tower. The network (DCN-V2 or MMoE) maps features to
- * one logit per head; the position tower (position one-hot → one learned bias per head) is added
+ * The ranker's network with its position tower. The network (DCN-V2 or MMoE, listed in
+ * models.ts) maps features to one logit per head; the position tower (position one-hot → one learned bias per head) is added
  * during training, so the network does not have to explain position bias as relevance. At
  * serving every candidate is scored as if shown at position 0.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../../rng/index.js';
 import type { RankerConfig } from './config.js';
-import { DcnV2Network } from './dcn.js';
-import { MmoeNetwork } from './mmoe.js';
+import { buildRankerNetwork } from './models.js';
 
 /** Positions at or beyond this share the last position's bias. */
 export const MAX_POSITIONS = 32;
@@ -56,10 +55,7 @@ export class RankerModel {
     readonly heads: number,
     rng: Rng,
   ) {
-    this.network =
-      config.model === 'mmoe'
-        ? new MmoeNetwork(dim, config.cross_layers, config.hidden, config.experts, heads, MAX_POSITIONS, rng)
-        : new DcnV2Network(dim, config.cross_layers, config.hidden, heads, MAX_POSITIONS, rng);
+    this.network = buildRankerNetwork(config, { dim, heads, positions: MAX_POSITIONS, rng });
   }
 
   get variables(): tf.Variable[] {

@@ -26,16 +26,8 @@ import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog, PublicUsers } from '../../world/public.js';
 import type { Candidate, Ranker, RecommenderDiagnostics, RecRequest, SlateFeedback } from '../types.js';
 import { auc } from './auc.js';
-import {
-  crossFittedPredictions,
-  expectedCalibrationError,
-  fitCalibrator,
-  IdentityCalibrator,
-  reliabilityBins,
-  sigmoid,
-  type Calibrator,
-  type ReliabilityBin,
-} from './calibration.js';
+import { expectedCalibrationError, IdentityCalibrator, reliabilityBins, sigmoid, type Calibrator, type ReliabilityBin } from './calibration.js';
+import { crossFittedPredictions, fitCalibrator } from './calibrators.js';
 import type { RankerConfig } from './config.js';
 import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
 import type { ItemStats } from './item-stats.js';

@@ -15,8 +15,10 @@
  * unchanged: the re-ranker decides order, not the ranker's belief. With λ = 0, no cap and no
  * boost the input order is returned exactly.
  */
+import { count, positiveDuration, probability, rate } from '../../settings/fields.js';
 import type { PublicCatalog, PublicItem } from '../../world/public.js';
 import type { CreatorCap, RecRequest, ReRanker, ScoredCandidate } from '../types.js';
+import { reRanker } from './component.js';
 import { CatalogCreatorCap } from './creator-cap.js';
 import { itemSimilarity } from './item-similarity.js';
 
@@ -98,3 +100,25 @@ export class DiversityReRanker implements ReRanker {
     });
   }
 }
+
+/** `rerank.kind: diversity` (the default): MMR, a creator cap and a fresh boost, each off at 0. */
+export const DIVERSITY_RERANKER = reRanker({
+  name: 'diversity',
+  settings: {
+    /** 0 ranks by score alone; higher trades score for dissimilarity to what is already in the slate. */
+    mmr_lambda: probability.default(0),
+    /** Most items per creator in one slate; 0 for no cap. */
+    creator_cap: count.default(0),
+    fresh_boost: rate.default(0),
+    fresh_age: positiveDuration.prefault(2),
+  },
+  // The creator cap is a hard limit every policy keeps, so it is not among them.
+  reorders: (config) =>
+    [
+      { key: 'mmr_lambda', value: config.mmr_lambda, what: 'MMR order' },
+      { key: 'fresh_boost', value: config.fresh_boost, what: 'fresh boost' },
+    ].filter((setting) => setting.value > 0),
+  check: null,
+  build: (config, ctx) =>
+    new DiversityReRanker(ctx.catalog, { mmrLambda: config.mmr_lambda, creatorCap: config.creator_cap, freshBoost: config.fresh_boost, freshAge: config.fresh_age }),
+});

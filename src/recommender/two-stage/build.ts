@@ -4,18 +4,18 @@
  * seen-item exclusion → the multi-task ranker (calibrated heads combined by the score formula)
  * → the diversity re-ranker → the exploration policy.
  */
-import type { RecommenderConfig } from '../../scenario/index.js';
 import { buildExploration, pipelineExplorationContext } from '../explore/build.js';
 import { Pipeline } from '../pipeline.js';
 import { MultiTaskRanker } from '../ranking/multi-task-ranker.js';
-import { DiversityReRanker } from '../rerank/diversity.js';
+import { buildReRanker } from '../rerank/registry.js';
 import { NewUserRouter } from '../sources/new-user-router.js';
 import { PopularitySource } from '../sources/popularity.js';
 import { buildCandidateSource } from '../sources/registry.js';
 import { SeenItems } from '../sources/seen-items.js';
 import type { Recommender, RecommenderContext } from '../types.js';
+import type { TwoStageConfig } from './component.js';
 
-export type TwoStageConfig = Extract<RecommenderConfig, { kind: 'two_stage' }>;
+export type { TwoStageConfig } from './component.js';
 
 /** Candidates past this many, after ranking, are not considered by re-ranking and exploration. */
 const SHORTLIST = 100;
@@ -33,8 +33,7 @@ export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): 
   });
   const ranker = new MultiTaskRanker(config.ranker, config.score, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
   const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx, (head) => ranker.exportRepresentation(head)));
-  const { mmr_lambda, creator_cap, fresh_boost, fresh_age } = config.rerank;
-  const reranker = new DiversityReRanker(ctx.catalog, { mmrLambda: mmr_lambda, creatorCap: creator_cap, freshBoost: fresh_boost, freshAge: fresh_age });
+  const reranker = buildReRanker(config.rerank, { catalog: ctx.catalog });
   return new Pipeline(
     'two_stage',
     { sources: [router, ...exploration.sources], ranker, reranker, policy: exploration.policy, shortlist: SHORTLIST },

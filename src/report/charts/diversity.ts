@@ -1,29 +1,12 @@
-/** Diversity and cold start: is the loop narrowing what people see, and are new items starved? */
+/** Diversity and cold start: is the loop narrowing what people see, and are new items starved? (families/) */
 import type { Chart } from '../types.js';
 import type { ChartContext } from './context.js';
-import { COLD_START, DIVERSITY } from './family-metrics.js';
-import { metricGrid } from './metric-grid.js';
-
+import { familyCharts } from './families.js';
 
 export function diversityCharts(ctx: ChartContext): Chart[] {
-  const chart = metricGrid(ctx, {
-    id: 'diversity',
-    family: 'diversity',
-    title: 'Diversity of what users see',
-    caption: 'Falling entropy and coverage with rising Gini and homogenization mean the loop is narrowing what everyone is shown.',
-    metrics: DIVERSITY,
-    columns: 3,
-  });
-  return chart ? [chart] : [];
+  return familyCharts(ctx, 'diversity');
 }
 
 export function coldStartCharts(ctx: ChartContext): Chart[] {
-  const chart = metricGrid(ctx, {
-    id: 'cold-start',
-    family: 'cold_start',
-    title: 'Cold start: do new items get a chance?',
-    caption: 'A rising never-shown share and a falling fresh share mean new uploads are starved of exposure.',
-    metrics: COLD_START,
-  });
-  return chart ? [chart] : [];
+  return familyCharts(ctx, 'cold_start');
 }

@@ -7,12 +7,11 @@ import { tooltipFormat } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
 import type { ArmDiff, Chart, GuardrailFlag } from '../types.js';
 import type { ChartContext } from './context.js';
-import { COLD_START, DIVERSITY, LONG_TERM, SHORT_TERM } from './family-metrics.js';
+import { VERDICT_METRICS } from './families.js';
 import { axisFormatProp, colorEncoding, grid, panelTitle, stripUndefined } from './panels.js';
 import { PANEL } from './theme.js';
 import type { Layer, Panel } from './vl-types.js';
 
-const HEADLINE: readonly string[] = [...SHORT_TERM, ...LONG_TERM, ...DIVERSITY, ...COLD_START];
 const MAX_PANELS = 9;
 
 export function experimentCharts(ctx: ChartContext): Chart[] {
@@ -21,7 +20,7 @@ export function experimentCharts(ctx: ChartContext): Chart[] {
   const withDiffs = Array.from(new Set(diffs.map((d) => d.metric)));
   // Guarded metrics first (they decide launches), then headline metrics, in report order.
   const guarded = withDiffs.filter((m) => diffs.some((d) => d.metric === m && d.guardrail));
-  const headline = HEADLINE.filter((m) => withDiffs.includes(m) && !guarded.includes(m));
+  const headline = VERDICT_METRICS.filter((m) => withDiffs.includes(m) && !guarded.includes(m));
   const chosen = [...guarded, ...headline].slice(0, MAX_PANELS);
   if (chosen.length === 0) chosen.push(...withDiffs.slice(0, MAX_PANELS));
   const panels = chosen.map((metric) => diffPanel(ctx, metric, diffs.filter((d) => d.metric === metric)));

@@ -6,32 +6,15 @@ import { tooltipFormat } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
 import type { Chart } from '../types.js';
 import { armTitle, type ChartContext } from './context.js';
-import { LONG_TERM, SHORT_TERM } from './family-metrics.js';
-import { metricGrid } from './metric-grid.js';
+import { familyCharts } from './families.js';
 import { axisFormatProp, colorEncoding } from './panels.js';
 import { REPORT_CONFIG, SCHEMA_URL, WIDE } from './theme.js';
 
 
 export function objectiveCharts(ctx: ChartContext): Chart[] {
-  const charts = [
-    metricGrid(ctx, {
-      id: 'short-term',
-      family: 'objectives',
-      title: 'Short-term engagement',
-      caption: 'What the recommender is rewarded for: rising lines here are only good news if the long-term chart agrees.',
-      metrics: SHORT_TERM,
-    }),
-    metricGrid(ctx, {
-      id: 'long-term',
-      family: 'objectives',
-      title: 'Long-term value',
-      caption: 'True satisfaction and whether people come back: a fall here while clicks rise is the loop trading long-term value for clicks.',
-      metrics: LONG_TERM,
-      columns: 3,
-    }),
-    tradeoffPath(ctx),
-  ];
-  return charts.filter((c): c is Chart => c !== undefined);
+  // The short- and long-term families (families/), then the path the two take together.
+  const path = tradeoffPath(ctx);
+  return [...familyCharts(ctx, 'objectives'), ...(path ? [path] : [])];
 }
 
 /** CTR against true satisfaction, one point per epoch joined in time order, per arm. */
