@@ -6,7 +6,7 @@
  * registry (registry.ts); a declaration missing a field does not compile.
  */
 import type { z } from 'zod';
-import type { ConsistencyProblem } from '../scenario/consistency.js';
+import type { ConsistencyProblem } from '../settings/problem.js';
 import type { TruthOracle } from '../world/world.js';
 import { COMMON_SETTINGS, type CommonSettings } from './settings.js';
 import { taggedComponent, type TaggedComponent, type TaggedSchema } from './tagged-component.js';

@@ -5,7 +5,7 @@
  * plus one line here.
  */
 import { z } from 'zod';
-import type { ConsistencyProblem } from '../scenario/consistency.js';
+import type { ConsistencyProblem } from '../settings/problem.js';
 import type { TruthOracle } from '../world/world.js';
 import type { RecommenderComponent } from './component.js';
 import { BANDIT_RECOMMENDER } from './kinds/bandit.js';

@@ -3,17 +3,10 @@
  * scenario that already passed the schema, so every value is present and in days.
  */
 import { checkRecommender, hasRanker } from '../recommender/registry.js';
-import type { KeyPath } from './paths.js';
+import type { ConsistencyProblem, KeyPath } from '../settings/problem.js';
 import type { Scenario } from './schema.js';
 
-export interface ConsistencyProblem {
-  /**
-   * Where to report the problem, best first: it is shown at the first of these paths the user
-   * actually wrote (in the file or with --set), else at the nearest parent of the first.
-   */
-  readonly paths: readonly KeyPath[];
-  readonly message: string;
-}
+export type { ConsistencyProblem } from '../settings/problem.js';
 
 /** Relative tolerance for "a whole multiple of" on durations kept as fractions of a day. */
 const RELATIVE_TOLERANCE = 1e-9;

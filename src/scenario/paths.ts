@@ -1,8 +1,8 @@
 /** Key paths into a scenario document, and how they are shown to users. */
 
-/** A mapping key or a list index. */
-export type PathSegment = string | number;
-export type KeyPath = readonly PathSegment[];
+import type { KeyPath } from '../settings/problem.js';
+
+export type { KeyPath, PathSegment } from '../settings/problem.js';
 
 const PLAIN_KEY = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 

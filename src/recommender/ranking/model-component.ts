@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { Rng } from '../../rng/index.js';
-import type { ConsistencyProblem } from '../../scenario/consistency.js';
+import type { ConsistencyProblem } from '../../settings/problem.js';
 import { positiveCount } from '../../settings/fields.js';
 import type { RankerNetwork } from './model.js';
 

@@ -5,7 +5,7 @@
  * its file plus one line here.
  */
 import { z } from 'zod';
-import type { ConsistencyProblem } from '../../scenario/consistency.js';
+import type { ConsistencyProblem } from '../../settings/problem.js';
 import { DCN_V2_MODEL } from './dcn.js';
 import type { RankerNetwork } from './model.js';
 import { NETWORK_SETTINGS, type NetworkShape, type RankerModelComponent } from './model-component.js';

@@ -5,7 +5,7 @@
  * registry (registry.ts); a declaration missing a field does not compile.
  */
 import type { z } from 'zod';
-import type { ConsistencyProblem } from '../../scenario/consistency.js';
+import type { ConsistencyProblem } from '../../settings/problem.js';
 import type { PublicCatalog } from '../../world/public.js';
 import { taggedComponent, type TaggedComponent, type TaggedSchema } from '../tagged-component.js';
 import type { ReRanker } from '../types.js';

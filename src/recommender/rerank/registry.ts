@@ -5,7 +5,7 @@
  * re-ranker is its file plus one line here.
  */
 import { z } from 'zod';
-import type { ConsistencyProblem } from '../../scenario/consistency.js';
+import type { ConsistencyProblem } from '../../settings/problem.js';
 import type { ReRanker } from '../types.js';
 import type { ReorderingSetting, ReRankContext, ReRankerComponent } from './component.js';
 import { DIVERSITY_RERANKER } from './diversity.js';

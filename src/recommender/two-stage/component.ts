@@ -4,7 +4,7 @@
  * settings and its checks across them.
  */
 import { z } from 'zod';
-import type { ConsistencyProblem } from '../../scenario/consistency.js';
+import type { ConsistencyProblem } from '../../settings/problem.js';
 import { count } from '../../settings/fields.js';
 import { recommenderKind, type RecommenderSchema } from '../component.js';
 import { reorderedBy } from '../explore/registry.js';
