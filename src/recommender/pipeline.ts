@@ -158,28 +158,18 @@ const mergeScratch = new MergeScratch();
  */
 export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
   const n = candidates.length;
-  const score = new Float64Array(n);
-  const ids = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    score[k] = scores ? scores[k] : candidates[k].sourceScore;
-    ids[k] = candidates[k].itemId;
-  }
-  const before = (a: number, b: number): number => score[b] - score[a] || ids[a] - ids[b];
+  const score = scores ? (k: number): number => scores[k] : (k: number): number => candidates[k].sourceScore;
+  const before = (a: number, b: number): number => score(b) - score(a) || candidates[a].itemId - candidates[b].itemId;
   // Sources usually hand their candidates over best first; then no sort is needed.
   let sorted = true;
   for (let k = 1; k < n && sorted; k++) sorted = before(k - 1, k) <= 0;
-  let order: Uint32Array | undefined;
-  if (!sorted) {
-    order = new Uint32Array(n);
-    for (let k = 0; k < n; k++) order[k] = k;
-    order.sort(before);
-  }
+  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, k) => k).sort(before);
   const count = Math.min(limit, n);
   const out = new Array<ScoredCandidate>(count);
   for (let r = 0; r < count; r++) {
     const k = order ? order[r] : r;
     const c = candidates[k];
-    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score[k] };
+    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score(k) };
   }
   return out;
 }
