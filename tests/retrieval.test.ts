@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRetriever, type AnnConfig } from '../src/recommender/retrieval/build.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
+import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
 import { TopK } from '../src/recommender/retrieval/top-k.js';
 import { Rng } from '../src/rng/index.js';
 
@@ -53,34 +54,55 @@ describe('TopK', () => {
   });
 });
 
-describe('ExactRetriever', () => {
+// Both scoring kernels, the WebAssembly one (where the runtime has SIMD) and the JavaScript
+// fallback, must give the same ids and scores: float64 sums in dimension order.
+const KERNELS = [
+  ['default kernel', undefined],
+  ['JavaScript kernel', (v: Float32Array, count: number, dim: number) => new JsInnerProducts(v, count, dim)],
+] as const;
+
+it('has WebAssembly SIMD on the supported Node versions, so the default kernel is the WebAssembly one', () => {
+  expect(SIMD_AVAILABLE).toBe(true);
+});
+
+describe.each(KERNELS)('ExactRetriever, %s', (_, kernel) => {
   const rng = new Rng('exact');
-  const n = 3000;
+  // Odd counts of items and queries: the scan's blocks of two items and four queries have remainders.
+  const n = 2999;
   const vectors = clustered(n, 20, rng);
   // Ids are not positions: shuffled and offset, to prove they are mapped back.
   const ids = Int32Array.from(rng.shuffle(Array.from({ length: n }, (_, i) => 10_000 + i)));
-  const exact = new ExactRetriever(ids, vectors, DIM);
-  const queries = rows(clustered(40, 20, rng), 40);
+  const exact = new ExactRetriever(ids, vectors, DIM, kernel);
+  const queries = rows(clustered(39, 20, rng), 39);
 
   it('returns exactly the k largest inner products, with their scores and ids', () => {
     const results = exact.search(queries, 25);
-    expect(results).toHaveLength(40);
+    expect(results).toHaveLength(39);
     queries.forEach((q, r) => {
       const expected = Array.from({ length: n }, (_, i) => ({ i, s: dot(q, vectors, i) }))
         .sort((a, b) => b.s - a.s || a.i - b.i)
         .slice(0, 25);
       expect(Array.from(results[r].ids)).toEqual(expected.map((e) => ids[e.i]));
-      results[r].scores.forEach((s, j) => expect(s).toBeCloseTo(expected[j].s, 5));
+      // Summed in float64 in dimension order, like dot(): the same value, rounded once to float32.
+      results[r].scores.forEach((s, j) => expect(s).toBe(Math.fround(expected[j].s)));
     });
   });
 
   it('returns the whole catalog, ordered, when k exceeds it; nothing for k = 0', () => {
-    const small = new ExactRetriever(ids.subarray(0, 7), vectors.subarray(0, 7 * DIM), DIM);
+    const small = new ExactRetriever(ids.subarray(0, 7), vectors.subarray(0, 7 * DIM), DIM, kernel);
     const [all] = small.search([queries[0]], 100);
     expect(all.ids).toHaveLength(7);
     expect(new Set(all.ids)).toEqual(new Set(ids.subarray(0, 7)));
     for (let j = 1; j < 7; j++) expect(all.scores[j]).toBeLessThanOrEqual(all.scores[j - 1]);
     expect(small.search([queries[0]], 0)[0].ids).toHaveLength(0);
+  });
+
+  it('scores a lone item, and finds nothing in an empty catalog', () => {
+    const [one] = new ExactRetriever(Int32Array.of(42), vectors.subarray(0, DIM), DIM, kernel).search([queries[1]], 3);
+    expect(Array.from(one.ids)).toEqual([42]);
+    expect(one.scores[0]).toBe(Math.fround(dot(queries[1], vectors, 0)));
+    const none = new ExactRetriever(new Int32Array(0), new Float32Array(0), DIM, kernel).search([queries[0], queries[1]], 5);
+    expect(none.map((r) => r.ids.length)).toEqual([0, 0]);
   });
 });
 

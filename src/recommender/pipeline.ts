@@ -88,23 +88,69 @@ export class Pipeline implements Recommender {
 
 /**
  * Merges per-source candidate lists, keeping the first occurrence's score and every source's
- * name. A lone list is returned as it is, not copied.
+ * name. A lone list is returned as it is, not copied; a candidate only one source produced is
+ * passed through, not copied.
  */
 export function mergeCandidates(lists: readonly (readonly Candidate[])[]): readonly Candidate[] {
   if (lists.length === 1) return lists[0];
-  const byItem = new Map<number, { itemId: number; sources: string[]; sourceScore: number }>();
+  const merged: Candidate[] = [];
+  const stamp = mergeScratch.next();
   for (const list of lists) {
     for (const c of list) {
-      const seen = byItem.get(c.itemId);
-      if (seen) {
-        for (const s of c.sources) if (!seen.sources.includes(s)) seen.sources.push(s);
-      } else {
-        byItem.set(c.itemId, { itemId: c.itemId, sources: [...c.sources], sourceScore: c.sourceScore });
+      const at = mergeScratch.find(c.itemId, stamp);
+      if (at < 0) {
+        mergeScratch.place(c.itemId, stamp, merged.length);
+        merged.push(c);
+        continue;
       }
+      const first = merged[at];
+      let sources: string[] | undefined;
+      for (const s of c.sources) {
+        if (first.sources.includes(s) || sources?.includes(s)) continue;
+        (sources ??= []).push(s);
+      }
+      if (sources) merged[at] = { itemId: first.itemId, sources: [...first.sources, ...sources], sourceScore: first.sourceScore };
     }
   }
-  return [...byItem.values()];
+  return merged;
 }
+
+/**
+ * Where each item id sits in the list being merged: `position[id]` is valid when `mark[id]` is
+ * the current merge's stamp. Reused by every merge, so a merge allocates nothing per item.
+ */
+class MergeScratch {
+  private mark = new Int32Array(0);
+  private position = new Int32Array(0);
+  private stamp = 0;
+
+  next(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  find(itemId: number, stamp: number): number {
+    return itemId < this.mark.length && this.mark[itemId] === stamp ? this.position[itemId] : -1;
+  }
+
+  place(itemId: number, stamp: number, at: number): void {
+    if (itemId >= this.mark.length) {
+      const capacity = Math.max(itemId + 1, 2 * this.mark.length, 1024);
+      const mark = new Int32Array(capacity);
+      mark.set(this.mark);
+      const position = new Int32Array(capacity);
+      position.set(this.position);
+      this.mark = mark;
+      this.position = position;
+    }
+    this.mark[itemId] = stamp;
+    this.position[itemId] = at;
+  }
+}
+const mergeScratch = new MergeScratch();
 
 /**
  * The best `limit` candidates by `scores` (default: each candidate's source score), best first;

@@ -16,11 +16,12 @@
  * boost the input order is returned exactly.
  */
 import { count, positiveDuration, probability, rate } from '../../settings/fields.js';
-import type { PublicCatalog, PublicItem } from '../../world/public.js';
+import type { PublicCatalog } from '../../world/public.js';
+import { ItemTable } from '../item-table.js';
 import type { CreatorCap, RecRequest, ReRanker, ScoredCandidate } from '../types.js';
 import { reRanker } from './component.js';
 import { CatalogCreatorCap } from './creator-cap.js';
-import { itemSimilarity } from './item-similarity.js';
+import { SimilarityTo } from './item-similarity.js';
 
 export interface DiversityOptions {
   /** Weight of dissimilarity against score, in [0,1]; 0 ranks by score alone. */
@@ -36,6 +37,15 @@ export interface DiversityOptions {
 export class DiversityReRanker implements ReRanker {
   readonly name = 'rerank';
   readonly cap: CreatorCap | undefined;
+  private readonly table: ItemTable;
+  /** Per-request scratch, reused across requests: candidate ids, boosted scores, similarity to the head, taken flags. */
+  private ids = new Int32Array(0);
+  private value = new Float64Array(0);
+  private maxSim = new Float64Array(0);
+  private taken = new Uint8Array(0);
+  /** Head items per creator, zeroed after each request. */
+  private perCreator = new Int32Array(0);
+  private readonly similarity: SimilarityTo;
 
   constructor(
     private readonly catalog: PublicCatalog,
@@ -47,17 +57,19 @@ export class DiversityReRanker implements ReRanker {
     if (!(freshBoost >= 0) || !Number.isFinite(freshBoost)) throw new RangeError(`rerank: freshBoost must be a finite number of 0 or more, got ${freshBoost}`);
     if (!(freshAge > 0)) throw new RangeError(`rerank: freshAge must be a positive number of days, got ${freshAge}`);
     this.cap = creatorCap > 0 ? new CatalogCreatorCap(catalog, creatorCap) : undefined;
+    this.table = new ItemTable(catalog);
+    this.similarity = new SimilarityTo(this.table);
   }
 
   rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[] {
     const { mmrLambda: lambda, creatorCap: cap } = this.options;
     const n = ranked.length;
-    const items = ranked.map((c) => this.catalog.get(c.itemId));
-    const value = this.boostedScores(request, ranked, items);
-    const maxSim = new Float64Array(n);
-    const taken = new Uint8Array(n);
-    const perCreator = new Map<number, number>();
-    const atCap = (i: number): boolean => cap > 0 && (perCreator.get(items[i].creatorId) ?? 0) >= cap;
+    this.prepare(n);
+    const { creators } = this.table;
+    const { ids, value, maxSim, taken, perCreator } = this;
+    for (let i = 0; i < n; i++) ids[i] = ranked[i].itemId;
+    this.boostedScores(request, ranked);
+    const atCap = (i: number): boolean => cap > 0 && perCreator[creators[ids[i]]] >= cap;
 
     const head: ScoredCandidate[] = [];
     while (head.length < slateSize) {
@@ -74,18 +86,38 @@ export class DiversityReRanker implements ReRanker {
       if (best < 0) break;
       taken[best] = 1;
       head.push(ranked[best]);
-      perCreator.set(items[best].creatorId, (perCreator.get(items[best].creatorId) ?? 0) + 1);
+      perCreator[creators[ids[best]]] += 1;
       if (lambda > 0) {
-        for (let i = 0; i < n; i++) if (!taken[i]) maxSim[i] = Math.max(maxSim[i], itemSimilarity(items[i], items[best]));
+        this.similarity.setTarget(ids[best]);
+        for (let i = 0; i < n; i++) if (!taken[i]) maxSim[i] = Math.max(maxSim[i], this.similarity.of(ids[i]));
       }
     }
-    const tail = ranked.filter((_, i) => !taken[i] && !atCap(i));
-    return [...head, ...tail];
+    const placed = head.length;
+    const out = head;
+    for (let i = 0; i < n; i++) if (!taken[i] && !atCap(i)) out.push(ranked[i]);
+    for (let r = 0; r < placed; r++) perCreator[creators[out[r].itemId]] = 0;
+    return out;
   }
 
-  /** Min-max normalised scores (all 1 when every score is equal), plus the fresh boost. */
-  private boostedScores(request: RecRequest, ranked: readonly ScoredCandidate[], items: readonly PublicItem[]): Float64Array {
+  /** Syncs the item table and sizes the scratch arrays for `n` candidates, cleared. */
+  private prepare(n: number): void {
+    const table = this.table;
+    table.sync();
+    if (this.ids.length < n) {
+      this.ids = new Int32Array(n);
+      this.value = new Float64Array(n);
+      this.maxSim = new Float64Array(n);
+      this.taken = new Uint8Array(n);
+    }
+    this.maxSim.fill(0, 0, n);
+    this.taken.fill(0, 0, n);
+    if (this.perCreator.length < table.creatorBound) this.perCreator = new Int32Array(table.creatorBound);
+  }
+
+  /** Min-max normalised scores (all 1 when every score is equal), plus the fresh boost, into `value`. */
+  private boostedScores(request: RecRequest, ranked: readonly ScoredCandidate[]): void {
     const { freshBoost, freshAge } = this.options;
+    const { uploadTimes } = this.table;
     let min = Infinity;
     let max = -Infinity;
     for (const c of ranked) {
@@ -93,11 +125,11 @@ export class DiversityReRanker implements ReRanker {
       max = Math.max(max, c.score);
     }
     const span = max - min;
-    return Float64Array.from(ranked, (c, i) => {
-      const normalised = span > 0 ? (c.score - min) / span : 1;
-      const fresh = freshBoost > 0 && request.time - items[i].uploadTime < freshAge;
-      return fresh ? normalised + freshBoost : normalised;
-    });
+    for (let i = 0; i < ranked.length; i++) {
+      const normalised = span > 0 ? (ranked[i].score - min) / span : 1;
+      const fresh = freshBoost > 0 && request.time - uploadTimes[this.ids[i]] < freshAge;
+      this.value[i] = fresh ? normalised + freshBoost : normalised;
+    }
   }
 }
 

@@ -21,6 +21,8 @@ export interface FreshSourceOptions {
 
 export class FreshSource implements CandidateSource {
   readonly name = 'fresh';
+  /** Shared by every candidate this source makes (candidates never modify it). */
+  private readonly sourceNames: readonly string[] = [this.name];
   /** Every indexed item id, by (upload time, id) ascending. */
   private readonly byUpload: number[] = [];
   /** Upload times aligned with `byUpload`, for the binary searches. */
@@ -50,7 +52,7 @@ export class FreshSource implements CandidateSource {
     // Items uploaded after the request time (only possible when replaying) are skipped.
     for (let i = upperBound(this.times, time) - 1; i >= 0 && out.length < this.options.k; i--) {
       if (this.times[i] < oldest) break;
-      out.push({ itemId: this.byUpload[i], sources: [this.name], sourceScore: this.times[i] - time });
+      out.push({ itemId: this.byUpload[i], sources: this.sourceNames, sourceScore: this.times[i] - time });
     }
     return out;
   }

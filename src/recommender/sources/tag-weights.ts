@@ -13,3 +13,11 @@ export function tagVectorNorm(count: number): number {
   for (let j = 0; j < count; j++) sum += tagWeight(j) ** 2;
   return Math.sqrt(sum);
 }
+
+/** tagVectorNorm(count), computed once per count: hot loops ask for it per candidate. */
+const NORMS: number[] = [];
+export function cachedTagVectorNorm(count: number): number {
+  let norm = NORMS[count];
+  if (norm === undefined) NORMS[count] = norm = tagVectorNorm(count);
+  return norm;
+}

@@ -41,6 +41,8 @@ interface Figures {
 
 export class TwoTowerSource implements CandidateSource {
   readonly name = 'two_tower';
+  /** Shared by every candidate this source makes (candidates never modify it). */
+  private readonly sourceNames: readonly string[] = [this.name];
   /** Built at the first retrain, once the tfjs backend is chosen (tensors made before would sit on the default one). */
   private model: TwoTowerModel | undefined;
   private readonly streams: RandomStreams;
@@ -131,11 +133,13 @@ export class TwoTowerSource implements CandidateSource {
     // Ask for enough extra to still have k after dropping the user's recent clicks.
     const results = retriever.search(queries, this.source.k + this.config.history);
     return requests.map((request, r) => {
-      const clicked = new Set(this.history.recent(request.userId).map((h) => h.itemId));
+      // At most `history` recent clicks: a linear scan beats building a set per request.
+      const clicked = this.history.recent(request.userId);
       const { ids, scores } = results[r];
       const out: Candidate[] = [];
       for (let j = 0; j < ids.length && out.length < this.source.k; j++) {
-        if (!clicked.has(ids[j])) out.push({ itemId: ids[j], sources: [this.name], sourceScore: scores[j] });
+        const id = ids[j];
+        if (!clicked.some((h) => h.itemId === id)) out.push({ itemId: id, sources: this.sourceNames, sourceScore: scores[j] });
       }
       return out;
     });

@@ -1,0 +1,235 @@
+/**
+ * Inner products of a block of four queries with every item vector, for exact search. Every
+ * score is the float64 sum of float64 products over d = 0..dim−1 in order (vectors are widened
+ * from float32 exactly), whichever kernel runs, so scores never depend on it.
+ *
+ * The fast kernel is a small hand-assembled WebAssembly SIMD function (two items per f64x2 lane
+ * pair, four queries per pass); where WebAssembly SIMD is unavailable the same arithmetic runs in
+ * JavaScript.
+ */
+
+/** Queries scored together per pass over the items. */
+export const QUERY_BLOCK = 4;
+
+export interface InnerProducts {
+  /**
+   * Scores of the QUERY_BLOCK queries in `packed` (row-major, QUERY_BLOCK × dim; unused rows
+   * zero) against every item: query b's score for item i is at `scores[b * stride + i]`.
+   * The returned array is reused by the next call.
+   */
+  score(packed: Float64Array): { scores: Float64Array; stride: number };
+}
+
+/** The fastest kernel this runtime offers, over `count` row-major vectors of `dim`. */
+export function innerProducts(vectors: Float32Array, count: number, dim: number): InnerProducts {
+  return SIMD && dim > 0 ? new WasmInnerProducts(SIMD, vectors, count, dim) : new JsInnerProducts(vectors, count, dim);
+}
+
+/** The JavaScript kernel: four queries against two items at a time. */
+export class JsInnerProducts implements InnerProducts {
+  private readonly wide: Float64Array;
+  private readonly out: Float64Array;
+
+  constructor(
+    vectors: Float32Array,
+    private readonly count: number,
+    private readonly dim: number,
+  ) {
+    this.wide = Float64Array.from(vectors);
+    this.out = new Float64Array(QUERY_BLOCK * count);
+  }
+
+  score(packed: Float64Array): { scores: Float64Array; stride: number } {
+    const { dim, wide, count, out } = this;
+    const q1 = dim;
+    const q2 = 2 * dim;
+    const q3 = 3 * dim;
+    let i = 0;
+    for (; i + 1 < count; i += 2) {
+      const x = i * dim;
+      const y = x + dim;
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0; // prettier-ignore
+      for (let d = 0; d < dim; d++) {
+        const v = wide[x + d];
+        const w = wide[y + d];
+        const p0 = packed[d];
+        const p1 = packed[q1 + d];
+        const p2 = packed[q2 + d];
+        const p3 = packed[q3 + d];
+        a0 += p0 * v;
+        a1 += p1 * v;
+        a2 += p2 * v;
+        a3 += p3 * v;
+        b0 += p0 * w;
+        b1 += p1 * w;
+        b2 += p2 * w;
+        b3 += p3 * w;
+      }
+      out[i] = a0;
+      out[count + i] = a1;
+      out[2 * count + i] = a2;
+      out[3 * count + i] = a3;
+      out[i + 1] = b0;
+      out[count + i + 1] = b1;
+      out[2 * count + i + 1] = b2;
+      out[3 * count + i + 1] = b3;
+    }
+    for (; i < count; i++) {
+      const x = i * dim;
+      for (let b = 0; b < QUERY_BLOCK; b++) {
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += packed[b * dim + d] * wide[x + d];
+        out[b * count + i] = s;
+      }
+    }
+    return { scores: out, stride: count };
+  }
+}
+
+/**
+ * The WebAssembly kernel. Its memory holds the items as pairs interleaved by dimension (pair p,
+ * dimension d: items 2p and 2p+1 side by side, so one 128-bit load feeds both lanes; an odd last
+ * item is paired with zeros), then the packed queries, then the scores.
+ */
+class WasmInnerProducts implements InnerProducts {
+  private readonly scan: ScanFunction;
+  private readonly queries: Float64Array;
+  private readonly scores: Float64Array;
+  private readonly queriesAt: number;
+  private readonly scoresAt: number;
+  private readonly pairs: number;
+
+  constructor(
+    simd: CompiledKernel,
+    vectors: Float32Array,
+    count: number,
+    private readonly dim: number,
+  ) {
+    const { exports } = new simd.api.Instance(simd.module);
+    const memory = exports.memory as WasmMemory;
+    this.scan = exports.scan as ScanFunction;
+    const pairs = Math.ceil(count / 2);
+    this.pairs = pairs;
+    this.queriesAt = pairs * dim * 16;
+    this.scoresAt = this.queriesAt + QUERY_BLOCK * dim * 8;
+    const bytes = this.scoresAt + QUERY_BLOCK * pairs * 16;
+    const pages = Math.ceil(bytes / 65536);
+    if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+    const items = new Float64Array(memory.buffer, 0, pairs * dim * 2);
+    for (let i = 0; i < count; i++) {
+      const base = (i >> 1) * dim * 2 + (i & 1);
+      for (let d = 0; d < dim; d++) items[base + 2 * d] = vectors[i * dim + d];
+    }
+    this.queries = new Float64Array(memory.buffer, this.queriesAt, QUERY_BLOCK * dim);
+    this.scores = new Float64Array(memory.buffer, this.scoresAt, QUERY_BLOCK * pairs * 2);
+  }
+
+  score(packed: Float64Array): { scores: Float64Array; stride: number } {
+    this.queries.set(packed);
+    this.scan(this.queriesAt, 0, this.pairs, this.dim, this.scoresAt);
+    return { scores: this.scores, stride: 2 * this.pairs };
+  }
+}
+
+/**
+ * scan(q, items, pairs, dim, out): for each item pair p and query b < 4,
+ *   out[b][2p .. 2p+1] = Σ_d q[b][d] · (item 2p, item 2p+1)[d]   (f64x2, d ascending)
+ * Locals: 0 q, 1 items, 2 pairs, 3 dim, 4 out; i32 5 query stride, 6 item pointer, 7 query
+ * pointer, 8 dims left, 9 out pointer, 10 out stride, 11 2×query stride, 12 3×query stride;
+ * v128 13–16 the four sums, 17 the item pair. dim must be at least 1.
+ */
+const SCAN_BODY: readonly number[] = [
+  // locals: 8 × i32, 5 × v128
+  0x02, 0x08, 0x7f, 0x05, 0x7b,
+  // query stride = dim << 3; out stride = pairs << 4; 2× and 3× the query stride
+  0x20, 3, 0x41, 3, 0x74, 0x21, 5,
+  0x20, 2, 0x41, 4, 0x74, 0x21, 10,
+  0x20, 5, 0x41, 1, 0x74, 0x21, 11,
+  0x20, 5, 0x20, 11, 0x6a, 0x21, 12,
+  // item pointer = items; out pointer = out
+  0x20, 1, 0x21, 6,
+  0x20, 4, 0x21, 9,
+  0x02, 0x40, // block
+  0x20, 2, 0x45, 0x0d, 0, // no pairs: done
+  0x03, 0x40, // loop over pairs
+  ...[13, 14, 15, 16].flatMap((local) => [0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x21, local]),
+  0x20, 0, 0x21, 7, // query pointer = q
+  0x20, 3, 0x21, 8, // dims left = dim
+  0x03, 0x40, // loop over dimensions
+  0x20, 6, 0xfd, 0x00, 4, 0, 0x21, 17, // pair = v128.load(item pointer)
+  // sum_b = sum_b + splat(q[b][d]) * pair
+  ...[
+    [13, []],
+    [14, [0x20, 5, 0x6a]],
+    [15, [0x20, 11, 0x6a]],
+    [16, [0x20, 12, 0x6a]],
+  ].flatMap(([local, offset]) => [0x20, local as number, 0x20, 7, ...(offset as number[]), 0xfd, 0x0a, 3, 0, 0x20, 17, 0xfd, 0xf2, 0x01, 0xfd, 0xf0, 0x01, 0x21, local as number]),
+  0x20, 6, 0x41, 16, 0x6a, 0x21, 6, // item pointer += 16
+  0x20, 7, 0x41, 8, 0x6a, 0x21, 7, // query pointer += 8
+  0x20, 8, 0x41, 1, 0x6b, 0x22, 8, 0x0d, 0, // while --dims left
+  0x0b,
+  // out[b] at out pointer + b × out stride
+  0x20, 9, 0x20, 13, 0xfd, 0x0b, 4, 0,
+  0x20, 9, 0x20, 10, 0x6a, 0x20, 14, 0xfd, 0x0b, 4, 0,
+  0x20, 9, 0x20, 10, 0x41, 1, 0x74, 0x6a, 0x20, 15, 0xfd, 0x0b, 4, 0,
+  0x20, 9, 0x20, 10, 0x41, 3, 0x6c, 0x6a, 0x20, 16, 0xfd, 0x0b, 4, 0,
+  0x20, 9, 0x41, 16, 0x6a, 0x21, 9, // out pointer += 16
+  0x20, 2, 0x41, 1, 0x6b, 0x22, 2, 0x0d, 0, // while --pairs
+  0x0b,
+  0x0b, // end block
+  0x0b, // end function
+]; // prettier-ignore
+
+function section(id: number, contents: readonly number[]): number[] {
+  return [id, ...leb128(contents.length), ...contents];
+}
+
+function leb128(value: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = value & 0x7f;
+    value >>>= 7;
+    if (value !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (value !== 0);
+  return out;
+}
+
+const ascii = (text: string): number[] => [text.length, ...Array.from(text, (c) => c.charCodeAt(0))];
+
+const MODULE_BYTES = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+  ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 ×5) → ()
+  ...section(3, [1, 0]), // one function of type 0
+  ...section(5, [1, 0x00, 1]), // one memory, at least one page
+  ...section(7, [2, ...ascii('scan'), 0x00, 0, ...ascii('memory'), 0x02, 0]),
+  ...section(10, [1, ...leb128(SCAN_BODY.length), ...SCAN_BODY]),
+]);
+
+/** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
+interface WasmModule {
+  readonly kind?: 'module';
+}
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule) => { readonly exports: Record<string, unknown> };
+}
+type ScanFunction = (queries: number, items: number, pairs: number, dim: number, out: number) => void;
+
+const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface CompiledKernel {
+  readonly api: WasmApi;
+  readonly module: WasmModule;
+}
+
+/** Compiled once; undefined where the runtime has no WebAssembly SIMD. */
+const SIMD: CompiledKernel | undefined = WASM?.validate(MODULE_BYTES) ? { api: WASM, module: new WASM.Module(MODULE_BYTES) } : undefined;
+
+/** Whether the WebAssembly kernel is in use (for tests and benchmarks). */
+export const SIMD_AVAILABLE = SIMD !== undefined;
