@@ -59,7 +59,7 @@ async function resolveEntry(kind: PluginKind, entry: Plain, at: KeyPath, { file,
   const exported = defaultExport(namespace);
   if (exported === undefined) return fail(`${shown} has no default export; expected ${kind.declare}`);
   const adopted = kind.adopt(exported);
-  if (typeof adopted === 'string') return fail(`${shown} does not export a ${kind.what} (${adopted}); expected ${kind.declare}`);
+  if (typeof adopted === 'string') return fail(`${shown} does not export ${withArticle(kind.what)} (${adopted}); expected ${kind.declare}`);
 
   const input = adopted.input(entry);
   const result = adopted.schema.safeParse(input, { error: markDefaults });
@@ -89,9 +89,20 @@ function loadMessage(error: unknown): string {
   return lines[0]?.endsWith(':') && lines.length > 1 ? `${lines[0]} ${lines[1]}` : (lines[0] ?? 'unknown error');
 }
 
+function withArticle(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+/**
+ * The file's default export. A file Node loads as CommonJS (a .ts or .js file outside any
+ * `"type": "module"` package) comes back as `{ default: module.exports }`, and its own
+ * `export default` as a `default` inside that: unwrapped here.
+ */
 function defaultExport(namespace: unknown): unknown {
   if (typeof namespace !== 'object' || namespace === null || !('default' in namespace)) return undefined;
-  return namespace.default;
+  const value = namespace.default;
+  if (typeof value === 'object' && value !== null && '__esModule' in value) return 'default' in value ? value.default : undefined;
+  return value;
 }
 
 function isEntry(value: unknown, kind: PluginKind): boolean {
