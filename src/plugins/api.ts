@@ -15,6 +15,7 @@ export { count, duration, positive, positiveCount, positiveDuration, probability
 // Candidate sources (`recommender.candidates: [{ source: module, path }]`).
 export { candidateSource, type CandidateSourceComponent, type SourceContext } from '../recommender/sources/component.js';
 export type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../recommender/types.js';
+export type { TrainingLog } from '../training/training-log.js';
 
 // Exploration policies (`recommender.exploration: { policy: module, path }`).
 export { explorationPolicy, slateStage, type Exploration, type ExplorationComponent, type ExplorationContext } from '../recommender/explore/component.js';
