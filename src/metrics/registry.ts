@@ -8,7 +8,7 @@ import { ACTIVITY_FAMILY } from './activity.js';
 import { BANDIT_FAMILY } from './bandit-regret.js';
 import { COLD_START_FAMILY } from './cold-start.js';
 import { z } from 'zod';
-import { moduleEntry, PluginSlot } from '../plugins/module-entry.js';
+import { moduleEntry, PluginSlot } from '../scenario/module-entry.js';
 import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow, type MetricSettings } from './declaration.js';
 import { DIVERSITY_FAMILY } from './diversity.js';
 import { ENGAGEMENT_FAMILY } from './engagement.js';
@@ -81,8 +81,8 @@ export function declarationOf(metric: string): MetricDeclaration {
   return undeclared(metric);
 }
 
-/** The fields of the scenario's `metrics:` section: every family's settings. */
-export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({ plugins: pluginEntries }, ...FAMILIES.map((family) => family.settings));
+/** The fields of the scenario's `metrics:` section: every family's settings, then the families loaded from files. */
+export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({}, ...FAMILIES.map((family) => family.settings), { plugins: pluginEntries });
 
 /** The instruments that compute the world's metrics, in column order (plug-in families last), from the scenario's `metrics:` section. */
 export function createDefaultMetrics(world: WorldView, settings: MetricSettings, options: MetricBuildOptions): Metric[] {

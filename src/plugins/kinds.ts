@@ -13,7 +13,7 @@ import type { CandidateSourceComponent } from '../recommender/sources/component.
 import { SOURCE_PLUGINS } from '../recommender/sources/registry.js';
 import type { UserModelEntry } from '../world/user-models/user-model-entry.js';
 import { USER_MODEL_PLUGINS, usersOption } from '../world/user-models/registry.js';
-import { pluginConfig, type PluginSlot } from './module-entry.js';
+import { pluginConfig, type PluginSlot } from '../scenario/module-entry.js';
 
 /** A key path with `*` for every element of a list or every key of a mapping. */
 export type PlacePattern = readonly (string | number)[];

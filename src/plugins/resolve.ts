@@ -18,7 +18,7 @@ import { describeIssues, markDefaults } from '../scenario/issues.js';
 import type { KeyPath, PathSegment } from '../scenario/paths.js';
 import { importFile, PLUGIN_EXTENSIONS } from './import-file.js';
 import { PLUGIN_KINDS, type PlacePattern, type PluginKind } from './kinds.js';
-import { MODULE } from './module-entry.js';
+import { MODULE } from '../scenario/module-entry.js';
 
 type Plain = Record<string, unknown>;
 

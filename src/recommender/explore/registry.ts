@@ -4,7 +4,7 @@
  * the builder are derived from it, so a new policy is its file plus one line here.
  */
 import { z } from 'zod';
-import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../plugins/module-entry.js';
+import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../scenario/module-entry.js';
 import { BOLTZMANN } from './boltzmann.js';
 import type { Exploration, ExplorationComponent, ExplorationContext } from './component.js';
 import { EPSILON_GREEDY } from './epsilon-greedy.js';

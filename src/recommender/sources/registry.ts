@@ -4,7 +4,7 @@
  * builder are derived from it, so a new source is its file plus one line here.
  */
 import { z } from 'zod';
-import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../plugins/module-entry.js';
+import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../scenario/module-entry.js';
 import { TWO_TOWER_SOURCE } from '../two-tower/source.js';
 import type { CandidateSource } from '../types.js';
 import type { CandidateSourceComponent, SourceContext } from './component.js';

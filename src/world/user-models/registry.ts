@@ -4,7 +4,7 @@
  * model's. Adding a model: its own file (see satisfaction.ts) and one line here.
  */
 import { z } from 'zod';
-import { MODULE, moduleEntry, PluginSlot } from '../../plugins/module-entry.js';
+import { MODULE, moduleEntry, PluginSlot } from '../../scenario/module-entry.js';
 import { count, positiveCount, rate } from '../../scenario/fields.js';
 import type { UserModel } from '../user-model.js';
 import type { UserModelContext, UserModelEntry } from './user-model-entry.js';

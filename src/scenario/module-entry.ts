@@ -3,9 +3,9 @@
  * `{ <tag>: module, path: ./my-file.ts, ...its options }`, the same shape for every kind
  * (`source:` in candidates, `policy:` in exploration, `kind:` in world.users, `family:` in
  * metrics.plugins). The scenario schema accepts it with any options; the plug-in loader
- * (./resolve.ts) loads the file, checks the options with the schema the plug-in declares and
+ * (src/plugins/resolve.ts) loads the file, checks the options with the schema the plug-in declares and
  * keeps the component in its kind's slot, where the kind's registry finds it when it builds.
- * This file imports no component, so registries and the scenario schema may import it.
+ * It imports no component (only zod), so every registry, the world's included, may import it.
  */
 import { z } from 'zod';
 
