@@ -4,7 +4,7 @@
  * in the log, its metric is in the summary with the value the impression log gives, and its
  * user model changes how long sessions are.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +93,34 @@ describe('example plug-ins run through recloop run', () => {
     // The same file with the built-in users (the switch drops the plug-in's keys).
     const builtIn = await run('user-model.yaml', ['--set', 'world.users.kind=satisfaction']);
     expect(builtIn.summary.totals.slates).toBeGreaterThan(2 * builtIn.summary.totals.sessions);
+  });
+
+  it('recloop compare: an arm that swaps in the plug-in policy, measured by the plug-in metric, in a worker process', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'compare.yaml');
+    writeFileSync(
+      file,
+      `name: plugin-compare
+horizon: { days: 3 }
+world: { topics: 8, users: { count: 200 }, items: { count: 300, creators: 40 } }
+recommender: { kind: popularity, slate_size: 5, random_startup: 1d }
+metrics: { plugins: [{ family: module, path: ${join(EXAMPLES, 'my-metric.ts')}, top: 3 }] }
+experiment:
+  control: greedy
+  arms:
+    greedy: {}
+    shuffled: { exploration: { policy: module, path: ${join(EXAMPLES, 'my-policy.ts')}, pool: 3 } }
+`,
+    );
+    // The worker re-loads both plug-ins from the resolved scenario it is sent.
+    const { code } = await cli(['compare', file, '--out', join(dir, 'out'), '--workers', '1', '--no-report']);
+    expect(code).toBe(0);
+    type Series = { series: { mean: number[] } };
+    const comparison = JSON.parse(readFileSync(join(dir, 'out', 'comparison.json'), 'utf8')) as { metrics: Record<string, { arms: Record<string, Series> }> };
+    const share = comparison.metrics.top_click_share.arms;
+    // After the random start-up day, a shuffle of the top 3 fills 3 slots: every click is in the top 3.
+    expect(share.shuffled.series.mean.slice(1)).toEqual([1, 1]);
+    // Greedy's 5-item slates get some clicks below the third slot.
+    for (const value of share.greedy.series.mean.slice(1)) expect(value).toBeLessThan(1);
   });
 });
