@@ -7,6 +7,8 @@
 // Scenarios: YAML text or files → a validated, frozen Scenario.
 export { loadScenario, parseScenario, toResolvedYaml, ScenarioError } from './scenario/index.js';
 export type { Scenario, ScenarioInput } from './scenario/index.js';
+// Pass as `resolve` to loadScenario to load the components a scenario names by file (`path:`); what such a file imports is 'recloop/plugins'.
+export { resolvePlugins } from './plugins/resolve.js';
 
 // Running one scenario into a run folder.
 export { runScenario, RUN_FILES } from './run/run-scenario.js';

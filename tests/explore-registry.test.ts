@@ -28,9 +28,9 @@ describe('exploration policy registry', () => {
     expect(candidate.sources.map((s) => s.name)).toEqual(['explore']);
   });
 
-  it('an unknown policy is refused by the derived union, naming every declared one', () => {
+  it('an unknown policy is refused by the derived union, naming every declared one and the plug-in option', () => {
     const result = exploration.safeParse({ policy: 'softmax' });
-    expect(result.error?.issues[0]?.message).toBe(`expected policy: ${EXPLORATION_POLICIES.join(', ')}`);
+    expect(result.error?.issues[0]?.message).toBe(`expected policy: ${EXPLORATION_POLICIES.join(', ')} or module (with path: a file of your own)`);
   });
 
   it('says which policies reorder the slate by their own scores', () => {

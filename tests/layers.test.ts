@@ -21,6 +21,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['recommender'],
   ['metrics'],
   ['scenario'],
+  ['plugins'],
   ['simulation'],
   ['run'],
   ['bandit', 'experiment', 'ope'],

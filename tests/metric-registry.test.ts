@@ -56,7 +56,7 @@ describe('derived lists', () => {
   });
 
   it("make the scenario's metrics section from the families' settings", () => {
-    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'fresh_age']);
+    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'fresh_age', 'plugins']);
     const scenario = parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh_age: 12h }\n', 's.yaml');
     expect(scenario.metrics).toEqual({ homogenization_sample: 300, fresh_age: 0.5 });
     expect(() => parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh: 1 }\n', 's.yaml')).toThrow(/fresh_age/);

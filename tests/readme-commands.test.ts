@@ -1,7 +1,7 @@
 /**
  * The README's commands, run as a new user would: every command of every ```sh block, in the
  * order shown, in a scratch copy of the repository (README, package.json, tsconfigs, src/,
- * scenarios/, notebooks/, and a link to node_modules standing for `npm install`). `recloop` is a
+ * scenarios/, notebooks/, examples/, and a link to node_modules standing for `npm install`). `recloop` is a
  * shim for `node dist/cli/main.js`, which is what `npm link` puts on PATH. Each command must exit
  * 0, and the files the README says it writes must be there.
  *
@@ -17,7 +17,7 @@ import { QUESTIONS } from '../src/init/index.js';
 import { tempDir } from './support/scenarios.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks'];
+const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks', 'examples'];
 
 /** Commands not run, with the reason. */
 const EXCLUDED: Record<string, string> = {
@@ -51,6 +51,9 @@ const WRITES: Record<string, string[]> = {
   'recloop init': ['my-scenario.yaml'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
+  'recloop run examples/plugins/source.yaml --out output/plugin-source': ['output/plugin-source/summary.json'],
+  'recloop run examples/plugins/policy.yaml --out output/plugin-policy': ['output/plugin-policy/summary.json'],
+  'recloop run examples/plugins/user-model.yaml --out output/plugin-user-model': ['output/plugin-user-model/summary.json'],
 };
 
 /** What a command must print (stdout and stderr together), where the README says what it shows. */
@@ -59,6 +62,8 @@ const PRINTS: Record<string, RegExp> = {
   'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
     /note: --set recommender\.kind=random: .*recommender\.window \(line \d+\) dropped/,
   'recloop validate scenarios/quickstart.yaml --print': /^ {2}window: 3$/m,
+  // The shipped command (node dist/cli/main.js) loads the TypeScript plug-in.
+  'recloop run examples/plugins/metric.yaml --out output/plugin-metric': /^top_click_share\s+[\d.]+ → [\d.]+$/m,
 };
 
 /** The commands of the README's ```sh blocks in order: comments dropped, `\` continuations joined. */

@@ -26,7 +26,7 @@ describe('parseScenario', () => {
     expect(s.schedule).toMatchObject({ kind: 'continuous', batch_window: 0 });
     expect(s.world.kind).toBe('population');
     expect(s.world.users.count).toBe(2000);
-    expect(s.world.users.preferences.topic_concentration).toBe(0.3);
+    expect(s.world.users.kind === 'satisfaction' && s.world.users.preferences.topic_concentration).toBe(0.3);
     expect(s.world.items.quality.beta).toEqual([2, 2]);
     expect(s.world.items.length_minutes.lognormal).toEqual([1.5, 0.8]);
     expect(s.world.choice.model).toBe('mnl');
@@ -41,7 +41,7 @@ describe('parseScenario', () => {
       'd.yaml',
     );
     expect(s.schedule.kind === 'continuous' && s.schedule.batch_window).toBeCloseTo(30 / 86_400, 15);
-    expect(s.world.users.sessions.think_time).toBeCloseTo(5 * MINUTE, 15);
+    expect(s.world.users.kind === 'satisfaction' && s.world.users.sessions.think_time).toBeCloseTo(5 * MINUTE, 15);
     expect(s.metrics.fresh_age).toBe(0.5);
     const steps = parseScenario(
       'name: t\nhorizon: { days: 30 }\nschedule: { kind: steps, step: 2h }\nrecommender: { kind: random, retrain: { every: 1w, window: 2w } }\n',
@@ -205,7 +205,7 @@ describe('good scenario files', () => {
     expect(s.schedule.kind).toBe('continuous');
     expect(s.schedule.kind === 'continuous' && s.schedule.batch_window).toBeCloseTo(5 * MINUTE, 15);
     expect(s.recommender.retrain).toMatchObject({ every: 0.25, window: 7 });
-    expect(s.world.users.sessions.think_time).toBeCloseTo(30 / 86_400, 15);
+    expect(s.world.users.kind === 'satisfaction' && s.world.users.sessions.think_time).toBeCloseTo(30 / 86_400, 15);
     expect(s.world.items.quality.beta).toEqual([2, 5]);
   });
 

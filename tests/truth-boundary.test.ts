@@ -7,11 +7,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { resolvePlugins } from '../src/plugins/resolve.js';
 import { buildRecommender } from '../src/recommender/baselines.js';
+import { resolveScenario } from '../src/scenario/index.js';
 import type { Recommender } from '../src/recommender/types.js';
-import { buildPartsWith } from '../src/simulation/build.js';
+import { buildParts, buildPartsWith } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
-import { smallScenario } from './support/scenarios.js';
+import { handedToPlugins } from './fixtures/plugins/handed.js';
+import { SMALL_SCENARIO, smallScenario } from './support/scenarios.js';
 
 const RECOMMENDER_DIR = join(import.meta.dirname, '..', 'src', 'recommender');
 /**
@@ -112,6 +115,30 @@ describe('the recommender cannot read ground truth', () => {
     expect(observed).toBeGreaterThan(1000);
     expect(keys.has('watchFraction')).toBe(true); // and the feedback (the log's column is watch_fraction)
     for (const field of TRUTH_FIELDS) expect(keys.has(field), `recommender was handed "${field}"`).toBe(false);
+  });
+
+  it('a plug-in source and policy see no truth field in anything they are given', async () => {
+    // The scenario sits beside the spy plug-ins, so their relative paths resolve there.
+    const file = join(import.meta.dirname, 'fixtures', 'plugins', 'scenario.yaml');
+    const scenario = await resolveScenario(
+      SMALL_SCENARIO,
+      file,
+      [
+        'horizon.days=2',
+        'logs.impressions=false',
+        'recommender={kind: two_stage, slate_size: 5, random_startup: 1d, candidates: [{source: popularity}, {source: module, path: ./spy-source.ts}], exploration: {policy: module, path: ./spy-policy.ts}, ranker: {epochs: 1, hidden: [8]}}',
+      ],
+      { resolve: resolvePlugins },
+    );
+    const handed = handedToPlugins();
+    handed.length = 0;
+    await new Simulation(buildParts(scenario)).run();
+    const keys = reachableKeys(handed);
+    expect(keys.has('slateId')).toBe(true); // the scan reaches the requests
+    expect(keys.has('creatorId')).toBe(true); // the public catalog, through the context
+    expect(keys.has('watchFraction')).toBe(true); // the feedback
+    expect(keys.has('sourceScore')).toBe(true); // the ranked candidates the policy chooses from
+    for (const field of TRUTH_FIELDS) expect(keys.has(field), `a plug-in was handed "${field}"`).toBe(false);
   });
 
   it('the truth check itself catches a leak', () => {

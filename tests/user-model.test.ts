@@ -73,7 +73,7 @@ describe('user model registry', () => {
     expect(parseScenario(scenario('{ count: 10 }'), 't.yaml').world.users.kind).toBe(USER_MODELS[0].name);
   });
 
-  it('reports an unknown kind at its line, with the registered names', () => {
+  it('reports an unknown kind at its line, with the registered names and the plug-in option', () => {
     let error: unknown;
     try {
       parseScenario(scenario('{ kind: rational }'), 't.yaml');
@@ -84,7 +84,7 @@ describe('user model registry', () => {
     expect((error as ScenarioError).problems[0]).toMatchObject({
       line: 5,
       path: 'world.users.kind',
-      message: `unknown users kind "rational" (expected one of: ${USER_MODELS.map((entry) => entry.name).join(', ')})`,
+      message: `unknown users kind "rational" (expected one of: ${[...USER_MODELS.map((entry) => entry.name), 'module'].join(', ')})`,
     });
   });
 });

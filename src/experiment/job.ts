@@ -1,13 +1,14 @@
 /**
  * One unit of experiment work: a replica seed and, in twin worlds, one arm; in a user split,
  * every arm inside one world. It runs the same on the calling thread or in a worker: the
- * scenario travels as its resolved YAML and is loaded (validated) again where the job runs.
+ * scenario travels as its resolved YAML and is loaded (validated, its plug-ins imported) again where the job runs.
  *
  * Streams: the world draws from `root/world/...` for every arm alike (common random numbers in
  * twin worlds); each arm's recommender draws from `root/arm:<name>/...`.
  */
 import type { MetricsRow } from '../run/summary.js';
-import { parseScenario, type Scenario } from '../scenario/index.js';
+import { resolvePlugins } from '../plugins/resolve.js';
+import { resolveScenario, type Scenario } from '../scenario/index.js';
 import type { ParquetLogWriter } from '../training/parquet-log.js';
 import { resolveExperiment } from './arms.js';
 import { runTwin } from './twin-world.js';
@@ -40,7 +41,8 @@ export type EpochListener = (epochsDone: number, epochs: number) => void;
 
 export async function runJob(job: ExperimentJob, onEpoch: EpochListener = () => {}): Promise<JobResult> {
   const started = performance.now();
-  const scenario = parseScenario(job.scenarioYaml, 'scenario.resolved.yaml');
+  // Plug-in paths in a resolved scenario are absolute: the job loads the same files wherever it runs.
+  const scenario = await resolveScenario(job.scenarioYaml, 'scenario.resolved.yaml', [], { resolve: resolvePlugins });
   const experiment = resolveExperiment(scenario);
   const replica: Scenario = { ...scenario, seed: job.seed };
   const logs = job.logDir === undefined ? undefined : await openLog(job.logDir);

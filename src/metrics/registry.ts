@@ -7,7 +7,8 @@
 import { ACTIVITY_FAMILY } from './activity.js';
 import { BANDIT_FAMILY } from './bandit-regret.js';
 import { COLD_START_FAMILY } from './cold-start.js';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { moduleEntry, PluginSlot } from '../settings/module-entry.js';
 import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow, type MetricSettings } from './declaration.js';
 import { DIVERSITY_FAMILY } from './diversity.js';
 import { ENGAGEMENT_FAMILY } from './engagement.js';
@@ -34,8 +35,40 @@ for (const family of FAMILIES) {
 }
 const PATTERNS = FAMILIES.flatMap((family) => family.patterns ?? []);
 
-/** Every metric declared by name, in family order. */
-export const DECLARED_METRICS: readonly string[] = [...DECLARED.keys()];
+/** Metric families from users' own files (`metrics.plugins`), loaded with the scenario (src/plugins). */
+export const METRIC_PLUGINS = new PluginSlot<MetricFamily>('metric family');
+
+const pluginFamilies = new Set<MetricFamily>();
+
+/** `metrics.plugins`: families from files, `{ family: module, path: ./my-metric.ts, ...their settings }`. */
+const pluginEntries = z.array(moduleEntry('family')).optional();
+
+/**
+ * Makes a loaded plug-in family's metrics known by name, like the built-in ones (labels,
+ * directions, when a value is defined, the mean over epochs). The metric names it declares
+ * that are already declared otherwise, or an empty list when none is.
+ */
+export function declarePluginMetrics(family: MetricFamily): string[] {
+  if (pluginFamilies.has(family)) return []; // declared already, by an earlier scenario
+  const taken = Object.keys(family.metrics).filter((key) => DECLARED.has(key));
+  if (taken.length > 0) return taken;
+  pluginFamilies.add(family);
+  for (const [key, declaration] of Object.entries(family.metrics)) {
+    DECLARED.set(key, declaration);
+    declaredMetrics.push(key);
+    if (declaration.better !== null) directedMetrics.push(key);
+    if (declaration.overEpochs === 'sum') summedMetrics.push(key);
+    if (declaration.chart !== null) chartedMetrics.push(key);
+    if (declaration.chart !== null && declaration.headline) headlineMetrics.push(key);
+  }
+  PATTERNS.push(...family.patterns);
+  return [];
+}
+
+// The lists below are mutable underneath only so a plug-in family loaded with a scenario joins them (declarePluginMetrics).
+const declaredMetrics = [...DECLARED.keys()];
+/** Every metric declared by name, in family order (plug-in families last). */
+export const DECLARED_METRICS: readonly string[] = declaredMetrics;
 
 /** The declaration of a column: by name, else by pattern, else one made from its name. */
 export function declarationOf(metric: string): MetricDeclaration {
@@ -48,12 +81,18 @@ export function declarationOf(metric: string): MetricDeclaration {
   return undeclared(metric);
 }
 
-/** The fields of the scenario's `metrics:` section: every family's settings. */
-export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({}, ...FAMILIES.map((family) => family.settings));
+/** The fields of the scenario's `metrics:` section: every family's settings, then the families loaded from files. */
+export const METRIC_SETTINGS: z.ZodRawShape = Object.assign({}, ...FAMILIES.map((family) => family.settings), { plugins: pluginEntries });
 
-/** The instruments that compute the world's metrics, in column order, from the scenario's `metrics:` section. */
+/** The instruments that compute the world's metrics, in column order (plug-in families last), from the scenario's `metrics:` section. */
 export function createDefaultMetrics(world: WorldView, settings: MetricSettings, options: MetricBuildOptions): Metric[] {
-  return FAMILIES.flatMap((family) => (family.create === null ? [] : [family.create(world, settings, options)]));
+  const builtIn = FAMILIES.flatMap((family) => (family.create === null ? [] : [family.create(world, settings, options)]));
+  const plugins = (pluginEntries.parse(settings.plugins) ?? []).flatMap((entry) => {
+    const { family: _family, path, ...own } = entry;
+    const { create } = METRIC_PLUGINS.get(path);
+    return create === null ? [] : [create(world, own, options)];
+  });
+  return [...builtIn, ...plugins];
 }
 
 /** Whether a row's value of a metric is a real value, not the 0 it writes where it has none. */
@@ -94,10 +133,12 @@ export function metricDirection(metric: string): Better | undefined {
 }
 
 /** Metrics declared with a direction (the names a guardrail may use without saying `better`). */
-export const DIRECTED_METRICS: readonly string[] = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.better !== null);
+const directedMetrics = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.better !== null);
+export const DIRECTED_METRICS: readonly string[] = directedMetrics;
 
 /** Counts per epoch that add up to a run total. */
-export const SUMMED_METRICS: readonly string[] = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.overEpochs === 'sum');
+const summedMetrics = DECLARED_METRICS.filter((m) => DECLARED.get(m)?.overEpochs === 'sum');
+export const SUMMED_METRICS: readonly string[] = summedMetrics;
 
 export function scalesWithUsers(metric: string): boolean {
   return declarationOf(metric).scalesWithUsers;
@@ -109,7 +150,9 @@ export function familyMetrics(family: ChartFamily): readonly string[] {
 }
 
 /** Every charted metric, family by family: the order of the report's summary table. */
-export const CHARTED_METRICS: readonly string[] = CHART_FAMILIES.flatMap((family) => familyMetrics(family));
+const chartedMetrics = CHART_FAMILIES.flatMap((family) => familyMetrics(family));
+export const CHARTED_METRICS: readonly string[] = chartedMetrics;
 
 /** The figures printed first at the end of a run or a comparison, in panel order. */
-export const HEADLINE_METRICS: readonly string[] = CHARTED_METRICS.filter((m) => DECLARED.get(m)?.headline);
+const headlineMetrics = CHARTED_METRICS.filter((m) => DECLARED.get(m)?.headline);
+export const HEADLINE_METRICS: readonly string[] = headlineMetrics;

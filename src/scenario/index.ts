@@ -4,6 +4,7 @@ export type { Scenario, ScenarioInput, WorldConfig, RecommenderConfig, ScheduleC
 export type { AnyScenario, BanditScenario, BanditWorldConfig, BanditRecommenderConfig } from './schema.js';
 export { isBanditScenario, isPopulationScenario } from './world-kind.js';
 export { parseDuration, MINUTES_PER_DAY } from '../settings/duration.js';
-export { loadScenario, loadAnyScenario, parseScenario, parseAnyScenario, toResolvedYaml, type LoadOptions } from './load.js';
+export { loadScenario, loadAnyScenario, parseScenario, parseAnyScenario, resolveScenario, resolveAnyScenario, toResolvedYaml } from './load.js';
+export type { LoadOptions, ResolveContext, ScenarioResolver } from './load.js';
 export { ScenarioError, formatProblem } from './problems.js';
 export type { ScenarioProblem } from './problems.js';

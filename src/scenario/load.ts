@@ -9,7 +9,10 @@
  * 3. `--set key.path=value` overrides, applied to the document (one that switches a kind drops
  *    the file's keys only the old kind has, with a note: ./tag-switch.ts);
  * 4. the zod schema (defaults filled, durations turned into days);
- * 5. cross-field consistency (./consistency.ts).
+ * 5. cross-field consistency (./consistency.ts);
+ * 6. (async loaders only) the caller's resolver, given the chance to report problems at the
+ *    same places: the plug-in loader (src/plugins/resolve.ts) loads users' own component files
+ *    there. This file knows no component by name.
  */
 import { readFile } from 'node:fs/promises';
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type YAMLError } from 'yaml';
@@ -27,9 +30,24 @@ import { ScenarioError, type ScenarioProblem } from './problems.js';
 import { scenarioSchema, type AnyScenario, type Scenario } from './schema.js';
 import { ScenarioSource, keyText, type Target } from './source.js';
 
+/** Where a resolver reports a problem: the problem at a key path, placed in the file or at the `--set` that wrote it. */
+export interface ResolveContext {
+  /** The scenario file as the caller named it. */
+  readonly file: string;
+  readonly problemAt: (path: KeyPath, message: string, target?: Target) => ScenarioProblem;
+}
+
+/**
+ * A last, asynchronous step after validation: returns the scenario to use (a changed copy, or
+ * the same), or throws ScenarioError with problems placed by `context`.
+ */
+export type ScenarioResolver = (scenario: AnyScenario, context: ResolveContext) => Promise<AnyScenario>;
+
 export interface LoadOptions {
   /** Told what the loader did that the user should know of (keys a `--set` of another kind dropped). */
   readonly onNote?: (note: string) => void;
+  /** Run by the async loaders (loadScenario, resolveScenario, ...) after validation; the sync parsers ignore it. */
+  readonly resolve?: ScenarioResolver;
 }
 
 const EMPTY_MESSAGE = 'file is empty; expected a scenario mapping with at least name, horizon and recommender';
@@ -42,7 +60,7 @@ export async function loadScenario(file: string, overrides: readonly string[] = 
   } catch (error) {
     throw new ScenarioError([{ file, path: '', message: readFailure(error) }]);
   }
-  return parseScenario(text, file, overrides, options);
+  return resolveScenario(text, file, overrides, options);
 }
 
 /** As loadScenario, for a scenario of either world kind (population or bandit). */
@@ -53,7 +71,18 @@ export async function loadAnyScenario(file: string, overrides: readonly string[]
   } catch (error) {
     throw new ScenarioError([{ file, path: '', message: readFailure(error) }]);
   }
-  return parseAnyScenario(text, file, overrides, options);
+  return resolveAnyScenario(text, file, overrides, options);
+}
+
+/** As parseScenario, then the resolver of `options` (the plug-in loader), if any. */
+export async function resolveScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Promise<Scenario> {
+  return populationOnly(await resolveAnyScenario(text, file, overrides, options), file);
+}
+
+/** As parseAnyScenario, then the resolver of `options` (the plug-in loader), if any. */
+export async function resolveAnyScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Promise<AnyScenario> {
+  const { scenario, problemAt } = validate(text, file, overrides, options);
+  return deepFreeze(options.resolve === undefined ? scenario : await options.resolve(scenario, { file, problemAt }));
 }
 
 /**
@@ -62,7 +91,10 @@ export async function loadAnyScenario(file: string, overrides: readonly string[]
  * worlds: a bandit world is refused with a message (see parseAnyScenario).
  */
 export function parseScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Scenario {
-  const scenario = parseAnyScenario(text, file, overrides, options);
+  return populationOnly(parseAnyScenario(text, file, overrides, options), file);
+}
+
+function populationOnly(scenario: AnyScenario, file: string): Scenario {
   if (isBanditScenario(scenario)) {
     throw new ScenarioError([{ file, path: 'world.kind', message: 'a bandit world (world.kind: bandit) runs only with `recloop run`; this needs a population world' }]);
   }
@@ -71,6 +103,16 @@ export function parseScenario(text: string, file: string, overrides: readonly st
 
 /** As parseScenario, for a scenario of either world kind (population or bandit). */
 export function parseAnyScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): AnyScenario {
+  return deepFreeze(validate(text, file, overrides, options).scenario);
+}
+
+/** Stages 1 to 5: the validated scenario, not yet frozen, and where a problem at a key path is. */
+function validate(
+  text: string,
+  file: string,
+  overrides: readonly string[],
+  options: LoadOptions,
+): { scenario: AnyScenario; problemAt: ResolveContext['problemAt'] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true });
   const source = new ScenarioSource(doc, lineCounter);
@@ -161,7 +203,7 @@ export function parseAnyScenario(text: string, file: string, overrides: readonly
     );
   }
 
-  return deepFreeze(scenario);
+  return { scenario, problemAt };
 }
 
 /**

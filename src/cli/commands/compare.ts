@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { formatComparison } from '../../experiment/table.js';
 import { runExperiment } from '../../experiment/run-experiment.js';
 import { loadScenario } from '../../scenario/index.js';
+import { resolvePlugins } from '../../plugins/resolve.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 import { reportAfterRun } from './report.js';
@@ -30,7 +31,7 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (args.replicas !== undefined) overrides.push(`replicas=${args.replicas}`);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
-      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io) });
+      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       if (scenario.experiment === undefined) {
         throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
       }

@@ -9,6 +9,7 @@ import type { Argv } from 'yargs';
 import { formatOpeTable, writeOpeRun } from '../../ope/report.js';
 import { evaluateOffPolicy, OpeSettingsError } from '../../ope/run-ope.js';
 import { loadScenario } from '../../scenario/index.js';
+import { resolvePlugins } from '../../plugins/resolve.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 
 export const opeCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -25,7 +26,7 @@ export const opeCommand: CommandModule = (yargs: Argv, io: CliIo) =>
     async (args) => {
       const overrides = args.set.map(String);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
-      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io) });
+      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       const outDir = args.out ?? join('output', `${scenario.name}-ope`);
       const started = performance.now();
       const { dir, report } = await writeOpeRun(outDir, args.force, scenario, () =>

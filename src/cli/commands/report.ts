@@ -45,6 +45,10 @@ export const reportCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('out', { type: 'string', describe: 'write the report here (default: into <dir>)' })
         .option('png', { type: 'boolean', default: true, describe: 'render PNGs beside the SVGs; --no-png skips them' }),
     async (args) => {
+      // A plug-in metric is declared by its file: load the folder's plug-ins as its run did.
+      const { loadFolderPlugins } = await import('../../plugins/folder-plugins.js');
+      const problem = await loadFolderPlugins(args.dir);
+      if (problem !== undefined) io.stderr.write(`report warning: the folder's plug-ins did not load, their metrics are shown undeclared: ${problem}\n`);
       await writeRunReport(args.dir, io, { outDir: args.out, png: args.png });
     },
   );

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import { banditReport } from '../../bandit/text-report.js';
 import { runBanditScenario } from '../../bandit/run-bandit.js';
 import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../scenario/index.js';
+import { resolvePlugins } from '../../plugins/resolve.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
@@ -29,7 +30,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
-      const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io) });
+      const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       const outDir = args.out ?? join('output', scenario.name);
       if (isBanditScenario(scenario)) {
         const dir = await runBandit(scenario, outDir, args.force, io);

@@ -4,8 +4,9 @@
  * the builder are derived from it, so a new policy is its file plus one line here.
  */
 import { z } from 'zod';
+import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../settings/module-entry.js';
 import { BOLTZMANN } from './boltzmann.js';
-import type { Exploration, ExplorationContext } from './component.js';
+import type { Exploration, ExplorationComponent, ExplorationContext } from './component.js';
 import { EPSILON_GREEDY } from './epsilon-greedy.js';
 import { GREEDY } from './greedy.js';
 import { LINEAR_THOMPSON } from './linear-thompson.js';
@@ -16,10 +17,13 @@ const POLICIES = [GREEDY, EPSILON_GREEDY, THOMPSON, LINEAR_THOMPSON, UCB, BOLTZM
 
 export const EXPLORATION_POLICIES = POLICIES.map((p) => p.name);
 
+/** Policies from users' own files (`policy: module`), loaded with the scenario (src/plugins). */
+export const POLICY_PLUGINS = new PluginSlot<ExplorationComponent>('exploration policy');
+
 /** `recommender.exploration`: one option per policy, greedy when absent. */
 export const exploration = z
-  .discriminatedUnion('policy', [GREEDY.schema, EPSILON_GREEDY.schema, THOMPSON.schema, LINEAR_THOMPSON.schema, UCB.schema, BOLTZMANN.schema], {
-    error: `expected policy: ${EXPLORATION_POLICIES.join(', ')}`,
+  .discriminatedUnion('policy', [GREEDY.schema, EPSILON_GREEDY.schema, THOMPSON.schema, LINEAR_THOMPSON.schema, UCB.schema, BOLTZMANN.schema, moduleEntry('policy')], {
+    error: `expected policy: ${EXPLORATION_POLICIES.join(', ')} or ${MODULE} (with path: a file of your own)`,
   })
   .prefault({ policy: 'greedy' });
 
@@ -28,6 +32,10 @@ export type ExplorationPolicyName = ExplorationConfig['policy'];
 
 /** The policy a scenario asks for, and any candidate source it adds. */
 export function buildExploration(config: ExplorationConfig, ctx: ExplorationContext): Exploration {
+  if (config.policy === MODULE) {
+    const plugin = POLICY_PLUGINS.get(config.path);
+    return plugin.build(pluginConfig(config, 'policy', plugin.name), ctx);
+  }
   const policy = POLICIES.find((p) => p.name === config.policy);
   if (!policy) throw new Error(`no exploration policy is named ${config.policy}`);
   return policy.build(config, ctx);
