@@ -127,6 +127,7 @@ export class ImpressionBuffer {
   private n = 0;
   private cap: number;
   private pins = 0;
+  private cleared = 0;
 
   private time: Float64Array;
   private epoch: Int32Array;
@@ -178,6 +179,11 @@ export class ImpressionBuffer {
   /** Number of rows held. */
   get length(): number {
     return this.n;
+  }
+
+  /** How often the buffer was cleared: with `length`, tells a reader that cached a summary whether its rows changed. */
+  get generation(): number {
+    return this.cleared;
   }
 
   /** Allocated rows per column. */
@@ -342,6 +348,7 @@ export class ImpressionBuffer {
       throw new Error('ImpressionBuffer.clear() while a snapshot is being read (await writeEpoch first)');
     }
     this.n = 0;
+    this.cleared++;
   }
 
   private checkIndex(i: number): void {
