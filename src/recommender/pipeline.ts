@@ -112,20 +112,25 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
  */
 export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
   const n = candidates.length;
-  const score = scores ? (k: number): number => scores[k] : (k: number): number => candidates[k].sourceScore;
-  const before = (a: number, b: number): number => score(b) - score(a) || candidates[a].itemId - candidates[b].itemId;
   // Sources usually hand their candidates over best first; then no sort is needed.
   let sorted = true;
-  for (let k = 1; k < n && sorted; k++) sorted = before(k - 1, k) <= 0;
-  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, k) => k).sort(before);
+  for (let k = 1; k < n && sorted; k++) sorted = compareCandidates(candidates, scores, k - 1, k) <= 0;
+  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => compareCandidates(candidates, scores, a, b));
   const count = Math.min(limit, n);
   const out = new Array<ScoredCandidate>(count);
   for (let r = 0; r < count; r++) {
     const k = order ? order[r] : r;
     const c = candidates[k];
-    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score(k) };
+    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: scores ? scores[k] : c.sourceScore };
   }
   return out;
+}
+
+/** Negative when candidate a goes before b: higher score first, then lower item id. Plain functions, no closure per call. */
+function compareCandidates(candidates: readonly Candidate[], scores: ArrayLike<number> | undefined, a: number, b: number): number {
+  const scoreA = scores ? scores[a] : candidates[a].sourceScore;
+  const scoreB = scores ? scores[b] : candidates[b].sourceScore;
+  return scoreB - scoreA || candidates[a].itemId - candidates[b].itemId;
 }
 
 /** Joins the figures of several stages; two stages reporting the same name is a bug. */
