@@ -121,7 +121,9 @@ export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLik
   for (let r = 0; r < count; r++) {
     const k = order ? order[r] : r;
     const c = candidates[k];
-    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: scores ? scores[k] : c.sourceScore };
+    const score = scores ? scores[k] : c.sourceScore;
+    // A candidate that already carries this score (e.g. a popularity count) is passed on as it is: no object per impression.
+    out[r] = 'score' in c && Object.is(c.score, score) ? (c as ScoredCandidate) : { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score };
   }
   return out;
 }

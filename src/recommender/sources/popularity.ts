@@ -6,7 +6,7 @@
 import { positiveCount, positiveDuration } from '../../scenario/fields.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { PublicCatalog } from '../../world/public.js';
-import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+import type { Candidate, CandidateSource, RecRequest, ScoredCandidate } from '../types.js';
 import { candidateSource } from './component.js';
 import { WindowClicks } from './window-clicks.js';
 
@@ -62,7 +62,10 @@ export class PopularitySource implements CandidateSource {
     let candidate = this.rankedCandidates[rank];
     if (candidate === undefined) {
       const itemId = this.rankedIds[rank];
-      candidate = { itemId, sources: this.sourceNames, sourceScore: this.clicks.count(itemId) };
+      const clicks = this.clicks.count(itemId);
+      // Scored already (by its count), so ordering without a ranker passes it on without a copy.
+      const scored: ScoredCandidate = { itemId, sources: this.sourceNames, sourceScore: clicks, score: clicks };
+      candidate = scored;
       this.rankedCandidates[rank] = candidate;
     }
     return candidate;
@@ -86,7 +89,9 @@ export class PopularitySource implements CandidateSource {
     const taken = new Set(out.map((c) => c.itemId)); // only a young log gets this far
     for (let id = 0; id < this.catalog.size && out.length < k; id++) {
       if (taken.has(id) || (excludes && pairs.has(userId, id))) continue;
-      out.push({ itemId: id, sources: this.sourceNames, sourceScore: -1 - id / this.catalog.size });
+      const score = -1 - id / this.catalog.size;
+      const scored: ScoredCandidate = { itemId: id, sources: this.sourceNames, sourceScore: score, score };
+      out.push(scored);
     }
     return out;
   }
