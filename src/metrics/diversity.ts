@@ -130,7 +130,8 @@ export class DiversityMetric implements Metric {
   private meanEntropy(vectors: UserVectors): number {
     if (vectors.size === 0) return 0;
     let sum = 0;
-    for (let r = 0; r < vectors.size; r++) sum += entropyBits(vectors.row(r));
+    const { values, width } = vectors;
+    for (let r = 0; r < vectors.size; r++) sum += entropyBits(values, r * width, (r + 1) * width);
     return sum / vectors.size;
   }
 }

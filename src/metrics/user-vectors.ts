@@ -44,6 +44,11 @@ export class UserVectors {
     }
   }
 
+  /** The flat storage: row r holds values[r·width, (r+1)·width). Read it after the last rowFor (rows may move when it grows). */
+  get values(): Float64Array {
+    return this.data;
+  }
+
   /** Row r, in first-seen order, as a view. */
   row(r: number): Float64Array {
     return this.data.subarray(r * this.width, (r + 1) * this.width);

@@ -86,9 +86,9 @@ export class PopularitySource implements CandidateSource {
     }
     // Fill with the longest-listed items (lowest ids); negative scores keep them below every clicked
     // item. Never the newest uploads: popularity must not be a way for an unclicked new item to surface.
-    const taken = new Set(out.map((c) => c.itemId)); // only a young log gets this far
+    // The whole ranking was walked, so every clicked item is in the list already or seen: skip them all.
     for (let id = 0; id < this.catalog.size && out.length < k; id++) {
-      if (taken.has(id) || (excludes && pairs.has(userId, id))) continue;
+      if (this.clicks.count(id) > 0 || (excludes && pairs.has(userId, id))) continue;
       const score = -1 - id / this.catalog.size;
       const scored: ScoredCandidate = { itemId: id, sources: this.sourceNames, sourceScore: score, score };
       out.push(scored);
