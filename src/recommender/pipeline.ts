@@ -40,7 +40,18 @@ export class Pipeline implements Recommender {
     private readonly rng: Rng,
   ) {
     if (stages.sources.length === 0) throw new Error(`recommender ${name}: needs at least one candidate source`);
+    const { sources, ranker, policy } = stages;
+    if (sources.some((s) => s.observe) || ranker?.observe || policy.observe) {
+      this.observe = (feedback) => {
+        for (const source of sources) source.observe?.(feedback);
+        ranker?.observe?.(feedback);
+        policy.observe?.(feedback);
+      };
+    }
   }
+
+  /** Streams feedback to the stages that learn from it; absent when none does, so the loop builds no feedback per slate. */
+  readonly observe?: (feedback: SlateFeedback) => void;
 
   serve(requests: readonly RecRequest[]): Slate[] {
     // Timed as a whole too: a percentile of the sum is not the sum of the stages' percentiles.
@@ -73,11 +84,6 @@ export class Pipeline implements Recommender {
     return mergeDiagnostics([{ metrics: {}, timings: this.latency.takeEpoch() }, ...parts]);
   }
 
-  observe(feedback: SlateFeedback): void {
-    for (const source of this.stages.sources) source.observe?.(feedback);
-    this.stages.ranker?.observe?.(feedback);
-    this.stages.policy.observe?.(feedback);
-  }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
     for (const source of this.stages.sources) await source.retrain?.(log, now);
