@@ -53,7 +53,7 @@ function serve(exploration: string, cap: number, requests = 1_000, slateSize = 5
     pipeline.serve(batch).forEach((slate, r) => {
       slates.push(slate);
       const clicked = clicks.bernoulli(0.5) ? clicks.int(slate.entries.length) : -1;
-      pipeline.observe({ request: batch[r], slate, clicked, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
+      pipeline.observe?.({ request: batch[r], slate, clicked, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
     });
   }
   return { slates, items };

@@ -411,3 +411,16 @@ describe('learning', () => {
     expect(s11 / n).toBeCloseTo(inv[1][1], 3);
   });
 });
+
+describe('greedy entries', () => {
+  it('are shared between slates for the same item and source, and made afresh when the source differs', () => {
+    const policy = new GreedyPolicy();
+    const [a] = policy.select(REQUEST, pool([3, 2]), 1);
+    const [b] = policy.select(REQUEST, pool([5, 1]), 1);
+    expect(b).toBe(a);
+    const [c] = policy.select(REQUEST, [{ itemId: 10, sources: ['popularity', 'fresh'], sourceScore: 1, score: 1 }], 1);
+    expect(c).toEqual({ itemId: 10, source: 'popularity+fresh', propensity: 1 });
+    const [d] = policy.select(REQUEST, [{ itemId: 400, sources: ['test'], sourceScore: 1, score: 1 }], 1);
+    expect(d).toEqual({ itemId: 400, source: 'test', propensity: 1 });
+  });
+});

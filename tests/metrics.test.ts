@@ -117,6 +117,8 @@ describe('stats', () => {
     expect(entropyBits([3, 3, 0])).toBe(1); // normalised
     expect(entropyBits([1, 1, 1, 1])).toBe(2);
     expect(entropyBits([0, 7])).toBe(0);
+    expect(entropyBits([9, 1, 1, 9], 1, 3)).toBe(1); // a range of a flat array
+    expect(entropyBits([5, 0, 0, 5], 1, 3)).toBe(0);
     expect(entropyBits([0, 0])).toBe(0);
   });
 

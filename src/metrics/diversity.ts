@@ -16,7 +16,7 @@
  * - `homogenization`: see homogenization.ts (Chaney et al. 2018, paired Jaccard on a fixed
  *   user sample).
  *
- * State: per-user topic vectors only for users active this epoch (sparse, pooled), per-item
+ * State: per-user topic vectors only for users active this epoch (rows of one flat array), per-item
  * impression counts (Uint32Array growing with ids). Cost: O(slate × topics per item) per
  * slate; per epoch O(active users × topics + items log items) plus the homogenization sample.
  */
@@ -26,6 +26,7 @@ import { positiveCount } from '../settings/fields.js';
 import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { WITH_CLICKS } from './engagement.js';
 import { entropyBits, gini } from './stats.js';
+import { UserVectors } from './user-vectors.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 
 /** Varied slates and consumption, exposure spread evenly, users not made alike. */
@@ -50,9 +51,8 @@ export interface DiversityOptions {
 }
 
 export class DiversityMetric implements Metric {
-  private readonly shownTopics = new Map<number, Float64Array>();
-  private readonly clickedTopics = new Map<number, Float64Array>();
-  private readonly pool: Float64Array[] = [];
+  private readonly shownTopics: UserVectors;
+  private readonly clickedTopics: UserVectors;
   private itemImpressions = new Uint32Array(0);
   private itemLimit = 0;
   private itemsShown = 0;
@@ -64,16 +64,18 @@ export class DiversityMetric implements Metric {
     options: DiversityOptions,
   ) {
     this.homogenization = new Homogenization(world, options.homogenizationSample, options.sampler);
+    this.shownTopics = new UserVectors(world.topics);
+    this.clickedTopics = new UserVectors(world.topics);
   }
 
   observe(event: SimEvent): void {
     switch (event.kind) {
       case 'slate': {
-        const shown = this.vectorFor(this.shownTopics, event.userId);
+        const shown = this.shownTopics.rowFor(event.userId);
         const { items } = event;
         for (let p = 0; p < items.length; p++) {
           const item = items[p];
-          this.addTopics(shown, item);
+          this.addTopics(this.shownTopics, shown, item);
           if (item >= this.itemLimit) {
             this.itemLimit = item + 1;
             this.itemImpressions = ensureLength(this.itemImpressions, this.itemLimit, 0);
@@ -82,7 +84,7 @@ export class DiversityMetric implements Metric {
         }
         const clicked = clickedItem(event);
         if (clicked >= 0) {
-          this.addTopics(this.vectorFor(this.clickedTopics, event.userId), clicked);
+          this.addTopics(this.clickedTopics, this.clickedTopics.rowFor(event.userId), clicked);
           this.homogenization.observeClick(event.userId, clicked);
         }
         break;
@@ -107,8 +109,8 @@ export class DiversityMetric implements Metric {
       catalog_coverage: ratio(this.itemsShown, catalog),
       homogenization: this.homogenization.endEpoch(),
     };
-    this.release(this.shownTopics);
-    this.release(this.clickedTopics);
+    this.shownTopics.clear();
+    this.clickedTopics.clear();
     this.itemImpressions.fill(0, 0, this.itemLimit);
     this.itemsShown = 0;
     return record;
@@ -119,33 +121,18 @@ export class DiversityMetric implements Metric {
     return { users: this.homogenization.sampleUsers(), partners: this.homogenization.partnerUsers() };
   }
 
-  private vectorFor(map: Map<number, Float64Array>, userId: number): Float64Array {
-    let vector = map.get(userId);
-    if (vector === undefined) {
-      vector = this.pool.pop() ?? new Float64Array(this.world.topics);
-      map.set(userId, vector);
-    }
-    return vector;
-  }
-
-  private addTopics(vector: Float64Array, itemId: number): void {
+  private addTopics(vectors: UserVectors, row: number, itemId: number): void {
     const { ids, weights } = this.world.itemTopics(itemId);
-    for (let k = 0; k < ids.length; k++) vector[ids[k]] += weights[k];
+    vectors.add(row, ids, weights);
   }
 
-  private meanEntropy(map: Map<number, Float64Array>): number {
-    if (map.size === 0) return 0;
+  /** Mean entropy over the users' vectors, summed in first-seen order. */
+  private meanEntropy(vectors: UserVectors): number {
+    if (vectors.size === 0) return 0;
     let sum = 0;
-    for (const vector of map.values()) sum += entropyBits(vector);
-    return sum / map.size;
-  }
-
-  private release(map: Map<number, Float64Array>): void {
-    for (const vector of map.values()) {
-      vector.fill(0);
-      this.pool.push(vector);
-    }
-    map.clear();
+    const { values, width } = vectors;
+    for (let r = 0; r < vectors.size; r++) sum += entropyBits(values, r * width, (r + 1) * width);
+    return sum / vectors.size;
   }
 }
 

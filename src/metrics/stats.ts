@@ -1,15 +1,15 @@
 /** Pure statistics used by the metrics; each is NaN-free on empty or all-zero input. */
 
 /**
- * Shannon entropy in bits (log2) of the distribution proportional to `weights` (non-negative;
- * normalised here). 0 when the total weight is 0.
+ * Shannon entropy in bits (log2) of the distribution proportional to `weights[from..to)`
+ * (non-negative; normalised here). 0 when the total weight is 0.
  */
-export function entropyBits(weights: ArrayLike<number>): number {
+export function entropyBits(weights: ArrayLike<number>, from = 0, to = weights.length): number {
   let total = 0;
-  for (let i = 0; i < weights.length; i++) total += weights[i];
+  for (let i = from; i < to; i++) total += weights[i];
   if (!(total > 0)) return 0;
   let h = 0;
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = from; i < to; i++) {
     const w = weights[i];
     if (w > 0) {
       const p = w / total;

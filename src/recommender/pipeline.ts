@@ -40,7 +40,18 @@ export class Pipeline implements Recommender {
     private readonly rng: Rng,
   ) {
     if (stages.sources.length === 0) throw new Error(`recommender ${name}: needs at least one candidate source`);
+    const { sources, ranker, policy } = stages;
+    if (sources.some((s) => s.observe) || ranker?.observe || policy.observe) {
+      this.observe = (feedback) => {
+        for (const source of sources) source.observe?.(feedback);
+        ranker?.observe?.(feedback);
+        policy.observe?.(feedback);
+      };
+    }
   }
+
+  /** Streams feedback to the stages that learn from it; absent when none does, so the loop builds no feedback per slate. */
+  readonly observe?: (feedback: SlateFeedback) => void;
 
   serve(requests: readonly RecRequest[]): Slate[] {
     // Timed as a whole too: a percentile of the sum is not the sum of the stages' percentiles.
@@ -73,11 +84,6 @@ export class Pipeline implements Recommender {
     return mergeDiagnostics([{ metrics: {}, timings: this.latency.takeEpoch() }, ...parts]);
   }
 
-  observe(feedback: SlateFeedback): void {
-    for (const source of this.stages.sources) source.observe?.(feedback);
-    this.stages.ranker?.observe?.(feedback);
-    this.stages.policy.observe?.(feedback);
-  }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
     for (const source of this.stages.sources) await source.retrain?.(log, now);
@@ -158,21 +164,20 @@ const mergeScratch = new MergeScratch();
  * been dropped by the ranker (a ranking cascade's trimmed candidates) and is left out.
  */
 export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
-  const score = scores ? (k: number): number => scores[k] : (k: number): number => candidates[k].sourceScore;
-  const before = (a: number, b: number): number => score(b) - score(a) || candidates[a].itemId - candidates[b].itemId;
   const live = scores ? scoredIndices(scores, candidates.length) : null;
   const n = live ? live.length : candidates.length;
-  const at = live ? (r: number): number => live[r] : (r: number): number => r;
   // Sources usually hand their candidates over best first; then no sort is needed.
   let sorted = true;
-  for (let r = 1; r < n && sorted; r++) sorted = before(at(r - 1), at(r)) <= 0;
-  const order = sorted ? undefined : Uint32Array.from({ length: n }, (_, r) => at(r)).sort(before);
+  for (let r = 1; r < n && sorted; r++) sorted = compareCandidates(candidates, scores, live ? live[r - 1] : r - 1, live ? live[r] : r) <= 0;
+  const order = sorted ? undefined : (live ? live.slice() : Uint32Array.from({ length: n }, (_, k) => k)).sort((a, b) => compareCandidates(candidates, scores, a, b));
   const count = Math.min(limit, n);
   const out = new Array<ScoredCandidate>(count);
   for (let r = 0; r < count; r++) {
-    const k = order ? order[r] : at(r);
+    const k = order ? order[r] : live ? live[r] : r;
     const c = candidates[k];
-    out[r] = { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score: score(k) };
+    const score = scores ? scores[k] : c.sourceScore;
+    // A candidate that already carries this score (e.g. a popularity count) is passed on as it is: no object per impression.
+    out[r] = 'score' in c && Object.is(c.score, score) ? (c as ScoredCandidate) : { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score };
   }
   return out;
 }
@@ -186,6 +191,13 @@ function scoredIndices(scores: ArrayLike<number>, n: number): Uint32Array | null
   let r = 0;
   for (let k = 0; k < n; k++) if (!Number.isNaN(scores[k])) live[r++] = k;
   return live;
+}
+
+/** Negative when candidate a goes before b: higher score first, then lower item id. Plain functions, no closure per call. */
+function compareCandidates(candidates: readonly Candidate[], scores: ArrayLike<number> | undefined, a: number, b: number): number {
+  const scoreA = scores ? scores[a] : candidates[a].sourceScore;
+  const scoreB = scores ? scores[b] : candidates[b].sourceScore;
+  return scoreB - scoreA || candidates[a].itemId - candidates[b].itemId;
 }
 
 /** Joins the figures of several stages; two stages reporting the same name is a bug. */

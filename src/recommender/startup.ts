@@ -15,6 +15,7 @@ export class RandomStartup implements Recommender {
     private readonly until: number,
   ) {
     this.name = inner.name;
+    if (inner.observe) this.observe = (feedback) => inner.observe?.(feedback);
   }
 
   serve(requests: readonly RecRequest[]): Slate[] {
@@ -28,9 +29,8 @@ export class RandomStartup implements Recommender {
     return requests.map((r) => bySlate.get(r.slateId) as Slate);
   }
 
-  observe(feedback: SlateFeedback): void {
-    this.inner.observe?.(feedback);
-  }
+  /** Passed on to the wrapped recommender; absent when it takes no feedback. */
+  readonly observe?: (feedback: SlateFeedback) => void;
 
   retrain(log: TrainingLog, now: number): void | Promise<void> {
     return this.inner.retrain(log, now);

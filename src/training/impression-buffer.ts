@@ -2,9 +2,10 @@
  * Columnar, append-only storage for the impression log.
  *
  * Every impression the recommender shows becomes one row. Rows live in
- * growable typed arrays (one per column, capacity doubled on growth), never
- * as per-row objects, so a few million rows per epoch cost a few tens of
- * bytes each and can be handed to DuckDB column by column.
+ * growable typed arrays (one per column, all views of one ArrayBuffer,
+ * capacity doubled on growth), never as per-row objects, so a few million
+ * rows per epoch cost a few tens of bytes each and can be handed to DuckDB
+ * column by column.
  *
  * Storage conventions (also recorded in `IMPRESSION_COLUMNS[i].storage`):
  * - strings (`arm`, `source`) are dictionary-encoded: an Int32 code column plus
@@ -127,6 +128,7 @@ export class ImpressionBuffer {
   private n = 0;
   private cap: number;
   private pins = 0;
+  private cleared = 0;
 
   private time: Float64Array;
   private epoch: Int32Array;
@@ -156,28 +158,33 @@ export class ImpressionBuffer {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
       throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
     }
-    const c = initialCapacity;
-    this.cap = c;
-    this.time = new Float64Array(c);
-    this.epoch = new Int32Array(c);
-    this.slateId = new Int32Array(c);
-    this.userId = new Int32Array(c);
-    this.itemId = new Int32Array(c);
-    this.position = new Int32Array(c);
-    this.arm = new Int32Array(c);
-    this.source = new Int32Array(c);
-    this.propensity = new Float64Array(c);
-    this.clicked = new Uint8Array(c);
-    this.watchMinutes = new Float32Array(c);
-    this.watchFraction = new Float32Array(c);
-    this.completed = new Uint8Array(c);
-    this.liked = new Uint8Array(c);
-    this.survey = new Int8Array(c);
+    this.cap = initialCapacity;
+    const columns = allocateColumns(initialCapacity);
+    this.time = columns.time;
+    this.epoch = columns.epoch;
+    this.slateId = columns.slateId;
+    this.userId = columns.userId;
+    this.itemId = columns.itemId;
+    this.position = columns.position;
+    this.arm = columns.arm;
+    this.source = columns.source;
+    this.propensity = columns.propensity;
+    this.clicked = columns.clicked;
+    this.watchMinutes = columns.watchMinutes;
+    this.watchFraction = columns.watchFraction;
+    this.completed = columns.completed;
+    this.liked = columns.liked;
+    this.survey = columns.survey;
   }
 
   /** Number of rows held. */
   get length(): number {
     return this.n;
+  }
+
+  /** How often the buffer was cleared: with `length`, tells a reader that cached a summary whether its rows changed. */
+  get generation(): number {
+    return this.cleared;
   }
 
   /** Allocated rows per column. */
@@ -342,6 +349,7 @@ export class ImpressionBuffer {
       throw new Error('ImpressionBuffer.clear() while a snapshot is being read (await writeEpoch first)');
     }
     this.n = 0;
+    this.cleared++;
   }
 
   private checkIndex(i: number): void {
@@ -351,30 +359,74 @@ export class ImpressionBuffer {
   }
 
   private grow(): void {
+    // Copying the whole old columns is fine: growth only happens when they are full.
     const c = this.cap * 2;
-    this.time = growTo(this.time, new Float64Array(c));
-    this.epoch = growTo(this.epoch, new Int32Array(c));
-    this.slateId = growTo(this.slateId, new Int32Array(c));
-    this.userId = growTo(this.userId, new Int32Array(c));
-    this.itemId = growTo(this.itemId, new Int32Array(c));
-    this.position = growTo(this.position, new Int32Array(c));
-    this.arm = growTo(this.arm, new Int32Array(c));
-    this.source = growTo(this.source, new Int32Array(c));
-    this.propensity = growTo(this.propensity, new Float64Array(c));
-    this.clicked = growTo(this.clicked, new Uint8Array(c));
-    this.watchMinutes = growTo(this.watchMinutes, new Float32Array(c));
-    this.watchFraction = growTo(this.watchFraction, new Float32Array(c));
-    this.completed = growTo(this.completed, new Uint8Array(c));
-    this.liked = growTo(this.liked, new Uint8Array(c));
-    this.survey = growTo(this.survey, new Int8Array(c));
+    const next = allocateColumns(c);
+    next.time.set(this.time);
+    next.epoch.set(this.epoch);
+    next.slateId.set(this.slateId);
+    next.userId.set(this.userId);
+    next.itemId.set(this.itemId);
+    next.position.set(this.position);
+    next.arm.set(this.arm);
+    next.source.set(this.source);
+    next.propensity.set(this.propensity);
+    next.clicked.set(this.clicked);
+    next.watchMinutes.set(this.watchMinutes);
+    next.watchFraction.set(this.watchFraction);
+    next.completed.set(this.completed);
+    next.liked.set(this.liked);
+    next.survey.set(this.survey);
+    this.time = next.time;
+    this.epoch = next.epoch;
+    this.slateId = next.slateId;
+    this.userId = next.userId;
+    this.itemId = next.itemId;
+    this.position = next.position;
+    this.arm = next.arm;
+    this.source = next.source;
+    this.propensity = next.propensity;
+    this.clicked = next.clicked;
+    this.watchMinutes = next.watchMinutes;
+    this.watchFraction = next.watchFraction;
+    this.completed = next.completed;
+    this.liked = next.liked;
+    this.survey = next.survey;
     this.cap = c;
   }
 }
 
-type NumericArray = Float64Array | Float32Array | Int32Array | Int8Array | Uint8Array;
+/** Bytes of one row over all columns. */
+const ROW_BYTES = 2 * 8 + 9 * 4 + 4 * 1;
 
-function growTo<T extends NumericArray>(old: T, next: T): T {
-  // Copying the whole old array is fine: growth only happens when it is full.
-  next.set(old);
-  return next;
+/**
+ * Every column for `capacity` rows as views of one ArrayBuffer: one allocation per buffer instead
+ * of fifteen (each large typed array costs an allocation the garbage collector accounts for).
+ * Wider columns come first, so every view is aligned.
+ */
+function allocateColumns(capacity: number) {
+  const buffer = new ArrayBuffer(capacity * ROW_BYTES);
+  let at = 0;
+  const next = (bytes: number): number => {
+    const offset = at;
+    at += bytes * capacity;
+    return offset;
+  };
+  return {
+    time: new Float64Array(buffer, next(8), capacity),
+    propensity: new Float64Array(buffer, next(8), capacity),
+    epoch: new Int32Array(buffer, next(4), capacity),
+    slateId: new Int32Array(buffer, next(4), capacity),
+    userId: new Int32Array(buffer, next(4), capacity),
+    itemId: new Int32Array(buffer, next(4), capacity),
+    position: new Int32Array(buffer, next(4), capacity),
+    arm: new Int32Array(buffer, next(4), capacity),
+    source: new Int32Array(buffer, next(4), capacity),
+    watchMinutes: new Float32Array(buffer, next(4), capacity),
+    watchFraction: new Float32Array(buffer, next(4), capacity),
+    clicked: new Uint8Array(buffer, next(1), capacity),
+    completed: new Uint8Array(buffer, next(1), capacity),
+    liked: new Uint8Array(buffer, next(1), capacity),
+    survey: new Int8Array(buffer, next(1), capacity),
+  };
 }

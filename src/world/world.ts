@@ -62,13 +62,21 @@ export class World {
   /** The read-only ground truth metrics may use. */
   view(): WorldView {
     const { items, users } = this;
+    // One record per item, made once: metrics ask for an item's topics at every impression.
+    const topicsOf: { readonly ids: Int32Array; readonly weights: Float32Array }[] = [];
     return {
       topics: this.config.topics,
       itemCount: () => items.size,
       userCount: () => users.size,
       itemTopics: (id) => {
-        const t = items.truthOf(id);
-        return { ids: t.topicIds, weights: t.topicWeights };
+        // Filled in id order, so the array stays dense whatever order items are asked for in.
+        for (let next = topicsOf.length; next <= id && next < items.size; next++) {
+          const t = items.truthOf(next);
+          topicsOf.push({ ids: t.topicIds, weights: t.topicWeights });
+        }
+        const topics = topicsOf[id];
+        if (topics === undefined) throw new RangeError(`unknown item ${id}`);
+        return topics;
       },
       itemUploadTime: (id) => items.public.get(id).uploadTime,
       userTopicPrefs: (id) => users.stateOf(id).topicPrefs,

@@ -6,8 +6,9 @@
 import { positiveCount, positiveDuration } from '../../settings/fields.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { PublicCatalog } from '../../world/public.js';
-import type { Candidate, CandidateSource, RecRequest } from '../types.js';
+import type { Candidate, CandidateSource, RecRequest, ScoredCandidate } from '../types.js';
 import { candidateSource } from './component.js';
+import { WindowClicks } from './window-clicks.js';
 
 export interface PopularityOptions {
   readonly k: number;
@@ -19,61 +20,78 @@ export class PopularitySource implements CandidateSource {
   readonly name = 'popularity';
   /** Shared by every candidate this source makes (candidates never modify it). */
   private readonly sourceNames: readonly string[] = [this.name];
-  /** Items with at least one click in the window, most clicked first (ties: lower id), scored by clicks. */
-  private ranked: Candidate[] = [];
-  /** The top k of `ranked`, one frozen list handed to every user with nothing to exclude. */
+  /** Clicks per item in the window and, when seen items are excluded, who clicked what in the log. */
+  private readonly clicks: WindowClicks;
+  /** Items with at least one click in the window, most clicked first (ties: lower id). */
+  private rankedIds = new Int32Array(0);
+  /** The candidate of each ranked item, made when first handed out (one object per item per retrain). */
+  private rankedCandidates: (Candidate | undefined)[] = [];
+  /** The top k of the ranking, one frozen list handed to every user with nothing to exclude. */
   private top: readonly Candidate[] = [];
-  private seen = new Map<number, Set<number>>();
 
   constructor(
     private readonly catalog: PublicCatalog,
     private readonly options: PopularityOptions,
-  ) {}
+  ) {
+    this.clicks = new WindowClicks({ pairs: options.excludeSeen });
+  }
 
   retrain(log: TrainingLog, now: number): void {
-    const since = now - this.options.windowDays;
-    const clicks = new Map<number, number>();
-    const seen = new Map<number, Set<number>>();
-    for (const chunk of log.chunks) {
-      const { time, item_id, user_id, clicked } = chunk.impressions.columns;
-      for (let i = 0; i < time.length; i++) {
-        if (clicked[i] === 0) continue;
-        if (this.options.excludeSeen) {
-          let set = seen.get(user_id[i]);
-          if (!set) seen.set(user_id[i], (set = new Set()));
-          set.add(item_id[i]);
-        }
-        if (time[i] >= since) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
-      }
-    }
-    this.ranked = [...clicks]
-      .map(([itemId, n]): Candidate => ({ itemId, sources: this.sourceNames, sourceScore: n }))
-      .sort((a, b) => b.sourceScore - a.sourceScore || a.itemId - b.itemId);
-    this.top = Object.freeze(this.ranked.slice(0, this.options.k));
-    this.seen = seen;
+    const { clicks } = this;
+    // Incremental: adds the new epoch's clicks and takes away those that left the window.
+    clicks.update(log, now - this.options.windowDays);
+    let n = 0;
+    for (let id = 0; id < clicks.itemBound; id++) if (clicks.count(id) > 0) n++;
+    const ranked = new Int32Array(n);
+    for (let id = 0, r = 0; id < clicks.itemBound; id++) if (clicks.count(id) > 0) ranked[r++] = id;
+    ranked.sort((a, b) => clicks.count(b) - clicks.count(a) || a - b);
+    this.rankedIds = ranked;
+    this.rankedCandidates = new Array<Candidate | undefined>(n);
+    const top: Candidate[] = [];
+    for (let r = 0; r < Math.min(n, this.options.k); r++) top.push(this.candidateAt(r));
+    this.top = Object.freeze(top);
   }
 
   generate(requests: readonly RecRequest[]): (readonly Candidate[])[] {
-    return requests.map((request) => this.forUser(request.userId));
+    const lists = new Array<readonly Candidate[]>(requests.length);
+    for (let r = 0; r < requests.length; r++) lists[r] = this.forUser(requests[r].userId);
+    return lists;
+  }
+
+  private candidateAt(rank: number): Candidate {
+    let candidate = this.rankedCandidates[rank];
+    if (candidate === undefined) {
+      const itemId = this.rankedIds[rank];
+      const clicks = this.clicks.count(itemId);
+      // Scored already (by its count), so ordering without a ranker passes it on without a copy.
+      const scored: ScoredCandidate = { itemId, sources: this.sourceNames, sourceScore: clicks, score: clicks };
+      candidate = scored;
+      this.rankedCandidates[rank] = candidate;
+    }
+    return candidate;
   }
 
   private forUser(userId: number): readonly Candidate[] {
     const { k } = this.options;
-    const seen = this.seen.get(userId);
+    const { pairs } = this.clicks;
+    const excludes = pairs !== undefined && pairs.hasAny(userId);
     // Frozen, so a stage that tried to change the shared list would fail loudly.
-    if (seen === undefined && this.top.length === k) return this.top;
+    if (!excludes && this.top.length === k) return this.top;
     const out: Candidate[] = [];
-    for (const candidate of this.ranked) {
+    const ranked = this.rankedIds;
+    for (let r = 0; r < ranked.length; r++) {
       if (out.length >= k) return out;
-      if (seen?.has(candidate.itemId)) continue;
-      out.push(candidate);
+      if (excludes && pairs.has(userId, ranked[r])) continue;
+      out.push(this.candidateAt(r));
     }
     // Fill with the longest-listed items (lowest ids); negative scores keep them below every clicked
     // item. Never the newest uploads: popularity must not be a way for an unclicked new item to surface.
-    const taken = new Set(out.map((c) => c.itemId)); // only a young log gets this far
+    // The whole ranking was walked, so every clicked item is in the list already or seen: skip them all.
     for (let id = 0; id < this.catalog.size && out.length < k; id++) {
-      if (taken.has(id) || seen?.has(id)) continue;
-      out.push({ itemId: id, sources: this.sourceNames, sourceScore: -1 - id / this.catalog.size });
+      if (this.clicks.count(id) > 0 || (excludes && pairs.has(userId, id))) continue;
+      const score = -1 - id / this.catalog.size;
+      const scored: ScoredCandidate = { itemId: id, sources: this.sourceNames, sourceScore: score, score };
+      out.push(scored);
     }
     return out;
   }
