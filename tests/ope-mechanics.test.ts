@@ -449,6 +449,16 @@ describe('a served exploration policy as a target', () => {
     expect(ranked.sample(ctx(1, 3, 4), new Rng('draw')).sort()).toEqual([1, 2, 3]);
   });
 
+  it('epsilon-greedy explores over the whole catalog: the rest of it shares the exploring mass', () => {
+    const policy = new EpsilonGreedyTargetPolicy(new ScoreRanking('scores', () => [0.1, 0.9, 0.5, 0.3]), 0.2);
+    for (const slot of [0, 1]) {
+      const dist = policy.slot(ctx(0, 2, 4), slot);
+      expect(dist.restExcludes).toEqual([1, 2]);
+      expect(dist.restMass).toBeGreaterThan(0);
+      expect([0, 1, 2, 3].reduce((sum, item) => sum + slotProbability(dist, item, 4), 0)).toBeCloseTo(1, 12);
+    }
+  });
+
   it('refuses a policy that states no slot distributions', () => {
     const silent = new UcbPolicy(1, 'click');
     Object.defineProperty(silent, 'slotMarginals', { value: undefined });
