@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { explorationPolicy, slateStage } from '../src/recommender/explore/component.js';
 import { TopicFeatures } from '../src/recommender/explore/features.js';
 import { GreedyPolicy } from '../src/recommender/explore/greedy.js';
-import { buildExploration, exploration, EXPLORATION_POLICIES, reorderedBy } from '../src/recommender/explore/registry.js';
+import { buildExploration, exploration, EXPLORATION_POLICIES, reorderedBy, type ExplorationConfig, type ExplorationPolicyName } from '../src/recommender/explore/registry.js';
 import type { PublicCatalog } from '../src/world/public.js';
 import { RandomStreams } from '../src/rng/index.js';
 
@@ -33,8 +33,32 @@ describe('exploration policy registry', () => {
     expect(result.error?.issues[0]?.message).toBe(`expected policy: ${EXPLORATION_POLICIES.join(', ')} or module (with path: a file of your own)`);
   });
 
-  it('says which policies reorder the slate by their own scores', () => {
-    expect(EXPLORATION_POLICIES.filter((p) => reorderedBy(p) !== null)).toEqual(['thompson', 'linear_thompson', 'ucb', 'boltzmann']);
+  it('says which policies reorder the slate by their own scores, and by what', () => {
+    expect(Object.fromEntries(EXPLORATION_POLICIES.map((p) => [p, reorderedBy(p)]))).toEqual({
+      greedy: null,
+      epsilon_greedy: null,
+      thompson: 'its own posterior draws',
+      linear_thompson: 'its own posterior draws',
+      ucb: 'its own confidence bounds',
+      boltzmann: "draws weighted by the ranker's scores",
+    });
+    expect(reorderedBy('softmax' as ExplorationPolicyName)).toBeNull();
+  });
+
+  it('greedy when the scenario names no policy; a name the union never parsed is refused by the builder', () => {
+    expect(exploration.parse(undefined)).toEqual({ policy: 'greedy' });
+    expect(() => buildExploration({ policy: 'softmax' } as unknown as ExplorationConfig, ctx)).toThrow('no exploration policy is named softmax');
+  });
+
+  it('shared and per-policy settings refuse bad values with messages naming the choices', () => {
+    const message = (entry: unknown) => exploration.safeParse(entry).error?.issues[0]?.message;
+    expect(message({ policy: 'thompson', reward: 'purchase' })).toBe('expected one of click, complete, like, survey_positive');
+    expect(message({ policy: 'thompson', stage: 'ranking' })).toBe('expected slate or candidate');
+    expect(message({ policy: 'thompson', prior: [1, 2, 3] })).toBe('expected a pair [alpha, beta]');
+    expect(message({ policy: 'epsilon_greedy', over: 'items' })).toBe('expected candidates or catalog');
+    expect(message({ policy: 'linear_thompson', features: 'both' })).toBe('expected ranker or topics');
+    expect(exploration.parse({ policy: 'epsilon_greedy', over: 'catalog' })).toMatchObject({ over: 'catalog' });
+    expect(exploration.parse({ policy: 'ucb' })).toEqual({ policy: 'ucb', reward: 'click', c: Math.SQRT2 });
   });
 
   it('a declaration missing a field does not compile', () => {

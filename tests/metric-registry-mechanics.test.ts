@@ -4,6 +4,7 @@
  * latency, slices) and the bookkeeping columns. Fast, so the metrics mutation group runs it.
  */
 import { describe, expect, it } from 'vitest';
+import { undeclared } from '../src/metrics/declaration.js';
 import {
   BOOKKEEPING_COLUMNS,
   declarationOf,
@@ -12,6 +13,7 @@ import {
   isDefined,
   metricDirection,
   scalesWithUsers,
+  UNDEFINED_MARK,
   undefinedNote,
 } from '../src/metrics/registry.js';
 
@@ -51,6 +53,9 @@ describe('declarations made from column patterns', () => {
     expect(isDefined('ece_click_raw', { ranker_train_examples: 10 })).toBe(true);
     expect(isDefined('ranker_auc_like', { ranker_train_examples: 0 })).toBe(false);
     expect(isDefined('ranker_auc_like', {})).toBe(true);
+    expect(ece.description).toBe('expected calibration error');
+    expect(undefinedNote('ece_click_raw')).toBe('undefined until the ranker has trained');
+    expect(undefinedNote('ranker_auc_like')).toBe('undefined until the ranker has trained');
   });
 
   it('latency columns: labelled by stage and percentile, left out where nothing was served', () => {
@@ -59,14 +64,32 @@ describe('declarations made from column patterns', () => {
     expect(latency.unit).toBe('ms');
     expect(isDefined('latency_ranking_p95_ms', { latency_ranking_p95_ms: 0 })).toBe(false);
     expect(isDefined('latency_ranking_p95_ms', { latency_ranking_p95_ms: 3 })).toBe(true);
+    expect(latency.description).toBe('wall clock per request');
+    expect(undefinedNote('latency_ranking_p95_ms')).toBe('left out of epochs where the pipeline served nothing (e.g. the random start-up)');
+  });
+
+  it('a pattern declares only whole column names: text around a match leaves the column undeclared', () => {
+    for (const column of ['pre_ece_click_raw', 'ece_click_raw_total', 'my_ranker_auc_click', 'pre_latency_ranking_p95_ms', 'latency_ranking_p95_ms_max']) {
+      expect(declarationOf(column), column).toEqual(undeclared(column));
+    }
   });
 
   it("a slice column takes its base metric's direction; an unknown column is labelled from its name", () => {
     expect(metricDirection('ctr_slice_device_tv')).toBe('higher');
     expect(metricDirection('churned')).toBe('lower');
     expect(metricDirection('signups')).toBeUndefined();
-    const unknown = declarationOf('some_new_figure');
-    expect(unknown).toMatchObject({ label: 'Some new figure', better: null, overEpochs: 'mean', defined: 'always', chart: null });
+    expect(declarationOf('some_new_figure')).toEqual({
+      label: 'Some new figure',
+      unit: 'value',
+      format: 'number',
+      description: 'some_new_figure',
+      better: null,
+      defined: 'always',
+      overEpochs: 'mean',
+      scalesWithUsers: false,
+      chart: null,
+      headline: false,
+    });
     expect(scalesWithUsers('sessions')).toBe(true);
     expect(scalesWithUsers('ctr')).toBe(false);
   });
@@ -75,5 +98,9 @@ describe('declarations made from column patterns', () => {
     expect(BOOKKEEPING_COLUMNS).toEqual(['epoch', 'day_start', 'day_end', 'round']);
     expect(BOOKKEEPING_COLUMNS.every(isBookkeeping)).toBe(true);
     expect(isBookkeeping('ctr')).toBe(false);
+  });
+
+  it('tables mark an undefined figure with a dash, never a blank', () => {
+    expect(UNDEFINED_MARK).toBe('–');
   });
 });

@@ -30,6 +30,9 @@ import {
   type SlateLog,
   type SlotDistribution,
 } from '../src/ope/index.js';
+import { ServedPolicyTarget } from '../src/ope/policies/served.js';
+import { BoltzmannPolicy } from '../src/recommender/explore/boltzmann.js';
+import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import { Rng } from '../src/rng/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 
@@ -407,5 +410,60 @@ describe('target policy names and rankings', () => {
     plain.top(ctx(0), 2);
     expect(calls).toBe(5);
     expect(plain.top(ctx(0, 2, 2), 5)).toEqual([1, 0]);
+  });
+});
+
+describe('a served exploration policy as a target', () => {
+  const softmax = (scores: readonly number[]): number[] => {
+    const w = scores.map((x) => Math.exp(x - Math.max(...scores)));
+    const total = w.reduce((a, b) => a + b, 0);
+    return w.map((x) => x / total);
+  };
+
+  it("hands the policy the ranking's top `pool` items with the ranking's scores (minus the rank without them)", () => {
+    // Clicks: item 4 twice, item 2 once; unclicked items score −1 − id / catalog size.
+    const pop = new PopularityRanking([4, 2], new Map([[4, 2], [2, 1]]));
+    expect(pop.score(ctx(0, 2, 8), 4)).toBe(2);
+    expect(pop.score(ctx(0, 2, 8), 6)).toBe(-1 - 6 / 8);
+    const boltzmann = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new Rng('mc')), pop, { pool: 3, seed: 's', catalog: { size: 0 } });
+    expect(boltzmann.name).toBe('boltzmann(popularity)');
+    // Slot 0 of a Boltzmann slate is the exact softmax over the pool: items 4, 2, then the newest, 7.
+    const first = boltzmann.slot(ctx(0, 2, 8), 0);
+    expect(first.items).toEqual([4, 2, 7]);
+    softmax([2, 1, -1 - 7 / 8]).forEach((p, k) => expect(first.probs[k]).toBeCloseTo(p, 12));
+    // A slot past the slate holds nothing.
+    expect(boltzmann.slot(ctx(0, 2, 8), 2)).toEqual({ items: [], probs: [], restMass: 0, restExcludes: [] });
+    // Another catalog is another context: item 7 does not exist in a catalog of 6.
+    expect(boltzmann.slot(ctx(0, 2, 6), 0).items).toEqual([4, 2, 5]);
+    // A ranking without scores: minus the rank; a pool smaller than the slate is the slate.
+    const ranked = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new Rng('mc')), new ScoreRanking('scores', () => [0.1, 0.9, 0.5, 0.3]), {
+      pool: 0,
+      seed: 's',
+      catalog: { size: 0 },
+      name: 'softmax',
+    });
+    expect(ranked.name).toBe('softmax');
+    const top = ranked.slot(ctx(1, 3, 4), 0);
+    expect(top.items).toEqual([1, 2, 3]);
+    softmax([0, -1, -2]).forEach((p, k) => expect(top.probs[k]).toBeCloseTo(p, 12));
+    expect(ranked.sample(ctx(1, 3, 4), new Rng('draw')).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('epsilon-greedy explores over the whole catalog: the rest of it shares the exploring mass', () => {
+    const policy = new EpsilonGreedyTargetPolicy(new ScoreRanking('scores', () => [0.1, 0.9, 0.5, 0.3]), 0.2);
+    for (const slot of [0, 1]) {
+      const dist = policy.slot(ctx(0, 2, 4), slot);
+      expect(dist.restExcludes).toEqual([1, 2]);
+      expect(dist.restMass).toBeGreaterThan(0);
+      expect([0, 1, 2, 3].reduce((sum, item) => sum + slotProbability(dist, item, 4), 0)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('refuses a policy that states no slot distributions', () => {
+    const silent = new UcbPolicy(1, 'click');
+    Object.defineProperty(silent, 'slotMarginals', { value: undefined });
+    expect(() => new ServedPolicyTarget(silent, new PopularityRanking([]), { pool: 0, seed: 's', catalog: { size: 0 } })).toThrow(
+      'ucb cannot be an off-policy target: it states no slot distributions',
+    );
   });
 });

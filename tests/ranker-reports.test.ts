@@ -159,7 +159,9 @@ describe('after a retrain', () => {
     const { requests, candidates } = batch();
     const raw = ranker.predictHeads(requests, candidates, false);
     const calibrated = ranker.predictHeads(requests, candidates);
+    const started = performance.now();
     const scores = ranker.score(requests, candidates);
+    const scoreSeconds = (performance.now() - started) / 1000;
     const fitted = (['click', 'watch'] as const).map((head, h) => {
       const held = set.holdout[h];
       const z = logitsAt(network, set.x, set.dim, held, set.positions, h, 2);
@@ -184,6 +186,22 @@ describe('after a retrain', () => {
     // The calibrators are not the identity and the candidates differ.
     expect(spread).toBeGreaterThan(1e-3);
     expect(Math.abs(fitted[0].apply(0) - 0.5)).toBeGreaterThan(0.05);
+    // Timings: the last retrain's run, and the serving of the epoch before it (none yet).
+    const run = ranker.lastTraining;
+    if (!run) throw new Error('no training run');
+    expect(ranker.diagnostics().timings).toEqual({
+      ranker_train_seconds: run.seconds,
+      ranker_train_examples_per_second: run.examples / run.seconds,
+      ranker_serve_seconds: 0,
+      ranker_serve_candidates_per_second: 0,
+    });
+    // The next retrain reports the 24 candidates score() served since this one (predictHeads is not serving).
+    await ranker.retrain(world.log, world.now);
+    const { timings } = ranker.diagnostics();
+    // Seconds, not milliseconds: at most the time the score() call took.
+    expect(timings.ranker_serve_seconds).toBeGreaterThan(0);
+    expect(timings.ranker_serve_seconds).toBeLessThanOrEqual(scoreSeconds);
+    expect(timings.ranker_serve_candidates_per_second * timings.ranker_serve_seconds).toBeCloseTo(24, 6);
     ranker.dispose();
   });
 });
