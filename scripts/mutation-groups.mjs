@@ -24,7 +24,8 @@ export const GROUPS = {
   },
   rerank: {
     mutate: ['src/recommender/rerank/*.ts'],
-    tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts'],
+    // item-table: the re-ranker's similarity against itemSimilarity for every pair; rerank-registry: its declaration.
+    tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts', 'tests/item-table.test.ts', 'tests/rerank-registry.test.ts'],
   },
   'sparse-optimiser': {
     mutate: ['src/ml/sparse-embedding.ts'],

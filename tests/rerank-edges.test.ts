@@ -4,9 +4,11 @@
  * without topic tags.
  */
 import { describe, expect, it } from 'vitest';
+import { CatalogCreatorCap } from '../src/recommender/rerank/creator-cap.js';
 import { DiversityReRanker } from '../src/recommender/rerank/diversity.js';
 import { itemSimilarity, tagCosine } from '../src/recommender/rerank/item-similarity.js';
 import type { ScoredCandidate } from '../src/recommender/types.js';
+import { PublicRegistry, type PublicItem } from '../src/world/public.js';
 import { catalogOf, candidates, REQUEST, ZERO } from './support/rerank-fixtures.js';
 
 const ids = (slate: readonly ScoredCandidate[]): number[] => slate.map((c) => c.itemId);
@@ -62,5 +64,29 @@ describe('diversity re-ranker edges', () => {
     expect(tagCosine(tagged, untagged)).toBe(0);
     expect(itemSimilarity(untagged, untaggedToo)).toBe(0.5);
     expect(itemSimilarity(tagged, untagged)).toBe(0);
+  });
+});
+
+describe('CatalogCreatorCap', () => {
+  it('names each item\'s creator and counts a growing catalog\'s items per creator', () => {
+    const registry = new PublicRegistry<PublicItem>();
+    const add = (id: number, creatorId: number): void => registry.add({ id, creatorId, topics: [0], lengthMinutes: 5, uploadTime: 0 });
+    add(0, 3);
+    add(1, 7);
+    add(2, 3);
+    const cap = new CatalogCreatorCap(registry, 2);
+    expect(cap.cap).toBe(2);
+    expect(cap.creatorOf(1)).toBe(7);
+    expect(cap.catalogItems(3)).toBe(2);
+    expect(cap.catalogItems(7)).toBe(1);
+    expect(cap.catalogItems(9)).toBe(0);
+    // Uploads after the first count are counted on the next question, once.
+    add(3, 7);
+    add(4, 9);
+    expect(cap.catalogItems(7)).toBe(2);
+    expect(cap.catalogItems(9)).toBe(1);
+    expect(cap.catalogItems(3)).toBe(2);
+    for (const bad of [0, 1.5, -1]) expect(() => new CatalogCreatorCap(registry, bad)).toThrow(`creator cap must be a whole number of 1 or more, got ${bad}`);
+    expect(new CatalogCreatorCap(registry, 1).cap).toBe(1);
   });
 });
