@@ -1,19 +1,21 @@
 /**
  * The kinds of component a scenario may take from a user's file: where in a scenario their
  * entries are, what a file must export, which schema its entry's options are checked with, and
- * the slot its registry builds from. A new kind is one more entry in PLUGIN_KINDS (a recommender
- * plug-in: `recommender` as the place, its registry's component type and slot).
+ * the slot its registry builds from. A new kind is one more entry in PLUGIN_KINDS.
  */
 import { z } from 'zod';
 import type { MetricFamily } from '../metrics/declaration.js';
 import { declarePluginMetrics, METRIC_PLUGINS } from '../metrics/registry.js';
+import type { RecommenderComponent } from '../recommender/component.js';
 import type { ExplorationComponent } from '../recommender/explore/component.js';
 import { POLICY_PLUGINS } from '../recommender/explore/registry.js';
 import type { CandidateSourceComponent } from '../recommender/sources/component.js';
+import { RECOMMENDER_PLUGINS } from '../recommender/registry.js';
 import { SOURCE_PLUGINS } from '../recommender/sources/registry.js';
 import type { UserModelEntry } from '../world/user-models/user-model-entry.js';
 import { USER_MODEL_PLUGINS, usersOption } from '../world/user-models/registry.js';
 import { pluginConfig, type PluginSlot } from '../settings/module-entry.js';
+import type { ConsistencyProblem } from '../settings/problem.js';
 
 /** A key path with `*` for every element of a list or every key of a mapping. */
 export type PlacePattern = readonly (string | number)[];
@@ -23,6 +25,8 @@ export interface Adopted {
   /** The schema the entry's options (as `input` makes them) must pass; its output, tag dropped, is what the scenario keeps. */
   readonly schema: z.ZodType;
   readonly input: (entry: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+  /** The component's own checks across fields, on the schema's output; paths start at the scenario's root. */
+  readonly check: (options: unknown) => ConsistencyProblem[];
   /** Keeps the component for its registry under the file's absolute path; returns a problem, or undefined. */
   readonly keep: (path: string) => string | undefined;
 }
@@ -64,6 +68,7 @@ function pluginKind<T>(spec: {
   readonly schema: (component: T) => z.ZodType;
   readonly input: (component: T, entry: Readonly<Record<string, unknown>>) => Record<string, unknown>;
   readonly admit?: (component: T) => string | undefined;
+  readonly check?: (component: T, options: unknown) => ConsistencyProblem[];
 }): PluginKind {
   const { what, declare, tag, places } = spec;
   // The checks stand for T: an export that passes them is taken as the kind's component.
@@ -80,6 +85,7 @@ function pluginKind<T>(spec: {
       return {
         schema: spec.schema(component),
         input: (entry) => spec.input(component, entry),
+        check: (options) => spec.check?.(component, options) ?? [],
         keep(path) {
           const refused = spec.admit?.(component);
           if (refused === undefined) spec.slot.remember(path, component);
@@ -169,5 +175,20 @@ const USER_MODEL_KIND = pluginKind<UserModelEntry>({
   input: (model, entry) => pluginConfig(entry, 'kind', model.name),
 });
 
+const RECOMMENDER_CHECKS: readonly FieldCheck[] = [...TAGGED, ['ranker', (value) => typeof value === 'boolean', 'true or false'], ['check', isFunction, 'a function']];
+
+const RECOMMENDER_KIND = pluginKind<RecommenderComponent>({
+  what: 'recommender',
+  declare: 'export default recommenderKind({ name, settings, ranker, check, build })',
+  tag: 'kind',
+  // Only the scenario's own recommender: an experiment arm's `recommender` overrides are merged into it.
+  places: [['recommender']],
+  slot: RECOMMENDER_PLUGINS,
+  checks: RECOMMENDER_CHECKS,
+  schema: (component) => component.schema,
+  input: (component, entry) => pluginConfig(entry, 'kind', component.name),
+  check: (component, options) => component.check(options),
+});
+
 /** Every kind a scenario may load from a file. */
-export const PLUGIN_KINDS: readonly PluginKind[] = [SOURCE_KIND, POLICY_KIND, METRIC_KIND, USER_MODEL_KIND];
+export const PLUGIN_KINDS: readonly PluginKind[] = [SOURCE_KIND, POLICY_KIND, METRIC_KIND, USER_MODEL_KIND, RECOMMENDER_KIND];

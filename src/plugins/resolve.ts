@@ -66,6 +66,8 @@ async function resolveEntry(kind: PluginKind, entry: Plain, at: KeyPath, { file,
   if (!result.success) {
     return { problems: describeIssues(result.error.issues, input, adopted.schema).map((p) => problemAt([...at, ...p.path], p.message, p.target)) };
   }
+  const crossed = adopted.check(result.data);
+  if (crossed.length > 0) return { problems: crossed.map(({ paths, message }) => problemAt(paths[0] ?? at, message)) };
   const refused = adopted.keep(absolute);
   if (refused !== undefined) return fail(`the ${kind.what} ${shown} ${refused}`, at);
   const options = isPlain(result.data) ? result.data : {};
