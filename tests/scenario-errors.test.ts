@@ -184,7 +184,7 @@ describe('error reporting', () => {
 
   it('says which kinds a mapping must have when given something else', () => {
     expect(() => parseScenario('name: t\nhorizon: { days: 3 }\nrecommender: popularity\n', 'f.yaml')).toThrow(
-      'f.yaml:3:14: recommender: expected a mapping with kind: random, popularity, oracle, bandit or two_stage, found the string "popularity"',
+      'f.yaml:3:14: recommender: expected a mapping with kind: random, popularity, oracle, bandit, two_stage or module, found the string "popularity"',
     );
   });
 
