@@ -127,6 +127,18 @@ recommender:
     );
   });
 
+  it("an experiment arm switches to a recommender file instead of varying the scenario's own", async () => {
+    const mine = join(EXAMPLES, 'my-recommender.ts');
+    const arms = (recommender: string, arm: string) =>
+      `name: c\nhorizon: { days: 2 }\nrecommender: ${recommender}\nexperiment:\n  control: a\n  arms:\n    a: {}\n    b: ${arm}\n`;
+    const file = folder(arms('{ kind: popularity }', `{ kind: module, path: ${mine} }`));
+    expect(await problems(file)).toContain(
+      `${file}:8:30: experiment.arms.b.path: arm "b": a recommender from a file is loaded only as the scenario's recommender; make it recommender (kind: module, path: ...) and vary its settings in the arms`,
+    );
+    const varied = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 1d, slate_size: 5 }'));
+    expect((await cli(['validate', varied])).code).toBe(0);
+  });
+
   it('a metric family that declares a metric already declared', async () => {
     const family = `import { metricFamily } from '${API}';
 export default metricFamily({
