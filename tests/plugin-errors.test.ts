@@ -127,7 +127,7 @@ recommender:
     );
   });
 
-  it("an experiment arm switches to a recommender file instead of varying the scenario's own", async () => {
+  it("an experiment arm: switching to a recommender file is refused, varying the scenario's own is checked by its schema", async () => {
     const mine = join(EXAMPLES, 'my-recommender.ts');
     const arms = (recommender: string, arm: string) =>
       `name: c\nhorizon: { days: 2 }\nrecommender: ${recommender}\nexperiment:\n  control: a\n  arms:\n    a: {}\n    b: ${arm}\n`;
@@ -137,6 +137,9 @@ recommender:
     );
     const varied = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 1d, slate_size: 5 }'));
     expect((await cli(['validate', varied])).code).toBe(0);
+    // An arm's settings are the plug-in's too, checked with its schema at the arm's own line.
+    const refused = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 0 }'));
+    expect(await problems(refused)).toContain(`${refused}:8:18: experiment.arms.b.window: expected a duration above zero, found 0`);
   });
 
   it('a metric family that declares a metric already declared', async () => {

@@ -14,7 +14,10 @@ import { RECOMMENDER_PLUGINS } from '../recommender/registry.js';
 import { SOURCE_PLUGINS } from '../recommender/sources/registry.js';
 import type { UserModelEntry } from '../world/user-models/user-model-entry.js';
 import { USER_MODEL_PLUGINS, usersOption } from '../world/user-models/registry.js';
-import { pluginConfig, type PluginSlot } from '../settings/module-entry.js';
+import type { AnyScenario } from '../scenario/index.js';
+import { armRecommenderInput } from '../scenario/experiment-arms.js';
+import type { KeyPath } from '../scenario/paths.js';
+import { MODULE, pluginConfig, type PluginSlot } from '../settings/module-entry.js';
 import type { ConsistencyProblem } from '../settings/problem.js';
 
 /** A key path with `*` for every element of a list or every key of a mapping. */
@@ -41,6 +44,8 @@ export interface PluginKind {
   readonly places: readonly PlacePattern[];
   /** The file's default export as this kind, or why it is not one. */
   readonly adopt: (exported: unknown) => Adopted | string;
+  /** Other entries made from the one found, checked with its schema too, with where their own keys are (an experiment arm's recommender). */
+  readonly variants?: (scenario: AnyScenario, entry: Readonly<Record<string, unknown>>) => readonly { readonly at: KeyPath; readonly entry: Readonly<Record<string, unknown>> }[];
 }
 
 type FieldCheck = readonly [key: string, test: (value: unknown) => boolean, expected: string];
@@ -69,8 +74,9 @@ function pluginKind<T>(spec: {
   readonly input: (component: T, entry: Readonly<Record<string, unknown>>) => Record<string, unknown>;
   readonly admit?: (component: T) => string | undefined;
   readonly check?: (component: T, options: unknown) => ConsistencyProblem[];
+  readonly variants?: PluginKind['variants'];
 }): PluginKind {
-  const { what, declare, tag, places } = spec;
+  const { what, declare, tag, places, variants } = spec;
   // The checks stand for T: an export that passes them is taken as the kind's component.
   const has = (value: unknown): value is T => shapeProblems(value, spec.checks).length === 0;
   return {
@@ -78,6 +84,7 @@ function pluginKind<T>(spec: {
     declare,
     tag,
     places,
+    variants,
     adopt(exported) {
       const problems = shapeProblems(exported, spec.checks);
       if (problems.length > 0 || !has(exported)) return problems.join(', ');
@@ -188,6 +195,12 @@ const RECOMMENDER_KIND = pluginKind<RecommenderComponent>({
   schema: (component) => component.schema,
   input: (component, entry) => pluginConfig(entry, 'kind', component.name),
   check: (component, options) => component.check(options),
+  // Each arm's recommender is the base with the arm's overrides: the arm's settings are the plug-in's too.
+  variants: (scenario, entry) =>
+    Object.entries(scenario.experiment?.arms ?? {}).flatMap(([name, arm]) => {
+      const merged = armRecommenderInput(scenario.recommender, arm);
+      return merged.kind === MODULE && merged.path === entry.path ? [{ at: ['experiment', 'arms', name], entry: merged }] : [];
+    }),
 });
 
 /** Every kind a scenario may load from a file. */
