@@ -4,7 +4,8 @@
  * once, before anything is written. Each failure of loading is covered: a missing file, a file
  * of another type, one that does not compile or throws when imported, one without a default
  * export, one whose export is not a component of the entry's kind, options its own schema
- * refuses, and a metric family that declares a built-in metric's name again.
+ * refuses, a recommender's own check across fields, and a metric family that declares a
+ * built-in metric's name again.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -103,6 +104,42 @@ recommender:
     const err = await problems(file);
     expect(err).toContain(`${file}:7:25: world.users.slates_per_session: expected a whole number of 1 or more`);
     expect(err).toContain(`${file}:12:31: recommender.candidates[1].path: ./source.js (${join(file, '..', 'source.js')}) does not export a candidate source (schema is not a zod object schema)`);
+  });
+
+  it('a recommender: an export of another kind, settings its schema refuses, and its own check across fields', async () => {
+    const base = (path: string, settings: string) => `name: broken\nhorizon: { days: 1 }\nworld: { users: { count: 50 }, items: { count: 60 } }\nrecommender:\n  kind: module\n  path: ${path}\n${settings}`;
+    const other = folder(base(join(EXAMPLES, 'my-source.ts'), ''));
+    expect(await problems(other)).toContain(
+      `${other}:6:9: recommender.path: ${join(EXAMPLES, 'my-source.ts')} does not export a recommender (ranker is not true or false, check is not a function); expected export default recommenderKind({ name, settings, ranker, check, build })`,
+    );
+    const mine = join(EXAMPLES, 'my-recommender.ts');
+    const refused = folder(base(mine, '  window: 0\n  windw: 3\n'));
+    const err = await problems(refused);
+    expect(err).toContain(`${refused}:7:11: recommender.window: expected a duration above zero, found 0`);
+    expect(err).toContain(`${refused}:8:3: recommender.windw: unknown key "windw" (expected one of: kind, slate_size, retrain, random_startup, exploration, latency_budget_ms, window); did you mean "window"?`);
+    // The shared fields are checked as for a built-in kind.
+    const shared = folder(base(mine, '  slate_size: 0\n'));
+    expect(await problems(shared)).toContain(`${shared}:7:15: recommender.slate_size: expected a whole number of 1 or more, found 0`);
+    // Its check reads its own field and a shared one, with their defaults filled.
+    const crossed = folder(base(mine, '  window: 20d\n'));
+    expect(await problems(crossed)).toContain(
+      `${crossed}:7:11: recommender.window: window (20 days) is longer than recommender.retrain.window (14 days), which is all the log a retrain sees`,
+    );
+  });
+
+  it("an experiment arm: switching to a recommender file is refused, varying the scenario's own is checked by its schema", async () => {
+    const mine = join(EXAMPLES, 'my-recommender.ts');
+    const arms = (recommender: string, arm: string) =>
+      `name: c\nhorizon: { days: 2 }\nrecommender: ${recommender}\nexperiment:\n  control: a\n  arms:\n    a: {}\n    b: ${arm}\n`;
+    const file = folder(arms('{ kind: popularity }', `{ kind: module, path: ${mine} }`));
+    expect(await problems(file)).toContain(
+      `${file}:8:30: experiment.arms.b.path: arm "b": a recommender from a file is loaded only as the scenario's recommender; make it recommender (kind: module, path: ...) and vary its settings in the arms`,
+    );
+    const varied = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 1d, slate_size: 5 }'));
+    expect((await cli(['validate', varied])).code).toBe(0);
+    // An arm's settings are the plug-in's too, checked with its schema at the arm's own line.
+    const refused = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 0 }'));
+    expect(await problems(refused)).toContain(`${refused}:8:18: experiment.arms.b.window: expected a duration above zero, found 0`);
   });
 
   it('a metric family that declares a metric already declared', async () => {

@@ -1,8 +1,8 @@
 /**
  * Each example plug-in under examples/plugins runs through `recloop run` as the README shows,
  * and visibly takes effect: its source's items are in the slates, its policy's propensities are
- * in the log, its metric is in the summary with the value the impression log gives, and its
- * user model changes how long sessions are.
+ * in the log, its metric is in the summary with the value the impression log gives, its user
+ * model changes how long sessions are, and its recommender shows only items its rule allows.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -93,6 +93,23 @@ describe('example plug-ins run through recloop run', () => {
     // The same file with the built-in users (the switch drops the plug-in's keys).
     const builtIn = await run('user-model.yaml', ['--set', 'world.users.kind=satisfaction']);
     expect(builtIn.summary.totals.slates).toBeGreaterThan(2 * builtIn.summary.totals.sessions);
+  });
+
+  it('a recommender: after the random start-up day, every slate is its own, of items clicked in its window and not by this user', async () => {
+    const { dir, summary } = await run('recommender.yaml');
+    expect(summary.totals.slates).toBeGreaterThan(500);
+    const sources = await query(dir, (log) => `SELECT epoch, source, count(*)::INTEGER AS n, max(position)::INTEGER AS last FROM ${log} GROUP BY ALL ORDER BY epoch`);
+    expect(sources.map(({ epoch, source }) => `${String(epoch)}:${String(source)}`)).toEqual(['0:random-startup', '1:same_device', '2:same_device']);
+    for (const { last } of sources) expect(last).toBe(4); // slate_size: 5, a shared field, applies
+    // Retrained at the start of each epoch on the clicks of the 2 days before (window: 2d).
+    const counts = await query(dir, (log) => {
+      const clickedBefore = (who: string) => `EXISTS (SELECT 1 FROM ${log} c WHERE c.clicked AND c.item_id = s.item_id ${who} AND c.epoch < s.epoch AND c.time >= s.epoch - 2)`;
+      return `SELECT count(*)::INTEGER AS shown, (count(*) FILTER (WHERE NOT ${clickedBefore('')}))::INTEGER AS unclicked,
+        (count(*) FILTER (WHERE ${clickedBefore('AND c.user_id = s.user_id')}))::INTEGER AS own FROM ${log} s WHERE s.epoch >= 1`;
+    });
+    expect(counts[0].shown).toBeGreaterThan(1000);
+    expect(counts[0].unclicked).toBe(0);
+    expect(counts[0].own).toBe(0);
   });
 
   it('recloop compare: an arm that swaps in the plug-in policy, measured by the plug-in metric, in a worker process', async () => {

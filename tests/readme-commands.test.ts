@@ -54,6 +54,7 @@ const WRITES: Record<string, string[]> = {
   'recloop run examples/plugins/source.yaml --out output/plugin-source': ['output/plugin-source/summary.json'],
   'recloop run examples/plugins/policy.yaml --out output/plugin-policy': ['output/plugin-policy/summary.json'],
   'recloop run examples/plugins/user-model.yaml --out output/plugin-user-model': ['output/plugin-user-model/summary.json'],
+  'recloop run examples/plugins/recommender.yaml --out output/plugin-recommender': ['output/plugin-recommender/summary.json'],
 };
 
 /** What a command must print (stdout and stderr together), where the README says what it shows. */

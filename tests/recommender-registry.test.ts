@@ -53,7 +53,7 @@ describe('recommender registry', () => {
 
   it('an unknown kind is refused by the derived union, naming every declared one', () => {
     const result = recommender.safeParse({ kind: 'matrix_factorization' });
-    expect(result.error?.issues[0]?.message).toBe('expected kind: random, popularity, oracle, bandit or two_stage');
+    expect(result.error?.issues[0]?.message).toBe('expected kind: random, popularity, oracle, bandit, two_stage or module (with path: a file of your own)');
   });
 
   it("runs a kind's own checks: a score formula over an untrained head, a bandit outside a bandit world", () => {

@@ -32,11 +32,11 @@ const rows: readonly Row[] = [
   { file: 'unknown-top-level-typo.yaml', line: 5, path: 'seeds', says: 'did you mean "seed"?' },
   { file: 'unknown-nested-key.yaml', line: 8, path: 'world.users.signups_per_dya', says: 'unknown key "signups_per_dya" (expected one of: count, signups_per_day,' },
   { file: 'missing-horizon.yaml', line: 2, path: 'horizon', says: 'missing required key "horizon"' },
-  { file: 'missing-recommender-kind.yaml', line: 4, path: 'recommender.kind', says: 'missing required key "kind" (expected one of: random, popularity, oracle, bandit, two_stage)' },
+  { file: 'missing-recommender-kind.yaml', line: 4, path: 'recommender.kind', says: 'missing required key "kind" (expected one of: random, popularity, oracle, bandit, two_stage, module)' },
   { file: 'duplicate-key.yaml', line: 5, path: 'horizon', says: 'duplicate key "horizon" (first given on line 3)' },
   { file: 'duplicate-nested-key.yaml', line: 8, path: 'world.users.count', says: 'duplicate key "count" (first given on line 7)' },
   // Kinds and enums
-  { file: 'bad-recommender-kind.yaml', line: 5, path: 'recommender.kind', says: 'unknown recommender kind "popularty" (expected one of: random, popularity, oracle, bandit, two_stage); did you mean "popularity"?' },
+  { file: 'bad-recommender-kind.yaml', line: 5, path: 'recommender.kind', says: 'unknown recommender kind "popularty" (expected one of: random, popularity, oracle, bandit, two_stage, module); did you mean "popularity"?' },
   { file: 'bad-schedule-kind.yaml', line: 6, path: 'schedule.kind', says: 'unknown schedule kind "weekly" (expected one of: continuous, steps)' },
   { file: 'bad-choice-model.yaml', line: 7, path: 'world.choice.model', says: 'unknown choice model "logit" (expected one of: mnl, cascade)' },
   { file: 'bad-calibration.yaml', line: 7, path: 'recommender.ranker.calibration', says: 'expected none, platt or isotonic, found the string "platts"; did you mean "platt"?' },
@@ -184,7 +184,7 @@ describe('error reporting', () => {
 
   it('says which kinds a mapping must have when given something else', () => {
     expect(() => parseScenario('name: t\nhorizon: { days: 3 }\nrecommender: popularity\n', 'f.yaml')).toThrow(
-      'f.yaml:3:14: recommender: expected a mapping with kind: random, popularity, oracle, bandit or two_stage, found the string "popularity"',
+      'f.yaml:3:14: recommender: expected a mapping with kind: random, popularity, oracle, bandit, two_stage or module, found the string "popularity"',
     );
   });
 

@@ -133,7 +133,7 @@ describe('overrides', () => {
     expect(error.message.split('\n')).toEqual([
       '--set world.users.count: expected a number, found the string "many"',
       expect.stringMatching(/^--set world\.users\.cout: unknown key "cout" \(expected one of: count, .*\); did you mean "count"\?$/),
-      '--set recommender.kind: unknown recommender kind "randm" (expected one of: random, popularity, oracle, bandit, two_stage); did you mean "random"?',
+      '--set recommender.kind: unknown recommender kind "randm" (expected one of: random, popularity, oracle, bandit, two_stage, module); did you mean "random"?',
     ]);
     expect(error.problems[0]).toMatchObject({ file: 'o.yaml', path: 'world.users.count', override: 'world.users.count' });
     expect(error.problems[0].line).toBeUndefined();

@@ -141,6 +141,26 @@ describe('the recommender cannot read ground truth', () => {
     for (const field of TRUTH_FIELDS) expect(keys.has(field), `a plug-in was handed "${field}"`).toBe(false);
   });
 
+  it('a plug-in recommender sees no truth field in anything it is given, and cannot ask for the truth', async () => {
+    const file = join(import.meta.dirname, 'fixtures', 'plugins', 'scenario.yaml');
+    const load = (extra: string) =>
+      resolveScenario(SMALL_SCENARIO, file, ['horizon.days=2', 'logs.impressions=false', `recommender={kind: module, path: ./spy-recommender.ts, slate_size: 5, random_startup: 1d${extra}}`], {
+        resolve: resolvePlugins,
+      });
+    const handed = handedToPlugins();
+    handed.length = 0;
+    await new Simulation(buildParts(await load(''))).run();
+    const keys = reachableKeys(handed);
+    expect(keys.has('slateId')).toBe(true); // the scan reaches the requests
+    expect(keys.has('creatorId')).toBe(true); // the public catalog, through the context
+    expect(keys.has('watchFraction')).toBe(true); // the feedback
+    expect(keys.has('windowDays')).toBe(true); // the log window
+    for (const field of TRUTH_FIELDS) expect(keys.has(field), `a plug-in recommender was handed "${field}"`).toBe(false);
+    // The context's oracleTruth is there (the same type as the built-ins'), but refuses a plug-in.
+    const asking = await load(', ask_truth: true');
+    expect(() => buildParts(asking)).toThrow("the recommender plug-in spy asked for the world's truth, which only kind: oracle is given");
+  });
+
   it('the truth check itself catches a leak', () => {
     expect(reachableKeys([{ a: new Map([[1, { quality: 0.3 }]]) }]).has('quality')).toBe(true);
   });

@@ -12,6 +12,12 @@ import type { UserModel } from '../world/user-model.js';
 export { z };
 export { count, duration, positive, positiveCount, positiveDuration, probability, rate } from '../settings/fields.js';
 
+// Recommenders (`recommender: { kind: module, path }`). The context's oracleTruth throws for a
+// plug-in: only the built-in oracle is given the world's truth.
+export { recommenderKind, type RecommenderBuildContext, type RecommenderComponent } from '../recommender/component.js';
+export type { Recommender, RecommenderContext, RecommenderDiagnostics, Slate } from '../recommender/types.js';
+export type { Device, PublicCatalog, PublicItem, PublicUser, PublicUsers } from '../world/public.js';
+
 // Candidate sources (`recommender.candidates: [{ source: module, path }]`).
 export { candidateSource, type CandidateSourceComponent, type SourceContext } from '../recommender/sources/component.js';
 export type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../recommender/types.js';

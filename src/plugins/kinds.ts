@@ -1,19 +1,24 @@
 /**
  * The kinds of component a scenario may take from a user's file: where in a scenario their
  * entries are, what a file must export, which schema its entry's options are checked with, and
- * the slot its registry builds from. A new kind is one more entry in PLUGIN_KINDS (a recommender
- * plug-in: `recommender` as the place, its registry's component type and slot).
+ * the slot its registry builds from. A new kind is one more entry in PLUGIN_KINDS.
  */
 import { z } from 'zod';
 import type { MetricFamily } from '../metrics/declaration.js';
 import { declarePluginMetrics, METRIC_PLUGINS } from '../metrics/registry.js';
+import type { RecommenderComponent } from '../recommender/component.js';
 import type { ExplorationComponent } from '../recommender/explore/component.js';
 import { POLICY_PLUGINS } from '../recommender/explore/registry.js';
 import type { CandidateSourceComponent } from '../recommender/sources/component.js';
+import { RECOMMENDER_PLUGINS } from '../recommender/registry.js';
 import { SOURCE_PLUGINS } from '../recommender/sources/registry.js';
 import type { UserModelEntry } from '../world/user-models/user-model-entry.js';
 import { USER_MODEL_PLUGINS, usersOption } from '../world/user-models/registry.js';
-import { pluginConfig, type PluginSlot } from '../settings/module-entry.js';
+import type { AnyScenario } from '../scenario/index.js';
+import { armRecommenderInput } from '../scenario/experiment-arms.js';
+import type { KeyPath } from '../scenario/paths.js';
+import { MODULE, pluginConfig, type PluginSlot } from '../settings/module-entry.js';
+import type { ConsistencyProblem } from '../settings/problem.js';
 
 /** A key path with `*` for every element of a list or every key of a mapping. */
 export type PlacePattern = readonly (string | number)[];
@@ -23,6 +28,8 @@ export interface Adopted {
   /** The schema the entry's options (as `input` makes them) must pass; its output, tag dropped, is what the scenario keeps. */
   readonly schema: z.ZodType;
   readonly input: (entry: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+  /** The component's own checks across fields, on the schema's output; paths start at the scenario's root. */
+  readonly check: (options: unknown) => ConsistencyProblem[];
   /** Keeps the component for its registry under the file's absolute path; returns a problem, or undefined. */
   readonly keep: (path: string) => string | undefined;
 }
@@ -37,6 +44,8 @@ export interface PluginKind {
   readonly places: readonly PlacePattern[];
   /** The file's default export as this kind, or why it is not one. */
   readonly adopt: (exported: unknown) => Adopted | string;
+  /** Other entries made from the one found, checked with its schema too, with where their own keys are (an experiment arm's recommender). */
+  readonly variants?: (scenario: AnyScenario, entry: Readonly<Record<string, unknown>>) => readonly { readonly at: KeyPath; readonly entry: Readonly<Record<string, unknown>> }[];
 }
 
 type FieldCheck = readonly [key: string, test: (value: unknown) => boolean, expected: string];
@@ -64,8 +73,10 @@ function pluginKind<T>(spec: {
   readonly schema: (component: T) => z.ZodType;
   readonly input: (component: T, entry: Readonly<Record<string, unknown>>) => Record<string, unknown>;
   readonly admit?: (component: T) => string | undefined;
+  readonly check?: (component: T, options: unknown) => ConsistencyProblem[];
+  readonly variants?: PluginKind['variants'];
 }): PluginKind {
-  const { what, declare, tag, places } = spec;
+  const { what, declare, tag, places, variants } = spec;
   // The checks stand for T: an export that passes them is taken as the kind's component.
   const has = (value: unknown): value is T => shapeProblems(value, spec.checks).length === 0;
   return {
@@ -73,6 +84,7 @@ function pluginKind<T>(spec: {
     declare,
     tag,
     places,
+    variants,
     adopt(exported) {
       const problems = shapeProblems(exported, spec.checks);
       if (problems.length > 0 || !has(exported)) return problems.join(', ');
@@ -80,6 +92,7 @@ function pluginKind<T>(spec: {
       return {
         schema: spec.schema(component),
         input: (entry) => spec.input(component, entry),
+        check: (options) => spec.check?.(component, options) ?? [],
         keep(path) {
           const refused = spec.admit?.(component);
           if (refused === undefined) spec.slot.remember(path, component);
@@ -169,5 +182,26 @@ const USER_MODEL_KIND = pluginKind<UserModelEntry>({
   input: (model, entry) => pluginConfig(entry, 'kind', model.name),
 });
 
+const RECOMMENDER_CHECKS: readonly FieldCheck[] = [...TAGGED, ['ranker', (value) => typeof value === 'boolean', 'true or false'], ['check', isFunction, 'a function']];
+
+const RECOMMENDER_KIND = pluginKind<RecommenderComponent>({
+  what: 'recommender',
+  declare: 'export default recommenderKind({ name, settings, ranker, check, build })',
+  tag: 'kind',
+  // Only the scenario's own recommender: an experiment arm's `recommender` overrides are merged into it.
+  places: [['recommender']],
+  slot: RECOMMENDER_PLUGINS,
+  checks: RECOMMENDER_CHECKS,
+  schema: (component) => component.schema,
+  input: (component, entry) => pluginConfig(entry, 'kind', component.name),
+  check: (component, options) => component.check(options),
+  // Each arm's recommender is the base with the arm's overrides: the arm's settings are the plug-in's too.
+  variants: (scenario, entry) =>
+    Object.entries(scenario.experiment?.arms ?? {}).flatMap(([name, arm]) => {
+      const merged = armRecommenderInput(scenario.recommender, arm);
+      return merged.kind === MODULE && merged.path === entry.path ? [{ at: ['experiment', 'arms', name], entry: merged }] : [];
+    }),
+});
+
 /** Every kind a scenario may load from a file. */
-export const PLUGIN_KINDS: readonly PluginKind[] = [SOURCE_KIND, POLICY_KIND, METRIC_KIND, USER_MODEL_KIND];
+export const PLUGIN_KINDS: readonly PluginKind[] = [SOURCE_KIND, POLICY_KIND, METRIC_KIND, USER_MODEL_KIND, RECOMMENDER_KIND];

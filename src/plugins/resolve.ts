@@ -31,7 +31,7 @@ export async function resolvePlugins(scenario: AnyScenario, context: ResolveCont
   for (const { kind, path } of found) {
     const entry = valueAt(copy, path);
     if (!isPlain(entry)) continue;
-    const outcome = await resolveEntry(kind, entry, path, context);
+    const outcome = await resolveEntry(kind, entry, path, context, scenario);
     if ('problems' in outcome) problems.push(...outcome.problems);
     else replaceAt(copy, path, outcome.entry);
   }
@@ -39,7 +39,13 @@ export async function resolvePlugins(scenario: AnyScenario, context: ResolveCont
   return copy;
 }
 
-async function resolveEntry(kind: PluginKind, entry: Plain, at: KeyPath, { file, problemAt }: ResolveContext): Promise<{ entry: Plain } | { problems: ScenarioProblem[] }> {
+async function resolveEntry(
+  kind: PluginKind,
+  entry: Plain,
+  at: KeyPath,
+  { file, problemAt }: ResolveContext,
+  scenario: AnyScenario,
+): Promise<{ entry: Plain } | { problems: ScenarioProblem[] }> {
   const fail = (message: string, path: KeyPath = [...at, 'path']) => ({ problems: [problemAt(path, message)] });
   const written = String(entry.path);
   const absolute = isAbsolute(written) ? written : resolve(dirname(file), written);
@@ -66,6 +72,14 @@ async function resolveEntry(kind: PluginKind, entry: Plain, at: KeyPath, { file,
   if (!result.success) {
     return { problems: describeIssues(result.error.issues, input, adopted.schema).map((p) => problemAt([...at, ...p.path], p.message, p.target)) };
   }
+  const crossed = adopted.check(result.data);
+  if (crossed.length > 0) return { problems: crossed.map(({ paths, message }) => problemAt(paths[0] ?? at, message)) };
+  const variantProblems = (kind.variants?.(scenario, entry) ?? []).flatMap((variant) => {
+    const variantInput = adopted.input(variant.entry);
+    const checked = adopted.schema.safeParse(variantInput, { error: markDefaults });
+    return checked.success ? [] : describeIssues(checked.error.issues, variantInput, adopted.schema).map((p) => problemAt([...variant.at, ...p.path], p.message, p.target));
+  });
+  if (variantProblems.length > 0) return { problems: variantProblems };
   const refused = adopted.keep(absolute);
   if (refused !== undefined) return fail(`the ${kind.what} ${shown} ${refused}`, at);
   const options = isPlain(result.data) ? result.data : {};

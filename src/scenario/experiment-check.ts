@@ -13,6 +13,7 @@ import { describeIssues, markDefaults } from './issues.js';
 import type { KeyPath, PathSegment } from './paths.js';
 import { recommender as recommenderSchema } from './recommender-schema.js';
 import type { RecommenderConfig, Scenario } from './schema.js';
+import { MODULE } from '../settings/module-entry.js';
 import { didYouMean } from '../settings/suggest.js';
 
 /** Arm names become folder names and random-stream paths. */
@@ -53,6 +54,7 @@ export function checkExperiment(scenario: Scenario): ConsistencyProblem[] {
       continue;
     }
     configs.set(name, result.data);
+    problems.push(...armPlugin(scenario.recommender, name, result.data, armPath));
     problems.push(...armConsistency(scenario, name, result.data, armOverrides(arm)));
   }
 
@@ -66,6 +68,17 @@ export function checkExperiment(scenario: Scenario): ConsistencyProblem[] {
     });
   }
   return problems;
+}
+
+/** The plug-in loader loads a recommender file only where the scenario's own recommender is: an arm may vary its settings, not switch to another file. */
+function armPlugin(base: RecommenderConfig, name: string, config: RecommenderConfig, armPath: (name: string, ...rest: PathSegment[]) => KeyPath): ConsistencyProblem[] {
+  if (config.kind !== MODULE || (base.kind === MODULE && base.path === config.path)) return [];
+  return [
+    {
+      paths: [armPath(name, 'path'), armPath(name, 'kind'), armPath(name)],
+      message: `arm "${name}": a recommender from a file is loaded only as the scenario's recommender; make it recommender (kind: ${MODULE}, path: ...) and vary its settings in the arms`,
+    },
+  ];
 }
 
 /** The base's cross-field checks on the arm's recommender; only problems the arm's own overrides cause. */

@@ -1,8 +1,8 @@
 /**
  * A scenario entry that names a user's own component by file instead of a built-in by name:
  * `{ <tag>: module, path: ./my-file.ts, ...its options }`, the same shape for every kind
- * (`source:` in candidates, `policy:` in exploration, `kind:` in world.users, `family:` in
- * metrics.plugins). The scenario schema accepts it with any options; the plug-in loader
+ * (`kind:` in recommender and in world.users, `source:` in candidates, `policy:` in
+ * exploration, `family:` in metrics.plugins). The scenario schema accepts it with any options; the plug-in loader
  * (src/plugins/resolve.ts) loads the file, checks the options with the schema the plug-in declares and
  * keeps the component in its kind's slot, where the kind's registry finds it when it builds.
  * It imports no component (only zod), so every registry, the world's included, may import it.
