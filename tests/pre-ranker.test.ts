@@ -6,12 +6,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { orderByScore } from '../src/recommender/pipeline.js';
-import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker, PRERANK_RECALL_EVERY } from '../src/recommender/ranking/multi-task-ranker.js';
 import { PreRanker } from '../src/recommender/ranking/pre-ranker.js';
 import type { Candidate } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
-import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';
+import { replayAndRetrain, simulateRankerWorld, TINY_FORMULA, TINY_RANKER, type RankerWorld } from './support/ranker-world.js';
 import { servingBatch } from './support/serving-batch.js';
 
 function candidates(sources: readonly string[]): Candidate[] {
@@ -73,21 +72,8 @@ describe('orderByScore', () => {
   });
 });
 
-const CONFIG: RankerConfig = {
-  model: 'dcn_v2',
-  heads: ['click', 'watch'],
-  cross_layers: 1,
-  hidden: [8],
-  experts: 2,
-  epochs: 2,
-  batch_size: 256,
-  learning_rate: 0.01,
-  max_examples: 300_000,
-  ips: { enabled: false, clip: 10 },
-  calibration: 'platt',
-  holdout: 0.2,
-};
-const FORMULA = 'click + 2 * watch';
+const CONFIG = TINY_RANKER;
+const FORMULA = TINY_FORMULA;
 
 describe('the cascade in the multi-task ranker', () => {
   let world: RankerWorld;

@@ -11,31 +11,17 @@ import { initBackend } from '../src/ml/backend.js';
 import { auc } from '../src/recommender/ranking/auc.js';
 import { expectedCalibrationError, reliabilityBins, sigmoid, type ReliabilityBin } from '../src/recommender/ranking/calibration.js';
 import { crossFittedPredictions, fitCalibrator } from '../src/recommender/ranking/calibrators.js';
-import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import { compileScoreFormula, FormulaError } from '../src/recommender/ranking/score-formula.js';
 import { trainingRows } from '../src/recommender/ranking/trainer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { Rng } from '../src/rng/index.js';
-import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';
+import { replayAndRetrain, simulateRankerWorld, TINY_FORMULA, TINY_RANKER, type RankerWorld } from './support/ranker-world.js';
 import { servingBatch } from './support/serving-batch.js';
 
-const CONFIG: RankerConfig = {
-  model: 'dcn_v2',
-  heads: ['click', 'watch'],
-  cross_layers: 1,
-  hidden: [8],
-  experts: 2,
-  epochs: 2,
-  batch_size: 256,
-  learning_rate: 0.01,
-  max_examples: 300_000,
-  ips: { enabled: false, clip: 10 },
-  calibration: 'platt',
-  holdout: 0.2,
-};
-const FORMULA = 'click + 2 * watch';
+const CONFIG = TINY_RANKER;
+const FORMULA = TINY_FORMULA;
 
 let world: RankerWorld;
 

@@ -6,6 +6,7 @@
  * as "static", and each mutant in it would rerun every test of its group).
  */
 import { RandomRecommender } from '../../src/recommender/random-recommender.js';
+import type { RankerConfig } from '../../src/recommender/ranking/config.js';
 import type { MultiTaskRanker } from '../../src/recommender/ranking/multi-task-ranker.js';
 import type { SlateFeedback } from '../../src/recommender/types.js';
 import { parseScenario } from '../../src/scenario/index.js';
@@ -64,3 +65,20 @@ export async function replayAndRetrain(ranker: MultiTaskRanker, world: RankerWor
   for (const f of world.feedback) ranker.observe(f);
   await ranker.retrain(world.log, world.now);
 }
+
+/** A tiny two-head DCN-V2 ranker that trains on this world in seconds, and a formula over its heads. */
+export const TINY_RANKER: RankerConfig = {
+  model: 'dcn_v2',
+  heads: ['click', 'watch'],
+  cross_layers: 1,
+  hidden: [8],
+  experts: 2,
+  epochs: 2,
+  batch_size: 256,
+  learning_rate: 0.01,
+  max_examples: 300_000,
+  ips: { enabled: false, clip: 10 },
+  calibration: 'platt',
+  holdout: 0.2,
+};
+export const TINY_FORMULA = 'click + 2 * watch';
