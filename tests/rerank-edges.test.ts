@@ -90,3 +90,20 @@ describe('CatalogCreatorCap', () => {
     expect(new CatalogCreatorCap(registry, 1).cap).toBe(1);
   });
 });
+
+describe('DiversityReRanker across requests', () => {
+  it('keeps nothing of a longer earlier request: its scratch beyond the list and its creator counts', () => {
+    // Items 0-4 by creators 0-4; item 5 and 6 both by creator 9.
+    const catalog = catalogOf([0, 1, 2, 3, 4, 9, 9].map((creatorId) => ({ creatorId, topics: [creatorId % 3] })));
+    const reranker = new DiversityReRanker(catalog, { ...ZERO, creatorCap: 1 });
+    const long = candidates([1, 0.9, 0.8, 0.7, 0.6]);
+    expect(reranker.rerank(REQUEST, long, 1).map((c) => c.itemId)).toEqual([0, 1, 2, 3, 4]);
+    // Two candidates now: the slots past them still hold the longer list's values.
+    const short = candidates([0.3, 0.1]);
+    expect(reranker.rerank(REQUEST, short, 3).map((c) => c.itemId)).toEqual([0, 1]);
+    // Creator 9 placed once in one request may be placed again in the next.
+    const sameCreator: ScoredCandidate[] = [5, 6].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 1 - k, score: 1 - k }));
+    expect(reranker.rerank(REQUEST, sameCreator, 2).map((c) => c.itemId)).toEqual([5]);
+    expect(reranker.rerank(REQUEST, sameCreator, 2).map((c) => c.itemId)).toEqual([5]);
+  });
+});
