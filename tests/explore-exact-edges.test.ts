@@ -28,7 +28,7 @@ import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
 import { RepresentationExport } from '../src/recommender/ranking/representation.js';
-import type { RankerHead } from '../src/scenario/recommender-schema.js';
+import type { RankerHead } from '../src/recommender/ranking/heads.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
 import { TrainingLog } from '../src/training/training-log.js';

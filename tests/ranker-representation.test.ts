@@ -12,7 +12,7 @@ import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
-import type { RankerHead } from '../src/scenario/recommender-schema.js';
+import type { RankerHead } from '../src/recommender/ranking/heads.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { replayAndRetrain, simulateRankerWorld, type RankerWorld } from './support/ranker-world.js';

@@ -4,7 +4,7 @@
  * the formula never names a head the ranker does not train (the scenario check refuses that).
  */
 import type { Objective, Signal } from './answers.js';
-import type { RankerHead } from '../scenario/recommender-schema.js';
+import type { RankerHead } from '../recommender/ranking/heads.js';
 
 /** The ranker head each signal trains. */
 export const SIGNAL_HEAD: Readonly<Record<Signal, RankerHead>> = {

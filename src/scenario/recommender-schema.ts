@@ -3,7 +3,6 @@
  * with the fields every kind shares added (src/recommender/registry.ts lists them).
  */
 export { recommender, RECOMMENDER_KINDS } from '../recommender/registry.js';
-export { RANKER_HEADS, type RankerHead } from '../recommender/ranking/heads.js';
 
 /** How the final slate is chosen from the ordered candidates (one option per policy, declared in each policy's file: src/recommender/explore/registry.ts). */
 export { exploration } from './exploration-schema.js';
