@@ -5,6 +5,7 @@
  * homogenization sample) cover the arm and nothing else; items are shared by every arm, and
  * uploads go to every collector. Each row also gets `user_share`: the arm's share of all users.
  */
+import { grown } from '../core/typed-arrays.js';
 import { createDefaultMetrics, MetricsCollector, type EpochBounds, type MetricSettings, type SimEvent, type WorldView } from '../metrics/index.js';
 import type { RandomStreams } from '../rng/index.js';
 import type { Device } from '../world/public.js';
@@ -65,8 +66,8 @@ export class ArmMetrics {
     if (count <= this.registered) return;
     if (count > this.armOf.length) {
       const size = Math.max(count, this.armOf.length * 2, 1024);
-      this.armOf = grow(this.armOf, size);
-      this.localOf = grow(this.localOf, size);
+      this.armOf = grown(this.armOf, size);
+      this.localOf = grown(this.localOf, size);
     }
     for (let user = this.registered; user < count; user++) {
       const arm = this.assignment.armIndex(user);
@@ -89,10 +90,4 @@ function armWorldView(world: WorldView, members: readonly number[]): WorldView {
     userTopicPrefs: (local) => world.userTopicPrefs(members[local]),
     userSignupTime: (local) => world.userSignupTime(members[local]),
   };
-}
-
-function grow(array: Int32Array, size: number): Int32Array {
-  const next = new Int32Array(size);
-  next.set(array);
-  return next;
 }

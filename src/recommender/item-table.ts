@@ -3,6 +3,7 @@
  * out of the append-only catalog into flat typed arrays: one array read instead of a registry
  * lookup and an object per item. `sync()` copies only the items added since its last call.
  */
+import { grown } from '../core/typed-arrays.js';
 import type { PublicCatalog } from '../world/public.js';
 
 export class ItemTable {
@@ -32,7 +33,7 @@ export class ItemTable {
       this.creators[id] = item.creatorId;
       this.uploadTimes[id] = item.uploadTime;
       this.creatorBound = Math.max(this.creatorBound, item.creatorId + 1);
-      if (at + item.topics.length > this.topics.length) this.topics = grownInt32(this.topics, Math.max(at + item.topics.length, 2 * this.topics.length));
+      if (at + item.topics.length > this.topics.length) this.topics = grown(this.topics, Math.max(at + item.topics.length, 2 * this.topics.length));
       for (const topic of item.topics) {
         this.topics[at++] = topic;
         this.topicBound = Math.max(this.topicBound, topic + 1);
@@ -43,16 +44,8 @@ export class ItemTable {
   }
 
   private grow(capacity: number): void {
-    this.creators = grownInt32(this.creators, capacity);
-    this.topicStart = grownInt32(this.topicStart, capacity + 1);
-    const uploadTimes = new Float64Array(capacity);
-    uploadTimes.set(this.uploadTimes);
-    this.uploadTimes = uploadTimes;
+    this.creators = grown(this.creators, capacity);
+    this.topicStart = grown(this.topicStart, capacity + 1);
+    this.uploadTimes = grown(this.uploadTimes, capacity);
   }
-}
-
-function grownInt32(array: Int32Array, capacity: number): Int32Array {
-  const next = new Int32Array(capacity);
-  next.set(array);
-  return next;
 }

@@ -2,6 +2,7 @@
  * A recommender composed of narrow stages: candidate sources → merge → ranker → re-ranker →
  * exploration policy. Every stage works on the whole batch of requests at once where it can.
  */
+import { grown } from '../core/typed-arrays.js';
 import type { Rng } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type {
@@ -145,12 +146,8 @@ class MergeScratch {
   place(itemId: number, stamp: number, at: number): void {
     if (itemId >= this.mark.length) {
       const capacity = Math.max(itemId + 1, 2 * this.mark.length, 1024);
-      const mark = new Int32Array(capacity);
-      mark.set(this.mark);
-      const position = new Int32Array(capacity);
-      position.set(this.position);
-      this.mark = mark;
-      this.position = position;
+      this.mark = grown(this.mark, capacity);
+      this.position = grown(this.position, capacity);
     }
     this.mark[itemId] = stamp;
     this.position[itemId] = at;

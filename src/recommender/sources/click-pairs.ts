@@ -6,6 +6,7 @@
  * A pair whose count falls to 0 keeps its slot (as absent) until the table is rebuilt, which
  * happens when occupied slots pass half the capacity; memory follows the pairs in the window.
  */
+import { grown } from '../../core/typed-arrays.js';
 
 const EMPTY = -1;
 const MIN_CAPACITY = 1024;
@@ -63,9 +64,7 @@ export class ClickPairs {
 
   private countUser(userId: number, delta: number): void {
     if (userId >= this.perUser.length) {
-      const grown = new Int32Array(Math.max(64, 2 * this.perUser.length, userId + 1));
-      grown.set(this.perUser);
-      this.perUser = grown;
+      this.perUser = grown(this.perUser, Math.max(64, 2 * this.perUser.length, userId + 1));
     }
     this.perUser[userId] += delta;
     this.live += delta;

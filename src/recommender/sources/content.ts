@@ -7,6 +7,7 @@
  * Work per request is bounded: the user's strongest few tags and creators are looked up, and
  * only the newest `perList` items of each posting list are scored, never the whole catalog.
  */
+import { grown } from '../../core/typed-arrays.js';
 import { positiveCount } from '../../settings/fields.js';
 import { UserHistory, type HistoryEntry } from '../../training/user-history.js';
 import type { PublicCatalog } from '../../world/public.js';
@@ -102,11 +103,7 @@ export class ContentSource implements CandidateSource {
     items.sync();
     if (this.tagProfile.length < items.topicBound) this.tagProfile = new Float64Array(items.topicBound);
     if (this.creatorProfile.length < items.creatorBound) this.creatorProfile = new Float64Array(items.creatorBound);
-    if (this.met.length < items.size) {
-      const met = new Int32Array(Math.max(items.size, 2 * this.met.length));
-      met.set(this.met);
-      this.met = met;
-    }
+    if (this.met.length < items.size) this.met = grown(this.met, Math.max(items.size, 2 * this.met.length));
   }
 
   private forUser(userId: number): Candidate[] {

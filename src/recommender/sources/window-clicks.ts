@@ -7,6 +7,7 @@
  * Each log chunk is read once, into its clicked rows sorted by time; the part of a chunk inside
  * the window is then a suffix of those rows, so moving the window moves one index per chunk.
  */
+import { grown } from '../../core/typed-arrays.js';
 import type { ImpressionBuffer } from '../../training/impression-buffer.js';
 import type { LogChunk, TrainingLog } from '../../training/training-log.js';
 import { ClickPairs } from './click-pairs.js';
@@ -85,9 +86,7 @@ export class WindowClicks {
     for (let j = from; j < to; j++) {
       const id = items[j];
       if (id >= this.counts.length) {
-        const grown = new Int32Array(Math.max(64, 2 * this.counts.length, id + 1));
-        grown.set(this.counts);
-        this.counts = grown;
+        this.counts = grown(this.counts, Math.max(64, 2 * this.counts.length, id + 1));
       }
       this.counts[id] += delta;
     }
