@@ -11,6 +11,7 @@ import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
 import { backendName } from '../ml/backend.js';
+import { inferenceBackend } from '../ml/onnx/runtime.js';
 
 export interface RunOptions {
   readonly outDir: string;
@@ -43,6 +44,12 @@ export const RUN_FILES = {
  */
 function modelBackend(scenario: Scenario): string {
   return scenario.recommender.kind === 'two_stage' ? (backendName() ?? 'none') : 'none';
+}
+
+/** What served the ranker's forward passes: ONNX Runtime where it loads, else the tfjs backend. */
+function inferenceBackendOf(scenario: Scenario): string {
+  const models = modelBackend(scenario);
+  return models !== 'none' && inferenceBackend() === 'onnxruntime' ? 'onnxruntime' : models;
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
@@ -80,6 +87,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
       model_backend: modelBackend(scenario),
+      inference_backend: inferenceBackendOf(scenario),
     };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
     await output.commit();

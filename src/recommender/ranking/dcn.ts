@@ -10,10 +10,11 @@
  * larger ops per step: per-op overhead dominates small tensors on the wasm backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
-import { glorotValues, variableFrom, zeros } from './layers.js';
+import { columnBlock, constant, crossLayer, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
-import type { HeadReadout, RankerNetwork } from './model.js';
+import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 
 export class DcnV2Network implements RankerNetwork {
   /** [dim, dim + hidden[0]]: the first cross layer's W beside the first deep layer's. */
@@ -107,6 +108,29 @@ export class DcnV2Network implements RankerNetwork {
       h = tf.fused.matMul({ a: h, b: this.deepWeights[l] as tf.Tensor2D, bias: this.deepBiases[l], activation: 'relu' }) as tf.Tensor2D;
     }
     return [x, h];
+  }
+
+  servingGraph(graph: OnnxGraph, x: string): ServingOutputs {
+    const { dim } = this;
+    const firstDeep = this.deepSizes.length > 1 ? this.deepSizes[1] : 0;
+    const first = this.firstWeights.dataSync() as Float32Array;
+    const firstBias = this.firstBias.dataSync() as Float32Array;
+    const wx = graph.node('Gemm', [x, graph.floats(columnBlock(first, dim, dim + firstDeep, 0, dim), [dim, dim]), graph.floats(firstBias.slice(0, dim), [dim])]);
+    let cross = graph.node('Add', [graph.node('Mul', [x, wx]), x]);
+    for (let l = 0; l < this.crossWeights.length; l++) cross = crossLayer(graph, x, cross, this.crossWeights[l], this.crossBiases[l]);
+    let shared = cross;
+    if (firstDeep > 0) {
+      const deepIn = [graph.floats(columnBlock(first, dim, dim + firstDeep, dim, firstDeep), [dim, firstDeep]), graph.floats(firstBias.slice(dim), [firstDeep])];
+      let h = graph.node('Relu', [graph.node('Gemm', [x, ...deepIn])]);
+      for (let l = 0; l < this.deepWeights.length; l++) h = graph.node('Relu', [graph.node('Gemm', [h, constant(graph, this.deepWeights[l]), constant(graph, this.deepBiases[l])])]);
+      shared = graph.node('Concat', [cross, h], { axis: 1 });
+    }
+    // Position 0's row of the head weights is the heads' bias at serving.
+    const width = this.representationDim;
+    const heads = this.headWeights.dataSync() as Float32Array;
+    const readout = graph.floats(rowBlock(heads, this.heads, 0, width), [width, this.heads]);
+    const logits = graph.node('Gemm', [shared, readout, graph.floats(rowBlock(heads, this.heads, width, 1), [this.heads])]);
+    return { logits, representation: shared };
   }
 
   setOutputBias(bias: Float32Array): void {

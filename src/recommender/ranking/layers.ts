@@ -4,6 +4,7 @@
  * per-op overhead dominates small tensors on the wasm backend, so fewer, fused ops per step.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 
 /** Glorot-uniform values for a fanIn × fanOut matrix from the seeded stream (tfjs's initialisers have their own seeds). */
@@ -61,8 +62,38 @@ export class CrossNetwork {
     return x;
   }
 
+  /** The cross network in an ONNX serving graph, reading `x0`. */
+  servingGraph(graph: OnnxGraph, x0: string): string {
+    let x = x0;
+    for (let l = 0; l < this.layers; l++) x = crossLayer(graph, x0, x, this.weights[l], this.biases[l]);
+    return x;
+  }
+
   get multiplyAdds(): number {
     // matMul plus the elementwise product, per layer.
     return this.layers * (this.dim * this.dim + this.dim);
   }
+}
+
+/** One cross layer in an ONNX graph: x0 ⊙ (W x + b) + x. */
+export function crossLayer(graph: OnnxGraph, x0: string, x: string, weights: tf.Variable, bias: tf.Variable): string {
+  const wx = graph.node('Gemm', [x, constant(graph, weights), constant(graph, bias)]);
+  return graph.node('Add', [graph.node('Mul', [x0, wx]), x]);
+}
+
+/** A variable's current values as a constant of an ONNX graph. */
+export function constant(graph: OnnxGraph, variable: tf.Variable): string {
+  return graph.floats(variable.dataSync() as Float32Array, variable.shape);
+}
+
+/** Columns [from, from + count) of a row-major rows × cols matrix. */
+export function columnBlock(matrix: Float32Array, rows: number, cols: number, from: number, count: number): Float32Array {
+  const out = new Float32Array(rows * count);
+  for (let r = 0; r < rows; r++) out.set(matrix.subarray(r * cols + from, r * cols + from + count), r * count);
+  return out;
+}
+
+/** Rows [from, from + count) of a row-major matrix with `cols` columns. */
+export function rowBlock(matrix: Float32Array, cols: number, from: number, count: number): Float32Array {
+  return matrix.slice(from * cols, (from + count) * cols);
 }

@@ -10,11 +10,12 @@
  * number of experts or heads.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 import { positiveCount } from '../../settings/fields.js';
-import { CrossNetwork, glorot, zeros } from './layers.js';
+import { constant, CrossNetwork, glorot, rowBlock, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
-import type { HeadReadout, RankerNetwork } from './model.js';
+import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 
 export class MmoeNetwork implements RankerNetwork {
   private readonly cross: CrossNetwork;
@@ -128,6 +129,35 @@ export class MmoeNetwork implements RankerNetwork {
     // through every tower in one 2-D matMul, then the gate-weighted sum (no tiny per-row matMuls).
     const towered = tf.transpose(tf.reshape(tf.matMul(experts, this.towerWeights as tf.Tensor2D, false, true), [batch, E, H]), [0, 2, 1]);
     return tf.add(tf.sum(tf.mul(gates, towered), 2), tf.matMul(positionOneHot, this.positionWeights as tf.Tensor2D)) as tf.Tensor2D;
+  }
+
+  servingGraph(graph: OnnxGraph, x: string, head: number | null): ServingOutputs {
+    const E = this.experts;
+    const H = this.heads;
+    const out = this.sizes[this.sizes.length - 1];
+    const bottom = this.cross.servingGraph(graph, x);
+    let h = graph.node('Relu', [graph.node('Gemm', [bottom, constant(graph, this.expertWeights[0]), constant(graph, this.expertBiases[0])])]);
+    if (this.expertWeights.length > 1) {
+      // [batch, E·h] → [E, batch, h], one batched MatMul per layer, back to [batch, E, out].
+      h = graph.node('Transpose', [graph.node('Reshape', [h, graph.ints([-1, E, this.sizes[1]])])], { perm: [1, 0, 2] });
+      for (let l = 1; l < this.expertWeights.length; l++) {
+        h = graph.node('Relu', [graph.node('Add', [graph.node('MatMul', [h, constant(graph, this.expertWeights[l])]), constant(graph, this.expertBiases[l])])]);
+      }
+      h = graph.node('Transpose', [h], { perm: [1, 0, 2] });
+    }
+    const experts = graph.node('Reshape', [h, graph.ints([-1, out])]); // [batch · E, out]
+    const gateLogits = graph.node('Gemm', [bottom, constant(graph, this.gateWeights), constant(graph, this.gateBias)]);
+    const gates = graph.node('Softmax', [graph.node('Reshape', [gateLogits, graph.ints([-1, H, E])])], { axis: 2 }); // over experts
+    const towered = graph.node('Gemm', [experts, constant(graph, this.towerWeights)], { transB: 1 }); // [batch · E, H]
+    const byHead = graph.node('Transpose', [graph.node('Reshape', [towered, graph.ints([-1, E, H])])], { perm: [0, 2, 1] });
+    const mixed = graph.node('ReduceSum', [graph.node('Mul', [gates, byHead]), graph.ints([2])], { keepdims: 0 });
+    const positionZero = graph.floats(rowBlock(this.positionWeights.dataSync() as Float32Array, H, 0, 1), [H]);
+    const logits = graph.node('Add', [mixed, positionZero]);
+    if (head === null) return { logits, representation: null };
+    const gate = graph.node('Unsqueeze', [graph.node('Gather', [gates, graph.scalar(head)], { axis: 1 }), graph.ints([2])]); // [batch, E, 1]
+    const perExpert = graph.node('Reshape', [experts, graph.ints([-1, E, out])]);
+    const representation = graph.node('ReduceSum', [graph.node('Mul', [gate, perExpert]), graph.ints([1])], { keepdims: 0 });
+    return { logits, representation };
   }
 
   setOutputBias(bias: Float32Array): void {

@@ -5,6 +5,8 @@
  * serving every candidate is scored as if shown at position 0.
  */
 import * as tf from '@tensorflow/tfjs';
+import { OnnxGraph } from '../../ml/onnx/graph.js';
+import { OnnxSession } from '../../ml/onnx/runtime.js';
 import type { Rng } from '../../rng/index.js';
 import type { RankerConfig } from './config.js';
 import { buildRankerNetwork } from './models.js';
@@ -31,6 +33,18 @@ export interface RankerNetwork {
   setOutputBias(bias: Float32Array): void;
   /** Multiply-adds per example of `apply`. */
   readonly multiplyAdds: number;
+  /**
+   * Writes `apply` at position 0 (serving) into an ONNX graph reading [batch, dim] features `x`,
+   * with the current weights: the logits, and with `head` the representation that head reads.
+   */
+  servingGraph(graph: OnnxGraph, x: string, head: number | null): ServingOutputs;
+}
+
+/** Names of a serving graph's outputs. */
+export interface ServingOutputs {
+  readonly logits: string;
+  /** The representation of the head asked for (null when none was). */
+  readonly representation: string | null;
 }
 
 export interface HeadReadout {
@@ -48,6 +62,8 @@ export interface RepresentedPrediction {
 
 export class RankerModel {
   readonly network: RankerNetwork;
+  /** Serving sessions on ONNX Runtime with the current weights, by representation head (-1: none); null where it is unavailable. */
+  private readonly sessions = new Map<number, OnnxSession | null>();
 
   constructor(
     config: RankerConfig,
@@ -72,15 +88,32 @@ export class RankerModel {
     return this.network.apply(x, positionOneHot);
   }
 
+  /** Sets every position's output bias to these per-head logits (see RankerNetwork.setOutputBias). */
+  setOutputBias(bias: Float32Array): void {
+    this.network.setOutputBias(bias);
+    this.weightsChanged();
+  }
+
+  /** The weights were changed (trained, or their output bias set): serving sessions are rebuilt on next use. */
+  weightsChanged(): void {
+    for (const session of this.sessions.values()) session?.dispose();
+    this.sessions.clear();
+  }
+
   /**
    * Logits for n rows of features (row-major, n × dim), as a flat n × heads array. With
-   * `positions` each row gets its logged position's bias (for held-out evaluation); without,
-   * position 0's (serving).
+   * `positions` each row gets its logged position's bias (for held-out evaluation, on tfjs);
+   * without, position 0's (serving, on ONNX Runtime where it is available).
    */
   predict(x: Float32Array, n: number, positions: Int32Array | null = null): Float32Array {
     const out = new Float32Array(n * this.heads);
+    const session = positions === null ? this.servingSession(null) : null;
     for (let start = 0; start < n; start += PREDICT_CHUNK) {
       const rows = Math.min(PREDICT_CHUNK, n - start);
+      if (session) {
+        out.set(session.run(x.subarray(start * this.dim), rows, this.dim)[0], start * this.heads);
+        continue;
+      }
       const logits = tf.tidy(() => {
         const xs = tf.tensor2d(x.subarray(start * this.dim, (start + rows) * this.dim), [rows, this.dim]);
         const shown = positions === null ? new Int32Array(rows) : positions.subarray(start, start + rows);
@@ -100,8 +133,15 @@ export class RankerModel {
     const width = this.network.representationDim;
     const logits = new Float32Array(n * this.heads);
     const representation = new Float32Array(n * width);
+    const session = positions === null ? this.servingSession(head) : null;
     for (let start = 0; start < n; start += PREDICT_CHUNK) {
       const rows = Math.min(PREDICT_CHUNK, n - start);
+      if (session) {
+        const [l, r] = session.run(x.subarray(start * this.dim), rows, this.dim);
+        logits.set(l, start * this.heads);
+        representation.set(r, start * width);
+        continue;
+      }
       const [l, r] = tf.tidy(() => {
         const xs = tf.tensor2d(x.subarray(start * this.dim, (start + rows) * this.dim), [rows, this.dim]);
         const shown = positions === null ? new Int32Array(rows) : positions.subarray(start, start + rows);
@@ -116,7 +156,24 @@ export class RankerModel {
   }
 
   dispose(): void {
+    this.weightsChanged();
     for (const v of this.variables) v.dispose();
+  }
+
+  private servingSession(head: number | null): OnnxSession | null {
+    const key = head ?? -1;
+    let session = this.sessions.get(key);
+    if (session === undefined) {
+      const graph = new OnnxGraph();
+      const x = graph.input('x', ['batch', this.dim]);
+      const outputs = this.network.servingGraph(graph, x, head);
+      const names = outputs.representation === null ? [outputs.logits] : [outputs.logits, outputs.representation];
+      graph.output(outputs.logits, ['batch', this.heads]);
+      if (outputs.representation !== null) graph.output(outputs.representation, ['batch', this.network.representationDim]);
+      session = OnnxSession.open(graph.serialise('ranker'), x, names);
+      this.sessions.set(key, session);
+    }
+    return session;
   }
 }
 

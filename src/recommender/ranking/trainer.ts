@@ -69,7 +69,7 @@ export function initHeadBias(model: RankerModel, data: TrainingData, rows: Int32
     const p = Math.min(1 - 1e-4, Math.max(1e-4, weight[h] > 0 ? s / weight[h] : 0.5));
     return Math.log(p / (1 - p));
   });
-  model.network.setOutputBias(bias);
+  model.setOutputBias(bias);
 }
 
 export function train(
@@ -123,6 +123,7 @@ export function train(
     // Σ over the epoch's batches of Σ w·CE / norm, back to a per-row weighted mean.
     lastLoss = order.length > 0 ? (lossSum * batchSize) / order.length : 0;
   }
+  model.weightsChanged();
   return { examples: order.length * epochs, steps, seconds: (performance.now() - started) / 1000, lastLoss };
 }
 
