@@ -4,7 +4,9 @@
  * 1024×1024 matMul rate measured in the same run, so the figures can be read against what the
  * backend can do at best.
  *
- *   npx tsx bench/ranker.ts [--users 2000] [--days 4] [--requests 200] [--candidates 500]
+ *   npx tsx bench/ranker.ts [--users 2000] [--days 4] [--requests 200] [--candidates 500] [--reps 3]
+ *
+ * `--requests 7 --candidates 94 --reps 200` is one batch window of the two-stage scenario.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/ml/backend.js';
@@ -29,6 +31,8 @@ const USERS = flag('users', 2000);
 const DAYS = flag('days', 4);
 const REQUESTS = flag('requests', 200);
 const CANDIDATES = flag('candidates', 500);
+/** Timed serving calls; the best one counts. */
+const REPS = flag('reps', 3);
 
 /** Best of `reps` timed calls after one warm-up: on a shared machine the best run is the least disturbed one. */
 function bestSeconds(reps: number, f: () => void): number {
@@ -132,7 +136,7 @@ async function main(): Promise<void> {
     const retrainSeconds = (performance.now() - started) / 1000;
     const run = ranker.lastTraining;
     if (!run) throw new Error('no training run');
-    const scoreSeconds = bestSeconds(3, () => ranker.score(requests, candidates));
+    const scoreSeconds = bestSeconds(REPS, () => ranker.score(requests, candidates));
     const perSecond = total / scoreSeconds;
     const matmul = matmulGflops(1024, 5);
     const madds = ranker.multiplyAddsPerCandidate;

@@ -3,14 +3,15 @@
  * the holdout per head, and features that never see the outcome of their own slate.
  */
 import { describe, expect, it } from 'vitest';
-import { FeatureWriter, featureLayout, featureNames } from '../src/recommender/ranking/features.js';
-import { ItemStats } from '../src/recommender/ranking/item-stats.js';
+import { FeatureWriter, featureLayout, featureNames, UserSummary } from '../src/recommender/ranking/features.js';
+import { FrozenItemStats, ItemStats } from '../src/recommender/ranking/item-stats.js';
 import { headLabel } from '../src/recommender/ranking/labels.js';
 import { SlateContexts } from '../src/recommender/ranking/slate-contexts.js';
 import { buildTrainingSet, type TrainingSetOptions } from '../src/recommender/ranking/training-set.js';
 import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
+import { UserHistory } from '../src/training/user-history.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
 
 const TOPICS = 3;
@@ -231,5 +232,44 @@ describe('ranker training set', () => {
     expect(out[1]).toBeCloseTo(Math.log1p(Math.expm1(fresh) / 4), 5); // two half-lives
     stats.write(0, 0, out, 0);
     expect(out[1]).toBeCloseTo(fresh, 6);
+  });
+
+  it('serving rows (request columns once, copied, then the candidate’s; statistics frozen) equal rows written whole', () => {
+    const { catalog, users } = world();
+    const layout = featureLayout(TOPICS);
+    const writer = new FeatureWriter(layout, catalog, users, 10);
+    const log = twoDayLog();
+    const contexts = new SlateContexts();
+    const set = buildTrainingSet(log, 2, OPTIONS, writer, contexts, catalog, users);
+    const frozen = new FrozenItemStats(set.stats, 2);
+    const history = new UserHistory(10);
+    history.record(0, 0, 0.1);
+    history.record(0, 2, 0.5);
+    history.record(1, 1, 1.5);
+    const summary = new UserSummary(TOPICS);
+    const whole = new Float32Array(layout.dim);
+    const served = new Float32Array(layout.dim);
+    const requestRow = new Float32Array(layout.dim);
+    let compared = 0;
+    for (const [userId, device, hourOfDay] of [[0, 'tv', 20], [1, 'mobile', 3]] as const) {
+      const ctx = { userId, time: 2.25, device, hourOfDay, pastSessions: 2, requestInSession: 1 };
+      summary.fill(history, set.engagement, userId, ctx.time, 0.2, catalog);
+      requestRow.fill(0);
+      writer.writeRequest(requestRow, 0, ctx, summary);
+      for (const itemId of [0, 1, 2, 1]) {
+        writer.write(whole, 0, ctx, summary, itemId, set.stats, 2);
+        served.set(requestRow);
+        writer.writeCandidate(served, 0, ctx, summary, itemId, frozen, frozen.time);
+        expect(Array.from(served), `user ${userId}, item ${itemId}`).toEqual(Array.from(whole));
+        compared++;
+      }
+    }
+    expect(compared).toBe(8);
+    // Asked for another time, the frozen statistics are the live ones at that time.
+    const live = new Float32Array(7);
+    const read = new Float32Array(7);
+    set.stats.write(1, 5, live, 0);
+    frozen.write(1, 5, read, 0);
+    expect(Array.from(read)).toEqual(Array.from(live));
   });
 });

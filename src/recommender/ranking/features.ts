@@ -10,7 +10,7 @@
  */
 import type { UserHistory } from '../../training/user-history.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
-import { ITEM_STAT_FEATURES, type ItemStats } from './item-stats.js';
+import { ITEM_STAT_FEATURES } from './item-stats.js';
 import type { RequestContext } from './slate-contexts.js';
 import type { UserEngagement } from './user-engagement.js';
 
@@ -126,10 +126,35 @@ export class FeatureWriter {
    * Writes one row at out[row * dim ..]. `statsTime` is when the item statistics are read: the
    * row's own time in training, the last retrain at serving (statistics are frozen between retrains).
    */
-  write(out: Float32Array, row: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStats, statsTime: number): void {
-    const { topics, dim } = this.layout;
-    const o = row * dim;
-    out.fill(0, o, o + dim);
+  write(out: Float32Array, row: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    const o = row * this.layout.dim;
+    out.fill(0, o, o + this.layout.dim);
+    this.writeRequest(out, o, ctx, user);
+    this.writeCandidate(out, o, ctx, user, itemId, stats, statsTime);
+  }
+
+  /**
+   * Writes the columns that depend only on the request into a zeroed row at out[o ..]: at serving
+   * they are written once per request and copied to each candidate's row (writeCandidate fills the rest).
+   */
+  writeRequest(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary): void {
+    const { topics } = this.layout;
+    out.set(user.topicShare, o + topics);
+    const s = o + 3 * topics;
+    out[s + USER_CTR] = user.userRate;
+    out[s + LOG_HISTORY_CLICKS] = Math.log1p(Math.min(user.clicks, this.historyCap));
+    out[s + LOG_PAST_SESSIONS] = Math.log1p(ctx.pastSessions);
+    out[s + LOG_REQUEST_IN_SESSION] = Math.log1p(ctx.requestInSession);
+    out[s + DEVICE + DEVICES.indexOf(ctx.device)] = 1;
+    const angle = (2 * Math.PI * ctx.hourOfDay) / 24;
+    out[s + HOUR_SIN] = Math.sin(angle);
+    out[s + HOUR_COS] = Math.cos(angle);
+    out[s + LOG_USER_AGE] = Math.log1p(Math.max(0, ctx.time - this.users.get(ctx.userId).signupTime));
+  }
+
+  /** Writes the columns that depend on the candidate into a row whose other columns are already written (and these zero). */
+  writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    const { topics } = this.layout;
     const item = this.catalog.get(itemId);
     let recentMatch = 0;
     let topicRate = 0;
@@ -137,34 +162,43 @@ export class FeatureWriter {
     for (const t of item.topics) {
       if (t >= topics) continue;
       out[o + t] = 1;
+      // The product of user interest and item topic: zero off the item's topics.
+      out[o + 2 * topics + t] = user.topicShare[t];
       recentMatch += user.recentShare[t];
       topicRate += user.topicRate[t];
       tags++;
     }
-    const u = o + topics;
-    const m = o + 2 * topics;
-    for (let t = 0; t < topics; t++) {
-      const share = user.topicShare[t];
-      out[u + t] = share;
-      out[m + t] = share * out[o + t];
-    }
-    let s = o + 3 * topics;
-    out[s++] = user.size > 0 ? (user.creatorClicks.get(item.creatorId) ?? 0) / user.size : 0;
-    out[s++] = user.items.has(itemId) ? 1 : 0;
-    out[s++] = recentMatch;
-    out[s++] = user.userRate;
-    out[s++] = tags > 0 ? topicRate / tags : user.userRate;
-    out[s++] = Math.log1p(Math.min(user.clicks, this.historyCap));
-    out[s++] = Math.log1p(ctx.pastSessions);
-    out[s++] = Math.log1p(ctx.requestInSession);
-    out[s + DEVICES.indexOf(ctx.device)] = 1;
-    s += DEVICES.length;
-    const angle = (2 * Math.PI * ctx.hourOfDay) / 24;
-    out[s++] = Math.sin(angle);
-    out[s++] = Math.cos(angle);
-    out[s++] = Math.log1p(Math.max(0, ctx.time - this.users.get(ctx.userId).signupTime));
-    out[s++] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
-    out[s++] = Math.log(Math.max(item.lengthMinutes, 1e-3));
-    stats.write(itemId, statsTime, out, s);
+    const s = o + 3 * topics;
+    out[s + CREATOR_SHARE] = user.size > 0 ? (user.creatorClicks.get(item.creatorId) ?? 0) / user.size : 0;
+    out[s + CLICKED_BEFORE] = user.items.has(itemId) ? 1 : 0;
+    out[s + RECENT_TOPIC_MATCH] = recentMatch;
+    out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
+    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
+    out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(item.lengthMinutes, 1e-3));
+    stats.write(itemId, statsTime, out, s + ITEM_STATS);
   }
 }
+
+/** Where a row's item statistics come from: live (ItemStats) or frozen at one time (FrozenItemStats). */
+export interface ItemStatFeatures {
+  /** Writes the item's ITEM_STAT_FEATURES as of `time` into out[offset..]. */
+  write(itemId: number, time: number, out: Float32Array, offset: number): void;
+}
+
+/** Offset of each scalar feature after the three topic blocks. */
+const scalar = (name: (typeof SCALAR_FEATURES)[number]): number => SCALAR_FEATURES.indexOf(name);
+const CREATOR_SHARE = scalar('creator_share');
+const CLICKED_BEFORE = scalar('clicked_before');
+const RECENT_TOPIC_MATCH = scalar('recent_topic_match');
+const USER_CTR = scalar('user_ctr');
+const USER_TOPIC_CTR = scalar('user_topic_ctr');
+const LOG_HISTORY_CLICKS = scalar('log_history_clicks');
+const LOG_PAST_SESSIONS = scalar('log_past_sessions');
+const LOG_REQUEST_IN_SESSION = scalar('log_request_in_session');
+const DEVICE = scalar(`device_${DEVICES[0]}`);
+const HOUR_SIN = scalar('hour_sin');
+const HOUR_COS = scalar('hour_cos');
+const LOG_USER_AGE = scalar('log_user_age_days');
+const LOG_ITEM_AGE = scalar('log_item_age_days');
+const LOG_ITEM_LENGTH = scalar('log_item_length');
+const ITEM_STATS = scalar(ITEM_STAT_FEATURES[0]);

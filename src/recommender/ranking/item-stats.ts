@@ -8,6 +8,7 @@
  * Decay keeps early-window rows (which have seen little history) and serving (which sees the
  * whole window) on a similar scale.
  */
+import { grown } from '../../core/typed-arrays.js';
 
 /** Half-life of every count, in days. */
 export const ITEM_STATS_HALF_LIFE = 2;
@@ -134,5 +135,37 @@ function accumulate(sums: Float64Array, at: number, clicked: number, watchFracti
   if (survey > 0) {
     sums[at + SURVEYS] += 1;
     if (survey >= 4) sums[at + SURVEY_POSITIVE] += 1;
+  }
+}
+
+/**
+ * Item statistics frozen at one time, as serving reads them (at the last retrain): each item's
+ * features are computed once and copied after. Asked for another time, it reads the live ones.
+ */
+export class FrozenItemStats {
+  private values = new Float32Array(0);
+  private known = new Uint8Array(0);
+
+  constructor(
+    readonly stats: ItemStats,
+    readonly time: number,
+  ) {}
+
+  write(itemId: number, time: number, out: Float32Array, offset: number): void {
+    const width = ITEM_STAT_FEATURES.length;
+    if (time !== this.time) return this.stats.write(itemId, time, out, offset);
+    if (itemId >= this.known.length) this.grow(itemId);
+    const at = itemId * width;
+    if (this.known[itemId] === 0) {
+      this.stats.write(itemId, time, this.values, at);
+      this.known[itemId] = 1;
+    }
+    for (let k = 0; k < width; k++) out[offset + k] = this.values[at + k];
+  }
+
+  private grow(itemId: number): void {
+    const size = Math.max(itemId + 1, 2 * this.known.length, 1024);
+    this.values = grown(this.values, size * ITEM_STAT_FEATURES.length);
+    this.known = grown(this.known, size);
   }
 }

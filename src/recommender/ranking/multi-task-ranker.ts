@@ -30,7 +30,7 @@ import { expectedCalibrationError, IdentityCalibrator, reliabilityBins, sigmoid,
 import { crossFittedPredictions, fitCalibrator } from './calibrators.js';
 import type { RankerConfig } from './config.js';
 import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
-import type { ItemStats } from './item-stats.js';
+import { FrozenItemStats } from './item-stats.js';
 import { RankerModel } from './model.js';
 import { PreRanker } from './pre-ranker.js';
 import { RepresentationExport, type RankerRepresentation } from './representation.js';
@@ -94,8 +94,8 @@ export class MultiTaskRanker implements Ranker {
   private model: RankerModel | null = null;
   private optimizer: tf.Optimizer | null = null;
   private standardizer: Standardizer | null = null;
-  private stats: ItemStats | null = null;
-  private statsTime = 0;
+  /** Item statistics as of the last retrain, read by serving until the next one. */
+  private stats: FrozenItemStats | null = null;
   private calibrators: Calibrator[];
   private reports: HeadReport[] = [];
   private lastRun: TrainingRun | null = null;
@@ -194,8 +194,7 @@ export class MultiTaskRanker implements Ranker {
     this.trainExamples = rows.length;
     this.fitCalibration(model, set, log.rows - set.n);
     if (this.preRanker) this.fitPreRanker(model, set);
-    this.stats = set.stats;
-    this.statsTime = now;
+    this.stats = new FrozenItemStats(set.stats, now);
     this.trainedAt = now;
     this.servedLastEpoch = this.serving;
     this.serving = { candidates: 0, seconds: 0 };
@@ -389,13 +388,21 @@ export class MultiTaskRanker implements Ranker {
     const standardizer = this.standardizer;
     if (!stats || !standardizer) throw new Error('ranker: not trained');
     const n = candidates.reduce((total, list) => total + list.length, 0);
-    const x = new Float32Array(n * this.layout.dim);
-    const summary = new UserSummary(this.layout.topics);
-    const globalRate = stats.globalClickRate(this.statsTime);
+    const { dim, topics } = this.layout;
+    const x = new Float32Array(n * dim);
+    const summary = new UserSummary(topics);
+    const globalRate = stats.stats.globalClickRate(stats.time);
+    const requestRow = new Float32Array(dim);
     let row = 0;
     for (const [r, request] of requests.entries()) {
       summary.fill(this.history, this.engagement, request.userId, request.time, globalRate, this.catalog);
-      for (const candidate of candidates[r]) this.writer.write(x, row++, request, summary, candidate.itemId, stats, this.statsTime);
+      requestRow.fill(0);
+      this.writer.writeRequest(requestRow, 0, request, summary);
+      for (const candidate of candidates[r]) {
+        const o = row++ * dim;
+        x.set(requestRow, o);
+        this.writer.writeCandidate(x, o, request, summary, candidate.itemId, stats, stats.time);
+      }
     }
     standardizer.apply(x, n);
     return { x, n };
