@@ -96,6 +96,8 @@ export class MultiTaskRanker implements Ranker {
   private standardizer: Standardizer | null = null;
   /** Item statistics as of the last retrain, read by serving until the next one. */
   private stats: FrozenItemStats | null = null;
+  /** Feature rows of the batch being served (reused: see servingFeatures). */
+  private servingRows = new Float32Array(0);
   private calibrators: Calibrator[];
   private reports: HeadReport[] = [];
   private lastRun: TrainingRun | null = null;
@@ -382,14 +384,16 @@ export class MultiTaskRanker implements Ranker {
     return this.headColumns(logits, n, calibrated);
   }
 
-  /** Standardized features of every candidate of every request, in request then candidate order. */
+  /** Standardized features of every candidate of every request, in request then candidate order (the first n rows of a reused buffer). */
   private servingFeatures(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): { x: Float32Array; n: number } {
     const stats = this.stats;
     const standardizer = this.standardizer;
     if (!stats || !standardizer) throw new Error('ranker: not trained');
     const n = candidates.reduce((total, list) => total + list.length, 0);
     const { dim, topics } = this.layout;
-    const x = new Float32Array(n * dim);
+    // One buffer for every batch: rows are written whole, and readers take n rows.
+    if (this.servingRows.length < n * dim) this.servingRows = new Float32Array(Math.max(n * dim, 2 * this.servingRows.length));
+    const x = this.servingRows;
     const summary = new UserSummary(topics);
     const globalRate = stats.stats.globalClickRate(stats.time);
     const requestRow = new Float32Array(dim);
