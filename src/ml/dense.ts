@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../rng/index.js';
 import { matMul2d } from './matmul.js';
+import type { OnnxGraph } from './onnx/graph.js';
 
 export class Mlp {
   private readonly weights: tf.Variable<tf.Rank.R2>[] = [];
@@ -35,6 +36,18 @@ export class Mlp {
     for (let l = 0; l < this.weights.length; l++) {
       h = tf.add(matMul2d(h, this.weights[l]), this.biases[l]);
       if (l + 1 < this.weights.length) h = tf.relu(h);
+    }
+    return h;
+  }
+
+  /** `apply` with the current weights in an ONNX serving graph, reading `x`; returns the output's name. */
+  servingGraph(graph: OnnxGraph, x: string): string {
+    let h = x;
+    for (let l = 0; l < this.weights.length; l++) {
+      const w = graph.floats(this.weights[l].dataSync() as Float32Array, this.weights[l].shape);
+      const b = graph.floats(this.biases[l].dataSync() as Float32Array, this.biases[l].shape);
+      h = graph.node('Gemm', [h, w, b]);
+      if (l + 1 < this.weights.length) h = graph.node('Relu', [h]);
     }
     return h;
   }

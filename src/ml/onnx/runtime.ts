@@ -33,11 +33,11 @@ const SESSION_OPTIONS = { intraOpNumThreads: 1, interOpNumThreads: 1, executionM
 
 let runtime: Runtime | null | undefined;
 
-/** The runtime, or null where it is not installed, cannot load here, or RECLOOP_INFERENCE=tfjs. */
+/** The runtime, or null where it is not installed, cannot load here, or RECLOOP_INFERENCE=tfjs (read whenever a session opens). */
 function loadRuntime(): Runtime | null {
+  if (process.env.RECLOOP_INFERENCE === 'tfjs') return null;
   if (runtime !== undefined) return runtime;
   runtime = null;
-  if (process.env.RECLOOP_INFERENCE === 'tfjs') return runtime;
   try {
     const require = createRequire(import.meta.url);
     const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as {

@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Mlp } from '../../ml/dense.js';
 import { matMulBt } from '../../ml/matmul.js';
+import { OnnxGraph } from '../../ml/onnx/graph.js';
+import { OnnxSession } from '../../ml/onnx/runtime.js';
 import { SparseEmbedding } from '../../ml/sparse-embedding.js';
 import type { RandomStreams } from '../../rng/index.js';
 import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TableName, type TowerInputs } from './features.js';
@@ -43,6 +45,8 @@ export class TwoTowerModel {
   private readonly userTower: Mlp;
   private readonly itemTower: Mlp;
   private optimizer: tf.Optimizer;
+  /** Each tower's serving session on ONNX Runtime with the current weights (null where it is unavailable). */
+  private readonly sessions = new Map<Mlp, OnnxSession | null>();
 
   constructor(
     private readonly options: TwoTowerModelOptions,
@@ -68,6 +72,7 @@ export class TwoTowerModel {
     for (const name of TABLES) this.tables[name].reset();
     this.userTower.reset();
     this.itemTower.reset();
+    this.towersChanged();
     this.optimizer.dispose();
     this.optimizer = tf.train.adam(this.options.learningRate);
   }
@@ -116,6 +121,7 @@ export class TwoTowerModel {
       gradXu = grads[0].dataSync() as Float32Array;
       gradXi = grads[1].dataSync() as Float32Array;
     });
+    this.towersChanged();
     this.scatter(batch.user, gradXu);
     this.scatter(batch.item, gradXi);
     for (const name of TABLES) this.tables[name].step();
@@ -123,6 +129,7 @@ export class TwoTowerModel {
   }
 
   dispose(): void {
+    this.towersChanged();
     this.userTower.dispose();
     this.itemTower.dispose();
     this.optimizer.dispose();
@@ -131,12 +138,38 @@ export class TwoTowerModel {
   private embed(tower: Mlp, inputs: TowerInputs): Float32Array {
     if (inputs.count === 0) return new Float32Array(0);
     const x = this.assemble(inputs);
+    const session = this.servingSession(tower);
+    if (session) return session.run(x, inputs.count, tower.sizes[0])[0];
     // The tensor leaves tidy and is read outside it: tidy walks whatever it returns, element by
     // element for a typed array, which costs seconds for a large batch.
     const out = tf.tidy(() => normalise(tower.apply(tf.tensor2d(x, [inputs.count, x.length / inputs.count]))));
     const values = out.dataSync() as Float32Array;
     out.dispose();
     return values;
+  }
+
+  /** The tower and the normalisation as an ONNX graph, once per change of weights. */
+  private servingSession(tower: Mlp): OnnxSession | null {
+    let session = this.sessions.get(tower);
+    if (session === undefined) {
+      const graph = new OnnxGraph();
+      const x = graph.input('x', ['batch', tower.sizes[0]]);
+      const y = tower.servingGraph(graph, x);
+      // y / sqrt(Σ y² + 1e-12), as normalise() below.
+      const squares = graph.node('ReduceSum', [graph.node('Mul', [y, y]), graph.ints([1])], { keepdims: 1 });
+      const norm = graph.node('Sqrt', [graph.node('Add', [squares, graph.floats(new Float32Array([1e-12]), [])])]);
+      const out = graph.node('Div', [y, norm]);
+      graph.output(out, ['batch', this.dim]);
+      session = OnnxSession.open(graph.serialise(`${tower.name}-tower`), x, [out]);
+      this.sessions.set(tower, session);
+    }
+    return session;
+  }
+
+  /** The towers' weights changed: serving sessions are rebuilt on next use. */
+  private towersChanged(): void {
+    for (const session of this.sessions.values()) session?.dispose();
+    this.sessions.clear();
   }
 
   /** The tower's input matrix: each segment's pooled rows, then the numeric columns. */
