@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../settings/module-entry.js';
+import { componentSchemas } from '../tagged-component.js';
 import { BOLTZMANN } from './boltzmann.js';
 import type { Exploration, ExplorationComponent, ExplorationContext } from './component.js';
 import { EPSILON_GREEDY } from './epsilon-greedy.js';
@@ -22,7 +23,7 @@ export const POLICY_PLUGINS = new PluginSlot<ExplorationComponent>('exploration 
 
 /** `recommender.exploration`: one option per policy, greedy when absent. */
 export const exploration = z
-  .discriminatedUnion('policy', [GREEDY.schema, EPSILON_GREEDY.schema, THOMPSON.schema, LINEAR_THOMPSON.schema, UCB.schema, BOLTZMANN.schema, moduleEntry('policy')], {
+  .discriminatedUnion('policy', [...componentSchemas(POLICIES), moduleEntry('policy')], {
     error: `expected policy: ${EXPLORATION_POLICIES.join(', ')} or ${MODULE} (with path: a file of your own)`,
   })
   .prefault({ policy: 'greedy' });
