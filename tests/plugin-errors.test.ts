@@ -8,7 +8,7 @@
  * the re-ranker's MMR (known only once its file is loaded), and a metric family that declares a
  * built-in metric's name again.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -138,6 +138,11 @@ recommender:
     );
     const varied = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 1d, slate_size: 5 }'));
     expect((await cli(['validate', varied])).code).toBe(0);
+    // An arm may name the scenario's file again, as written; the resolved scenario names it by its absolute path in both.
+    const copy = folder(arms('{ kind: module, path: ./mine.ts }', '{ kind: module, path: ./mine.ts, window: 1d }'), { 'mine.ts': readFileSync(mine, 'utf8').replace("'../../src/plugins/api.js'", `'${API}'`) });
+    const repeated = await cli(['validate', copy, '--print']);
+    expect(repeated.code).toBe(0);
+    expect(repeated.out.split(`path: ${join(copy, '..', 'mine.ts')}\n`)).toHaveLength(3);
     // An arm's settings are the plug-in's too, checked with its schema at the arm's own line.
     const refused = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 0 }'));
     expect(await problems(refused)).toContain(`${refused}:8:18: experiment.arms.b.window: expected a duration above zero, found 0`);
