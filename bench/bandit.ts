@@ -8,6 +8,7 @@
  *   npx tsx bench/bandit.ts --rounds 100000 --seeds 3
  */
 import { BanditSimulation } from '../src/bandit/bandit-simulation.js';
+import { buildBanditParts } from '../src/bandit/build.js';
 import { laiRobbinsBound } from '../src/bandit/lai-robbins.js';
 import { isBanditScenario, loadAnyScenario } from '../src/scenario/index.js';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
     for (let seed = 1; seed <= seeds; seed++) {
       const scenario = await loadAnyScenario(SCENARIO, [...overrides, `seed=${seed}`, `world.rounds=${rounds}`, `world.report_every=${rounds / 100}`]);
       if (!isBanditScenario(scenario)) throw new Error(`${SCENARIO} is not a bandit scenario`);
-      const simulation = new BanditSimulation(scenario);
+      const simulation = new BanditSimulation(buildBanditParts(scenario));
       const started = performance.now();
       const { rows } = simulation.run();
       seconds += (performance.now() - started) / 1000;

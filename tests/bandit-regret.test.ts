@@ -11,6 +11,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BanditSimulation, type BanditResult } from '../src/bandit/bandit-simulation.js';
+import { buildBanditParts } from '../src/bandit/build.js';
 import { isBanditScenario, parseAnyScenario, type BanditScenario } from '../src/scenario/index.js';
 
 const T = 50_000;
@@ -26,7 +27,7 @@ function scenario(seed: number, exploration: string): BanditScenario {
 }
 
 function runAll(exploration: string): BanditResult[] {
-  return SEEDS.map((seed) => new BanditSimulation(scenario(seed, exploration)).run());
+  return SEEDS.map((seed) => new BanditSimulation(buildBanditParts(scenario(seed, exploration))).run());
 }
 
 const regretAt = (r: BanditResult, tenth: number): number => r.rows[tenth - 1].cumulative_regret;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { BanditSimulation } from '../src/bandit/bandit-simulation.js';
+import { buildBanditParts, buildBanditPartsWith } from '../src/bandit/build.js';
 import { bernoulliKl, laiRobbinsBound, laiRobbinsConstant } from '../src/bandit/lai-robbins.js';
 import type { BanditSummary } from '../src/bandit/summary.js';
 import { runCli } from '../src/cli/cli.js';
@@ -77,7 +78,7 @@ describe('the bandit world in a scenario', () => {
     const s = await loadAnyScenario('scenarios/bandit.yaml', [`recommender.exploration.policy=${policy}`, 'world.rounds=300']);
     expect(isBanditScenario(s)).toBe(true);
     if (!isBanditScenario(s)) return;
-    expect(new BanditSimulation(s).run().rows.length).toBe(1); // report_every 1000 > 300 rounds: one final row
+    expect(new BanditSimulation(buildBanditParts(s)).run().rows.length).toBe(1); // report_every 1000 > 300 rounds: one final row
   });
 });
 
@@ -114,23 +115,23 @@ describe('the loop', () => {
 
   it.each([0, 7])('a reward reaches the policy %i rounds after its pull', (delay) => {
     const seen: number[] = [];
-    new BanditSimulation(bandit(`arms: [0.2, 0.6], rounds: 50, delay: { rounds: ${delay} }`), { policy: spy(seen) }).run();
+    new BanditSimulation(buildBanditPartsWith(bandit(`arms: [0.2, 0.6], rounds: 50, delay: { rounds: ${delay} }`), spy(seen))).run();
     expect(seen).toEqual(Array.from({ length: 50 }, (_, t) => Math.max(0, t - delay)));
   });
 
   it('offers every live arm; replacement retires arms and adds new ones, regret is against the best live arm', () => {
     const offered: number[][] = [];
     const s = bandit('arms: [0.1, 0.2, 0.3], rounds: 30, replacement: { every: 10, count: 2, retire: oldest, means: { beta: [50, 1] } }, report_every: 10');
-    const sim = new BanditSimulation(s, {
-      policy: (ctx) => {
+    const sim = new BanditSimulation(
+      buildBanditPartsWith(s, (ctx) => {
         const inner = buildExploration({ policy: 'greedy' }, ctx).policy;
         const select: ExplorationPolicy['select'] = (request, ordered, size, rng) => {
           offered.push(ordered.map((c) => c.itemId).sort((x, y) => x - y));
           return inner.select(request, ordered, size, rng);
         };
         return { name: 'recording', select };
-      },
-    });
+      }),
+    );
     const result = sim.run();
     expect(offered[0]).toEqual([0, 1, 2]);
     expect(offered[10]).toEqual([2, 3, 4]);
@@ -145,19 +146,19 @@ describe('the loop', () => {
 
   it('same seed, same run; the world does not depend on the policy (common random numbers)', () => {
     const world = 'arms: { count: 6, means: { beta: [2, 2] } }, rounds: 2000, report_every: 500';
-    const a = new BanditSimulation(bandit(world, '{ policy: thompson, mc_draws: 5 }')).run();
-    const b = new BanditSimulation(bandit(world, '{ policy: thompson, mc_draws: 5 }')).run();
+    const a = new BanditSimulation(buildBanditParts(bandit(world, '{ policy: thompson, mc_draws: 5 }'))).run();
+    const b = new BanditSimulation(buildBanditParts(bandit(world, '{ policy: thompson, mc_draws: 5 }'))).run();
     expect(b).toEqual(a);
-    const eps = new BanditSimulation(bandit(world, '{ policy: epsilon_greedy }'));
-    expect(eps.arms.all.map((arm) => arm.mean)).toEqual(new BanditSimulation(bandit(world)).arms.all.map((arm) => arm.mean));
-    const other = new BanditSimulation(parseAnyScenario(toResolvedYaml(bandit(world)).replace('seed: 4', 'seed: 5'), 'x.yaml') as BanditScenario);
+    const eps = new BanditSimulation(buildBanditParts(bandit(world, '{ policy: epsilon_greedy }')));
+    expect(eps.arms.all.map((arm) => arm.mean)).toEqual(new BanditSimulation(buildBanditParts(bandit(world))).arms.all.map((arm) => arm.mean));
+    const other = new BanditSimulation(buildBanditParts(parseAnyScenario(toResolvedYaml(bandit(world)).replace('seed: 4', 'seed: 5'), 'x.yaml') as BanditScenario));
     expect(other.arms.all.map((arm) => arm.mean)).not.toEqual(eps.arms.all.map((arm) => arm.mean));
   });
 
   it('with public arm features and replacement, linear Thompson sampling needs far less regret than per-arm Thompson sampling', () => {
     for (const seed of [1, 2, 3]) {
       const world = `arms: { count: 20, means: { logistic: { dim: 4 } } }, rounds: 10000, replacement: { every: 500, count: 5 }`;
-      const run = (policy: string) => new BanditSimulation(parseAnyScenario(toResolvedYaml(bandit(world, `{ policy: ${policy}, mc_draws: 10 }`)).replace('seed: 4', `seed: ${seed}`), 'x.yaml') as BanditScenario).run().regret;
+      const run = (policy: string) => new BanditSimulation(buildBanditParts(parseAnyScenario(toResolvedYaml(bandit(world, `{ policy: ${policy}, mc_draws: 10 }`)).replace('seed: 4', `seed: ${seed}`), 'x.yaml') as BanditScenario)).run().regret;
       const linear = run('linear_thompson');
       const perArm = run('thompson');
       console.log(`seed ${seed}: regret linear Thompson ${linear.toFixed(0)}, per-arm Thompson ${perArm.toFixed(0)} (ratio ${(linear / perArm).toFixed(2)})`);

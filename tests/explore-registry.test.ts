@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { explorationPolicy, slateStage } from '../src/recommender/explore/component.js';
 import { TopicFeatures } from '../src/recommender/explore/features.js';
 import { GreedyPolicy } from '../src/recommender/explore/greedy.js';
-import { buildExploration, exploration, EXPLORATION_POLICIES, reorderedBy, type ExplorationConfig, type ExplorationPolicyName } from '../src/recommender/explore/registry.js';
+import { buildExploration, exploration, EXPLORATION_POLICIES, POLICY_PLUGINS, reorderedBy, type ExplorationConfig } from '../src/recommender/explore/registry.js';
 import type { PublicCatalog } from '../src/world/public.js';
 import { RandomStreams } from '../src/rng/index.js';
 
@@ -34,7 +34,7 @@ describe('exploration policy registry', () => {
   });
 
   it('says which policies reorder the slate by their own scores, and by what', () => {
-    expect(Object.fromEntries(EXPLORATION_POLICIES.map((p) => [p, reorderedBy(p)]))).toEqual({
+    expect(Object.fromEntries(EXPLORATION_POLICIES.map((p) => [p, reorderedBy(exploration.parse({ policy: p }))?.by ?? null]))).toEqual({
       greedy: null,
       epsilon_greedy: null,
       thompson: 'its own posterior draws',
@@ -42,7 +42,13 @@ describe('exploration policy registry', () => {
       ucb: 'its own confidence bounds',
       boltzmann: "draws weighted by the ranker's scores",
     });
-    expect(reorderedBy('softmax' as ExplorationPolicyName)).toBeNull();
+    expect(reorderedBy(exploration.parse({ policy: 'ucb' }))).toEqual({ policy: 'ucb', by: 'its own confidence bounds' });
+    expect(reorderedBy({ policy: 'softmax' } as unknown as ExplorationConfig)).toBeNull();
+    // A policy from a file says so once loaded; before, nothing is known of it.
+    const path = '/nowhere/reordering-policy.ts';
+    expect(reorderedBy(exploration.parse({ policy: 'module', path }))).toBeNull();
+    POLICY_PLUGINS.remember(path, explorationPolicy({ name: 'mine', settings: {}, reorders: 'its own coin', build: () => slateStage(new GreedyPolicy()) }));
+    expect(reorderedBy(exploration.parse({ policy: 'module', path }))).toEqual({ policy: `mine (${path})`, by: 'its own coin' });
   });
 
   it('greedy when the scenario names no policy; a name the union never parsed is refused by the builder', () => {

@@ -4,10 +4,11 @@
  * once, before anything is written. Each failure of loading is covered: a missing file, a file
  * of another type, one that does not compile or throws when imported, one without a default
  * export, one whose export is not a component of the entry's kind, options its own schema
- * refuses, a recommender's own check across fields, and a metric family that declares a
+ * refuses, a recommender's own check across fields, a policy that reorders the slate against
+ * the re-ranker's MMR (known only once its file is loaded), and a metric family that declares a
  * built-in metric's name again.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -137,6 +138,11 @@ recommender:
     );
     const varied = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 1d, slate_size: 5 }'));
     expect((await cli(['validate', varied])).code).toBe(0);
+    // An arm may name the scenario's file again, as written; the resolved scenario names it by its absolute path in both.
+    const copy = folder(arms('{ kind: module, path: ./mine.ts }', '{ kind: module, path: ./mine.ts, window: 1d }'), { 'mine.ts': readFileSync(mine, 'utf8').replace("'../../src/plugins/api.js'", `'${API}'`) });
+    const repeated = await cli(['validate', copy, '--print']);
+    expect(repeated.code).toBe(0);
+    expect(repeated.out.split(`path: ${join(copy, '..', 'mine.ts')}\n`)).toHaveLength(3);
     // An arm's settings are the plug-in's too, checked with its schema at the arm's own line.
     const refused = folder(arms(`{ kind: module, path: ${mine} }`, '{ window: 0 }'));
     expect(await problems(refused)).toContain(`${refused}:8:18: experiment.arms.b.window: expected a duration above zero, found 0`);
@@ -153,6 +159,39 @@ export default metricFamily({
 `;
     const file = folder('name: m\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics:\n  plugins:\n    - { family: module, path: ./family.ts }\n', { 'family.ts': family });
     expect(await problems(file)).toContain(`${file}:6:7: metrics.plugins[0]: the metric family ./family.ts (${join(file, '..', 'family.ts')}) declares metrics that are already declared: ctr`);
+  });
+
+  it("a policy from a file that reorders the slate is refused with the re-ranker's MMR, as a built-in one is, before anything is written", async () => {
+    const reordering = GOOD_POLICY.replace('reorders: null', "reorders: 'its own coin flips'");
+    const twoStage = (rerank: string) => `name: reorders
+horizon: { days: 1 }
+world: { users: { count: 50 }, items: { count: 60, creators: 10 } }
+recommender:
+  kind: two_stage
+  slate_size: 3
+  candidates: [{ source: popularity, k: 10 }]
+  ranker: { epochs: 1, hidden: [4] }
+  exploration:
+    policy: module
+    path: ./policy.ts
+${rerank}`;
+    const file = folder(twoStage('  rerank: { mmr_lambda: 0.3 }\n'), { 'policy.ts': reordering });
+    const out = join(file, '..', 'run');
+    const { code, err } = await cli(['run', file, '--out', out]);
+    expect(code).toBe(2);
+    expect(err).toContain(
+      `${file}:12:25: recommender.rerank.mmr_lambda: exploration policy first_k (${join(file, '..', 'policy.ts')}) orders the slate by its own coin flips, so the re-ranker's MMR order (mmr_lambda: 0.3) would be discarded`,
+    );
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+    // An experiment arm that turns MMR on under the scenario's policy is refused at the arm's line.
+    const arm = folder(twoStage('experiment:\n  control: a\n  arms:\n    a: {}\n    b: { rerank: { mmr_lambda: 0.2 } }\n'), { 'policy.ts': reordering });
+    expect(await problems(arm)).toContain(`${arm}:16:32: experiment.arms.b.rerank.mmr_lambda: arm "b": exploration policy first_k`);
+    // Without MMR it runs; so does the same policy declaring it keeps the re-ranked order, with MMR.
+    const plain = folder(twoStage(''), { 'policy.ts': reordering });
+    expect((await cli(['run', plain, '--out', join(plain, '..', 'run')])).code).toBe(0);
+    const keeping = folder(twoStage('  rerank: { mmr_lambda: 0.3 }\n'), { 'policy.ts': GOOD_POLICY });
+    expect((await cli(['validate', keeping])).code).toBe(0);
   });
 
   it('recloop run stops before writing anything', async () => {

@@ -5,14 +5,14 @@
  * reaches the policy `delay.rounds` rounds later as slate feedback (a reward is a click). Regret
  * is the pseudo-regret against the best live arm's mean. Same seed, same pulls: the world draws
  * from `world/...` streams and the policy from `recommender/...`, as in the population world.
+ * The loop receives its parts (build.ts: `new BanditSimulation(buildBanditParts(scenario))`).
  */
-import { buildExploration, type ExplorationContext } from '../recommender/explore/build.js';
 import { orderByScore } from '../recommender/pipeline.js';
 import type { Candidate, ExplorationPolicy, RecRequest, SlateFeedback } from '../recommender/types.js';
-import { RandomStreams, type Rng } from '../rng/index.js';
-import type { BanditScenario } from '../scenario/index.js';
-import { ArmFeatures } from './arm-features.js';
-import { BanditArms } from './arms.js';
+import type { Rng } from '../rng/index.js';
+import type { BanditWorldConfig } from '../scenario/index.js';
+import type { BanditArms } from './arms.js';
+import type { BanditParts } from './build.js';
 import { laiRobbinsBound, laiRobbinsConstant } from './lai-robbins.js';
 import { BANDIT_METRICS } from '../metrics/bandit-regret.js';
 
@@ -45,11 +45,6 @@ export interface BanditResult {
   readonly rewards: Float64Array;
 }
 
-export interface BanditSimulationOptions {
-  /** Builds the policy instead of the scenario's `recommender.exploration`. */
-  readonly policy?: (ctx: ExplorationContext) => ExplorationPolicy;
-}
-
 const ARM_SOURCE = 'arms';
 
 export class BanditSimulation {
@@ -60,27 +55,17 @@ export class BanditSimulation {
   /** Σ Δ/KL over the initial arms; the bound holds only for stationary arms. */
   readonly laiRobbinsConstant: number;
   readonly stationary: boolean;
+  private readonly config: BanditWorldConfig;
   private readonly policyRng: Rng;
   private readonly rewardRng: Rng;
 
-  constructor(
-    private readonly scenario: BanditScenario,
-    options: BanditSimulationOptions = {},
-  ) {
-    const streams = new RandomStreams(scenario.seed);
-    const world = streams.child('world');
-    const config = scenario.world;
-    this.arms = new BanditArms(config, world.stream('arms'), world.stream('replacement'));
-    this.rewardRng = world.stream('rewards');
-    const recommender = streams.child('recommender');
-    const arms = this.arms;
-    const ctx: ExplorationContext = {
-      catalogSize: () => arms.all.length,
-      streams: recommender,
-      features: arms.featureDim === undefined ? undefined : () => new ArmFeatures(arms),
-    };
-    this.policy = options.policy ? options.policy(ctx) : buildExploration(scenario.recommender.exploration, ctx).policy;
-    this.policyRng = recommender.stream('policy');
+  constructor(parts: BanditParts) {
+    const { config } = parts;
+    this.config = config;
+    this.arms = parts.arms;
+    this.policy = parts.policy;
+    this.policyRng = parts.policyRng;
+    this.rewardRng = parts.rewardRng;
     this.rounds = config.rounds;
     this.reportEvery = config.report_every ?? Math.max(1, Math.floor(config.rounds / 100));
     this.stationary = config.replacement === undefined;
@@ -90,8 +75,8 @@ export class BanditSimulation {
   /** Runs every round; `onRow` sees each metrics row as it is made. */
   run(onRow: (row: BanditRow) => void = () => {}): BanditResult {
     const { arms, policy, rounds } = this;
-    const replacement = this.scenario.world.replacement;
-    const delay = this.scenario.world.delay.rounds;
+    const replacement = this.config.replacement;
+    const delay = this.config.delay.rounds;
     const seen = new Counts();
     const pulls = new Counts();
     const pending: { due: number; feedback: SlateFeedback }[] = [];

@@ -9,6 +9,7 @@ import { StagedOutput } from '../run/output-dir.js';
 import { RUN_FILES } from '../run/run-scenario.js';
 import { toResolvedYaml, type BanditScenario } from '../scenario/index.js';
 import { BanditSimulation, type BanditRow } from './bandit-simulation.js';
+import { buildBanditParts } from './build.js';
 import { summarizeBandit, type BanditSummary } from './summary.js';
 
 export interface BanditRunOptions {
@@ -31,7 +32,7 @@ export async function runBanditScenario(scenario: BanditScenario, options: Bandi
   const output = await StagedOutput.create(options.outDir, options.force ?? false);
   try {
     await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
-    const simulation = new BanditSimulation(scenario);
+    const simulation = new BanditSimulation(buildBanditParts(scenario));
     const total = Math.ceil(simulation.rounds / simulation.reportEvery);
     const lines: string[] = [];
     let done = 0;

@@ -6,8 +6,8 @@
  * where its registry builds it from. Every problem is reported at the entry's place in the
  * file (file:line:column and key path), all of them at once.
  *
- * The scenario it returns has each entry's path made absolute and the plug-in's defaults
- * filled in, so the resolved scenario of a run folder (and an experiment's worker) loads the
+ * The scenario it returns has each entry's path made absolute (an experiment arm's too when it
+ * names the recommender's file again) and the plug-in's defaults filled in, so the resolved scenario of a run folder (and an experiment's worker) loads the
  * same files again.
  */
 import { stat } from 'node:fs/promises';
@@ -32,8 +32,16 @@ export async function resolvePlugins(scenario: AnyScenario, context: ResolveCont
     const entry = valueAt(copy, path);
     if (!isPlain(entry)) continue;
     const outcome = await resolveEntry(kind, entry, path, context, scenario);
-    if ('problems' in outcome) problems.push(...outcome.problems);
-    else replaceAt(copy, path, outcome.entry);
+    if ('problems' in outcome) {
+      problems.push(...outcome.problems);
+      continue;
+    }
+    replaceAt(copy, path, outcome.entry);
+    // A variant that names the same file itself (an arm repeating the recommender's path) names it as the entry now does.
+    for (const at of outcome.variants) {
+      const variant = valueAt(copy, at);
+      if (isPlain(variant) && variant.path !== undefined) variant.path = outcome.entry.path;
+    }
   }
   if (problems.length > 0) throw new ScenarioError(problems);
   return copy;
@@ -45,7 +53,7 @@ async function resolveEntry(
   at: KeyPath,
   { file, problemAt }: ResolveContext,
   scenario: AnyScenario,
-): Promise<{ entry: Plain } | { problems: ScenarioProblem[] }> {
+): Promise<{ entry: Plain; variants: readonly KeyPath[] } | { problems: ScenarioProblem[] }> {
   const fail = (message: string, path: KeyPath = [...at, 'path']) => ({ problems: [problemAt(path, message)] });
   const written = String(entry.path);
   const absolute = isAbsolute(written) ? written : resolve(dirname(file), written);
@@ -74,7 +82,8 @@ async function resolveEntry(
   }
   const crossed = adopted.check(result.data);
   if (crossed.length > 0) return { problems: crossed.map(({ paths, message }) => problemAt(paths[0] ?? at, message)) };
-  const variantProblems = (kind.variants?.(scenario, entry) ?? []).flatMap((variant) => {
+  const variants = kind.variants?.(scenario, entry) ?? [];
+  const variantProblems = variants.flatMap((variant) => {
     const variantInput = adopted.input(variant.entry);
     const checked = adopted.schema.safeParse(variantInput, { error: markDefaults });
     return checked.success ? [] : describeIssues(checked.error.issues, variantInput, adopted.schema).map((p) => problemAt([...variant.at, ...p.path], p.message, p.target));
@@ -84,7 +93,7 @@ async function resolveEntry(
   if (refused !== undefined) return fail(`the ${kind.what} ${shown} ${refused}`, at);
   const options = isPlain(result.data) ? result.data : {};
   const { [kind.tag]: _name, ...settings } = options;
-  return { entry: { [kind.tag]: MODULE, path: absolute, ...settings } };
+  return { entry: { [kind.tag]: MODULE, path: absolute, ...settings }, variants: variants.map((variant) => variant.at) };
 }
 
 /** Why a file cannot be imported before trying, or undefined. */

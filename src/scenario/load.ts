@@ -12,11 +12,13 @@
  * 5. cross-field consistency (./consistency.ts);
  * 6. (async loaders only) the caller's resolver, given the chance to report problems at the
  *    same places: the plug-in loader (src/plugins/resolve.ts) loads users' own component files
- *    there. This file knows no component by name.
+ *    there. When it changes the scenario, stage 5 runs again on what it returns: a loaded
+ *    component's declaration may take part in a check (a policy from a file that reorders the
+ *    slate, against the re-ranker's MMR). This file knows no component by name.
  */
 import { readFile } from 'node:fs/promises';
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit, type YAMLError } from 'yaml';
-import { checkConsistency } from './consistency.js';
+import { checkConsistency, type ConsistencyProblem } from './consistency.js';
 import { checkExperiment } from './experiment-check.js';
 import { checkBandit } from './bandit-check.js';
 import { classifyScenario, isBanditScenario } from './world-kind.js';
@@ -81,8 +83,14 @@ export async function resolveScenario(text: string, file: string, overrides: rea
 
 /** As parseAnyScenario, then the resolver of `options` (the plug-in loader), if any. */
 export async function resolveAnyScenario(text: string, file: string, overrides: readonly string[] = [], options: LoadOptions = {}): Promise<AnyScenario> {
-  const { scenario, problemAt } = validate(text, file, overrides, options);
-  return deepFreeze(options.resolve === undefined ? scenario : await options.resolve(scenario, { file, problemAt }));
+  const { scenario, problemAt, placeProblems } = validate(text, file, overrides, options);
+  if (options.resolve === undefined) return deepFreeze(scenario);
+  const resolved = await options.resolve(scenario, { file, problemAt });
+  if (resolved !== scenario) {
+    const inconsistencies = crossFieldProblems(resolved);
+    if (inconsistencies.length > 0) throw new ScenarioError(placeProblems(inconsistencies));
+  }
+  return deepFreeze(resolved);
 }
 
 /**
@@ -112,7 +120,7 @@ function validate(
   file: string,
   overrides: readonly string[],
   options: LoadOptions,
-): { scenario: AnyScenario; problemAt: ResolveContext['problemAt'] } {
+): { scenario: AnyScenario; problemAt: ResolveContext['problemAt']; placeProblems: (problems: readonly ConsistencyProblem[]) => ScenarioProblem[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true });
   const source = new ScenarioSource(doc, lineCounter);
@@ -196,14 +204,17 @@ function validate(
 
   // 5. Consistency across fields (experiment arms: each merged recommender validated like the base).
   const scenario = classifyScenario(result.data);
-  const inconsistencies = isBanditScenario(scenario) ? checkBandit(scenario) : [...checkConsistency(scenario), ...checkExperiment(scenario)];
-  if (inconsistencies.length > 0) {
-    throw new ScenarioError(
-      inconsistencies.map(({ paths, message }) => problemAt(paths.find((path) => source.has(path)) ?? paths[0], message)),
-    );
-  }
+  const placeProblems = (problems: readonly ConsistencyProblem[]): ScenarioProblem[] =>
+    problems.map(({ paths, message }) => problemAt(paths.find((path) => source.has(path)) ?? paths[0], message));
+  const inconsistencies = crossFieldProblems(scenario);
+  if (inconsistencies.length > 0) throw new ScenarioError(placeProblems(inconsistencies));
 
-  return { scenario, problemAt };
+  return { scenario, problemAt, placeProblems };
+}
+
+/** Stage 5's checks (experiment arms: each merged recommender validated like the base). */
+function crossFieldProblems(scenario: AnyScenario): ConsistencyProblem[] {
+  return isBanditScenario(scenario) ? checkBandit(scenario) : [...checkConsistency(scenario), ...checkExperiment(scenario)];
 }
 
 /**

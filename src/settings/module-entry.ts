@@ -46,6 +46,11 @@ export class PluginSlot<T> {
     this.byPath.set(path, component);
   }
 
+  /** The component loaded from the file, or undefined when it has not been loaded (yet). */
+  find(path: string): T | undefined {
+    return this.byPath.get(path);
+  }
+
   get(path: string): T {
     const component = this.byPath.get(path);
     if (component === undefined) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../settings/module-entry.js';
+import { componentSchemas } from '../tagged-component.js';
 import { BOLTZMANN } from './boltzmann.js';
 import type { Exploration, ExplorationComponent, ExplorationContext } from './component.js';
 import { EPSILON_GREEDY } from './epsilon-greedy.js';
@@ -22,7 +23,7 @@ export const POLICY_PLUGINS = new PluginSlot<ExplorationComponent>('exploration 
 
 /** `recommender.exploration`: one option per policy, greedy when absent. */
 export const exploration = z
-  .discriminatedUnion('policy', [GREEDY.schema, EPSILON_GREEDY.schema, THOMPSON.schema, LINEAR_THOMPSON.schema, UCB.schema, BOLTZMANN.schema, moduleEntry('policy')], {
+  .discriminatedUnion('policy', [...componentSchemas(POLICIES), moduleEntry('policy')], {
     error: `expected policy: ${EXPLORATION_POLICIES.join(', ')} or ${MODULE} (with path: a file of your own)`,
   })
   .prefault({ policy: 'greedy' });
@@ -41,7 +42,19 @@ export function buildExploration(config: ExplorationConfig, ctx: ExplorationCont
   return policy.build(config, ctx);
 }
 
-/** What a slate-stage policy orders the slate by when not the re-ranked order; null when it keeps it. */
-export function reorderedBy(name: ExplorationPolicyName): string | null {
-  return POLICIES.find((p) => p.name === name)?.reorders ?? null;
+/** A slate-stage policy that orders the slate by something other than the re-ranked order: its name, as messages give it, and by what. */
+export interface Reordering {
+  readonly policy: string;
+  readonly by: string;
+}
+
+/**
+ * What the policy a scenario asks for orders the slate by when not the re-ranked order; null
+ * when it keeps it. A policy from a file says so once it is loaded (until then, null: the
+ * scenario loader checks again after loading its plug-ins).
+ */
+export function reorderedBy(config: ExplorationConfig): Reordering | null {
+  const declared = config.policy === MODULE ? POLICY_PLUGINS.find(config.path) : POLICIES.find((p) => p.name === config.policy);
+  if (declared === undefined || declared.reorders === null) return null;
+  return { policy: config.policy === MODULE ? `${declared.name} (${config.path})` : declared.name, by: declared.reorders };
 }

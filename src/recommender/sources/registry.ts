@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MODULE, moduleEntry, PluginSlot, pluginConfig } from '../../settings/module-entry.js';
+import { componentSchemas } from '../tagged-component.js';
 import { TWO_TOWER_SOURCE } from '../two-tower/source.js';
 import type { CandidateSource } from '../types.js';
 import type { CandidateSourceComponent, SourceContext } from './component.js';
@@ -23,7 +24,7 @@ export const SOURCE_PLUGINS = new PluginSlot<CandidateSourceComponent>('candidat
 /** One entry of `candidates`, discriminated by `source`. */
 export const candidateSourceEntry = z.discriminatedUnion(
   'source',
-  [TWO_TOWER_SOURCE.schema, POPULARITY_SOURCE.schema, CONTENT_SOURCE.schema, FRESH_SOURCE.schema, RANDOM_SOURCE.schema, moduleEntry('source')],
+  [...componentSchemas(SOURCES), moduleEntry('source')],
   { error: `expected source: ${CANDIDATE_SOURCES.join(', ')} or ${MODULE} (with path: a file of your own)` },
 );
 export type CandidateSourceConfig = z.output<typeof candidateSourceEntry>;

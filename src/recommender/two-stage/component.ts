@@ -78,16 +78,16 @@ function checkLinearFeatures(config: TwoStageConfig): ConsistencyProblem[] {
  */
 function checkRescoringRerank(config: TwoStageConfig): ConsistencyProblem[] {
   const exploration = config.exploration;
-  // Slate policies that order the slate by scores of their own, not by the re-ranker's order (their declarations say).
-  const how = reorderedBy(exploration.policy);
-  if (how === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
+  // Slate policies that order the slate by scores of their own, not by the re-ranker's order (their declarations say; a plug-in's once loaded).
+  const reordering = reorderedBy(exploration);
+  if (reordering === null || ('stage' in exploration && exploration.stage === 'candidate')) return [];
   return reorderingSettings(config.rerank).map(({ key, value, what }) => ({
     paths: [
       ['recommender', 'rerank', key],
       ['recommender', 'exploration', 'policy'],
     ],
     message:
-      `exploration policy ${exploration.policy} orders the slate by ${how}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
+      `exploration policy ${reordering.policy} orders the slate by ${reordering.by}, so the re-ranker's ${what} (${key}: ${value}) would be discarded; ` +
       `set recommender.rerank.${key} to 0, or explore with greedy or epsilon_greedy (which keep the re-ranked order) or at stage: candidate. ` +
       'creator_cap is kept under every policy',
   }));
