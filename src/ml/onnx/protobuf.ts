@@ -1,13 +1,15 @@
 /**
- * A minimal Protocol Buffers writer: just the wire types an ONNX model needs (varints, 32-bit
- * floats, length-delimited bytes and nested messages). Field numbers come from onnx.proto.
+ * A minimal Protocol Buffers writer: just the wire types an ONNX model needs (varints and
+ * length-delimited bytes, strings and nested messages). Field numbers come from onnx.proto.
  */
 
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
 
 export class ProtoWriter {
-  private bytes: number[] = [];
+  /** Written so far: key and varint bytes as numbers, payloads (tensor data) as whole arrays, copied once by finish(). */
+  private readonly parts: (number | Uint8Array)[] = [];
+  private length = 0;
 
   /** Field `field` as a varint (int32, int64 and enum fields; negative values are not needed here). */
   int(field: number, value: number): this {
@@ -25,7 +27,8 @@ export class ProtoWriter {
   raw(field: number, value: Uint8Array): this {
     this.key(field, LENGTH_DELIMITED);
     this.varint(value.length);
-    for (let i = 0; i < value.length; i++) this.bytes.push(value[i]);
+    this.parts.push(value);
+    this.length += value.length;
     return this;
   }
 
@@ -34,7 +37,16 @@ export class ProtoWriter {
   }
 
   finish(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    const out = new Uint8Array(this.length);
+    let at = 0;
+    for (const part of this.parts) {
+      if (typeof part === 'number') out[at++] = part;
+      else {
+        out.set(part, at);
+        at += part.length;
+      }
+    }
+    return out;
   }
 
   private key(field: number, wireType: number): void {
@@ -45,9 +57,11 @@ export class ProtoWriter {
   private varint(value: number): void {
     let v = value;
     while (v >= 128) {
-      this.bytes.push((v % 128) + 128);
+      this.parts.push((v % 128) + 128);
+      this.length++;
       v = Math.floor(v / 128);
     }
-    this.bytes.push(v);
+    this.parts.push(v);
+    this.length++;
   }
 }
