@@ -20,7 +20,7 @@ export const GROUPS = {
   metrics: {
     mutate: ['src/metrics/*.ts', '!src/metrics/index.ts', '!src/metrics/types.ts'],
     // metric-registry: the declarations and what is derived from them (labels, directions, epochMean).
-    tests: ['tests/metric-registry-mechanics.test.ts', 'tests/metric-registry.test.ts', 'tests/metrics.test.ts', 'tests/offline-metrics.test.ts', 'tests/metrics-mechanics.test.ts', 'tests/user-vectors.test.ts'],
+    tests: ['tests/metric-registry-mechanics.test.ts', 'tests/metric-plugin-registry.test.ts', 'tests/metric-registry.test.ts', 'tests/metrics.test.ts', 'tests/offline-metrics.test.ts', 'tests/metrics-mechanics.test.ts', 'tests/user-vectors.test.ts'],
   },
   rerank: {
     mutate: ['src/recommender/rerank/*.ts'],
@@ -55,6 +55,8 @@ export const GROUPS = {
       'src/recommender/ranking/labels.ts',
       'src/recommender/ranking/next-day-return.ts',
       'src/recommender/ranking/calibration.ts',
+      'src/recommender/ranking/features.ts',
+      'src/recommender/ranking/item-stats.ts',
     ],
     tests: ['tests/ranker-training-set.test.ts', 'tests/next-day-return.test.ts', 'tests/calibration.test.ts', 'tests/calibration-mechanics.test.ts'],
   },
@@ -66,16 +68,23 @@ export const GROUPS = {
       'src/recommender/ranking/model.ts',
       'src/recommender/ranking/multi-task-ranker.ts',
       'src/recommender/ranking/trainer.ts',
+      'src/recommender/ranking/pre-ranker.ts',
+      'src/ml/onnx/graph.ts',
+      'src/ml/onnx/protobuf.ts',
+      'src/ml/wasm-matmul.ts',
     ],
     // Mechanics on tiny models and on rankers trained on a one-day world (seconds each), cheapest
     // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
       'tests/ranker-mechanics.test.ts',
+      'tests/onnx-serving.test.ts',
+      'tests/wasm-matmul.test.ts',
       'tests/ranker-networks.test.ts',
       'tests/ranker-reports.test.ts',
       'tests/ranker-representation.test.ts',
       'tests/weighted-loss.test.ts',
+      'tests/pre-ranker.test.ts',
     ],
   },
   'two-tower': {
@@ -85,7 +94,7 @@ export const GROUPS = {
       'src/recommender/two-tower/examples.ts',
     ],
     // The loss against its hand-written formula on a tiny batch; two-tower.test.ts trains full models.
-    tests: ['tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
+    tests: ['tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts', 'tests/onnx-serving.test.ts'],
   },
 };
 

@@ -36,6 +36,14 @@ describe('when a figure counts, and the mean over epochs', () => {
     expect(epochMean('ctr', rows, (r) => (r.ctr === undefined ? undefined : 2 * r.ctr))).toBeCloseTo(0.4, 15);
   });
 
+  it('true satisfaction per click: undefined in an epoch without clicks, defined where clicks are not reported', () => {
+    expect(isDefined('mean_true_satisfaction', { clicks: 0, mean_true_satisfaction: 0 })).toBe(false);
+    expect(isDefined('mean_true_satisfaction', { clicks: 3, mean_true_satisfaction: 1.2 })).toBe(true);
+    expect(isDefined('mean_true_satisfaction', { mean_true_satisfaction: 1.2 })).toBe(true);
+    expect(undefinedNote('mean_true_satisfaction')).toBe('undefined in epochs without clicks');
+    expect(epochMean('mean_true_satisfaction', [{ clicks: 0, mean_true_satisfaction: 0 }, { clicks: 2, mean_true_satisfaction: 1.5 }])).toBe(1.5);
+  });
+
   it('retention_7d counts from day 8; the footnote says when a metric is undefined', () => {
     expect(isDefined('retention_7d', { day_end: 7 })).toBe(false);
     expect(isDefined('retention_7d', { day_end: 8 })).toBe(true);

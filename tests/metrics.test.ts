@@ -561,6 +561,22 @@ describe('MetricsCollector', () => {
     expect(rows[2]).toMatchObject({ impressions: 0, clicks: 0, return_rate: 0 });
   });
 
+  it('with users’ devices, slices by device before tenure, each device its own figures', () => {
+    const world = worldWith(3, 3);
+    const devices = ['tv', 'mobile', 'mobile'] as const;
+    const collector = new MetricsCollector(
+      createDefaultMetrics(world, { homogenization_sample: 2, fresh_age: 2 }, { sampler: new PlantedSampler([0, 2]), userDevice: (u) => devices[u] }),
+    );
+    collector.observe(slate(0.5, 0, [0, 1], 1, 3, 0.4));
+    collector.observe(slate(0.6, 1, [0, 1, 2], -1));
+    const row = collector.endEpoch(bounds(0, 0, 1));
+    const slices = Object.keys(row).filter((k) => k.includes('_slice_'));
+    expect(slices.slice(0, 6)).toEqual(['mobile', 'desktop', 'tv'].flatMap((d) => [`ctr_slice_device_${d}`, `mean_true_satisfaction_slice_device_${d}`]));
+    expect(slices.slice(6).every((k) => k.includes('_slice_tenure_'))).toBe(true);
+    expect(row.ctr_slice_device_tv).toBe(1 / 2);
+    expect(row.ctr_slice_device_mobile).toBe(0);
+  });
+
   it('fans events out to every metric', () => {
     const a = new EngagementMetric();
     const b = new ColdStartMetric(worldWith(0, 2), { freshAge: 1 });
