@@ -47,7 +47,9 @@ export async function planSweep(input: PlanInput): Promise<SweepPlan> {
     throw new SweepError(`--seeds: expected a whole number of 1 or more, found ${input.seeds}`);
   }
   const axes = parseGrid(input.grid);
-  const baseOverrides = [...(input.set ?? []), ...(input.seed === undefined ? [] : [`seed=${input.seed}`])];
+  const logs = input.logs ?? false;
+  // Each job folder's scenario says whether it has a log, as a run's does.
+  const baseOverrides = [...(input.set ?? []), ...(input.seed === undefined ? [] : [`seed=${input.seed}`]), `logs.impressions=${logs}`];
   const notes = new Set<string>();
   const note = (text: string): void => {
     if (!notes.has(text)) input.onNote?.(text);
@@ -73,7 +75,6 @@ export async function planSweep(input: PlanInput): Promise<SweepPlan> {
   }
   if (problems.length > 0) throw new SweepError(problems.join('\n'));
   const seeds = Array.from({ length: input.seeds ?? scenario.replicas }, (_, r) => scenario.seed + r);
-  const logs = input.logs ?? false;
   const fingerprint = createHash('sha256')
     .update(JSON.stringify({ scenario: toResolvedYaml(scenario), cells: cells.map((cell) => [cell.name, cell.scenarioYaml]), seeds, logs }))
     .digest('hex');
