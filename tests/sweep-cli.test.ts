@@ -175,10 +175,12 @@ describe('recloop sweep', () => {
 
     // Cells of 1 and 2 days: per-replica means compare; epoch by epoch only where the days match.
     const lengths = join(dir, 'lengths');
-    const run = await cli(['sweep', file, '--grid', 'horizon.days=2,1', '--seeds', '2', '--out', lengths, '--workers', '0', '--no-report']);
+    const run = await cli(['sweep', file, '--grid', 'horizon.days=1,2', '--seeds', '2', '--out', lengths, '--workers', '0', '--no-report']);
     expect(run.code).toBe(0);
-    const ctr = readJson<Comparison>(join(lengths, 'comparison.json')).metrics.ctr.arms['horizon.days=1'];
-    expect(ctr.series.day_end).toEqual([1]);
-    expect(ctr.series.diff).toEqual([0]);
+    const ctr = readJson<Comparison>(join(lengths, 'comparison.json')).metrics.ctr.arms['horizon.days=2'];
+    expect(ctr.series.day_end).toEqual([1, 2]);
+    // Day 1 is the same random start-up in the same worlds; day 2 has no control epoch to pair with.
+    expect(ctr.series.diff).toEqual([0, null]);
+    expect(ctr.vs_control?.diff).not.toBe(0);
   });
 });
