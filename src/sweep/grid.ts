@@ -20,7 +20,7 @@ const RESERVED: readonly { readonly test: RegExp; readonly instead: string }[] =
   { test: /^experiment(\.|\[|$)/, instead: "a sweep compares its cells, not the experiment's arms; sweep recommender.<key> instead" },
 ];
 
-const EXAMPLE = 'expected key.path=value1,value2, e.g. --grid recommender.exploration.epsilon=0.05,0.1';
+const EXAMPLE = 'expected key.path=value1,value2, e.g. --grid recommender.slate_size=5,10';
 
 /** Every axis, in the order given; throws SweepError naming each bad option. */
 export function parseGrid(specs: readonly string[]): GridAxis[] {

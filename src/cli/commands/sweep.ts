@@ -14,7 +14,7 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
     (y) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
-        .option('grid', { type: 'string', array: true, demandOption: true, describe: 'a key and its values, e.g. --grid recommender.exploration.epsilon=0.05,0.1 (repeat for more keys)' })
+        .option('grid', { type: 'string', array: true, demandOption: true, describe: 'a key and its values, e.g. --grid recommender.slate_size=5,10 (repeat for more keys)' })
         .option('seeds', { type: 'number', describe: 'seeds per cell (default: the scenario\'s replicas)' })
         .option('seed', { type: 'number', describe: 'first seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field in every cell, e.g. --set horizon.days=10' })
