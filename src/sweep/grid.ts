@@ -17,6 +17,7 @@ export interface GridAxis {
 const RESERVED: readonly { readonly test: RegExp; readonly instead: string }[] = [
   { test: /^seed$/, instead: 'a sweep runs every cell with the seeds of --seed and --seeds' },
   { test: /^replicas$/, instead: 'a sweep runs every cell with --seeds seeds' },
+  { test: /^logs(\.|$)/, instead: 'a sweep writes impression logs for every job with --logs, or for none' },
   { test: /^experiment(\.|\[|$)/, instead: "a sweep compares its cells, not the experiment's arms; sweep recommender.<key> instead" },
 ];
 
