@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['plugins'],
   ['simulation'],
   ['run'],
-  ['bandit', 'experiment', 'ope'],
+  ['bandit', 'experiment', 'ope', 'sweep'],
   ['report', 'query', 'init'],
   ['cli', 'index.ts'],
 ];

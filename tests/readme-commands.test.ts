@@ -51,6 +51,11 @@ const WRITES: Record<string, string[]> = {
   'recloop init': ['my-scenario.yaml'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
+  'recloop sweep scenarios/quickstart.yaml --grid recommender.slate_size=5,10 --grid recommender.window=1,3 --seeds 2 --set horizon.days=3': [
+    'output/quickstart-sweep/comparison.json',
+    'output/quickstart-sweep/arms/recommender.slate_size=10,recommender.window=3/seed-8/summary.json',
+  ],
+  'recloop merge output/slices/0 output/slices/1 --out output/quickstart-merged': ['output/quickstart-merged/comparison.json', 'output/quickstart-merged/report.html'],
   'recloop run examples/plugins/source.yaml --out output/plugin-source': ['output/plugin-source/summary.json'],
   'recloop run examples/plugins/policy.yaml --out output/plugin-policy': ['output/plugin-policy/summary.json'],
   'recloop run examples/plugins/user-model.yaml --out output/plugin-user-model': ['output/plugin-user-model/summary.json'],

@@ -7,18 +7,21 @@
 import yargs from 'yargs';
 import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
+import { SweepError } from '../sweep/errors.js';
 import { compareCommand } from './commands/compare.js';
 import { initCommand } from './commands/init.js';
 import { opeCommand } from './commands/ope.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
+import { mergeCommand } from './commands/merge.js';
 import { UserError, type CliIo, type CommandModule } from './commands/types.js';
 import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, opeCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 
@@ -39,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     await parser.parseAsync();
     return 0;
   } catch (error) {
-    if (error instanceof ScenarioError || error instanceof OutputExistsError || error instanceof UserError) {
+    if (error instanceof ScenarioError || error instanceof OutputExistsError || error instanceof SweepError || error instanceof UserError) {
       io.stderr.write(`${error.message}\n`);
       return EXIT_USER_ERROR;
     }

@@ -133,7 +133,7 @@ export function compareArms(input: ComparisonInput): Comparison {
         sd: estimate === null || estimate.se === null ? null : estimate.se * Math.sqrt(estimate.n),
         replicas: own.replicas,
         vs_control: diff === null || controlMean === null ? null : describeDifference(diff, controlMean),
-        series: series(rowsOf(name)[0], own.epochs, versus?.epochs, between),
+        series: series(rowsOf(name)[0], own.epochs, versus && { days: rowsOf(control.name)[0].map((row) => row.day_end), epochs: versus.epochs }, between),
       };
     }
     metrics[metric] = { better: metricDirection(metric) ?? null, per_full_traffic: scaled, arms };
@@ -189,7 +189,7 @@ function metricNames(experiment: ResolvedExperiment, rowsOf: (arm: string) => re
 function series(
   firstReplica: readonly MetricsRow[],
   epochs: readonly Figures[],
-  control: readonly Figures[] | undefined,
+  control: { readonly days: readonly number[]; readonly epochs: readonly Figures[] } | undefined,
   difference: (a: Figures, b: Figures) => Interval | null,
 ): EpochSeries {
   const own = epochs.map((values) => intervalOf(values));
@@ -200,7 +200,10 @@ function series(
     ci95_high: own.map((i) => i?.high ?? null),
   };
   if (control === undefined) return base;
-  const diffs = epochs.map((values, epoch) => difference(values, control[epoch]));
+  // A sweep's cells may differ in horizon or retrain period: only epochs ending on the same day are compared.
+  const diffs = epochs.map((values, epoch) =>
+    control.days[epoch] === firstReplica[epoch].day_end ? difference(values, control.epochs[epoch]) : null,
+  );
   return { ...base, diff: diffs.map((i) => i?.estimate ?? null), diff_ci95_low: diffs.map((i) => i?.low ?? null), diff_ci95_high: diffs.map((i) => i?.high ?? null) };
 }
 

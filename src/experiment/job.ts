@@ -6,11 +6,12 @@
  * Streams: the world draws from `root/world/...` for every arm alike (common random numbers in
  * twin worlds); each arm's recommender draws from `root/arm:<name>/...`.
  */
-import type { MetricsRow } from '../run/summary.js';
+import type { MetricsRow, RunSummary } from '../run/summary.js';
 import { resolvePlugins } from '../plugins/resolve.js';
 import { resolveScenario, type Scenario } from '../scenario/index.js';
 import type { ParquetLogWriter } from '../training/parquet-log.js';
 import { resolveExperiment } from './arms.js';
+import { runPlain } from './plain-run.js';
 import { runTwin } from './twin-world.js';
 import { runSplit } from './user-split.js';
 
@@ -25,6 +26,11 @@ export interface ExperimentJob {
   readonly arm?: string;
   /** Folder to write the job's Parquet impression log under (`<logDir>/impressions`); absent for none. */
   readonly logDir?: string;
+  /**
+   * A sweep's job: run the scenario as written (its own recommender, `recloop run`'s streams)
+   * and file its rows under `arm`; any experiment section is not read.
+   */
+  readonly plain?: boolean;
 }
 
 export interface JobResult {
@@ -34,6 +40,9 @@ export interface JobResult {
   readonly arms: Readonly<Record<string, readonly MetricsRow[]>>;
   /** User split: the whole world's rows, all arms together. */
   readonly world?: readonly MetricsRow[];
+  /** A plain job: the run's summary.json and the recommender's files (calibration.json), as `recloop run` writes them. */
+  readonly summary?: RunSummary;
+  readonly files?: Readonly<Record<string, unknown>>;
   readonly wallSeconds: number;
 }
 
@@ -43,12 +52,14 @@ export async function runJob(job: ExperimentJob, onEpoch: EpochListener = () => 
   const started = performance.now();
   // Plug-in paths in a resolved scenario are absolute: the job loads the same files wherever it runs.
   const scenario = await resolveScenario(job.scenarioYaml, 'scenario.resolved.yaml', [], { resolve: resolvePlugins });
-  const experiment = resolveExperiment(scenario);
   const replica: Scenario = { ...scenario, seed: job.seed };
+  const experiment = job.plain ? undefined : resolveExperiment(scenario);
   const logs = job.logDir === undefined ? undefined : await openLog(job.logDir);
   try {
-    let result: Pick<JobResult, 'arms' | 'world'>;
-    if (experiment.config.design === 'twin_worlds') {
+    let result: Pick<JobResult, 'arms' | 'world' | 'summary' | 'files'>;
+    if (experiment === undefined) {
+      result = await runPlain(replica, job.arm ?? scenario.name, logs, onEpoch);
+    } else if (experiment.config.design === 'twin_worlds') {
       const arm = experiment.arms.find((candidate) => candidate.name === job.arm);
       if (arm === undefined) throw new Error(`job ${job.id}: unknown arm "${job.arm}"`);
       result = await runTwin(replica, arm, logs, onEpoch);
