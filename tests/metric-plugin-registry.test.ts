@@ -36,6 +36,8 @@ const base: MetricDeclaration = {
 };
 const flat: MetricDeclaration = { ...base, label: 'Plain', better: null, overEpochs: 'mean', chart: null, headline: false, defined: { test: (row) => (row.top_clicks ?? 0) > 0, note: 'only with top clicks' } };
 const chartedQuietly: MetricDeclaration = { ...base, label: 'Charted, no headline', overEpochs: 'mean', headline: false };
+/** A headline is printed only for a charted metric. */
+const unchartedHeadline: MetricDeclaration = { ...base, label: 'Headline, not charted', chart: null, headline: true };
 
 /** An instrument that reports the settings it was built with. */
 class SettingsEcho implements Metric {
@@ -47,7 +49,7 @@ class SettingsEcho implements Metric {
 }
 
 const family = metricFamily({
-  metrics: { top_clicks: base, plain_figure: flat, charted_quietly: chartedQuietly },
+  metrics: { top_clicks: base, plain_figure: flat, charted_quietly: chartedQuietly, uncharted_headline: unchartedHeadline },
   patterns: [{ pattern: /^echo_(.+)$/, declare: (match) => ({ ...flat, label: `Echo ${match[1]}` }) }],
   settings: { weight: z.number() },
   create: (_world, settings) => new SettingsEcho(settings.weight),
@@ -70,7 +72,7 @@ describe('a metric family from a file', () => {
   it('declares its metrics by name, in every list their declarations put them in, after the built-in ones', () => {
     expect(declarationOf('top_clicks').label).not.toBe(base.label); // undeclared until loaded
     expect(declarePluginMetrics(family)).toEqual([]);
-    expect(DECLARED_METRICS).toEqual([...builtIn, 'top_clicks', 'plain_figure', 'charted_quietly']);
+    expect(DECLARED_METRICS).toEqual([...builtIn, 'top_clicks', 'plain_figure', 'charted_quietly', 'uncharted_headline']);
     expect(declarationOf('top_clicks')).toBe(base);
     expect(DIRECTED_METRICS).toContain('top_clicks');
     expect(DIRECTED_METRICS).toContain('charted_quietly');
@@ -83,6 +85,7 @@ describe('a metric family from a file', () => {
     expect(familyMetrics('short_term')).toContain('charted_quietly');
     expect(HEADLINE_METRICS).toContain('top_clicks');
     expect(HEADLINE_METRICS).not.toContain('charted_quietly');
+    expect(HEADLINE_METRICS).not.toContain('uncharted_headline');
     expect(isDefined('plain_figure', { top_clicks: 0 })).toBe(false);
     expect(isDefined('plain_figure', { top_clicks: 2 })).toBe(true);
     expect(declarationOf('echo_x').label).toBe('Echo x');

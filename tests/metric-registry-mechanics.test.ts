@@ -84,6 +84,8 @@ describe('declarations made from column patterns', () => {
 
   it("a slice column takes its base metric's direction; an unknown column is labelled from its name", () => {
     expect(metricDirection('ctr_slice_device_tv')).toBe('higher');
+    // The base (ctr) is charted and a headline; its slices are neither: they are read in the slice table.
+    expect(declarationOf('ctr_slice_device_tv')).toMatchObject({ label: 'Click-through rate · device tv', chart: null, headline: false });
     expect(metricDirection('churned')).toBe('lower');
     expect(metricDirection('signups')).toBeUndefined();
     expect(declarationOf('some_new_figure')).toEqual({
