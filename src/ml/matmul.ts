@@ -21,25 +21,7 @@ const plain = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 });
 
-const transposedB = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as Inputs;
-  save([a, b]);
-  return {
-    value: tf.matMul(a, tf.transpose(b)),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved as tf.Tensor2D[];
-      const g = dy as tf.Tensor2D;
-      return [tf.matMul(g, sb), tf.matMul(tf.transpose(g), sa)];
-    },
-  };
-});
-
 /** a·b for 2-D tensors, with a gradient made of untransposed products. */
 export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return plain(a, b) as tf.Tensor2D;
-}
-
-/** a·bᵀ (e.g. every user against every item of a batch), gradient likewise untransposed. */
-export function matMulBt(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
-  return transposedB(a, b) as tf.Tensor2D;
 }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Mlp } from '../../ml/dense.js';
-import { matMulBt } from '../../ml/matmul.js';
+import { inBatchSoftmaxLoss, type InBatchSoftmaxOptions } from '../../ml/in-batch-softmax.js';
 import { SparseEmbedding } from '../../ml/sparse-embedding.js';
 import type { RandomStreams } from '../../rng/index.js';
 import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TableName, type TowerInputs } from './features.js';
@@ -87,8 +87,7 @@ export class TwoTowerModel {
     const n = batch.itemIds.length;
     const xuValues = this.assemble(batch.user);
     const xiValues = this.assemble(batch.item);
-    const mask = duplicateMask(batch.itemIds);
-    const invTemp = 1 / this.options.temperature;
+    const softmax: InBatchSoftmaxOptions = { invTemperature: 1 / this.options.temperature, logQ: batch.logQ, ids: batch.itemIds, duplicateMask: DUPLICATE_MASK };
     const vars = [...this.userTower.variables, ...this.itemTower.variables];
     let loss = 0;
     let gradXu = new Float32Array(0);
@@ -96,20 +95,8 @@ export class TwoTowerModel {
     tf.tidy(() => {
       const xu = tf.tensor2d(xuValues, [n, xuValues.length / n]);
       const xi = tf.tensor2d(xiValues, [n, xiValues.length / n]);
-      const logQ = batch.logQ ? tf.tensor1d(batch.logQ) : null;
-      const maskT = mask ? tf.tensor2d(mask, [n, n]) : null;
-      const eye = tf.eye(n);
-      const f = (): tf.Scalar => {
-        const u = normalise(this.userTower.apply(xu));
-        const v = normalise(this.itemTower.apply(xi));
-        // logits[b, j] = cos(u_b, v_j)/T − log q(item_j): popular items, over-sampled as negatives, are discounted.
-        let logits = tf.mul(matMulBt(u, v), invTemp);
-        if (logQ) logits = tf.sub(logits, logQ);
-        if (maskT) logits = tf.add(logits, maskT);
-        // Softmax cross-entropy with the diagonal as labels. logSoftmax has its own gradient; tf.logSumExp's
-        // goes through a broadcast Equal that is very slow on wasm.
-        return tf.mul(tf.sum(tf.mul(tf.logSoftmax(logits), eye)), -1 / n);
-      };
+      // logits[b, j] = cos(u_b, v_j)/T − log q(item_j): popular items, over-sampled as negatives, are discounted.
+      const f = (): tf.Scalar => inBatchSoftmaxLoss(this.userTower.apply(xu), this.itemTower.apply(xi), softmax);
       const { value, grads } = tf.valueAndGrads(f)([xu, xi, ...vars]);
       this.optimizer.applyGradients(Object.fromEntries(vars.map((v, k) => [v.name, grads[k + 2]])));
       loss = value.dataSync()[0];
@@ -161,21 +148,4 @@ export class TwoTowerModel {
 
 function normalise(x: tf.Tensor2D): tf.Tensor2D {
   return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12)));
-}
-
-/** Additive mask hiding same-item columns other than the example's own, or null when all items differ. */
-function duplicateMask(itemIds: Int32Array): Float32Array | null {
-  const n = itemIds.length;
-  const firstAt = new Map<number, number>();
-  let duplicates = false;
-  for (let b = 0; b < n; b++) {
-    if (firstAt.has(itemIds[b])) duplicates = true;
-    else firstAt.set(itemIds[b], b);
-  }
-  if (!duplicates) return null;
-  const mask = new Float32Array(n * n);
-  for (let b = 0; b < n; b++) {
-    for (let j = 0; j < n; j++) if (j !== b && itemIds[j] === itemIds[b]) mask[b * n + j] = DUPLICATE_MASK;
-  }
-  return mask;
 }
