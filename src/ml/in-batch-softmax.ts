@@ -12,6 +12,7 @@
  *   loss = −(1/n) Σ_b log softmax(logits[b])[b]
  */
 import * as tf from '@tensorflow/tfjs';
+import { matMul, matMulsSharing, transpose } from './typed-matmul.js';
 
 export interface InBatchSoftmaxOptions {
   /** 1 / temperature. */
@@ -27,26 +28,41 @@ export interface InBatchSoftmaxOptions {
 /** Added under the square root, as tfjs's normalisation did: a zero row stays finite. */
 const NORM_EPSILON = 1e-12;
 
-/** Mean in-batch softmax cross-entropy of [n, dim] user and item tower outputs (row b's positive is item row b). */
+export interface InBatchSoftmaxResult {
+  /** Mean loss over the batch. */
+  readonly loss: number;
+  /** d loss / d user outputs, [n × dim]. */
+  readonly dUser: Float32Array;
+  /** d loss / d item outputs, [n × dim]. */
+  readonly dItem: Float32Array;
+}
+
+/** Loss and gradients of [n × dim] user and item tower outputs (row b's positive is item row b), in typed arrays. */
+export function inBatchSoftmax(userOut: Float32Array, itemOut: Float32Array, n: number, dim: number, options: InBatchSoftmaxOptions): InBatchSoftmaxResult {
+  if (userOut.length !== n * dim || itemOut.length !== n * dim) throw new RangeError(`inBatchSoftmax: ${userOut.length} user and ${itemOut.length} item values for [${n} × ${dim}]`);
+  if (options.ids.length !== n || (options.logQ && options.logQ.length !== n)) throw new RangeError(`inBatchSoftmax: ids/logQ do not have ${n} entries`);
+  const u = normaliseRows(userOut, n, dim);
+  const v = normaliseRows(itemOut, n, dim);
+  const scores = matMul(u.unit, n, dim, transpose(v.unit, n, dim), n);
+  const { loss, dLogits } = softmaxCrossEntropy(scores, n, options);
+  // dU = dL·V (n × dim); dVᵀ = Uᵀ·dL (dim × n): both untransposed products, one upload of dL.
+  const [dU, dVt] = matMulsSharing(dLogits, n, n, { right: v.unit, cols: dim }, { left: transpose(u.unit, n, dim), rows: dim });
+  const dV = transpose(dVt, dim, n);
+  return { loss, dUser: normaliseGradient(dU, u, n, dim), dItem: normaliseGradient(dV, v, n, dim) };
+}
+
+/** The same as a tfjs op, for code differentiated by tfjs (and for testing against tfjs's own gradient). */
 export function inBatchSoftmaxLoss(userOut: tf.Tensor2D, itemOut: tf.Tensor2D, options: InBatchSoftmaxOptions): tf.Scalar {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y] = args as [tf.Tensor2D, tf.Tensor2D];
     const [n, dim] = x.shape;
     if (y.shape[0] !== n || y.shape[1] !== dim) throw new RangeError(`inBatchSoftmaxLoss: user outputs [${x.shape}] and item outputs [${y.shape}] differ`);
-    if (options.ids.length !== n || (options.logQ && options.logQ.length !== n)) throw new RangeError(`inBatchSoftmaxLoss: ids/logQ do not have ${n} entries`);
-    const u = normaliseRows(x.dataSync() as Float32Array, n, dim);
-    const v = normaliseRows(y.dataSync() as Float32Array, n, dim);
-    const scores = product(u.unit, n, dim, transposed(v.unit, n, dim), n);
-    const { loss, dLogits } = softmaxCrossEntropy(scores, n, options);
+    const result = inBatchSoftmax(x.dataSync() as Float32Array, y.dataSync() as Float32Array, n, dim, options);
     return {
-      value: tf.scalar(loss),
+      value: tf.scalar(result.loss),
       gradFunc: (dy: tf.Tensor) => {
         const scale = (dy.dataSync() as Float32Array)[0];
-        // dU = dL·V (n × dim); dVᵀ = Uᵀ·dL (dim × n): both untransposed products, one upload of dL.
-        const dU = product(dLogits, n, n, v.unit, dim);
-        const dVt = product(transposed(u.unit, n, dim), dim, n, dLogits, n);
-        const dV = transposed(dVt, dim, n);
-        return [tf.tensor2d(normaliseGradient(dU, u, n, dim, scale), [n, dim]), tf.tensor2d(normaliseGradient(dV, v, n, dim, scale), [n, dim])];
+        return [tf.tensor2d(result.dUser.map((g) => g * scale), [n, dim]), tf.tensor2d(result.dItem.map((g) => g * scale), [n, dim])];
       },
     };
   });
@@ -60,7 +76,7 @@ interface Normalised {
   readonly inverseNorm: Float64Array;
 }
 
-function normaliseRows(x: Float32Array, n: number, dim: number): Normalised {
+export function normaliseRows(x: Float32Array, n: number, dim: number): Normalised {
   const unit = new Float32Array(n * dim);
   const inverseNorm = new Float64Array(n);
   for (let b = 0; b < n; b++) {
@@ -74,15 +90,15 @@ function normaliseRows(x: Float32Array, n: number, dim: number): Normalised {
   return { unit, inverseNorm };
 }
 
-/** Gradient with respect to the raw rows x from the one with respect to u = x·r: r·(g − u (u·g)), times the upstream scale. */
-function normaliseGradient(g: Float32Array, rows: Normalised, n: number, dim: number, scale: number): Float32Array {
+/** Gradient with respect to the raw rows x from the one with respect to u = x·r: r·(g − u (u·g)). */
+function normaliseGradient(g: Float32Array, rows: Normalised, n: number, dim: number): Float32Array {
   const { unit, inverseNorm } = rows;
   const out = new Float32Array(n * dim);
   for (let b = 0; b < n; b++) {
     const base = b * dim;
     let dot = 0;
     for (let d = 0; d < dim; d++) dot += unit[base + d] * g[base + d];
-    const r = scale * inverseNorm[b];
+    const r = inverseNorm[b];
     for (let d = 0; d < dim; d++) out[base + d] = r * (g[base + d] - unit[base + d] * dot);
   }
   return out;
@@ -158,22 +174,4 @@ function hasDuplicates(ids: Int32Array): boolean {
     seen.add(id);
   }
   return false;
-}
-
-/** a (rows × inner) · b (inner × cols), row-major, on the active backend. */
-function product(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
-  const at = tf.tensor2d(a, [rows, inner]);
-  const bt = tf.tensor2d(b, [inner, cols]);
-  const c = tf.matMul(at, bt);
-  const values = c.dataSync() as Float32Array;
-  at.dispose();
-  bt.dispose();
-  c.dispose();
-  return values;
-}
-
-function transposed(x: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = x[r * cols + c];
-  return out;
 }
