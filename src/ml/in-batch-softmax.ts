@@ -1,14 +1,14 @@
 /**
- * The two-tower in-batch softmax as one op with a hand-written gradient. Written with tfjs ops
- * it was ~30 kernels per step, and on the wasm backend the n × n ones dominated: Exp (scalar,
- * ~18 ns an element), logSoftmax's gradient, and the transposes of the n × n gradient. Here
- * the tower outputs are read out once (n × dim, small), normalised in JS, the n × n logits come
- * from one untransposed wasm matmul, and softmax, loss and the logits' gradient are computed in
- * typed arrays; the backward pass is two more untransposed matmuls and the normalisation's
- * gradient in JS.
+ * The two-tower in-batch softmax as one computation with a hand-written gradient. Written with
+ * tfjs ops it was ~30 kernels per step, and on the wasm backend the n × n ones dominated: Exp
+ * (scalar, ~18 ns an element), logSoftmax's gradient, and transposes of the n × n gradient.
+ * Here the tower outputs are normalised in JS, the n × n scores come from one untransposed
+ * matmul on the backend, and one pass over them computes each logit's exponential, the loss and
+ * the unnormalised softmax; the backward pass is two more untransposed matmuls sharing that
+ * matrix, and the normalisation's gradient in JS.
  *
  * Loss, for raw tower outputs x_b (users) and y_j (items), u = x/‖x‖, v = y/‖y‖:
- *   logits[b, j] = u_b·v_j / T − logQ[j] + (mask where j ≠ b and ids[j] = ids[b])
+ *   logits[b, j] = u_b·v_j / T − logQ[j], and −∞ where j ≠ b and ids[j] = ids[b]
  *   loss = −(1/n) Σ_b log softmax(logits[b])[b]
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,10 +19,8 @@ export interface InBatchSoftmaxOptions {
   readonly invTemperature: number;
   /** log q of each column's item, subtracted from that column's logits; null for no correction. */
   readonly logQ: Float32Array | null;
-  /** Each example's positive item: another example's positive of the same item is masked, not a negative. */
+  /** Each example's positive item: another example's positive of the same item is masked out, not a negative. */
   readonly ids: Int32Array;
-  /** Added to a masked logit (large and negative). */
-  readonly duplicateMask: number;
 }
 
 /** Added under the square root, as tfjs's normalisation did: a zero row stays finite. */
@@ -44,10 +42,23 @@ export function inBatchSoftmax(userOut: Float32Array, itemOut: Float32Array, n: 
   const u = normaliseRows(userOut, n, dim);
   const v = normaliseRows(itemOut, n, dim);
   const scores = matMul(u.unit, n, dim, transpose(v.unit, n, dim), n);
-  const { loss, dLogits } = softmaxCrossEntropy(scores, n, options);
-  // dU = dL·V (n × dim); dVᵀ = Uᵀ·dL (dim × n): both untransposed products, one upload of dL.
-  const [dU, dVt] = matMulsSharing(dLogits, n, n, { right: v.unit, cols: dim }, { left: transpose(u.unit, n, dim), rows: dim });
-  const dV = transpose(dVt, dim, n);
+  const { loss, exps, inverseSums } = softmaxCrossEntropy(scores, n, options);
+  // d loss / d score[b, j] = (e[b, j]/sum_b − [j = b]) / (n T). With E the unnormalised
+  // exponentials: dU = (diag(1/sum)·E·V − V)/(nT), dV = (Eᵀ·diag(1/sum)·U − U)/(nT); the first
+  // terms are E·V and (diag(1/sum)·U)ᵀ·E, two untransposed products sharing E.
+  const scaledUt = new Float32Array(dim * n);
+  for (let b = 0; b < n; b++) for (let d = 0; d < dim; d++) scaledUt[d * n + b] = u.unit[b * dim + d] * inverseSums[b];
+  const [ev, ut] = matMulsSharing(exps, n, n, { right: v.unit, cols: dim }, { left: scaledUt, rows: dim });
+  const toScores = options.invTemperature / n;
+  const dU = new Float32Array(n * dim);
+  const dV = new Float32Array(n * dim);
+  for (let b = 0; b < n; b++) {
+    for (let d = 0; d < dim; d++) {
+      const k = b * dim + d;
+      dU[k] = toScores * (ev[k] * inverseSums[b] - v.unit[k]);
+      dV[k] = toScores * (ut[d * n + b] - u.unit[k]);
+    }
+  }
   return { loss, dUser: normaliseGradient(dU, u, n, dim), dItem: normaliseGradient(dV, v, n, dim) };
 }
 
@@ -105,44 +116,71 @@ function normaliseGradient(g: Float32Array, rows: Normalised, n: number, dim: nu
 }
 
 /**
- * Softmax of each row of the logits against its diagonal label: the mean loss, and the loss's
- * gradient with respect to the raw scores (u·v, before 1/T), [n × n].
+ * One pass over the scores: each row's exponentials (unnormalised, duplicates zeroed), their
+ * sum, and the loss. The shift that keeps exp in range is one bound for every row, T⁻¹ + max_j
+ * (−logQ[j]) (a cosine is at most 1), which saves a pass for each row's maximum; when the
+ * logits span too much for that (float32 would underflow below e^−87), each row's own maximum
+ * is used instead.
  */
-export function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSoftmaxOptions): { loss: number; dLogits: Float32Array } {
-  const { invTemperature, logQ, ids, duplicateMask } = options;
-  const duplicates = hasDuplicates(ids);
-  const dLogits = new Float32Array(n * n);
-  const row = new Float64Array(n);
+export function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSoftmaxOptions): { loss: number; exps: Float32Array; inverseSums: Float64Array } {
+  const { invTemperature, logQ } = options;
+  const duplicates = duplicateColumns(options.ids);
+  const exps = new Float32Array(n * n);
+  const inverseSums = new Float64Array(n);
   const minusLogQ = new Float64Array(n);
   if (logQ) for (let j = 0; j < n; j++) minusLogQ[j] = -logQ[j];
-  const toScores = invTemperature / n;
+  let lowest = Infinity;
+  let highest = -Infinity;
+  for (let j = 0; j < n; j++) {
+    lowest = Math.min(lowest, minusLogQ[j]);
+    highest = Math.max(highest, minusLogQ[j]);
+  }
+  const sharedShift = 2 * invTemperature + (highest - lowest) < MAX_SHARED_SPAN;
   let total = 0;
   for (let b = 0; b < n; b++) {
     const base = b * n;
-    let top = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const z = scores[base + j] * invTemperature + minusLogQ[j];
-      row[j] = z;
-      if (z > top) top = z;
-    }
-    const label = row[b];
-    if (duplicates) {
-      const id = ids[b];
-      for (let j = 0; j < n; j++) if (ids[j] === id && j !== b) row[j] += duplicateMask;
+    let top = invTemperature + highest;
+    if (!sharedShift) {
+      top = -Infinity;
+      for (let j = 0; j < n; j++) top = Math.max(top, scores[base + j] * invTemperature + minusLogQ[j]);
     }
     let sum = 0;
     for (let j = 0; j < n; j++) {
-      const e = exp(row[j] - top);
-      row[j] = e;
+      const e = exp(scores[base + j] * invTemperature + minusLogQ[j] - top);
+      exps[base + j] = e;
       sum += e;
     }
-    total += top + Math.log(sum) - label;
-    // d loss / d score[b, j] = (softmax[b, j] − [j = b]) / (n T).
-    const toRow = toScores / sum;
-    for (let j = 0; j < n; j++) dLogits[base + j] = row[j] * toRow;
-    dLogits[base + b] -= toScores;
+    if (duplicates.starts[b] < duplicates.starts[b + 1]) {
+      for (let k = duplicates.starts[b]; k < duplicates.starts[b + 1]; k++) exps[base + duplicates.columns[k]] = 0;
+      // Summed again rather than subtracted: a dominant masked term would cancel badly.
+      sum = 0;
+      for (let j = 0; j < n; j++) sum += exps[base + j];
+    }
+    inverseSums[b] = 1 / sum;
+    total += top + Math.log(sum) - (scores[base + b] * invTemperature + minusLogQ[b]);
   }
-  return { loss: total / n, dLogits };
+  return { loss: total / n, exps, inverseSums };
+}
+
+/** Widest logit range (max − min over a batch) the shared shift takes: e^−80 is still a normal float32. */
+const MAX_SHARED_SPAN = 80;
+
+/** For each row b, the other rows whose id equals b's (compressed: columns[starts[b] .. starts[b+1])). */
+function duplicateColumns(ids: Int32Array): { starts: Int32Array; columns: Int32Array } {
+  const n = ids.length;
+  const rowsOf = new Map<number, number[]>();
+  for (let b = 0; b < n; b++) {
+    const rows = rowsOf.get(ids[b]);
+    if (rows) rows.push(b);
+    else rowsOf.set(ids[b], [b]);
+  }
+  const starts = new Int32Array(n + 1);
+  const columns: number[] = [];
+  for (let b = 0; b < n; b++) {
+    for (const j of rowsOf.get(ids[b]) ?? []) if (j !== b) columns.push(j);
+    starts[b + 1] = columns.length;
+  }
+  return { starts, columns: Int32Array.from(columns) };
 }
 
 /** 2^k for k = −POW2_OFFSET .. POW2_OFFSET − 1, the scale step of `exp`. */
@@ -165,13 +203,4 @@ export function exp(x: number): number {
   const r = x - k * LN2_HI - k * LN2_LO;
   const p = 1 + r * (1 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))));
   return p * POW2[k + POW2_OFFSET];
-}
-
-function hasDuplicates(ids: Int32Array): boolean {
-  const seen = new Set<number>();
-  for (const id of ids) {
-    if (seen.has(id)) return true;
-    seen.add(id);
-  }
-  return false;
 }

@@ -35,8 +35,6 @@ export interface TrainBatch {
 }
 
 const TABLES: readonly TableName[] = ['item', 'tag', 'creator', 'country'];
-/** Logit added where another example's positive is the same item: it is not a negative. */
-const DUPLICATE_MASK = -1e4;
 
 export class TwoTowerModel {
   readonly dim: number;
@@ -94,7 +92,6 @@ export class TwoTowerModel {
       invTemperature: 1 / this.options.temperature,
       logQ: batch.logQ,
       ids: batch.itemIds,
-      duplicateMask: DUPLICATE_MASK,
     });
     const gradXu = this.userTower.backward(user, dUser);
     const gradXi = this.itemTower.backward(item, dItem);
