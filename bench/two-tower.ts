@@ -49,7 +49,7 @@ function catalogOf(items: number, rng: Rng): PublicCatalog {
   const catalog = new PublicRegistry<PublicItem>();
   for (let id = 0; id < items; id++) {
     const topics = [rng.int(20), rng.int(20)].filter((t, k, all) => all.indexOf(t) === k);
-    catalog.add({ id, creatorId: rng.int(Math.max(10, items / 40)), topics, lengthMinutes: rng.lognormal(1.5, 0.8), uploadTime: -rng.uniform(0, 30) });
+    catalog.add({ id, creatorId: rng.int(Math.max(10, Math.floor(items / 40))), topics, lengthMinutes: rng.lognormal(1.5, 0.8), uploadTime: -rng.uniform(0, 30) });
   }
   return catalog;
 }
