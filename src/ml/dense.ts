@@ -2,8 +2,8 @@
  * A small multi-layer perceptron (ReLU between layers, linear output) kept in Float32Arrays and
  * differentiated by hand, with its own Adam. Under tfjs's tape the two-tower's towers cost ~90
  * small kernels a step (forward, gradients, Adam) plus the wasm backend's slow transposes; here
- * a step is four untransposed matmuls per layer pair on the backend (typed-matmul.ts) and a few
- * passes in JS over arrays of batch × width. Weights are drawn from a seeded stream, so a run
+ * a layer costs three untransposed matmuls on the backend (typed-matmul.ts: one forward, two
+ * backward) and a few passes in JS over arrays of batch × width. Weights are drawn from a seeded stream, so a run
  * replays exactly.
  */
 import type { Rng } from '../rng/index.js';

@@ -122,7 +122,7 @@ function normaliseGradient(g: Float32Array, rows: Normalised, n: number, dim: nu
  * logits span too much for that (float32 would underflow below e^−87), each row's own maximum
  * is used instead.
  */
-export function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSoftmaxOptions): { loss: number; exps: Float32Array; inverseSums: Float64Array } {
+function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSoftmaxOptions): { loss: number; exps: Float32Array; inverseSums: Float64Array } {
   const { invTemperature, logQ } = options;
   const duplicates = duplicateColumns(options.ids);
   const exps = new Float32Array(n * n);
