@@ -4,8 +4,8 @@
  * L2-normalised, so a user–item score is a cosine, divided by the temperature in training.
  *
  * The id tables (items, tags, creators, countries; history items share the item table) are
- * SparseEmbeddings pooled in plain JS; tfjs sees only the pooled input matrices. A training
- * step takes the gradient with respect to those matrices, scatters it back to the rows each bag
+ * SparseEmbeddings pooled in plain JS into each tower's input matrix. A training step takes
+ * the gradient with respect to those matrices, scatters it back to the rows each bag
  * used, and steps only those rows: a step costs O(batch), whatever the catalog size. The MLPs
  * (ml/dense.ts) and the in-batch softmax (ml/in-batch-softmax.ts) are differentiated by hand
  * in typed arrays, with only their matrix products on the tfjs backend: the model holds no
