@@ -92,9 +92,13 @@ export const GROUPS = {
       'src/recommender/two-tower/model.ts',
       'src/recommender/two-tower/trainer.ts',
       'src/recommender/two-tower/examples.ts',
+      'src/ml/in-batch-softmax.ts',
+      'src/ml/dense.ts',
+      'src/ml/typed-matmul.ts',
     ],
-    // The loss against its hand-written formula on a tiny batch; two-tower.test.ts trains full models.
-    tests: ['tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts', 'tests/onnx-serving.test.ts'],
+    // The fused loss and the MLP against tfjs's own gradients, the loss against its hand-written
+    // formula on a tiny batch; two-tower.test.ts trains full models.
+    tests: ['tests/in-batch-softmax.test.ts', 'tests/dense.test.ts', 'tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
   },
 };
 

@@ -14,10 +14,7 @@ import { DcnV2Network } from '../src/recommender/ranking/dcn.js';
 import { MmoeNetwork } from '../src/recommender/ranking/mmoe.js';
 import { MAX_POSITIONS, positionOneHot, RankerModel, type RankerNetwork } from '../src/recommender/ranking/model.js';
 import { rankerSection } from '../src/recommender/ranking/settings.js';
-import { singletonBags } from '../src/ml/bags.js';
-import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TowerInputs } from '../src/recommender/two-tower/features.js';
-import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
-import { RandomStreams, Rng } from '../src/rng/index.js';
+import { Rng } from '../src/rng/index.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -105,49 +102,6 @@ describe('ONNX Runtime serving', () => {
     expectClose(all, tfjsForward(model.network, x, rows, dim, 0)[0]);
     expectClose(model.predict(x.subarray(19_999 * dim), 1), all.subarray(19_999 * 2));
     model.dispose();
-  });
-});
-
-describe('two-tower serving on ONNX Runtime', () => {
-  function towerInputs(segments: typeof USER_SEGMENTS, numericWidth: number, ids: number[]): TowerInputs {
-    return {
-      count: ids.length,
-      segments: segments.map((table, k) => ({ table, bags: singletonBags(ids.map((id) => id + k)) })),
-      numeric: Float32Array.from({ length: ids.length * numericWidth }, (_, i) => Math.sin(i)),
-      numericWidth,
-    };
-  }
-  const model = (): TwoTowerModel => {
-    const m = new TwoTowerModel({ dim: 6, temperature: 0.2, learningRate: 0.05, hidden: 10 }, new RandomStreams(5));
-    m.ensureRows({ item: 20, tag: 20, creator: 20, country: 20 });
-    return m;
-  };
-  /** The same model's embeddings served by tfjs (RECLOOP_INFERENCE=tfjs when its sessions open). */
-  function onTfjs<T>(f: () => T): T {
-    process.env.RECLOOP_INFERENCE = 'tfjs';
-    try {
-      return f();
-    } finally {
-      delete process.env.RECLOOP_INFERENCE;
-    }
-  }
-
-  it('embeds users and items as the tfjs towers do, and after a training step with the new weights', () => {
-    const users = towerInputs(USER_SEGMENTS, USER_NUMERIC, [0, 3, 6, 9]);
-    const items = towerInputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 5, 7]);
-    const served = model();
-    const reference = model();
-    const before = served.embedUsers(users);
-    expectClose(before, onTfjs(() => reference.embedUsers(users)));
-    expectClose(served.embedItems(items), onTfjs(() => reference.embedItems(items)));
-    const batch = { user: users, item: items, itemIds: Int32Array.from([1, 2, 5, 7]), logQ: null };
-    served.trainStep(batch);
-    reference.trainStep(batch);
-    const after = served.embedUsers(users);
-    expect(after).not.toEqual(before);
-    expectClose(after, onTfjs(() => reference.embedUsers(users)));
-    served.dispose();
-    reference.dispose();
   });
 });
 

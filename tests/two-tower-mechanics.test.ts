@@ -161,25 +161,24 @@ describe('two-tower model', () => {
     b.dispose();
   });
 
-  it('dispose frees the towers’ variables (a weight and a bias per layer, two layers per tower) and Adam’s two β-power variables', () => {
-    const m = model();
+  it('holds no tensors: building, training, embedding and disposing leave the backend’s tensor count unchanged', () => {
     const held = tf.memory().numTensors;
+    const m = model();
+    m.trainStep({ user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null });
+    m.embedUsers(inputs(USER_SEGMENTS, USER_NUMERIC, [0, 3]));
+    m.embedItems(inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2]));
     m.dispose();
-    expect(held - tf.memory().numTensors).toBe(10);
+    expect(tf.memory().numTensors).toBe(held);
   });
 
   it('each tower’s hidden layer is as wide as asked, else max(64, 2·dim)', () => {
-    const bytes = (hidden: number | undefined, dim: number): number => {
-      const before = tf.memory().numBytes;
-      const m = new TwoTowerModel({ dim, temperature: 0.2, learningRate: 0.01, hidden }, new RandomStreams(1));
-      const held = tf.memory().numBytes - before;
-      m.dispose();
-      return held;
-    };
-    // The bytes a model holds follow its layer widths.
-    expect(bytes(undefined, 4)).toBe(bytes(64, 4));
-    expect(bytes(undefined, 40)).toBe(bytes(80, 40));
-    expect(bytes(8, 4)).toBeLessThan(bytes(64, 4));
+    const parameters = (hidden: number | undefined, dim: number): number =>
+      new TwoTowerModel({ dim, temperature: 0.2, learningRate: 0.01, hidden }, new RandomStreams(1)).towerParameters;
+    expect(parameters(undefined, 4)).toBe(parameters(64, 4));
+    expect(parameters(undefined, 40)).toBe(parameters(80, 40));
+    // Per tower: inputs × hidden + hidden, then hidden × dim + dim; inputs are the segments' dim columns and the numeric ones.
+    const tower = (inputs: number, hidden: number, dim: number) => inputs * hidden + hidden + hidden * dim + dim;
+    expect(parameters(8, 4)).toBe(tower(USER_SEGMENTS.length * 4 + USER_NUMERIC, 8, 4) + tower(ITEM_SEGMENTS.length * 4 + ITEM_NUMERIC, 8, 4));
   });
 
   it('a batch of distinct items at zero temperature-scaled similarity has loss log n', () => {

@@ -8,8 +8,8 @@
  *
  * A plain product has two ways there: C = op(A)·op(B) with the transposed operands copied, or
  * Cᵀ = op(B)ᵀ·op(A)ᵀ, where a transposed operand is used as it is stored and the others and
- * the result are copied. The second wins when a large operand is the transposed one, as in the
- * two-tower's in-batch softmax (dV = dLᵀ·U with dL batch × batch).
+ * the result are copied. The second wins when a large operand is the transposed one, as in a
+ * gradient like dV = dLᵀ·U with dL batch × batch.
  */
 import * as tf from '@tensorflow/tfjs';
 

@@ -92,7 +92,9 @@ export function userInputs(q: UserQueries, catalog: PublicCatalog, users: Public
       const item = catalog.get(q.historyItems[b * H + j]);
       items.add(item.id, w * evidence.weight(item.id));
       creators.add(item.creatorId, w);
-      for (const t of item.topics) tags.add(t, w / item.topics.length);
+      // Indexed: for-of over the frozen topic arrays was the largest cost of building a batch.
+      const topics = item.topics;
+      for (let t = 0; t < topics.length; t++) tags.add(topics[t], w / topics.length);
     }
     items.next();
     tags.next();
@@ -132,7 +134,8 @@ export function itemInputs(itemIds: ArrayLike<number>, times: ArrayLike<number> 
   const numeric = new Float32Array(count * ITEM_NUMERIC);
   for (let b = 0; b < count; b++) {
     const item = catalog.get(itemIds[b]);
-    for (const t of item.topics) tags.add(t, 1 / item.topics.length);
+    const topics = item.topics;
+    for (let t = 0; t < topics.length; t++) tags.add(topics[t], 1 / topics.length);
     tags.next();
     creators[b] = item.creatorId;
     const time = typeof times === 'number' ? times : times[b];

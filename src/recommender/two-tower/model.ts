@@ -4,16 +4,15 @@
  * L2-normalised, so a user–item score is a cosine, divided by the temperature in training.
  *
  * The id tables (items, tags, creators, countries; history items share the item table) are
- * SparseEmbeddings pooled in plain JS; tfjs sees only the pooled input matrices. A training
- * step takes the gradient with respect to those matrices, scatters it back to the rows each bag
+ * SparseEmbeddings pooled in plain JS into each tower's input matrix. A training step takes
+ * the gradient with respect to those matrices, scatters it back to the rows each bag
  * used, and steps only those rows: a step costs O(batch), whatever the catalog size. The MLPs
- * are tfjs variables trained by a tfjs Adam optimiser.
+ * (ml/dense.ts) and the in-batch softmax (ml/in-batch-softmax.ts) are differentiated by hand
+ * in typed arrays, with only their matrix products on the tfjs backend: the model holds no
+ * tensors, and a step runs ~15 backend kernels instead of ~190 under tfjs's tape.
  */
-import * as tf from '@tensorflow/tfjs';
 import { Mlp } from '../../ml/dense.js';
-import { matMulBt } from '../../ml/matmul.js';
-import { OnnxGraph } from '../../ml/onnx/graph.js';
-import { OnnxSession } from '../../ml/onnx/runtime.js';
+import { inBatchSoftmax, normaliseRows } from '../../ml/in-batch-softmax.js';
 import { SparseEmbedding } from '../../ml/sparse-embedding.js';
 import type { RandomStreams } from '../../rng/index.js';
 import { ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, type TableName, type TowerInputs } from './features.js';
@@ -36,17 +35,12 @@ export interface TrainBatch {
 }
 
 const TABLES: readonly TableName[] = ['item', 'tag', 'creator', 'country'];
-/** Logit added where another example's positive is the same item: it is not a negative. */
-const DUPLICATE_MASK = -1e4;
 
 export class TwoTowerModel {
   readonly dim: number;
   private readonly tables: Record<TableName, SparseEmbedding>;
   private readonly userTower: Mlp;
   private readonly itemTower: Mlp;
-  private optimizer: tf.Optimizer;
-  /** Each tower's serving session on ONNX Runtime with the current weights (null where it is unavailable). */
-  private readonly sessions = new Map<Mlp, OnnxSession | null>();
 
   constructor(
     private readonly options: TwoTowerModelOptions,
@@ -57,9 +51,8 @@ export class TwoTowerModel {
     const hidden = options.hidden ?? Math.max(64, 2 * dim);
     const table = (name: TableName): SparseEmbedding => new SparseEmbedding(name, dim, streams.stream(`table/${name}`), { learningRate });
     this.tables = { item: table('item'), tag: table('tag'), creator: table('creator'), country: table('country') };
-    this.userTower = new Mlp('user', [USER_SEGMENTS.length * dim + USER_NUMERIC, hidden, dim], streams.stream('user-tower'));
-    this.itemTower = new Mlp('item', [ITEM_SEGMENTS.length * dim + ITEM_NUMERIC, hidden, dim], streams.stream('item-tower'));
-    this.optimizer = tf.train.adam(learningRate);
+    this.userTower = new Mlp('user', [USER_SEGMENTS.length * dim + USER_NUMERIC, hidden, dim], streams.stream('user-tower'), { learningRate });
+    this.itemTower = new Mlp('item', [ITEM_SEGMENTS.length * dim + ITEM_NUMERIC, hidden, dim], streams.stream('item-tower'), { learningRate });
   }
 
   /** Grows the tables to cover new ids (new rows are freshly initialised). */
@@ -72,9 +65,11 @@ export class TwoTowerModel {
     for (const name of TABLES) this.tables[name].reset();
     this.userTower.reset();
     this.itemTower.reset();
-    this.towersChanged();
-    this.optimizer.dispose();
-    this.optimizer = tf.train.adam(this.options.learningRate);
+  }
+
+  /** Trainable values of both towers (the id tables not counted). */
+  get towerParameters(): number {
+    return this.userTower.parameterCount + this.itemTower.parameterCount;
   }
 
   /** Normalised user vectors, row-major [count × dim]. */
@@ -90,86 +85,30 @@ export class TwoTowerModel {
   /** One step of in-batch softmax with logQ correction; returns the batch's mean loss. */
   trainStep(batch: TrainBatch): number {
     const n = batch.itemIds.length;
-    const xuValues = this.assemble(batch.user);
-    const xiValues = this.assemble(batch.item);
-    const mask = duplicateMask(batch.itemIds);
-    const invTemp = 1 / this.options.temperature;
-    const vars = [...this.userTower.variables, ...this.itemTower.variables];
-    let loss = 0;
-    let gradXu = new Float32Array(0);
-    let gradXi = new Float32Array(0);
-    tf.tidy(() => {
-      const xu = tf.tensor2d(xuValues, [n, xuValues.length / n]);
-      const xi = tf.tensor2d(xiValues, [n, xiValues.length / n]);
-      const logQ = batch.logQ ? tf.tensor1d(batch.logQ) : null;
-      const maskT = mask ? tf.tensor2d(mask, [n, n]) : null;
-      const eye = tf.eye(n);
-      const f = (): tf.Scalar => {
-        const u = normalise(this.userTower.apply(xu));
-        const v = normalise(this.itemTower.apply(xi));
-        // logits[b, j] = cos(u_b, v_j)/T − log q(item_j): popular items, over-sampled as negatives, are discounted.
-        let logits = tf.mul(matMulBt(u, v), invTemp);
-        if (logQ) logits = tf.sub(logits, logQ);
-        if (maskT) logits = tf.add(logits, maskT);
-        // Softmax cross-entropy with the diagonal as labels. logSoftmax has its own gradient; tf.logSumExp's
-        // goes through a broadcast Equal that is very slow on wasm.
-        return tf.mul(tf.sum(tf.mul(tf.logSoftmax(logits), eye)), -1 / n);
-      };
-      const { value, grads } = tf.valueAndGrads(f)([xu, xi, ...vars]);
-      this.optimizer.applyGradients(Object.fromEntries(vars.map((v, k) => [v.name, grads[k + 2]])));
-      loss = value.dataSync()[0];
-      gradXu = grads[0].dataSync() as Float32Array;
-      gradXi = grads[1].dataSync() as Float32Array;
+    const user = this.userTower.forward(this.assemble(batch.user), n);
+    const item = this.itemTower.forward(this.assemble(batch.item), n);
+    // logits[b, j] = cos(u_b, v_j)/T − log q(item_j): popular items, over-sampled as negatives, are discounted.
+    const { loss, dUser, dItem } = inBatchSoftmax(user.output, item.output, n, this.dim, {
+      invTemperature: 1 / this.options.temperature,
+      logQ: batch.logQ,
+      ids: batch.itemIds,
     });
-    this.towersChanged();
+    const gradXu = this.userTower.backward(user, dUser);
+    const gradXi = this.itemTower.backward(item, dItem);
+    this.userTower.step();
+    this.itemTower.step();
     this.scatter(batch.user, gradXu);
     this.scatter(batch.item, gradXi);
     for (const name of TABLES) this.tables[name].step();
     return loss;
   }
 
-  dispose(): void {
-    this.towersChanged();
-    this.userTower.dispose();
-    this.itemTower.dispose();
-    this.optimizer.dispose();
-  }
+  /** Nothing to free: the model keeps its weights in typed arrays and holds no tensors. */
+  dispose(): void {}
 
   private embed(tower: Mlp, inputs: TowerInputs): Float32Array {
     if (inputs.count === 0) return new Float32Array(0);
-    const x = this.assemble(inputs);
-    const session = this.servingSession(tower);
-    if (session) return session.run(x, inputs.count, tower.sizes[0])[0];
-    // The tensor leaves tidy and is read outside it: tidy walks whatever it returns, element by
-    // element for a typed array, which costs seconds for a large batch.
-    const out = tf.tidy(() => normalise(tower.apply(tf.tensor2d(x, [inputs.count, x.length / inputs.count]))));
-    const values = out.dataSync() as Float32Array;
-    out.dispose();
-    return values;
-  }
-
-  /** The tower and the normalisation as an ONNX graph, once per change of weights. */
-  private servingSession(tower: Mlp): OnnxSession | null {
-    let session = this.sessions.get(tower);
-    if (session === undefined) {
-      const graph = new OnnxGraph();
-      const x = graph.input('x', ['batch', tower.sizes[0]]);
-      const y = tower.servingGraph(graph, x);
-      // y / sqrt(Σ y² + 1e-12), as normalise() below.
-      const squares = graph.node('ReduceSum', [graph.node('Mul', [y, y]), graph.ints([1])], { keepdims: 1 });
-      const norm = graph.node('Sqrt', [graph.node('Add', [squares, graph.floats(new Float32Array([1e-12]), [])])]);
-      const out = graph.node('Div', [y, norm]);
-      graph.output(out, ['batch', this.dim]);
-      session = OnnxSession.open(graph.serialise(`${tower.name}-tower`), x, [out]);
-      this.sessions.set(tower, session);
-    }
-    return session;
-  }
-
-  /** The towers' weights changed: serving sessions are rebuilt on next use. */
-  private towersChanged(): void {
-    for (const session of this.sessions.values()) session?.dispose();
-    this.sessions.clear();
+    return normaliseRows(tower.forward(this.assemble(inputs), inputs.count).output, inputs.count, this.dim).unit;
   }
 
   /** The tower's input matrix: each segment's pooled rows, then the numeric columns. */
@@ -190,25 +129,4 @@ export class TwoTowerModel {
     const width = inputs.segments.length * this.dim + inputs.numericWidth;
     inputs.segments.forEach((s, k) => this.tables[s.table].accumulatePooled(s.bags, grad, width, k * this.dim));
   }
-}
-
-function normalise(x: tf.Tensor2D): tf.Tensor2D {
-  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), 1e-12)));
-}
-
-/** Additive mask hiding same-item columns other than the example's own, or null when all items differ. */
-function duplicateMask(itemIds: Int32Array): Float32Array | null {
-  const n = itemIds.length;
-  const firstAt = new Map<number, number>();
-  let duplicates = false;
-  for (let b = 0; b < n; b++) {
-    if (firstAt.has(itemIds[b])) duplicates = true;
-    else firstAt.set(itemIds[b], b);
-  }
-  if (!duplicates) return null;
-  const mask = new Float32Array(n * n);
-  for (let b = 0; b < n; b++) {
-    for (let j = 0; j < n; j++) if (j !== b && itemIds[j] === itemIds[b]) mask[b * n + j] = DUPLICATE_MASK;
-  }
-  return mask;
 }
