@@ -28,7 +28,7 @@ export interface ExperimentJob {
   readonly logDir?: string;
   /**
    * A sweep's job: run the scenario as written (its own recommender, `recloop run`'s streams)
-   * and file its rows under `arm`; any experiment section is not read.
+   * and file its rows under `arm`; an experiment section, if present, is not read.
    */
   readonly plain?: boolean;
 }

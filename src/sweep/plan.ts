@@ -81,7 +81,7 @@ export async function planSweep(input: PlanInput): Promise<SweepPlan> {
   return { scenario, axes, cells, seeds, logs, fingerprint };
 }
 
-/** A problem a cell's value caused reads `--grid key=value: ...`; any other keeps its own place. */
+/** A problem a cell's value caused reads `--grid key=value: ...`; other problems keep their own place. */
 function gridProblem(problem: ScenarioProblem, cell: GridCell): string {
   const line = formatProblem(problem);
   if (problem.override === undefined) return line;
