@@ -68,7 +68,7 @@ logs: { impressions: false }
   let now = 0;
   const sim = new Simulation(
     buildPartsWith(scenario, (ctx) => {
-      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random'));
       const rankers = build(ctx.catalog, ctx.users);
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.observe(f)), retrain: () => {} };
     }),

@@ -45,7 +45,7 @@ function serve(exploration: string, cap: number, requests = 1_000, slateSize = 5
   const ctx: ExplorationContext = { catalogSize: () => items.size, streams, features: (hashed) => new TopicFeatures(items, hashed) };
   const { policy, sources } = buildExploration(explorationSchema.parse(parse(exploration)), ctx);
   const reranker = new DiversityReRanker(items, { mmrLambda: 0, creatorCap: cap, freshBoost: 0, freshAge: 2 });
-  const pipeline = new Pipeline('capped', { sources: [new AllItems(items.size), ...sources], reranker, policy }, slateSize, streams.stream('policy'));
+  const pipeline = new Pipeline('capped', { sources: [new AllItems(items.size), ...sources], reranker, policy }, slateSize, streams.keyed('policy'));
   const clicks = new Rng('clicks');
   const slates: Slate[] = [];
   for (let b = 0; b < requests / 10; b++) {

@@ -29,7 +29,7 @@ import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
 import { RepresentationExport } from '../src/recommender/ranking/representation.js';
 import type { RankerHead } from '../src/recommender/ranking/heads.js';
-import { RandomStreams, Rng } from '../src/rng/index.js';
+import { KeyedStream, RandomStreams, Rng } from '../src/rng/index.js';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';
@@ -60,7 +60,7 @@ function scriptedUniforms(values: readonly number[]): Rng {
 
 describe('the candidate stage over a greedy slate policy', () => {
   it('feedback and retraining are no-ops when the slate policy takes none', () => {
-    const stage = new CandidateStagePolicy(new GreedyPolicy(), new EpsilonExploreSource(2, 0.5, () => 10, new Rng('c')), 'epsilon_greedy');
+    const stage = new CandidateStagePolicy(new GreedyPolicy(), new EpsilonExploreSource(2, 0.5, () => 10, new KeyedStream('c')), 'epsilon_greedy');
     const slate = stage.select(REQUEST, pool([3, 2, 1]), 2, new Rng('s'));
     expect(slate.map((e) => [e.itemId, e.propensity])).toEqual([[10, 1], [11, 1]]);
     expect(() => stage.observe(feedback(REQUEST, slate, 0))).not.toThrow();
@@ -70,7 +70,7 @@ describe('the candidate stage over a greedy slate policy', () => {
 
 describe('epsilon-greedy over the candidates', () => {
   it('ε = 0 gives the greedy slate, each slot at propensity 1', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 10 }, () => 100, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 10 }, () => 100, new KeyedStream('mc'));
     const rng = new Rng('draws');
     for (let t = 0; t < 10; t++) {
       expect(policy.select(REQUEST, pool([5, 4, 3, 2, 1]), 3, rng).map((e) => [e.itemId, e.source, e.propensity])).toEqual([
@@ -84,12 +84,12 @@ describe('epsilon-greedy over the candidates', () => {
   it('under a binding cap: the greedy walk the cap allows at ε = 0, one item per creator at ε = 1', () => {
     // Items 10..15, creator = id mod 2, cap 1: two items at most, one of each creator.
     const cap = capOf(1, 2);
-    const greedy = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 10 }, () => 100, new Rng('mc'));
+    const greedy = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 10 }, () => 100, new KeyedStream('mc'));
     expect(greedy.select(REQUEST, pool([6, 5, 4, 3, 2, 1]), 3, new Rng('s'), cap).map((e) => [e.itemId, e.propensity])).toEqual([
       [10, 1],
       [11, 1],
     ]);
-    const explore = new EpsilonGreedyPolicy({ epsilon: 1, over: 'candidates', mcDraws: 10 }, () => 100, new Rng('mc'));
+    const explore = new EpsilonGreedyPolicy({ epsilon: 1, over: 'candidates', mcDraws: 10 }, () => 100, new KeyedStream('mc'));
     const rng = new Rng('s');
     for (let t = 0; t < 20; t++) {
       const slate = explore.select(REQUEST, pool([6, 5, 4, 3, 2, 1]), 3, rng, cap);
@@ -162,12 +162,12 @@ describe('linear Thompson sampling', () => {
   const options = { reward: 'click' as const, priorPrecision: 1, noise: 1, mcDraws: 5 };
 
   it('diagnostics before the first retrain: zeros and the feature count', () => {
-    const policy = new LinearThompsonPolicy(options, OWN, new Rng('mc'));
+    const policy = new LinearThompsonPolicy(options, OWN, new KeyedStream('mc'));
     expect(policy.diagnostics().metrics).toEqual({ linear_ts_ranker_share: 0, linear_ts_auc: 0, linear_ts_dim: 2, linear_ts_rebuild_rows: 0 });
   });
 
   it('an epoch where every shown item earned the reward has no AUC: 0', () => {
-    const policy = new LinearThompsonPolicy(options, OWN, new Rng('mc'));
+    const policy = new LinearThompsonPolicy(options, OWN, new KeyedStream('mc'));
     for (const [slateId, itemId] of [[1, 12], [2, 15]]) {
       const request = { ...REQUEST, slateId };
       policy.observe(feedback(request, [{ itemId, source: 'test', propensity: 1 }], 0));
@@ -177,7 +177,7 @@ describe('linear Thompson sampling', () => {
   });
 
   it('a shown item its served pool did not hold is featurised afresh', () => {
-    const policy = new LinearThompsonPolicy(options, OWN, new Rng('mc'));
+    const policy = new LinearThompsonPolicy(options, OWN, new KeyedStream('mc'));
     const request = { ...REQUEST, slateId: 3 };
     policy.select(request, pool([2, 1]), 1, new Rng('s'));
     policy.observe(feedback(request, [{ itemId: 5, source: 'test', propensity: 1 }], 0));
@@ -189,7 +189,7 @@ describe('linear Thompson sampling', () => {
 
 describe('Beta Thompson sampling', () => {
   it('two items with the same posterior get independent draws: each is on top about half the time', () => {
-    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 400 }, new Rng('mc'));
+    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 400 }, new KeyedStream('mc'));
     const rng = new Rng('s');
     for (let t = 0; t < 5; t++) {
       const [top] = policy.select(REQUEST, pool([1, 1]), 1, rng);
@@ -199,7 +199,7 @@ describe('Beta Thompson sampling', () => {
   });
 
   it('posterior draws are redrawn when only β moves', () => {
-    const draws = new PosteriorDraws(4, new Rng('pd'));
+    const draws = new PosteriorDraws(4, new KeyedStream('pd'));
     const a = Array.from(draws.matrix([7], Float64Array.from([2]), Float64Array.from([3])));
     const b = Array.from(draws.matrix([7], Float64Array.from([2]), Float64Array.from([4])));
     for (let m = 0; m < 4; m++) expect(b[m]).not.toBe(a[m]);
@@ -217,7 +217,7 @@ describe('Beta Thompson sampling', () => {
 
 describe('the Thompson head at the candidate stage', () => {
   const source = (options: { k: number; head: number; mcDraws: number }, size: number) =>
-    new ThompsonExploreSource({ reward: 'click', prior: [1, 1], ...options }, () => size, new Rng('c'), new Rng('mc'));
+    new ThompsonExploreSource({ reward: 'click', prior: [1, 1], ...options }, () => size, new KeyedStream('c'), new Rng('mc'));
 
   it('no more than `head` items; topped up from the newest, item 0 included, none twice', () => {
     const many = source({ k: 1, head: 2, mcDraws: 5 }, 10);
@@ -254,7 +254,7 @@ describe('the Thompson head at the candidate stage', () => {
     s.retrain(log([[4, 10, 10]]));
     expect(Array.from(s.head)).toEqual([4, 9]);
     expect(s.inclusion(REQUEST, 4)).toBeGreaterThan(0.85);
-    const picks = s.generate(Array.from({ length: 200 }, () => REQUEST)).map(([c]) => c.itemId);
+    const picks = s.generate(Array.from({ length: 200 }, (_, slateId) => ({ ...REQUEST, slateId }))).map(([c]) => c.itemId);
     const fours = picks.filter((id) => id === 4).length;
     // P(Beta(11, 1) > Beta(1, 1)) = 11/12.
     expect(fours).toBeGreaterThan(160);

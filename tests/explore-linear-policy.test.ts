@@ -11,7 +11,7 @@ import { LinearThompsonPolicy } from '../src/recommender/explore/linear-thompson
 import { RankerFeatures } from '../src/recommender/explore/ranker-features.js';
 import { RepresentationExport } from '../src/recommender/ranking/representation.js';
 import type { RecRequest, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
 function request(slateId: number): RecRequest {
@@ -35,7 +35,7 @@ const ONE_HOT: FeatureMap = {
 
 describe('linear Thompson sampling as a policy', () => {
   it('a posterior far ahead puts its item on top, with a propensity estimated at 1', () => {
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.1, mcDraws: 30 }, ONE_HOT, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.1, mcDraws: 30 }, ONE_HOT, new KeyedStream('mc'));
     const shown = [10, 11, 12, 13].map((itemId) => ({ itemId, source: 'test', propensity: 1 }));
     // Slates it did not serve still teach it: these features need no scoring.
     for (let t = 0; t < 50; t++) policy.observe(feedback(request(t), shown, 2));
@@ -51,7 +51,7 @@ describe('linear Thompson sampling as a policy', () => {
   it('learns from the features a slate was scored with, though the ranker has moved on to another batch', () => {
     const layer = new RepresentationExport('click', 0);
     const features = new RankerFeatures(layer, ONE_HOT, 2);
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new KeyedStream('mc'));
     const rng = new Rng('x');
     const x = Float32Array.from({ length: 30 }, () => rng.normal());
     layer.retrained(3, { n: 10, x, windowRows: Int32Array.from({ length: 10 }, (_, r) => r) });
@@ -82,7 +82,7 @@ describe('linear Thompson sampling as a policy', () => {
   it('diagnostics: shares over slates served, 0 for an empty epoch, AUC 0 when every reward is the same', () => {
     const layer = new RepresentationExport('click', 0);
     const features = new RankerFeatures(layer, ONE_HOT, 2);
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new KeyedStream('mc'));
     const rng = new Rng('x');
     const x = Float32Array.from({ length: 30 }, () => rng.normal());
     const log = new TrainingLog(14);

@@ -12,7 +12,7 @@ import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import { RepresentationExport } from '../src/recommender/ranking/representation.js';
 import type { RecRequest, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
@@ -207,7 +207,7 @@ const pool = (ids: readonly number[]) => ids.map((itemId) => ({ itemId, sources:
 
 describe('linear Thompson sampling: learning, rebuild, diagnostics', () => {
   it('predicts each shown item before learning from it: AUC near 1 when one item keeps paying, 0 without both outcomes', () => {
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 5 }, OWN, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 5 }, OWN, new KeyedStream('mc'));
     const rng = new Rng('s');
     for (let t = 0; t < 20; t++) {
       const req = request(t);
@@ -228,7 +228,7 @@ describe('linear Thompson sampling: learning, rebuild, diagnostics', () => {
   it('on the ranker’s layer: counts slates served on it, rebuilds the posterior from the replay, ignores feedback scored in the old space', () => {
     const layer = new RepresentationExport('click', 0);
     const features = new RankerFeatures(layer, OWN, 2);
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 1, mcDraws: 5 }, features, new KeyedStream('mc'));
     const rng = new Rng('s');
     // Unserved feedback is skipped when features come from scoring.
     policy.observe(feedback(request(0), [{ itemId: 3, source: 'test', propensity: 1 }], 0));

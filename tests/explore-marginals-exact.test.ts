@@ -13,7 +13,7 @@ import { sampledMarginals, type ScoreSampler } from '../src/recommender/explore/
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlotDistribution } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 
 const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
 const pool = (ids: readonly number[]): ScoredCandidate[] => ids.map((itemId, k) => ({ itemId, sources: ['t'], sourceScore: -k, score: -k }));
@@ -92,7 +92,7 @@ describe('slot distributions, exactly', () => {
 
   it('epsilon-greedy over the candidates matches the enumeration', () => {
     const ids = [10, 11, 12, 13];
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 1 }, () => 99, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 1 }, () => 99, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool(ids), 3, new Rng('m'));
     const expected = enumerated(ids, ids.slice(0, 3), 3, 0.3);
     expect(stated).toHaveLength(3);
@@ -102,7 +102,7 @@ describe('slot distributions, exactly', () => {
   it('epsilon-greedy over the catalog: slots past the candidates always explore, the rest of the catalog as uniform mass', () => {
     const catalog = 7;
     const items = [...Array(catalog).keys()];
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => catalog, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => catalog, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool([5, 2]), 3, new Rng('m'));
     const expected = enumerated(items, [5, 2], 3, 0.4);
     expect(stated).toHaveLength(3);
@@ -111,14 +111,14 @@ describe('slot distributions, exactly', () => {
       items.forEach((item) => expect(probability(dist, item, catalog), `slot ${p} item ${item}`).toBeCloseTo(expected[p][item], 12));
     });
     // A catalog no larger than the greedy list leaves no rest.
-    const small = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => 2, new Rng('mc'));
+    const small = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => 2, new KeyedStream('mc'));
     expect(small.slotMarginals(REQUEST, pool([1, 0]), 2, new Rng('m')).map((d) => d.restMass)).toEqual([0, 0]);
   });
 
   it('epsilon-greedy over the catalog keeps only the first slots\' worth of candidates as its greedy list', () => {
     const catalog = 7;
     const items = [...Array(catalog).keys()];
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => catalog, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 1 }, () => catalog, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool([5, 2, 6, 1]), 2, new Rng('m'));
     const expected = enumerated(items, [5, 2], 2, 0.4);
     expect(stated).toHaveLength(2);
@@ -130,14 +130,14 @@ describe('slot distributions, exactly', () => {
   });
 
   it('epsilon-greedy under a binding cap: with epsilon 0 every simulated slate is the capped greedy walk', () => {
-    const candidates = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 4 }, () => 99, new Rng('mc'));
+    const candidates = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 4 }, () => 99, new KeyedStream('mc'));
     // 11 is skipped (its creator already has 10): two slots, not three.
     expect(candidates.slotMarginals(REQUEST, pool([10, 11, 12, 13]), 3, new Rng('m'), ONE_PER_CREATOR)).toEqual(pointMasses([
       { itemId: 10, source: 't', propensity: 1 },
       { itemId: 12, source: 't', propensity: 1 },
     ]));
     // Over a catalog of 6 (two creators): the greedy walk is 0, then 3.
-    const catalog = new EpsilonGreedyPolicy({ epsilon: 0, over: 'catalog', mcDraws: 4 }, () => 6, new Rng('mc'));
+    const catalog = new EpsilonGreedyPolicy({ epsilon: 0, over: 'catalog', mcDraws: 4 }, () => 6, new KeyedStream('mc'));
     expect(catalog.slotMarginals(REQUEST, pool([0, 1, 3, 4]), 2, new Rng('m'), ONE_PER_CREATOR)).toEqual(pointMasses([
       { itemId: 0, source: 't', propensity: 1 },
       { itemId: 3, source: 't', propensity: 1 },
@@ -145,7 +145,7 @@ describe('slot distributions, exactly', () => {
   });
 
   it('epsilon-greedy under a binding cap: the frequencies of exactly mc_draws simulated slates, each slate within the cap', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 3 }, () => 99, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 3 }, () => 99, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool([10, 11, 12, 13]), 3, new Rng('m'), ONE_PER_CREATOR);
     expect(stated).toHaveLength(2);
     expectFrequencies(stated, 3);
@@ -164,7 +164,7 @@ describe('slot distributions, exactly', () => {
   });
 
   it('boltzmann: slot 0 is the exact softmax, later slots the frequencies of mc_draws slates', () => {
-    const policy = new BoltzmannPolicy(1, 3, new Rng('mc'));
+    const policy = new BoltzmannPolicy(1, 3, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool([7, 8, 9]), 3, new Rng('m'));
     const z = 1 + Math.exp(-1) + Math.exp(-2);
     expect(stated).toHaveLength(3);
@@ -199,7 +199,7 @@ describe('slot distributions, exactly', () => {
   });
 
   it('thompson: the frequencies of mc_draws slates from its posterior', () => {
-    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 3 }, new Rng('mc'));
+    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 3 }, new KeyedStream('mc'));
     const stated = policy.slotMarginals(REQUEST, pool([7, 8, 9]), 2, new Rng('m'));
     expect(stated).toHaveLength(2);
     expectFrequencies(stated, 3);

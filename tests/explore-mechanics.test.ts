@@ -19,7 +19,7 @@ import { topInto } from '../src/recommender/explore/sampled-slate.js';
 import { topK } from '../src/recommender/explore/thompson-candidates.js';
 import { RepresentationExport } from '../src/recommender/ranking/representation.js';
 import type { CreatorCap, RecRequest, ScoredCandidate, SlateFeedback } from '../src/recommender/types.js';
-import { RandomStreams, Rng } from '../src/rng/index.js';
+import { KeyedStream, RandomStreams, Rng } from '../src/rng/index.js';
 import { exploration as explorationSchema } from '../src/scenario/exploration-schema.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
@@ -141,8 +141,8 @@ describe('softmax weights and Plackett–Luce draws', () => {
   });
 
   it('Boltzmann: temperature must be above 0; a slate of 0 is empty; slot 0 logs the softmax', () => {
-    expect(() => new BoltzmannPolicy(0, 10, new Rng('mc'))).toThrow(RangeError);
-    const policy = new BoltzmannPolicy(0.5, 10, new Rng('mc'));
+    expect(() => new BoltzmannPolicy(0, 10, new KeyedStream('mc'))).toThrow(RangeError);
+    const policy = new BoltzmannPolicy(0.5, 10, new KeyedStream('mc'));
     expect(policy.select(REQUEST, pool([1, 2]), 0, new Rng('x'))).toEqual([]);
     const [only] = policy.select(REQUEST, pool([1, 2]), 1, new Rng('x'));
     const top = 1 / (1 + Math.exp(-2));
@@ -302,8 +302,7 @@ describe('reward counts', () => {
 
 describe('posterior draws', () => {
   it('keeps an item’s draws while its posterior stands, redraws them when it moves', () => {
-    const rng = new Rng('pd');
-    const draws = new PosteriorDraws(3, rng);
+    const draws = new PosteriorDraws(3, new KeyedStream('pd'));
     const a = draws.matrix([7, 8], Float64Array.from([2, 5]), Float64Array.from([3, 1]));
     const again = draws.matrix([8, 7], Float64Array.from([5, 2]), Float64Array.from([1, 3]));
     // Draw-major: a[m·2 + k]; the same columns, swapped.
@@ -315,8 +314,21 @@ describe('posterior draws', () => {
     }
   });
 
+  it('an item’s draws depend only on the item and its posterior, not on what was drawn before', () => {
+    const alpha = Float64Array.from([2, 5, 4]);
+    const beta = Float64Array.from([3, 1, 4]);
+    const first = new PosteriorDraws(5, new KeyedStream('pd')).matrix([7, 8, 9], alpha, beta);
+    const other = new PosteriorDraws(5, new KeyedStream('pd'));
+    other.matrix([9], Float64Array.from([4]), Float64Array.from([4]));
+    const later = other.matrix([7, 8, 9], alpha, beta);
+    expect(Array.from(later)).toEqual(Array.from(first));
+    // Another item with the same posterior draws its own values.
+    const elsewhere = new PosteriorDraws(5, new KeyedStream('pd')).matrix([6], Float64Array.from([2]), Float64Array.from([3]));
+    expect(elsewhere[0]).not.toBe(first[0]);
+  });
+
   it('each column is a sample of that item’s Beta posterior', () => {
-    const draws = new PosteriorDraws(4_000, new Rng('beta'));
+    const draws = new PosteriorDraws(4_000, new KeyedStream('beta'));
     const m = draws.matrix([1, 2], Float64Array.from([2, 9]), Float64Array.from([8, 1]));
     let s0 = 0;
     let s1 = 0;
@@ -333,7 +345,7 @@ describe('posterior draws', () => {
 describe('the candidate stage', () => {
   it('epsilon-greedy inclusion is min(k, N)·ε/N', () => {
     let size = 50;
-    const source = new EpsilonExploreSource(5, 0.2, () => size, new Rng('c'));
+    const source = new EpsilonExploreSource(5, 0.2, () => size, new KeyedStream('c'));
     expect(source.inclusion(REQUEST, 3)).toBeCloseTo((5 * 0.2) / 50, 14);
     size = 4;
     expect(source.inclusion(REQUEST, 3)).toBeCloseTo(0.2, 14);

@@ -8,7 +8,7 @@ import { buildExploration, type ExplorationContext } from '../src/recommender/ex
 import type { ExploreSource } from '../src/recommender/explore/candidate-stage.js';
 import { ThompsonExploreSource } from '../src/recommender/explore/thompson-candidates.js';
 import type { RecRequest } from '../src/recommender/types.js';
-import { RandomStreams, Rng } from '../src/rng/index.js';
+import { KeyedStream, RandomStreams, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { buildParts } from '../src/simulation/build.js';
@@ -146,7 +146,7 @@ describe('the candidate stage', () => {
 
   it('Thompson sampling over the head, after feedback: inclusion probabilities sum to k and match how often each head item is added', () => {
     // Clicks per item (trials, successes): the posteriors part, so the inclusions are far from a constant k/H.
-    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 6, mcDraws: 2000 }, () => 6, new Rng('c'), new Rng('mc'));
+    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 6, mcDraws: 2000 }, () => 6, new KeyedStream('c'), new Rng('mc'));
     source.retrain(clickLog([[30, 24], [30, 15], [30, 3], [10, 1], [5, 3], [2, 0]]));
     expect(Array.from(source.head)).toEqual([0, 1, 2, 3, 4, 5]); // most trials first
     const requests = Array.from({ length: 6000 }, (_, i) => request(i));

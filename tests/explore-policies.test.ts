@@ -16,7 +16,7 @@ import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import { RewardCounts } from '../src/recommender/explore/reward-counts.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
@@ -32,7 +32,7 @@ function feedback(entries: readonly SlateEntry[], clicked: number): SlateFeedbac
 
 /** Thompson sampling with posteriors that overlap, so every item can take every slot. */
 function trainedThompson(mcDraws = 400, seed = 'mc'): ThompsonPolicy {
-  const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws }, new Rng(seed));
+  const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws }, new KeyedStream(seed));
   const wins = [6, 4, 3, 2, 1];
   wins.forEach((w, k) => {
     for (let t = 0; t < 10; t++) policy.observe(feedback([{ itemId: 10 + k, source: 'test', propensity: 1 }], t < w ? 0 : -1));
@@ -56,12 +56,12 @@ interface Cell {
   readonly logged: number[];
 }
 
-/** Per slot, per item: how often `select` put it there in `draws` independent calls, and what it logged. */
+/** Per slot, per item: how often `select` put it there in `draws` independent calls (one request each), and what it logged. */
 function tabulate(policy: ExplorationPolicy, candidates: ScoredCandidate[], slateSize: number, draws: number, seed = 'draws', cap?: CreatorCap): Map<number, Cell>[] {
   const rng = new Rng(seed);
   const slots: Map<number, Cell>[] = [];
   for (let d = 0; d < draws; d++) {
-    policy.select(REQUEST, candidates, slateSize, rng, cap).forEach((e, p) => {
+    policy.select({ ...REQUEST, slateId: d }, candidates, slateSize, rng, cap).forEach((e, p) => {
       slots[p] ??= new Map();
       const cell = slots[p].get(e.itemId) ?? { n: 0, logged: [] };
       cell.n++;
@@ -117,7 +117,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
     ['5 candidates, slate 3', 5, 3],
     ['3 candidates, slate 4 (fewer candidates than slots)', 3, 4],
   ])('epsilon-greedy over the candidates, %s: exact, and each slot sums to 1 over the pool', (_name, n, slateSize) => {
-    const slots = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => 100, new Rng('mc')), candidates.slice(0, n), slateSize, 20_000);
+    const slots = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => 100, new KeyedStream('mc')), candidates.slice(0, n), slateSize, 20_000);
     expect(slots).toHaveLength(Math.min(n, slateSize));
     for (const cells of slots) expect(cells.size).toBe(n);
     for (const sum of slotSums(slots)) expect(sum).toBeCloseTo(1, 12);
@@ -125,7 +125,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 
   it('epsilon-greedy over the catalog, candidates running out before the slate does: exact, sums to 1, explored items logged as explore', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 100 }, () => 12, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 100 }, () => 12, new KeyedStream('mc'));
     const few = [3, 7, 10].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 3 - k, score: 3 - k }));
     const slots = tabulate(policy, few, 5, 20_000);
     expect(slots).toHaveLength(5);
@@ -139,13 +139,13 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 
   it('epsilon-greedy, one slot: the textbook (1 − ε) + ε/n and ε/n', () => {
-    const [top] = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 20, new Rng('mc')), candidates.slice(0, 3), 1, 2_000);
+    const [top] = tabulate(new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 20, new KeyedStream('mc')), candidates.slice(0, 3), 1, 2_000);
     expect(top.get(10)?.logged[0]).toBeCloseTo(0.5 + 0.5 / 20, 12);
     expect(top.get(5)?.logged[0]).toBeCloseTo(0.5 / 20, 12);
   });
 
   it('boltzmann: slot 0 exact (the softmax), later slots Monte-Carlo estimates of the Plackett–Luce marginals', () => {
-    const slots = tabulate(new BoltzmannPolicy(1, 100, new Rng('mc')), candidates, 3, 20_000);
+    const slots = tabulate(new BoltzmannPolicy(1, 100, new KeyedStream('mc')), candidates, 3, 20_000);
     const [top, ...rest] = slots;
     expect(slotSums([top])[0]).toBeCloseTo(1, 12);
     const z = candidates.reduce((s, c) => s + Math.exp(c.score), 0);
@@ -161,7 +161,7 @@ describe('logged propensity = marginal P(item at slot), against the empirical fr
   });
 
   it('linear Thompson sampling: Monte-Carlo marginals (200 fresh draws per slate) match', () => {
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new KeyedStream('mc'));
     const rewards = [0.6, 0.4, 0.3, 0.2];
     const rng = new Rng('train');
     for (let t = 0; t < 40; t++) {
@@ -194,7 +194,7 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
   const cap = capOf(1, 3, 100);
 
   it('epsilon-greedy over the candidates: Rao–Blackwellised Monte-Carlo marginals match, each slot sums to about 1', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 200 }, () => 100, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 200 }, () => 100, new KeyedStream('mc'));
     expectCapHeld(policy, candidates, 3, cap);
     const slots = tabulate(policy, candidates, 3, 10_000, 'draws', cap);
     expect(slots).toHaveLength(3);
@@ -209,7 +209,7 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
 
   it('epsilon-greedy over the catalog (12 items, creator = id mod 4): the greedy list and the fills skip full creators; marginals match', () => {
     const catalogCap = capOf(1, 4, 12);
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 200 }, () => 12, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'catalog', mcDraws: 200 }, () => 12, new KeyedStream('mc'));
     const few = [3, 7, 10].map((itemId, k) => ({ itemId, sources: ['test'], sourceScore: 3 - k, score: 3 - k }));
     expectCapHeld(policy, few, 4, catalogCap);
     const slots = tabulate(policy, few, 4, 10_000, 'draws', catalogCap);
@@ -220,7 +220,7 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
   });
 
   it('boltzmann: slot 0 still the exact softmax, later slots Monte-Carlo under the cap', () => {
-    const policy = new BoltzmannPolicy(1, 100, new Rng('mc'));
+    const policy = new BoltzmannPolicy(1, 100, new KeyedStream('mc'));
     expectCapHeld(policy, candidates, 3, cap);
     const [top, ...rest] = tabulate(policy, candidates, 3, 10_000, 'draws', cap);
     const z = candidates.reduce((s, c) => s + Math.exp(c.score), 0);
@@ -238,7 +238,7 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
   });
 
   it('linear Thompson sampling: Monte-Carlo marginals under the cap match', () => {
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 200 }, ONE_HOT, new KeyedStream('mc'));
     const four = pool([0, 0, 0, 0]); // items 10..13: creators 1, 2, 0, 1
     expectCapHeld(policy, four, 3, cap);
     const slots = tabulate(policy, four, 3, 10_000, 'draws', cap);
@@ -255,8 +255,8 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
   it('a cap that cannot bind on the pool leaves every policy as it was: same slates and propensities', () => {
     const loose = capOf(2, 3, 100); // two items per creator in the pool, cap 2
     const make: (() => ExplorationPolicy)[] = [
-      () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 50 }, () => 100, new Rng('mc')),
-      () => new BoltzmannPolicy(1, 20, new Rng('mc')),
+      () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 50 }, () => 100, new KeyedStream('mc')),
+      () => new BoltzmannPolicy(1, 20, new KeyedStream('mc')),
       () => trainedThompson(50),
     ];
     for (const policy of make) {
@@ -273,8 +273,8 @@ describe('under a creator cap that binds: the slate keeps the cap, and the logge
 describe('seeds', () => {
   const candidates = pool([5, 4, 3, 2, 1, 0]);
   const policies: [string, () => ExplorationPolicy][] = [
-    ['epsilon_greedy', () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 50, new Rng('mc'))],
-    ['boltzmann', () => new BoltzmannPolicy(2, 20, new Rng('mc'))],
+    ['epsilon_greedy', () => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 100 }, () => 50, new KeyedStream('mc'))],
+    ['boltzmann', () => new BoltzmannPolicy(2, 20, new KeyedStream('mc'))],
     ['thompson', () => trainedThompson(50)],
   ];
 
@@ -299,7 +299,7 @@ describe('seeds', () => {
 
   it('Boltzmann exploration chooses the same items whatever the number of Monte-Carlo draws', () => {
     const choices = (mcDraws: number) => {
-      const policy = new BoltzmannPolicy(1, mcDraws, new Rng(`mc-${mcDraws}`));
+      const policy = new BoltzmannPolicy(1, mcDraws, new KeyedStream(`mc-${mcDraws}`));
       const rng = new Rng('same');
       return Array.from({ length: 100 }, () => policy.select(REQUEST, candidates, 3, rng).map((e) => e.itemId));
     };
@@ -310,7 +310,7 @@ describe('seeds', () => {
 describe('epsilon = 0 is greedy', () => {
   const candidates = pool([9, 7, 5, 3, 1, 0]);
   it.each(['candidates', 'catalog'] as const)('over %s: same items, sources and propensity 1', (over) => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over, mcDraws: 100 }, () => 100, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0, over, mcDraws: 100 }, () => 100, new KeyedStream('mc'));
     const rng = new Rng('zero');
     for (let i = 0; i < 20; i++) expect(policy.select(REQUEST, candidates, 4, rng)).toEqual(new GreedyPolicy().select(REQUEST, candidates, 4));
   });
@@ -335,7 +335,7 @@ describe('UCB', () => {
 
 describe('learning', () => {
   it('Thompson sampling counts every slot as a trial and the chosen reward as a success', () => {
-    const policy = new ThompsonPolicy({ reward: 'like', prior: [2, 3], mcDraws: 10 }, new Rng('x'));
+    const policy = new ThompsonPolicy({ reward: 'like', prior: [2, 3], mcDraws: 10 }, new KeyedStream('x'));
     const entries = [10, 11, 12].map((itemId) => ({ itemId, source: 'test', propensity: 1 }));
     policy.observe({ ...feedback(entries, 1), liked: true });
     policy.observe(feedback(entries, 2)); // clicked, not liked
@@ -367,7 +367,7 @@ describe('learning', () => {
   });
 
   it('linear Thompson sampling learns which item pays', () => {
-    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 20 }, ONE_HOT, new Rng('mc'));
+    const policy = new LinearThompsonPolicy({ reward: 'click', priorPrecision: 1, noise: 0.5, mcDraws: 20 }, ONE_HOT, new KeyedStream('mc'));
     const rng = new Rng('learn');
     let bestPicks = 0;
     for (let t = 0; t < 2_000; t++) {

@@ -12,7 +12,7 @@ import { PlackettLuceSampler, softmaxWeights } from '../src/recommender/explore/
 import { candidateLimit } from '../src/recommender/explore/pool-limit.js';
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import type { RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 import { PublicRegistry, type PublicItem } from '../src/world/public.js';
@@ -29,7 +29,7 @@ function feedback(entries: readonly SlateEntry[], clicked: number): SlateFeedbac
 
 describe('Boltzmann', () => {
   it('a near-certain order logs 1 at every slot: the softmax at slot 0, (M + 1)/(M + 1) after', () => {
-    const slate = new BoltzmannPolicy(1, 20, new Rng('mc')).select(REQUEST, pool([0, 60, -60]), 3, new Rng('s'));
+    const slate = new BoltzmannPolicy(1, 20, new KeyedStream('mc')).select(REQUEST, pool([0, 60, -60]), 3, new Rng('s'));
     expect(slate.map((e) => e.itemId)).toEqual([11, 10, 12]);
     expect(slate[0].propensity).toBeCloseTo(1, 12);
     expect(slate[1].propensity).toBe(1);
@@ -38,20 +38,20 @@ describe('Boltzmann', () => {
 
   it('two equal items: the second slot’s estimate is near 1/2; no draws leaves it at 1', () => {
     const rng = new Rng('s');
-    const policy = new BoltzmannPolicy(1, 2_000, new Rng('mc'));
+    const policy = new BoltzmannPolicy(1, 2_000, new KeyedStream('mc'));
     // (W + 1)/(M + 1) with W ~ Bin(2000, 1/2): sd ≈ 0.011.
     for (let t = 0; t < 5; t++) expect(Math.abs(policy.select(REQUEST, pool([0, 0]), 2, rng)[1].propensity - 0.5)).toBeLessThan(0.045);
-    expect(new BoltzmannPolicy(1, 0, new Rng('mc')).select(REQUEST, pool([0, 0]), 2, rng)[1].propensity).toBe(1);
+    expect(new BoltzmannPolicy(1, 0, new KeyedStream('mc')).select(REQUEST, pool([0, 0]), 2, rng)[1].propensity).toBe(1);
   });
 
   it('says what is wrong with a temperature of 0', () => {
-    expect(() => new BoltzmannPolicy(0, 10, new Rng('mc'))).toThrow(/boltzmann: temperature must be above 0 \(got 0\)/);
+    expect(() => new BoltzmannPolicy(0, 10, new KeyedStream('mc'))).toThrow(/boltzmann: temperature must be above 0 \(got 0\)/);
   });
 });
 
 describe('Thompson sampling', () => {
   it('posterior Beta(α + successes, β + failures), from feedback and rebuilt from the log', () => {
-    const policy = new ThompsonPolicy({ reward: 'click', prior: [2, 3], mcDraws: 10 }, new Rng('mc'));
+    const policy = new ThompsonPolicy({ reward: 'click', prior: [2, 3], mcDraws: 10 }, new KeyedStream('mc'));
     const shown = [10, 11].map((itemId) => ({ itemId, source: 'test', propensity: 1 }));
     for (let t = 0; t < 4; t++) policy.observe(feedback(shown, t === 0 ? -1 : 0));
     expect(policy.posterior(10)).toEqual([2 + 3, 3 + 1]);
@@ -65,7 +65,7 @@ describe('Thompson sampling', () => {
   });
 
   it('a posterior far ahead takes the top slot with an estimated propensity of 1', () => {
-    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 50 }, new Rng('mc'));
+    const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 50 }, new KeyedStream('mc'));
     const entry = (itemId: number) => [{ itemId, source: 'test', propensity: 1 }];
     for (let t = 0; t < 300; t++) {
       policy.observe(feedback(entry(12), 0));
@@ -82,8 +82,8 @@ describe('Thompson sampling', () => {
 
 describe('the candidate stage', () => {
   it('passes feedback and retraining on to its slate policy', () => {
-    const thompson = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 5 }, new Rng('mc'));
-    const stage = new CandidateStagePolicy(thompson, new EpsilonExploreSource(2, 0.5, () => 10, new Rng('c')), 'thompson');
+    const thompson = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws: 5 }, new KeyedStream('mc'));
+    const stage = new CandidateStagePolicy(thompson, new EpsilonExploreSource(2, 0.5, () => 10, new KeyedStream('c')), 'thompson');
     stage.observe(feedback([{ itemId: 3, source: 'test', propensity: 1 }], 0));
     expect(thompson.posterior(3)).toEqual([2, 1]);
     stage.retrain(new TrainingLog(14), 1);
@@ -91,15 +91,24 @@ describe('the candidate stage', () => {
     expect(exploreCandidate(7)).toEqual({ itemId: 7, sources: ['explore'], sourceScore: Number.MAX_VALUE });
   });
 
+  it('explore candidates are keyed by the request: the same in any batch, different between requests', () => {
+    const requests = Array.from({ length: 6 }, (_, slateId) => ({ ...REQUEST, slateId }));
+    const together = new EpsilonExploreSource(4, 0.5, () => 1000, new KeyedStream('c')).generate(requests);
+    const apart = new EpsilonExploreSource(4, 0.5, () => 1000, new KeyedStream('c'));
+    const oneByOne = [...requests].reverse().map((r) => apart.generate([r])[0]).reverse();
+    expect(oneByOne).toEqual(together);
+    expect(new Set(together.map((list) => list.map((c) => c.itemId).join())).size).toBeGreaterThan(3);
+  });
+
   it('epsilon-greedy adds Binomial(min(k, N), ε) distinct catalog items per request', () => {
-    const source = new EpsilonExploreSource(4, 0.25, () => 100, new Rng('c'));
-    const lists = source.generate(Array.from({ length: 2_000 }, () => REQUEST));
+    const source = new EpsilonExploreSource(4, 0.25, () => 100, new KeyedStream('c'));
+    const lists = source.generate(Array.from({ length: 2_000 }, (_, slateId) => ({ ...REQUEST, slateId })));
     const counts = lists.map((l) => l.length);
     // Mean kε = 1, sd of the mean √(0.75/2000) ≈ 0.019.
     expect(Math.abs(counts.reduce((s, c) => s + c, 0) / counts.length - 1)).toBeLessThan(0.08);
     expect(Math.max(...counts)).toBeLessThanOrEqual(4);
     for (const l of lists) expect(new Set(l.map((c) => c.itemId)).size).toBe(l.length);
-    const small = new EpsilonExploreSource(4, 1, () => 3, new Rng('c'));
+    const small = new EpsilonExploreSource(4, 1, () => 3, new KeyedStream('c'));
     expect(small.generate([REQUEST])[0].map((c) => c.itemId).sort()).toEqual([0, 1, 2]);
   });
 });

@@ -14,7 +14,7 @@ import { monteCarloScores, sampledSlate, type ScoreSampler } from '../src/recomm
 import { ThompsonExploreSource } from '../src/recommender/explore/thompson-candidates.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import type { CreatorCap, RecRequest, ScoredCandidate } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { clickLog } from './support/click-log.js';
 
 const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
@@ -112,7 +112,7 @@ describe('epsilon-greedy under a creator cap', () => {
 
 describe('epsilon-greedy slates', () => {
   it('over the candidates: each slot logs the closed form for its item’s greedy rank', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 10 }, () => 100, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'candidates', mcDraws: 10 }, () => 100, new KeyedStream('mc'));
     const slots = new EpsilonSlots(0.5);
     const rng = new Rng('draws');
     const candidates = pool([5, 4, 3, 2, 1]);
@@ -127,7 +127,7 @@ describe('epsilon-greedy slates', () => {
   });
 
   it('over the catalog: greedy list of the first L candidates; others logged as explore at the closed form', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.6, over: 'catalog', mcDraws: 10 }, () => 8, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.6, over: 'catalog', mcDraws: 10 }, () => 8, new KeyedStream('mc'));
     const slots = new EpsilonSlots(0.6);
     const candidates = [7, 3, 5].map((itemId, k) => ({ itemId, sources: ['a', 'b'], sourceScore: 3 - k, score: 3 - k }));
     const rng = new Rng('draws');
@@ -145,7 +145,7 @@ describe('epsilon-greedy slates', () => {
   });
 
   it('under a cap over the catalog the slate holds one item per creator', () => {
-    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 20 }, () => 9, new Rng('mc'));
+    const policy = new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws: 20 }, () => 9, new KeyedStream('mc'));
     const cap: CreatorCap = { cap: 1, creatorOf: (id) => id % 3, catalogItems: () => 3 };
     const rng = new Rng('draws');
     for (let t = 0; t < 30; t++) {
@@ -184,7 +184,7 @@ describe('Thompson sampling at the candidate stage', () => {
   const log = clickLog;
 
   it('the head: most shown first (ties to the lower id), topped up with the newest uploads', () => {
-    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 4, mcDraws: 20 }, () => 10, new Rng('c'), new Rng('mc'));
+    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 4, mcDraws: 20 }, () => 10, new KeyedStream('c'), new Rng('mc'));
     expect(Array.from(source.head)).toEqual([9, 8, 7, 6]);
     source.retrain(log([[3, 2, 0], [5, 4, 1], [1, 2, 2], [9, 1, 0]]));
     expect(Array.from(source.head)).toEqual([5, 1, 3, 9]);
@@ -193,7 +193,7 @@ describe('Thompson sampling at the candidate stage', () => {
   });
 
   it('inclusion probabilities of the head sum to k, 0 off the head; k above the head means the whole head', () => {
-    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 4, mcDraws: 30 }, () => 10, new Rng('c'), new Rng('mc'));
+    const source = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 2, head: 4, mcDraws: 30 }, () => 10, new KeyedStream('c'), new Rng('mc'));
     source.retrain(log([[3, 5, 4], [5, 5, 0], [1, 5, 2], [9, 5, 1]]));
     const head = Array.from(source.head);
     const total = head.reduce((s, id) => s + source.inclusion(REQUEST, id), 0);
@@ -201,7 +201,7 @@ describe('Thompson sampling at the candidate stage', () => {
     expect(source.inclusion(REQUEST, 0)).toBe(0);
     // Item 3 (4 of 5 clicked) beats item 5 (0 of 5) to the candidates.
     expect(source.inclusion(REQUEST, 3)).toBeGreaterThan(source.inclusion(REQUEST, 5));
-    const all = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 9, head: 3, mcDraws: 10 }, () => 10, new Rng('c'), new Rng('mc'));
+    const all = new ThompsonExploreSource({ reward: 'click', prior: [1, 1], k: 9, head: 3, mcDraws: 10 }, () => 10, new KeyedStream('c'), new Rng('mc'));
     const [candidates] = all.generate([REQUEST]);
     expect(candidates.map((c) => c.itemId).sort()).toEqual([7, 8, 9]);
     for (const id of [7, 8, 9]) expect(all.inclusion(REQUEST, id)).toBeCloseTo(1, 12);

@@ -12,7 +12,7 @@ import { softmaxWeights } from '../src/recommender/explore/plackett-luce.js';
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlotDistribution } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 
 const REQUEST: RecRequest = { slateId: 0, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
 const SCORES = [2, 1.6, 1.1, 0.9, 0.3, -0.2];
@@ -88,12 +88,12 @@ describe('slot distributions of the policies that can be off-policy targets', ()
   });
 
   it('epsilon-greedy over the candidates: the closed form, every slot summing to 1', () => {
-    expectAgreement((mcDraws) => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws }, () => 50, new Rng('mc')), 0, POOL.length);
+    expectAgreement((mcDraws) => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws }, () => 50, new KeyedStream('mc')), 0, POOL.length);
   });
 
   it('epsilon-greedy over the catalog: the closed form with the rest of the catalog as uniform mass', () => {
     const catalog = 16;
-    const make = (mcDraws: number) => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws }, () => catalog, new Rng('mc'));
+    const make = (mcDraws: number) => new EpsilonGreedyPolicy({ epsilon: 0.5, over: 'catalog', mcDraws }, () => catalog, new KeyedStream('mc'));
     const stated = make(1).slotMarginals(REQUEST, POOL, SLATE, new Rng('m'));
     // Slot 0's greedy item is kept unless the slot explores: P ≥ 1 − ε.
     expect(probability(stated[0], 10, catalog)).toBeGreaterThanOrEqual(0.5);
@@ -102,12 +102,12 @@ describe('slot distributions of the policies that can be off-policy targets', ()
   });
 
   it('epsilon-greedy under a binding creator cap: simulated frequencies', () => {
-    expectAgreement((mcDraws) => new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'candidates', mcDraws }, () => 50, new Rng('mc')), 4000, POOL.length, CAP);
+    expectAgreement((mcDraws) => new EpsilonGreedyPolicy({ epsilon: 0.4, over: 'candidates', mcDraws }, () => 50, new KeyedStream('mc')), 4000, POOL.length, CAP);
   });
 
   it('Thompson sampling: frequencies of slates drawn from the posterior, capped or not', () => {
     const make = (mcDraws: number) => {
-      const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws }, new Rng('mc'));
+      const policy = new ThompsonPolicy({ reward: 'click', prior: [1, 1], mcDraws }, new KeyedStream('mc'));
       // Item 13 has clicked often, 10 rarely: the posterior must show in the marginals.
       for (let t = 0; t < 12; t++) policy.counts.record(13, t % 4 !== 0);
       for (let t = 0; t < 12; t++) policy.counts.record(10, t === 0);
@@ -120,7 +120,7 @@ describe('slot distributions of the policies that can be off-policy targets', ()
   });
 
   it('Boltzmann: slot 0 is the softmax exactly, later slots the frequencies of Plackett–Luce slates', () => {
-    const make = (mcDraws: number) => new BoltzmannPolicy(0.5, mcDraws, new Rng('mc'));
+    const make = (mcDraws: number) => new BoltzmannPolicy(0.5, mcDraws, new KeyedStream('mc'));
     const stated = make(4000).slotMarginals(REQUEST, POOL, SLATE, new Rng('m'));
     const w = softmaxWeights(POOL, new Uint8Array(POOL.length), 0.5);
     const total = w.reduce((a, b) => a + b, 0);

@@ -33,7 +33,7 @@ import {
 import { ServedPolicyTarget } from '../src/ope/policies/served.js';
 import { BoltzmannPolicy } from '../src/recommender/explore/boltzmann.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 
 const ctx = (slateId: number, slateSize = 2, catalogSize = 4): OpeContext => ({ slateId, userId: 0, time: 0, catalogSize, slateSize });
@@ -425,7 +425,7 @@ describe('a served exploration policy as a target', () => {
     const pop = new PopularityRanking([4, 2], new Map([[4, 2], [2, 1]]));
     expect(pop.score(ctx(0, 2, 8), 4)).toBe(2);
     expect(pop.score(ctx(0, 2, 8), 6)).toBe(-1 - 6 / 8);
-    const boltzmann = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new Rng('mc')), pop, { pool: 3, seed: 's', catalog: { size: 0 } });
+    const boltzmann = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new KeyedStream('mc')), pop, { pool: 3, seed: 's', catalog: { size: 0 } });
     expect(boltzmann.name).toBe('boltzmann(popularity)');
     // Slot 0 of a Boltzmann slate is the exact softmax over the pool: items 4, 2, then the newest, 7.
     const first = boltzmann.slot(ctx(0, 2, 8), 0);
@@ -436,7 +436,7 @@ describe('a served exploration policy as a target', () => {
     // Another catalog is another context: item 7 does not exist in a catalog of 6.
     expect(boltzmann.slot(ctx(0, 2, 6), 0).items).toEqual([4, 2, 5]);
     // A ranking without scores: minus the rank; a pool smaller than the slate is the slate.
-    const ranked = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new Rng('mc')), new ScoreRanking('scores', () => [0.1, 0.9, 0.5, 0.3]), {
+    const ranked = new ServedPolicyTarget(new BoltzmannPolicy(1, 10, new KeyedStream('mc')), new ScoreRanking('scores', () => [0.1, 0.9, 0.5, 0.3]), {
       pool: 0,
       seed: 's',
       catalog: { size: 0 },

@@ -21,7 +21,7 @@ import {
 import { BoltzmannPolicy } from '../src/recommender/explore/boltzmann.js';
 import { EpsilonGreedyPolicy } from '../src/recommender/explore/epsilon-greedy.js';
 import type { ExplorationPolicy, RecRequest, ScoredCandidate } from '../src/recommender/types.js';
-import { Rng } from '../src/rng/index.js';
+import { KeyedStream, Rng } from '../src/rng/index.js';
 import { cli } from './support/run-cli.js';
 import { tempDir } from './support/scenarios.js';
 
@@ -52,9 +52,9 @@ const TARGETS: readonly (readonly [string, TargetPolicy])[] = [
 ];
 
 const POLICIES: readonly (readonly [string, () => ExplorationPolicy, ScoredCandidate[]])[] = [
-  ['epsilon-greedy 0.3 over the candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => ITEMS, new Rng('mc')), POOL],
-  ['epsilon-greedy 0.3 over the catalog, 3 candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'catalog', mcDraws: 100 }, () => ITEMS, new Rng('mc')), POOL.slice(0, 3)],
-  ['boltzmann T = 1 (Monte-Carlo past slot 0)', () => new BoltzmannPolicy(1, 100, new Rng('slot-logs/mc')), POOL],
+  ['epsilon-greedy 0.3 over the candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'candidates', mcDraws: 100 }, () => ITEMS, new KeyedStream('mc')), POOL],
+  ['epsilon-greedy 0.3 over the catalog, 3 candidates', () => new EpsilonGreedyPolicy({ epsilon: 0.3, over: 'catalog', mcDraws: 100 }, () => ITEMS, new KeyedStream('mc')), POOL.slice(0, 3)],
+  ['boltzmann T = 1 (Monte-Carlo past slot 0)', () => new BoltzmannPolicy(1, 100, new KeyedStream('slot-logs/mc')), POOL],
 ];
 
 describe('slot-wise importance weights on logs of the stochastic slate policies', () => {
@@ -73,7 +73,7 @@ describe('slot-wise importance weights on logs of the stochastic slate policies'
   }
 
   it('the check can fail: the same Boltzmann log with every slot logged at its slot-0 (softmax) probability is flagged', () => {
-    const log = logOf(new BoltzmannPolicy(1, 100, new Rng('slot-logs/mc')), POOL, 'flagged');
+    const log = logOf(new BoltzmannPolicy(1, 100, new KeyedStream('slot-logs/mc')), POOL, 'flagged');
     const z = POOL.reduce((s, c) => s + Math.exp(c.score), 0);
     const softmax = Float64Array.from(log.itemId, (i) => Math.exp(POOL[i].score) / z);
     const d = weightDiagnostics(weighLog({ ...log, propensity: softmax }, new UniformPolicy()));

@@ -67,7 +67,7 @@ beforeAll(async () => {
       for (const [name, change] of Object.entries(VARIANTS)) {
         rankers.set(name, new MultiTaskRanker({ ...BASE, ...change }, FORMULA, ctx.catalog, ctx.users, ctx.streams.stream(`ranker-${name}`)));
       }
-      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random'));
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => rankers.forEach((k) => k.observe(f)), retrain: () => {} };
     }),
   );

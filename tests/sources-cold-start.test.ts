@@ -57,9 +57,9 @@ function withStartup(ctx: RecommenderContext, name: string, sources: (popularity
       policy: new GreedyPolicy(),
     },
     ctx.slateSize,
-    ctx.streams.stream('policy'),
+    ctx.streams.keyed('policy'),
   );
-  const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random-startup'), 'random-startup');
+  const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random-startup'), 'random-startup');
   return new RandomStartup(pipeline, random, STARTUP_DAYS);
 }
 
@@ -80,7 +80,7 @@ describe('cold start: how a brand-new item reaches a slate', () => {
         popularity,
         new ContentSource(ctx.catalog, { k: 10, history: 20 }),
         new FreshSource(ctx.catalog, { k: 5, maxAge: 1 }),
-        new RandomSource(ctx.catalog, 3, ctx.streams.stream('random')),
+        new RandomSource(ctx.catalog, 3, ctx.streams.keyed('random')),
       ]),
     );
     const catalog = sim.world.items.public;

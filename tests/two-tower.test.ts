@@ -124,7 +124,7 @@ describe('TwoTowerSource on a world with planted structure', () => {
     const { source, model } = configs(scenario);
     sim = new Simulation(
       buildPartsWith(scenario, (ctx) => {
-        const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+        const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random'));
         twoTower = new TwoTowerSource(source, model, ctx.catalog, ctx.users, ctx.streams.stream('two-tower'));
         popularity = new PopularitySource(ctx.catalog, { k: K, windowDays: DAYS, excludeSeen: true });
         expect(twoTower.generate([])).toEqual([]);
@@ -266,8 +266,8 @@ describe('TwoTowerSource in the closed loop', () => {
     const sim = new Simulation(
       buildPartsWith(scenario, (ctx) => {
         twoTower = new TwoTowerSource({ ...source, k: 50, ann: { ...source.ann, kind: 'hnsw' } }, model, ctx.catalog, ctx.users, ctx.streams.stream('two-tower'));
-        const pipeline = new Pipeline('two-tower', { sources: [twoTower], policy: new GreedyPolicy() }, ctx.slateSize, ctx.streams.stream('policy'));
-        const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'), 'random-startup');
+        const pipeline = new Pipeline('two-tower', { sources: [twoTower], policy: new GreedyPolicy() }, ctx.slateSize, ctx.streams.keyed('policy'));
+        const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random'), 'random-startup');
         return new RandomStartup(pipeline, random, 1);
       }),
     );

@@ -3,7 +3,7 @@
  * exploration policy. Every stage works on the whole batch of requests at once where it can.
  */
 import { grown } from '../core/typed-arrays.js';
-import type { Rng } from '../rng/index.js';
+import type { KeyedStream } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type {
   Candidate,
@@ -38,7 +38,8 @@ export class Pipeline implements Recommender {
     readonly name: string,
     private readonly stages: PipelineStages,
     private readonly slateSize: number,
-    private readonly rng: Rng,
+    /** The policy's draws, keyed by request (slate id): a slate does not depend on the other requests served with it. */
+    private readonly draws: KeyedStream,
   ) {
     if (stages.sources.length === 0) throw new Error(`recommender ${name}: needs at least one candidate source`);
     const { sources, ranker, policy } = stages;
@@ -75,7 +76,7 @@ export class Pipeline implements Recommender {
     return this.latency.time('rerank', n, () =>
       requests.map((request, r) => {
         const final = reranker ? reranker.rerank(request, ordered[r], this.slateSize) : ordered[r];
-        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.rng, reranker?.cap) };
+        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.draws.at(request.slateId), reranker?.cap) };
       }),
     );
   }

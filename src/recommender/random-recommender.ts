@@ -1,5 +1,5 @@
 /** Uniformly random slates in random order: every item is equally likely at every slot, so each slot's marginal propensity is 1 / catalog size, exactly. */
-import type { Rng } from '../rng/index.js';
+import type { KeyedStream } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';
 import type { Recommender, RecRequest, Slate } from './types.js';
@@ -8,7 +8,8 @@ export class RandomRecommender implements Recommender {
   constructor(
     private readonly catalog: PublicCatalog,
     private readonly slateSize: number,
-    private readonly rng: Rng,
+    /** Keyed by request (slate id). */
+    private readonly draws: KeyedStream,
     /** Also the source logged with each impression. */
     readonly name = 'random',
   ) {}
@@ -19,7 +20,7 @@ export class RandomRecommender implements Recommender {
     // Distinct items in a uniformly random order: every (item, slot) has probability 1/n.
     return requests.map((request) => ({
       slateId: request.slateId,
-      entries: this.rng.orderedSample(n, Math.min(this.slateSize, n)).map((itemId) => ({ itemId, source: this.name, propensity })),
+      entries: this.draws.at(request.slateId).orderedSample(n, Math.min(this.slateSize, n)).map((itemId) => ({ itemId, source: this.name, propensity })),
     }));
   }
 

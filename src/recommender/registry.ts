@@ -68,7 +68,7 @@ function refuseTruth(name: string): () => TruthOracle {
 export function buildRecommender(config: RecommenderConfig, ctx: RecommenderContext, oracleTruth: () => TruthOracle): Recommender {
   const recommender = config.kind === MODULE ? buildPlugin(config.path, config, ctx) : declared(config.kind).build(config, { ...ctx, oracleTruth });
   if (config.random_startup <= 0) return recommender;
-  const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random-startup'), 'random-startup');
+  const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random-startup'), 'random-startup');
   return new RandomStartup(recommender, random, config.random_startup);
 }
 

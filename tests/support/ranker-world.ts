@@ -46,7 +46,7 @@ export async function simulateRankerWorld(): Promise<RankerWorld> {
     buildPartsWith(parseScenario(WORLD, 'ranker-world.yaml'), (ctx) => {
       catalog = ctx.catalog;
       users = ctx.users;
-      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random'));
+      const random = new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random'));
       return { name: 'random', serve: (r) => random.serve(r), observe: (f) => feedback.push(f), retrain: () => {} };
     }),
   );

@@ -5,7 +5,7 @@
  * item not kept, and every (item, slot) pair has positive probability, so it can also log.
  */
 import { EpsilonGreedyPolicy } from '../../recommender/explore/epsilon-greedy.js';
-import { Rng } from '../../rng/index.js';
+import { KeyedStream } from '../../rng/index.js';
 import type { Ranking } from './ranking.js';
 import { ServedPolicyTarget } from './served.js';
 
@@ -16,7 +16,7 @@ export class EpsilonGreedyTargetPolicy extends ServedPolicyTarget {
   ) {
     const catalog = { size: 0 };
     // No creator cap here, so the Monte-Carlo stream is never drawn from.
-    const policy = new EpsilonGreedyPolicy({ epsilon, over: 'catalog', mcDraws: 1 }, () => catalog.size, new Rng('unused'));
+    const policy = new EpsilonGreedyPolicy({ epsilon, over: 'catalog', mcDraws: 1 }, () => catalog.size, new KeyedStream('unused'));
     super(policy, ranking, { pool: 0, seed: 'epsilon-greedy', catalog, name: `epsilon-greedy(${epsilon}, ${ranking.name})` });
   }
 }

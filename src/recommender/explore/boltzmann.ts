@@ -11,7 +11,7 @@
  * there, as (W + 1) / (mcDraws + 1) — the realised slate counted as one more sample, as for
  * Thompson sampling (sampled-slate.ts).
  */
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 import { positive } from '../../settings/fields.js';
 import { explorationPolicy, slateStage } from './component.js';
@@ -28,13 +28,13 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     private readonly temperature: number,
     /** Monte-Carlo slates per request for the propensities of slots past the first. */
     private readonly mcDraws: number,
-    /** Stream for the propensity estimates only. */
-    private readonly mcRng: Rng,
+    /** Draws for the propensity estimates only, keyed by request (slate id). */
+    private readonly mcStream: KeyedStream,
   ) {
     if (!(temperature > 0)) throw new RangeError(`boltzmann: temperature must be above 0 (got ${temperature})`);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     const pool = this.pool(ordered, slateSize, cap);
     if (!pool) return [];
     const { slots, weights, total, sampler } = pool;
@@ -43,8 +43,9 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     const wins = new Float64Array(slots);
     if (slots > 1) {
       const mc = new Int32Array(slots);
+      const mcRng = this.mcStream.at(request.slateId);
       for (let m = 0; m < this.mcDraws; m++) {
-        sampler.draw(this.mcRng, mc);
+        sampler.draw(mcRng, mc);
         for (let k = 1; k < slots; k++) if (mc[k] === chosen[k]) wins[k]++;
       }
     }
@@ -89,5 +90,5 @@ export const BOLTZMANN = explorationPolicy({
     mc_draws: mcDraws,
   },
   reorders: "draws weighted by the ranker's scores",
-  build: (config, ctx) => slateStage(new BoltzmannPolicy(config.temperature, config.mc_draws, ctx.streams.stream(PROPENSITY_STREAM))),
+  build: (config, ctx) => slateStage(new BoltzmannPolicy(config.temperature, config.mc_draws, ctx.streams.keyed(PROPENSITY_STREAM))),
 });

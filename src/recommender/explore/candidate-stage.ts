@@ -12,7 +12,7 @@
  * when an item's slot does not depend on which explore candidates came in; explore candidates
  * ranked above other items push them down a slot, so these logs are approximate for slot-wise OPE.
  */
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
 import type { Exploration } from './component.js';
@@ -74,16 +74,18 @@ export class EpsilonExploreSource implements ExploreSource {
     private readonly k: number,
     private readonly epsilon: number,
     private readonly catalogSize: () => number,
-    private readonly rng: Rng,
+    /** Keyed by request (slate id). */
+    private readonly draws: KeyedStream,
   ) {}
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const n = this.catalogSize();
     const k = Math.min(this.k, n);
-    return requests.map(() => {
+    return requests.map((request) => {
+      const rng = this.draws.at(request.slateId);
       let m = 0;
-      for (let j = 0; j < k; j++) if (this.rng.next() < this.epsilon) m++;
-      return this.rng.sampleIndices(n, m).map(exploreCandidate);
+      for (let j = 0; j < k; j++) if (rng.next() < this.epsilon) m++;
+      return rng.sampleIndices(n, m).map(exploreCandidate);
     });
   }
 

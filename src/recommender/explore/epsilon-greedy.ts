@@ -11,7 +11,7 @@
  * fills skip creators at the cap, and the marginals are Rao–Blackwellised Monte-Carlo estimates
  * from `mcDraws` simulated slates (epsilon-capped.ts).
  */
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 import { positiveCount, probability } from '../../settings/fields.js';
 import { z } from 'zod';
@@ -32,6 +32,12 @@ export interface EpsilonGreedyOptions {
   readonly mcDraws: number;
 }
 
+/** A slate's draws: the policy's own, and the propensity estimate's, keyed by the request. */
+interface SlateDraws {
+  readonly rng: Rng;
+  mc(): Rng;
+}
+
 export class EpsilonGreedyPolicy implements ExplorationPolicy {
   readonly name = 'epsilon_greedy';
   private readonly slots: EpsilonSlots;
@@ -40,14 +46,15 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
     private readonly options: EpsilonGreedyOptions,
     /** Current catalog size (item ids are 0..size-1); used when drawing over the catalog. */
     private readonly catalogSize: () => number,
-    /** Stream for the propensity estimates under a cap only. */
-    private readonly mcRng: Rng,
+    /** Draws for the propensity estimates under a cap only, keyed by request (slate id). */
+    private readonly mcDraws: KeyedStream,
   ) {
     this.slots = new EpsilonSlots(options.epsilon);
   }
 
-  select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
-    return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, rng, cap) : this.overCandidates(ordered, slateSize, rng, cap);
+  select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
+    const draws = { rng, mc: () => this.mcDraws.at(request.slateId) };
+    return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, draws, cap) : this.overCandidates(ordered, slateSize, draws, cap);
   }
 
   /**
@@ -82,20 +89,20 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
   }
 
   /** Pool indices are candidate indices; slot p's greedy item is the p-th candidate the cap allows. */
-  private overCandidates(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap: CreatorCap | undefined): SlateEntry[] {
+  private overCandidates(ordered: readonly ScoredCandidate[], slateSize: number, draws: SlateDraws, cap: CreatorCap | undefined): SlateEntry[] {
     const n = ordered.length;
     const limit = candidateLimit(cap, ordered);
     if (limit) {
       const greedy = cappedWalk(Array.from(ordered.keys()), slateSize, limit);
-      return this.capped(n, greedy.length, greedy, limit, rng).map(([k, propensity]) => entryOf(ordered[k], propensity));
+      return this.capped(n, greedy.length, greedy, limit, draws).map(([k, propensity]) => entryOf(ordered[k], propensity));
     }
     const L = slotCount(slateSize, n);
     const greedy = Array.from({ length: L }, (_, p) => p);
-    return this.slots.sample(n, L, greedy, rng).map((k, p) => entryOf(ordered[k], this.slots.probability(n, L, L, p, k < L ? k : -1)));
+    return this.slots.sample(n, L, greedy, draws.rng).map((k, p) => entryOf(ordered[k], this.slots.probability(n, L, L, p, k < L ? k : -1)));
   }
 
   /** Pool indices are item ids; the greedy list is the first min(L, candidates) candidates (that the cap allows). */
-  private overCatalog(ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap: CreatorCap | undefined): SlateEntry[] {
+  private overCatalog(ordered: readonly ScoredCandidate[], slateSize: number, draws: SlateDraws, cap: CreatorCap | undefined): SlateEntry[] {
     const n = this.catalogSize();
     const L = slotCount(slateSize, n);
     const limit = catalogLimit(cap, n);
@@ -103,8 +110,8 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
     const greedy = limit ? cappedWalk(ids, L, limit) : ids.slice(0, Math.min(L, ordered.length));
     const G = greedy.length;
     const slate = limit
-      ? this.capped(n, L, greedy, limit, rng)
-      : this.slots.sample(n, L, greedy, rng).map((itemId, p) => [itemId, this.slots.probability(n, L, G, p, greedy.indexOf(itemId))]);
+      ? this.capped(n, L, greedy, limit, draws)
+      : this.slots.sample(n, L, greedy, draws.rng).map((itemId, p) => [itemId, this.slots.probability(n, L, G, p, greedy.indexOf(itemId))]);
     return slate.map(([itemId, propensity]) => {
       // A candidate keeps the sources that produced it.
       const candidate = ordered.find((c) => c.itemId === itemId);
@@ -113,10 +120,10 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
   }
 
   /** A slate under the cap, as [pool index, estimated marginal] per slot (epsilon-capped.ts). */
-  private capped(n: number, slots: number, greedy: readonly number[], limit: PoolLimit, rng: Rng): [number, number][] {
+  private capped(n: number, slots: number, greedy: readonly number[], limit: PoolLimit, draws: SlateDraws): [number, number][] {
     const { epsilon, mcDraws } = this.options;
-    const realised = sampleCapped(epsilon, n, slots, greedy, limit, rng);
-    const marginals = cappedMarginals(epsilon, n, greedy, realised, limit, mcDraws, this.mcRng);
+    const realised = sampleCapped(epsilon, n, slots, greedy, limit, draws.rng);
+    const marginals = cappedMarginals(epsilon, n, greedy, realised, limit, mcDraws, draws.mc());
     return realised.slate.map((k, p) => [k, marginals[p]]);
   }
 }
@@ -136,6 +143,6 @@ export const EPSILON_GREEDY = explorationPolicy({
   reorders: null,
   build: (config, ctx) =>
     config.stage === 'candidate'
-      ? candidateStage(new EpsilonExploreSource(config.k, config.epsilon, ctx.catalogSize, ctx.streams.stream(CANDIDATE_STREAM)), config.policy)
-      : slateStage(new EpsilonGreedyPolicy({ epsilon: config.epsilon, over: config.over, mcDraws: config.mc_draws }, ctx.catalogSize, ctx.streams.stream(PROPENSITY_STREAM))),
+      ? candidateStage(new EpsilonExploreSource(config.k, config.epsilon, ctx.catalogSize, ctx.streams.keyed(CANDIDATE_STREAM)), config.policy)
+      : slateStage(new EpsilonGreedyPolicy({ epsilon: config.epsilon, over: config.over, mcDraws: config.mc_draws }, ctx.catalogSize, ctx.streams.keyed(PROPENSITY_STREAM))),
 });

@@ -11,7 +11,7 @@
  * from the prior plus the feature map's replay of recent logged impressions.
  */
 import type { BinaryReward } from '../../training/rewards.js';
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { auc } from '../ranking/auc.js';
 import type { CreatorCap, ExplorationPolicy, RecommenderDiagnostics, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback } from '../types.js';
@@ -64,7 +64,8 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
   constructor(
     private readonly options: LinearThompsonOptions,
     private readonly features: FeatureMap,
-    private readonly mcRng: Rng,
+    /** Draws for the propensity estimates, keyed by request (slate id). */
+    private readonly mcDraws: KeyedStream,
   ) {
     this.posterior = new BayesianLinearModel(features.dim, options.priorPrecision, options.noise);
     this.report.linear_ts_dim = features.dim;
@@ -77,7 +78,7 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
 
   select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     const sampler = this.sampler(request, ordered);
-    const mc = monteCarloScores(sampler, ordered.length, this.options.mcDraws, this.mcRng);
+    const mc = monteCarloScores(sampler, ordered.length, this.options.mcDraws, this.mcDraws.at(request.slateId));
     return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
   }
 
@@ -204,7 +205,7 @@ export const LINEAR_THOMPSON = explorationPolicy({
     const kind = config.features ?? (ctx.representation ? 'ranker' : 'topics');
     const features = kind === 'topics' ? own : rankerFeatures(ctx, config.reward, own, config.dim);
     const options = { reward: config.reward, priorPrecision: config.prior_precision, noise: config.noise, mcDraws: config.mc_draws };
-    return slateStage(new LinearThompsonPolicy(options, features, ctx.streams.stream(PROPENSITY_STREAM)));
+    return slateStage(new LinearThompsonPolicy(options, features, ctx.streams.keyed(PROPENSITY_STREAM)));
   },
 });
 

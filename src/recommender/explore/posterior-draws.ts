@@ -6,7 +6,7 @@
  * propensity estimate needs; estimates of different requests share draws, which does not bias
  * any one of them.
  */
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream } from '../../rng/index.js';
 
 interface Column {
   readonly alpha: number;
@@ -22,7 +22,8 @@ export class PosteriorDraws {
 
   constructor(
     readonly draws: number,
-    private readonly rng: Rng,
+    /** Keyed by item and posterior: an item's draws depend on nothing else, so the cache only saves time. */
+    private readonly stream: KeyedStream,
   ) {}
 
   /** The pool's draws, draw-major (out[m·n + k] is draw m of pool item k). */
@@ -41,8 +42,18 @@ export class PosteriorDraws {
     if (kept && kept.alpha === alpha && kept.beta === beta) return kept.draws;
     if (!kept && this.columns.size >= MAX_CACHED_ITEMS) this.columns.clear();
     const draws = kept?.draws ?? new Float64Array(this.draws);
-    for (let m = 0; m < this.draws; m++) draws[m] = this.rng.beta(alpha, beta);
+    const rng = this.stream.at(itemId, bitsOf(alpha), bitsOf(beta));
+    for (let m = 0; m < this.draws; m++) draws[m] = rng.beta(alpha, beta);
     this.columns.set(itemId, { alpha, beta, draws });
     return draws;
   }
+}
+
+const word = new Float64Array(1);
+const words = new Uint32Array(word.buffer);
+
+/** A 32-bit key from the 64 bits of a double (its two halves mixed): one posterior, one key. */
+function bitsOf(value: number): number {
+  word[0] = value;
+  return (words[0] ^ Math.imul(words[1], 0x9e3779b1)) >>> 0;
 }

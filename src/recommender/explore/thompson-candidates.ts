@@ -5,12 +5,14 @@
  * and the k best draws become `explore` candidates.
  *
  * The posterior changes only at retrain, so an item's inclusion probability is the same for
- * every request until the next retrain; it is estimated once per retrain from `mcDraws` draws of
- * the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) / (mcDraws + 1). π is
- * the chance of being a candidate; candidate-stage.ts says when the slate it logs is the marginal.
+ * every request until the next retrain; it is estimated at each retrain (and when built) from
+ * `mcDraws` draws of the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) /
+ * (mcDraws + 1). π is the chance of being a candidate; candidate-stage.ts says when the slate it
+ * logs is the marginal. The head and π are made at retrain, not at the next request: when that
+ * request comes must not matter (serving replicas meet their first request at different times).
  */
 import type { BinaryReward } from '../../training/rewards.js';
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, RecRequest } from '../types.js';
 import { exploreCandidate, type ExploreSource } from './candidate-stage.js';
@@ -32,27 +34,27 @@ export class ThompsonExploreSource implements ExploreSource {
   private alpha = new Float64Array(0);
   private beta = new Float64Array(0);
   private inclusionOf = new Map<number, number>();
-  private stale = true;
 
   constructor(
     private readonly options: ThompsonCandidatesOptions,
     private readonly catalogSize: () => number,
-    private readonly rng: Rng,
+    /** The per-request draws, keyed by request (slate id). */
+    private readonly draws: KeyedStream,
     private readonly mcRng: Rng,
   ) {
     this.counts = new RewardCounts(options.reward);
+    this.rebuildHead();
   }
 
   retrain(log: TrainingLog): void {
     this.counts.rebuild(log);
-    this.stale = true;
+    this.rebuildHead();
   }
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
-    if (this.stale) this.rebuildHead();
     const theta = new Float64Array(this.headIds.length);
-    return requests.map(() => {
-      this.draw(this.rng, theta);
+    return requests.map((request) => {
+      this.draw(this.draws.at(request.slateId), theta);
       return topK(theta, this.k()).map((h) => exploreCandidate(this.headIds[h]));
     });
   }
@@ -63,7 +65,6 @@ export class ThompsonExploreSource implements ExploreSource {
 
   /** The head's item ids, most impressions first. */
   get head(): Int32Array {
-    if (this.stale) this.rebuildHead();
     return this.headIds;
   }
 
@@ -85,7 +86,6 @@ export class ThompsonExploreSource implements ExploreSource {
     const [a, b] = this.options.prior;
     this.alpha = Float64Array.from(ids, (id) => a + this.counts.successes(id));
     this.beta = Float64Array.from(ids, (id) => b + this.counts.trials(id) - this.counts.successes(id));
-    this.stale = false;
     this.estimateInclusion();
   }
 

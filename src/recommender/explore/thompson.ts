@@ -9,7 +9,7 @@
  */
 import { pair, positive, positiveCount } from '../../settings/fields.js';
 import type { BinaryReward } from '../../training/rewards.js';
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream, Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlateFeedback, SlotDistribution } from '../types.js';
 import { candidateStage } from './candidate-stage.js';
@@ -36,11 +36,11 @@ export class ThompsonPolicy implements ExplorationPolicy {
 
   constructor(
     private readonly options: ThompsonOptions,
-    /** Stream for the propensity estimates only. */
-    mcRng: Rng,
+    /** Draws for the propensity estimates only, keyed by item and posterior. */
+    mcStream: KeyedStream,
   ) {
     this.counts = new RewardCounts(options.reward);
-    this.mc = new PosteriorDraws(options.mcDraws, mcRng);
+    this.mc = new PosteriorDraws(options.mcDraws, mcStream);
   }
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
@@ -99,11 +99,11 @@ export const THOMPSON = explorationPolicy({
   reorders: 'its own posterior draws',
   build: (config, ctx) => {
     const { reward: counted, prior, k, head, mc_draws: draws } = config;
-    const mcRng = ctx.streams.stream(PROPENSITY_STREAM);
     if (config.stage === 'candidate') {
-      const source = new ThompsonExploreSource({ reward: counted, prior, k, head, mcDraws: draws }, ctx.catalogSize, ctx.streams.stream(CANDIDATE_STREAM), mcRng);
+      const options = { reward: counted, prior, k, head, mcDraws: draws };
+      const source = new ThompsonExploreSource(options, ctx.catalogSize, ctx.streams.keyed(CANDIDATE_STREAM), ctx.streams.stream(PROPENSITY_STREAM));
       return candidateStage(source, config.policy);
     }
-    return slateStage(new ThompsonPolicy({ reward: counted, prior, mcDraws: draws }, mcRng));
+    return slateStage(new ThompsonPolicy({ reward: counted, prior, mcDraws: draws }, ctx.streams.keyed(PROPENSITY_STREAM)));
   },
 });

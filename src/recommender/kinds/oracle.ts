@@ -24,7 +24,7 @@ export const ORACLE_RECOMMENDER = recommenderKind({
         shortlist: ctx.slateSize,
       },
       ctx.slateSize,
-      ctx.streams.stream('policy'),
+      ctx.streams.keyed('policy'),
     );
   },
 });

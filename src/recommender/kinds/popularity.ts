@@ -25,7 +25,7 @@ export const POPULARITY_RECOMMENDER = recommenderKind({
         policy: exploration.policy,
       },
       ctx.slateSize,
-      ctx.streams.stream('policy'),
+      ctx.streams.keyed('policy'),
     );
   },
 });

@@ -7,5 +7,5 @@ export const RANDOM_RECOMMENDER = recommenderKind({
   settings: {},
   ranker: false,
   check: null,
-  build: (_config, ctx) => new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.stream('random')),
+  build: (_config, ctx) => new RandomRecommender(ctx.catalog, ctx.slateSize, ctx.streams.keyed('random')),
 });

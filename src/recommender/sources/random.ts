@@ -1,5 +1,5 @@
 /** Uniformly random items from the catalog: the no-knowledge baseline, and a way for any item to be seen. */
-import type { Rng } from '../../rng/index.js';
+import type { KeyedStream } from '../../rng/index.js';
 import { positiveCount } from '../../settings/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
@@ -13,19 +13,20 @@ export class RandomSource implements CandidateSource {
   constructor(
     private readonly catalog: PublicCatalog,
     private readonly k: number,
-    private readonly rng: Rng,
+    /** Keyed by request (slate id). */
+    private readonly draws: KeyedStream,
   ) {}
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const n = this.catalog.size;
     const k = Math.min(this.k, n);
     // In a uniformly random order, so every (item, slot) is equally likely.
-    return requests.map(() => this.rng.orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
+    return requests.map((request) => this.draws.at(request.slateId).orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
   }
 }
 
 export const RANDOM_SOURCE = candidateSource({
   name: 'random',
   settings: { k: positiveCount.default(10) },
-  build: (config, ctx) => new RandomSource(ctx.recommender.catalog, config.k, ctx.recommender.streams.stream(`sources/${ctx.index}/random`)),
+  build: (config, ctx) => new RandomSource(ctx.recommender.catalog, config.k, ctx.recommender.streams.keyed(`sources/${ctx.index}/random`)),
 });

@@ -38,6 +38,6 @@ export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): 
     'two_stage',
     { sources: [router, ...exploration.sources], ranker, reranker, policy: exploration.policy, shortlist: SHORTLIST },
     ctx.slateSize,
-    ctx.streams.stream('policy'),
+    ctx.streams.keyed('policy'),
   );
 }
