@@ -4,11 +4,12 @@
  * and recommender files (calibration.json) on the same machine, for every recommender kind;
  * only timings.jsonl and run.json (wall clock, machine, model backend) may differ.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario, type RunOutcome } from '../src/run/run-scenario.js';
 import { parseScenario } from '../src/scenario/index.js';
+import { reproducibleFiles } from './support/run-folder.js';
 import { smallScenario, tempDir } from './support/scenarios.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
@@ -69,13 +70,6 @@ recommender:
   random_startup: 1d${models}
 logs: { impressions: true }
 `;
-}
-
-/** Every file of a run folder that README says is reproducible, by relative path. */
-function reproducibleFiles(dir: string): string[] {
-  const top = readdirSync(dir).filter((f) => f !== 'timings.jsonl' && f !== 'run.json' && f !== 'impressions' && !f.startsWith('report'));
-  const parquet = readdirSync(join(dir, 'impressions')).map((f) => join('impressions', f));
-  return [...top, ...parquet].sort();
 }
 
 describe('byte-identical run folders for every recommender kind', () => {

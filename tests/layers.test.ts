@@ -22,7 +22,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['metrics'],
   ['scenario'],
   ['plugins'],
-  ['simulation'],
+  ['simulation', 'parallel'],
   ['run'],
   ['bandit', 'experiment', 'ope', 'sweep'],
   ['report', 'query', 'init'],

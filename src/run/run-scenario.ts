@@ -5,7 +5,10 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toResolvedYaml, type Scenario } from '../scenario/index.js';
-import { buildParts } from '../simulation/build.js';
+import { buildEnvironment } from '../simulation/build.js';
+import { buildRecommender } from '../recommender/baselines.js';
+import type { Recommender } from '../recommender/types.js';
+import { ParallelRecommender } from '../parallel/parallel-recommender.js';
 import { Simulation, type EpochResult } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
@@ -17,6 +20,8 @@ export interface RunOptions {
   readonly outDir: string;
   /** Replace an existing run folder. */
   readonly force?: boolean;
+  /** Threads that serve each batch window (1: the main thread alone); results do not depend on it. */
+  readonly workers?: number;
   /** Told after every epoch (progress display). */
   readonly onEpoch?: (result: EpochResult, total: number) => void;
 }
@@ -56,9 +61,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const started = performance.now();
   const output = await StagedOutput.create(options.outDir, options.force ?? false);
   let logWriter: ParquetLogWriter | undefined;
+  let recommender: Serving | undefined;
   try {
     await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
-    const simulation = new Simulation(buildParts(scenario));
+    recommender = await buildServing(scenario, options.workers ?? 1);
+    const simulation = new Simulation({ ...recommender.environment, recommender: recommender.serving });
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const metricsFile = join(output.dir, RUN_FILES.metrics);
     const timingsFile = join(output.dir, RUN_FILES.timings);
@@ -88,6 +95,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       platform: `${process.platform}-${process.arch}`,
       model_backend: modelBackend(scenario),
       inference_backend: inferenceBackendOf(scenario),
+      workers: options.workers ?? 1,
+      peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
     await output.commit();
@@ -96,5 +105,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await logWriter?.close().catch(() => undefined);
     await output.discard();
     throw error;
+  } finally {
+    await recommender?.close();
   }
+}
+
+interface Serving {
+  readonly environment: ReturnType<typeof buildEnvironment>;
+  readonly serving: Recommender;
+  close(): Promise<void>;
+}
+
+/** The scenario's world and recommender; with more than one worker, the recommender serves on that many threads. */
+async function buildServing(scenario: Scenario, workers: number): Promise<Serving> {
+  if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a whole number of at least 1, got ${workers}`);
+  const environment = buildEnvironment(scenario);
+  const local = buildRecommender(scenario.recommender, environment.context, () => environment.world);
+  if (workers === 1) return { environment, serving: local, close: async () => {} };
+  if (scenario.recommender.kind === 'oracle') throw new Error('recommender kind oracle reads the world itself and runs on one worker (drop --workers)');
+  const yaml = toResolvedYaml(scenario);
+  const parallel = await ParallelRecommender.start(local, environment.context, yaml, environment.settings.logWindow, workers - 1);
+  return { environment, serving: parallel, close: () => parallel.close() };
 }

@@ -177,6 +177,30 @@ export class ImpressionBuffer {
     this.survey = columns.survey;
   }
 
+  /** A buffer holding a copy of `columns` (as `columns` and `strings` return them), e.g. one sent to another thread. */
+  static fromColumns(columns: ImpressionColumns, strings: readonly string[]): ImpressionBuffer {
+    const n = columns.time.length;
+    const buffer = new ImpressionBuffer(Math.max(1, n));
+    for (const s of strings) buffer.intern(s);
+    buffer.time.set(columns.time);
+    buffer.epoch.set(columns.epoch);
+    buffer.slateId.set(columns.slate_id);
+    buffer.userId.set(columns.user_id);
+    buffer.itemId.set(columns.item_id);
+    buffer.position.set(columns.position);
+    buffer.arm.set(columns.arm);
+    buffer.source.set(columns.source);
+    buffer.propensity.set(columns.propensity);
+    buffer.clicked.set(columns.clicked);
+    buffer.watchMinutes.set(columns.watch_minutes);
+    buffer.watchFraction.set(columns.watch_fraction);
+    buffer.completed.set(columns.completed);
+    buffer.liked.set(columns.liked);
+    buffer.survey.set(columns.survey);
+    buffer.n = n;
+    return buffer;
+  }
+
   /** Number of rows held. */
   get length(): number {
     return this.n;

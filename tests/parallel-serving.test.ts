@@ -1,0 +1,77 @@
+/**
+ * Serving on several threads (src/parallel): a run's files do not depend on how many threads
+ * served its batch windows — the replicas hold the same state as the main thread's recommender,
+ * and every serving draw is keyed by its request.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runScenario } from '../src/run/run-scenario.js';
+import { parseScenario } from '../src/scenario/index.js';
+import { reproducibleFiles } from './support/run-folder.js';
+import { tempDir } from './support/scenarios.js';
+
+/** A tiny two-stage world with `exploration`; 10-minute windows hold enough requests to split. */
+function scenario(name: string, exploration: string, kind = 'two_stage', rerank = '{ creator_cap: 1, mmr_lambda: 0.2 }'): string {
+  const models =
+    kind === 'two_stage'
+      ? `
+  candidates: [{ source: two_tower, k: 20 }, { source: popularity, k: 10 }, { source: content, k: 10 }, { source: fresh, k: 5 }]
+  two_tower: { dim: 8, epochs: 1 }
+  ranker: { hidden: [8], epochs: 1 }
+  rerank: ${rerank}
+  exploration: ${exploration}`
+      : '';
+  return `
+name: ${name}
+seed: 5
+horizon: { days: 3 }
+schedule: { kind: continuous, batch_window: 10m }
+world:
+  topics: 6
+  users: { count: 150, signups_per_day: 10 }
+  items: { count: 150, uploads_per_day: 15, creators: 20 }
+recommender:
+  kind: ${kind}
+  slate_size: 4
+  random_startup: 1d${models}
+logs: { impressions: true }
+`;
+}
+
+async function expectSameFolders(text: string, workers: readonly number[]): Promise<void> {
+  const root = tempDir();
+  const dirs: string[] = [];
+  for (const n of workers) {
+    const outcome = await runScenario(parseScenario(text, 'parallel.yaml'), { outDir: join(root, `workers-${n}`), workers: n });
+    dirs.push(outcome.dir);
+    expect(JSON.parse(readFileSync(join(outcome.dir, 'run.json'), 'utf8')).workers).toBe(n);
+  }
+  const files = reproducibleFiles(dirs[0]);
+  expect(files.filter((f) => f.endsWith('.parquet')).length).toBe(3);
+  for (const dir of dirs.slice(1)) {
+    expect(reproducibleFiles(dir)).toEqual(files);
+    for (const file of files) expect(readFileSync(join(dir, file)).equals(readFileSync(join(dirs[0], file))), `${dir}: ${file}`).toBe(true);
+  }
+}
+
+describe('serving on several threads', () => {
+  it('two-stage with epsilon-greedy under a creator cap (Monte-Carlo propensities): 1, 2 and 3 threads write the same files', async () => {
+    await expectSameFolders(scenario('parallel-epsilon', '{ policy: epsilon_greedy, epsilon: 0.3 }'), [1, 2, 3]);
+  }, 300_000);
+
+  it('two-stage with Thompson sampling at the candidate stage and Boltzmann slates: 1 and 2 threads write the same files', async () => {
+    await expectSameFolders(scenario('parallel-thompson', '{ policy: thompson, stage: candidate, k: 3, head: 40 }'), [1, 2]);
+    await expectSameFolders(scenario('parallel-boltzmann', '{ policy: boltzmann, temperature: 0.5 }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
+  }, 300_000);
+
+  it('popularity: 1 and 2 threads write the same files', async () => {
+    await expectSameFolders(scenario('parallel-popularity', '', 'popularity'), [1, 2]);
+  }, 120_000);
+
+  it('refuses the oracle, which reads the world, and a worker count below one', async () => {
+    const oracle = parseScenario(scenario('parallel-oracle', '', 'oracle'), 'oracle.yaml');
+    await expect(runScenario(oracle, { outDir: join(tempDir(), 'oracle'), workers: 2 })).rejects.toThrow(/oracle .* runs on one worker/);
+    await expect(runScenario(oracle, { outDir: join(tempDir(), 'zero'), workers: 0 })).rejects.toThrow(/workers must be a whole number of at least 1, got 0/);
+  });
+});
