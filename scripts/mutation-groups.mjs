@@ -58,7 +58,15 @@ export const GROUPS = {
       'src/recommender/ranking/features.ts',
       'src/recommender/ranking/item-stats.ts',
     ],
-    tests: ['tests/ranker-training-set.test.ts', 'tests/next-day-return.test.ts', 'tests/calibration.test.ts', 'tests/calibration-mechanics.test.ts'],
+    // item-stats and ranker-features: each statistic and each feature column against its documented value.
+    tests: [
+      'tests/item-stats.test.ts',
+      'tests/ranker-features.test.ts',
+      'tests/ranker-training-set.test.ts',
+      'tests/next-day-return.test.ts',
+      'tests/calibration.test.ts',
+      'tests/calibration-mechanics.test.ts',
+    ],
   },
   ranker: {
     mutate: [
