@@ -105,8 +105,8 @@ export const GROUPS = {
       'src/ml/typed-matmul.ts',
     ],
     // The fused loss and the MLP against tfjs's own gradients, the loss against its hand-written
-    // formula on a tiny batch; two-tower.test.ts trains full models.
-    tests: ['tests/in-batch-softmax.test.ts', 'tests/dense.test.ts', 'tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
+    // formula on a tiny batch, the typed products by hand; two-tower.test.ts trains full models.
+    tests: ['tests/typed-matmul.test.ts', 'tests/in-batch-softmax.test.ts', 'tests/dense.test.ts', 'tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
   },
 };
 
