@@ -69,8 +69,10 @@ describe('fused in-batch softmax', () => {
   });
 
   it('matches them too with corrections far larger than a cosine: spanning more than one shift takes, or all large', () => {
-    // Column logits then differ by ~150: each row needs its own maximum (float32 underflows below e^−87).
-    const wide = Float32Array.from([-0.5, -150, -1, -0.5, -2, -150, -3]);
+    // Column 1's −log q is 150. Row 5 has the same item, so that column is masked there and all its
+    // logits sit ~150 below a bound shared by every row: each row needs its own maximum (float32
+    // underflows below e^−87).
+    const wide = Float32Array.from([-0.5, -150, -1, -0.5, -2, -0.1, -3]);
     matchesReference('wide logQ', wide, ids, 2);
     // Every −log q near 50: the shared shift must include it, or the exponentials overflow float32.
     const large = Float32Array.from([-50, -52, -49, -50, -55, -52, -51]);
