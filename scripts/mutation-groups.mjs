@@ -58,7 +58,15 @@ export const GROUPS = {
       'src/recommender/ranking/features.ts',
       'src/recommender/ranking/item-stats.ts',
     ],
-    tests: ['tests/ranker-training-set.test.ts', 'tests/next-day-return.test.ts', 'tests/calibration.test.ts', 'tests/calibration-mechanics.test.ts'],
+    // item-stats and ranker-features: each statistic and each feature column against its documented value.
+    tests: [
+      'tests/item-stats.test.ts',
+      'tests/ranker-features.test.ts',
+      'tests/ranker-training-set.test.ts',
+      'tests/next-day-return.test.ts',
+      'tests/calibration.test.ts',
+      'tests/calibration-mechanics.test.ts',
+    ],
   },
   ranker: {
     mutate: [
@@ -97,8 +105,8 @@ export const GROUPS = {
       'src/ml/typed-matmul.ts',
     ],
     // The fused loss and the MLP against tfjs's own gradients, the loss against its hand-written
-    // formula on a tiny batch; two-tower.test.ts trains full models.
-    tests: ['tests/in-batch-softmax.test.ts', 'tests/dense.test.ts', 'tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
+    // formula on a tiny batch, the typed products by hand; two-tower.test.ts trains full models.
+    tests: ['tests/typed-matmul.test.ts', 'tests/in-batch-softmax.test.ts', 'tests/dense.test.ts', 'tests/two-tower-loss.test.ts', 'tests/two-tower-mechanics.test.ts'],
   },
 };
 

@@ -56,6 +56,32 @@ describe('Mlp', () => {
     });
   });
 
+  it('adds each layer’s bias before its ReLU, as tfjs does, and keeps each layer’s input for the backward pass', () => {
+    const rng = new Rng('dense/bias');
+    const mlp = new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.01 });
+    // Biases are 0 after a reset: give them values, half of them large enough to switch units off.
+    for (const [k, p] of mlp.parameters.entries()) if (k % 2 === 1) p.set(randomArray(rng, p.length));
+    const x = randomArray(rng, ROWS * SIZES[0]);
+    const pass = mlp.forward(x, ROWS);
+    expect(pass.inputs).toHaveLength(SIZES.length - 1); // the input, then the hidden layer's output
+    expect(pass.inputs[0]).toBe(x);
+    tf.tidy(() => {
+      const params = mlp.parameters.map((p, k) => tf.tensor(p, k % 2 === 0 ? [SIZES[k / 2], SIZES[k / 2 + 1]] : [SIZES[(k + 1) / 2]]));
+      expectClose(pass.output, tfForward(params, tf.tensor2d(x, [ROWS, SIZES[0]])).dataSync(), 1e-5);
+    });
+  });
+
+  it('refuses fewer than two sizes and an input of the wrong length; one layer is a linear map', () => {
+    expect(() => new Mlp('probe', [4], new Rng('dense/one'), { learningRate: 0.01 })).toThrow('probe: an MLP needs at least input and output sizes');
+    const linear = new Mlp('linear', [2, 1], new Rng('dense/one'), { learningRate: 0.01 });
+    expect(() => linear.forward(Float32Array.from([1, 2, 3]), 2)).toThrow('linear: 3 inputs for 2 rows of 2');
+    const [w, bias] = linear.parameters;
+    w.set([2, -1]);
+    bias.set([0.5]);
+    // No ReLU on the output: −1.5 stays negative.
+    expect(Array.from(linear.forward(Float32Array.from([1, 1, 0, 2]), 2).output)).toEqual([1.5, -1.5]);
+  });
+
   it('takes the same Adam steps as tfjs’s Adam on the same gradients', () => {
     const rng = new Rng('dense/adam');
     const mlp = new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.05 });

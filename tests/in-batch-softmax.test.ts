@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
-import { exp, inBatchSoftmaxLoss, type InBatchSoftmaxOptions } from '../src/ml/in-batch-softmax.js';
+import { exp, inBatchSoftmax, inBatchSoftmaxLoss, normaliseRows, type InBatchSoftmaxOptions } from '../src/ml/in-batch-softmax.js';
 import { Rng } from '../src/rng/index.js';
 
 /** The reference hides another example's positive of the same item under this logit (the fused loss drops it). */
@@ -68,6 +68,17 @@ describe('fused in-batch softmax', () => {
     matchesReference('cold', logQ, ids, 250);
   });
 
+  it('matches them too with corrections far larger than a cosine: spanning more than one shift takes, or all large', () => {
+    // Column 1's −log q is 150. Row 5 has the same item, so that column is masked there and all its
+    // logits sit ~150 below a bound shared by every row: each row needs its own maximum (float32
+    // underflows below e^−87).
+    const wide = Float32Array.from([-0.5, -150, -1, -0.5, -2, -0.1, -3]);
+    matchesReference('wide logQ', wide, ids, 2);
+    // Every −log q near 50: the shared shift must include it, or the exponentials overflow float32.
+    const large = Float32Array.from([-50, -52, -49, -50, -55, -52, -51]);
+    matchesReference('large logQ', large, ids, 2);
+  });
+
   function matchesReference(_name: string, q: Float32Array | null, itemIds: Int32Array, invTemperature: number): void {
     const rng = new Rng(`in-batch/${_name}`);
     const x = randomMatrix(rng, n, dim);
@@ -119,14 +130,31 @@ describe('fused in-batch softmax', () => {
     y.dispose();
   });
 
-  it('refuses outputs of different shapes, and ids of another length', () => {
+  it('refuses outputs of different shapes, and ids or logQ of another length', () => {
     const x = tf.zeros([3, 2]) as tf.Tensor2D;
     const y = tf.zeros([2, 2]) as tf.Tensor2D;
     const options: InBatchSoftmaxOptions = { invTemperature: 1, logQ: null, ids: Int32Array.from([0, 1, 2]) };
-    expect(() => inBatchSoftmaxLoss(x, y, options)).toThrow(RangeError);
-    expect(() => inBatchSoftmaxLoss(x, x, { ...options, ids: Int32Array.from([0, 1]) })).toThrow(RangeError);
-    x.dispose();
-    y.dispose();
+    expect(() => inBatchSoftmaxLoss(x, y, options)).toThrow('inBatchSoftmaxLoss: user outputs [3,2] and item outputs [2,2] differ');
+    const wider = tf.zeros([3, 3]) as tf.Tensor2D;
+    const transposed = tf.zeros([2, 3]) as tf.Tensor2D;
+    expect(() => inBatchSoftmaxLoss(x, wider, options)).toThrow('user outputs [3,2] and item outputs [3,3] differ');
+    // As many values, transposed: still not the same shape.
+    expect(() => inBatchSoftmaxLoss(transposed, x, { ...options, ids: Int32Array.from([0, 1]) })).toThrow('user outputs [2,3] and item outputs [3,2] differ');
+    expect(() => inBatchSoftmaxLoss(x, x, { ...options, ids: Int32Array.from([0, 1]) })).toThrow('inBatchSoftmax: ids/logQ do not have 3 entries');
+    expect(() => inBatchSoftmaxLoss(x, x, { ...options, logQ: new Float32Array(2) })).toThrow('inBatchSoftmax: ids/logQ do not have 3 entries');
+    // The typed-array form checks both towers' sizes itself.
+    expect(() => inBatchSoftmax(new Float32Array(6), new Float32Array(4), 3, 2, options)).toThrow('inBatchSoftmax: 6 user and 4 item values for [3 × 2]');
+    expect(() => inBatchSoftmax(new Float32Array(4), new Float32Array(6), 3, 2, options)).toThrow('inBatchSoftmax: 4 user and 6 item values for [3 × 2]');
+    for (const t of [x, y, wider, transposed]) t.dispose();
+  });
+
+  it('keeps a zero row finite: its unit vector is zero, and the loss and gradients are numbers', () => {
+    const user = Float32Array.from([0, 0, 0.6, 0.8, 1, 1]);
+    const item = Float32Array.from([1, 0, 0, 2, -1, 1]);
+    expect(Array.from(normaliseRows(user, 3, 2).unit.subarray(0, 2))).toEqual([0, 0]);
+    const result = inBatchSoftmax(user, item, 3, 2, { invTemperature: 1, logQ: null, ids: Int32Array.from([0, 1, 2]) });
+    expect(Number.isFinite(result.loss)).toBe(true);
+    for (const g of [...result.dUser, ...result.dItem]) expect(Number.isFinite(g)).toBe(true);
   });
 });
 
@@ -136,6 +164,8 @@ describe('fast exponential', () => {
     for (let x = -700; x <= 700; x += 0.0137) worst = Math.max(worst, Math.abs(exp(x) / Math.exp(x) - 1));
     expect(worst).toBeLessThan(1e-8);
     expect(exp(0)).toBe(1);
+    // The top of the range the function covers.
+    expect(Math.abs(exp(709) / Math.exp(709) - 1)).toBeLessThan(1e-8);
     expect(exp(-1e4)).toBe(0);
     expect(exp(-Infinity)).toBe(0);
     expect(exp(1e4)).toBe(Infinity);

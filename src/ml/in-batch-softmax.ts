@@ -120,11 +120,11 @@ function normaliseGradient(g: Float32Array, rows: Normalised, n: number, dim: nu
  * sum, and the loss. The shift that keeps exp in range is one bound for every row, T⁻¹ + max_j
  * (−logQ[j]) (a cosine is at most 1), which saves a pass for each row's maximum; when the
  * logits span too much for that (float32 would underflow below e^−87), each row's own maximum
- * is used instead.
+ * over its unmasked columns is used instead.
  */
 function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSoftmaxOptions): { loss: number; exps: Float32Array; inverseSums: Float64Array } {
-  const { invTemperature, logQ } = options;
-  const duplicates = duplicateColumns(options.ids);
+  const { invTemperature, logQ, ids } = options;
+  const duplicates = duplicateColumns(ids);
   const exps = scratchExps(n * n);
   const inverseSums = new Float64Array(n);
   const minusLogQ = new Float64Array(n);
@@ -141,8 +141,10 @@ function softmaxCrossEntropy(scores: Float32Array, n: number, options: InBatchSo
     const base = b * n;
     let top = invTemperature + highest;
     if (!sharedShift) {
+      // The maximum of the columns left after masking: a masked duplicate far above them all would
+      // shift them below float32's range, and their sum to 0.
       top = -Infinity;
-      for (let j = 0; j < n; j++) top = Math.max(top, scores[base + j] * invTemperature + minusLogQ[j]);
+      for (let j = 0; j < n; j++) if (j === b || ids[j] !== ids[b]) top = Math.max(top, scores[base + j] * invTemperature + minusLogQ[j]);
     }
     let sum = 0;
     for (let j = 0; j < n; j++) {
