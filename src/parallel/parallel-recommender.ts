@@ -20,6 +20,8 @@ const MIN_REQUESTS_PER_PART = 2;
 export class ParallelRecommender implements Recommender {
   readonly name: string;
   private seen: WindowSeen[] = [{ items: [], users: [], feedback: [] }];
+  /** Slates served in the current window: once as many have been observed, its feedback is complete. */
+  private served = 0;
   private itemsSent: number;
   private usersSent: number;
 
@@ -52,9 +54,11 @@ export class ParallelRecommender implements Recommender {
 
   serve(requests: readonly RecRequest[]): Slate[] {
     this.newWindow();
+    this.served = requests.length;
     const parts = this.replicas.length + 1;
     if (requests.length < parts * MIN_REQUESTS_PER_PART) return this.local.serve(requests);
-    const bounds = Array.from({ length: parts + 1 }, (_, p) => Math.floor((p * requests.length) / parts));
+    // The main thread's part is the smallest: the world, the log and the metrics wait on it alone.
+    const bounds = Array.from({ length: parts + 1 }, (_, p) => requests.length - Math.ceil(((parts - p) * requests.length) / parts));
     const catchUp = this.catchUp();
     this.replicas.forEach((replica, r) => replica.send({ kind: 'serve', catchUp, requests: requests.slice(bounds[r + 1], bounds[r + 2]) }));
     const slates = this.local.serve(requests.slice(0, bounds[1]));
@@ -64,7 +68,12 @@ export class ParallelRecommender implements Recommender {
 
   observe(feedback: SlateFeedback): void {
     this.local.observe?.(feedback);
-    this.seen[this.seen.length - 1].feedback.push(feedback);
+    const window = this.seen[this.seen.length - 1];
+    window.feedback.push(feedback);
+    if (window.feedback.length === this.served) {
+      const catchUp = this.catchUp();
+      for (const replica of this.replicas) replica.post({ kind: 'catch-up', catchUp });
+    }
   }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {

@@ -2,7 +2,8 @@
  * Messages between a run's main thread and its serving replicas (parallel-recommender.ts). Each
  * message to a replica first brings it up to date — the items and users that arrived and the
  * feedback the main thread's recommender observed since the last message, in the order the main
- * thread saw them — and then asks for one task; the replica answers each task with one reply.
+ * thread saw them — and then asks for one task; the replica answers each task but a catch-up
+ * with one reply.
  */
 import type { RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import type { MessagePort } from 'node:worker_threads';
@@ -47,6 +48,8 @@ export interface EpochChunk {
 }
 
 export type ReplicaTask =
+  /** No reply: sent as soon as a window's feedback is complete, so the replica observes it while the main thread moves on. */
+  | { readonly kind: 'catch-up'; readonly catchUp: CatchUp }
   | { readonly kind: 'serve'; readonly catchUp: CatchUp; readonly requests: readonly RecRequest[] }
   | { readonly kind: 'retrain'; readonly catchUp: CatchUp; readonly chunk: EpochChunk; readonly now: number };
 

@@ -34,9 +34,16 @@ export class ReplicaLink {
     return new ReplicaLink(worker, port1, new Int32Array(signal));
   }
 
-  send(task: ReplicaTask): void {
+  /** Sends a task that is answered (serve, retrain); take the answer with receiveNow or receive. */
+  send(task: Exclude<ReplicaTask, { kind: 'catch-up' }>): void {
     this.check();
     Atomics.store(this.signal, 0, 0);
+    this.port.postMessage(task);
+  }
+
+  /** Sends a catch-up, which has no answer. */
+  post(task: Extract<ReplicaTask, { kind: 'catch-up' }>): void {
+    this.check();
     this.port.postMessage(task);
   }
 

@@ -39,7 +39,7 @@ function catchUp(windows: CatchUp): void {
   }
 }
 
-async function perform(task: ReplicaTask): Promise<readonly Slate[]> {
+async function perform(task: Exclude<ReplicaTask, { kind: 'catch-up' }>): Promise<readonly Slate[]> {
   catchUp(task.catchUp);
   if (task.kind === 'serve') return recommender.serve(task.requests);
   const { chunk } = task;
@@ -56,9 +56,21 @@ function reply(message: ReplicaReply): void {
 
 // One task at a time, in order: a retrain awaits, and the next task must not start inside it.
 let queue = Promise.resolve();
+// A catch-up has no reply: its error is the answer to the next task.
+let failure: unknown;
 start.port.on('message', (task: ReplicaTask) => {
+  if (task.kind === 'catch-up') {
+    queue = queue.then(() => {
+      try {
+        if (failure === undefined) catchUp(task.catchUp);
+      } catch (error) {
+        failure = error;
+      }
+    });
+    return;
+  }
   queue = queue.then(() =>
-    perform(task).then(
+    (failure === undefined ? perform(task) : Promise.reject(failure)).then(
       (slates) => reply({ ok: true, slates }),
       (error: unknown) => reply({ ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }),
     ),

@@ -24,7 +24,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
-        .option('workers', { type: 'number', default: 1, describe: 'threads that serve each batch window; the results do not depend on it' })
+        .option('workers', { type: 'number', default: 1, describe: 'threads that serve each batch window; the results do not depend on it (not yet faster on 2 cores: docs/PERFORMANCE.md)' })
         .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
