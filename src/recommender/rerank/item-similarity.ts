@@ -75,3 +75,79 @@ export class SimilarityTo {
     this.target = -1;
   }
 }
+
+/**
+ * itemSimilarity(a, target) against each of a few targets (the slate's head as it grows), so a
+ * re-ranker can bring an item's similarity to the head up to date only when it looks at the item.
+ * Each target keeps its own tag-position table; the arithmetic is SimilarityTo's, in its order.
+ */
+export class SimilarityToMany {
+  /** Target t's position of each tag at position[t * topicBound + tag]; −1 when absent. */
+  private position = new Int32Array(0);
+  private bound = 0;
+  private targets: number[] = [];
+  private counts: number[] = [];
+  private norms: number[] = [];
+
+  constructor(private readonly table: ItemTable) {}
+
+  /** How many targets there are. */
+  get size(): number {
+    return this.targets.length;
+  }
+
+  /** Adds `itemId` (already in the synced table) as the next target. */
+  add(itemId: number): void {
+    const { topicStart, topics, topicBound } = this.table;
+    const slot = this.targets.length;
+    if (topicBound !== this.bound) {
+      if (slot > 0) throw new Error('SimilarityToMany: the tag count changed while targets were set');
+      this.bound = topicBound;
+    }
+    if (this.position.length < (slot + 1) * topicBound) this.position = grownFilled(this.position, Math.max((slot + 1) * topicBound, 2 * this.position.length));
+    const from = topicStart[itemId];
+    const count = topicStart[itemId + 1] - from;
+    const base = slot * topicBound;
+    for (let j = count - 1; j >= 0; j--) this.position[base + topics[from + j]] = j;
+    this.targets.push(itemId);
+    this.counts.push(count);
+    this.norms.push(cachedTagVectorNorm(count));
+  }
+
+  /** itemSimilarity of `itemId` to target number `slot`. */
+  of(slot: number, itemId: number): number {
+    const { topicStart, topics, creators } = this.table;
+    const from = topicStart[itemId];
+    const count = topicStart[itemId + 1] - from;
+    const base = slot * this.bound;
+    let cosine = 0;
+    if (count > 0 && this.counts[slot] > 0) {
+      let dot = 0;
+      for (let i = 0; i < count; i++) {
+        const j = this.position[base + topics[from + i]];
+        if (j >= 0) dot += tagWeight(i) * tagWeight(j);
+      }
+      cosine = dot / (cachedTagVectorNorm(count) * this.norms[slot]);
+    }
+    return similarity(cosine, creators[itemId] === creators[this.targets[slot]]);
+  }
+
+  /** Removes every target. */
+  clear(): void {
+    const { topicStart, topics } = this.table;
+    for (let slot = 0; slot < this.targets.length; slot++) {
+      const target = this.targets[slot];
+      for (let j = topicStart[target]; j < topicStart[target + 1]; j++) this.position[slot * this.bound + topics[j]] = -1;
+    }
+    this.targets.length = 0;
+    this.counts.length = 0;
+    this.norms.length = 0;
+  }
+}
+
+/** A copy of `array` at `capacity`, the new entries −1. */
+function grownFilled(array: Int32Array, capacity: number): Int32Array {
+  const out = new Int32Array(capacity).fill(-1);
+  out.set(array);
+  return out;
+}
