@@ -8,6 +8,7 @@
  * Layout: [item topics (multi-hot) | user topic interest | their product | scalars], with
  * `topics` = number of topic ids (tags at or above it are ignored).
  */
+import { grown } from '../../core/typed-arrays.js';
 import type { UserHistory } from '../../training/user-history.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import { ITEM_STAT_FEATURES } from './item-stats.js';
@@ -68,17 +69,33 @@ export class UserSummary {
   readonly topicRate: Float32Array;
   /** Smoothed overall click rate of the user. */
   userRate = 0;
-  readonly creatorClicks = new Map<number, number>();
-  readonly items = new Set<number>();
   /** Recent clicks summarised (at most the history length). */
   size = 0;
   /** Clicks recorded for the user in all (capped like `size` in the features). */
   clicks = 0;
+  /**
+   * Recent clicks per creator and the clicked items, indexed by id: an entry counts only where
+   * its stamp is this fill's, so a refill clears nothing and a lookup is two array reads.
+   */
+  private creatorCounts = new Int32Array(0);
+  private creatorStamps = new Int32Array(0);
+  private itemStamps = new Int32Array(0);
+  private stamp = 0;
 
   constructor(topics: number) {
     this.topicShare = new Float32Array(topics);
     this.recentShare = new Float32Array(topics);
     this.topicRate = new Float32Array(topics);
+  }
+
+  /** Recent clicks on the creator's items. */
+  creatorClicks(creatorId: number): number {
+    return creatorId < this.creatorStamps.length && this.creatorStamps[creatorId] === this.stamp ? this.creatorCounts[creatorId] : 0;
+  }
+
+  /** Whether the item is among the recent clicks. */
+  clickedRecently(itemId: number): boolean {
+    return itemId < this.itemStamps.length && this.itemStamps[itemId] === this.stamp;
   }
 
   /**
@@ -89,24 +106,50 @@ export class UserSummary {
     this.userRate = engagement.topicRates(userId, time, globalRate, this.topicRate);
     this.topicShare.fill(0);
     this.recentShare.fill(0);
-    this.creatorClicks.clear();
-    this.items.clear();
+    const stamp = this.nextStamp();
     const recent = history.recent(userId);
     this.size = recent.length;
     this.clicks = history.clicks(userId);
     const topics = this.topicShare.length;
-    for (const [k, { itemId }] of recent.entries()) {
+    for (let k = 0; k < recent.length; k++) {
+      const itemId = recent[k].itemId;
       const item = catalog.get(itemId);
-      this.items.add(itemId);
-      this.creatorClicks.set(item.creatorId, (this.creatorClicks.get(item.creatorId) ?? 0) + 1);
-      const share = 1 / Math.max(1, item.topics.length);
-      for (const t of item.topics) {
+      if (itemId >= this.itemStamps.length) this.itemStamps = grown(this.itemStamps, Math.max(itemId + 1, 2 * this.itemStamps.length));
+      this.itemStamps[itemId] = stamp;
+      this.countCreator(item.creatorId, stamp);
+      // Indexed: for-of over the frozen topic arrays costs an iterator per item.
+      const itemTopics = item.topics;
+      const share = 1 / Math.max(1, itemTopics.length);
+      for (let j = 0; j < itemTopics.length; j++) {
+        const t = itemTopics[j];
         if (t >= topics) continue;
         this.topicShare[t] += share / this.size;
         if (k < RECENT_CLICKS) this.recentShare[t] += share / Math.min(this.size, RECENT_CLICKS);
       }
     }
     return this;
+  }
+
+  private nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.creatorStamps.fill(0);
+      this.itemStamps.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  private countCreator(creatorId: number, stamp: number): void {
+    if (creatorId >= this.creatorStamps.length) {
+      const capacity = Math.max(creatorId + 1, 2 * this.creatorStamps.length);
+      this.creatorStamps = grown(this.creatorStamps, capacity);
+      this.creatorCounts = grown(this.creatorCounts, capacity);
+    }
+    if (this.creatorStamps[creatorId] !== stamp) {
+      this.creatorStamps[creatorId] = stamp;
+      this.creatorCounts[creatorId] = 0;
+    }
+    this.creatorCounts[creatorId] += 1;
   }
 }
 
@@ -156,10 +199,12 @@ export class FeatureWriter {
   writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
     const { topics } = this.layout;
     const item = this.catalog.get(itemId);
+    const itemTopics = item.topics;
     let recentMatch = 0;
     let topicRate = 0;
     let tags = 0;
-    for (const t of item.topics) {
+    for (let j = 0; j < itemTopics.length; j++) {
+      const t = itemTopics[j];
       if (t >= topics) continue;
       out[o + t] = 1;
       // The product of user interest and item topic: zero off the item's topics.
@@ -169,8 +214,8 @@ export class FeatureWriter {
       tags++;
     }
     const s = o + 3 * topics;
-    out[s + CREATOR_SHARE] = user.size > 0 ? (user.creatorClicks.get(item.creatorId) ?? 0) / user.size : 0;
-    out[s + CLICKED_BEFORE] = user.items.has(itemId) ? 1 : 0;
+    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(item.creatorId) / user.size : 0;
+    out[s + CLICKED_BEFORE] = user.clickedRecently(itemId) ? 1 : 0;
     out[s + RECENT_TOPIC_MATCH] = recentMatch;
     out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
     out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
@@ -202,3 +247,17 @@ const LOG_USER_AGE = scalar('log_user_age_days');
 const LOG_ITEM_AGE = scalar('log_item_age_days');
 const LOG_ITEM_LENGTH = scalar('log_item_length');
 const ITEM_STATS = scalar(ITEM_STAT_FEATURES[0]);
+
+/**
+ * The scalar columns writeCandidate writes (offsets after the three topic blocks); besides these
+ * it writes only the item's own topic columns, t and 2·topics + t for each tag t below topics.
+ */
+export const CANDIDATE_SCALARS: readonly number[] = [
+  CREATOR_SHARE,
+  CLICKED_BEFORE,
+  RECENT_TOPIC_MATCH,
+  USER_TOPIC_CTR,
+  LOG_ITEM_AGE,
+  LOG_ITEM_LENGTH,
+  ...ITEM_STAT_FEATURES.map((_, k) => ITEM_STATS + k),
+];

@@ -1,0 +1,68 @@
+/**
+ * Standardized feature rows at serving, written without standardizing every column of every
+ * row. A request's columns are written and standardized once and copied to each of its
+ * candidates' rows; then only the columns writeCandidate fills (the item's topic columns and
+ * CANDIDATE_SCALARS) are written, into a scratch row, and standardized into place. Every value
+ * goes through the same float32 store and the same (x − mean)·(1/sd) as FeatureWriter.write
+ * followed by Standardizer.apply, so the rows are identical to theirs.
+ */
+import type { PublicCatalog } from '../../world/public.js';
+import { CANDIDATE_SCALARS, type FeatureWriter, type ItemStatFeatures, type UserSummary } from './features.js';
+import type { RequestContext } from './slate-contexts.js';
+import type { Standardizer } from './standardizer.js';
+
+export class ServingRows {
+  /** The request's row, standardized (candidate columns hold a standardized zero until written). */
+  private readonly request: Float32Array;
+  /** Raw candidate columns; every column but those being written is zero. */
+  private readonly scratch: Float32Array;
+  private readonly mean: Float32Array;
+  private readonly inverseSd: Float32Array;
+
+  constructor(
+    private readonly writer: FeatureWriter,
+    readonly standardizer: Standardizer,
+    private readonly catalog: PublicCatalog,
+  ) {
+    const { dim } = writer.layout;
+    if (standardizer.mean.length !== dim) throw new RangeError(`ServingRows: standardizer of ${standardizer.mean.length} features for rows of ${dim}`);
+    this.request = new Float32Array(dim);
+    this.scratch = new Float32Array(dim);
+    this.mean = standardizer.mean;
+    this.inverseSd = standardizer.inverseSd;
+  }
+
+  /** Writes and standardizes the columns that depend only on the request. */
+  startRequest(ctx: RequestContext, user: UserSummary): void {
+    const { request, mean, inverseSd } = this;
+    request.fill(0);
+    this.writer.writeRequest(request, 0, ctx, user);
+    for (let j = 0; j < request.length; j++) request[j] = (request[j] - mean[j]) * inverseSd[j];
+  }
+
+  /** Writes the standardized row of one candidate of the current request at out[o ..]. */
+  writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    const { scratch, mean, inverseSd } = this;
+    const { topics } = this.writer.layout;
+    out.set(this.request, o);
+    this.writer.writeCandidate(scratch, 0, ctx, user, itemId, stats, statsTime);
+    const itemTopics = this.catalog.get(itemId).topics;
+    for (let j = 0; j < itemTopics.length; j++) {
+      const t = itemTopics[j];
+      if (t >= topics) continue;
+      const m = 2 * topics + t;
+      // A repeated tag was written once and is standardized once: its scratch is zeroed below.
+      if (scratch[t] === 0 && scratch[m] === 0) continue;
+      out[o + t] = (scratch[t] - mean[t]) * inverseSd[t];
+      out[o + m] = (scratch[m] - mean[m]) * inverseSd[m];
+      scratch[t] = 0;
+      scratch[m] = 0;
+    }
+    const s = 3 * topics;
+    for (let k = 0; k < CANDIDATE_SCALARS.length; k++) {
+      const c = s + CANDIDATE_SCALARS[k];
+      out[o + c] = (scratch[c] - mean[c]) * inverseSd[c];
+      scratch[c] = 0;
+    }
+  }
+}
