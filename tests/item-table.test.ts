@@ -32,6 +32,7 @@ describe('item table', () => {
       const item = catalog.get(id);
       expect(table.creators[id]).toBe(item.creatorId);
       expect(table.uploadTimes[id]).toBe(item.uploadTime);
+      expect(table.lengthMinutes[id]).toBe(item.lengthMinutes);
       expect([...table.topics.subarray(table.topicStart[id], table.topicStart[id + 1])]).toEqual(item.topics);
     }
     expect(table.creatorBound).toBe(8);

@@ -44,7 +44,7 @@ describe('serving rows', () => {
     // A standardizer fitted on noisy rows: every column gets its own mean and scale.
     const noise = Float32Array.from({ length: 50 * layout.dim }, () => rng.normal() * 3 + 1);
     const standardizer = Standardizer.fit(noise, layout.dim, Array.from({ length: 50 }, (_, i) => i));
-    const rows = new ServingRows(writer, standardizer, catalog);
+    const rows = new ServingRows(writer, standardizer);
     const summary = new UserSummary(TOPICS);
     const whole = new Float32Array(layout.dim);
     const served = new Float32Array(3 * layout.dim).fill(Number.NaN);

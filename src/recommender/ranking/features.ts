@@ -10,6 +10,7 @@
  */
 import { grown } from '../../core/typed-arrays.js';
 import type { UserHistory } from '../../training/user-history.js';
+import { ItemTable } from '../item-table.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import { ITEM_STAT_FEATURES } from './item-stats.js';
 import type { RequestContext } from './slate-contexts.js';
@@ -155,6 +156,7 @@ export class UserSummary {
 
 export class FeatureWriter {
   private readonly historyCap: number;
+  private readonly items: ItemTable;
 
   constructor(
     readonly layout: FeatureLayout,
@@ -163,6 +165,7 @@ export class FeatureWriter {
     historyLength: number,
   ) {
     this.historyCap = historyLength;
+    this.items = new ItemTable(catalog);
   }
 
   /**
@@ -198,13 +201,16 @@ export class FeatureWriter {
   /** Writes the columns that depend on the candidate into a row whose other columns are already written (and these zero). */
   writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
     const { topics } = this.layout;
-    const item = this.catalog.get(itemId);
-    const itemTopics = item.topics;
+    // The item's public fields from flat arrays: per candidate, no catalog object is touched.
+    const items = this.items;
+    if (itemId >= items.size) items.sync();
+    const from = items.topicStart[itemId];
+    const to = items.topicStart[itemId + 1];
     let recentMatch = 0;
     let topicRate = 0;
     let tags = 0;
-    for (let j = 0; j < itemTopics.length; j++) {
-      const t = itemTopics[j];
+    for (let j = from; j < to; j++) {
+      const t = items.topics[j];
       if (t >= topics) continue;
       out[o + t] = 1;
       // The product of user interest and item topic: zero off the item's topics.
@@ -214,13 +220,19 @@ export class FeatureWriter {
       tags++;
     }
     const s = o + 3 * topics;
-    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(item.creatorId) / user.size : 0;
+    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(items.creators[itemId]) / user.size : 0;
     out[s + CLICKED_BEFORE] = user.clickedRecently(itemId) ? 1 : 0;
     out[s + RECENT_TOPIC_MATCH] = recentMatch;
     out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
-    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
-    out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(item.lengthMinutes, 1e-3));
+    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - items.uploadTimes[itemId]));
+    out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(items.lengthMinutes[itemId], 1e-3));
     stats.write(itemId, statsTime, out, s + ITEM_STATS);
+  }
+
+  /** The item's tags, most prominent first, are items.topics[topicStart[itemId] .. topicStart[itemId + 1]) once this returns. */
+  itemTable(itemId: number): ItemTable {
+    if (itemId >= this.items.size) this.items.sync();
+    return this.items;
   }
 }
 

@@ -402,7 +402,7 @@ export class MultiTaskRanker implements Ranker {
     if (this.servingRows.length < n * dim) this.servingRows = new Float32Array(Math.max(n * dim, 2 * this.servingRows.length));
     const x = this.servingRows;
     const summary = (this.servingSummary ??= new UserSummary(topics));
-    if (this.rowWriter?.standardizer !== standardizer) this.rowWriter = new ServingRows(this.writer, standardizer, this.catalog);
+    if (this.rowWriter?.standardizer !== standardizer) this.rowWriter = new ServingRows(this.writer, standardizer);
     const rows = this.rowWriter;
     const globalRate = stats.stats.globalClickRate(stats.time);
     let row = 0;

@@ -6,7 +6,6 @@
  * goes through the same float32 store and the same (x − mean)·(1/sd) as FeatureWriter.write
  * followed by Standardizer.apply, so the rows are identical to theirs.
  */
-import type { PublicCatalog } from '../../world/public.js';
 import { CANDIDATE_SCALARS, type FeatureWriter, type ItemStatFeatures, type UserSummary } from './features.js';
 import type { RequestContext } from './slate-contexts.js';
 import type { Standardizer } from './standardizer.js';
@@ -22,7 +21,6 @@ export class ServingRows {
   constructor(
     private readonly writer: FeatureWriter,
     readonly standardizer: Standardizer,
-    private readonly catalog: PublicCatalog,
   ) {
     const { dim } = writer.layout;
     if (standardizer.mean.length !== dim) throw new RangeError(`ServingRows: standardizer of ${standardizer.mean.length} features for rows of ${dim}`);
@@ -46,9 +44,9 @@ export class ServingRows {
     const { topics } = this.writer.layout;
     out.set(this.request, o);
     this.writer.writeCandidate(scratch, 0, ctx, user, itemId, stats, statsTime);
-    const itemTopics = this.catalog.get(itemId).topics;
-    for (let j = 0; j < itemTopics.length; j++) {
-      const t = itemTopics[j];
+    const items = this.writer.itemTable(itemId);
+    for (let j = items.topicStart[itemId]; j < items.topicStart[itemId + 1]; j++) {
+      const t = items.topics[j];
       if (t >= topics) continue;
       const m = 2 * topics + t;
       // A repeated tag was written once and is standardized once: its scratch is zeroed below.
