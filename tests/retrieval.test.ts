@@ -87,6 +87,15 @@ describe('TopSelect', () => {
     }
   });
 
+  it('finds the k best when the sampled scores suggest too high a cut (every eighth item high, the rest low)', () => {
+    const rng = new Rng('top-select-skewed');
+    const row = Float64Array.from({ length: 1000 }, (_, i) => (i % 8 === 0 ? rng.uniform(0, 1) : rng.uniform(-1, 0)));
+    const got = new TopSelect().select(row, 0, row.length, 200);
+    const want = heapTop(row, 200);
+    expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+    expect(Array.from(got.scores)).toEqual(Array.from(want.scores));
+  });
+
   it('keeps a bucket whole when ties in it straddle k, lower index first', () => {
     // 3 of 10 wanted; the best four items share one value, so the three lowest indices of them win.
     const row = Float64Array.of(0, 5, 1, 5, 2, 5, 3, 5, 4, 0.5, ...new Array<number>(40).fill(-1));
