@@ -15,7 +15,7 @@ import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../t
 import { candidateSource } from './component.js';
 import { ContentIndex } from './content-index.js';
 import { ItemTable } from '../item-table.js';
-import { cachedTagVectorNorm, tagWeight } from './tag-weights.js';
+import { cachedTagVectorNorm, tagWeight, unitTagWeights } from './tag-weights.js';
 
 export interface ContentSourceOptions {
   /** Candidates per request. */
@@ -176,9 +176,10 @@ export class ContentSource implements CandidateSource {
     const { topicStart, topics, creators } = this.items;
     const from = topicStart[itemId];
     const count = topicStart[itemId + 1] - from;
-    const norm = cachedTagVectorNorm(count);
+    // tagWeight(j) / norm, as computed in place before, from a table.
+    const unit = unitTagWeights(count);
     let s = 0;
-    for (let j = 0; j < count; j++) s += (tagWeight(j) / norm) * this.tagProfile[topics[from + j]];
+    for (let j = 0; j < count; j++) s += unit[j] * this.tagProfile[topics[from + j]];
     return s + CREATOR_WEIGHT * this.creatorProfile[creators[itemId]];
   }
 
@@ -192,7 +193,8 @@ export class ContentSource implements CandidateSource {
     const k = Math.min(this.options.k, scored);
     const top: number[] = [];
     for (let p = 0; p < scored; p++) {
-      if (top.length === k && !before(p, top[k - 1])) continue;
+      // A lower score than the k-th best's loses at once (before() would say so, more slowly).
+      if (top.length === k && (values[p] < values[top[k - 1]] || !before(p, top[k - 1]))) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && before(p, top[at - 1])) {
         top[at] = top[at - 1];
