@@ -38,7 +38,7 @@ describe('serving rows', () => {
       if (clicked >= 0) history.record(userId, clicked, time);
       for (const itemId of shown) stats.add(itemId, time, itemId === clicked ? 1 : 0, rng.uniform(0, 1), rng.int(2), rng.int(2), rng.int(3) - 1);
     }
-    const frozen = new FrozenItemStats(stats, 4);
+    const earlier = new FrozenItemStats(stats, 4);
     const layout = featureLayout(TOPICS);
     const writer = new FeatureWriter(layout, catalog, users, 10);
     // A standardizer fitted on noisy rows: every column gets its own mean and scale.
@@ -49,7 +49,10 @@ describe('serving rows', () => {
     const whole = new Float32Array(layout.dim);
     const served = new Float32Array(3 * layout.dim).fill(Number.NaN);
     let compared = 0;
+    // Statistics frozen at another retrain half way through: the items' cached columns must follow them.
+    const later = new FrozenItemStats(stats, 4.5);
     for (let r = 0; r < 40; r++) {
+      const frozen = r < 20 ? earlier : later;
       const userId = rng.int(12);
       const ctx = { userId, time: 4 + rng.uniform(0, 1), hourOfDay: rng.int(24), device: DEVICES[rng.int(DEVICES.length)], pastSessions: rng.int(9), requestInSession: rng.int(4) };
       summary.fill(history, engagement, userId, ctx.time, 0.1, catalog);

@@ -200,10 +200,15 @@ export class FeatureWriter {
 
   /** Writes the columns that depend on the candidate into a row whose other columns are already written (and these zero). */
   writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    this.writeUserItem(out, o, ctx, user, itemId);
+    this.writeItem(out, o, itemId, stats, statsTime);
+  }
+
+  /** The candidate columns that depend on the request or user as well as the item: its topic columns and USER_ITEM_SCALARS. */
+  writeUserItem(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number): void {
     const { topics } = this.layout;
     // The item's public fields from flat arrays: per candidate, no catalog object is touched.
-    const items = this.items;
-    if (itemId >= items.size) items.sync();
+    const items = this.itemTable(itemId);
     const from = items.topicStart[itemId];
     const to = items.topicStart[itemId + 1];
     let recentMatch = 0;
@@ -225,6 +230,12 @@ export class FeatureWriter {
     out[s + RECENT_TOPIC_MATCH] = recentMatch;
     out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
     out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - items.uploadTimes[itemId]));
+  }
+
+  /** The candidate columns of the item alone (ITEM_SCALARS): the same for every request while `stats` and `statsTime` are. */
+  writeItem(out: Float32Array, o: number, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    const items = this.itemTable(itemId);
+    const s = o + 3 * this.layout.topics;
     out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(items.lengthMinutes[itemId], 1e-3));
     stats.write(itemId, statsTime, out, s + ITEM_STATS);
   }
@@ -260,16 +271,7 @@ const LOG_ITEM_AGE = scalar('log_item_age_days');
 const LOG_ITEM_LENGTH = scalar('log_item_length');
 const ITEM_STATS = scalar(ITEM_STAT_FEATURES[0]);
 
-/**
- * The scalar columns writeCandidate writes (offsets after the three topic blocks); besides these
- * it writes only the item's own topic columns, t and 2·topics + t for each tag t below topics.
- */
-export const CANDIDATE_SCALARS: readonly number[] = [
-  CREATOR_SHARE,
-  CLICKED_BEFORE,
-  RECENT_TOPIC_MATCH,
-  USER_TOPIC_CTR,
-  LOG_ITEM_AGE,
-  LOG_ITEM_LENGTH,
-  ...ITEM_STAT_FEATURES.map((_, k) => ITEM_STATS + k),
-];
+/** The scalar columns writeUserItem writes (offsets after the three topic blocks), besides the item's own topic columns t and 2·topics + t. */
+export const USER_ITEM_SCALARS: readonly number[] = [CREATOR_SHARE, CLICKED_BEFORE, RECENT_TOPIC_MATCH, USER_TOPIC_CTR, LOG_ITEM_AGE];
+/** The scalar columns writeItem writes, in order. */
+export const ITEM_SCALARS: readonly number[] = [LOG_ITEM_LENGTH, ...ITEM_STAT_FEATURES.map((_, k) => ITEM_STATS + k)];
