@@ -52,3 +52,14 @@ export class ItemTable {
     this.lengthMinutes = grown(this.lengthMinutes, capacity);
   }
 }
+
+/**
+ * One table per catalog, shared by the readers that look items up by id as they go (feature
+ * writers, tower inputs): each syncs it when it meets an id beyond its size.
+ */
+const SHARED = new WeakMap<PublicCatalog, ItemTable>();
+export function sharedItemTable(catalog: PublicCatalog): ItemTable {
+  let table = SHARED.get(catalog);
+  if (!table) SHARED.set(catalog, (table = new ItemTable(catalog)));
+  return table;
+}

@@ -10,7 +10,7 @@
  */
 import { grown } from '../../core/typed-arrays.js';
 import type { UserHistory } from '../../training/user-history.js';
-import { ItemTable } from '../item-table.js';
+import { sharedItemTable, type ItemTable } from '../item-table.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import { ITEM_STAT_FEATURES } from './item-stats.js';
 import type { RequestContext } from './slate-contexts.js';
@@ -112,17 +112,19 @@ export class UserSummary {
     this.size = recent.length;
     this.clicks = history.clicks(userId);
     const topics = this.topicShare.length;
+    // Items' fields from flat arrays, not from catalog objects scattered over the heap.
+    const items = sharedItemTable(catalog);
     for (let k = 0; k < recent.length; k++) {
       const itemId = recent[k].itemId;
-      const item = catalog.get(itemId);
+      if (itemId >= items.size) items.sync();
       if (itemId >= this.itemStamps.length) this.itemStamps = grown(this.itemStamps, Math.max(itemId + 1, 2 * this.itemStamps.length));
       this.itemStamps[itemId] = stamp;
-      this.countCreator(item.creatorId, stamp);
-      // Indexed: for-of over the frozen topic arrays costs an iterator per item.
-      const itemTopics = item.topics;
-      const share = 1 / Math.max(1, itemTopics.length);
-      for (let j = 0; j < itemTopics.length; j++) {
-        const t = itemTopics[j];
+      this.countCreator(items.creators[itemId], stamp);
+      const from = items.topicStart[itemId];
+      const count = items.topicStart[itemId + 1] - from;
+      const share = 1 / Math.max(1, count);
+      for (let j = from; j < from + count; j++) {
+        const t = items.topics[j];
         if (t >= topics) continue;
         this.topicShare[t] += share / this.size;
         if (k < RECENT_CLICKS) this.recentShare[t] += share / Math.min(this.size, RECENT_CLICKS);
@@ -165,7 +167,7 @@ export class FeatureWriter {
     historyLength: number,
   ) {
     this.historyCap = historyLength;
-    this.items = new ItemTable(catalog);
+    this.items = sharedItemTable(catalog);
   }
 
   /**

@@ -4,7 +4,7 @@
  * few dense numeric features. Tables are not touched here; the model pools the bags.
  */
 import { BagBuilder, singletonBags, type Bags } from '../../ml/bags.js';
-import { ItemTable } from '../item-table.js';
+import { sharedItemTable } from '../item-table.js';
 import { DEVICES, type Device, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import type { IdEvidence } from './id-evidence.js';
 
@@ -71,17 +71,6 @@ export function hourOfDay(time: number): number {
   return Math.floor((time - Math.floor(time)) * 24);
 }
 
-/**
- * One ItemTable per catalog, shared by every batch built from it: a history's items are read from
- * flat arrays rather than from catalog objects scattered over the heap.
- */
-const ITEM_TABLES = new WeakMap<PublicCatalog, ItemTable>();
-function itemTable(catalog: PublicCatalog): ItemTable {
-  let table = ITEM_TABLES.get(catalog);
-  if (!table) ITEM_TABLES.set(catalog, (table = new ItemTable(catalog)));
-  return table;
-}
-
 export function userInputs(q: UserQueries, catalog: PublicCatalog, users: PublicUsers, halfLifeDays: number, evidence: IdEvidence): TowerInputs {
   const { count, historyLength: H } = q;
   const items = new BagBuilder(count, count * H);
@@ -90,7 +79,7 @@ export function userInputs(q: UserQueries, catalog: PublicCatalog, users: Public
   const countries = new Int32Array(count);
   const numeric = new Float32Array(count * USER_NUMERIC);
   const weights = new Float64Array(H);
-  const table = itemTable(catalog);
+  const table = sharedItemTable(catalog);
   for (let b = 0; b < count; b++) {
     const n = q.historyCounts[b];
     // Recency weights, normalised to a weighted mean: a click halfLifeDays old counts half as much as one now.
