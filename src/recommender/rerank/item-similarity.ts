@@ -27,59 +27,10 @@ function similarity(tagCosine: number, sameCreator: boolean): number {
 }
 
 /**
- * itemSimilarity(a, target) for many items a against one target, read from an item table:
- * the target's tag positions sit in a table indexed by tag instead of being searched per pair.
- * Same arithmetic in the same order, so the values are identical to itemSimilarity's.
- */
-export class SimilarityTo {
-  /** Position of each tag in the target's list (first occurrence, as indexOf finds it); −1 when absent. */
-  private position = new Int32Array(0);
-  private target = -1;
-  private targetCount = 0;
-  private targetNorm = 0;
-
-  constructor(private readonly table: ItemTable) {}
-
-  /** Makes `itemId` (already in the synced table) the target. */
-  setTarget(itemId: number): void {
-    const { topicStart, topics, topicBound } = this.table;
-    this.clear();
-    if (this.position.length < topicBound) this.position = new Int32Array(topicBound).fill(-1);
-    const from = topicStart[itemId];
-    this.targetCount = topicStart[itemId + 1] - from;
-    for (let j = this.targetCount - 1; j >= 0; j--) this.position[topics[from + j]] = j;
-    this.targetNorm = cachedTagVectorNorm(this.targetCount);
-    this.target = itemId;
-  }
-
-  of(itemId: number): number {
-    const { topicStart, topics, creators } = this.table;
-    const from = topicStart[itemId];
-    const count = topicStart[itemId + 1] - from;
-    let cosine = 0;
-    if (count > 0 && this.targetCount > 0) {
-      let dot = 0;
-      for (let i = 0; i < count; i++) {
-        const j = this.position[topics[from + i]];
-        if (j >= 0) dot += tagWeight(i) * tagWeight(j);
-      }
-      cosine = dot / (cachedTagVectorNorm(count) * this.targetNorm);
-    }
-    return similarity(cosine, creators[itemId] === creators[this.target]);
-  }
-
-  private clear(): void {
-    if (this.target < 0) return;
-    const { topicStart, topics } = this.table;
-    for (let j = topicStart[this.target]; j < topicStart[this.target + 1]; j++) this.position[topics[j]] = -1;
-    this.target = -1;
-  }
-}
-
-/**
  * itemSimilarity(a, target) against each of a few targets (the slate's head as it grows), so a
  * re-ranker can bring an item's similarity to the head up to date only when it looks at the item.
- * Each target keeps its own tag-position table; the arithmetic is SimilarityTo's, in its order.
+ * Each target keeps its own table of tag positions (looked up per tag instead of searched per
+ * pair); the arithmetic is itemSimilarity's, in its order, so the values are identical to it.
  */
 export class SimilarityToMany {
   /** Target t's position of each tag at position[t * topicBound + tag]; −1 when absent. */
