@@ -177,38 +177,35 @@ export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLik
 }
 
 /**
- * Sorts candidate indices by compareCandidates in typed arrays: each candidate's score and item id
- * are read once, then a stable merge sort runs on them (the built-in sort with a comparator called
- * the comparator, and read two objects, per comparison). Stable like the built-in sort, so equal
- * candidates keep their order exactly as before.
+ * Sorts candidate indices by compareCandidates with the scores in a typed array: each score is
+ * read once, and a candidate object only on a tie (item ids decide it), where the built-in sort
+ * called a comparator per comparison. Stable like the built-in sort, so equal candidates keep
+ * their order exactly as before.
  */
 class OrderScratch {
   private index = new Int32Array(0);
   private key = new Float64Array(0);
-  private id = new Int32Array(0);
   private spareIndex = new Int32Array(0);
   private spareKey = new Float64Array(0);
-  private spareId = new Int32Array(0);
 
   /** Candidate indices (the live ones, or all) best first; valid until the next call. */
   sort(candidates: readonly Candidate[], scores: ArrayLike<number> | undefined, live: Uint32Array | null, n: number): Int32Array {
     if (this.index.length < n) this.grow(n);
-    let { index, key, id } = this;
+    let { index, key } = this;
     let nan = false;
     for (let r = 0; r < n; r++) {
       const k = live ? live[r] : r;
       index[r] = k;
       key[r] = scores ? scores[k] : candidates[k].sourceScore;
-      id[r] = candidates[k].itemId;
       nan ||= Number.isNaN(key[r]);
     }
     // Sources usually hand their candidates over best first; then no sort is needed.
     let sorted = true;
-    for (let r = 1; r < n && sorted; r++) sorted = !before(key, id, r, r - 1);
+    for (let r = 1; r < n && sorted; r++) sorted = !before(candidates, key[r], index[r], key[r - 1], index[r - 1]);
     if (sorted) return index;
     // A NaN source score makes the comparison inconsistent: keep the built-in sort's order.
     if (nan) return Int32Array.from(index.subarray(0, n)).sort((a, b) => compareCandidates(candidates, scores, a, b));
-    let { spareIndex: toIndex, spareKey: toKey, spareId: toId } = this;
+    let { spareIndex: toIndex, spareKey: toKey } = this;
     for (let width = 1; width < n; width *= 2) {
       for (let start = 0; start < n; start += 2 * width) {
         const mid = Math.min(start + width, n);
@@ -216,17 +213,27 @@ class OrderScratch {
         let a = start;
         let b = mid;
         let o = start;
-        while (a < mid || b < end) {
+        while (a < mid && b < end) {
           // The right run's head goes first only when it strictly precedes: ties keep their order.
-          const from = a < mid && (b >= end || !before(key, id, b, a)) ? a++ : b++;
-          toIndex[o] = index[from];
-          toKey[o] = key[from];
-          toId[o++] = id[from];
+          if (before(candidates, key[b], index[b], key[a], index[a])) {
+            toIndex[o] = index[b];
+            toKey[o++] = key[b++];
+          } else {
+            toIndex[o] = index[a];
+            toKey[o++] = key[a++];
+          }
+        }
+        for (; a < mid; a++, o++) {
+          toIndex[o] = index[a];
+          toKey[o] = key[a];
+        }
+        for (; b < end; b++, o++) {
+          toIndex[o] = index[b];
+          toKey[o] = key[b];
         }
       }
       [index, toIndex] = [toIndex, index];
       [key, toKey] = [toKey, key];
-      [id, toId] = [toId, id];
     }
     return index;
   }
@@ -235,17 +242,18 @@ class OrderScratch {
     const capacity = Math.max(n, 2 * this.index.length, 64);
     this.index = new Int32Array(capacity);
     this.key = new Float64Array(capacity);
-    this.id = new Int32Array(capacity);
     this.spareIndex = new Int32Array(capacity);
     this.spareKey = new Float64Array(capacity);
-    this.spareId = new Int32Array(capacity);
   }
 }
 const orderScratch = new OrderScratch();
 
-/** Whether entry a goes strictly before entry b: compareCandidates < 0 (no NaN among the keys). */
-function before(key: Float64Array, id: Int32Array, a: number, b: number): boolean {
-  return key[b] - key[a] < 0 || (!(key[b] - key[a] > 0) && id[a] - id[b] < 0);
+/** Whether candidate a (score keyA) goes strictly before candidate b: compareCandidates < 0, no NaN among the scores. */
+function before(candidates: readonly Candidate[], keyA: number, a: number, keyB: number, b: number): boolean {
+  const d = keyB - keyA;
+  if (d < 0) return true;
+  if (d > 0) return false;
+  return candidates[a].itemId - candidates[b].itemId < 0;
 }
 
 /** Indices of the candidates not scored NaN, or null when none is. */
