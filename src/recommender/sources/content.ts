@@ -193,8 +193,7 @@ export class ContentSource implements CandidateSource {
     const k = Math.min(this.options.k, scored);
     const top: number[] = [];
     for (let p = 0; p < scored; p++) {
-      // A lower score than the k-th best's loses at once (before() would say so, more slowly).
-      if (top.length === k && (values[p] < values[top[k - 1]] || !before(p, top[k - 1]))) continue;
+      if (top.length === k && !before(p, top[k - 1])) continue;
       let at = top.length === k ? k - 1 : top.length;
       while (at > 0 && before(p, top[at - 1])) {
         top[at] = top[at - 1];
