@@ -15,7 +15,7 @@ import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../t
 import { candidateSource } from './component.js';
 import { ContentIndex } from './content-index.js';
 import { ItemTable } from '../item-table.js';
-import { cachedTagVectorNorm, tagWeight, unitTagWeights } from './tag-weights.js';
+import { cachedTagVectorNorm, tagWeight } from './tag-weights.js';
 
 export interface ContentSourceOptions {
   /** Candidates per request. */
@@ -176,10 +176,9 @@ export class ContentSource implements CandidateSource {
     const { topicStart, topics, creators } = this.items;
     const from = topicStart[itemId];
     const count = topicStart[itemId + 1] - from;
-    // tagWeight(j) / norm, as computed in place before, from a table.
-    const unit = unitTagWeights(count);
+    const norm = cachedTagVectorNorm(count);
     let s = 0;
-    for (let j = 0; j < count; j++) s += unit[j] * this.tagProfile[topics[from + j]];
+    for (let j = 0; j < count; j++) s += (tagWeight(j) / norm) * this.tagProfile[topics[from + j]];
     return s + CREATOR_WEIGHT * this.creatorProfile[creators[itemId]];
   }
 

@@ -21,14 +21,3 @@ export function cachedTagVectorNorm(count: number): number {
   if (norm === undefined) NORMS[count] = norm = tagVectorNorm(count);
   return norm;
 }
-
-/** tagWeight(j) / tagVectorNorm(count) for j < count (an item's unit tag vector), computed once per count. */
-const UNIT_WEIGHTS: Float64Array[] = [];
-export function unitTagWeights(count: number): Float64Array {
-  let weights = UNIT_WEIGHTS[count];
-  if (weights === undefined) {
-    const norm = cachedTagVectorNorm(count);
-    UNIT_WEIGHTS[count] = weights = Float64Array.from({ length: count }, (_, j) => tagWeight(j) / norm);
-  }
-  return weights;
-}
