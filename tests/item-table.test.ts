@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ItemTable } from '../src/recommender/item-table.js';
-import { itemSimilarity, SimilarityTo } from '../src/recommender/rerank/item-similarity.js';
+import { itemSimilarity, SimilarityToMany } from '../src/recommender/rerank/item-similarity.js';
 import { catalogOf, type ItemSpec } from './support/rerank-fixtures.js';
 
 const SPECS: readonly ItemSpec[] = [
@@ -32,6 +32,7 @@ describe('item table', () => {
       const item = catalog.get(id);
       expect(table.creators[id]).toBe(item.creatorId);
       expect(table.uploadTimes[id]).toBe(item.uploadTime);
+      expect(table.lengthMinutes[id]).toBe(item.lengthMinutes);
       expect([...table.topics.subarray(table.topicStart[id], table.topicStart[id + 1])]).toEqual(item.topics);
     }
     expect(table.creatorBound).toBe(8);
@@ -42,12 +43,20 @@ describe('item table', () => {
     const catalog = catalogOf(SPECS);
     const table = new ItemTable(catalog);
     table.sync();
-    const similarity = new SimilarityTo(table);
-    // Down to item 0 and up again: item 0 as the previous target must be cleared like any other.
-    const targets = [...SPECS.keys()].reverse().concat([...SPECS.keys()].slice(1));
-    for (const b of targets) {
-      similarity.setTarget(b);
-      for (let a = 0; a < SPECS.length; a++) expect(similarity.of(a), `${a} to ${b}`).toBe(itemSimilarity(catalog.get(a), catalog.get(b)));
+    const similarity = new SimilarityToMany(table);
+    // Several targets at once, then cleared and set again in another grouping: every cleared
+    // table of tag positions must be as if new.
+    const order = [...SPECS.keys()].reverse().concat([...SPECS.keys()].slice(1));
+    for (const size of [3, 5, 1]) {
+      for (let start = 0; start < order.length; start += size) {
+        const targets = order.slice(start, start + size);
+        for (const b of targets) similarity.add(b);
+        expect(similarity.size).toBe(targets.length);
+        targets.forEach((b, slot) => {
+          for (let a = 0; a < SPECS.length; a++) expect(similarity.of(slot, a), `${a} to ${b}`).toBe(itemSimilarity(catalog.get(a), catalog.get(b)));
+        });
+        similarity.clear();
+      }
     }
   });
 });

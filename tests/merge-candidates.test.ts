@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mergeCandidates, orderByScore } from '../src/recommender/pipeline.js';
 import type { Candidate } from '../src/recommender/types.js';
+import { Rng } from '../src/rng/index.js';
 
 const c = (itemId: number, sources: readonly string[], sourceScore: number): Candidate => ({ itemId, sources, sourceScore });
 
@@ -43,5 +44,27 @@ describe('orderByScore', () => {
   it('orders by the given scores when there are any, keeping each source score', () => {
     const out = orderByScore(list, Float32Array.of(1, 2, 2, 0));
     expect(out.map((s) => [s.itemId, s.score, s.sourceScore])).toEqual([[1, 2, 0.9], [3, 2, 0.5], [4, 1, 0.5], [2, 0, 0.7]]);
+  });
+
+  it('orders as the built-in stable sort by score then item id does, on random lists with ties, dropped and repeated ids', () => {
+    const rng = new Rng('order-by-score');
+    for (let trial = 0; trial < 300; trial++) {
+      const n = rng.int(200);
+      const coarse = trial % 2 === 0;
+      // Repeated item ids (two sources, one id) tie completely: the input order must decide.
+      const list = Array.from({ length: n }, (_, k) => c(trial % 5 === 0 ? rng.int(20) : 1000 - k, [`s${k}`], coarse ? rng.int(5) : rng.normal()));
+      const scores = trial % 3 === 0 ? undefined : Float64Array.from(list, () => (rng.uniform(0, 1) < 0.1 ? Number.NaN : coarse ? rng.int(4) : rng.normal()));
+      if (scores && trial % 7 === 0) scores.fill(Infinity, 0, Math.min(3, n));
+      const limit = rng.int(n + 5);
+      const score = (k: number): number => (scores ? scores[k] : list[k].sourceScore);
+      const want = list
+        .map((_, k) => k)
+        .filter((k) => !Number.isNaN(score(k)))
+        .sort((a, b) => score(b) - score(a) || list[a].itemId - list[b].itemId)
+        .slice(0, limit);
+      const got = orderByScore(list, scores, limit);
+      expect(got.map((s) => s.sources[0]), `trial ${trial}`).toEqual(want.map((k) => list[k].sources[0]));
+      got.forEach((s, r) => expect(s.score).toBe(score(want[r])));
+    }
   });
 });

@@ -5,6 +5,7 @@ import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
 import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
 import { TopK } from '../src/recommender/retrieval/top-k.js';
+import { TopSelect } from '../src/recommender/retrieval/top-select.js';
 import { Rng } from '../src/rng/index.js';
 
 const DIM = 32;
@@ -51,6 +52,55 @@ describe('TopK', () => {
     const { indices, scores: got } = heap.drain();
     expect(Array.from(indices)).toEqual(expected.map((e) => e.i));
     expect(Array.from(got)).toEqual(expected.map((e) => e.s));
+  });
+});
+
+describe('TopSelect', () => {
+  /** What a TopK fed the whole row gives (NaN left out, as the exact scan does). */
+  const heapTop = (row: Float64Array, k: number): { indices: Int32Array; scores: Float32Array } => {
+    const heap = new TopK(k);
+    row.forEach((s, i) => {
+      if (!Number.isNaN(s)) heap.push(s, i);
+    });
+    return heap.drain();
+  };
+
+  it('selects what the heap selects, in its order, on rows with ties, NaN and infinities', () => {
+    const rng = new Rng('top-select');
+    const select = new TopSelect();
+    for (let trial = 0; trial < 200; trial++) {
+      const count = 1 + rng.int(3000);
+      const k = rng.int(200);
+      // Coarse values give many exact ties, some at the cut between kept and dropped buckets.
+      const coarse = trial % 3 === 0;
+      const row = Float64Array.from({ length: count }, () => (coarse ? Math.round(rng.normal() * 4) : rng.normal()));
+      if (trial % 5 === 1) for (let j = 0; j < 10; j++) row[rng.int(count)] = Number.NaN;
+      if (trial % 7 === 2) row[rng.int(count)] = Infinity;
+      if (trial % 11 === 3) row.fill(0.5);
+      // The row sits inside a longer array, as a query's row of the kernel's scores does.
+      const padded = new Float64Array(count + 10).fill(99);
+      padded.set(row, 5);
+      const got = select.select(padded, 5, count, k);
+      const want = heapTop(row, k);
+      expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+      expect(Array.from(got.scores)).toEqual(Array.from(want.scores));
+    }
+  });
+
+  it('finds the k best when the sampled scores suggest too high a cut (every eighth item high, the rest low)', () => {
+    const rng = new Rng('top-select-skewed');
+    const row = Float64Array.from({ length: 1000 }, (_, i) => (i % 8 === 0 ? rng.uniform(0, 1) : rng.uniform(-1, 0)));
+    const got = new TopSelect().select(row, 0, row.length, 200);
+    const want = heapTop(row, 200);
+    expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
+    expect(Array.from(got.scores)).toEqual(Array.from(want.scores));
+  });
+
+  it('keeps a bucket whole when ties in it straddle k, lower index first', () => {
+    // 3 of 10 wanted; the best four items share one value, so the three lowest indices of them win.
+    const row = Float64Array.of(0, 5, 1, 5, 2, 5, 3, 5, 4, 0.5, ...new Array<number>(40).fill(-1));
+    const got = new TopSelect().select(row, 0, row.length, 3);
+    expect(Array.from(got.indices)).toEqual([1, 3, 5]);
   });
 });
 

@@ -164,20 +164,97 @@ const mergeScratch = new MergeScratch();
 export function orderByScore(candidates: readonly Candidate[], scores?: ArrayLike<number>, limit = candidates.length): ScoredCandidate[] {
   const live = scores ? scoredIndices(scores, candidates.length) : null;
   const n = live ? live.length : candidates.length;
-  // Sources usually hand their candidates over best first; then no sort is needed.
-  let sorted = true;
-  for (let r = 1; r < n && sorted; r++) sorted = compareCandidates(candidates, scores, live ? live[r - 1] : r - 1, live ? live[r] : r) <= 0;
-  const order = sorted ? undefined : (live ? live.slice() : Uint32Array.from({ length: n }, (_, k) => k)).sort((a, b) => compareCandidates(candidates, scores, a, b));
+  const order = orderScratch.sort(candidates, scores, live, n);
   const count = Math.min(limit, n);
   const out = new Array<ScoredCandidate>(count);
   for (let r = 0; r < count; r++) {
-    const k = order ? order[r] : live ? live[r] : r;
+    const k = order[r];
     const c = candidates[k];
     const score = scores ? scores[k] : c.sourceScore;
     // A candidate that already carries this score (e.g. a popularity count) is passed on as it is: no object per impression.
     out[r] = 'score' in c && Object.is(c.score, score) ? (c as ScoredCandidate) : { itemId: c.itemId, sources: c.sources, sourceScore: c.sourceScore, score };
   }
   return out;
+}
+
+/**
+ * Sorts candidate indices by compareCandidates with the scores in a typed array: each score is
+ * read once, and a candidate object only on a tie (item ids decide it), where the built-in sort
+ * called a comparator per comparison. Stable like the built-in sort, so equal candidates keep
+ * their order exactly as before.
+ */
+class OrderScratch {
+  private index = new Int32Array(0);
+  private key = new Float64Array(0);
+  private spareIndex = new Int32Array(0);
+  private spareKey = new Float64Array(0);
+
+  /** Candidate indices (the live ones, or all) best first; valid until the next call. */
+  sort(candidates: readonly Candidate[], scores: ArrayLike<number> | undefined, live: Uint32Array | null, n: number): Int32Array {
+    if (this.index.length < n) this.grow(n);
+    let { index, key } = this;
+    let nan = false;
+    for (let r = 0; r < n; r++) {
+      const k = live ? live[r] : r;
+      index[r] = k;
+      key[r] = scores ? scores[k] : candidates[k].sourceScore;
+      nan ||= Number.isNaN(key[r]);
+    }
+    // Sources usually hand their candidates over best first; then no sort is needed.
+    let sorted = true;
+    for (let r = 1; r < n && sorted; r++) sorted = !before(candidates, key[r], index[r], key[r - 1], index[r - 1]);
+    if (sorted) return index;
+    // A NaN source score makes the comparison inconsistent: keep the built-in sort's order.
+    if (nan) return Int32Array.from(index.subarray(0, n)).sort((a, b) => compareCandidates(candidates, scores, a, b));
+    let { spareIndex: toIndex, spareKey: toKey } = this;
+    for (let width = 1; width < n; width *= 2) {
+      for (let start = 0; start < n; start += 2 * width) {
+        const mid = Math.min(start + width, n);
+        const end = Math.min(start + 2 * width, n);
+        let a = start;
+        let b = mid;
+        let o = start;
+        while (a < mid && b < end) {
+          // The right run's head goes first only when it strictly precedes: ties keep their order.
+          if (before(candidates, key[b], index[b], key[a], index[a])) {
+            toIndex[o] = index[b];
+            toKey[o++] = key[b++];
+          } else {
+            toIndex[o] = index[a];
+            toKey[o++] = key[a++];
+          }
+        }
+        for (; a < mid; a++, o++) {
+          toIndex[o] = index[a];
+          toKey[o] = key[a];
+        }
+        for (; b < end; b++, o++) {
+          toIndex[o] = index[b];
+          toKey[o] = key[b];
+        }
+      }
+      [index, toIndex] = [toIndex, index];
+      [key, toKey] = [toKey, key];
+    }
+    return index;
+  }
+
+  private grow(n: number): void {
+    const capacity = Math.max(n, 2 * this.index.length, 64);
+    this.index = new Int32Array(capacity);
+    this.key = new Float64Array(capacity);
+    this.spareIndex = new Int32Array(capacity);
+    this.spareKey = new Float64Array(capacity);
+  }
+}
+const orderScratch = new OrderScratch();
+
+/** Whether candidate a (score keyA) goes strictly before candidate b: compareCandidates < 0, no NaN among the scores. */
+function before(candidates: readonly Candidate[], keyA: number, a: number, keyB: number, b: number): boolean {
+  const d = keyB - keyA;
+  if (d < 0) return true;
+  if (d > 0) return false;
+  return candidates[a].itemId - candidates[b].itemId < 0;
 }
 
 /** Indices of the candidates not scored NaN, or null when none is. */

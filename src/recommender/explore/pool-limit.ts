@@ -3,6 +3,7 @@
  * items the cap still allows, given what is placed so far. Policies draw and estimate their
  * propensities through it, so both follow the same constraint.
  */
+import { grown } from '../../core/typed-arrays.js';
 import type { CreatorCap, ScoredCandidate } from '../types.js';
 
 export interface PoolLimit {
@@ -23,18 +24,56 @@ export interface PoolLimit {
  */
 export function candidateLimit(cap: CreatorCap | undefined, pool: readonly ScoredCandidate[]): PoolLimit | undefined {
   if (!cap) return undefined;
-  const dense = new Map<number, number>();
-  const creator = Int32Array.from(pool, (c) => {
-    const id = cap.creatorOf(c.itemId);
-    let k = dense.get(id);
-    if (k === undefined) dense.set(id, (k = dense.size));
-    return k;
-  });
-  const sizes = new Int32Array(dense.size);
-  for (const k of creator) sizes[k]++;
-  if (sizes.every((s) => s <= cap.cap)) return undefined;
+  // Creators numbered in order of first appearance in the pool.
+  const stamp = denseScratch.next();
+  const creator = new Int32Array(pool.length);
+  let creators = 0;
+  for (let k = 0; k < pool.length; k++) {
+    const id = cap.creatorOf(pool[k].itemId);
+    let dense = denseScratch.find(id, stamp);
+    if (dense < 0) denseScratch.place(id, stamp, (dense = creators++));
+    creator[k] = dense;
+  }
+  const sizes = new Int32Array(creators);
+  let binds = false;
+  for (let k = 0; k < creator.length; k++) binds = ++sizes[creator[k]] > cap.cap || binds;
+  if (!binds) return undefined;
   return new DenseLimit(cap.cap, creator, sizes);
 }
+
+/**
+ * Each creator id's number within the pool being read: `dense[id]` is valid when `mark[id]` is
+ * the current pool's stamp. Shared by every call, so numbering a pool allocates no map.
+ */
+class DenseNumbers {
+  private mark = new Int32Array(0);
+  private dense = new Int32Array(0);
+  private stamp = 0;
+
+  next(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.mark.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  /** The creator's number in the current pool, or −1 when not yet seen. */
+  find(creatorId: number, stamp: number): number {
+    return creatorId < this.mark.length && this.mark[creatorId] === stamp ? this.dense[creatorId] : -1;
+  }
+
+  place(creatorId: number, stamp: number, dense: number): void {
+    if (creatorId >= this.mark.length) {
+      const capacity = Math.max(creatorId + 1, 2 * this.mark.length, 1024);
+      this.mark = grown(this.mark, capacity);
+      this.dense = grown(this.dense, capacity);
+    }
+    this.mark[creatorId] = stamp;
+    this.dense[creatorId] = dense;
+  }
+}
+const denseScratch = new DenseNumbers();
 
 /** The cap over the whole catalog (pool index = item id). */
 export function catalogLimit(cap: CreatorCap | undefined, catalogSize: number): PoolLimit | undefined {

@@ -8,7 +8,9 @@
  * Layout: [item topics (multi-hot) | user topic interest | their product | scalars], with
  * `topics` = number of topic ids (tags at or above it are ignored).
  */
+import { grown } from '../../core/typed-arrays.js';
 import type { UserHistory } from '../../training/user-history.js';
+import { sharedItemTable, type ItemTable } from '../item-table.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import { ITEM_STAT_FEATURES } from './item-stats.js';
 import type { RequestContext } from './slate-contexts.js';
@@ -68,17 +70,33 @@ export class UserSummary {
   readonly topicRate: Float32Array;
   /** Smoothed overall click rate of the user. */
   userRate = 0;
-  readonly creatorClicks = new Map<number, number>();
-  readonly items = new Set<number>();
   /** Recent clicks summarised (at most the history length). */
   size = 0;
   /** Clicks recorded for the user in all (capped like `size` in the features). */
   clicks = 0;
+  /**
+   * Recent clicks per creator and the clicked items, indexed by id: an entry counts only where
+   * its stamp is this fill's, so a refill clears nothing and a lookup is two array reads.
+   */
+  private creatorCounts = new Int32Array(0);
+  private creatorStamps = new Int32Array(0);
+  private itemStamps = new Int32Array(0);
+  private stamp = 0;
 
   constructor(topics: number) {
     this.topicShare = new Float32Array(topics);
     this.recentShare = new Float32Array(topics);
     this.topicRate = new Float32Array(topics);
+  }
+
+  /** Recent clicks on the creator's items. */
+  creatorClicks(creatorId: number): number {
+    return creatorId < this.creatorStamps.length && this.creatorStamps[creatorId] === this.stamp ? this.creatorCounts[creatorId] : 0;
+  }
+
+  /** Whether the item is among the recent clicks. */
+  clickedRecently(itemId: number): boolean {
+    return itemId < this.itemStamps.length && this.itemStamps[itemId] === this.stamp;
   }
 
   /**
@@ -89,18 +107,24 @@ export class UserSummary {
     this.userRate = engagement.topicRates(userId, time, globalRate, this.topicRate);
     this.topicShare.fill(0);
     this.recentShare.fill(0);
-    this.creatorClicks.clear();
-    this.items.clear();
+    const stamp = this.nextStamp();
     const recent = history.recent(userId);
     this.size = recent.length;
     this.clicks = history.clicks(userId);
     const topics = this.topicShare.length;
-    for (const [k, { itemId }] of recent.entries()) {
-      const item = catalog.get(itemId);
-      this.items.add(itemId);
-      this.creatorClicks.set(item.creatorId, (this.creatorClicks.get(item.creatorId) ?? 0) + 1);
-      const share = 1 / Math.max(1, item.topics.length);
-      for (const t of item.topics) {
+    // Items' fields from flat arrays, not from catalog objects scattered over the heap.
+    const items = sharedItemTable(catalog);
+    for (let k = 0; k < recent.length; k++) {
+      const itemId = recent[k].itemId;
+      if (itemId >= items.size) items.sync();
+      if (itemId >= this.itemStamps.length) this.itemStamps = grown(this.itemStamps, Math.max(itemId + 1, 2 * this.itemStamps.length));
+      this.itemStamps[itemId] = stamp;
+      this.countCreator(items.creators[itemId], stamp);
+      const from = items.topicStart[itemId];
+      const count = items.topicStart[itemId + 1] - from;
+      const share = 1 / Math.max(1, count);
+      for (let j = from; j < from + count; j++) {
+        const t = items.topics[j];
         if (t >= topics) continue;
         this.topicShare[t] += share / this.size;
         if (k < RECENT_CLICKS) this.recentShare[t] += share / Math.min(this.size, RECENT_CLICKS);
@@ -108,10 +132,33 @@ export class UserSummary {
     }
     return this;
   }
+
+  private nextStamp(): number {
+    if (this.stamp === 0x7fffffff) {
+      this.creatorStamps.fill(0);
+      this.itemStamps.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
+
+  private countCreator(creatorId: number, stamp: number): void {
+    if (creatorId >= this.creatorStamps.length) {
+      const capacity = Math.max(creatorId + 1, 2 * this.creatorStamps.length);
+      this.creatorStamps = grown(this.creatorStamps, capacity);
+      this.creatorCounts = grown(this.creatorCounts, capacity);
+    }
+    if (this.creatorStamps[creatorId] !== stamp) {
+      this.creatorStamps[creatorId] = stamp;
+      this.creatorCounts[creatorId] = 0;
+    }
+    this.creatorCounts[creatorId] += 1;
+  }
 }
 
 export class FeatureWriter {
   private readonly historyCap: number;
+  private readonly items: ItemTable;
 
   constructor(
     readonly layout: FeatureLayout,
@@ -120,6 +167,7 @@ export class FeatureWriter {
     historyLength: number,
   ) {
     this.historyCap = historyLength;
+    this.items = sharedItemTable(catalog);
   }
 
   /**
@@ -154,12 +202,22 @@ export class FeatureWriter {
 
   /** Writes the columns that depend on the candidate into a row whose other columns are already written (and these zero). */
   writeCandidate(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    this.writeUserItem(out, o, ctx, user, itemId);
+    this.writeItem(out, o, itemId, stats, statsTime);
+  }
+
+  /** The candidate columns that depend on the request or user as well as the item: its topic columns and USER_ITEM_SCALARS. */
+  writeUserItem(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number): void {
     const { topics } = this.layout;
-    const item = this.catalog.get(itemId);
+    // The item's public fields from flat arrays: per candidate, no catalog object is touched.
+    const items = this.itemTable(itemId);
+    const from = items.topicStart[itemId];
+    const to = items.topicStart[itemId + 1];
     let recentMatch = 0;
     let topicRate = 0;
     let tags = 0;
-    for (const t of item.topics) {
+    for (let j = from; j < to; j++) {
+      const t = items.topics[j];
       if (t >= topics) continue;
       out[o + t] = 1;
       // The product of user interest and item topic: zero off the item's topics.
@@ -169,13 +227,25 @@ export class FeatureWriter {
       tags++;
     }
     const s = o + 3 * topics;
-    out[s + CREATOR_SHARE] = user.size > 0 ? (user.creatorClicks.get(item.creatorId) ?? 0) / user.size : 0;
-    out[s + CLICKED_BEFORE] = user.items.has(itemId) ? 1 : 0;
+    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(items.creators[itemId]) / user.size : 0;
+    out[s + CLICKED_BEFORE] = user.clickedRecently(itemId) ? 1 : 0;
     out[s + RECENT_TOPIC_MATCH] = recentMatch;
     out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
-    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - item.uploadTime));
-    out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(item.lengthMinutes, 1e-3));
+    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - items.uploadTimes[itemId]));
+  }
+
+  /** The candidate columns of the item alone (ITEM_SCALARS): the same for every request while `stats` and `statsTime` are. */
+  writeItem(out: Float32Array, o: number, itemId: number, stats: ItemStatFeatures, statsTime: number): void {
+    const items = this.itemTable(itemId);
+    const s = o + 3 * this.layout.topics;
+    out[s + LOG_ITEM_LENGTH] = Math.log(Math.max(items.lengthMinutes[itemId], 1e-3));
     stats.write(itemId, statsTime, out, s + ITEM_STATS);
+  }
+
+  /** The item's tags, most prominent first, are items.topics[topicStart[itemId] .. topicStart[itemId + 1]) once this returns. */
+  itemTable(itemId: number): ItemTable {
+    if (itemId >= this.items.size) this.items.sync();
+    return this.items;
   }
 }
 
@@ -202,3 +272,8 @@ const LOG_USER_AGE = scalar('log_user_age_days');
 const LOG_ITEM_AGE = scalar('log_item_age_days');
 const LOG_ITEM_LENGTH = scalar('log_item_length');
 const ITEM_STATS = scalar(ITEM_STAT_FEATURES[0]);
+
+/** The scalar columns writeUserItem writes (offsets after the three topic blocks), besides the item's own topic columns t and 2·topics + t. */
+export const USER_ITEM_SCALARS: readonly number[] = [CREATOR_SHARE, CLICKED_BEFORE, RECENT_TOPIC_MATCH, USER_TOPIC_CTR, LOG_ITEM_AGE];
+/** The scalar columns writeItem writes, in order. */
+export const ITEM_SCALARS: readonly number[] = [LOG_ITEM_LENGTH, ...ITEM_STAT_FEATURES.map((_, k) => ITEM_STATS + k)];

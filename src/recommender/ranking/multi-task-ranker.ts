@@ -33,6 +33,7 @@ import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayo
 import { FrozenItemStats } from './item-stats.js';
 import { RankerModel } from './model.js';
 import { PreRanker } from './pre-ranker.js';
+import { ServingRows } from './serving-rows.js';
 import { RepresentationExport, type RankerRepresentation } from './representation.js';
 import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
 import { SlateContexts } from './slate-contexts.js';
@@ -98,6 +99,9 @@ export class MultiTaskRanker implements Ranker {
   private stats: FrozenItemStats | null = null;
   /** Feature rows of the batch being served (reused: see servingFeatures). */
   private servingRows = new Float32Array(0);
+  /** Writes them standardized; remade if the standardizer is. */
+  private rowWriter: ServingRows | null = null;
+  private servingSummary: UserSummary | null = null;
   private calibrators: Calibrator[];
   private reports: HeadReport[] = [];
   private lastRun: TrainingRun | null = null;
@@ -384,7 +388,10 @@ export class MultiTaskRanker implements Ranker {
     return this.headColumns(logits, n, calibrated);
   }
 
-  /** Standardized features of every candidate of every request, in request then candidate order (the first n rows of a reused buffer). */
+  /**
+   * Standardized features of every candidate of every request, in request then candidate order (the
+   * first n rows of a reused buffer), written already standardized by ServingRows.
+   */
   private servingFeatures(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): { x: Float32Array; n: number } {
     const stats = this.stats;
     const standardizer = this.standardizer;
@@ -394,21 +401,18 @@ export class MultiTaskRanker implements Ranker {
     // One buffer for every batch: rows are written whole, and readers take n rows.
     if (this.servingRows.length < n * dim) this.servingRows = new Float32Array(Math.max(n * dim, 2 * this.servingRows.length));
     const x = this.servingRows;
-    const summary = new UserSummary(topics);
+    const summary = (this.servingSummary ??= new UserSummary(topics));
+    if (this.rowWriter?.standardizer !== standardizer) this.rowWriter = new ServingRows(this.writer, standardizer);
+    const rows = this.rowWriter;
     const globalRate = stats.stats.globalClickRate(stats.time);
-    const requestRow = new Float32Array(dim);
     let row = 0;
-    for (const [r, request] of requests.entries()) {
+    for (let r = 0; r < requests.length; r++) {
+      const request = requests[r];
       summary.fill(this.history, this.engagement, request.userId, request.time, globalRate, this.catalog);
-      requestRow.fill(0);
-      this.writer.writeRequest(requestRow, 0, request, summary);
-      for (const candidate of candidates[r]) {
-        const o = row++ * dim;
-        x.set(requestRow, o);
-        this.writer.writeCandidate(x, o, request, summary, candidate.itemId, stats, stats.time);
-      }
+      rows.startRequest(request, summary);
+      const list = candidates[r];
+      for (let c = 0; c < list.length; c++) rows.writeCandidate(x, row++ * dim, request, summary, list[c].itemId, stats, stats.time);
     }
-    standardizer.apply(x, n);
     return { x, n };
   }
 

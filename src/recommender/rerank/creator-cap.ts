@@ -4,21 +4,27 @@
  * append-only), so a policy drawing from the whole catalog can count what the cap excludes.
  */
 import type { PublicCatalog } from '../../world/public.js';
+import { sharedItemTable, type ItemTable } from '../item-table.js';
 import type { CreatorCap } from '../types.js';
 
 export class CatalogCreatorCap implements CreatorCap {
   private readonly counts = new Map<number, number>();
   private counted = 0;
+  private readonly items: ItemTable;
 
   constructor(
     private readonly catalog: PublicCatalog,
     readonly cap: number,
   ) {
     if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`creator cap must be a whole number of 1 or more, got ${cap}`);
+    this.items = sharedItemTable(catalog);
   }
 
   creatorOf(itemId: number): number {
-    return this.catalog.get(itemId).creatorId;
+    // From the flat table: policies ask per candidate, and catalog objects lie all over the heap.
+    const items = this.items;
+    if (itemId >= items.size) items.sync();
+    return items.creators[itemId];
   }
 
   catalogItems(creatorId: number): number {

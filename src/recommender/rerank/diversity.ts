@@ -6,7 +6,9 @@
  * normalised score. Each slot then takes the argmax of
  *   (1 − λ)·(normalised score + boost) − λ·(max similarity to the items already placed),
  * skipping creators already at the cap (0 = no cap). Similarity is public-feature only (see
- * item-similarity). Cost: O(slateSize × candidates) similarity evaluations.
+ * item-similarity). Each slot visits the candidates in decreasing score and stops at the first
+ * whose score term alone cannot beat the best found, so a similarity is computed only for the
+ * items visited: at most O(slateSize × candidates) evaluations, usually far fewer.
  *
  * Output: the greedy head (at most slateSize items, cap respected), then the remaining
  * candidates in input order, minus those whose creator is already at the cap. The tail may
@@ -21,7 +23,7 @@ import { ItemTable } from '../item-table.js';
 import type { CreatorCap, RecRequest, ReRanker, ScoredCandidate } from '../types.js';
 import { reRanker } from './component.js';
 import { CatalogCreatorCap } from './creator-cap.js';
-import { SimilarityTo } from './item-similarity.js';
+import { SimilarityToMany } from './item-similarity.js';
 
 export interface DiversityOptions {
   /** Weight of dissimilarity against score, in [0,1]; 0 ranks by score alone. */
@@ -38,14 +40,18 @@ export class DiversityReRanker implements ReRanker {
   readonly name = 'rerank';
   readonly cap: CreatorCap | undefined;
   private readonly table: ItemTable;
-  /** Per-request scratch, reused across requests: candidate ids, boosted scores, similarity to the head, taken flags. */
+  /** Per-request scratch, reused across requests: candidate ids, weighted boosted scores, similarity to the head, taken flags. */
   private ids = new Int32Array(0);
   private value = new Float64Array(0);
   private maxSim = new Float64Array(0);
+  /** How many head items each candidate's maxSim covers (the head's first upTo[i]). */
+  private upTo = new Int32Array(0);
   private taken = new Uint8Array(0);
+  /** Candidate indices by decreasing value. */
+  private order = new Int32Array(0);
   /** Head items per creator, zeroed after each request. */
   private perCreator = new Int32Array(0);
-  private readonly similarity: SimilarityTo;
+  private readonly similarity: SimilarityToMany;
 
   constructor(
     private readonly catalog: PublicCatalog,
@@ -58,7 +64,7 @@ export class DiversityReRanker implements ReRanker {
     if (!(freshAge > 0)) throw new RangeError(`rerank: freshAge must be a positive number of days, got ${freshAge}`);
     this.cap = creatorCap > 0 ? new CatalogCreatorCap(catalog, creatorCap) : undefined;
     this.table = new ItemTable(catalog);
-    this.similarity = new SimilarityTo(this.table);
+    this.similarity = new SimilarityToMany(this.table);
   }
 
   rerank(request: RecRequest, ranked: readonly ScoredCandidate[], slateSize: number): ScoredCandidate[] {
@@ -66,19 +72,37 @@ export class DiversityReRanker implements ReRanker {
     const n = ranked.length;
     this.prepare(n);
     const { creators } = this.table;
-    const { ids, value, maxSim, taken, perCreator } = this;
+    const { ids, value, maxSim, upTo, taken, perCreator, order } = this;
     for (let i = 0; i < n; i++) ids[i] = ranked[i].itemId;
     this.boostedScores(request, ranked);
-    const atCap = (i: number): boolean => cap > 0 && perCreator[creators[ids[i]]] >= cap;
-
+    // value[i] now holds (1 − λ)·(normalised score + boost): an item's MMR value never exceeds it.
+    let finite = true;
+    for (let i = 0; i < n; i++) {
+      value[i] = (1 - lambda) * value[i];
+      finite &&= Number.isFinite(value[i]);
+    }
+    this.sortByValue(n);
+    const similarity = this.similarity;
     const head: ScoredCandidate[] = [];
     while (head.length < slateSize) {
+      // The argmax of value − λ·maxSim, ties to the lower index, as a scan in index order finds it.
+      // Visited in decreasing value, it stops at the first value below the best so far: no later
+      // item can reach it. An item's similarity to the head is brought up to date only when visited.
       let best = -1;
       let bestValue = -Infinity;
-      for (let i = 0; i < n; i++) {
-        if (taken[i] || atCap(i)) continue;
-        const v = (1 - lambda) * value[i] - lambda * maxSim[i];
-        if (v > bestValue) {
+      const placed = similarity.size;
+      for (let r = 0; r < n; r++) {
+        const i = order[r];
+        if (taken[i] || (cap > 0 && perCreator[creators[ids[i]]] >= cap)) continue;
+        if (finite && value[i] < bestValue) break;
+        if (lambda > 0) {
+          let m = maxSim[i];
+          for (let t = upTo[i]; t < placed; t++) m = Math.max(m, similarity.of(t, ids[i]));
+          maxSim[i] = m;
+          upTo[i] = placed;
+        }
+        const v = value[i] - lambda * maxSim[i];
+        if (v > bestValue || (v === bestValue && i < best)) {
           best = i;
           bestValue = v;
         }
@@ -87,16 +111,30 @@ export class DiversityReRanker implements ReRanker {
       taken[best] = 1;
       head.push(ranked[best]);
       perCreator[creators[ids[best]]] += 1;
-      if (lambda > 0) {
-        this.similarity.setTarget(ids[best]);
-        for (let i = 0; i < n; i++) if (!taken[i]) maxSim[i] = Math.max(maxSim[i], this.similarity.of(ids[i]));
-      }
+      if (lambda > 0) similarity.add(ids[best]);
     }
+    similarity.clear();
     const placed = head.length;
     const out = head;
-    for (let i = 0; i < n; i++) if (!taken[i] && !atCap(i)) out.push(ranked[i]);
+    for (let i = 0; i < n; i++) if (!taken[i] && !(cap > 0 && perCreator[creators[ids[i]]] >= cap)) out.push(ranked[i]);
     for (let r = 0; r < placed; r++) perCreator[creators[out[r].itemId]] = 0;
     return out;
+  }
+
+  /**
+   * order[0..n) ← the candidates by decreasing value, ties in index order (an insertion sort:
+   * the ranked list is already in score order, so only boosted items move).
+   */
+  private sortByValue(n: number): void {
+    const { order, value } = this;
+    for (let i = 0; i < n; i++) {
+      let at = i;
+      while (at > 0 && value[order[at - 1]] < value[i]) {
+        order[at] = order[at - 1];
+        at--;
+      }
+      order[at] = i;
+    }
   }
 
   /** Syncs the item table and sizes the scratch arrays for `n` candidates, cleared. */
@@ -107,9 +145,12 @@ export class DiversityReRanker implements ReRanker {
       this.ids = new Int32Array(n);
       this.value = new Float64Array(n);
       this.maxSim = new Float64Array(n);
+      this.upTo = new Int32Array(n);
       this.taken = new Uint8Array(n);
+      this.order = new Int32Array(n);
     }
     this.maxSim.fill(0, 0, n);
+    this.upTo.fill(0, 0, n);
     this.taken.fill(0, 0, n);
     if (this.perCreator.length < table.creatorBound) this.perCreator = new Int32Array(table.creatorBound);
   }

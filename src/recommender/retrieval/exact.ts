@@ -5,12 +5,13 @@
  */
 import type { Retriever } from '../types.js';
 import { innerProducts, QUERY_BLOCK, type InnerProducts } from './inner-products.js';
-import { TopK } from './top-k.js';
+import { TopSelect } from './top-select.js';
 
 export class ExactRetriever implements Retriever {
   readonly exact = true;
   private readonly count: number;
   private readonly kernel: InnerProducts;
+  private readonly top = new TopSelect();
 
   /**
    * `vectors` is row-major, one row of `dim` per entry of `ids`; `ids` is kept, not copied.
@@ -47,18 +48,7 @@ export class ExactRetriever implements Retriever {
       }
       const { scores, stride } = this.kernel.score(packed);
       for (let b = 0; b < size; b++) {
-        const heap = new TopK(take);
-        const row = b * stride;
-        // Most items fall below the current k-th best: one comparison, no heap work.
-        let threshold = -Infinity;
-        for (let i = 0; i < count; i++) {
-          const s = scores[row + i];
-          if (s >= threshold) {
-            heap.push(s, i);
-            threshold = heap.threshold;
-          }
-        }
-        const { indices, scores: best } = heap.drain();
+        const { indices, scores: best } = this.top.select(scores, b * stride, count, take);
         out.push({ ids: indices.map((i) => this.ids[i]), scores: best });
       }
     }

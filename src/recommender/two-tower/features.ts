@@ -4,6 +4,7 @@
  * few dense numeric features. Tables are not touched here; the model pools the bags.
  */
 import { BagBuilder, singletonBags, type Bags } from '../../ml/bags.js';
+import { sharedItemTable } from '../item-table.js';
 import { DEVICES, type Device, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import type { IdEvidence } from './id-evidence.js';
 
@@ -78,6 +79,7 @@ export function userInputs(q: UserQueries, catalog: PublicCatalog, users: Public
   const countries = new Int32Array(count);
   const numeric = new Float32Array(count * USER_NUMERIC);
   const weights = new Float64Array(H);
+  const table = sharedItemTable(catalog);
   for (let b = 0; b < count; b++) {
     const n = q.historyCounts[b];
     // Recency weights, normalised to a weighted mean: a click halfLifeDays old counts half as much as one now.
@@ -89,12 +91,13 @@ export function userInputs(q: UserQueries, catalog: PublicCatalog, users: Public
     }
     for (let j = 0; j < n; j++) {
       const w = weights[j] / total;
-      const item = catalog.get(q.historyItems[b * H + j]);
-      items.add(item.id, w * evidence.weight(item.id));
-      creators.add(item.creatorId, w);
-      // Indexed: for-of over the frozen topic arrays was the largest cost of building a batch.
-      const topics = item.topics;
-      for (let t = 0; t < topics.length; t++) tags.add(topics[t], w / topics.length);
+      const id = q.historyItems[b * H + j];
+      if (id >= table.size) table.sync();
+      items.add(id, w * evidence.weight(id));
+      creators.add(table.creators[id], w);
+      const from = table.topicStart[id];
+      const count = table.topicStart[id + 1] - from;
+      for (let t = 0; t < count; t++) tags.add(table.topics[from + t], w / count);
     }
     items.next();
     tags.next();
