@@ -5,7 +5,7 @@
  * over the shared representation plus each row's position bias (the head weights' rows below the
  * representation's, read by index instead of a one-hot product).
  */
-import { transpose, matMul } from '../../ml/typed-matmul.js';
+import { matMul } from '../../ml/typed-matmul.js';
 import { copiesOf, type TrainableNetwork } from './trainable.js';
 import { affine, columnSums, crossBackward, crossForward, inputGradient, throughRelu, weightGradient, type CrossPass } from './typed-layers.js';
 
@@ -124,7 +124,7 @@ export class DcnV2Trainable implements TrainableNetwork {
     const p = this.parts(this.parameters);
     const g = this.parts(this.gradients);
     // Heads: the representation's rows of the weights by product, each position's row by the rows shown there.
-    weightGradient(transpose(shared, rows, S), S, rows, dLogits, H, g.head.subarray(0, S * H));
+    weightGradient(shared, rows, S, dLogits, H, g.head.subarray(0, S * H));
     g.head.fill(0, S * H);
     for (let r = 0; r < rows; r++) {
       const bias = (S + pass.positions[r]) * H;
@@ -145,7 +145,7 @@ export class DcnV2Trainable implements TrainableNetwork {
         const fanIn = deepSizes[l + 1];
         const fanOut = deepSizes[l + 2];
         throughRelu(dh, pass.deep[l + 1]);
-        weightGradient(transpose(pass.deep[l], rows, fanIn), fanIn, rows, dh, fanOut, g.deepWeights[l]);
+        weightGradient(pass.deep[l], rows, fanIn, dh, fanOut, g.deepWeights[l]);
         columnSums(dh, rows, fanOut, g.deepBiases[l]);
         dh = inputGradient(dh, rows, fanOut, p.deepWeights[l], fanIn);
       }
@@ -161,7 +161,7 @@ export class DcnV2Trainable implements TrainableNetwork {
         dFirst.set(dDeepIn.subarray(r * F, (r + 1) * F), r * (dim + F) + dim);
       }
     }
-    weightGradient(transpose(x0, rows, dim), dim, rows, dFirst, dim + F, g.first);
+    weightGradient(x0, rows, dim, dFirst, dim + F, g.first);
     columnSums(dFirst, rows, dim + F, g.firstBias);
   }
 }

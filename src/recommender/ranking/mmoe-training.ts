@@ -5,7 +5,7 @@
  * every linear tower and the gate-weighted sum, plus each row's position bias (read by index
  * instead of a one-hot product).
  */
-import { matMul, transpose } from '../../ml/typed-matmul.js';
+import { matMul, matMulTransposedB } from '../../ml/typed-matmul.js';
 import { copiesOf, type TrainableNetwork } from './trainable.js';
 import { affine, columnSums, crossBackward, crossForward, inputGradient, throughRelu, weightGradient, type CrossPass } from './typed-layers.js';
 
@@ -87,7 +87,7 @@ export class MmoeTrainable implements TrainableNetwork {
     }
     const gates = affine(bottom, rows, dim, p.gate, H * E, p.gateBias, false);
     softmaxGroups(gates, E);
-    const towered = matMul(experts, rows * E, out, transpose(p.tower, H, out), H);
+    const towered = matMulTransposedB(experts, rows * E, out, p.tower, H);
     const logits = new Float32Array(rows * H);
     for (let r = 0; r < rows; r++) {
       const bias = positions[r] * H;
@@ -128,7 +128,7 @@ export class MmoeTrainable implements TrainableNetwork {
         for (let e = 0; e < E; e++) dGateLogits[at + e] = gates[at + e] * (dz * towered[(r * E + e) * H + h] - mean);
       }
     }
-    weightGradient(transpose(dTowered, rows * E, H), H, rows * E, pass.experts, out, g.tower);
+    weightGradient(dTowered, rows * E, H, pass.experts, out, g.tower);
     const dExperts = matMul(dTowered, rows * E, H, p.tower, out);
     let dFirst = dExperts;
     if (sizes.length > 2) {
@@ -141,7 +141,7 @@ export class MmoeTrainable implements TrainableNetwork {
         const db = g.expertBiases[l];
         d = d.map((de, e) => {
           throughRelu(de, pass.layers[l][e]);
-          weightGradient(transpose(pass.layers[l - 1][e], rows, fanIn), fanIn, rows, de, fanOut, dw.subarray(e * fanIn * fanOut, (e + 1) * fanIn * fanOut));
+          weightGradient(pass.layers[l - 1][e], rows, fanIn, de, fanOut, dw.subarray(e * fanIn * fanOut, (e + 1) * fanIn * fanOut));
           columnSums(de, rows, fanOut, db.subarray(e * fanOut, (e + 1) * fanOut));
           return inputGradient(de, rows, fanOut, w.subarray(e * fanIn * fanOut, (e + 1) * fanIn * fanOut), fanIn);
         });
@@ -150,17 +150,16 @@ export class MmoeTrainable implements TrainableNetwork {
     }
     throughRelu(dFirst, pass.first);
     const bottom = pass.cross.xs[pass.cross.xs.length - 1];
-    const bottomT = transpose(bottom, rows, dim);
-    weightGradient(bottomT, dim, rows, dFirst, E * sizes[1], g.expertWeights[0]);
+    weightGradient(bottom, rows, dim, dFirst, E * sizes[1], g.expertWeights[0]);
     columnSums(dFirst, rows, E * sizes[1], g.expertBiases[0]);
-    weightGradient(bottomT, dim, rows, dGateLogits, H * E, g.gate);
+    weightGradient(bottom, rows, dim, dGateLogits, H * E, g.gate);
     columnSums(dGateLogits, rows, H * E, g.gateBias);
     const dBottom = inputGradient(dFirst, rows, E * sizes[1], p.expertWeights[0], dim);
     const fromGates = inputGradient(dGateLogits, rows, H * E, p.gate, dim);
     for (let k = 0; k < dBottom.length; k++) dBottom[k] += fromGates[k];
     const dw0 = crossBackward(pass.cross, rows, dim, dBottom, p.crossWeights.slice(1), g.crossWeights.slice(1), g.crossBiases.slice(1));
     const x0 = pass.cross.xs[0];
-    weightGradient(transpose(x0, rows, dim), dim, rows, dw0, dim, g.crossWeights[0]);
+    weightGradient(x0, rows, dim, dw0, dim, g.crossWeights[0]);
     columnSums(dw0, rows, dim, g.crossBiases[0]);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The pieces the ranker networks' hand-written training passes share, over row-major
  * Float32Arrays: a dense layer's forward product and its two gradient products (on the backend,
- * untransposed: typed-matmul.ts), bias sums, and the DCN-V2 cross network forward and backward.
+ * typed-matmul.ts, which leaves the transposes to it), bias sums, and the DCN-V2 cross network
+ * forward and backward.
  * No gradient flows to the input features: they are data.
  */
-import { matMul, transpose } from '../../ml/typed-matmul.js';
+import { matMul, matMulTransposedA, matMulTransposedB } from '../../ml/typed-matmul.js';
 
 /** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
 export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array {
@@ -19,14 +20,14 @@ export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32A
   return z;
 }
 
-/** d loss / d w of a layer: inputᵀ (given transposed, fanIn × rows) · dz (rows × fanOut), into `into`. */
-export function weightGradient(inputT: Float32Array, fanIn: number, rows: number, dz: Float32Array, fanOut: number, into: Float32Array): void {
-  into.set(matMul(inputT, fanIn, rows, dz, fanOut));
+/** d loss / d w of a layer: inputᵀ (input rows × fanIn) · dz (rows × fanOut), into `into`. */
+export function weightGradient(input: Float32Array, rows: number, fanIn: number, dz: Float32Array, fanOut: number, into: Float32Array): void {
+  into.set(matMulTransposedA(input, rows, fanIn, dz, fanOut));
 }
 
 /** d loss / d input of a layer: dz (rows × fanOut) · wᵀ (w is fanIn × fanOut). A new array. */
 export function inputGradient(dz: Float32Array, rows: number, fanOut: number, w: Float32Array, fanIn: number): Float32Array {
-  return matMul(dz, rows, fanOut, transpose(w, fanIn, fanOut), fanIn);
+  return matMulTransposedB(dz, rows, fanOut, w, fanIn);
 }
 
 /** Column sums of rows × cols values (a bias's gradient), written over `into`. */
@@ -95,7 +96,7 @@ export function crossBackward(
     const dw = new Float32Array(dx.length);
     for (let k = 0; k < dw.length; k++) dw[k] = dx[k] * x0[k];
     const input = pass.xs[l];
-    weightGradient(transpose(input, rows, dim), dim, rows, dw, dim, weightGrads[l - 1]);
+    weightGradient(input, rows, dim, dw, dim, weightGrads[l - 1]);
     columnSums(dw, rows, dim, biasGrads[l - 1]);
     const through = inputGradient(dw, rows, dim, weights[l - 1], dim);
     for (let k = 0; k < dx.length; k++) through[k] += dx[k];
