@@ -92,7 +92,6 @@ export function buildTrainingSet(
   const stats = new ItemStats();
   const engagement = new UserEngagement(topics, catalog);
   const summary = new UserSummary(topics);
-  const requestRow = new Float32Array(dim);
   const ctx: MutableContext = { userId: 0, time: 0, hourOfDay: 0, device: 'mobile', pastSessions: 0, requestInSession: 0 };
   let unobservedSlates = 0;
 
@@ -117,15 +116,10 @@ export function buildTrainingSet(
           ctx.requestInSession = 0;
           unobservedSlates += 1;
         }
-        // The request's columns once per slate, copied to each row (as serving does): they were
-        // most of the feature writing's time when written again for every row.
-        requestRow.fill(0);
-        writer.writeRequest(requestRow, 0, ctx, summary);
         for (let i = start; i < end; i++) {
           const e = g + (i - start) - first;
           if (e < 0) continue;
-          x.set(requestRow, e * dim);
-          writer.writeCandidate(x, e * dim, ctx, summary, c.item_id[i], stats, time);
+          writer.write(x, e, ctx, summary, c.item_id[i], stats, time);
           positions[e] = c.position[i];
           if (options.ipsClip !== null) weights[e] = Math.min(options.ipsClip, 1 / Math.max(c.propensity[i], 1e-12));
           for (let h = 0; h < H; h++) {
