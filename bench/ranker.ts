@@ -7,12 +7,19 @@
  *   npx tsx bench/ranker.ts [--users 2000] [--days 4] [--requests 200] [--candidates 500] [--reps 3]
  *
  * `--requests 7 --candidates 94 --reps 200` is one batch window of the two-stage scenario.
+ *
+ * Training and the training set are also timed alone in CPU seconds (best of --reps, the
+ * machine being shared): the retrain's training set rebuilt, and `train` from a fresh model
+ * and optimizer on it.
  */
 import * as tf from '@tensorflow/tfjs';
+import { Adam } from '../src/ml/adam.js';
 import { initBackend } from '../src/ml/backend.js';
 import { RandomRecommender } from '../src/recommender/random-recommender.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { RankerModel } from '../src/recommender/ranking/model.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import { initHeadBias, train, trainingRows, type TrainingData } from '../src/recommender/ranking/trainer.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario } from '../src/scenario/index.js';
@@ -46,6 +53,34 @@ function bestSeconds(reps: number, f: () => void): number {
   return best;
 }
 
+/** Best of `reps` calls in CPU seconds of this process (user + system), after one warm-up. */
+function bestCpuSeconds(reps: number, f: () => void): number {
+  f();
+  let best = Infinity;
+  for (let r = 0; r < reps; r++) {
+    const started = process.cpuUsage();
+    f();
+    const used = process.cpuUsage(started);
+    best = Math.min(best, (used.user + used.system) / 1e6);
+  }
+  return best;
+}
+
+/** CPU seconds of the training set alone and of `train` alone, from a fresh model and optimizer each time. */
+function trainingCpu(ranker: MultiTaskRanker, model: 'dcn_v2' | 'mmoe', log: TrainingLog, now: number): { set: number; train: number; rows: number } {
+  const set = bestCpuSeconds(REPS, () => ranker.trainingSet(log, now));
+  const built = ranker.trainingSet(log, now);
+  const data: TrainingData = { dim: built.dim, heads: built.heads.length, x: built.x, positions: built.positions, labels: built.labels, mask: built.trainMask, weights: built.weights };
+  const rows = trainingRows(data);
+  const { epochs, batch_size: batchSize, learning_rate: learningRate } = config(model);
+  const seconds = bestCpuSeconds(REPS, () => {
+    const fresh = new RankerModel(config(model), data.dim, data.heads, new Rng(`bench/train/${model}`));
+    initHeadBias(fresh, data, rows);
+    train(fresh, new Adam(learningRate), data, rows, epochs, batchSize, new Rng('bench/train/order'));
+    fresh.dispose();
+  });
+  return { set, train: seconds, rows: rows.length };
+}
 
 /** A log of uniformly random slates from the real simulator, with the ranker observing every slate. */
 async function simulateLog(build: (catalog: PublicCatalog, users: PublicUsers) => MultiTaskRanker[]): Promise<{ log: TrainingLog; now: number }> {
@@ -142,6 +177,8 @@ async function main(): Promise<void> {
     const madds = ranker.multiplyAddsPerCandidate;
     console.log(`\n${model} (dim ${ranker.layout.dim}, ${madds} multiply-adds per candidate)`);
     console.log(`  training: ${run.examples} example passes in ${run.seconds.toFixed(1)} s = ${Math.round(run.examples / run.seconds)} examples/s (${run.steps} steps of ${config(model).batch_size}); whole retrain ${retrainSeconds.toFixed(1)} s`);
+    const cpu = trainingCpu(ranker, model, log, now);
+    console.log(`  CPU, best of ${REPS}: train ${cpu.train.toFixed(2)} s (${cpu.rows} rows × ${config(model).epochs} epochs), training set ${cpu.set.toFixed(2)} s`);
     console.log(
       `  serving: ${total} candidates (${REQUESTS} requests × ${CANDIDATES}) in ${(scoreSeconds * 1000).toFixed(0)} ms = ${Math.round(perSecond)} candidates/s, ` +
         `${((2 * madds * perSecond) / 1e9).toFixed(2)} GFLOP/s of model arithmetic (features, calibration and the formula included in the time)`,

@@ -76,6 +76,11 @@ export const GROUPS = {
       'src/recommender/ranking/model.ts',
       'src/recommender/ranking/multi-task-ranker.ts',
       'src/recommender/ranking/trainer.ts',
+      'src/recommender/ranking/trainable.ts',
+      'src/recommender/ranking/typed-layers.ts',
+      'src/recommender/ranking/dcn-training.ts',
+      'src/recommender/ranking/mmoe-training.ts',
+      'src/ml/adam.ts',
       'src/recommender/ranking/pre-ranker.ts',
       'src/ml/onnx/graph.ts',
       'src/ml/onnx/protobuf.ts',
@@ -86,6 +91,8 @@ export const GROUPS = {
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
       'tests/ranker-mechanics.test.ts',
+      'tests/ranker-training.test.ts',
+      'tests/typed-matmul.test.ts',
       'tests/onnx-serving.test.ts',
       'tests/wasm-matmul.test.ts',
       'tests/ranker-networks.test.ts',

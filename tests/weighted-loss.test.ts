@@ -5,8 +5,8 @@
  * Σ w over negatives). A loss divided by each batch's own weight drifts away from it (towards the
  * mean of per-batch weighted means), the more so the smaller the batch and the heavier the weights.
  */
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Adam } from '../src/ml/adam.js';
 import { initBackend } from '../src/ml/backend.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { LogisticBaseline } from '../src/recommender/ranking/logistic-baseline.js';
@@ -124,9 +124,7 @@ function rankerLogit(data: TrainingData, seed: string): number {
   const model = new RankerModel(CONFIG, data.dim, data.heads, new Rng(`${seed}/init`));
   const order = new Rng(`${seed}/order`);
   for (const { learningRate, epochs } of [{ learningRate: 0.02, epochs: 20 }, { learningRate: 0.002, epochs: 20 }]) {
-    const optimizer = tf.train.adam(learningRate);
-    train(model, optimizer, data, trainingRows(data), epochs, BATCH, order);
-    optimizer.dispose();
+    train(model, new Adam(learningRate), data, trainingRows(data), epochs, BATCH, order);
   }
   const logit = model.predict(new Float32Array(data.dim), 1)[0];
   model.dispose();

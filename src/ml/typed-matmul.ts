@@ -20,6 +20,33 @@ export function matMul(a: Float32Array, rows: number, inner: number, b: Float32A
 }
 
 /**
+ * aᵀ·b for a (rows × aCols) and b (rows × bCols): a layer's weight gradient, inputᵀ·dz. The
+ * transpose is left to the backend (wasm-matmul.ts copies whichever side is cheaper there, in
+ * wasm, much faster than a JS loop over a column-strided write).
+ */
+export function matMulTransposedA(a: Float32Array, rows: number, aCols: number, b: Float32Array, bCols: number): Float32Array {
+  if (a.length !== rows * aCols || b.length !== rows * bCols) throw new RangeError(`matMulTransposedA: [${rows} × ${aCols}]ᵀ·[${rows} × ${bCols}] given ${a.length} and ${b.length} values`);
+  return product(a, [rows, aCols], b, [rows, bCols], true, false);
+}
+
+/** a·bᵀ for a (rows × inner) and b (bRows × inner): a layer's input gradient, dz·wᵀ. */
+export function matMulTransposedB(a: Float32Array, rows: number, inner: number, b: Float32Array, bRows: number): Float32Array {
+  if (a.length !== rows * inner || b.length !== bRows * inner) throw new RangeError(`matMulTransposedB: [${rows} × ${inner}]·[${bRows} × ${inner}]ᵀ given ${a.length} and ${b.length} values`);
+  return product(a, [rows, inner], b, [bRows, inner], false, true);
+}
+
+function product(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], transposeA: boolean, transposeB: boolean): Float32Array {
+  const at = tf.tensor2d(a, aShape);
+  const bt = tf.tensor2d(b, bShape);
+  const c = tf.matMul(at, bt, transposeA, transposeB);
+  const values = c.dataSync() as Float32Array;
+  at.dispose();
+  bt.dispose();
+  c.dispose();
+  return values;
+}
+
+/**
  * Two products with one shared operand m (rows × cols), uploaded once: m·right and left·m.
  * (The two-tower's batch × batch gradient is the large operand of both of its products.)
  */

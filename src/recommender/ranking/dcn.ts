@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
+import { DcnV2Trainable } from './dcn-training.js';
 import { columnBlock, constant, crossLayer, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
@@ -67,6 +68,11 @@ export class DcnV2Network implements RankerNetwork {
 
   get variables(): tf.Variable[] {
     return [this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.deepWeights, ...this.deepBiases, this.headWeights];
+  }
+
+  trainable(): DcnV2Trainable {
+    const shape = { dim: this.dim, crossLayers: this.crossLayers, deepSizes: this.deepSizes, heads: this.heads, positions: this.positions };
+    return new DcnV2Trainable(shape, this.variables.map((v) => v.dataSync() as Float32Array));
   }
 
   apply(x0: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {

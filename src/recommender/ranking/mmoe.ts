@@ -15,6 +15,7 @@ import type { Rng } from '../../rng/index.js';
 import { positiveCount } from '../../settings/fields.js';
 import { constant, CrossNetwork, glorot, rowBlock, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
+import { MmoeTrainable } from './mmoe-training.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 
 export class MmoeNetwork implements RankerNetwork {
@@ -66,6 +67,11 @@ export class MmoeNetwork implements RankerNetwork {
       this.towerWeights,
       this.positionWeights,
     ];
+  }
+
+  trainable(): MmoeTrainable {
+    const shape = { dim: this.dim, crossLayers: this.cross.layers, sizes: this.sizes, experts: this.experts, heads: this.heads, positions: this.positionWeights.shape[0] };
+    return new MmoeTrainable(shape, this.variables.map((v) => v.dataSync() as Float32Array));
   }
 
   apply(x: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {

@@ -10,6 +10,7 @@ import { OnnxSession } from '../../ml/onnx/runtime.js';
 import type { Rng } from '../../rng/index.js';
 import type { RankerConfig } from './config.js';
 import { buildRankerNetwork } from './models.js';
+import type { TrainableNetwork } from './trainable.js';
 
 /** Positions at or beyond this share the last position's bias. */
 export const MAX_POSITIONS = 32;
@@ -33,6 +34,8 @@ export interface RankerNetwork {
   setOutputBias(bias: Float32Array): void;
   /** Multiply-adds per example of `apply`. */
   readonly multiplyAdds: number;
+  /** The training pass over typed copies of the current weights (trainer.ts; written back by RankerModel.assignWeights). */
+  trainable(): TrainableNetwork;
   /**
    * Writes `apply` at position 0 (serving) into an ONNX graph reading [batch, dim] features `x`,
    * with the current weights: the logits, and with `head` the representation that head reads.
@@ -91,6 +94,14 @@ export class RankerModel {
   /** Sets every position's output bias to these per-head logits (see RankerNetwork.setOutputBias). */
   setOutputBias(bias: Float32Array): void {
     this.network.setOutputBias(bias);
+    this.weightsChanged();
+  }
+
+  /** Sets every variable to the given values (in the order and layout of `variables`), e.g. trained copies. */
+  assignWeights(values: readonly Float32Array[]): void {
+    const variables = this.variables;
+    if (values.length !== variables.length) throw new RangeError(`ranker: ${values.length} weight arrays for ${variables.length} variables`);
+    tf.tidy(() => variables.forEach((v, k) => v.assign(tf.tensor(values[k], v.shape))));
     this.weightsChanged();
   }
 

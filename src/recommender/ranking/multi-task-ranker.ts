@@ -17,7 +17,7 @@
  * exportRepresentation(head) makes score() also keep, from the same forward pass, the layer that
  * head reads for every scored candidate (representation.ts), for a contextual exploration policy.
  */
-import * as tf from '@tensorflow/tfjs';
+import { Adam } from '../../ml/adam.js';
 import { initBackend } from '../../ml/backend.js';
 import type { Rng } from '../../rng/index.js';
 import type { RankerHead } from './heads.js';
@@ -93,7 +93,8 @@ export class MultiTaskRanker implements Ranker {
   private readonly contexts = new SlateContexts();
   private readonly engagement: UserEngagement;
   private model: RankerModel | null = null;
-  private optimizer: tf.Optimizer | null = null;
+  /** Adam's state, carried from retrain to retrain with the weights (a warm start). */
+  private optimizer: Adam | null = null;
   private standardizer: Standardizer | null = null;
   /** Item statistics as of the last retrain, read by serving until the next one. */
   private stats: FrozenItemStats | null = null;
@@ -194,7 +195,7 @@ export class MultiTaskRanker implements Ranker {
     const rows = trainingRows(data);
     const model = this.ensureModel();
     if (this.lastRun === null) initHeadBias(model, data, rows);
-    const optimizer = (this.optimizer ??= tf.train.adam(this.config.learning_rate));
+    const optimizer = (this.optimizer ??= new Adam(this.config.learning_rate));
     const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
     this.lastRun = run;
     this.trainExamples = rows.length;
@@ -309,7 +310,6 @@ export class MultiTaskRanker implements Ranker {
   /** Frees the model's tensors. */
   dispose(): void {
     this.model?.dispose();
-    this.optimizer?.dispose();
     this.model = null;
     this.optimizer = null;
   }

@@ -13,10 +13,16 @@
  * labels and cannot drag the shared layers around with a few noisy rows per batch (measured: a
  * per-head mean, which weighs every head equally, did slightly worse on the sparse heads).
  * Soft labels (watch fraction) use the same cross-entropy, whose minimum is at the label's mean.
+ *
+ * The step is differentiated by hand in typed arrays (the network's `trainable()` pass and
+ * Adam in src/ml/adam.ts, tfjs's update): the trainer copies the weights out of the model's
+ * tfjs variables, trains the copies and writes them back at the end, so held-out prediction
+ * (tfjs) and serving (ONNX Runtime, rebuilt on weightsChanged) read the trained weights.
  */
-import * as tf from '@tensorflow/tfjs';
+import type { ParameterOptimizer } from '../../ml/adam.js';
 import type { Rng } from '../../rng/index.js';
-import { MAX_POSITIONS, positionOneHot, type RankerModel } from './model.js';
+import { MAX_POSITIONS, type RankerModel } from './model.js';
+import { clipPositions } from './typed-layers.js';
 
 export interface TrainingData {
   readonly dim: number;
@@ -74,7 +80,7 @@ export function initHeadBias(model: RankerModel, data: TrainingData, rows: Int32
 
 export function train(
   model: RankerModel,
-  optimizer: tf.Optimizer,
+  optimizer: ParameterOptimizer,
   data: TrainingData,
   rows: Int32Array,
   epochs: number,
@@ -85,11 +91,12 @@ export function train(
   const started = performance.now();
   const order = Int32Array.from(rows);
   const xb = new Float32Array(batchSize * dim);
-  const pb = new Float32Array(batchSize * MAX_POSITIONS);
+  const shown = new Int32Array(batchSize);
   const positions = new Int32Array(batchSize);
   const yb = new Float32Array(batchSize * H);
   const mb = new Float32Array(batchSize * H);
-  const variables = model.variables;
+  const dz = new Float32Array(batchSize * H);
+  const network = model.network.trainable();
   const norm = lossNormalizer(data.weights, order, batchSize);
   let steps = 0;
   let lastLoss = 0;
@@ -101,29 +108,23 @@ export function train(
       for (let k = 0; k < b; k++) {
         const i = order[start + k];
         xb.set(data.x.subarray(i * dim, (i + 1) * dim), k * dim);
-        positions[k] = data.positions[i];
+        shown[k] = data.positions[i];
         for (let h = 0; h < H; h++) {
           yb[k * H + h] = data.labels[i * H + h];
           mb[k * H + h] = (data.mask[i * H + h] * data.weights[i]) / norm;
         }
       }
-      positionOneHot(positions.subarray(0, b), pb);
-      const x = tf.tensor2d(xb.subarray(0, b * dim), [b, dim]);
-      const p = tf.tensor2d(pb.subarray(0, b * MAX_POSITIONS), [b, MAX_POSITIONS]);
-      const y = tf.tensor2d(yb.subarray(0, b * H), [b, H]);
-      const m = tf.tensor2d(mb.subarray(0, b * H), [b, H]);
-      const loss = optimizer.minimize(() => maskedLoss(model.forward(x, p), y, m), true, variables);
-      tf.dispose([x, p, y, m]);
-      if (loss) {
-        lossSum += loss.dataSync()[0];
-        loss.dispose();
-      }
+      clipPositions(shown.subarray(0, b), MAX_POSITIONS, positions);
+      const z = network.forward(xb.subarray(0, b * dim), positions.subarray(0, b), b);
+      lossSum += maskedLoss(z, yb, mb, b * H, dz);
+      network.backward(dz.subarray(0, b * H));
+      optimizer.step(network.parameters, network.gradients);
       steps++;
     }
     // Σ over the epoch's batches of Σ w·CE / norm, back to a per-row weighted mean.
     lastLoss = order.length > 0 ? (lossSum * batchSize) / order.length : 0;
   }
-  model.weightsChanged();
+  model.assignWeights(network.parameters);
   return { examples: order.length * epochs, steps, seconds: (performance.now() - started) / 1000, lastLoss };
 }
 
@@ -139,12 +140,21 @@ export function lossNormalizer(weights: Float32Array, rows: Int32Array, batchSiz
 }
 
 /**
- * Σ_ih m_ih · CE(z_ih, y_ih), with CE(z, y) = max(z, 0) − z·y + log(1 + e^−|z|) and m (mask ×
- * row weight) already divided by the run's normalizer: one full sum, no per-axis reductions.
+ * Σ_ih m_ih · CE(z_ih, y_ih) over the first `count` entries, with CE(z, y) = max(z, 0) − z·y +
+ * log(1 + e^−|z|) and m (mask × row weight) already divided by the run's normalizer: one full
+ * sum, no per-axis reductions. Writes d loss / d z = m · (σ(z) − y) into `dz`.
  */
-function maskedLoss(z: tf.Tensor2D, y: tf.Tensor2D, m: tf.Tensor2D): tf.Scalar {
-  const ce = tf.sub(tf.add(tf.relu(z), tf.softplus(tf.neg(tf.abs(z)))), tf.mul(z, y));
-  return tf.sum(tf.mul(ce, m));
+export function maskedLoss(z: Float32Array, y: Float32Array, m: Float32Array, count: number, dz: Float32Array): number {
+  let loss = 0;
+  for (let k = 0; k < count; k++) {
+    const zk = z[k];
+    const e = Math.exp(-Math.abs(zk));
+    loss += m[k] * (Math.max(zk, 0) - zk * y[k] + Math.log1p(e));
+    // σ(z) from e^−|z|, stable at either sign.
+    const sigmoid = zk >= 0 ? 1 / (1 + e) : e / (1 + e);
+    dz[k] = m[k] * (sigmoid - y[k]);
+  }
+  return loss;
 }
 
 function shuffle(a: Int32Array, rng: Rng): void {

@@ -1,0 +1,107 @@
+/**
+ * The pieces the ranker networks' hand-written training passes share, over row-major
+ * Float32Arrays: a dense layer's forward product and its two gradient products (on the backend,
+ * typed-matmul.ts, which leaves the transposes to it), bias sums, and the DCN-V2 cross network
+ * forward and backward.
+ * No gradient flows to the input features: they are data.
+ */
+import { matMul, matMulTransposedA, matMulTransposedB } from '../../ml/typed-matmul.js';
+
+/** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
+export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array {
+  const z = matMul(x, rows, fanIn, w, fanOut);
+  for (let r = 0; r < rows; r++) {
+    const base = r * fanOut;
+    for (let c = 0; c < fanOut; c++) {
+      const value = z[base + c] + bias[c];
+      z[base + c] = relu && value < 0 ? 0 : value;
+    }
+  }
+  return z;
+}
+
+/** d loss / d w of a layer: inputᵀ (input rows × fanIn) · dz (rows × fanOut), into `into`. */
+export function weightGradient(input: Float32Array, rows: number, fanIn: number, dz: Float32Array, fanOut: number, into: Float32Array): void {
+  into.set(matMulTransposedA(input, rows, fanIn, dz, fanOut));
+}
+
+/** d loss / d input of a layer: dz (rows × fanOut) · wᵀ (w is fanIn × fanOut). A new array. */
+export function inputGradient(dz: Float32Array, rows: number, fanOut: number, w: Float32Array, fanIn: number): Float32Array {
+  return matMulTransposedB(dz, rows, fanOut, w, fanIn);
+}
+
+/** Column sums of rows × cols values (a bias's gradient), written over `into`. */
+export function columnSums(d: Float32Array, rows: number, cols: number, into: Float32Array): void {
+  into.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) into[c] += d[base + c];
+  }
+}
+
+/** Zeroes d where the ReLU output it flows back through was not positive (in place). */
+export function throughRelu(d: Float32Array, activated: Float32Array): void {
+  for (let k = 0; k < d.length; k++) if (!(activated[k] > 0)) d[k] = 0;
+}
+
+/** Positions clipped to [0, count − 1], as the one-hot input clips them. */
+export function clipPositions(positions: Int32Array, count: number, into: Int32Array): void {
+  for (let i = 0; i < positions.length; i++) into[i] = Math.min(count - 1, Math.max(0, positions[i]));
+}
+
+/** What a cross network's forward pass keeps for its backward pass. */
+export interface CrossPass {
+  /** x_0 (the input), x_1, …, x_L: layer l reads x_l, the network's output is x_L. */
+  readonly xs: Float32Array[];
+}
+
+/**
+ * x_{l+1} = x0 ⊙ w_l + x_l with w_l = x_l·W_l + b_l. The first layer's w_0 is given (its product
+ * may be shared with another layer reading x0); `weights`/`biases` are layers 1 … L−1.
+ */
+export function crossForward(x0: Float32Array, rows: number, dim: number, w0: Float32Array, weights: readonly Float32Array[], biases: readonly Float32Array[]): CrossPass {
+  const xs = [x0];
+  let x = crossStep(x0, w0, x0);
+  xs.push(x);
+  for (let l = 0; l < weights.length; l++) {
+    x = crossStep(x0, affine(x, rows, dim, weights[l], dim, biases[l], false), x);
+    xs.push(x);
+  }
+  return { xs };
+}
+
+/** x0 ⊙ w + x, in w's array. */
+function crossStep(x0: Float32Array, w: Float32Array, x: Float32Array): Float32Array {
+  for (let k = 0; k < w.length; k++) w[k] = x0[k] * w[k] + x[k];
+  return w;
+}
+
+/**
+ * From d loss / d x_L: the gradients of layers 1 … L−1 (into `weightGrads`/`biasGrads`) and
+ * d loss / d w_0, returned for the first layer's own product.
+ */
+export function crossBackward(
+  pass: CrossPass,
+  rows: number,
+  dim: number,
+  dOut: Float32Array,
+  weights: readonly Float32Array[],
+  weightGrads: readonly Float32Array[],
+  biasGrads: readonly Float32Array[],
+): Float32Array {
+  const x0 = pass.xs[0];
+  // dx accumulates d loss / d x_l: x_{l+1} passes it on unchanged and through w_l.
+  let dx = Float32Array.from(dOut);
+  for (let l = weights.length; l >= 1; l--) {
+    const dw = new Float32Array(dx.length);
+    for (let k = 0; k < dw.length; k++) dw[k] = dx[k] * x0[k];
+    const input = pass.xs[l];
+    weightGradient(input, rows, dim, dw, dim, weightGrads[l - 1]);
+    columnSums(dw, rows, dim, biasGrads[l - 1]);
+    const through = inputGradient(dw, rows, dim, weights[l - 1], dim);
+    for (let k = 0; k < dx.length; k++) through[k] += dx[k];
+    dx = through;
+  }
+  for (let k = 0; k < dx.length; k++) dx[k] *= x0[k];
+  return dx;
+}
