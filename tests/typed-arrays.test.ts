@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { grown } from '../src/core/typed-arrays.js';
+import { grown, StampedIndex } from '../src/core/typed-arrays.js';
 
 describe('grown', () => {
   it('copies into a larger array of the same type, zeros after the old values', () => {
@@ -9,5 +9,20 @@ describe('grown', () => {
     const floats = grown(Float64Array.from([0.5]), 2);
     expect(floats).toBeInstanceOf(Float64Array);
     expect([...floats]).toEqual([0.5, 0]);
+  });
+});
+
+describe('StampedIndex', () => {
+  it('holds values under the current stamp only, and grows for large ids', () => {
+    const index = new StampedIndex();
+    const first = index.begin();
+    expect(index.find(3, first)).toBe(-1);
+    index.place(3, first, 7);
+    index.place(5000, first, 0);
+    expect([index.find(3, first), index.find(5000, first), index.find(4, first)]).toEqual([7, 0, -1]);
+    const second = index.begin();
+    expect([index.find(3, second), index.find(5000, second)]).toEqual([-1, -1]);
+    index.place(3, second, 9);
+    expect(index.find(3, second)).toBe(9);
   });
 });

@@ -2,7 +2,7 @@
  * A recommender composed of narrow stages: candidate sources → merge → ranker → re-ranker →
  * exploration policy. Every stage works on the whole batch of requests at once where it can.
  */
-import { grown } from '../core/typed-arrays.js';
+import { StampedIndex } from '../core/typed-arrays.js';
 import type { KeyedStream } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type {
@@ -102,7 +102,7 @@ export class Pipeline implements Recommender {
 export function mergeCandidates(lists: readonly (readonly Candidate[])[]): readonly Candidate[] {
   if (lists.length === 1) return lists[0];
   const merged: Candidate[] = [];
-  const stamp = mergeScratch.next();
+  const stamp = mergeScratch.begin();
   for (const list of lists) {
     for (const c of list) {
       const at = mergeScratch.find(c.itemId, stamp);
@@ -123,38 +123,8 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
   return merged;
 }
 
-/**
- * Where each item id sits in the list being merged: `position[id]` is valid when `mark[id]` is
- * the current merge's stamp. Reused by every merge, so a merge allocates nothing per item.
- */
-class MergeScratch {
-  private mark = new Int32Array(0);
-  private position = new Int32Array(0);
-  private stamp = 0;
-
-  next(): number {
-    if (this.stamp === 0x7fffffff) {
-      this.mark.fill(0);
-      this.stamp = 0;
-    }
-    return ++this.stamp;
-  }
-
-  find(itemId: number, stamp: number): number {
-    return itemId < this.mark.length && this.mark[itemId] === stamp ? this.position[itemId] : -1;
-  }
-
-  place(itemId: number, stamp: number, at: number): void {
-    if (itemId >= this.mark.length) {
-      const capacity = Math.max(itemId + 1, 2 * this.mark.length, 1024);
-      this.mark = grown(this.mark, capacity);
-      this.position = grown(this.position, capacity);
-    }
-    this.mark[itemId] = stamp;
-    this.position[itemId] = at;
-  }
-}
-const mergeScratch = new MergeScratch();
+/** Where each item id sits in the list being merged (reused by every merge: nothing is allocated per item). */
+const mergeScratch = new StampedIndex();
 
 /**
  * The best `limit` candidates by `scores` (default: each candidate's source score), best first;

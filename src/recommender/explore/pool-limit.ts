@@ -3,7 +3,7 @@
  * items the cap still allows, given what is placed so far. Policies draw and estimate their
  * propensities through it, so both follow the same constraint.
  */
-import { grown } from '../../core/typed-arrays.js';
+import { StampedIndex } from '../../core/typed-arrays.js';
 import type { CreatorCap, ScoredCandidate } from '../types.js';
 
 export interface PoolLimit {
@@ -25,7 +25,7 @@ export interface PoolLimit {
 export function candidateLimit(cap: CreatorCap | undefined, pool: readonly ScoredCandidate[]): PoolLimit | undefined {
   if (!cap) return undefined;
   // Creators numbered in order of first appearance in the pool.
-  const stamp = denseScratch.next();
+  const stamp = denseScratch.begin();
   const creator = new Int32Array(pool.length);
   let creators = 0;
   for (let k = 0; k < pool.length; k++) {
@@ -41,39 +41,8 @@ export function candidateLimit(cap: CreatorCap | undefined, pool: readonly Score
   return new DenseLimit(cap.cap, creator, sizes);
 }
 
-/**
- * Each creator id's number within the pool being read: `dense[id]` is valid when `mark[id]` is
- * the current pool's stamp. Shared by every call, so numbering a pool allocates no map.
- */
-class DenseNumbers {
-  private mark = new Int32Array(0);
-  private dense = new Int32Array(0);
-  private stamp = 0;
-
-  next(): number {
-    if (this.stamp === 0x7fffffff) {
-      this.mark.fill(0);
-      this.stamp = 0;
-    }
-    return ++this.stamp;
-  }
-
-  /** The creator's number in the current pool, or −1 when not yet seen. */
-  find(creatorId: number, stamp: number): number {
-    return creatorId < this.mark.length && this.mark[creatorId] === stamp ? this.dense[creatorId] : -1;
-  }
-
-  place(creatorId: number, stamp: number, dense: number): void {
-    if (creatorId >= this.mark.length) {
-      const capacity = Math.max(creatorId + 1, 2 * this.mark.length, 1024);
-      this.mark = grown(this.mark, capacity);
-      this.dense = grown(this.dense, capacity);
-    }
-    this.mark[creatorId] = stamp;
-    this.dense[creatorId] = dense;
-  }
-}
-const denseScratch = new DenseNumbers();
+/** Each creator id's number within the pool being read (shared by every call: numbering a pool allocates no map). */
+const denseScratch = new StampedIndex();
 
 /** The cap over the whole catalog (pool index = item id). */
 export function catalogLimit(cap: CreatorCap | undefined, catalogSize: number): PoolLimit | undefined {
