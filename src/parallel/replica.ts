@@ -3,7 +3,7 @@
  * resolved scenario, on its own copies of the public catalog and users, kept in step with the main
  * thread's (protocol.ts). It observes every slate the main thread's recommender observes and
  * retrains on the same log at the same moments, so between retrains it holds the same state and
- * serves any request exactly as the main thread would.
+ * serves every request exactly as the main thread would.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolvePlugins } from '../plugins/resolve.js';
