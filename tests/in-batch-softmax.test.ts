@@ -164,8 +164,9 @@ describe('fast exponential', () => {
     for (let x = -700; x <= 700; x += 0.0137) worst = Math.max(worst, Math.abs(exp(x) / Math.exp(x) - 1));
     expect(worst).toBeLessThan(1e-8);
     expect(exp(0)).toBe(1);
-    // The top of the range the function covers.
-    expect(Math.abs(exp(709) / Math.exp(709) - 1)).toBeLessThan(1e-8);
+    // The top of the range a double holds, where 2^k itself would overflow.
+    for (const x of [709, 709.5, 709.78]) expect(Math.abs(exp(x) / Math.exp(x) - 1), `exp(${x})`).toBeLessThan(1e-8);
+    expect(exp(709.79)).toBe(Infinity);
     expect(exp(-1e4)).toBe(0);
     expect(exp(-Infinity)).toBe(0);
     expect(exp(1e4)).toBe(Infinity);

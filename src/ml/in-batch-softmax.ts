@@ -205,6 +205,8 @@ const POW2 = Float64Array.from({ length: 2 * POW2_OFFSET }, (_, i) => Math.pow(2
 const ROUND_SHIFT = 6755399441055744;
 const LN2_HI = 6.93147180369123816490e-1;
 const LN2_LO = 1.90821492927058770002e-10;
+/** ln of the largest double: above it e^x overflows. */
+const LN_MAX_DOUBLE = Math.log(Number.MAX_VALUE);
 
 /**
  * e^x to ~1e-8 relative error, 2–3× faster than Math.exp under V8 (the softmax's n² exponentials
@@ -213,9 +215,10 @@ const LN2_LO = 1.90821492927058770002e-10;
  */
 export function exp(x: number): number {
   if (!(x > -740)) return x !== x ? NaN : 0;
-  if (x > 709) return Infinity;
+  if (x > LN_MAX_DOUBLE) return Infinity;
   const k = x * Math.LOG2E + ROUND_SHIFT - ROUND_SHIFT;
   const r = x - k * LN2_HI - k * LN2_LO;
   const p = 1 + r * (1 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040)))))));
-  return p * POW2[k + POW2_OFFSET];
+  // 2^1024 itself overflows: the top of the range takes it in two steps.
+  return k > 1023 ? p * POW2[k - 1 + POW2_OFFSET] * 2 : p * POW2[k + POW2_OFFSET];
 }
