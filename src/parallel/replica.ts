@@ -9,8 +9,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { resolvePlugins } from '../plugins/resolve.js';
 import { buildRecommender } from '../recommender/baselines.js';
 import type { Recommender, Slate } from '../recommender/types.js';
-import { RandomStreams } from '../rng/index.js';
 import { resolveScenario } from '../scenario/index.js';
+import { scenarioRecommenderStreams } from '../simulation/build.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../world/public.js';
@@ -25,7 +25,7 @@ const catalog = new PublicRegistry<PublicItem>();
 const users = new PublicRegistry<PublicUser>();
 for (const item of start.items) catalog.add(item);
 for (const user of start.users) users.add(user);
-const context = { catalog, users, slateSize: scenario.recommender.slate_size, streams: new RandomStreams(scenario.seed).child('recommender') };
+const context = { catalog, users, slateSize: scenario.recommender.slate_size, streams: scenarioRecommenderStreams(scenario) };
 const recommender: Recommender = buildRecommender(scenario.recommender, context, () => {
   throw new Error('a serving replica has no world: kind: oracle runs on one worker');
 });

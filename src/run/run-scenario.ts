@@ -5,11 +5,9 @@
 import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toResolvedYaml, type Scenario } from '../scenario/index.js';
-import { buildEnvironment } from '../simulation/build.js';
-import { buildRecommender } from '../recommender/baselines.js';
-import type { Recommender } from '../recommender/types.js';
+import { buildParts } from '../simulation/build.js';
 import { ParallelRecommender } from '../parallel/parallel-recommender.js';
-import { Simulation, type EpochResult } from '../simulation/simulation.js';
+import { Simulation, type EpochResult, type SimulationParts } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
@@ -61,11 +59,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const started = performance.now();
   const output = await StagedOutput.create(options.outDir, options.force ?? false);
   let logWriter: ParquetLogWriter | undefined;
-  let recommender: Serving | undefined;
+  let serving: Serving | undefined;
   try {
     await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
-    recommender = await buildServing(scenario, options.workers ?? 1);
-    const simulation = new Simulation({ ...recommender.environment, recommender: recommender.serving });
+    serving = await buildServing(scenario, options.workers ?? 1);
+    const simulation = new Simulation(serving.parts);
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const metricsFile = join(output.dir, RUN_FILES.metrics);
     const timingsFile = join(output.dir, RUN_FILES.timings);
@@ -106,24 +104,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await output.discard();
     throw error;
   } finally {
-    await recommender?.close();
+    await serving?.close();
   }
 }
 
 interface Serving {
-  readonly environment: ReturnType<typeof buildEnvironment>;
-  readonly serving: Recommender;
+  readonly parts: SimulationParts;
   close(): Promise<void>;
 }
 
-/** The scenario's world and recommender; with more than one worker, the recommender serves on that many threads. */
+/** The scenario's parts; with more than one worker, its recommender serves on that many threads. */
 async function buildServing(scenario: Scenario, workers: number): Promise<Serving> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a whole number of at least 1, got ${workers}`);
-  const environment = buildEnvironment(scenario);
-  const local = buildRecommender(scenario.recommender, environment.context, () => environment.world);
-  if (workers === 1) return { environment, serving: local, close: async () => {} };
+  const parts = buildParts(scenario);
+  if (workers === 1) return { parts, close: async () => {} };
   if (scenario.recommender.kind === 'oracle') throw new Error('recommender kind oracle reads the world itself and runs on one worker (drop --workers)');
-  const yaml = toResolvedYaml(scenario);
-  const parallel = await ParallelRecommender.start(local, environment.context, yaml, environment.settings.logWindow, workers - 1);
-  return { environment, serving: parallel, close: () => parallel.close() };
+  const parallel = await ParallelRecommender.start(parts.recommender, parts.context, toResolvedYaml(scenario), parts.settings.logWindow, workers - 1);
+  return { parts: { ...parts, recommender: parallel }, close: () => parallel.close() };
 }

@@ -66,12 +66,17 @@ export function buildEnvironment(scenario: Scenario): Environment {
     world,
     metrics: buildMetrics(world, scenario.metrics, streams),
     settings: loopSettings(scenario),
-    context: recommenderContext(world, scenario.recommender.slate_size, streams.child('recommender')),
+    context: recommenderContext(world, scenario.recommender.slate_size, scenarioRecommenderStreams(scenario)),
   };
 }
 
+/** The streams of the scenario's own recommender, `recommender/` under the root seed, wherever it is built (a serving replica too). */
+export function scenarioRecommenderStreams(scenario: Scenario): RandomStreams {
+  return new RandomStreams(scenario.seed).child('recommender');
+}
+
 /** Every part of a run of the scenario as written: its recommender (`recommender.kind`) on its environment. */
-export function buildParts(scenario: Scenario): SimulationParts {
+export function buildParts(scenario: Scenario): SimulationParts & Pick<Environment, 'context'> {
   const env = buildEnvironment(scenario);
   const { world } = env;
   return { ...env, recommender: buildRecommender(scenario.recommender, env.context, () => world) };

@@ -49,7 +49,7 @@ export class ClickPairs {
     return this.counts[this.find(userId, itemId)] > 0;
   }
 
-  /** Whether the user has any pair with a count above 0. */
+  /** Whether one of the user's pairs has a count above 0. */
   hasAny(userId: number): boolean {
     return userId < this.perUser.length && this.perUser[userId] > 0;
   }
