@@ -11,6 +11,8 @@ import { singletonBags } from '../src/ml/bags.js';
 import { collectExamples } from '../src/recommender/two-tower/examples.js';
 import { deviceIndex, hourOfDay, itemInputs, ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, UserQueries, userInputs, type TowerInputs } from '../src/recommender/two-tower/features.js';
 import { IdEvidence } from '../src/recommender/two-tower/id-evidence.js';
+import { progressiveRecall, RECALL_SAMPLE } from '../src/recommender/two-tower/progressive-recall.js';
+import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
 import { trainTwoTower } from '../src/recommender/two-tower/trainer.js';
 import { RandomStreams, Rng } from '../src/rng/index.js';
@@ -60,6 +62,17 @@ describe('two-tower training examples', () => {
     expect(Array.from(e.historyCounts)).toEqual([2, 3]);
     expect(Array.from(e.historyItems)).toEqual([6, 5, 0, 7, 6, 5]);
     expect(collectExamples(log([[[1, 2, 0, false]]]), 3, 10).count).toBe(0);
+  });
+
+  it('from a first chunk on (train_on: new_epoch), only its clicks are examples, with histories from the whole window', () => {
+    const e = collectExamples(window, 3, 100, 1);
+    expect(Array.from(e.itemIds)).toEqual([9, 7, 8]);
+    expect(Array.from(e.userIds)).toEqual([2, 1, 1]);
+    expect(Array.from(e.historyCounts)).toEqual([0, 2, 3]);
+    expect(Array.from(e.historyItems)).toEqual([0, 0, 0, 6, 5, 0, 7, 6, 5]);
+    // The cap still keeps the newest of them.
+    expect(Array.from(collectExamples(window, 3, 1, 1).itemIds)).toEqual([8]);
+    expect(collectExamples(window, 3, 100, 2).count).toBe(0);
   });
 });
 
@@ -193,6 +206,53 @@ describe('two-tower model', () => {
     const loss = m.trainStep({ user: same(USER_SEGMENTS, USER_NUMERIC), item: same(ITEM_SEGMENTS, ITEM_NUMERIC), itemIds: Int32Array.from([1, 2, 3]), logQ: null });
     expect(loss).toBeCloseTo(Math.log(3), 5);
     m.dispose();
+  });
+});
+
+describe('two-tower progressive recall', () => {
+  /** Clicks of 13 users on 16 items (ids leave room for the test inputs' per-segment offsets), in time order. */
+  function clicksLog(count: number): TrainingLog {
+    return log([Array.from({ length: count }, (_, k): [number, number, number, boolean] => [k % 13, (k * 7 + (k % 3)) % 16, k / count, true])]);
+  }
+
+  it('counts the clicks whose item is among the top k of the user’s vector, from the given example on', () => {
+    const m = model();
+    const itemIds = Array.from({ length: 16 }, (_, i) => i);
+    const itemVectors = m.embedItems(inputs(ITEM_SEGMENTS, ITEM_NUMERIC, itemIds));
+    const retriever = new ExactRetriever(Int32Array.from(itemIds), itemVectors, DIM);
+    const examples = collectExamples(clicksLog(40), 3, 100);
+    const userInputsOf = (rows: readonly number[]) => inputs(USER_SEGMENTS, USER_NUMERIC, rows.map((r) => examples.userIds[r]));
+    const k = 5;
+    // By the definition: each row's user vector against every item, the k best kept.
+    let hits = 0;
+    for (let row = 10; row < 40; row++) {
+      const u = m.embedUsers(userInputsOf([row]));
+      const scores = itemIds.map((i) => itemVectors.subarray(i * DIM, (i + 1) * DIM).reduce((s, v, d) => s + v * u[d], 0));
+      const top = [...itemIds].sort((x, y) => scores[y] - scores[x]).slice(0, k);
+      if (top.includes(examples.itemIds[row])) hits++;
+    }
+    expect(hits).toBeGreaterThan(0);
+    expect(hits).toBeLessThan(30);
+    expect(progressiveRecall(m, retriever, examples, 10, k, userInputsOf)).toEqual({ recall: hits / 30, clicks: 30 });
+    expect(progressiveRecall(m, retriever, examples, 40, k, userInputsOf)).toEqual({ recall: 0, clicks: 0 });
+    expect(progressiveRecall(m, retriever, examples, 0, 16, userInputsOf)).toEqual({ recall: 1, clicks: 40 });
+  });
+
+  it(`samples at most ${RECALL_SAMPLE} clicks, evenly spaced from the first to the last`, () => {
+    const m = model();
+    const itemIds = Array.from({ length: 16 }, (_, i) => i);
+    const retriever = new ExactRetriever(Int32Array.from(itemIds), m.embedItems(inputs(ITEM_SEGMENTS, ITEM_NUMERIC, itemIds)), DIM);
+    const examples = collectExamples(clicksLog(2 * RECALL_SAMPLE + 10), 3, 1e9);
+    const asked: number[] = [];
+    const userInputsOf = (rows: readonly number[]) => {
+      asked.push(...rows);
+      return inputs(USER_SEGMENTS, USER_NUMERIC, rows.map((r) => examples.userIds[r]));
+    };
+    expect(progressiveRecall(m, retriever, examples, 10, 1, userInputsOf).clicks).toBe(RECALL_SAMPLE);
+    expect(asked.length).toBe(RECALL_SAMPLE);
+    expect(asked[0]).toBe(10);
+    expect(asked[1]).toBe(12);
+    expect(asked[RECALL_SAMPLE - 1]).toBe(2 * RECALL_SAMPLE + 8);
   });
 });
 

@@ -2,10 +2,13 @@
  * Matrix products of plain Float32Arrays (src/ml/typed-matmul.ts): small products worked out by
  * hand, operands of the wrong size refused before they reach the backend, and the transposed
  * products against a plain triple loop on shapes where every dimension differs, so a swapped
- * flag, operand or shape cannot give the right numbers.
+ * flag, operand or shape cannot give the right numbers; each on both engines, ONNX Runtime's Gemm
+ * and the tfjs backend (RECLOOP_INFERENCE=tfjs).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
+import { gemm } from '../src/ml/onnx/gemm.js';
+import { inferenceBackend } from '../src/ml/onnx/runtime.js';
 import { matMul, matMulsSharing, matMulTransposedA, matMulTransposedB, transpose } from '../src/ml/typed-matmul.js';
 import { Rng } from '../src/rng/index.js';
 
@@ -15,71 +18,90 @@ beforeAll(async () => {
 
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 
-describe('typed matrix products', () => {
-  // a (2 × 3) and b (3 × 2), row-major.
-  const a = f32([1, 2, 3, 4, 5, 6]);
-  const b = f32([1, 0, 0, 1, 1, 1]);
-
-  it('multiply row-major matrices, and transpose one', () => {
-    expect(Array.from(matMul(a, 2, 3, b, 2))).toEqual([4, 5, 10, 11]);
-    expect(Array.from(transpose(a, 2, 3))).toEqual([1, 4, 2, 5, 3, 6]);
-    // m (2 × 2) shared: m·right (2 × 3) and left (1 × 2)·m.
-    const m = f32([1, 2, 3, 4]);
-    const [after, before] = matMulsSharing(m, 2, 2, { right: a, cols: 3 }, { left: f32([1, -1]), rows: 1 });
-    expect(Array.from(after)).toEqual([9, 12, 15, 19, 26, 33]);
-    expect(Array.from(before)).toEqual([-2, -2]);
+describe.each(['onnxruntime', 'tfjs'] as const)('on %s', (engine) => {
+  const saved = process.env.RECLOOP_INFERENCE;
+  beforeAll(() => {
+    if (engine === 'tfjs') process.env.RECLOOP_INFERENCE = 'tfjs';
+    else delete process.env.RECLOOP_INFERENCE;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
+    else process.env.RECLOOP_INFERENCE = saved;
   });
 
-  it('refuse operands whose sizes do not fit', () => {
-    expect(() => matMul(f32([1, 2, 3]), 2, 3, b, 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 3 and 6 values');
-    expect(() => matMul(a, 2, 3, f32([1, 2, 3, 4]), 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 6 and 4 values');
-    const m = f32([1, 2, 3, 4]);
-    const right = { right: a, cols: 3 };
-    const left = { left: f32([1, -1]), rows: 1 };
-    const message = 'matMulsSharing: operands do not fit [2 × 2]';
-    expect(() => matMulsSharing(f32([1, 2, 3]), 2, 2, right, left)).toThrow(message);
-    expect(() => matMulsSharing(m, 2, 2, { right: f32([1, 2]), cols: 3 }, left)).toThrow(message);
-    expect(() => matMulsSharing(m, 2, 2, right, { left: f32([1, -1, 1]), rows: 1 })).toThrow(message);
+  it('runs its products on that engine', () => {
+    expect(inferenceBackend()).toBe(engine);
+    const product = gemm(f32([1, 2]), [1, 2], f32([3, 4]), [2, 1], false, false);
+    if (engine === 'tfjs') expect(product).toBeNull();
+    else expect(Array.from(product ?? [])).toEqual([11]);
   });
-});
 
-const values = (rng: Rng, n: number) => Float32Array.from({ length: n }, () => rng.normal());
+  describe('typed matrix products', () => {
+    // a (2 × 3) and b (3 × 2), row-major.
+    const a = f32([1, 2, 3, 4, 5, 6]);
+    const b = f32([1, 0, 0, 1, 1, 1]);
 
-/** op(a)·op(b) by the definition, with element (i, j) of a row-major rows × cols matrix at i·cols + j. */
-function reference(a: Float32Array, aCols: number, b: Float32Array, bCols: number, transposeA: boolean, transposeB: boolean, rows: number, inner: number, cols: number): number[] {
-  const at = (i: number, k: number) => (transposeA ? a[k * aCols + i] : a[i * aCols + k]);
-  const bt = (k: number, j: number) => (transposeB ? b[j * bCols + k] : b[k * bCols + j]);
-  const out: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      let sum = 0;
-      for (let k = 0; k < inner; k++) sum += at(i, k) * bt(k, j);
-      out.push(sum);
+    it('multiply row-major matrices, and transpose one', () => {
+      expect(Array.from(matMul(a, 2, 3, b, 2))).toEqual([4, 5, 10, 11]);
+      expect(Array.from(transpose(a, 2, 3))).toEqual([1, 4, 2, 5, 3, 6]);
+      // m (2 × 2) shared: m·right (2 × 3) and left (1 × 2)·m.
+      const m = f32([1, 2, 3, 4]);
+      const [after, before] = matMulsSharing(m, 2, 2, { right: a, cols: 3 }, { left: f32([1, -1]), rows: 1 });
+      expect(Array.from(after)).toEqual([9, 12, 15, 19, 26, 33]);
+      expect(Array.from(before)).toEqual([-2, -2]);
+    });
+
+    it('refuse operands whose sizes do not fit', () => {
+      expect(() => matMul(f32([1, 2, 3]), 2, 3, b, 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 3 and 6 values');
+      expect(() => matMul(a, 2, 3, f32([1, 2, 3, 4]), 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 6 and 4 values');
+      const m = f32([1, 2, 3, 4]);
+      const right = { right: a, cols: 3 };
+      const left = { left: f32([1, -1]), rows: 1 };
+      const message = 'matMulsSharing: operands do not fit [2 × 2]';
+      expect(() => matMulsSharing(f32([1, 2, 3]), 2, 2, right, left)).toThrow(message);
+      expect(() => matMulsSharing(m, 2, 2, { right: f32([1, 2]), cols: 3 }, left)).toThrow(message);
+      expect(() => matMulsSharing(m, 2, 2, right, { left: f32([1, -1, 1]), rows: 1 })).toThrow(message);
+    });
+  });
+
+  const values = (rng: Rng, n: number) => Float32Array.from({ length: n }, () => rng.normal());
+
+  /** op(a)·op(b) by the definition, with element (i, j) of a row-major rows × cols matrix at i·cols + j. */
+  function reference(a: Float32Array, aCols: number, b: Float32Array, bCols: number, transposeA: boolean, transposeB: boolean, rows: number, inner: number, cols: number): number[] {
+    const at = (i: number, k: number) => (transposeA ? a[k * aCols + i] : a[i * aCols + k]);
+    const bt = (k: number, j: number) => (transposeB ? b[j * bCols + k] : b[k * bCols + j]);
+    const out: number[] = [];
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        let sum = 0;
+        for (let k = 0; k < inner; k++) sum += at(i, k) * bt(k, j);
+        out.push(sum);
+      }
     }
+    return out;
   }
-  return out;
-}
 
-describe('typed matmul with a transposed operand', () => {
-  it('aᵀ·b for a of 7 × 3 and b of 7 × 5 is 3 × 5', () => {
-    const rng = new Rng('typed-matmul/a');
-    const a = values(rng, 7 * 3);
-    const b = values(rng, 7 * 5);
-    const c = matMulTransposedA(a, 7, 3, b, 5);
-    const expected = reference(a, 3, b, 5, true, false, 3, 7, 5);
-    expect(c.length).toBe(15);
-    expected.forEach((v, k) => expect(c[k]).toBeCloseTo(v, 5));
-    expect(() => matMulTransposedA(a, 7, 3, b, 4)).toThrow(RangeError);
-  });
+  describe('typed matmul with a transposed operand', () => {
+    it('aᵀ·b for a of 7 × 3 and b of 7 × 5 is 3 × 5', () => {
+      const rng = new Rng('typed-matmul/a');
+      const a = values(rng, 7 * 3);
+      const b = values(rng, 7 * 5);
+      const c = matMulTransposedA(a, 7, 3, b, 5);
+      const expected = reference(a, 3, b, 5, true, false, 3, 7, 5);
+      expect(c.length).toBe(15);
+      expected.forEach((v, k) => expect(c[k]).toBeCloseTo(v, 5));
+      expect(() => matMulTransposedA(a, 7, 3, b, 4)).toThrow(RangeError);
+    });
 
-  it('a·bᵀ for a of 4 × 6 and b of 3 × 6 is 4 × 3', () => {
-    const rng = new Rng('typed-matmul/b');
-    const a = values(rng, 4 * 6);
-    const b = values(rng, 3 * 6);
-    const c = matMulTransposedB(a, 4, 6, b, 3);
-    const expected = reference(a, 6, b, 6, false, true, 4, 6, 3);
-    expect(c.length).toBe(12);
-    expected.forEach((v, k) => expect(c[k]).toBeCloseTo(v, 5));
-    expect(() => matMulTransposedB(a, 4, 6, b, 2)).toThrow(RangeError);
+    it('a·bᵀ for a of 4 × 6 and b of 3 × 6 is 4 × 3', () => {
+      const rng = new Rng('typed-matmul/b');
+      const a = values(rng, 4 * 6);
+      const b = values(rng, 3 * 6);
+      const c = matMulTransposedB(a, 4, 6, b, 3);
+      const expected = reference(a, 6, b, 6, false, true, 4, 6, 3);
+      expect(c.length).toBe(12);
+      expected.forEach((v, k) => expect(c[k]).toBeCloseTo(v, 5));
+      expect(() => matMulTransposedB(a, 4, 6, b, 2)).toThrow(RangeError);
+    });
   });
 });

@@ -20,6 +20,18 @@ export const RECOMMENDER_FIGURES = metricFamily({
     },
     { pattern: /^ranker_auc_/, declare: (m) => ({ ...undeclared(m.input), defined: RANKER_TRAINED }) },
     {
+      pattern: /^two_tower_recall$/,
+      declare: (m) => ({
+        ...undeclared(m.input),
+        label: 'Two-tower recall@k',
+        unit: '% of clicks',
+        format: 'percent',
+        better: 'higher',
+        description: "share of the epoch's clicks whose item was in the two-tower source's top k, measured before training on them",
+        defined: { test: (row) => row.two_tower_recall_clicks === undefined || row.two_tower_recall_clicks > 0, note: 'undefined until a trained model has served an epoch' },
+      }),
+    },
+    {
       pattern: /^latency_(.+)_(p\d+)_ms$/,
       declare: (m) => ({
         ...undeclared(m[0]),

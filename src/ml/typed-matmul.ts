@@ -1,13 +1,16 @@
 /**
- * Matrix products of plain Float32Arrays on the active tfjs backend (XNNPACK under wasm, ~30×
- * faster than a JS loop), for code that keeps its own arrays and differentiates by hand: the
- * operands go in untransposed (transpose them here first), so the backend's fast path runs.
+ * Matrix products of plain Float32Arrays, for code that keeps its own arrays and differentiates
+ * by hand: on ONNX Runtime's Gemm where it runs (onnx/gemm.ts), else on the active tfjs backend
+ * (XNNPACK under wasm, ~30× faster than a JS loop).
  */
 import * as tf from '@tensorflow/tfjs';
+import { gemm } from './onnx/gemm.js';
 
 /** a (rows × inner) · b (inner × cols), row-major. */
 export function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
   if (a.length !== rows * inner || b.length !== inner * cols) throw new RangeError(`matMul: [${rows} × ${inner}]·[${inner} × ${cols}] given ${a.length} and ${b.length} values`);
+  const onnx = gemm(a, [rows, inner], b, [inner, cols], false, false);
+  if (onnx) return onnx;
   const at = tf.tensor2d(a, [rows, inner]);
   const bt = tf.tensor2d(b, [inner, cols]);
   const c = tf.matMul(at, bt);
@@ -36,6 +39,8 @@ export function matMulTransposedB(a: Float32Array, rows: number, inner: number, 
 }
 
 function product(a: Float32Array, aShape: [number, number], b: Float32Array, bShape: [number, number], transposeA: boolean, transposeB: boolean): Float32Array {
+  const onnx = gemm(a, aShape, b, bShape, transposeA, transposeB);
+  if (onnx) return onnx;
   const at = tf.tensor2d(a, aShape);
   const bt = tf.tensor2d(b, bShape);
   const c = tf.matMul(at, bt, transposeA, transposeB);
@@ -60,6 +65,8 @@ export function matMulsSharing(
   if (m.length !== rows * cols || after.right.length !== cols * after.cols || before.left.length !== before.rows * rows) {
     throw new RangeError(`matMulsSharing: operands do not fit [${rows} × ${cols}]`);
   }
+  const onnxFirst = gemm(m, [rows, cols], after.right, [cols, after.cols], false, false);
+  if (onnxFirst) return [onnxFirst, matMul(before.left, before.rows, rows, m, cols)];
   let first = new Float32Array(0);
   let second = new Float32Array(0);
   // Nothing is returned through tidy: it would walk a typed array element by element.

@@ -80,7 +80,13 @@ export class OnnxSession {
 
   /** The outputs for `rows` rows of `width` floats (row-major), in the order the outputs were named. */
   run(x: Float32Array, rows: number, width: number): Float32Array[] {
-    const feeds = { [this.input]: new this.runtime.Tensor('float32', x.subarray(0, rows * width), [rows, width]) };
+    return this.runInputs({ [this.input]: { data: x.subarray(0, rows * width), dims: [rows, width] } });
+  }
+
+  /** The outputs for named inputs (the session's one input, or the graph's inputs by name), in the order the outputs were named. */
+  runInputs(inputs: Readonly<Record<string, { readonly data: Float32Array; readonly dims: readonly number[] }>>): Float32Array[] {
+    const feeds: Record<string, NativeTensor> = {};
+    for (const [name, { data, dims }] of Object.entries(inputs)) feeds[name] = new this.runtime.Tensor('float32', data, dims);
     const fetches: Record<string, null> = {};
     for (const name of this.outputs) fetches[name] = null;
     const results = this.session.run(feeds, fetches, {});

@@ -25,8 +25,18 @@ export const twoTowerSection = z
     /** Subtract log of each item's sampling probability from in-batch logits (popular items are over-sampled negatives). */
     logq_correction: z.boolean().default(true),
     warm_start: z.boolean().default(true),
+    /**
+     * Which clicks each retrain learns from: `window`, the most recent `max_examples` of the log
+     * window; `new_epoch`, only those of the epoch just ended (incremental, for a warm-started
+     * model). Histories are replayed from the whole window either way.
+     */
+    train_on: z.enum(['window', 'new_epoch'], { error: 'expected window or new_epoch' }).default('window'),
     /** Most recent positives used per retrain. */
     max_examples: positiveCount.default(200_000),
+  })
+  .refine((c) => c.warm_start || c.train_on === 'window', {
+    message: 'train_on: new_epoch needs warm_start: true (a cold model would learn from one epoch only)',
+    path: ['train_on'],
   })
   .prefault({});
 export type TwoTowerConfig = z.output<typeof twoTowerSection>;

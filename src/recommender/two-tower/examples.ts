@@ -24,10 +24,13 @@ interface Ring {
   clicks: number;
 }
 
-/** The most recent `maxExamples` clicks of the window (older clicks still feed the histories). */
-export function collectExamples(log: TrainingLog, historyLength: number, maxExamples: number): TrainingExamples {
+/**
+ * The most recent `maxExamples` clicks of the log's chunks from `firstChunk` on (0: the whole
+ * window). Older clicks, in earlier chunks or past the cap, still feed the histories.
+ */
+export function collectExamples(log: TrainingLog, historyLength: number, maxExamples: number, firstChunk = 0): TrainingExamples {
   let total = 0;
-  for (const chunk of log.chunks) for (const c of chunk.impressions.columns.clicked) total += c;
+  for (const chunk of log.chunks.slice(firstChunk)) for (const c of chunk.impressions.columns.clicked) total += c;
   const count = Math.min(total, maxExamples);
   const skip = total - count;
   const H = historyLength;
@@ -44,14 +47,15 @@ export function collectExamples(log: TrainingLog, historyLength: number, maxExam
   const rings = new Map<number, Ring>();
   let seen = 0;
   // Chunks are oldest first and rows are appended in serving order, so this is time order.
-  for (const chunk of log.chunks) {
+  for (const [c, chunk] of log.chunks.entries()) {
+    const eligible = c >= firstChunk;
     const { user_id, item_id, time, clicked } = chunk.impressions.columns;
     for (let i = 0; i < clicked.length; i++) {
       if (clicked[i] === 0) continue;
       const user = user_id[i];
       let ring = rings.get(user);
       if (!ring) rings.set(user, (ring = { items: new Int32Array(H), times: new Float64Array(H), clicks: 0 }));
-      const e = seen++ - skip;
+      const e = eligible ? seen++ - skip : -1;
       if (e >= 0) {
         out.userIds[e] = user;
         out.itemIds[e] = item_id[i];

@@ -16,11 +16,12 @@ import { annSettings, buildRetriever } from '../retrieval/build.js';
 import { candidateSource } from '../sources/component.js';
 import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, Retriever, SlateFeedback } from '../types.js';
 import type { TwoTowerConfig, TwoTowerSourceConfig } from './config.js';
-import { collectExamples } from './examples.js';
+import { collectExamples, type TrainingExamples } from './examples.js';
 import { deviceIndex, itemInputs, UserQueries, userInputs } from './features.js';
 import { IdEvidence } from './id-evidence.js';
 import { TwoTowerModel } from './model.js';
-import { trainTwoTower } from './trainer.js';
+import { progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
+import { exampleQueries, trainTwoTower } from './trainer.js';
 import { Vocabulary } from './vocabulary.js';
 
 /** Clicks at which an item's id embedding gets half weight against its content features (see IdEvidence). */
@@ -52,6 +53,7 @@ export class TwoTowerSource implements CandidateSource {
   private readonly trainRng: Rng;
   private readonly indexSeed: number;
   private retriever: Retriever | undefined;
+  private recall: ProgressiveRecall = { recall: 0, clicks: 0 };
   private figures: Figures = { loss: 0, examples: 0, steps: 0, indexed: 0, exact: 0, trainSeconds: 0, embedSeconds: 0, indexSeconds: 0 };
 
   constructor(
@@ -80,9 +82,11 @@ export class TwoTowerSource implements CandidateSource {
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
     await initBackend();
-    const examples = collectExamples(log, this.config.history, this.config.max_examples);
-    if (examples.count < 2 && !this.model) return; // nothing to learn from yet: keep serving nothing
     const { config } = this;
+    const newest = log.chunks.length - 1;
+    const examples = collectExamples(log, config.history, config.max_examples, config.train_on === 'new_epoch' ? newest : 0);
+    if (examples.count < 2 && !this.model) return; // nothing to learn from yet: keep serving nothing
+    this.recall = this.measureRecall(examples, newest >= 0 ? log.chunks[newest].start : now);
     if (!this.model) {
       this.model = new TwoTowerModel({ dim: config.dim, temperature: config.temperature, learningRate: config.learning_rate }, this.streams.child('model'));
     } else if (!config.warm_start) {
@@ -154,6 +158,8 @@ export class TwoTowerSource implements CandidateSource {
         two_tower_examples: f.examples,
         two_tower_indexed_items: f.indexed,
         two_tower_exact_search: f.exact,
+        two_tower_recall: this.recall.recall,
+        two_tower_recall_clicks: this.recall.clicks,
       },
       timings: {
         two_tower_train_seconds: f.trainSeconds,
@@ -162,6 +168,19 @@ export class TwoTowerSource implements CandidateSource {
         two_tower_index_seconds: f.indexSeconds,
       },
     };
+  }
+
+  /** Recall@k of the model served so far on the newest epoch's clicks (examples at or after `epochStart`), before it trains on them. */
+  private measureRecall(examples: TrainingExamples, epochStart: number): ProgressiveRecall {
+    const { model, retriever } = this;
+    if (!model || !retriever) return { recall: 0, clicks: 0 };
+    let from = examples.count;
+    while (from > 0 && examples.times[from - 1] >= epochStart) from--;
+    // Histories may hold items (and examples users) that arrived since the last retrain.
+    model.ensureRows(this.vocabulary.sizes());
+    const inputsOf = (rows: readonly number[]) =>
+      userInputs(exampleQueries(examples, rows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence);
+    return progressiveRecall(model, retriever, examples, from, this.source.k, inputsOf);
   }
 
   /** Every current item embedded as of `now`, in id order. */

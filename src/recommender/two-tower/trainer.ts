@@ -50,7 +50,7 @@ export function trainTwoTower(
       const itemIds = Int32Array.from(batch, (e) => examples.itemIds[e]);
       const times = Float64Array.from(batch, (e) => examples.times[e]);
       const batchLoss = model.trainStep({
-        user: userInputs(queriesFor(examples, batch, users), catalog, users, options.historyHalfLife, options.evidence),
+        user: userInputs(exampleQueries(examples, batch, users), catalog, users, options.historyHalfLife, options.evidence),
         item: itemInputs(itemIds, times, catalog, options.evidence),
         itemIds,
         logQ: logQ ? Float32Array.from(batch, (e) => logQ[e]) : null,
@@ -71,7 +71,8 @@ export function samplingLogProbabilities(examples: Pick<TrainingExamples, 'count
   return Float32Array.from(examples.itemIds, (item) => Math.log((counts.get(item) ?? 1) / examples.count));
 }
 
-function queriesFor(examples: TrainingExamples, batch: readonly number[], users: PublicUsers): UserQueries {
+/** The user-tower queries of the given examples: each user with the history before that click. */
+export function exampleQueries(examples: TrainingExamples, batch: readonly number[], users: PublicUsers): UserQueries {
   const H = examples.historyLength;
   const q = new UserQueries(batch.length, H);
   batch.forEach((e, b) => {
