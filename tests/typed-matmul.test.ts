@@ -10,6 +10,7 @@ import { initBackend } from '../src/ml/backend.js';
 import { gemm } from '../src/ml/onnx/gemm.js';
 import { inferenceBackend } from '../src/ml/onnx/runtime.js';
 import { matMul, matMulsSharing, matMulTransposedA, matMulTransposedB, transpose } from '../src/ml/typed-matmul.js';
+import { affine } from '../src/recommender/ranking/typed-layers.js';
 import { Rng } from '../src/rng/index.js';
 
 beforeAll(async () => {
@@ -34,6 +35,16 @@ describe.each(['onnxruntime', 'tfjs'] as const)('on %s', (engine) => {
     const product = gemm(f32([1, 2]), [1, 2], f32([3, 4]), [2, 1], false, false);
     if (engine === 'tfjs') expect(product).toBeNull();
     else expect(Array.from(product ?? [])).toEqual([11]);
+  });
+
+  it('a dense layer: x·w + bias along the columns, negatives zeroed only through the ReLU', () => {
+    // x (2 × 3), w (3 × 2), bias (2).
+    const x = f32([1, 2, 3, -1, 0, 1]);
+    const w = f32([1, -1, 0, 1, 2, 0]);
+    const bias = f32([0.5, -3]);
+    // x·w = [[7, 1], [1, 1]].
+    expect(Array.from(affine(x, 2, 3, w, 2, bias, false))).toEqual([7.5, -2, 1.5, -2]);
+    expect(Array.from(affine(x, 2, 3, w, 2, bias, true))).toEqual([7.5, 0, 1.5, 0]);
   });
 
   describe('typed matrix products', () => {

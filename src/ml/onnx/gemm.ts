@@ -38,3 +38,27 @@ export function gemm(a: Float32Array, aDims: readonly [number, number], b: Float
   if (!session) return null;
   return session.runInputs({ a: { data: a, dims: aDims }, b: { data: b, dims: bDims } })[0];
 }
+
+const affineSessions = new Map<boolean, OnnxSession | null>();
+
+/**
+ * x·w + bias (bias along the columns), through a ReLU when `relu`, in one call: a dense layer's
+ * forward pass, or null where ONNX Runtime does not run.
+ */
+export function affineGemm(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array | null {
+  if (inferenceBackend() !== 'onnxruntime') return null;
+  let session = affineSessions.get(relu);
+  if (session === undefined) {
+    const graph = new OnnxGraph();
+    const input = graph.input('x', ['m', 'k']);
+    graph.input('w', ['k', 'n']);
+    graph.input('b', ['n']);
+    const z = graph.node('Gemm', [input, 'w', 'b']);
+    const out = relu ? graph.node('Relu', [z]) : z;
+    graph.output(out, ['m', 'n']);
+    session = OnnxSession.open(graph.serialise(relu ? 'affine_relu' : 'affine'), input, [out]);
+    affineSessions.set(relu, session);
+  }
+  if (!session) return null;
+  return session.runInputs({ x: { data: x, dims: [rows, fanIn] }, w: { data: w, dims: [fanIn, fanOut] }, b: { data: bias, dims: [fanOut] } })[0];
+}

@@ -7,7 +7,7 @@
  */
 import { matMul } from '../../ml/typed-matmul.js';
 import { copiesOf, type TrainableNetwork } from './trainable.js';
-import { affine, columnSums, crossBackward, crossForward, inputGradient, throughRelu, weightGradient, type CrossPass } from './typed-layers.js';
+import { affine, columnSums, concatColumns, crossBackward, crossForward, inputGradient, sliceColumns, throughRelu, weightGradient, type CrossPass } from './typed-layers.js';
 
 export interface DcnV2Shape {
   readonly dim: number;
@@ -76,16 +76,9 @@ export class DcnV2Trainable implements TrainableNetwork {
     const deep: Float32Array[] = [];
     if (F > 0) {
       // Split the shared product: its first dim columns are the cross layer's, the rest the deep layer's (through its ReLU).
-      w0 = new Float32Array(rows * dim);
-      let h = new Float32Array(rows * F);
-      for (let r = 0; r < rows; r++) {
-        const from = r * (dim + F);
-        w0.set(first.subarray(from, from + dim), r * dim);
-        for (let c = 0; c < F; c++) {
-          const value = first[from + dim + c];
-          h[r * F + c] = value > 0 ? value : 0;
-        }
-      }
+      w0 = sliceColumns(first, rows, dim + F, 0, dim);
+      let h = sliceColumns(first, rows, dim + F, dim, F);
+      for (let k = 0; k < h.length; k++) if (!(h[k] > 0)) h[k] = 0;
       deep.push(h);
       for (let l = 0; l < p.deepWeights.length; l++) {
         h = affine(h, rows, deepSizes[l + 1], p.deepWeights[l], deepSizes[l + 2], p.deepBiases[l], true);
@@ -96,15 +89,7 @@ export class DcnV2Trainable implements TrainableNetwork {
     const crossOut = cross.xs[cross.xs.length - 1];
     const S = this.sharedWidth;
     let shared = crossOut;
-    if (deep.length > 0) {
-      const last = deep[deep.length - 1];
-      const width = S - dim;
-      shared = new Float32Array(rows * S);
-      for (let r = 0; r < rows; r++) {
-        shared.set(crossOut.subarray(r * dim, (r + 1) * dim), r * S);
-        shared.set(last.subarray(r * width, (r + 1) * width), r * S + dim);
-      }
-    }
+    if (deep.length > 0) shared = concatColumns(crossOut, dim, deep[deep.length - 1], S - dim, rows);
     const logits = matMul(shared, rows, S, p.head.subarray(0, S * H), H);
     for (let r = 0; r < rows; r++) {
       const bias = (S + positions[r]) * H;
@@ -134,13 +119,8 @@ export class DcnV2Trainable implements TrainableNetwork {
     let dCross = dShared;
     let dDeepIn: Float32Array | null = null;
     if (F > 0) {
-      const width = S - dim;
-      dCross = new Float32Array(rows * dim);
-      let dh = new Float32Array(rows * width);
-      for (let r = 0; r < rows; r++) {
-        dCross.set(dShared.subarray(r * S, r * S + dim), r * dim);
-        dh.set(dShared.subarray(r * S + dim, (r + 1) * S), r * width);
-      }
+      dCross = sliceColumns(dShared, rows, S, 0, dim);
+      let dh = sliceColumns(dShared, rows, S, dim, S - dim);
       for (let l = p.deepWeights.length - 1; l >= 0; l--) {
         const fanIn = deepSizes[l + 1];
         const fanOut = deepSizes[l + 2];
@@ -154,13 +134,7 @@ export class DcnV2Trainable implements TrainableNetwork {
     }
     const dw0 = crossBackward(pass.cross, rows, dim, dCross, p.crossWeights, g.crossWeights, g.crossBiases);
     let dFirst = dw0;
-    if (dDeepIn) {
-      dFirst = new Float32Array(rows * (dim + F));
-      for (let r = 0; r < rows; r++) {
-        dFirst.set(dw0.subarray(r * dim, (r + 1) * dim), r * (dim + F));
-        dFirst.set(dDeepIn.subarray(r * F, (r + 1) * F), r * (dim + F) + dim);
-      }
-    }
+    if (dDeepIn) dFirst = concatColumns(dw0, dim, dDeepIn, F, rows);
     weightGradient(x0, rows, dim, dFirst, dim + F, g.first);
     columnSums(dFirst, rows, dim + F, g.firstBias);
   }

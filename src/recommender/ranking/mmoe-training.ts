@@ -7,7 +7,7 @@
  */
 import { matMul, matMulTransposedB } from '../../ml/typed-matmul.js';
 import { copiesOf, type TrainableNetwork } from './trainable.js';
-import { affine, columnSums, crossBackward, crossForward, inputGradient, throughRelu, weightGradient, type CrossPass } from './typed-layers.js';
+import { affine, columnSums, crossBackward, crossForward, type CrossPass, inputGradient, sliceColumns, throughRelu, weightGradient } from './typed-layers.js';
 
 export interface MmoeShape {
   readonly dim: number;
@@ -166,18 +166,17 @@ export class MmoeTrainable implements TrainableNetwork {
 
 /** rows × (E · width), each row's experts side by side, → one rows × width array per expert. */
 function perExpert(values: Float32Array, rows: number, E: number, width: number): Float32Array[] {
-  return Array.from({ length: E }, (_, e) => {
-    const own = new Float32Array(rows * width);
-    for (let r = 0; r < rows; r++) own.set(values.subarray((r * E + e) * width, (r * E + e + 1) * width), r * width);
-    return own;
-  });
+  return Array.from({ length: E }, (_, e) => sliceColumns(values, rows, E * width, e * width, width));
 }
 
 /** The inverse of perExpert. */
 function interleave(perExpertValues: readonly Float32Array[], rows: number, E: number, width: number): Float32Array {
   const out = new Float32Array(rows * E * width);
   perExpertValues.forEach((own, e) => {
-    for (let r = 0; r < rows; r++) out.set(own.subarray(r * width, (r + 1) * width), (r * E + e) * width);
+    for (let r = 0; r < rows; r++) {
+      const to = (r * E + e) * width;
+      for (let c = 0; c < width; c++) out[to + c] = own[r * width + c];
+    }
   });
   return out;
 }

@@ -5,10 +5,13 @@
  * forward and backward.
  * No gradient flows to the input features: they are data.
  */
+import { affineGemm } from '../../ml/onnx/gemm.js';
 import { matMul, matMulTransposedA, matMulTransposedB } from '../../ml/typed-matmul.js';
 
 /** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
 export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array {
+  const fused = affineGemm(x, rows, fanIn, w, fanOut, bias, relu);
+  if (fused) return fused;
   const z = matMul(x, rows, fanIn, w, fanOut);
   for (let r = 0; r < rows; r++) {
     const base = r * fanOut;
@@ -42,6 +45,30 @@ export function columnSums(d: Float32Array, rows: number, cols: number, into: Fl
 /** Zeroes d where the ReLU output it flows back through was not positive (in place). */
 export function throughRelu(d: Float32Array, activated: Float32Array): void {
   for (let k = 0; k < d.length; k++) if (!(activated[k] > 0)) d[k] = 0;
+}
+
+/** Columns [start, start + count) of a rows × width matrix, as a rows × count matrix. */
+export function sliceColumns(x: Float32Array, rows: number, width: number, start: number, count: number): Float32Array {
+  const out = new Float32Array(rows * count);
+  // Index loops: a subarray view per row was most of the cost at 1,024 rows.
+  for (let r = 0; r < rows; r++) {
+    const from = r * width + start;
+    const to = r * count;
+    for (let c = 0; c < count; c++) out[to + c] = x[from + c];
+  }
+  return out;
+}
+
+/** [a | b]: a rows × aWidth and b rows × bWidth side by side. */
+export function concatColumns(a: Float32Array, aWidth: number, b: Float32Array, bWidth: number, rows: number): Float32Array {
+  const width = aWidth + bWidth;
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    const to = r * width;
+    for (let c = 0; c < aWidth; c++) out[to + c] = a[r * aWidth + c];
+    for (let c = 0; c < bWidth; c++) out[to + aWidth + c] = b[r * bWidth + c];
+  }
+  return out;
 }
 
 /** Positions clipped to [0, count − 1], as the one-hot input clips them. */
