@@ -196,13 +196,25 @@ describe('buildRetriever', () => {
   const vectors = clustered(1500, 10, rng);
   const ids = Int32Array.from({ length: 1500 }, (_, i) => i);
 
-  it('auto searches exactly below exact_below and builds HNSW at or above it', () => {
-    expect(buildRetriever(ids.subarray(0, 999), vectors.subarray(0, 999 * DIM), DIM, ANN).exact).toBe(true);
-    expect(buildRetriever(ids, vectors, DIM, ANN).exact).toBe(false);
+  it('auto searches exactly below exact_below and builds HNSW at or above it', async () => {
+    expect((await buildRetriever(ids.subarray(0, 999), vectors.subarray(0, 999 * DIM), DIM, ANN)).exact).toBe(true);
+    expect((await buildRetriever(ids, vectors, DIM, ANN)).exact).toBe(false);
   });
 
-  it('honours an explicit kind whatever the size', () => {
-    expect(buildRetriever(ids, vectors, DIM, { ...ANN, kind: 'exact' }).exact).toBe(true);
-    expect(buildRetriever(ids.subarray(0, 50), vectors.subarray(0, 50 * DIM), DIM, { ...ANN, kind: 'hnsw' }).exact).toBe(false);
+  it('honours an explicit kind whatever the size', async () => {
+    expect((await buildRetriever(ids, vectors, DIM, { ...ANN, kind: 'exact' })).exact).toBe(true);
+    expect((await buildRetriever(ids.subarray(0, 50), vectors.subarray(0, 50 * DIM), DIM, { ...ANN, kind: 'hnsw' })).exact).toBe(false);
+  });
+
+  it('builds the HNSW graph on its own thread, the same graph an in-thread build gives', async () => {
+    const params = { m: 4, efConstruction: 10, efSearch: 25, seed: 7 };
+    const inThread = new HnswRetriever(ids, vectors, DIM, params);
+    const offThread = await buildRetriever(ids, vectors, DIM, { ...ANN, kind: 'hnsw', m: 4, ef_construction: 10, ef_search: 25 }, 7);
+    const queries = Array.from({ length: 40 }, (_, q) => vectors.subarray(q * 37 * DIM, (q * 37 + 1) * DIM));
+    expect(offThread.search(queries, 25)).toEqual(inThread.search(queries, 25));
+    // Another seed gives another graph (so the seed did travel to the thread).
+    const reseeded = await buildRetriever(ids, vectors, DIM, { ...ANN, kind: 'hnsw', m: 4, ef_construction: 10, ef_search: 25 }, 8);
+    const searchesOf = (r: { search: typeof inThread.search }) => r.search(queries, 25).map((x) => Array.from(x.ids));
+    expect(searchesOf(reseeded)).not.toEqual(searchesOf(inThread));
   });
 });

@@ -4,7 +4,8 @@
  * slates) or awaiting (a retrain runs while the main thread retrains its own copy).
  */
 import { once } from 'node:events';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { moduleWorker } from '../core/module-worker.js';
 import type { Slate } from '../recommender/types.js';
 import type { ReplicaReply, ReplicaStart, ReplicaTask } from './protocol.js';
 
@@ -85,15 +86,7 @@ export class ReplicaLink {
   }
 }
 
-/**
- * The replica's worker thread. Compiled, it is replica.js; run from the TypeScript sources
- * (vitest, tsx), the thread first registers tsx's loader so it can import replica.ts.
- */
+/** The replica's worker thread (replica.ts). */
 function startWorker(workerData: ReplicaStart, transferList: MessagePort[]): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./replica.js', here), { workerData, transferList });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./replica.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData, transferList });
+  return moduleWorker(import.meta.url, 'replica', { workerData, transferList });
 }

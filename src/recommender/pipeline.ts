@@ -87,9 +87,15 @@ export class Pipeline implements Recommender {
   }
 
 
+  /**
+   * Sources and the ranker learn from the log independently, so they retrain together: while a
+   * source waits on another thread (the two-tower's HNSW build), the ranker trains. Their
+   * synchronous steps still run one after another in a fixed order. The policy comes last: it
+   * may read the retrained ranker.
+   */
   async retrain(log: TrainingLog, now: number): Promise<void> {
-    for (const source of this.stages.sources) await source.retrain?.(log, now);
-    await this.stages.ranker?.retrain?.(log, now);
+    const sources = Promise.all(this.stages.sources.map((source) => source.retrain?.(log, now)));
+    await Promise.all([sources, this.stages.ranker?.retrain?.(log, now)]);
     await this.stages.policy.retrain?.(log, now);
   }
 }

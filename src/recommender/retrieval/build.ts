@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { count, positiveCount } from '../../settings/fields.js';
 import type { Retriever } from '../types.js';
 import { ExactRetriever } from './exact.js';
-import { HnswRetriever } from './hnsw.js';
+import { buildHnswOffThread } from './hnsw-builder.js';
 
 /** The `ann` block of a `two_tower` candidate source. */
 export const annSettings = z
@@ -20,11 +20,11 @@ export type AnnConfig = z.output<typeof annSettings>;
 
 /**
  * `kind: auto` searches exactly when the catalog has fewer than `exact_below` items (exact is
- * cheap there and has perfect recall) and builds HNSW otherwise; the returned Retriever's
- * `exact` flag says which one ran.
+ * cheap there and has perfect recall) and builds HNSW otherwise, on a thread of its own
+ * (hnsw-builder.ts); the returned Retriever's `exact` flag says which one ran.
  */
-export function buildRetriever(ids: Int32Array, vectors: Float32Array, dim: number, config: AnnConfig, seed?: number): Retriever {
+export async function buildRetriever(ids: Int32Array, vectors: Float32Array, dim: number, config: AnnConfig, seed?: number): Promise<Retriever> {
   const exact = config.kind === 'exact' || (config.kind === 'auto' && ids.length < config.exact_below);
   if (exact) return new ExactRetriever(ids, vectors, dim);
-  return new HnswRetriever(ids, vectors, dim, { m: config.m, efConstruction: config.ef_construction, efSearch: config.ef_search, seed });
+  return buildHnswOffThread(ids, vectors, dim, { m: config.m, efConstruction: config.ef_construction, efSearch: config.ef_search, seed });
 }

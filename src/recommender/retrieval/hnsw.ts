@@ -16,31 +16,43 @@ export interface HnswParams {
 
 const DEFAULT_SEED = 100;
 
+/** The HNSW graph of `count` row-major vectors, built by adding them in row order (so the seed fixes the graph). */
+export function buildHnswIndex(vectors: Float32Array, count: number, dim: number, params: HnswParams): hnswlib.HierarchicalNSW {
+  const index = new hnswlib.HierarchicalNSW('ip', dim);
+  index.initIndex({
+    maxElements: Math.max(1, count),
+    m: params.m,
+    efConstruction: params.efConstruction,
+    randomSeed: params.seed ?? DEFAULT_SEED,
+  });
+  // hnswlib-node takes plain arrays only; one reusable array avoids an allocation per point.
+  const point = new Array<number>(dim);
+  for (let i = 0; i < count; i++) {
+    for (let d = 0; d < dim; d++) point[d] = vectors[i * dim + d];
+    index.addPoint(point, i);
+  }
+  return index;
+}
+
 export class HnswRetriever implements Retriever {
   readonly exact = false;
   private readonly index: hnswlib.HierarchicalNSW;
   private readonly count: number;
 
+  /** Builds the graph of `vectors` (one row of `dim` per entry of `ids`), or takes one built from them elsewhere. */
   constructor(
     private readonly ids: Int32Array,
-    vectors: Float32Array,
+    vectors: Float32Array | hnswlib.HierarchicalNSW,
     readonly dim: number,
     params: HnswParams,
   ) {
-    if (vectors.length !== ids.length * dim) throw new RangeError(`HnswRetriever: ${vectors.length} values for ${ids.length} ids of dim ${dim}`);
     this.count = ids.length;
-    this.index = new hnswlib.HierarchicalNSW('ip', dim);
-    this.index.initIndex({
-      maxElements: Math.max(1, this.count),
-      m: params.m,
-      efConstruction: params.efConstruction,
-      randomSeed: params.seed ?? DEFAULT_SEED,
-    });
-    // hnswlib-node takes plain arrays only; one reusable array avoids an allocation per point.
-    const point = new Array<number>(dim);
-    for (let i = 0; i < this.count; i++) {
-      for (let d = 0; d < dim; d++) point[d] = vectors[i * dim + d];
-      this.index.addPoint(point, i);
+    if (vectors instanceof Float32Array) {
+      if (vectors.length !== ids.length * dim) throw new RangeError(`HnswRetriever: ${vectors.length} values for ${ids.length} ids of dim ${dim}`);
+      this.index = buildHnswIndex(vectors, this.count, dim, params);
+    } else {
+      if (vectors.getCurrentCount() !== ids.length) throw new RangeError(`HnswRetriever: a graph of ${vectors.getCurrentCount()} points for ${ids.length} ids`);
+      this.index = vectors;
     }
     this.index.setEf(params.efSearch);
   }

@@ -112,7 +112,7 @@ export class TwoTowerSource implements CandidateSource {
     const embedStart = performance.now();
     const { ids, vectors } = this.embedCatalog(model, now);
     const indexStart = performance.now();
-    this.retriever = buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
+    this.retriever = await buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
     const indexEnd = performance.now();
     this.figures = {
       loss: report.loss,
