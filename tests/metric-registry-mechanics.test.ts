@@ -66,6 +66,16 @@ describe('declarations made from column patterns', () => {
     expect(undefinedNote('ranker_auc_like')).toBe('undefined until the ranker has trained');
   });
 
+  it('two-tower recall counts once a trained model has served an epoch, and is better higher', () => {
+    const recall = declarationOf('two_tower_recall');
+    expect(recall.label).toBe('Two-tower recall@k');
+    expect(recall.better).toBe('higher');
+    expect(isDefined('two_tower_recall', { two_tower_recall_clicks: 0 })).toBe(false);
+    expect(isDefined('two_tower_recall', { two_tower_recall_clicks: 200 })).toBe(true);
+    expect(isDefined('two_tower_recall', {})).toBe(true);
+    expect(undefinedNote('two_tower_recall')).toBe('undefined until a trained model has served an epoch');
+  });
+
   it('latency columns: labelled by stage and percentile, left out where nothing was served', () => {
     const latency = declarationOf('latency_ranking_p95_ms');
     expect(latency.label).toBe('Ranking latency p95');
