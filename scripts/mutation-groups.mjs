@@ -79,6 +79,7 @@ export const GROUPS = {
       'src/recommender/ranking/trainable.ts',
       'src/recommender/ranking/typed-layers.ts',
       'src/recommender/ranking/dcn-training.ts',
+      'src/recommender/ranking/dcn-onnx-training.ts',
       'src/recommender/ranking/mmoe-training.ts',
       'src/ml/adam.ts',
       'src/recommender/ranking/pre-ranker.ts',

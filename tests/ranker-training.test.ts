@@ -10,12 +10,15 @@
  *   agree. A wrong normaliser, shuffle or Adam bias correction, Adam state forgotten between
  *   calls or weights not written back each part them by far more than rounding.
  * Adam alone is checked against tfjs's on gradients down to 1e-6, where epsilon's place shows.
+ * Each on both engines: DCN-V2's pass as ONNX Runtime graphs, and in typed arrays on tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../src/ml/adam.js';
 import { initBackend } from '../src/ml/backend.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { DcnV2OnnxTrainable } from '../src/recommender/ranking/dcn-onnx-training.js';
+import { DcnV2Trainable } from '../src/recommender/ranking/dcn-training.js';
 import { MAX_POSITIONS, positionOneHot, RankerModel } from '../src/recommender/ranking/model.js';
 import { initHeadBias, lossNormalizer, maskedLoss, train, trainingRows, type TrainingData } from '../src/recommender/ranking/trainer.js';
 import { clipPositions } from '../src/recommender/ranking/typed-layers.js';
@@ -96,64 +99,76 @@ function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tole
   expect(worst / scale, what).toBeLessThan(tolerance);
 }
 
-describe.each(NETWORKS)('the training pass of $name', ({ config }) => {
-  it('gives tfjs’s logits, loss and gradient of every weight for the masked, weighted loss', () => {
-    const n = 13;
-    const data = batchData(n, `grad/${config.model}/${config.hidden.join()}`);
-    const model = new RankerModel(config, DIM, HEADS, new Rng('grad/init'));
-    randomise(model, 'grad/weights');
-    const norm = lossNormalizer(data.weights, trainingRows(data), 16);
-    const m = Float32Array.from(data.mask, (mask, k) => (mask * data.weights[Math.floor(k / HEADS)]) / norm);
-
-    const network = model.network.trainable();
-    const positions = new Int32Array(n);
-    clipPositions(data.positions, MAX_POSITIONS, positions);
-    const z = network.forward(data.x, positions, n);
-    const dz = new Float32Array(n * HEADS);
-    const loss = maskedLoss(z, data.labels, m, n * HEADS, dz);
-    network.backward(dz);
-
-    tf.tidy(() => {
-      const x = tf.tensor2d(data.x, [n, DIM]);
-      const p = tf.tensor2d(positionOneHot(data.positions), [n, MAX_POSITIONS]);
-      const y = tf.tensor2d(data.labels, [n, HEADS]);
-      const mt = tf.tensor2d(m, [n, HEADS]);
-      expectNear(z, model.forward(x, p).dataSync(), 1e-5, 'logits');
-      const { value, grads } = tf.variableGrads(() => tfjsMaskedLoss(model.forward(x, p), y, mt), model.variables);
-      expect(loss).toBeCloseTo(value.dataSync()[0], 6);
-      model.variables.forEach((v, k) => expectNear(network.gradients[k], grads[v.name].dataSync(), 1e-5, `gradient of variable ${k} [${v.shape}]`));
-    });
-    model.dispose();
+describe.each(['onnxruntime', 'tfjs'] as const)('on %s', (engine) => {
+  const saved = process.env.RECLOOP_INFERENCE;
+  beforeAll(() => {
+    if (engine === 'tfjs') process.env.RECLOOP_INFERENCE = 'tfjs';
+    else delete process.env.RECLOOP_INFERENCE;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
+    else process.env.RECLOOP_INFERENCE = saved;
   });
 
-  it('trains to the weights of the tfjs trainer with tf.train.adam, across a warm-started second call', () => {
-    const data = batchData(29, `steps/${config.model}/${config.hidden.join()}`);
-    const rows = trainingRows(data);
-    // Not a multiple of the batch: every epoch ends with a partial batch.
-    expect(rows.length % 8).not.toBe(0);
-    const typed = new RankerModel(config, DIM, HEADS, new Rng('steps/init'));
-    const reference = new RankerModel(config, DIM, HEADS, new Rng('steps/init'));
-    const initial = typed.variables.map((v) => Float32Array.from(v.dataSync()));
-    initHeadBias(typed, data, rows);
-    initHeadBias(reference, data, rows);
-    const adam = new Adam(0.01);
-    const tfAdam = tf.train.adam(0.01);
-    const typedOrder = new Rng('steps/order');
-    const referenceOrder = new Rng('steps/order');
-    for (const epochs of [3, 2]) {
-      const run = train(typed, adam, data, rows, epochs, 8, typedOrder);
-      const referenceLoss = tfjsTrain(reference, tfAdam, data, rows, epochs, 8, referenceOrder);
-      expect(run.lastLoss).toBeCloseTo(referenceLoss, 5);
-    }
-    typed.variables.forEach((v, k) => {
-      const trained = v.dataSync();
-      expectNear(trained, reference.variables[k].dataSync(), 2e-5, `variable ${k} [${v.shape}]`);
-      // The steps moved every variable: the comparison is not between untouched copies.
-      expect(Array.from(trained), `variable ${k} moved`).not.toEqual(Array.from(initial[k]));
+  describe.each(NETWORKS)('the training pass of $name', ({ config }) => {
+    it('gives tfjs’s logits, loss and gradient of every weight for the masked, weighted loss', () => {
+      const n = 13;
+      const data = batchData(n, `grad/${config.model}/${config.hidden.join()}`);
+      const model = new RankerModel(config, DIM, HEADS, new Rng('grad/init'));
+      randomise(model, 'grad/weights');
+      const norm = lossNormalizer(data.weights, trainingRows(data), 16);
+      const m = Float32Array.from(data.mask, (mask, k) => (mask * data.weights[Math.floor(k / HEADS)]) / norm);
+
+      const network = model.network.trainable();
+      const positions = new Int32Array(n);
+      clipPositions(data.positions, MAX_POSITIONS, positions);
+      const z = network.forward(data.x, positions, n);
+      const dz = new Float32Array(n * HEADS);
+      const loss = maskedLoss(z, data.labels, m, n * HEADS, dz);
+      network.backward(dz);
+
+      tf.tidy(() => {
+        const x = tf.tensor2d(data.x, [n, DIM]);
+        const p = tf.tensor2d(positionOneHot(data.positions), [n, MAX_POSITIONS]);
+        const y = tf.tensor2d(data.labels, [n, HEADS]);
+        const mt = tf.tensor2d(m, [n, HEADS]);
+        expectNear(z, model.forward(x, p).dataSync(), 1e-5, 'logits');
+        const { value, grads } = tf.variableGrads(() => tfjsMaskedLoss(model.forward(x, p), y, mt), model.variables);
+        expect(loss).toBeCloseTo(value.dataSync()[0], 6);
+        model.variables.forEach((v, k) => expectNear(network.gradients[k], grads[v.name].dataSync(), 1e-5, `gradient of variable ${k} [${v.shape}]`));
+      });
+      model.dispose();
     });
-    tfAdam.dispose();
-    typed.dispose();
-    reference.dispose();
+
+    it('trains to the weights of the tfjs trainer with tf.train.adam, across a warm-started second call', () => {
+      const data = batchData(29, `steps/${config.model}/${config.hidden.join()}`);
+      const rows = trainingRows(data);
+      // Not a multiple of the batch: every epoch ends with a partial batch.
+      expect(rows.length % 8).not.toBe(0);
+      const typed = new RankerModel(config, DIM, HEADS, new Rng('steps/init'));
+      const reference = new RankerModel(config, DIM, HEADS, new Rng('steps/init'));
+      const initial = typed.variables.map((v) => Float32Array.from(v.dataSync()));
+      initHeadBias(typed, data, rows);
+      initHeadBias(reference, data, rows);
+      const adam = new Adam(0.01);
+      const tfAdam = tf.train.adam(0.01);
+      const typedOrder = new Rng('steps/order');
+      const referenceOrder = new Rng('steps/order');
+      for (const epochs of [3, 2]) {
+        const run = train(typed, adam, data, rows, epochs, 8, typedOrder);
+        const referenceLoss = tfjsTrain(reference, tfAdam, data, rows, epochs, 8, referenceOrder);
+        expect(run.lastLoss).toBeCloseTo(referenceLoss, 5);
+      }
+      typed.variables.forEach((v, k) => {
+        const trained = v.dataSync();
+        expectNear(trained, reference.variables[k].dataSync(), 2e-5, `variable ${k} [${v.shape}]`);
+        // The steps moved every variable: the comparison is not between untouched copies.
+        expect(Array.from(trained), `variable ${k} moved`).not.toEqual(Array.from(initial[k]));
+      });
+      tfAdam.dispose();
+      typed.dispose();
+      reference.dispose();
+    });
   });
 });
 

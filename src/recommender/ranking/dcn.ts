@@ -12,10 +12,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
+import { DcnV2OnnxTrainable } from './dcn-onnx-training.js';
 import { DcnV2Trainable } from './dcn-training.js';
 import { columnBlock, constant, crossLayer, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
+import type { TrainableNetwork } from './trainable.js';
 
 export class DcnV2Network implements RankerNetwork {
   /** [dim, dim + hidden[0]]: the first cross layer's W beside the first deep layer's. */
@@ -70,9 +72,10 @@ export class DcnV2Network implements RankerNetwork {
     return [this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.deepWeights, ...this.deepBiases, this.headWeights];
   }
 
-  trainable(): DcnV2Trainable {
+  trainable(): TrainableNetwork {
     const shape = { dim: this.dim, crossLayers: this.crossLayers, deepSizes: this.deepSizes, heads: this.heads, positions: this.positions };
-    return new DcnV2Trainable(shape, this.variables.map((v) => v.dataSync() as Float32Array));
+    const values = this.variables.map((v) => v.dataSync() as Float32Array);
+    return DcnV2OnnxTrainable.open(shape, values) ?? new DcnV2Trainable(shape, values);
   }
 
   apply(x0: tf.Tensor2D, positionOneHot: tf.Tensor2D): tf.Tensor2D {
