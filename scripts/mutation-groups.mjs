@@ -112,6 +112,7 @@ export const GROUPS = {
       'src/ml/dense.ts',
       'src/ml/typed-matmul.ts',
       'src/ml/onnx/gemm.ts',
+      'src/ml/onnx/in-batch-softmax-graph.ts',
     ],
     // The fused loss and the MLP against tfjs's own gradients, the loss against its hand-written
     // formula on a tiny batch, the typed products by hand; two-tower.test.ts trains full models.

@@ -12,6 +12,7 @@
  *   loss = −(1/n) Σ_b log softmax(logits[b])[b]
  */
 import * as tf from '@tensorflow/tfjs';
+import { inBatchSoftmaxOnnx } from './onnx/in-batch-softmax-graph.js';
 import { matMul, matMulsSharing, transpose } from './typed-matmul.js';
 
 export interface InBatchSoftmaxOptions {
@@ -41,6 +42,8 @@ export function inBatchSoftmax(userOut: Float32Array, itemOut: Float32Array, n: 
   if (options.ids.length !== n || (options.logQ && options.logQ.length !== n)) throw new RangeError(`inBatchSoftmax: ids/logQ do not have ${n} entries`);
   const u = normaliseRows(userOut, n, dim);
   const v = normaliseRows(itemOut, n, dim);
+  const onnx = inBatchSoftmaxOnnx(u.unit, v.unit, n, dim, options.invTemperature, options.logQ, options.ids);
+  if (onnx) return { loss: onnx.loss, dUser: normaliseGradient(onnx.dUnitUser, u, n, dim), dItem: normaliseGradient(onnx.dUnitItem, v, n, dim) };
   const scores = matMul(u.unit, n, dim, transpose(v.unit, n, dim), n);
   const { loss, exps, inverseSums } = softmaxCrossEntropy(scores, n, options);
   // d loss / d score[b, j] = (e[b, j]/sum_b − [j = b]) / (n T). With E the unnormalised
