@@ -2,12 +2,13 @@
  * A small multi-layer perceptron (ReLU between layers, linear output) kept in Float32Arrays and
  * differentiated by hand, with its own Adam. Under tfjs's tape the two-tower's towers cost ~90
  * small kernels a step (forward, gradients, Adam) plus the wasm backend's slow transposes; here
- * a layer costs three untransposed matmuls on the backend (typed-matmul.ts: one forward, two
- * backward) and a few passes in JS over arrays of batch × width. Weights are drawn from a seeded stream, so a run
+ * a layer costs three products (typed-matmul.ts: one forward, fused with its bias and ReLU on
+ * ONNX Runtime, two backward) and a few passes in JS over arrays of batch × width. Weights are drawn from a seeded stream, so a run
  * replays exactly.
  */
 import type { Rng } from '../rng/index.js';
-import { matMul, transpose } from './typed-matmul.js';
+import { affineGemm } from './onnx/gemm.js';
+import { matMul, matMulTransposedA, matMulTransposedB } from './typed-matmul.js';
 
 export interface MlpOptions {
   readonly learningRate: number;
@@ -88,9 +89,15 @@ export class Mlp {
     let h = x;
     for (let l = 0; l < this.weights.length; l++) {
       const width = this.sizes[l + 1];
-      const z = matMul(h, rows, this.sizes[l], this.weights[l], width);
       const bias = this.biases[l];
       const hidden = l + 1 < this.weights.length;
+      const fused = affineGemm(h, rows, this.sizes[l], this.weights[l], width, bias, hidden);
+      if (fused) {
+        if (hidden) inputs.push(fused);
+        h = fused;
+        continue;
+      }
+      const z = matMul(h, rows, this.sizes[l], this.weights[l], width);
       for (let r = 0; r < rows; r++) {
         const base = r * width;
         for (let c = 0; c < width; c++) {
@@ -112,11 +119,11 @@ export class Mlp {
       const fanIn = this.sizes[l];
       const fanOut = this.sizes[l + 1];
       const input = pass.inputs[l];
-      this.weightGrads[l].set(matMul(transpose(input, rows, fanIn), fanIn, rows, dz, fanOut));
+      this.weightGrads[l].set(matMulTransposedA(input, rows, fanIn, dz, fanOut));
       const db = this.biasGrads[l];
       db.fill(0);
       for (let r = 0; r < rows; r++) for (let c = 0; c < fanOut; c++) db[c] += dz[r * fanOut + c];
-      const dInput = matMul(dz, rows, fanOut, transpose(this.weights[l], fanIn, fanOut), fanIn);
+      const dInput = matMulTransposedB(dz, rows, fanOut, this.weights[l], fanIn);
       // Through the ReLU that made this layer's input (none before the first layer).
       if (l > 0) for (let k = 0; k < dInput.length; k++) if (!(input[k] > 0)) dInput[k] = 0;
       dz = dInput;
