@@ -4,10 +4,11 @@
  * Adam steps (tfjs's own optimiser); and it leaves no tensors behind on the backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { Mlp } from '../src/ml/dense.js';
 import { Rng } from '../src/rng/index.js';
+import { onEachEngine } from './support/engines.js';
 
 const SIZES = [5, 7, 3];
 const ROWS = 6;
@@ -35,7 +36,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
   for (let k = 0; k < expected.length; k++) expect(Math.abs(actual[k] - expected[k])).toBeLessThan(tolerance * (1 + Math.abs(expected[k])));
 }
 
-describe('Mlp', () => {
+onEachEngine('Mlp', () => {
   it('computes the same outputs and gradients as tfjs’s autograd over the same network', () => {
     const rng = new Rng('dense/grad');
     const mlp = new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.01 });

@@ -5,11 +5,12 @@
  * sign by hand; and the fast exponential against Math.exp.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { exp, inBatchSoftmax, inBatchSoftmaxLoss, normaliseRows, type InBatchSoftmaxOptions } from '../src/ml/in-batch-softmax.js';
 import { inBatchSoftmaxOnnx } from '../src/ml/onnx/in-batch-softmax-graph.js';
 import { Rng } from '../src/rng/index.js';
+import { onEachEngine } from './support/engines.js';
 
 /** The reference hides another example's positive of the same item under this logit (the fused loss drops it). */
 const MASK = -1e4;
@@ -49,16 +50,7 @@ beforeAll(async () => {
   await initBackend();
 });
 
-describe.each(['onnxruntime', 'tfjs'] as const)('on %s (one ONNX Runtime graph, or typed arrays)', (engine) => {
-  const saved = process.env.RECLOOP_INFERENCE;
-  beforeAll(() => {
-    if (engine === 'tfjs') process.env.RECLOOP_INFERENCE = 'tfjs';
-    else delete process.env.RECLOOP_INFERENCE;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
-    else process.env.RECLOOP_INFERENCE = saved;
-  });
+onEachEngine('in-batch softmax (one ONNX Runtime graph, or typed arrays)', (engine) => {
 
   it('takes that path', () => {
     const ids = Int32Array.of(1, 2);

@@ -13,7 +13,7 @@
  * Each on both engines: DCN-V2's pass as ONNX Runtime graphs, and in typed arrays on tfjs.
  */
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../src/ml/adam.js';
 import { initBackend } from '../src/ml/backend.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
@@ -24,6 +24,7 @@ import { initHeadBias, lossNormalizer, maskedLoss, train, trainingRows, type Tra
 import { clipPositions } from '../src/recommender/ranking/typed-layers.js';
 import { Rng } from '../src/rng/index.js';
 import { tfjsMaskedLoss, tfjsTrain } from './support/tfjs-ranker-trainer.js';
+import { onEachEngine } from './support/engines.js';
 
 const DIM = 6;
 const HEADS = 3;
@@ -99,16 +100,7 @@ function expectNear(actual: ArrayLike<number>, expected: ArrayLike<number>, tole
   expect(worst / scale, what).toBeLessThan(tolerance);
 }
 
-describe.each(['onnxruntime', 'tfjs'] as const)('on %s', (engine) => {
-  const saved = process.env.RECLOOP_INFERENCE;
-  beforeAll(() => {
-    if (engine === 'tfjs') process.env.RECLOOP_INFERENCE = 'tfjs';
-    else delete process.env.RECLOOP_INFERENCE;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
-    else process.env.RECLOOP_INFERENCE = saved;
-  });
+onEachEngine('ranker training', (engine) => {
 
   describe.each(NETWORKS)('the training pass of $name', ({ config }) => {
     it('gives tfjs’s logits, loss and gradient of every weight for the masked, weighted loss', () => {

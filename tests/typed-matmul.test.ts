@@ -5,13 +5,14 @@
  * flag, operand or shape cannot give the right numbers; each on both engines, ONNX Runtime's Gemm
  * and the tfjs backend (RECLOOP_INFERENCE=tfjs).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { gemm } from '../src/ml/onnx/gemm.js';
 import { inferenceBackend } from '../src/ml/onnx/runtime.js';
 import { matMul, matMulsSharing, matMulTransposedA, matMulTransposedB, transpose } from '../src/ml/typed-matmul.js';
 import { affine } from '../src/recommender/ranking/typed-layers.js';
 import { Rng } from '../src/rng/index.js';
+import { onEachEngine } from './support/engines.js';
 
 beforeAll(async () => {
   await initBackend();
@@ -19,16 +20,7 @@ beforeAll(async () => {
 
 const f32 = (values: number[]): Float32Array => Float32Array.from(values);
 
-describe.each(['onnxruntime', 'tfjs'] as const)('on %s', (engine) => {
-  const saved = process.env.RECLOOP_INFERENCE;
-  beforeAll(() => {
-    if (engine === 'tfjs') process.env.RECLOOP_INFERENCE = 'tfjs';
-    else delete process.env.RECLOOP_INFERENCE;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
-    else process.env.RECLOOP_INFERENCE = saved;
-  });
+onEachEngine('typed products', (engine) => {
 
   it('runs its products on that engine', () => {
     expect(inferenceBackend()).toBe(engine);
