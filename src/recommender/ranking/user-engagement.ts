@@ -6,6 +6,7 @@
  * see counts on the same scale once a few half-lives have passed.
  */
 import type { PublicCatalog } from '../../world/public.js';
+import { sharedItemTable, type ItemTable } from '../item-table.js';
 
 export const USER_ENGAGEMENT_HALF_LIFE = 3;
 
@@ -17,10 +18,15 @@ export class UserEngagement {
   private last = new Float64Array(0);
   private readonly decayRate = Math.LN2 / USER_ENGAGEMENT_HALF_LIFE;
 
+  /** Items' tags from flat arrays: an object lookup per impression was most of a log replay's cost. */
+  private readonly items: ItemTable;
+
   constructor(
     readonly topics: number,
-    private readonly catalog: PublicCatalog,
-  ) {}
+    catalog: PublicCatalog,
+  ) {
+    this.items = sharedItemTable(catalog);
+  }
 
   /** Adds one slate shown to the user at `time`; `clickedItem` is -1 without a click. */
   addSlate(userId: number, time: number, items: ArrayLike<number>, clickedItem: number): void {
@@ -28,11 +34,20 @@ export class UserEngagement {
     this.decay(userId, time);
     const T = this.topics;
     const o = userId * T;
+    const table = this.items;
     for (let k = 0; k < items.length; k++) {
-      const tags = this.catalog.get(items[k]).topics;
-      const share = 1 / Math.max(1, tags.length);
-      for (const t of tags) if (t < T) this.impressions[o + t] += share;
-      if (items[k] === clickedItem) for (const t of tags) if (t < T) this.clicks[o + t] += share;
+      const item = items[k];
+      if (item >= table.size) table.sync();
+      const start = table.topicStart[item];
+      const end = table.topicStart[item + 1];
+      const share = 1 / Math.max(1, end - start);
+      const clicked = item === clickedItem;
+      for (let j = start; j < end; j++) {
+        const t = table.topics[j];
+        if (t >= T) continue;
+        this.impressions[o + t] += share;
+        if (clicked) this.clicks[o + t] += share;
+      }
     }
     this.totals[2 * userId] += items.length;
     if (clickedItem >= 0) this.totals[2 * userId + 1] += 1;
