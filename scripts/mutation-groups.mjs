@@ -93,6 +93,7 @@ export const GROUPS = {
     // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
+      'tests/ranker-training-checks.test.ts',
       'tests/ranker-mechanics.test.ts',
       'tests/ranker-training.test.ts',
       'tests/typed-matmul.test.ts',
