@@ -57,11 +57,14 @@ export const GROUPS = {
       'src/recommender/ranking/calibration.ts',
       'src/recommender/ranking/features.ts',
       'src/recommender/ranking/item-stats.ts',
+      'src/recommender/ranking/serving-rows.ts',
     ],
-    // item-stats and ranker-features: each statistic and each feature column against its documented value.
+    // item-stats and ranker-features: each statistic and each feature column against its documented
+    // value; serving-rows: the rows written already standardized against rows written whole.
     tests: [
       'tests/item-stats.test.ts',
       'tests/ranker-features.test.ts',
+      'tests/serving-rows.test.ts',
       'tests/ranker-training-set.test.ts',
       'tests/next-day-return.test.ts',
       'tests/calibration.test.ts',
@@ -91,6 +94,7 @@ export const GROUPS = {
     // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
     // check end-to-end quality and would make every covered mutant cost minutes.
     tests: [
+      'tests/ranker-training-checks.test.ts',
       'tests/ranker-mechanics.test.ts',
       'tests/ranker-training.test.ts',
       'tests/typed-matmul.test.ts',

@@ -68,6 +68,20 @@ describe('the candidate stage over a greedy slate policy', () => {
   });
 });
 
+describe('the greedy policy', () => {
+  it('logs each slate with its candidates\' own sources when an item comes back from another source', () => {
+    const greedy = new GreedyPolicy();
+    const first = greedy.select(REQUEST, [{ itemId: 10, sources: ['popular'], sourceScore: 2, score: 2 }], 1);
+    const again = greedy.select(REQUEST, [{ itemId: 10, sources: ['popular'], sourceScore: 2, score: 2 }], 1);
+    const other = greedy.select(REQUEST, [{ itemId: 10, sources: ['fresh', 'popular'], sourceScore: 2, score: 2 }], 1);
+    expect([...first, ...again, ...other].map((e) => [e.itemId, e.source, e.propensity])).toEqual([
+      [10, 'popular', 1],
+      [10, 'popular', 1],
+      [10, 'fresh+popular', 1],
+    ]);
+  });
+});
+
 describe('epsilon-greedy over the candidates', () => {
   it('ε = 0 gives the greedy slate, each slot at propensity 1', () => {
     const policy = new EpsilonGreedyPolicy({ epsilon: 0, over: 'candidates', mcDraws: 10 }, () => 100, new KeyedStream('mc'));
@@ -203,6 +217,15 @@ describe('Beta Thompson sampling', () => {
     const a = Array.from(draws.matrix([7], Float64Array.from([2]), Float64Array.from([3])));
     const b = Array.from(draws.matrix([7], Float64Array.from([2]), Float64Array.from([4])));
     for (let m = 0; m < 4; m++) expect(b[m]).not.toBe(a[m]);
+  });
+
+  it('a moved posterior draws from its own stream: α changed by 1e-9 gives unrelated draws', () => {
+    // Draws keyed by the item alone would run the same uniforms through almost the same Beta.
+    const draws = new PosteriorDraws(200, new KeyedStream('pd-key'));
+    const a = Array.from(draws.matrix([7], Float64Array.from([2]), Float64Array.from([3])));
+    const b = Array.from(draws.matrix([7], Float64Array.from([2 + 1e-9]), Float64Array.from([3])));
+    const meanGap = a.reduce((sum, value, m) => sum + Math.abs(value - b[m]), 0) / a.length;
+    expect(meanGap).toBeGreaterThan(0.1);
   });
 
   it('counts read 0 just past their initial size; a rebuild counts each logged row once', () => {

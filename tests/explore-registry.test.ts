@@ -43,12 +43,35 @@ describe('exploration policy registry', () => {
       boltzmann: "draws weighted by the ranker's scores",
     });
     expect(reorderedBy(exploration.parse({ policy: 'ucb' }))).toEqual({ policy: 'ucb', by: 'its own confidence bounds' });
+    expect(reorderedBy(exploration.parse({ policy: 'greedy' }))).toBeNull();
     expect(reorderedBy({ policy: 'softmax' } as unknown as ExplorationConfig)).toBeNull();
     // A policy from a file says so once loaded; before, nothing is known of it.
     const path = '/nowhere/reordering-policy.ts';
     expect(reorderedBy(exploration.parse({ policy: 'module', path }))).toBeNull();
     POLICY_PLUGINS.remember(path, explorationPolicy({ name: 'mine', settings: {}, reorders: 'its own coin', build: () => slateStage(new GreedyPolicy()) }));
     expect(reorderedBy(exploration.parse({ policy: 'module', path }))).toEqual({ policy: `mine (${path})`, by: 'its own coin' });
+  });
+
+  it('builds a policy from a file, handing it its declared name in place of the path', () => {
+    const path = '/nowhere/built-policy.ts';
+    const seen: unknown[] = [];
+    POLICY_PLUGINS.remember(
+      path,
+      explorationPolicy({
+        name: 'coin',
+        settings: {},
+        reorders: null,
+        build: (config) => {
+          seen.push(config);
+          return slateStage(new GreedyPolicy());
+        },
+      }),
+    );
+    const built = buildExploration(exploration.parse({ policy: 'module', path }), ctx);
+    expect(built.policy.name).toBe('greedy');
+    expect(seen).toEqual([{ policy: 'coin' }]);
+    // A path the loader never loaded: the error names the kind of plug-in.
+    expect(() => buildExploration(exploration.parse({ policy: 'module', path: '/nowhere/unloaded.ts' }), ctx)).toThrow('the exploration policy plug-in /nowhere/unloaded.ts was not loaded');
   });
 
   it('greedy when the scenario names no policy; a name the union never parsed is refused by the builder', () => {

@@ -113,7 +113,7 @@ describe('ProtoWriter', () => {
     expect(bytes(128)).toEqual([0x80, 0x01]);
     expect(bytes(300)).toEqual([0xac, 0x02]);
     expect(bytes(2 ** 35)).toEqual([0x80, 0x80, 0x80, 0x80, 0x80, 0x01]);
-    expect(() => new ProtoWriter().int(1, -1)).toThrow(RangeError);
+    expect(() => new ProtoWriter().int(1, -1)).toThrow(new RangeError('protobuf: varint fields take whole numbers of 0 or more, got -1'));
   });
 
   it('keys a field by number and wire type, and prefixes bytes with their length', () => {

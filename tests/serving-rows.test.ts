@@ -73,6 +73,54 @@ describe('serving rows', () => {
     expect(served.subarray(2 * layout.dim).every(Number.isNaN)).toBe(true);
   });
 
+  it('refuses a standardizer of another width', () => {
+    const writer = new FeatureWriter(featureLayout(TOPICS), new PublicRegistry<PublicItem>(), new PublicRegistry<PublicUser>(), 10);
+    const narrow = Standardizer.fit(new Float32Array(4), 2, [0, 1]);
+    expect(() => new ServingRows(writer, narrow)).toThrow(/standardizer of 2 features for rows of \d+/);
+  });
+
+  it('rewrites an item\'s cached columns when the statistics or their time change, and caches any item id', () => {
+    // Ids up to 2,050: the cache starts at 1,024 entries and grows past it.
+    const catalog = new PublicRegistry<PublicItem>();
+    for (let id = 0; id <= 2050; id++) catalog.add({ id, creatorId: id % 5, topics: [id % TOPICS], lengthMinutes: 1 + (id % 7), uploadTime: -(id % 3) });
+    const users = new PublicRegistry<PublicUser>();
+    users.add({ id: 0, country: 0, device: DEVICES[0], typicalHour: 9, signupTime: -1 });
+    const live = new ItemStats();
+    const other = new ItemStats();
+    for (const itemId of [0, 1024, 2050]) {
+      live.add(itemId, 1, 1, 0.5, 1, 0, 1);
+      live.add(itemId, 3, 0, 0.2, 0, 1, 0);
+      other.add(itemId, 2, 0, 0.9, 1, 1, -1);
+    }
+    const layout = featureLayout(TOPICS);
+    const writer = new FeatureWriter(layout, catalog, users, 10);
+    const rng = new Rng('serving-rows/cache');
+    const noise = Float32Array.from({ length: 20 * layout.dim }, () => rng.normal() * 2 + 1);
+    const standardizer = Standardizer.fit(noise, layout.dim, Array.from({ length: 20 }, (_, i) => i));
+    const summary = new UserSummary(TOPICS);
+    summary.fill(new UserHistory(10), new UserEngagement(TOPICS, catalog), 0, 4, 0.1, catalog);
+    const ctx = { userId: 0, time: 4, hourOfDay: 9, device: DEVICES[0], pastSessions: 2, requestInSession: 0 };
+    const whole = new Float32Array(layout.dim);
+    const served = new Float32Array(layout.dim);
+    const same = (rows: ServingRows, itemId: number, stats: ItemStats | FrozenItemStats, time: number): void => {
+      writer.write(whole, 0, ctx, summary, itemId, stats, time);
+      standardizer.apply(whole, 1);
+      rows.writeCandidate(served, 0, ctx, summary, itemId, stats, time);
+      expect(Array.from(served), `item ${itemId} at ${time}`).toEqual(Array.from(whole));
+    };
+    const rows = new ServingRows(writer, standardizer);
+    rows.startRequest(ctx, summary);
+    // Item 0 first, then the cache's first size exactly, then past its doubled size.
+    for (const itemId of [0, 1024, 2050]) same(rows, itemId, live, 2);
+    // The same statistics read at another time, then other statistics read at that time.
+    for (const itemId of [0, 1024, 2050]) same(rows, itemId, live, 4);
+    for (const itemId of [0, 1024, 2050]) same(rows, itemId, other, 4);
+    // An id past the cache's first size on a fresh cache.
+    const fresh = new ServingRows(writer, standardizer);
+    fresh.startRequest(ctx, summary);
+    same(fresh, 2050, new FrozenItemStats(other, 4), 4);
+  });
+
   it('counts recent clicks per creator and remembers clicked items only for the current fill', () => {
     const catalog = new PublicRegistry<PublicItem>();
     catalog.add({ id: 0, creatorId: 3, topics: [0], lengthMinutes: 5, uploadTime: 0 });
