@@ -111,6 +111,21 @@ describe('wasm matMul with a transposed operand', () => {
     );
   });
 
+  it('keeps the fused bias where a large transposed operand would make the plain product go through Cᵀ', () => {
+    // aᵀ (4 × 500) · b (500 × 2): copying a (2,000 values) costs more than b and the result
+    // (1,008), the case where a plain product is taken as Cᵀ; the fused one must not be.
+    const [rows, inner, cols] = [4, 500, 2];
+    const big = values(rng, inner * rows);
+    const right = values(rng, inner * cols);
+    const bias = values(rng, cols);
+    const got = tf.tidy(() =>
+      tf.fused.matMul({ a: tf.tensor2d(big, [inner, rows]), b: tf.tensor2d(right, [inner, cols]), transposeA: true, bias: tf.tensor1d(bias) }).dataSync(),
+    );
+    const plain = product(transposed(big, inner, rows), right, rows, inner, cols);
+    expect(got.length).toBe(rows * cols);
+    for (let i = 0; i < plain.length; i++) expect(Math.abs(got[i] - (plain[i] + bias[i % cols]))).toBeLessThan(1e-3);
+  });
+
   it('trains to the same gradients as the plain product', () => {
     // dA = dY·Bᵀ and dB = Aᵀ·dY are the transposed products a backward pass asks for.
     const [ga, gb] = tf.tidy(() => {
