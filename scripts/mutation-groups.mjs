@@ -112,6 +112,7 @@ export const GROUPS = {
       'src/recommender/two-tower/model.ts',
       'src/recommender/two-tower/trainer.ts',
       'src/recommender/two-tower/examples.ts',
+      'src/recommender/two-tower/progressive-recall.ts',
       'src/ml/in-batch-softmax.ts',
       'src/ml/dense.ts',
       'src/ml/typed-matmul.ts',
