@@ -57,7 +57,10 @@ onEachEngine('in-batch softmax (one ONNX Runtime graph, or typed arrays)', (engi
     const unit = Float32Array.of(1, 0, 0, 1);
     expect(inBatchSoftmaxOnnx(unit, unit, 2, 2, 1, null, ids) === null).toBe(engine === 'tfjs');
     // Ids reach the graph as float32, exact below 2^24.
-    if (engine === 'onnxruntime') expect(() => inBatchSoftmaxOnnx(unit, unit, 2, 2, 1, null, Int32Array.of(1, 2 ** 24))).toThrow('past float32');
+    if (engine === 'onnxruntime') {
+      expect(() => inBatchSoftmaxOnnx(unit, unit, 2, 2, 1, null, Int32Array.of(1, 2 ** 24))).toThrow("item id 16777216 is outside float32's exact whole numbers");
+      expect(() => inBatchSoftmaxOnnx(unit, unit, 2, 2, 1, null, Int32Array.of(-1, 2))).toThrow('item id -1 is outside');
+    }
   });
 
   describe('fused in-batch softmax', () => {

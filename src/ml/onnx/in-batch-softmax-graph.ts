@@ -61,7 +61,7 @@ export function inBatchSoftmaxOnnx(u: Float32Array, v: Float32Array, n: number, 
   const minusLogQ = new Float32Array(n);
   if (logQ) for (let j = 0; j < n; j++) minusLogQ[j] = -logQ[j];
   const idValues = Float32Array.from(ids, (id) => {
-    if (id < 0 || id >= LARGEST_EXACT_ID) throw new RangeError(`inBatchSoftmax: item id ${id} is past float32's exact integers`);
+    if (id < 0 || id >= LARGEST_EXACT_ID) throw new RangeError(`inBatchSoftmax: item id ${id} is outside float32's exact whole numbers [0, 2^24)`);
     return id;
   });
   const [loss, dUnitUser, dUnitItem] = session.runInputs({
