@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
-import { gemm } from '../src/ml/onnx/gemm.js';
+import { affineGemm, gemm } from '../src/ml/onnx/gemm.js';
 import { inferenceBackend } from '../src/ml/onnx/runtime.js';
 import { matMul, matMulsSharing, matMulTransposedA, matMulTransposedB, transpose } from '../src/ml/typed-matmul.js';
 import { affine } from '../src/recommender/ranking/typed-layers.js';
@@ -25,8 +25,16 @@ onEachEngine('typed products', (engine) => {
   it('runs its products on that engine', () => {
     expect(inferenceBackend()).toBe(engine);
     const product = gemm(f32([1, 2]), [1, 2], f32([3, 4]), [2, 1], false, false);
-    if (engine === 'tfjs') expect(product).toBeNull();
-    else expect(Array.from(product ?? [])).toEqual([11]);
+    // A dense layer in one call: [1, 2]·[3, 4]ᵀ − 20, through the ReLU or not.
+    const layer = (relu: boolean) => affineGemm(f32([1, 2]), 1, 2, f32([3, 4]), 1, f32([-20]), relu);
+    if (engine === 'tfjs') {
+      expect(product).toBeNull();
+      expect(layer(false)).toBeNull();
+    } else {
+      expect(Array.from(product ?? [])).toEqual([11]);
+      expect(Array.from(layer(false) ?? [])).toEqual([-9]);
+      expect(Array.from(layer(true) ?? [])).toEqual([0]);
+    }
   });
 
   it('a dense layer: x·w + bias along the columns, negatives zeroed only through the ReLU', () => {
