@@ -10,6 +10,21 @@ import type { Rng } from '../rng/index.js';
 import { affineGemm } from './onnx/gemm.js';
 import { matMul, matMulTransposedA, matMulTransposedB } from './typed-matmul.js';
 
+/** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
+export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array {
+  const fused = affineGemm(x, rows, fanIn, w, fanOut, bias, relu);
+  if (fused) return fused;
+  const z = matMul(x, rows, fanIn, w, fanOut);
+  for (let r = 0; r < rows; r++) {
+    const base = r * fanOut;
+    for (let c = 0; c < fanOut; c++) {
+      const value = z[base + c] + bias[c];
+      z[base + c] = relu && value < 0 ? 0 : value;
+    }
+  }
+  return z;
+}
+
 export interface MlpOptions {
   readonly learningRate: number;
   readonly beta1?: number;
@@ -89,22 +104,8 @@ export class Mlp {
     let h = x;
     for (let l = 0; l < this.weights.length; l++) {
       const width = this.sizes[l + 1];
-      const bias = this.biases[l];
       const hidden = l + 1 < this.weights.length;
-      const fused = affineGemm(h, rows, this.sizes[l], this.weights[l], width, bias, hidden);
-      if (fused) {
-        if (hidden) inputs.push(fused);
-        h = fused;
-        continue;
-      }
-      const z = matMul(h, rows, this.sizes[l], this.weights[l], width);
-      for (let r = 0; r < rows; r++) {
-        const base = r * width;
-        for (let c = 0; c < width; c++) {
-          const value = z[base + c] + bias[c];
-          z[base + c] = hidden && value < 0 ? 0 : value;
-        }
-      }
+      const z = affine(h, rows, this.sizes[l], this.weights[l], width, this.biases[l], hidden);
       if (hidden) inputs.push(z);
       h = z;
     }

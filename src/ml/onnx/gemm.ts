@@ -2,28 +2,23 @@
  * Row-major float products on ONNX Runtime's Gemm, one thread: at the training shapes here
  * (1024 × 83 · 83 × 339, 512 × 32 · 32 × 512, …) 4–15× the tfjs wasm backend's rate, and it reads
  * a transposed operand in place instead of copying it (`npx tsx bench/matmul.ts`). One session per
- * layout, opened on first use; where ONNX Runtime is unavailable (or RECLOOP_INFERENCE=tfjs)
+ * graph, opened on first use; where ONNX Runtime is unavailable (or RECLOOP_INFERENCE=tfjs)
  * `gemm` returns null and the caller multiplies on tfjs.
  */
 import { OnnxGraph } from './graph.js';
 import { inferenceBackend, OnnxSession } from './runtime.js';
 
-/** Which operands are read transposed. */
-type Layout = 'nn' | 'tn' | 'nt' | 'tt';
+/** Sessions opened so far, by graph name (null where ONNX Runtime would not open one). */
+const sessions = new Map<string, OnnxSession | null>();
 
-const sessions = new Map<Layout, OnnxSession | null>();
-
-function sessionFor(transA: boolean, transB: boolean): OnnxSession | null {
-  const layout: Layout = `${transA ? 't' : 'n'}${transB ? 't' : 'n'}`;
-  let session = sessions.get(layout);
+/** The session of the graph `name`, built by `build` (which returns its input and outputs) on first use. */
+function sessionOf(name: string, build: (graph: OnnxGraph) => { input: string; outputs: string[] }): OnnxSession | null {
+  let session = sessions.get(name);
   if (session === undefined) {
     const graph = new OnnxGraph();
-    const a = graph.input('a', transA ? ['k', 'm'] : ['m', 'k']);
-    const b = graph.input('b', transB ? ['n', 'k'] : ['k', 'n']);
-    const c = graph.node('Gemm', [a, b], { transA: transA ? 1 : 0, transB: transB ? 1 : 0 });
-    graph.output(c, ['m', 'n']);
-    session = OnnxSession.open(graph.serialise(`gemm_${layout}`), a, [c]);
-    sessions.set(layout, session);
+    const { input, outputs } = build(graph);
+    session = OnnxSession.open(graph.serialise(name), input, outputs);
+    sessions.set(name, session);
   }
   return session;
 }
@@ -34,12 +29,16 @@ function sessionFor(transA: boolean, transB: boolean): OnnxSession | null {
  */
 export function gemm(a: Float32Array, aDims: readonly [number, number], b: Float32Array, bDims: readonly [number, number], transA: boolean, transB: boolean): Float32Array | null {
   if (inferenceBackend() !== 'onnxruntime') return null;
-  const session = sessionFor(transA, transB);
+  const session = sessionOf(`gemm_${transA ? 't' : 'n'}${transB ? 't' : 'n'}`, (graph) => {
+    const x = graph.input('a', transA ? ['k', 'm'] : ['m', 'k']);
+    graph.input('b', transB ? ['n', 'k'] : ['k', 'n']);
+    const c = graph.node('Gemm', [x, 'b'], { transA: transA ? 1 : 0, transB: transB ? 1 : 0 });
+    graph.output(c, ['m', 'n']);
+    return { input: x, outputs: [c] };
+  });
   if (!session) return null;
   return session.runInputs({ a: { data: a, dims: aDims }, b: { data: b, dims: bDims } })[0];
 }
-
-const affineSessions = new Map<boolean, OnnxSession | null>();
 
 /**
  * x·w + bias (bias along the columns), through a ReLU when `relu`, in one call: a dense layer's
@@ -47,18 +46,15 @@ const affineSessions = new Map<boolean, OnnxSession | null>();
  */
 export function affineGemm(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array | null {
   if (inferenceBackend() !== 'onnxruntime') return null;
-  let session = affineSessions.get(relu);
-  if (session === undefined) {
-    const graph = new OnnxGraph();
+  const session = sessionOf(relu ? 'affine_relu' : 'affine', (graph) => {
     const input = graph.input('x', ['m', 'k']);
     graph.input('w', ['k', 'n']);
     graph.input('b', ['n']);
     const z = graph.node('Gemm', [input, 'w', 'b']);
     const out = relu ? graph.node('Relu', [z]) : z;
     graph.output(out, ['m', 'n']);
-    session = OnnxSession.open(graph.serialise(relu ? 'affine_relu' : 'affine'), input, [out]);
-    affineSessions.set(relu, session);
-  }
+    return { input, outputs: [out] };
+  });
   if (!session) return null;
   return session.runInputs({ x: { data: x, dims: [rows, fanIn] }, w: { data: w, dims: [fanIn, fanOut] }, b: { data: bias, dims: [fanOut] } })[0];
 }

@@ -5,23 +5,10 @@
  * forward and backward.
  * No gradient flows to the input features: they are data.
  */
-import { affineGemm } from '../../ml/onnx/gemm.js';
-import { matMul, matMulTransposedA, matMulTransposedB } from '../../ml/typed-matmul.js';
+import { affine } from '../../ml/dense.js';
+import { matMulTransposedA, matMulTransposedB } from '../../ml/typed-matmul.js';
 
-/** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
-export function affine(x: Float32Array, rows: number, fanIn: number, w: Float32Array, fanOut: number, bias: Float32Array, relu: boolean): Float32Array {
-  const fused = affineGemm(x, rows, fanIn, w, fanOut, bias, relu);
-  if (fused) return fused;
-  const z = matMul(x, rows, fanIn, w, fanOut);
-  for (let r = 0; r < rows; r++) {
-    const base = r * fanOut;
-    for (let c = 0; c < fanOut; c++) {
-      const value = z[base + c] + bias[c];
-      z[base + c] = relu && value < 0 ? 0 : value;
-    }
-  }
-  return z;
-}
+export { affine };
 
 /** d loss / d w of a layer: inputᵀ (input rows × fanIn) · dz (rows × fanOut), into `into`. */
 export function weightGradient(input: Float32Array, rows: number, fanIn: number, dz: Float32Array, fanOut: number, into: Float32Array): void {
