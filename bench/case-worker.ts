@@ -2,8 +2,13 @@
  * One loop-benchmark case in a process of its own (so its peak memory is its own), under the
  * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS.
  *
- *   npx tsx bench/case-worker.ts <case>
+ *   npx tsx bench/case-worker.ts <case> [--days N] [--profiles DIR]
+ *
+ * `--days N` measures N days instead of the case's own cap (the whole horizon at most);
+ * `--profiles DIR` also writes each epoch's CPU profile there (epoch-E.cpuprofile).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { loadScenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
@@ -30,8 +35,15 @@ const benchCase = CASES.find((c) => c.name === name);
 if (!benchCase) throw new Error(`unknown case ${name}; cases: ${CASES.map((c) => c.name).join(', ')}`);
 
 const full = await loadScenario(benchCase.scenario, [...benchCase.overrides, 'logs.impressions=false']);
-const days = Math.min(benchCase.days ?? full.horizon.days, full.horizon.days);
+const daysFlag = process.argv.indexOf('--days');
+const daysAsked = daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : (benchCase.days ?? full.horizon.days);
+if (!Number.isInteger(daysAsked) || daysAsked < 1) throw new Error(`--days: expected a whole number of days ≥ 1, got ${process.argv[daysFlag + 1]}`);
+const days = Math.min(daysAsked, full.horizon.days);
 const scenario = await loadScenario(benchCase.scenario, [...benchCase.overrides, 'logs.impressions=false', `horizon.days=${days}`]);
+
+const profilesFlag = process.argv.indexOf('--profiles');
+const profileDir = profilesFlag > 0 ? process.argv[profilesFlag + 1] : undefined;
+if (profileDir) mkdirSync(profileDir, { recursive: true });
 
 const session = new Session();
 session.connect();
@@ -44,13 +56,22 @@ const loopStart = performance.now();
 await session.post('Profiler.start');
 let slates = 0;
 let impressions = 0;
-await sim.run(({ metrics }) => {
+const phases: Record<string, number> = {};
+// The profile is cut at every epoch end, so each epoch's own phases can be printed as it ends.
+await sim.run(async ({ metrics }) => {
   slates += metrics.slates;
   impressions += metrics.impressions;
-  process.stderr.write(`${name}: epoch ${metrics.epoch} done\n`);
+  const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+  if (profileDir) writeFileSync(join(profileDir, `epoch-${metrics.epoch}.cpuprofile`), JSON.stringify(profile));
+  const epochPhases = phaseSeconds(profile);
+  for (const [phase, seconds] of Object.entries(epochPhases)) phases[phase] = (phases[phase] ?? 0) + seconds;
+  const largest = Object.entries(epochPhases).sort((a, b) => b[1] - a[1]).slice(0, 6);
+  const at = ((performance.now() - loopStart) / 1000).toFixed(1);
+  process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates; ${largest.map(([p, s]) => `${p} ${s.toFixed(1)}`).join(', ')}\n`);
+  await session.post('Profiler.start');
 });
 const end = performance.now();
-const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+await session.post('Profiler.stop');
 
 const result: CaseResult = {
   case: name,
@@ -62,7 +83,7 @@ const result: CaseResult = {
   impressions,
   build_seconds: (loopStart - buildStart) / 1000,
   loop_seconds: (end - loopStart) / 1000,
-  phases: phaseSeconds(profile),
+  phases,
   peak_rss_mib: process.resourceUsage().maxRSS / 1024,
 };
 process.stdout.write(`${JSON.stringify(result)}\n`);
