@@ -2,7 +2,7 @@
  * One loop-benchmark case in a process of its own (so its peak memory is its own), under the
  * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS.
  *
- *   npx tsx bench/case-worker.ts <case> [--days N] [--profiles DIR]
+ *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--profiles DIR]
  *
  * `--days N` measures N days instead of the case's own cap (the whole horizon at most);
  * `--profiles DIR` also writes each epoch's CPU profile there (epoch-E.cpuprofile).

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
+// The flag: core/young-generation.ts says why.
 import { runCli } from './cli.js';
 
 process.exitCode = await runCli(process.argv.slice(2));

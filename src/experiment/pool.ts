@@ -16,6 +16,7 @@ import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { SEMI_SPACE_FLAG } from '../core/young-generation.js';
 import { runJob, type ExperimentJob, type JobResult } from './job.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -103,7 +104,7 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
  * One core per job (see the top of this file). A simulation allocates many short-lived objects:
  * a larger young generation means fewer scavenges.
  */
-const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', '--max-semi-space-size=64'];
+const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', SEMI_SPACE_FLAG];
 
 function startWorker(): ChildProcess {
   const here = import.meta.url;

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { moduleWorker } from '../core/module-worker.js';
+import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 import type { Slate } from '../recommender/types.js';
 import type { ReplicaReply, ReplicaStart, ReplicaTask } from './protocol.js';
 
@@ -88,5 +89,5 @@ export class ReplicaLink {
 
 /** The replica's worker thread (replica.ts). */
 function startWorker(workerData: ReplicaStart, transferList: MessagePort[]): Worker {
-  return moduleWorker(import.meta.url, 'replica', { workerData, transferList });
+  return moduleWorker(import.meta.url, 'replica', { workerData, transferList, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
 }
