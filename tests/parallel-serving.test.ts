@@ -3,7 +3,8 @@
  * served its batch windows — the replicas hold the same state as the main thread's recommender,
  * and every serving draw is keyed by its request.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../src/run/run-scenario.js';
@@ -12,11 +13,11 @@ import { reproducibleFiles } from './support/run-folder.js';
 import { tempDir } from './support/scenarios.js';
 
 /** A tiny two-stage world with `exploration`; 10-minute windows hold enough requests to split. */
-function scenario(name: string, exploration: string, kind = 'two_stage', rerank = '{ creator_cap: 1, mmr_lambda: 0.2 }'): string {
+function scenario(name: string, exploration: string, kind = 'two_stage', rerank = '{ creator_cap: 1, mmr_lambda: 0.2 }', ann = ''): string {
   const models =
     kind === 'two_stage'
       ? `
-  candidates: [{ source: two_tower, k: 20 }, { source: popularity, k: 10 }, { source: content, k: 10 }, { source: fresh, k: 5 }]
+  candidates: [{ source: two_tower, k: 20${ann} }, { source: popularity, k: 10 }, { source: content, k: 10 }, { source: fresh, k: 5 }]
   two_tower: { dim: 8, epochs: 1 }
   ranker: { hidden: [8], epochs: 1 }
   rerank: ${rerank}
@@ -63,6 +64,13 @@ describe('serving on several threads', () => {
   it('two-stage with Thompson sampling at the candidate stage and Boltzmann slates: 1 and 2 threads write the same files', async () => {
     await expectSameFolders(scenario('parallel-thompson', '{ policy: thompson, stage: candidate, k: 3, head: 40 }'), [1, 2]);
     await expectSameFolders(scenario('parallel-boltzmann', '{ policy: boltzmann, temperature: 0.5 }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
+  }, 300_000);
+
+  it('two-stage over an HNSW index, each graph built once by the main thread and read by the replicas: 1, 2 and 3 threads write the same files, and no graph file is left behind', async () => {
+    const graphFiles = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`recloop-hnsw-${process.pid}-`));
+    const before = graphFiles();
+    await expectSameFolders(scenario('parallel-hnsw', '{ policy: epsilon_greedy, epsilon: 0.3 }', 'two_stage', '{ creator_cap: 1 }', ', ann: { kind: hnsw, ef_search: 30 }'), [1, 2, 3]);
+    expect(graphFiles()).toEqual(before);
   }, 300_000);
 
   it('popularity: 1 and 2 threads write the same files', async () => {

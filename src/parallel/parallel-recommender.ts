@@ -7,12 +7,17 @@
  * the slates, and with them the whole run, do not depend on how many threads served them.
  *
  * Retraining runs on every copy at once (the main thread's and each replica's), so it costs no
- * more wall time than on one thread, but no less either.
+ * less wall time than on one thread; the HNSW graphs, the costliest part at large catalogs, are
+ * built once, by the main thread, and read by the replicas (retrieval/hnsw-sharing.ts).
  */
+import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
 import type { Recommender, RecommenderContext, RecommenderDiagnostics, RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { CatchUp, ReplicaTask, WindowSeen } from './protocol.js';
 import { ReplicaLink } from './replica-link.js';
+
+/** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
+let runs = 0;
 
 /** Fewer requests than this per thread and the main thread serves the window alone: a handover costs ~0.1 ms. */
 const MIN_REQUESTS_PER_PART = 2;
@@ -43,12 +48,15 @@ export class ParallelRecommender implements Recommender {
     const items = context.catalog.all();
     const users = context.users.all();
     const links: ReplicaLink[] = [];
+    // The replicas read the HNSW graphs this thread builds instead of building them again.
+    const hnswChannel = `recloop-hnsw-${process.pid}-${runs++}`;
     try {
-      for (let r = 0; r < replicas; r++) links.push(await ReplicaLink.start({ scenarioYaml, logWindow, items, users }));
+      for (let r = 0; r < replicas; r++) links.push(await ReplicaLink.start({ scenarioYaml, logWindow, items, users, hnswChannel }));
     } catch (error) {
       await Promise.all(links.map((link) => link.close()));
       throw error;
     }
+    if (replicas > 0) shareHnswGraphs(new HnswPublisher(hnswChannel, replicas));
     return new ParallelRecommender(local, context, links);
   }
 
@@ -94,6 +102,7 @@ export class ParallelRecommender implements Recommender {
   }
 
   async close(): Promise<void> {
+    shareHnswGraphs(null);
     await Promise.all(this.replicas.map((replica) => replica.close()));
   }
 

@@ -19,6 +19,8 @@ export interface ReplicaStart {
   /** The catalog and users the recommender was built on. */
   readonly items: readonly PublicItem[];
   readonly users: readonly PublicUser[];
+  /** The broadcast channel on which the main thread announces the HNSW graphs it builds (hnsw-sharing.ts). */
+  readonly hnswChannel: string;
   /** One Int32: the replica sets it to 1 when a reply is waiting (the main thread may be blocked on it). */
   readonly signal: SharedArrayBuffer;
   /** The replica's end of the channel that carries tasks and replies. */

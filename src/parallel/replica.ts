@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { resolvePlugins } from '../plugins/resolve.js';
 import { buildRecommender } from '../recommender/baselines.js';
+import { HnswReceiver, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
 import type { Recommender, Slate } from '../recommender/types.js';
 import { resolveScenario } from '../scenario/index.js';
 import { scenarioRecommenderStreams } from '../simulation/build.js';
@@ -30,6 +31,8 @@ const recommender: Recommender = buildRecommender(scenario.recommender, context,
   throw new Error('a serving replica has no world: kind: oracle runs on one worker');
 });
 const log = new TrainingLog(start.logWindow);
+// Graphs come from the main thread's builds, which are the ones this copy would make.
+shareHnswGraphs(new HnswReceiver(start.hnswChannel));
 
 function catchUp(windows: CatchUp): void {
   for (const seen of windows) {

@@ -2,15 +2,17 @@
  * Builds HNSW graphs on a thread of their own, so a retrain can train the ranker on the main
  * thread while the two-tower's index is built (the largest single cost of a retrain at 50k
  * items and more). The graph is the one an in-thread build gives: the same vectors added in the
- * same order with the same seed. Where the thread cannot start, the build runs in place.
+ * same order with the same seed. Where the thread cannot start, the build runs in place. A run
+ * served on several threads builds each graph once and shares it (hnsw-sharing.ts).
  */
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
+import { threadId, type Worker } from 'node:worker_threads';
 import hnswlib from 'hnswlib-node';
 import { moduleWorker } from '../../core/module-worker.js';
-import { HnswRetriever, type HnswParams } from './hnsw.js';
+import { buildHnswIndex, HnswRetriever, type HnswParams } from './hnsw.js';
+import { hnswSharing } from './hnsw-sharing.js';
 
 export interface HnswBuildTask {
   readonly id: number;
@@ -57,25 +59,51 @@ function fail(message: string): void {
   waiting.clear();
 }
 
-/** The retriever over `vectors` (one row of `dim` per entry of `ids`), its graph built on the build thread. */
+/**
+ * The retriever over `vectors` (one row of `dim` per entry of `ids`), its graph built on the build
+ * thread, or, where this thread reads the main thread's graphs (hnsw-sharing.ts), read from there.
+ */
 export async function buildHnswOffThread(ids: Int32Array, vectors: Float32Array, dim: number, params: HnswParams): Promise<HnswRetriever> {
   if (vectors.length !== ids.length * dim) throw new RangeError(`HnswRetriever: ${vectors.length} values for ${ids.length} ids of dim ${dim}`);
-  const worker = buildThread();
-  if (!worker) return new HnswRetriever(ids, vectors, dim, params);
-  const id = nextId++;
-  const file = join(tmpdir(), `recloop-hnsw-${process.pid}-${id}.bin`);
-  try {
-    const reply = await new Promise<HnswBuildReply>((resolve) => {
-      waiting.set(id, resolve);
-      worker.ref(); // the run waits on this build
-      const task: HnswBuildTask = { id, vectors: Float32Array.from(vectors), count: ids.length, dim, params, file };
-      worker.postMessage(task, [task.vectors.buffer]);
-    });
-    if (reply.error !== null) throw new Error(reply.error);
-    const index = new hnswlib.HierarchicalNSW('ip', dim);
-    index.readIndexSync(file);
-    return new HnswRetriever(ids, index, dim, params);
-  } finally {
-    rmSync(file, { force: true });
+  const sharing = hnswSharing();
+  if (sharing?.kind === 'receive') {
+    const { file, done } = await sharing.next(vectors);
+    try {
+      return new HnswRetriever(ids, readGraph(file, dim), dim, params);
+    } finally {
+      done();
+    }
   }
+  const worker = buildThread();
+  if (!worker && !sharing) return new HnswRetriever(ids, vectors, dim, params);
+  const id = nextId++;
+  const file = join(tmpdir(), `recloop-hnsw-${process.pid}-${threadId}-${id}.bin`);
+  let announced = false;
+  try {
+    if (worker) await buildOnThread(worker, { id, vectors: Float32Array.from(vectors), count: ids.length, dim, params, file });
+    else buildHnswIndex(vectors, ids.length, dim, params).writeIndexSync(file);
+    const retriever = new HnswRetriever(ids, readGraph(file, dim), dim, params);
+    if (sharing) {
+      sharing.announce(file, vectors);
+      announced = true; // the readers remove it
+    }
+    return retriever;
+  } finally {
+    if (!announced) rmSync(file, { force: true });
+  }
+}
+
+async function buildOnThread(worker: Worker, task: HnswBuildTask): Promise<void> {
+  const reply = await new Promise<HnswBuildReply>((resolve) => {
+    waiting.set(task.id, resolve);
+    worker.ref(); // the run waits on this build
+    worker.postMessage(task, [task.vectors.buffer]);
+  });
+  if (reply.error !== null) throw new Error(reply.error);
+}
+
+function readGraph(file: string, dim: number): hnswlib.HierarchicalNSW {
+  const index = new hnswlib.HierarchicalNSW('ip', dim);
+  index.readIndexSync(file);
+  return index;
 }
