@@ -23,6 +23,9 @@ export function checkBandit(scenario: BanditScenario): ConsistencyProblem[] {
   if ('stage' in exploration && exploration.stage === 'candidate') {
     problems.push({ paths: [at('stage')], message: 'a bandit world has no candidate stage (every current arm is a candidate); use stage: slate' });
   }
+  if ('update' in exploration && exploration.update === 'retrain') {
+    problems.push({ paths: [at('update')], message: 'a bandit world learns from every pull and never retrains; use update: online (its default there) or remove update' });
+  }
   if (exploration.policy === 'epsilon_greedy' && exploration.over === 'catalog') {
     problems.push({ paths: [at('over')], message: 'in a bandit world the candidates are every current arm; use over: candidates' });
   }

@@ -65,6 +65,7 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
   }
 
   problems.push(...checkLinearFeatures(scenario.recommender));
+  problems.push(...checkUpdateCadence(scenario.recommender));
   // The kind's own checks (its declaration: src/recommender/registry.ts).
   problems.push(...checkRecommender(scenario.recommender));
 
@@ -79,6 +80,18 @@ function checkLinearFeatures(recommender: Scenario['recommender']): ConsistencyP
     {
       paths: [['recommender', 'exploration', 'features']],
       message: `features: ranker regresses on the ranker's last layer, and a ${recommender.kind} recommender has no ranker; use kind: two_stage, or features: topics`,
+    },
+  ];
+}
+
+/** The candidate stage's posteriors are made at retrain: it has no online updates to ask for. */
+function checkUpdateCadence(recommender: Scenario['recommender']): ConsistencyProblem[] {
+  const exploration = recommender.exploration;
+  if (!('update' in exploration) || exploration.update !== 'online' || !('stage' in exploration) || exploration.stage !== 'candidate') return [];
+  return [
+    {
+      paths: [['recommender', 'exploration', 'update']],
+      message: 'the candidate stage draws from posteriors made at each retrain, so it always updates at retrain; update: online applies to stage: slate (or remove update)',
     },
   ];
 }

@@ -35,15 +35,17 @@ export class BayesianLinearModel {
 
   /** Adds one observation (features x, reward y). */
   update(x: Float64Array, y: number): void {
-    const d = this.dim;
-    const w = 1 / (this.noise * this.noise);
-    for (let i = 0; i < d; i++) {
-      const xi = x[i] * w;
-      if (xi === 0) continue;
-      for (let j = 0; j < d; j++) this.precision[i * d + j] += xi * x[j];
-      this.weighted[i] += xi * y;
-    }
+    accumulate(this.precision, this.weighted, x, y, this.noise);
     this.observations++;
+    this.stale = true;
+  }
+
+  /** Adds observations gathered for later (a policy that learns only at retrain), as update() would have. */
+  absorb(pending: PendingObservations): void {
+    if (pending.dim !== this.dim || pending.noise !== this.noise) throw new RangeError(`BayesianLinearModel: observations of dim ${pending.dim}, noise ${pending.noise} for a model of dim ${this.dim}, noise ${this.noise}`);
+    for (let i = 0; i < this.precision.length; i++) this.precision[i] += pending.precision[i];
+    for (let i = 0; i < this.dim; i++) this.weighted[i] += pending.weighted[i];
+    this.observations += pending.count;
     this.stale = true;
   }
 
@@ -96,5 +98,37 @@ export class BayesianLinearModel {
       this.meanVector[i] = s / l[i * d + i];
     }
     this.stale = false;
+  }
+}
+
+/** Observations kept aside as the sums an update adds (XᵀX/σ² and Xᵀy/σ²), for BayesianLinearModel.absorb. */
+export class PendingObservations {
+  readonly precision: Float64Array;
+  readonly weighted: Float64Array;
+  count = 0;
+
+  constructor(
+    readonly dim: number,
+    readonly noise: number,
+  ) {
+    this.precision = new Float64Array(dim * dim);
+    this.weighted = new Float64Array(dim);
+  }
+
+  add(x: Float64Array, y: number): void {
+    accumulate(this.precision, this.weighted, x, y, this.noise);
+    this.count++;
+  }
+}
+
+/** precision += x·xᵀ/σ², weighted += x·y/σ². */
+function accumulate(precision: Float64Array, weighted: Float64Array, x: Float64Array, y: number, noise: number): void {
+  const d = weighted.length;
+  const w = 1 / (noise * noise);
+  for (let i = 0; i < d; i++) {
+    const xi = x[i] * w;
+    if (xi === 0) continue;
+    for (let j = 0; j < d; j++) precision[i * d + j] += xi * x[j];
+    weighted[i] += xi * y;
   }
 }

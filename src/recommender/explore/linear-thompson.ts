@@ -18,10 +18,10 @@ import type { CreatorCap, ExplorationPolicy, RecommenderDiagnostics, RecRequest,
 import { z } from 'zod';
 import { positive, positiveCount } from '../../settings/fields.js';
 import type { RankerHead } from '../ranking/heads.js';
-import { BayesianLinearModel } from './bayes-linear.js';
+import { BayesianLinearModel, PendingObservations } from './bayes-linear.js';
 import { explorationPolicy, slateStage, type ExplorationContext } from './component.js';
 import { RankerFeatures } from './ranker-features.js';
-import { mcDraws, PROPENSITY_STREAM, reward } from './settings.js';
+import { mcDraws, PROPENSITY_STREAM, reward, update, type UpdateCadence } from './settings.js';
 import type { FeatureMap } from './features.js';
 import { rewardInFeedback, rewardsInWindow } from './rewards.js';
 import { candidateLimit } from './pool-limit.js';
@@ -32,6 +32,8 @@ export interface LinearThompsonOptions {
   readonly priorPrecision: number;
   readonly noise: number;
   readonly mcDraws: number;
+  /** online (default): learns from every slate's feedback as it comes; retrain: gathers it and learns at retrain. */
+  readonly update?: UpdateCadence;
 }
 
 /** The features of a served request's pool, kept until its feedback arrives. */
@@ -59,6 +61,8 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
   /** Keyed by the request object, so an entry never outlives it; deleted when its feedback arrives. */
   private readonly served = new WeakMap<RecRequest, ServedPool>();
   private tally = new EpochTally();
+  /** With update: retrain, the epoch's feedback, learnt at the next retrain. */
+  private pending: PendingObservations | null;
   private report: Record<string, number> = { linear_ts_ranker_share: 0, linear_ts_auc: 0, linear_ts_dim: 0, linear_ts_rebuild_rows: 0 };
 
   constructor(
@@ -68,6 +72,7 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
     private readonly mcDraws: KeyedStream,
   ) {
     this.posterior = new BayesianLinearModel(features.dim, options.priorPrecision, options.noise);
+    this.pending = this.pendingFor(features.dim);
     this.report.linear_ts_dim = features.dim;
   }
 
@@ -101,7 +106,10 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
       this.tally.rewards.push(rewardInFeedback(this.options.reward, feedback, p) ? 1 : 0);
     }
     const first = this.tally.rewards.length - rows.length;
-    for (const [p, row] of rows.entries()) this.posterior.update(row, this.tally.rewards[first + p]);
+    for (const [p, row] of rows.entries()) {
+      if (this.pending) this.pending.add(row, this.tally.rewards[first + p]);
+      else this.posterior.update(row, this.tally.rewards[first + p]);
+    }
   }
 
   /**
@@ -116,8 +124,16 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
     this.report.linear_ts_rebuild_rows = 0;
     this.tally = new EpochTally();
     const replay = this.features.retrain?.() ?? null;
-    if (replay === null) return;
+    const pending = this.pending;
+    if (replay === null) {
+      // Same feature space: the epoch's gathered feedback is learnt now.
+      if (pending) this.posterior.absorb(pending);
+      this.pending = this.pendingFor(this.posterior.dim);
+      return;
+    }
     const d = this.features.dim;
+    // A new space: the replay of the log window below holds the gathered feedback too.
+    this.pending = this.pendingFor(d);
     this.space++;
     this.posterior = new BayesianLinearModel(d, this.options.priorPrecision, this.options.noise);
     const rewards = rewardsInWindow(this.options.reward, log, replay.windowRows);
@@ -134,6 +150,10 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
    */
   diagnostics(): RecommenderDiagnostics {
     return { metrics: { ...this.report }, timings: {} };
+  }
+
+  private pendingFor(dim: number): PendingObservations | null {
+    return this.options.update === 'retrain' ? new PendingObservations(dim, this.options.noise) : null;
   }
 
   /** A shown item's row: from its served pool, else (features that need no scoring) written afresh. */
@@ -197,6 +217,7 @@ export const LINEAR_THOMPSON = explorationPolicy({
     /** Features besides the bias: hashed topic slots, or the most principal components kept of the ranker's layer. */
     dim: positiveCount.default(32),
     mc_draws: mcDraws,
+    update,
   },
   reorders: 'its own posterior draws',
   build: (config, ctx) => {
@@ -204,7 +225,7 @@ export const LINEAR_THOMPSON = explorationPolicy({
     const own = ctx.features(config.dim);
     const kind = config.features ?? (ctx.representation ? 'ranker' : 'topics');
     const features = kind === 'topics' ? own : rankerFeatures(ctx, config.reward, own, config.dim);
-    const options = { reward: config.reward, priorPrecision: config.prior_precision, noise: config.noise, mcDraws: config.mc_draws };
+    const options = { reward: config.reward, priorPrecision: config.prior_precision, noise: config.noise, mcDraws: config.mc_draws, update: config.update };
     return slateStage(new LinearThompsonPolicy(options, features, ctx.streams.keyed(PROPENSITY_STREAM)));
   },
 });

@@ -15,7 +15,7 @@ import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateE
 import { candidateStage } from './candidate-stage.js';
 import { explorationPolicy, slateStage } from './component.js';
 import { PosteriorDraws } from './posterior-draws.js';
-import { CANDIDATE_STREAM, mcDraws, PROPENSITY_STREAM, reward, stage } from './settings.js';
+import { CANDIDATE_STREAM, mcDraws, PROPENSITY_STREAM, reward, stage, update, type UpdateCadence } from './settings.js';
 import { ThompsonExploreSource } from './thompson-candidates.js';
 import { RewardCounts } from './reward-counts.js';
 import { candidateLimit } from './pool-limit.js';
@@ -27,6 +27,8 @@ export interface ThompsonOptions {
   readonly prior: readonly [number, number];
   /** Monte-Carlo draws per propensity estimate. */
   readonly mcDraws: number;
+  /** online (default): counts every slate's feedback as it comes; retrain: only the log window's, at retrain. */
+  readonly update?: UpdateCadence;
 }
 
 export class ThompsonPolicy implements ExplorationPolicy {
@@ -68,7 +70,7 @@ export class ThompsonPolicy implements ExplorationPolicy {
   }
 
   observe(feedback: SlateFeedback): void {
-    this.counts.observe(feedback);
+    if (this.options.update !== 'retrain') this.counts.observe(feedback);
   }
 
   retrain(log: TrainingLog): void {
@@ -91,6 +93,7 @@ export const THOMPSON = explorationPolicy({
     prior: pair(positive, 'alpha, beta').default([1, 1]),
     mc_draws: mcDraws,
     stage,
+    update,
     /** Candidate stage: items added per request, the top k by sampled rate among the head. */
     k: positiveCount.default(5),
     /** Candidate stage: the head of the item distribution, the items with the most impressions in the log window. */
@@ -104,6 +107,6 @@ export const THOMPSON = explorationPolicy({
       const source = new ThompsonExploreSource(options, ctx.catalogSize, ctx.streams.keyed(CANDIDATE_STREAM), ctx.streams.stream(PROPENSITY_STREAM));
       return candidateStage(source, config.policy);
     }
-    return slateStage(new ThompsonPolicy({ reward: counted, prior, mcDraws: draws }, ctx.streams.keyed(PROPENSITY_STREAM)));
+    return slateStage(new ThompsonPolicy({ reward: counted, prior, mcDraws: draws, update: config.update ?? 'online' }, ctx.streams.keyed(PROPENSITY_STREAM)));
   },
 });

@@ -15,7 +15,7 @@ import { entryOf, slotCount } from './entries.js';
 import { pointMasses } from './marginals.js';
 import { candidateLimit, cappedWalk } from './pool-limit.js';
 import { RewardCounts } from './reward-counts.js';
-import { reward } from './settings.js';
+import { reward, update, type UpdateCadence } from './settings.js';
 
 export class UcbPolicy implements ExplorationPolicy {
   readonly name = 'ucb';
@@ -24,6 +24,8 @@ export class UcbPolicy implements ExplorationPolicy {
   constructor(
     private readonly c: number,
     reward: BinaryReward,
+    /** online: counts every slate's feedback as it comes; retrain: only the log window's, at retrain. */
+    private readonly update: UpdateCadence = 'online',
   ) {
     this.counts = new RewardCounts(reward);
   }
@@ -49,7 +51,7 @@ export class UcbPolicy implements ExplorationPolicy {
   }
 
   observe(feedback: SlateFeedback): void {
-    this.counts.observe(feedback);
+    if (this.update === 'online') this.counts.observe(feedback);
   }
 
   retrain(log: TrainingLog): void {
@@ -63,7 +65,8 @@ export const UCB = explorationPolicy({
     reward,
     /** Index = mean + c·sqrt(ln N / n); c = √2 is UCB1. */
     c: rate.default(Math.SQRT2),
+    update,
   },
   reorders: 'its own confidence bounds',
-  build: (config) => slateStage(new UcbPolicy(config.c, config.reward)),
+  build: (config) => slateStage(new UcbPolicy(config.c, config.reward, config.update ?? 'online')),
 });
