@@ -61,8 +61,9 @@ describe('serving on several threads', () => {
     await expectSameFolders(scenario('parallel-epsilon', '{ policy: epsilon_greedy, epsilon: 0.3 }'), [1, 2, 3]);
   }, 300_000);
 
-  it('two-stage with Thompson sampling at the candidate stage and Boltzmann slates: 1 and 2 threads write the same files', async () => {
+  it('two-stage with Thompson sampling at the candidate stage, at the slate stage (learning online) and Boltzmann slates: 1 and 2 threads write the same files', async () => {
     await expectSameFolders(scenario('parallel-thompson', '{ policy: thompson, stage: candidate, k: 3, head: 40 }'), [1, 2]);
+    await expectSameFolders(scenario('parallel-thompson-slate', '{ policy: thompson }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
     await expectSameFolders(scenario('parallel-boltzmann', '{ policy: boltzmann, temperature: 0.5 }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
   }, 300_000);
 
@@ -77,9 +78,11 @@ describe('serving on several threads', () => {
     await expectSameFolders(scenario('parallel-popularity', '', 'popularity'), [1, 2]);
   }, 120_000);
 
-  it('refuses the oracle, which reads the world, and a worker count below one', async () => {
+  it('refuses the oracle, which reads the world, linear Thompson sampling, which learns from what only the serving thread saw, and a worker count below one', async () => {
     const oracle = parseScenario(scenario('parallel-oracle', '', 'oracle'), 'oracle.yaml');
     await expect(runScenario(oracle, { outDir: join(tempDir(), 'oracle'), workers: 2 })).rejects.toThrow(/oracle .* runs on one worker/);
+    const linear = parseScenario(scenario('parallel-linear', '{ policy: linear_thompson }', 'two_stage', '{ creator_cap: 1 }'), 'linear.yaml');
+    await expect(runScenario(linear, { outDir: join(tempDir(), 'linear'), workers: 2 })).rejects.toThrow(/linear_thompson .* runs on one worker/);
     await expect(runScenario(oracle, { outDir: join(tempDir(), 'zero'), workers: 0 })).rejects.toThrow(/workers must be a whole number of at least 1, got 0/);
   });
 });

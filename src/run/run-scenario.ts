@@ -119,6 +119,11 @@ async function buildServing(scenario: Scenario, workers: number): Promise<Servin
   const parts = buildParts(scenario);
   if (workers === 1) return { parts, close: async () => {} };
   if (scenario.recommender.kind === 'oracle') throw new Error('recommender kind oracle reads the world itself and runs on one worker (drop --workers)');
+  // Its posterior learns from the features each slate was scored with, which stay on the thread
+  // that served it: the threads' posteriors (and the run) would differ from one thread's.
+  if ('exploration' in scenario.recommender && scenario.recommender.exploration.policy === 'linear_thompson') {
+    throw new Error('exploration policy linear_thompson learns from the features computed while serving, which stay on the serving thread, and runs on one worker (drop --workers)');
+  }
   const parallel = await ParallelRecommender.start(parts.recommender, parts.context, toResolvedYaml(scenario), parts.settings.logWindow, workers - 1);
   return { parts: { ...parts, recommender: parallel }, close: () => parallel.close() };
 }
