@@ -14,7 +14,13 @@ import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sh
 import type { Recommender, RecommenderContext, RecommenderDiagnostics, RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { CatchUp, ReplicaTask, WindowSeen } from './protocol.js';
+import { packFeedback } from './feedback-codec.js';
 import { ReplicaLink } from './replica-link.js';
+
+/** A window as the main thread collects it: its feedback objects are packed when sent (feedback-codec.ts). */
+interface WindowSeeing extends Omit<WindowSeen, 'feedback'> {
+  readonly feedback: SlateFeedback[];
+}
 
 /** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
 let runs = 0;
@@ -24,7 +30,7 @@ const MIN_REQUESTS_PER_PART = 2;
 
 export class ParallelRecommender implements Recommender {
   readonly name: string;
-  private seen: WindowSeen[] = [{ items: [], users: [], feedback: [] }];
+  private seen: WindowSeeing[] = [{ items: [], users: [], feedback: [] }];
   /** Slates served in the current window: once as many have been observed, its feedback is complete. */
   private served = 0;
   private itemsSent: number;
@@ -118,6 +124,6 @@ export class ParallelRecommender implements Recommender {
   private catchUp(): CatchUp {
     const windows = this.seen;
     this.seen = [{ items: [], users: [], feedback: [] }];
-    return windows;
+    return windows.map(({ items, users, feedback }) => ({ items, users, feedback: packFeedback(feedback) }));
   }
 }

@@ -5,7 +5,8 @@
  * thread saw them — and then asks for one task; the replica answers each task but a catch-up
  * with one reply.
  */
-import type { RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
+import type { RecRequest, Slate } from '../recommender/types.js';
+import type { PackedFeedback } from './feedback-codec.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { ImpressionColumns } from '../training/impression-buffer.js';
 import type { PublicItem, PublicUser } from '../world/public.js';
@@ -34,7 +35,7 @@ export interface ReplicaStart {
 export interface WindowSeen {
   readonly items: readonly PublicItem[];
   readonly users: readonly PublicUser[];
-  readonly feedback: SlateFeedback[];
+  readonly feedback: PackedFeedback;
 }
 
 /** Every window since the replica's last message, oldest first. */

@@ -15,6 +15,7 @@ import { scenarioRecommenderStreams } from '../simulation/build.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../world/public.js';
+import { unpackFeedback } from './feedback-codec.js';
 import type { CatchUp, ReplicaReply, ReplicaStart, ReplicaTask } from './protocol.js';
 
 if (parentPort === null) throw new Error('parallel/replica runs as a worker thread started by the parallel recommender');
@@ -38,7 +39,7 @@ function catchUp(windows: CatchUp): void {
   for (const seen of windows) {
     for (const item of seen.items) catalog.add(item);
     for (const user of seen.users) users.add(user);
-    for (const feedback of seen.feedback) recommender.observe?.(feedback);
+    for (const feedback of unpackFeedback(seen.feedback)) recommender.observe?.(feedback);
   }
 }
 
