@@ -14,10 +14,10 @@ import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sh
 import type { Recommender, RecommenderContext, RecommenderDiagnostics, RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { CatchUp, ReplicaTask, WindowSeen } from './protocol.js';
-import { packFeedback } from './feedback-codec.js';
+import { packFeedback, packRequests } from './wire-format.js';
 import { ReplicaLink } from './replica-link.js';
 
-/** A window as the main thread collects it: its feedback objects are packed when sent (feedback-codec.ts). */
+/** A window as the main thread collects it: its feedback objects are packed when sent (wire-format.ts). */
 interface WindowSeeing extends Omit<WindowSeen, 'feedback'> {
   readonly feedback: SlateFeedback[];
 }
@@ -74,7 +74,7 @@ export class ParallelRecommender implements Recommender {
     // The main thread's part is the smallest: the world, the log and the metrics wait on it alone.
     const bounds = Array.from({ length: parts + 1 }, (_, p) => requests.length - Math.ceil(((parts - p) * requests.length) / parts));
     const catchUp = this.catchUp();
-    this.replicas.forEach((replica, r) => replica.send({ kind: 'serve', catchUp, requests: requests.slice(bounds[r + 1], bounds[r + 2]) }));
+    this.replicas.forEach((replica, r) => replica.send({ kind: 'serve', catchUp, requests: packRequests(requests.slice(bounds[r + 1], bounds[r + 2])) }));
     const slates = this.local.serve(requests.slice(0, bounds[1]));
     for (const replica of this.replicas) slates.push(...replica.receiveNow());
     return slates;

@@ -5,8 +5,7 @@
  * thread saw them — and then asks for one task; the replica answers each task but a catch-up
  * with one reply.
  */
-import type { RecRequest, Slate } from '../recommender/types.js';
-import type { PackedFeedback } from './feedback-codec.js';
+import type { Packed } from './wire-format.js';
 import type { MessagePort } from 'node:worker_threads';
 import type { ImpressionColumns } from '../training/impression-buffer.js';
 import type { PublicItem, PublicUser } from '../world/public.js';
@@ -35,7 +34,8 @@ export interface ReplicaStart {
 export interface WindowSeen {
   readonly items: readonly PublicItem[];
   readonly users: readonly PublicUser[];
-  readonly feedback: PackedFeedback;
+  /** Packed (wire-format.ts). */
+  readonly feedback: Packed;
 }
 
 /** Every window since the replica's last message, oldest first. */
@@ -53,9 +53,11 @@ export interface EpochChunk {
 export type ReplicaTask =
   /** No reply: sent as soon as a window's feedback is complete, so the replica observes it while the main thread moves on. */
   | { readonly kind: 'catch-up'; readonly catchUp: CatchUp }
-  | { readonly kind: 'serve'; readonly catchUp: CatchUp; readonly requests: readonly RecRequest[] }
+  /** The requests packed (wire-format.ts). */
+  | { readonly kind: 'serve'; readonly catchUp: CatchUp; readonly requests: Packed }
   | { readonly kind: 'retrain'; readonly catchUp: CatchUp; readonly chunk: EpochChunk; readonly now: number };
 
 export type ReplicaReply =
-  | { readonly ok: true; readonly slates: readonly Slate[] }
+  /** The slates packed (wire-format.ts). */
+  | { readonly ok: true; readonly slates: Packed }
   | { readonly ok: false; readonly message: string; readonly stack?: string };

@@ -8,6 +8,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { moduleWorker } from '../core/module-worker.js';
 import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 import type { Slate } from '../recommender/types.js';
+import { unpackSlates } from './wire-format.js';
 import type { ReplicaReply, ReplicaStart, ReplicaTask } from './protocol.js';
 
 /** How long a blocking wait for slates lasts before the run stops with an error (a replica that died cannot say so). */
@@ -79,7 +80,7 @@ export class ReplicaLink {
     if (received === undefined) throw new Error('serving replica signalled a reply that is not there');
     const reply = received.message as ReplicaReply;
     if (!reply.ok) throw new Error(`serving replica: ${reply.message}`);
-    return reply.slates;
+    return unpackSlates(reply.slates);
   }
 
   private check(): void {

@@ -15,7 +15,7 @@ import { scenarioRecommenderStreams } from '../simulation/build.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../world/public.js';
-import { unpackFeedback } from './feedback-codec.js';
+import { packSlates, unpackFeedback, unpackRequests } from './wire-format.js';
 import type { CatchUp, ReplicaReply, ReplicaStart, ReplicaTask } from './protocol.js';
 
 if (parentPort === null) throw new Error('parallel/replica runs as a worker thread started by the parallel recommender');
@@ -45,7 +45,7 @@ function catchUp(windows: CatchUp): void {
 
 async function perform(task: Exclude<ReplicaTask, { kind: 'catch-up' }>): Promise<readonly Slate[]> {
   catchUp(task.catchUp);
-  if (task.kind === 'serve') return recommender.serve(task.requests);
+  if (task.kind === 'serve') return recommender.serve(unpackRequests(task.requests));
   const { chunk } = task;
   log.add({ epoch: chunk.epoch, start: chunk.start, end: chunk.end, impressions: ImpressionBuffer.fromColumns(chunk.columns, chunk.strings) });
   await recommender.retrain(log, task.now);
@@ -75,7 +75,7 @@ start.port.on('message', (task: ReplicaTask) => {
   }
   queue = queue.then(() =>
     (failure === undefined ? perform(task) : Promise.reject(failure)).then(
-      (slates) => reply({ ok: true, slates }),
+      (slates) => reply({ ok: true, slates: packSlates(slates) }),
       (error: unknown) => reply({ ok: false, message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined }),
     ),
   );
