@@ -45,6 +45,7 @@ export const GROUPS = {
       'tests/explore-exact-edges.test.ts',
       'tests/explore-registry.test.ts',
       'tests/explore-marginals-exact.test.ts',
+      'tests/explore-update-cadence.test.ts',
     ],
   },
   // The ranker's data path in plain JavaScript: which rows train, their labels and weights, and
