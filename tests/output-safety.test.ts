@@ -1,0 +1,190 @@
+/**
+ * --force replaces only what recloop wrote, and staging folders never outlive their run: real
+ * commands over real folders in a temporary directory.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { MARKER_FILE } from '../src/run/output-marker.js';
+import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+/** tsx by its path: the children run in a temporary folder, where `--import tsx` would not resolve. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const TINY = ['--set', 'horizon.days=1', '--no-logs', '--no-report'];
+
+function scenarioFile(dir: string): string {
+  const file = join(dir, 'small.yaml');
+  writeFileSync(file, SMALL_SCENARIO);
+  return file;
+}
+
+/** Every path below `dir` with its bytes, so "byte-identical" is one comparison. */
+function snapshot(dir: string): string {
+  if (!statSync(dir).isDirectory()) return readFileSync(dir, 'base64');
+  return readdirSync(dir)
+    .sort()
+    .map((name) => `${name}:${snapshot(join(dir, name))}`)
+    .join('\n');
+}
+
+function hidden(dir: string): string[] {
+  return readdirSync(dir).filter((name) => name.startsWith('.'));
+}
+
+describe('--force', () => {
+  it('refuses a folder recloop did not write and leaves it byte-identical', async () => {
+    const dir = tempDir();
+    const mine = join(dir, 'thesis');
+    mkdirSync(join(mine, 'chapters'), { recursive: true });
+    writeFileSync(join(mine, 'notes.txt'), 'do not delete');
+    writeFileSync(join(mine, 'chapters', 'one.md'), '# One');
+    const before = snapshot(mine);
+    const { code, err } = await cli(['run', scenarioFile(dir), '--out', mine, '--force', ...TINY]);
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toContain(`${mine} is a folder recloop did not write (it holds chapters, notes.txt)`);
+    expect(err).toContain('--force replaces only a folder recloop wrote (it holds .recloop.json) or an empty folder');
+    expect(snapshot(mine)).toBe(before);
+    expect(hidden(dir)).toEqual([]);
+  });
+
+  it('without --force, says the same of such a folder instead of suggesting --force', async () => {
+    const dir = tempDir();
+    const mine = join(dir, 'thesis');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'x');
+    const { code, err } = await cli(['run', scenarioFile(dir), '--out', mine, ...TINY]);
+    expect(code).toBe(2);
+    expect(err).toContain('is a folder recloop did not write');
+    expect(err).not.toContain('pass --force');
+  });
+
+  it('refuses a plain file and leaves it byte-identical', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'results.csv');
+    writeFileSync(file, 'a,b\n1,2\n');
+    const { code, err } = await cli(['run', scenarioFile(dir), '--out', file, '--force', ...TINY]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${file} is a file, not a result folder`);
+    expect(readFileSync(file, 'utf8')).toBe('a,b\n1,2\n');
+  });
+
+  it('refuses a folder of runs (output/), naming the runs in it, and leaves them all in place', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const output = join(dir, 'output');
+    expect((await cli(['run', file, '--out', join(output, 'a'), ...TINY])).code).toBe(0);
+    expect((await cli(['run', file, '--out', join(output, 'b'), ...TINY, '--seed', '4'])).code).toBe(0);
+    const before = snapshot(output);
+    const { code, err } = await cli(['run', file, '--out', output, '--force', ...TINY]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${output} holds result folders (a, b) but was not written by recloop itself`);
+    expect(snapshot(output)).toBe(before);
+  });
+
+  it('refuses the current folder and the folders above it (a separate process, so it has its own working folder)', () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    for (const out of ['.', '..']) {
+      const child = spawnSync(process.execPath, ['--import', TSX, MAIN, 'run', file, '--out', out, '--force', ...TINY], { cwd: dir, encoding: 'utf8' });
+      expect(child.status).toBe(2);
+      expect(child.stderr).toContain(out === '.' ? '. is the current folder; --force never replaces it' : '.. is a folder that holds the current folder');
+      expect(child.stderr).not.toContain('EBUSY');
+    }
+    expect(readdirSync(dir)).toEqual(['small.yaml']);
+  });
+
+  it('replaces an empty folder, a run folder, and a run written before the marker existed', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const out = join(dir, 'run');
+    mkdirSync(out);
+    expect((await cli(['run', file, '--out', out, '--force', ...TINY])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, MARKER_FILE), 'utf8'))).toEqual({ written_by: 'recloop', kind: 'run' });
+    const first = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+    expect((await cli(['run', file, '--out', out, '--force', ...TINY, '--seed', '8'])).code).toBe(0);
+    const second = readFileSync(join(out, 'metrics.jsonl'), 'utf8');
+    expect(second).not.toBe(first);
+    rmSync(join(out, MARKER_FILE)); // as an older recloop left it: recognised by scenario.resolved.yaml and run.json
+    expect((await cli(['run', file, '--out', out, '--force', ...TINY])).code).toBe(0);
+    expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8')).toBe(first);
+    expect(readdirSync(dir).sort()).toEqual(['run', 'small.yaml']);
+  });
+
+  it('an older run folder missing its result files is not recognised', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'half');
+    mkdirSync(out);
+    writeFileSync(join(out, 'scenario.resolved.yaml'), 'name: x\n');
+    const { code, err } = await cli(['run', scenarioFile(dir), '--out', out, '--force', ...TINY]);
+    expect(code).toBe(2);
+    expect(err).toContain('is a folder recloop did not write (it holds scenario.resolved.yaml)');
+  });
+});
+
+describe('staging folders', () => {
+  it('one left by a killed process is removed by the next run of the same output', async () => {
+    const dir = tempDir();
+    const dead = deadPid();
+    const stale = join(dir, `.run.tmp-${dead}-1`);
+    mkdirSync(join(stale, 'impressions'), { recursive: true });
+    writeFileSync(join(stale, MARKER_FILE), '{"written_by":"recloop","kind":"run"}\n');
+    writeFileSync(join(stale, 'metrics.jsonl'), '{"epoch":0}\n');
+    // Same pattern, but not recloop's: left alone.
+    const foreign = join(dir, `.run.tmp-${dead}-2`);
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'keep.txt'), 'mine');
+    expect((await cli(['run', scenarioFile(dir), '--out', join(dir, 'run'), ...TINY])).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual([`.run.tmp-${dead}-2`, 'run', 'small.yaml']);
+  });
+
+  it('an earlier run a killed process was replacing (left in .old) is put back, not lost', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const out = join(dir, 'run');
+    expect((await cli(['run', file, '--out', out, ...TINY])).code).toBe(0);
+    const before = snapshot(out);
+    const dead = deadPid();
+    const { renameSync } = await import('node:fs');
+    renameSync(out, join(dir, `.run.tmp-${dead}-5.old`));
+    const again = await cli(['run', file, '--out', out, ...TINY]);
+    expect(again.code).toBe(2); // the earlier run is back in place, so this one is refused as usual
+    expect(again.err).toContain('already exists; pass --force');
+    expect(snapshot(out)).toBe(before);
+    expect(hidden(dir)).toEqual([]);
+  });
+
+  it('Ctrl-C (SIGINT) during recloop run removes the staging folder and ends by the signal', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', file, '--out', join(dir, 'run'), '--set', 'horizon.days=400', '--no-report'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
+    // Wait until the run has written an epoch into its staging folder.
+    const started = Date.now();
+    while (!hidden(dir).some((name) => existsSync(join(dir, name, 'metrics.jsonl')) && readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').length > 0)) {
+      if (Date.now() - started > 60_000) throw new Error(`the run never started: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGINT');
+    const { signal } = await ended;
+    expect(signal).toBe('SIGINT');
+    expect(err).not.toContain('Error');
+    expect(readdirSync(dir)).toEqual(['small.yaml']);
+  });
+});
+
+/** A process number no process has: a finished child's. */
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
