@@ -127,6 +127,33 @@ describe('--force', () => {
   });
 });
 
+describe('names from scenarios never leave the output folder', () => {
+  const cases: readonly { readonly name: string; readonly yaml: (text: string) => string; readonly line: string; readonly field: string }[] = [
+    { name: 'a name of dots', yaml: (t) => t.replace('name: small', 'name: ..'), line: ':2:7:', field: 'name:' },
+    { name: 'a hidden name', yaml: (t) => t.replace('name: small', 'name: .small'), line: ':2:7:', field: 'name:' },
+    { name: 'a path', yaml: (t) => t.replace('name: small', 'name: ../../etc'), line: ':2:7:', field: 'name:' },
+    { name: 'an absolute path', yaml: (t) => t.replace('name: small', 'name: /tmp/x'), line: ':2:7:', field: 'name:' },
+    {
+      name: 'an arm named ..',
+      yaml: (t) => `${t}experiment:\n  control: a\n  arms:\n    a: {}\n    "..": { kind: random }\n`,
+      line: ':18:11:',
+      field: 'experiment.arms[".."]:',
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name} is a validation error naming the file, line and field, and nothing is written`, async () => {
+      const dir = tempDir();
+      const file = join(dir, 'small.yaml');
+      writeFileSync(file, c.yaml(SMALL_SCENARIO));
+      const { code, err } = await cli(c.name.startsWith('an arm') ? ['compare', file, '--workers', '0'] : ['run', file]);
+      expect(code).toBe(2);
+      expect(err).toContain(`${file}${c.line} ${c.field}`);
+      expect(err).toMatch(/not start with a dot/);
+      expect(readdirSync(dir)).toEqual(['small.yaml']);
+    });
+  }
+});
+
 describe('staging folders', () => {
   it('one left by a killed process is removed by the next run of the same output', async () => {
     const dir = tempDir();
