@@ -215,3 +215,46 @@ function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);
 }
+
+describe('Ctrl-C to the parent of recloop compare alone', () => {
+  it('removes the staging folder, and its worker processes stop too instead of failing to report', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'small.yaml');
+    writeFileSync(file, `${SMALL_SCENARIO}experiment:\n  control: a\n  arms:\n    a: {}\n    b: { kind: random }\n`);
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'compare', file, '--out', join(dir, 'cmp'), '--set', 'horizon.days=400', '--workers', '1', '--replicas', '1', '--no-report'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const ended = new Promise<NodeJS.Signals | null>((done) => child.on('exit', (_code, signal) => done(signal)));
+    const started = Date.now();
+    while (!/compare \d+\/\d+ epochs/.test(err) || hidden(dir).length === 0) {
+      if (Date.now() - started > 60_000) throw new Error(`the compare never started: ${err}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const workers = spawnSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split(/\s+/).filter(Boolean).map(Number);
+    expect(workers).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(readdirSync(dir)).toEqual(['small.yaml']);
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const stopping = Date.now();
+    while (workers.some(alive)) {
+      if (Date.now() - stopping > 30_000) {
+        for (const pid of workers.filter(alive)) process.kill(pid);
+        throw new Error('a worker kept running after its pool was gone');
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 200)); // anything a worker printed on its way out
+    expect(err).not.toMatch(/EPIPE|ERR_IPC|Error/);
+  });
+});

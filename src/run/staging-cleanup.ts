@@ -1,19 +1,15 @@
 /**
- * Staging folders never outlive their run: the live ones are removed when the process ends or
- * is stopped by SIGINT, SIGTERM or SIGHUP; one left by a process that was killed outright
- * (SIGKILL, a power cut) is removed by the next run of the same output.
- *
- * Signal handlers run between JavaScript tasks, so a run stops at its next pause (a population
- * run: at the end of the epoch in progress). The handler removes the staging folders and then
- * raises the signal again, so the process still ends the way the signal asks.
+ * Staging folders never outlive their run: a live one is removed when the process exits early
+ * or is stopped by SIGINT, SIGTERM or SIGHUP (interrupt.ts); one left by a process that was
+ * killed outright (SIGKILL, a power cut) is removed by the next run of the same output.
  */
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { onInterrupt } from './interrupt.js';
 import { isRecloopFolder } from './output-marker.js';
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-const live = new Set<string>();
+const live = new Map<string, () => void>();
 
 /** `.name.tmp-<pid>-<ms>`: hidden (readers skip it) and naming the process that writes it. */
 export function stagingName(name: string): string {
@@ -21,29 +17,12 @@ export function stagingName(name: string): string {
 }
 
 export function trackStaging(dir: string): void {
-  live.add(dir);
-  if (live.size === 1) {
-    for (const signal of SIGNALS) process.on(signal, onSignal);
-    process.on('exit', removeLive);
-  }
+  live.set(dir, onInterrupt(() => rmSync(dir, { recursive: true, force: true })));
 }
 
 export function untrackStaging(dir: string): void {
-  if (!live.delete(dir) || live.size > 0) return;
-  for (const signal of SIGNALS) process.off(signal, onSignal);
-  process.off('exit', removeLive);
-}
-
-function removeLive(): void {
-  for (const dir of live) rmSync(dir, { recursive: true, force: true });
-  live.clear();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  removeLive();
-  for (const s of SIGNALS) process.off(s, onSignal);
-  process.off('exit', removeLive);
-  process.kill(process.pid, signal);
+  live.get(dir)?.();
+  live.delete(dir);
 }
 
 /**
