@@ -3,12 +3,13 @@
  * commands over real folders in a temporary directory.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MARKER_FILE } from '../src/run/output-marker.js';
-import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import { SMALL_SCENARIO, smallScenario, tempDir } from './support/scenarios.js';
 import { cli } from './support/run-cli.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -97,6 +98,76 @@ describe('--force', () => {
       expect(child.stderr).not.toContain('EBUSY');
     }
     expect(readdirSync(dir)).toEqual(['small.yaml']);
+  });
+
+  it('refuses the home folder (HOME pointed at a temporary one) and a symbolic link', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, '.bashrc'), 'export X=1');
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const { code, err } = await cli(['run', file, '--out', home, '--force', ...TINY]);
+      expect(code).toBe(2);
+      expect(err).toContain(`${home} is the home folder; --force never replaces it`);
+    } finally {
+      process.env.HOME = saved;
+    }
+    expect(readFileSync(join(home, '.bashrc'), 'utf8')).toBe('export X=1');
+    const run = join(dir, 'run');
+    expect((await cli(['run', file, '--out', run, ...TINY])).code).toBe(0);
+    const link = join(dir, 'link');
+    symlinkSync(run, link);
+    const { code, err } = await cli(['run', file, '--out', link, '--force', ...TINY]);
+    expect(code).toBe(2);
+    expect(err).toContain(`${link} is a symbolic link, not a result folder`);
+    expect(readlinkSync(link)).toBe(run);
+  });
+
+  it('compare, sweep, ope, a bandit run and merge refuse the same way before any work', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'small.yaml');
+    writeFileSync(file, `${SMALL_SCENARIO}experiment:\n  control: a\n  arms:\n    a: {}\n    b: { kind: random }\n`);
+    const bandit = join(dir, 'bandit.yaml');
+    writeFileSync(bandit, readFileSync(join(ROOT, 'scenarios', 'bandit.yaml'), 'utf8'));
+    const mine = join(dir, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'data.csv'), '1,2\n');
+    const commands = [
+      ['compare', file, '--workers', '0'],
+      ['sweep', file, '--grid', 'recommender.slate_size=3,4', '--workers', '0'],
+      ['ope', file],
+      ['run', bandit],
+    ];
+    const slice = join(dir, 'slice');
+    expect((await cli(['sweep', file, '--grid', 'recommender.slate_size=3,4', '--seeds', '1', '--shard', '0/1', '--workers', '0', '--out', slice, ...TINY.slice(0, 2)])).code).toBe(0);
+    commands.push(['merge', slice]);
+    for (const command of commands) {
+      const { code, err } = await cli([...command, '--out', mine, '--force']);
+      expect(code, command[0]).toBe(2);
+      expect(err, command[0]).toContain(`${mine} is a folder recloop did not write (it holds data.csv)`);
+    }
+    expect(readdirSync(dir).sort()).toEqual(['bandit.yaml', 'mine', 'slice', 'small.yaml']);
+    expect(readdirSync(mine)).toEqual(['data.csv']);
+  });
+
+  it('a folder of your own that appears at the destination while a run works is not replaced when it ends', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'run');
+    const run = runScenario(smallScenario(['horizon.days=2', 'logs.impressions=false']), {
+      outDir: out,
+      force: true,
+      onEpoch: (e) => {
+        if (e.bounds.epoch !== 0) return;
+        mkdirSync(out);
+        writeFileSync(join(out, 'mine.txt'), 'mine');
+      },
+    });
+    await expect(run).rejects.toThrow(`${out} is a folder recloop did not write (it holds mine.txt)`);
+    expect(readdirSync(out)).toEqual(['mine.txt']);
+    expect(hidden(dir)).toEqual([]);
   });
 
   it('replaces an empty folder, a run folder, and a run written before the marker existed', async () => {
