@@ -39,12 +39,18 @@ describe('whole-number options', () => {
   it('--seed 1.5, --seed twice, --workers abc, --replicas 0 and --seeds x are refused the same way', async () => {
     const { dir, file, out } = setup(SMALL_SCENARIO + EXPERIMENT);
     expect(await refused(['run', file, '--out', out, '--seed', '1.5'], dir)).toBe('--seed: expected a whole number, found "1.5"');
-    expect(await refused(['run', file, '--out', out, '--seed', '1', '--seed', '2'], dir)).toBe('--seed: given 2 times; expected a whole number, once');
+    expect(await refused(['run', file, '--out', out, '--seed', '1', '--seed', '2'], dir)).toBe('--seed: given 2 times (1, 2); give it once');
     expect(await refused(['run', file, '--out', out, '--workers', 'abc'], dir)).toBe('--workers: expected a whole number of 1 or more, found "abc"');
     expect(await refused(['run', file, '--out', out, '--workers', '0'], dir)).toBe('--workers: expected a whole number of 1 or more, found 0');
     expect(await refused(['compare', file, '--out', out, '--replicas', '0'], dir)).toBe('--replicas: expected a whole number of 1 or more, found 0');
     expect(await refused(['compare', file, '--out', out, '--workers', '-1'], dir)).toBe('--workers: expected a whole number of 0 or more, found -1');
     expect(await refused(['sweep', file, '--grid', 'recommender.slate_size=3,5', '--out', out, '--seeds', 'x'], dir)).toBe('--seeds: expected a whole number of 1 or more, found "x"');
+  });
+
+  it('an option given twice is refused (yargs would pass on a list as a path), list options excepted', async () => {
+    const { dir, file, out } = setup();
+    expect(await refused(['run', file, '--out', out, '--out', join(dir, 'other')], dir)).toBe(`--out: given 2 times (${out}, ${join(dir, 'other')}); give it once`);
+    expect(await refused(['run', file, '--out', out, '--set', 'horizon.days=1', '--set', 'world.items.count=0', '--set', 'world.items.uploads_per_day=0'], dir)).toContain('nothing to show');
   });
 
   it('a negative seed is a whole number and runs', async () => {

@@ -9,7 +9,6 @@ import { UserError } from './types.js';
 export function wholeNumberOption(flag: string, raw: unknown, min?: number): number | undefined {
   if (raw === undefined) return undefined;
   const expected = `expected a whole number${min === undefined ? '' : ` of ${min} or more`}`;
-  if (Array.isArray(raw)) throw new UserError(`--${flag}: given ${raw.length} times; ${expected}, once`);
   const text = String(raw).trim();
   const value = /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value)) throw new UserError(`--${flag}: ${expected}, found "${String(raw)}"`);
