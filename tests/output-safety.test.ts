@@ -251,7 +251,8 @@ describe('staging folders', () => {
     const { renameSync } = await import('node:fs');
     renameSync(out, join(dir, `.run.tmp-${dead}-5.old`));
     const again = await cli(['run', file, '--out', out, ...TINY]);
-    expect(again.code).toBe(2); // the earlier run is back in place, so this one is refused as usual
+    expect(again.code).toBe(2); // the earlier run is back in place, so this one is refused as usual, before any work
+    expect(again.err.trim().split('\n')).toHaveLength(1); // no progress lines: refused before the run
     expect(again.err).toContain('already exists; pass --force');
     expect(snapshot(out)).toBe(before);
     expect(hidden(dir)).toEqual([]);

@@ -30,8 +30,9 @@ export class StagedOutput {
   ) {}
 
   static async create(finalDir: string, force: boolean, kind: OutputKind): Promise<StagedOutput> {
-    checkReplaceable(finalDir, force);
+    // First, so an earlier run a killed process left in `.old` is back in place and judged like any other.
     await removeStaleStaging(finalDir);
+    checkReplaceable(finalDir, force);
     const staging = join(dirname(finalDir), stagingName(basename(finalDir)));
     await mkdir(staging, { recursive: true });
     trackStaging(staging);

@@ -4,7 +4,7 @@
  * merge, OPE) holds a small marker file; folders written before the marker existed are
  * recognised by the files only a finished recloop folder holds.
  */
-import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -51,7 +51,7 @@ export function isRecloopFolder(dir: string): boolean {
  * folder, or a folder recloop wrote. The reason is one line that says what is there.
  */
 export function refusalToReplace(target: string): string | undefined {
-  let info;
+  let info: Stats;
   try {
     info = lstatSync(target);
   } catch {
@@ -66,7 +66,8 @@ export function refusalToReplace(target: string): string | undefined {
   if (where === cwd || isInside(cwd, where)) {
     return `${target} is ${where === cwd ? 'the current folder' : `a folder that holds the current folder (${cwd})`}; --force never replaces it; choose another --out`;
   }
-  if (where === homedir() || where === resolve(sep)) return `${target} is ${where === homedir() ? 'the home folder' : 'the root folder'}; --force never replaces it; choose another --out`;
+  // The root folder always holds the current one, so it is refused above.
+  if (where === homedir()) return `${target} is the home folder; --force never replaces it; choose another --out`;
   const names = entries(target);
   if (names.length === 0 || isRecloopFolder(target)) return undefined;
   const runs = names.filter((name) => !name.startsWith('.') && isDirectory(join(target, name)) && isRecloopFolder(join(target, name)));
