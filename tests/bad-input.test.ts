@@ -53,6 +53,11 @@ describe('whole-number options', () => {
     expect(await refused(['run', file, '--out', out, '--set', 'horizon.days=1', '--set', 'world.items.count=0', '--set', 'world.items.uploads_per_day=0'], dir)).toContain('nothing to show');
   });
 
+  it('an empty --out is refused before the run', async () => {
+    const { dir, file } = setup();
+    expect(await refused(['run', file, '--out', ''], dir)).toBe('--out is empty; expected the folder to write, e.g. --out output/my-run');
+  });
+
   it('a negative seed is a whole number and runs', async () => {
     const { file, out } = setup();
     const { code, err } = await cli(['run', file, '--out', out, '--seed', '-3', '--set', 'horizon.days=1', '--no-logs', '--no-report']);

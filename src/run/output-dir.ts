@@ -30,6 +30,7 @@ export class StagedOutput {
   ) {}
 
   static async create(finalDir: string, force: boolean, kind: OutputKind): Promise<StagedOutput> {
+    if (finalDir.trim() === '') throw new OutputExistsError(finalDir, '--out is empty; expected the folder to write, e.g. --out output/my-run');
     // First, so an earlier run a killed process left in `.old` is back in place and judged like any other.
     await removeStaleStaging(finalDir);
     checkReplaceable(finalDir, force);
