@@ -258,6 +258,22 @@ describe('staging folders', () => {
     expect(hidden(dir)).toEqual([]);
   });
 
+  it('SIGKILL mid-run leaves the staging folder; the next run of the same output removes it', async () => {
+    const dir = tempDir();
+    const file = scenarioFile(dir);
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', file, '--out', join(dir, 'run'), '--set', 'horizon.days=400', '--no-report'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const ended = new Promise((done) => child.on('exit', done));
+    await untilAnEpochIsStaged(dir);
+    child.kill('SIGKILL');
+    await ended;
+    expect(hidden(dir)).toEqual([expect.stringMatching(new RegExp(`^\\.run\\.tmp-${child.pid}-\\d+$`))]);
+    expect((await cli(['run', file, '--out', join(dir, 'run'), ...TINY])).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['run', 'small.yaml']);
+  });
+
   it('Ctrl-C (SIGINT) during recloop run removes the staging folder and ends by the signal', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
@@ -268,12 +284,7 @@ describe('staging folders', () => {
     let err = '';
     child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
-    // Wait until the run has written an epoch into its staging folder.
-    const started = Date.now();
-    while (!hidden(dir).some((name) => existsSync(join(dir, name, 'metrics.jsonl')) && readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').length > 0)) {
-      if (Date.now() - started > 60_000) throw new Error(`the run never started: ${err}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await untilAnEpochIsStaged(dir, () => err);
     child.kill('SIGINT');
     const { signal } = await ended;
     expect(signal).toBe('SIGINT');
@@ -281,6 +292,15 @@ describe('staging folders', () => {
     expect(readdirSync(dir)).toEqual(['small.yaml']);
   });
 });
+
+/** Waits until a run has written an epoch into its staging folder in `dir`. */
+async function untilAnEpochIsStaged(dir: string, said: () => string = () => ''): Promise<void> {
+  const started = Date.now();
+  while (!hidden(dir).some((name) => existsSync(join(dir, name, 'metrics.jsonl')) && readFileSync(join(dir, name, 'metrics.jsonl'), 'utf8').length > 0)) {
+    if (Date.now() - started > 60_000) throw new Error(`the run never started: ${said()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** A process number no process has: a finished child's. */
 function deadPid(): number {
