@@ -178,7 +178,7 @@ describe('recloop run on a bandit scenario', () => {
     const code = await runCli(['run', file, '--out', out, '--set', 'world.rounds=5000', '--set', 'recommender.exploration.policy=ucb'], { stdout, stderr });
     expect(stderr.text).toContain('5000 rounds of ucb on 10 arms');
     expect(code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['charts', 'metrics.jsonl', 'report.html', 'run.json', 'scenario.resolved.yaml', 'summary.json', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual(['.recloop.json', 'charts', 'metrics.jsonl', 'report.html', 'run.json', 'scenario.resolved.yaml', 'summary.json', 'summary.md']);
     const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(rows.map((r) => r.round)).toEqual([1000, 2000, 3000, 4000, 5000]);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as BanditSummary;

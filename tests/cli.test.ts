@@ -22,7 +22,7 @@ describe('recloop run', () => {
     expect(err).toContain('2 epochs');
     expect(code).toBe(0);
     expect(stdout).toMatch(/ctr\s+[\d.]+ → [\d.]+/);
-    expect(readdirSync(out).sort()).toEqual(['charts', 'impressions', 'metrics.jsonl', 'report.html', 'run.json', 'scenario.resolved.yaml', 'summary.json', 'summary.md', 'timings.jsonl']);
+    expect(readdirSync(out).sort()).toEqual(['.recloop.json', 'charts', 'impressions', 'metrics.jsonl', 'report.html', 'run.json', 'scenario.resolved.yaml', 'summary.json', 'summary.md', 'timings.jsonl']);
     const rows = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, number>);
     expect(rows.map((r) => r.epoch)).toEqual([0, 1]);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { totals: Record<string, number> };

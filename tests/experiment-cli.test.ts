@@ -38,7 +38,7 @@ describe('recloop compare', () => {
     const { code, out, err } = await cli(['compare', file, '--out', inline, '--workers', '0']);
     expect(err).toContain('4 jobs on no workers');
     expect(code).toBe(0);
-    expect(readdirSync(inline).sort()).toEqual(['arms', 'charts', 'comparison.json', 'experiment.json', 'report.html', 'scenario.resolved.yaml', 'summary.md']);
+    expect(readdirSync(inline).sort()).toEqual(['.recloop.json', 'arms', 'charts', 'comparison.json', 'experiment.json', 'report.html', 'scenario.resolved.yaml', 'summary.md']);
     expect(readdirSync(join(inline, 'arms', 'random')).sort()).toEqual(['seed-3', 'seed-4']);
     const rows = readFileSync(join(inline, 'arms', 'popularity', 'seed-4', 'metrics.jsonl'), 'utf8')
       .trim()

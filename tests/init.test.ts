@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -119,6 +119,17 @@ describe('recloop init with flags', () => {
     expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
     expect((await cli(['init', '--out', file, '--yes', '--force'])).code).toBe(0);
     expect(parseScenario(readFileSync(file, 'utf8'), file).name).toBe('mine');
+  });
+
+  it('--out naming a folder is refused, with or without --force, and the folder is left alone', async () => {
+    const dir = tempDir('recloop-init-');
+    writeFileSync(join(dir, 'notes.txt'), 'mine\n');
+    for (const force of [[], ['--force']]) {
+      const refused = await cli(['init', '--out', dir, '--yes', ...force]);
+      expect(refused.code).toBe(2);
+      expect(refused.err).toBe(`${dir} is a folder; --out names the scenario file to write, e.g. --out ${join(dir, 'scenario.yaml')}\n`);
+    }
+    expect(readdirSync(dir)).toEqual(['notes.txt']);
   });
 });
 

@@ -46,7 +46,7 @@ describe('recloop ope', () => {
     const { code, out: stdout, err } = await cli(['ope', file, '--out', out]);
     expect(err).not.toMatch(/recloop:/);
     expect(code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['ope.json', 'ope.txt', 'scenario.resolved.yaml']);
+    expect(readdirSync(out).sort()).toEqual(['.recloop.json', 'ope.json', 'ope.txt', 'scenario.resolved.yaml']);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const report = JSON.parse(readFileSync(join(out, 'ope.json'), 'utf8')) as OpeReport;
     expect(stdout).toBe(readFileSync(join(out, 'ope.txt'), 'utf8'));

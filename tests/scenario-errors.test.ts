@@ -26,7 +26,7 @@ const rows: readonly Row[] = [
   { file: 'probability-above-one.yaml', line: 7, path: 'world.choice.position_bias', says: 'expected a probability between 0 and 1, found 1.5' },
   { file: 'count-not-whole.yaml', line: 7, path: 'world.users.count', says: 'expected a whole number, found 2.5' },
   { file: 'beta-wrong-length.yaml', line: 8, path: 'world.items.quality.beta', says: 'expected a pair [alpha, beta], found a list of 3 items' },
-  { file: 'bad-name.yaml', line: 2, path: 'name', says: 'expected a name of letters, digits, dot, dash or underscore, found the string "my run"' },
+  { file: 'bad-name.yaml', line: 2, path: 'name', says: 'expected a name of letters, digits, dot, dash or underscore that does not start with a dot (it names the output folder: "." or ".." would leave the output folder, a leading dot would hide it), found the string "my run"' },
   // Keys
   { file: 'unknown-top-level-key.yaml', line: 5, path: 'colour', says: 'unknown key "colour" (expected one of: name, description, seed, horizon,' },
   { file: 'unknown-top-level-typo.yaml', line: 5, path: 'seeds', says: 'did you mean "seed"?' },

@@ -56,7 +56,7 @@ describe('recloop sweep', () => {
     const { code, out: printed, err } = await cli(['sweep', file, ...GRID, '--out', out, '--workers', '0']);
     expect(err).toContain('small sweep: 4 jobs (2 cells × 2 seeds) on no workers');
     expect(code).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['arms', 'comparison.json', 'experiment.json', 'scenario.resolved.yaml', 'sweep.json']);
+    expect(readdirSync(out).sort()).toEqual(['.recloop.json', 'arms', 'comparison.json', 'experiment.json', 'scenario.resolved.yaml', 'sweep.json']);
     expect(readdirSync(join(out, 'arms')).sort()).toEqual(CELLS);
     expect(readdirSync(join(out, 'arms', CELLS[1])).sort()).toEqual(['seed-3', 'seed-4']);
 

@@ -29,7 +29,7 @@ export interface BanditRunOutcome {
 
 export async function runBanditScenario(scenario: BanditScenario, options: BanditRunOptions): Promise<BanditRunOutcome> {
   const started = performance.now();
-  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  const output = await StagedOutput.create(options.outDir, options.force ?? false, 'bandit');
   try {
     await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
     const simulation = new BanditSimulation(buildBanditParts(scenario));

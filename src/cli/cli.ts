@@ -4,7 +4,7 @@
  * clear message and no stack trace. Each command lives in commands/; adding one is a file
  * there plus one line in COMMANDS.
  */
-import yargs from 'yargs';
+import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
@@ -29,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   let parser = yargs([...argv]).scriptName('recloop').usage('$0 <command> [options]');
   for (const register of COMMANDS) parser = register(parser, io);
   parser = parser
+    .middleware((argv) => rejectRepeatedOptions(argv, listOptions(parser)))
     .demandCommand(1, 'name a command (see --help)')
     .strict()
     .help()
@@ -50,4 +51,22 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     if (process.env.RECLOOP_DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return 1;
   }
+}
+
+/**
+ * yargs makes an option given twice an array, which a command taking one value would pass on
+ * as a path or number; every option but the list ones (--set, --grid, --runs) is given once.
+ */
+function rejectRepeatedOptions(argv: ArgumentsCamelCase, lists: ReadonlySet<string>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    if (key === '_' || key === '$0' || lists.has(key) || !Array.isArray(value)) continue;
+    throw new UserError(`--${key}: given ${value.length} times (${value.map(String).join(', ')}); give it once`);
+  }
+}
+
+/** The options of the command being run that take a list (yargs knows them; its types do not say so). */
+function listOptions(parser: Argv): ReadonlySet<string> {
+  const withOptions = parser as unknown as { getOptions?: () => { array?: unknown } };
+  const array = withOptions.getOptions?.().array;
+  return new Set(Array.isArray(array) ? array.map(String) : []);
 }

@@ -17,6 +17,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SEMI_SPACE_FLAG } from '../core/young-generation.js';
+import { onInterrupt } from '../run/interrupt.js';
 import { runJob, type ExperimentJob, type JobResult } from './job.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
@@ -56,9 +57,14 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
   let settled = false;
 
   return new Promise<JobResult[]>((resolve, reject) => {
+    // Stopped by Ctrl-C or killed by a signal, this process takes its workers with it.
+    const forgetWorkers = onInterrupt(() => {
+      for (const worker of workers) worker.kill();
+    });
     const finish = (error?: Error): void => {
       if (settled) return;
       settled = true;
+      forgetWorkers();
       for (const worker of workers) worker.kill();
       if (error) reject(error);
       else resolve(jobs.map((job) => results.get(job.id) as JobResult));

@@ -58,7 +58,7 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
   const started = performance.now();
   const experiment = resolveExperiment(scenario);
   const seeds = replicaSeeds(scenario);
-  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  const output = await StagedOutput.create(options.outDir, options.force ?? false, 'compare');
   try {
     const scenarioYaml = toResolvedYaml(scenario);
     await writeFile(join(output.dir, EXPERIMENT_FILES.scenario), scenarioYaml);

@@ -5,6 +5,10 @@ import type { FromWorker, ToWorker } from './protocol.js';
 const channel = process.send?.bind(process);
 if (channel === undefined) throw new Error('experiment/worker runs as a worker process started by the experiment pool');
 
+// The pool is gone (its process was stopped by a signal or killed): stop too, at the next pause,
+// rather than run the job on and fail to report it.
+process.on('disconnect', () => process.exit(0));
+
 const send = (message: FromWorker): void => {
   channel(message);
 };

@@ -2,15 +2,18 @@
  * Writing the generated scenario: checked with the same parser `recloop run` uses before it
  * touches the disk, and never over an existing file unless asked (--force).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseScenario, ScenarioError, type Scenario } from '../scenario/index.js';
 
 /** The file exists and --force was not given. */
 export class ScenarioFileExistsError extends Error {
   override readonly name = 'ScenarioFileExistsError';
-  constructor(readonly file: string) {
-    super(`${file} already exists; pass --force to replace it or --out to write elsewhere`);
+  constructor(
+    readonly file: string,
+    message = `${file} already exists; pass --force to replace it or --out to write elsewhere`,
+  ) {
+    super(message);
   }
 }
 
@@ -21,7 +24,11 @@ export async function writeScenarioFile(file: string, text: string, force: boole
     // 'wx' fails if the file exists, with no window between a check and the write.
     await writeFile(file, text, { flag: force ? 'w' : 'wx' });
   } catch (error) {
-    if (typeof error === 'object' && error !== null && 'code' in error && error.code === 'EEXIST') throw new ScenarioFileExistsError(file);
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    // --force replaces a file, never a folder.
+    const folder = (code === 'EEXIST' || code === 'EISDIR') && (await stat(file)).isDirectory();
+    if (folder) throw new ScenarioFileExistsError(file, `${file} is a folder; --out names the scenario file to write, e.g. --out ${join(file, 'scenario.yaml')}`);
+    if (code === 'EEXIST') throw new ScenarioFileExistsError(file);
     throw error;
   }
   return scenario;

@@ -65,7 +65,7 @@ export async function writeOpeRun(
   scenario: Scenario,
   produce: () => Promise<OpeReport>,
 ): Promise<{ dir: string; report: OpeReport }> {
-  const output = await StagedOutput.create(outDir, force);
+  const output = await StagedOutput.create(outDir, force, 'ope');
   try {
     const report = await produce();
     await writeFile(join(output.dir, OPE_FILES.scenario), toResolvedYaml(scenario));

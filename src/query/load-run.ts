@@ -4,6 +4,8 @@ import { RUN_FILES } from '../run/run-scenario.js';
 import type { MetricsRow, RunSummary } from '../run/summary.js';
 import { parseScenario, type Scenario } from '../scenario/index.js';
 import { readMetricsRows, readRunSummary, readScenarioText, readTimingsRows } from './run-files.js';
+import { QueryError } from './errors.js';
+import { isBanditRun } from './run-folders.js';
 
 export interface LoadedRun {
   readonly name: string;
@@ -18,6 +20,9 @@ export interface LoadedRun {
 }
 
 export async function loadRun(dir: string): Promise<LoadedRun> {
+  if (isBanditRun(dir)) {
+    throw new QueryError(`${dir}: a bandit run (rounds, not epochs); loadRun reads population runs; query its metrics.jsonl with recloop query (or RunQuery)`);
+  }
   const scenarioFile = join(dir, RUN_FILES.scenario);
   const [scenarioText, metrics, summary, timings] = await Promise.all([
     readScenarioText(dir),

@@ -55,6 +55,16 @@ export async function readRunSummary(dir: string): Promise<RunSummary> {
   };
 }
 
+/** What the runs table shows of a bandit run: its summary.json names the scenario, seed and policy. */
+export async function readBanditSummaryHead(dir: string): Promise<{ scenario: string; seed: number; policy: string }> {
+  const file = join(dir, RUN_FILES.summary);
+  const value = parseJson(await readText(file), file);
+  if (!isRecord(value) || typeof value.scenario !== 'string' || typeof value.seed !== 'number' || typeof value.policy !== 'string') {
+    throw new QueryError(`${file}: expected a bandit summary with "scenario" and "policy" strings and a number "seed"`);
+  }
+  return { scenario: value.scenario, seed: value.seed, policy: value.policy };
+}
+
 async function readJsonLines(file: string, optional = false): Promise<MetricsRow[]> {
   let text: string;
   try {

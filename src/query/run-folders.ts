@@ -2,11 +2,15 @@
  * Finding run folders to query. A run folder is a directory holding metrics.jsonl (what every
  * finished run writes). A path given by the user is either a run folder itself or a folder
  * searched below for run folders (output/ holds one per scenario; sweeps may nest deeper).
+ * Other folders recloop writes are read for what they hold: a compare or sweep folder for its
+ * arms' run folders, a bandit run as a run of rounds (no epochs, no summary table rows); an OPE
+ * folder has no metrics.jsonl and is passed over.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { RUN_FILES } from '../run/run-scenario.js';
+import { readMarker } from '../run/output-marker.js';
 import { QueryError } from './errors.js';
 
 export interface RunFolder {
@@ -17,6 +21,8 @@ export interface RunFolder {
   readonly impressionFiles: readonly string[];
   readonly hasTimings: boolean;
   readonly hasSummary: boolean;
+  /** A population run (epochs, summary.json of metrics) or a bandit run (rounds, its own summary.json). */
+  readonly kind: 'run' | 'bandit';
 }
 
 /** Run folders at or below each path, named uniquely; throws QueryError when a path is missing or holds no run. */
@@ -76,5 +82,18 @@ async function describe(name: string, dir: string): Promise<RunFolder> {
     impressionFiles: logs.filter((f) => f.endsWith('.parquet')).sort().map((f) => join(logDir, f)),
     hasTimings: existsSync(join(dir, RUN_FILES.timings)),
     hasSummary: existsSync(join(dir, RUN_FILES.summary)),
+    kind: isBanditRun(dir) ? 'bandit' : 'run',
   };
+}
+
+/** Its marker says so, or (folders from before the marker) its summary.json names the bandit world. */
+export function isBanditRun(dir: string): boolean {
+  const marker = readMarker(dir);
+  if (marker !== undefined) return marker.kind === 'bandit';
+  try {
+    const summary: unknown = JSON.parse(readFileSync(join(dir, RUN_FILES.summary), 'utf8'));
+    return typeof summary === 'object' && summary !== null && 'world' in summary && summary.world === 'bandit';
+  } catch {
+    return false;
+  }
 }

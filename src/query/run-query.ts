@@ -3,9 +3,9 @@
  * and JSON files (see views.ts), so `recloop query` and notebooks can ask questions such as
  * click-through by arm and day across several runs without knowing where the files are.
  */
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
-import { readRunSummary } from './run-files.js';
+import { readBanditSummaryHead, readRunSummary } from './run-files.js';
 import { findRunFolders, type RunFolder } from './run-folders.js';
 import { toQueryValue, type QueryResult } from './values.js';
 import {
@@ -73,6 +73,10 @@ export class RunQuery {
     const runs = await this.connection.createAppender('runs');
     const summary = await this.connection.createAppender('summary');
     for (const run of this.runs) {
+      if (run.kind === 'bandit') {
+        await appendBanditRun(runs, run);
+        continue;
+      }
       const s = run.hasSummary ? await readRunSummary(run.dir) : undefined;
       runs.appendVarchar(run.name);
       runs.appendVarchar(run.dir);
@@ -101,6 +105,24 @@ export class RunQuery {
     runs.closeSync();
     summary.closeSync();
   }
+}
+
+/** A bandit run has rounds, not epochs or days, and its summary is not a table of metrics: only its name, seed and policy. */
+async function appendBanditRun(runs: DuckDBAppender, run: RunFolder): Promise<void> {
+  const head = run.hasSummary ? await readBanditSummaryHead(run.dir) : undefined;
+  runs.appendVarchar(run.name);
+  runs.appendVarchar(run.dir);
+  if (head) {
+    runs.appendVarchar(head.scenario);
+    runs.appendBigInt(BigInt(head.seed));
+    runs.appendVarchar(head.policy);
+  } else {
+    for (let i = 0; i < 3; i++) runs.appendNull();
+  }
+  runs.appendNull();
+  runs.appendNull();
+  runs.appendBoolean(false);
+  runs.endRow();
 }
 
 /** Opens, runs one query, closes: for one-off questions. */

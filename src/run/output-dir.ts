@@ -1,15 +1,22 @@
 /**
- * A run writes into a temporary folder beside its destination and is moved into place only
- * when it has finished, so a failed or interrupted run never touches an earlier one; an
- * existing run folder is replaced only when asked to (--force).
+ * A result folder is written into a hidden staging folder beside its destination and moved into
+ * place only when it has finished, so a failed or interrupted run never touches an earlier one.
+ * An existing folder is replaced only when asked to (--force), and only if recloop wrote it or
+ * it is empty (output-marker.ts); staging folders are removed on failure, on Ctrl-C and, when a
+ * killed process left one, by the next run of the same output (staging-cleanup.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { refusalToReplace, writeMarker, type OutputKind } from './output-marker.js';
+import { removeStaleStaging, stagingName, trackStaging, untrackStaging } from './staging-cleanup.js';
 
 export class OutputExistsError extends Error {
-  constructor(readonly dir: string) {
-    super(`${dir} already exists; pass --force to replace it or --out to write elsewhere`);
+  constructor(
+    readonly dir: string,
+    message = `${dir} already exists; pass --force to replace it or --out to write elsewhere`,
+  ) {
+    super(message);
     this.name = 'OutputExistsError';
   }
 }
@@ -22,30 +29,48 @@ export class StagedOutput {
     private readonly force: boolean,
   ) {}
 
-  static async create(finalDir: string, force: boolean): Promise<StagedOutput> {
-    if (!force && existsSync(finalDir)) throw new OutputExistsError(finalDir);
-    const staging = join(dirname(finalDir), `.${basename(finalDir)}.tmp-${process.pid}-${Date.now()}`);
+  static async create(finalDir: string, force: boolean, kind: OutputKind): Promise<StagedOutput> {
+    if (finalDir.trim() === '') throw new OutputExistsError(finalDir, '--out is empty; expected the folder to write, e.g. --out output/my-run');
+    // First, so an earlier run a killed process left in `.old` is back in place and judged like any other.
+    await removeStaleStaging(finalDir);
+    checkReplaceable(finalDir, force);
+    const staging = join(dirname(finalDir), stagingName(basename(finalDir)));
     await mkdir(staging, { recursive: true });
+    trackStaging(staging);
+    await writeMarker(staging, kind);
     return new StagedOutput(finalDir, staging, force);
   }
 
-  /** Moves the finished run into place, replacing an earlier one only with force. */
+  /** Moves the finished run into place, replacing an earlier one only with force (and only one recloop wrote). */
   async commit(): Promise<void> {
     if (existsSync(this.finalDir)) {
-      if (!this.force) {
+      try {
+        checkReplaceable(this.finalDir, this.force);
+      } catch (error) {
         await this.discard();
-        throw new OutputExistsError(this.finalDir);
+        throw error;
       }
       const old = `${this.dir}.old`;
+      // Killed between these two moves, the earlier run waits in `old`; the next run of this output puts it back.
       await rename(this.finalDir, old);
       await rename(this.dir, this.finalDir);
+      untrackStaging(this.dir);
       await rm(old, { recursive: true, force: true });
       return;
     }
     await rename(this.dir, this.finalDir);
+    untrackStaging(this.dir);
   }
 
   async discard(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+    untrackStaging(this.dir);
   }
+}
+
+/** Throws OutputExistsError, with what is there, unless the folder may be written (missing, or force on a folder recloop wrote or an empty one). */
+function checkReplaceable(finalDir: string, force: boolean): void {
+  const refusal = refusalToReplace(finalDir);
+  if (refusal !== undefined) throw new OutputExistsError(finalDir, refusal);
+  if (!force && existsSync(finalDir)) throw new OutputExistsError(finalDir);
 }

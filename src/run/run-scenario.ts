@@ -57,7 +57,7 @@ function inferenceBackendOf(scenario: Scenario): string {
 
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
   const started = performance.now();
-  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  const output = await StagedOutput.create(options.outDir, options.force ?? false, 'run');
   let logWriter: ParquetLogWriter | undefined;
   let serving: Serving | undefined;
   try {

@@ -5,6 +5,7 @@
 import { checkRecommender, hasRanker } from '../recommender/registry.js';
 import type { ConsistencyProblem, KeyPath } from '../settings/problem.js';
 import type { Scenario } from './schema.js';
+import { checkAudience } from './audience-check.js';
 
 export type { ConsistencyProblem } from '../settings/problem.js';
 
@@ -64,6 +65,7 @@ export function checkConsistency(scenario: Scenario): ConsistencyProblem[] {
     });
   }
 
+  problems.push(...checkAudience(scenario));
   problems.push(...checkLinearFeatures(scenario.recommender));
   problems.push(...checkUpdateCadence(scenario.recommender));
   // The kind's own checks (its declaration: src/recommender/registry.ts).

@@ -14,10 +14,11 @@ import type { KeyPath, PathSegment } from './paths.js';
 import { recommender as recommenderSchema } from './recommender-schema.js';
 import type { RecommenderConfig, Scenario } from './schema.js';
 import { MODULE } from '../settings/module-entry.js';
+import { FOLDER_NAME, FOLDER_NAME_WHY } from './folder-name.js';
 import { didYouMean } from '../settings/suggest.js';
 
-/** Arm names become folder names and random-stream paths. */
-const ARM_NAME = /^[A-Za-z0-9._-]+$/;
+/** Arm names become folder names (arms/<arm>/) and random-stream paths. */
+const ARM_NAME = FOLDER_NAME;
 const EXPERIMENT: KeyPath = ['experiment'];
 
 export function checkExperiment(scenario: Scenario): ConsistencyProblem[] {
@@ -29,7 +30,7 @@ export function checkExperiment(scenario: Scenario): ConsistencyProblem[] {
 
   for (const name of names) {
     if (!ARM_NAME.test(name)) {
-      problems.push({ paths: [armPath(name)], message: `arm name "${name}" may hold only letters, digits, dot, dash or underscore (it names folders and random streams)` });
+      problems.push({ paths: [armPath(name)], message: `arm name "${name}" may hold only letters, digits, dot, dash or underscore and may not start with a dot (it names folders and random streams: ${FOLDER_NAME_WHY})` });
     }
     if (experiment.holdback !== undefined && name === HOLDBACK_ARM) {
       problems.push({ paths: [armPath(name)], message: `the arm name "${HOLDBACK_ARM}" is taken by experiment.holdback; rename this arm` });

@@ -4,6 +4,7 @@
  * can have a sensible default has one, so a scenario file only says what it changes.
  */
 import { z } from 'zod';
+import { FOLDER_NAME, FOLDER_NAME_WHY } from './folder-name.js';
 import { duration, positive, positiveCount, positiveDuration } from '../settings/fields.js';
 import { experiment } from './experiment-schema.js';
 import { opeSection } from './ope-schema.js';
@@ -44,7 +45,8 @@ const logs = z
 const metrics = z.strictObject(METRIC_SETTINGS).prefault({});
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a name of letters, digits, dot, dash or underscore'),
+  /** Names the output folder (output/<name>), so it may not climb out of it (`..`) or hide (`.name`). */
+  name: z.string().regex(FOLDER_NAME, `expected a name of letters, digits, dot, dash or underscore that does not start with a dot (it names the output folder: ${FOLDER_NAME_WHY})`),
   description: z.string().default(''),
   seed: z.number().int('expected a whole number').default(1),
   /** Required by the population world; a bandit world runs world.rounds rounds instead. */

@@ -37,7 +37,7 @@ export async function mergeSlices(dirs: readonly string[], options: MergeOptions
   const slices = await Promise.all(dirs.map(readSlice));
   checkSlices(slices);
   const sweep = slices[0].info.sweep;
-  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  const output = await StagedOutput.create(options.outDir, options.force ?? false, 'sweep');
   try {
     await cp(join(slices[0].dir, SWEEP_FILES.scenario), join(output.dir, SWEEP_FILES.scenario));
     for (const slice of slices) {

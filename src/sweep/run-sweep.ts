@@ -37,7 +37,7 @@ export interface SweepOutcome {
 export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<SweepOutcome> {
   const started = performance.now();
   const info = sweepInfo(plan);
-  const output = await StagedOutput.create(options.outDir, options.force ?? false);
+  const output = await StagedOutput.create(options.outDir, options.force ?? false, options.shard === undefined ? 'sweep' : 'sweep-slice');
   try {
     await writeFile(join(output.dir, SWEEP_FILES.scenario), toResolvedYaml(plan.scenario));
     const ids = options.shard === undefined ? Array.from({ length: info.jobs }, (_, k) => k) : shardJobs(info.jobs, options.shard);

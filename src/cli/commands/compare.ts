@@ -7,6 +7,7 @@ import { loadScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
+import { wholeNumberOption } from './whole-number.js';
 import { reportAfterRun } from './report.js';
 
 export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -17,20 +18,20 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file with an experiment section' })
         .option('out', { type: 'string', describe: 'result folder (default: output/<scenario name>-compare)' })
-        .option('workers', { type: 'number', describe: 'worker processes (default: one per core; 0 runs on the main thread)' })
-        .option('replicas', { type: 'number', describe: 'seeds per arm (overrides the scenario)' })
-        .option('seed', { type: 'number', describe: 'root seed of the first replica (overrides the scenario)' })
+        .option('workers', { type: 'string', describe: 'worker processes (default: one per core; 0 runs on the main thread)' })
+        .option('replicas', { type: 'string', describe: 'seeds per arm (overrides the scenario)' })
+        .option('seed', { type: 'string', describe: 'root seed of the first replica (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set experiment.arms.b.slate_size=5' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing result folder' })
         .option('logs', { type: 'boolean', default: false, describe: 'write Parquet impression logs for every arm and replica' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md; --no-report skips them' }),
     async (args) => {
-      if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0)) {
-        throw new UserError(`--workers: expected a whole number of 0 or more, found ${args.workers}`);
-      }
+      const workers = wholeNumberOption('workers', args.workers, 0);
+      const replicas = wholeNumberOption('replicas', args.replicas, 1);
+      const seed = wholeNumberOption('seed', args.seed);
       const overrides = args.set.map(String);
-      if (args.replicas !== undefined) overrides.push(`replicas=${args.replicas}`);
-      if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
+      if (replicas !== undefined) overrides.push(`replicas=${replicas}`);
+      if (seed !== undefined) overrides.push(`seed=${seed}`);
       const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       if (scenario.experiment === undefined) {
         throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
@@ -40,7 +41,7 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const outcome = await runExperiment(scenario, {
         outDir,
         force: args.force,
-        workers: args.workers,
+        workers,
         logs: args.logs,
         onProgress: (done, total, jobsDone, jobs) => {
           progress ??= createProgress(`${scenario.name} compare`, total, io.stderr);

@@ -11,6 +11,7 @@ import { evaluateOffPolicy, OpeSettingsError } from '../../ope/run-ope.js';
 import { loadScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
+import { wholeNumberOption } from './whole-number.js';
 
 export const opeCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
@@ -20,12 +21,13 @@ export const opeCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file (settings in its ope: section)' })
         .option('out', { type: 'string', describe: 'result folder (default: output/<scenario name>-ope)' })
-        .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
+        .option('seed', { type: 'string', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set ope.target.policy=uniform' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing result folder' }),
     async (args) => {
+      const seed = wholeNumberOption('seed', args.seed);
       const overrides = args.set.map(String);
-      if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
+      if (seed !== undefined) overrides.push(`seed=${seed}`);
       const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       const outDir = args.out ?? join('output', `${scenario.name}-ope`);
       const started = performance.now();

@@ -11,6 +11,7 @@ import { reportAfterRun } from './report.js';
 import { HEADLINE_METRICS, isDefined, UNDEFINED_MARK } from '../../metrics/index.js';
 import type { MetricsRow } from '../../run/summary.js';
 import { noteTo, type CliIo, type CommandModule } from './types.js';
+import { wholeNumberOption } from './whole-number.js';
 
 
 export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -21,15 +22,17 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
         .option('out', { type: 'string', describe: 'run folder (default: output/<scenario name>)' })
-        .option('seed', { type: 'number', describe: 'root seed (overrides the scenario)' })
+        .option('seed', { type: 'string', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
-        .option('workers', { type: 'number', default: 1, describe: 'threads that serve each batch window; the results do not depend on it (not yet faster on 2 cores: docs/PERFORMANCE.md)' })
+        .option('workers', { type: 'string', describe: 'threads that serve each batch window; the results do not depend on it (not yet faster on 2 cores: docs/PERFORMANCE.md)' })
         .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
+      const seed = wholeNumberOption('seed', args.seed);
+      const workers = wholeNumberOption('workers', args.workers, 1) ?? 1;
       const overrides = args.set.map(String);
-      if (args.seed !== undefined) overrides.push(`seed=${args.seed}`);
+      if (seed !== undefined) overrides.push(`seed=${seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
       const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
       const outDir = args.out ?? join('output', scenario.name);
@@ -42,7 +45,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const outcome = await runScenario(scenario, {
         outDir,
         force: args.force,
-        workers: args.workers,
+        workers,
         onEpoch: (result, total) => {
           progress ??= createProgress(scenario.name, total, io.stderr);
           const m = result.metrics;

@@ -5,7 +5,8 @@ import { formatComparison } from '../../experiment/table.js';
 import { parseShard, planSweep, runSweep, type Shard } from '../../sweep/index.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { reportAfterRun } from './report.js';
-import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
+import { noteTo, type CliIo, type CommandModule } from './types.js';
+import { wholeNumberOption } from './whole-number.js';
 
 export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
@@ -15,26 +16,24 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       y
         .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
         .option('grid', { type: 'string', array: true, demandOption: true, describe: 'a key and its values, e.g. --grid recommender.slate_size=5,10 (repeat for more keys)' })
-        .option('seeds', { type: 'number', describe: 'seeds per cell (default: the scenario\'s replicas)' })
-        .option('seed', { type: 'number', describe: 'first seed (overrides the scenario)' })
+        .option('seeds', { type: 'string', describe: 'seeds per cell (default: the scenario\'s replicas)' })
+        .option('seed', { type: 'string', describe: 'first seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field in every cell, e.g. --set horizon.days=10' })
-        .option('workers', { type: 'number', describe: 'worker processes (default: one per core; 0 runs on the main thread)' })
+        .option('workers', { type: 'string', describe: 'worker processes (default: one per core; 0 runs on the main thread)' })
         .option('shard', { type: 'string', describe: 'run slice i of n (i from 0), e.g. --shard 0/4; recloop merge joins the slices' })
         .option('out', { type: 'string', describe: 'result folder (default: output/<scenario name>-sweep, or -sweep-shard-<i>-of-<n>)' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing result folder' })
         .option('logs', { type: 'boolean', default: false, describe: 'write Parquet impression logs for every cell and seed' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md; --no-report skips them' }),
     async (args) => {
-      if (args.workers !== undefined && !(Number.isInteger(args.workers) && args.workers >= 0)) {
-        throw new UserError(`--workers: expected a whole number of 0 or more, found ${args.workers}`);
-      }
+      const workers = wholeNumberOption('workers', args.workers, 0);
       const shard: Shard | undefined = args.shard === undefined ? undefined : parseShard(args.shard);
       const plan = await planSweep({
         file: args.scenario,
         set: args.set.map(String),
         grid: args.grid.map(String),
-        seeds: args.seeds,
-        seed: args.seed,
+        seeds: wholeNumberOption('seeds', args.seeds, 1),
+        seed: wholeNumberOption('seed', args.seed),
         logs: args.logs,
         onNote: noteTo(io),
       });
@@ -45,7 +44,7 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const outcome = await runSweep(plan, {
         outDir,
         force: args.force,
-        workers: args.workers,
+        workers,
         shard,
         onProgress: (done, total, jobsDone, jobs) => {
           progress ??= createProgress(label, total, io.stderr);
