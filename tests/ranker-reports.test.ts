@@ -68,12 +68,23 @@ describe('before the first retrain', () => {
     });
     expect(files).toEqual({});
     expect(timings).toEqual({ ranker_train_seconds: 0, ranker_train_examples_per_second: 0, ranker_serve_seconds: 0, ranker_serve_candidates_per_second: 0 });
+    // Nothing to free yet.
+    expect(() => ranker.dispose()).not.toThrow();
+  });
+
+  it('exports one head\'s representation: the same one again, another refused', () => {
+    const ranker = newRanker('export');
+    const exported = ranker.exportRepresentation('watch');
+    expect(exported.head).toBe('watch');
+    expect(ranker.exportRepresentation('watch')).toBe(exported);
+    expect(() => ranker.exportRepresentation('click')).toThrow(new Error("ranker: already exports the watch head's representation"));
   });
 
   it('refuses a score formula compiled for other heads', () => {
     const ranker = newRanker('formula');
     const { requests, candidates } = batch();
     expect(() => ranker.scoreWith(compileScoreFormula('click', ['click', 'like']), requests, candidates)).toThrow(FormulaError);
+    expect(() => ranker.scoreWith(compileScoreFormula('click', ['click', 'like']), requests, candidates)).toThrow('score formula "click" was compiled for heads click, like, not click, watch');
     expect(() => ranker.scoreWith(compileScoreFormula('click', ['watch', 'click']), requests, candidates)).toThrow(FormulaError);
     expect(ranker.scoreWith(compileScoreFormula('click', ['click', 'watch']), requests, candidates).length).toBe(4);
   });
@@ -143,7 +154,15 @@ describe('after a retrain', () => {
     expect(ranker.multiplyAddsPerCandidate).toBe(network.multiplyAdds);
     const set = ranker.trainingSet(world.log, world.now);
     const { requests, candidates } = batch();
+    // A batch of two rows first: the serving buffer must grow for the next one.
+    const small = ranker.predictHeads([requests[1]], [candidates[1].slice(0, 2)], false);
     const raw = ranker.predictHeads(requests, candidates, false);
+    // Each request's rows are written where the network reads them: alone or in a batch, the same.
+    for (const head of ['click', 'watch'] as const) {
+      const alone = Array.from(small[0].get(head) ?? []);
+      expect(alone).toHaveLength(2);
+      alone.forEach((p, k) => expect(raw[1].get(head)?.[k]).toBeCloseTo(p, 6));
+    }
     const calibrated = ranker.predictHeads(requests, candidates);
     const started = performance.now();
     const scores = ranker.score(requests, candidates);
