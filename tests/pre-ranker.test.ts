@@ -73,9 +73,12 @@ describe('PreRanker', () => {
     pre.recordRecall([5, 4, 3, 2], Uint8Array.from([0, 1, 0, 1, 0]), 1, 2);
     expect(pre.takeFigures().recall).toBe(0.5);
     // Unsorted, with a tie at the cut taken by list position: the top 2 of 3, 5, 3, 1 are items 1
-    // and 0, of which item 0 is kept; the top 3 of a two-item list is both.
-    pre.recordRecall([3, 5, 3, 1], Uint8Array.from([1, 0, 1, 1]), 0, 2);
+    // and 0 (not 2), of which item 0 is kept; the top 3 of a two-item list is both.
+    pre.recordRecall([3, 5, 3, 1], Uint8Array.from([1, 0, 0, 1]), 0, 2);
     expect(pre.takeFigures().recall).toBe(0.5);
+    // All tied: the first two by position.
+    pre.recordRecall([2, 2, 2, 2], Uint8Array.from([1, 1, 0, 0]), 0, 2);
+    expect(pre.takeFigures().recall).toBe(1);
     pre.recordRecall([1, 2, 3, 4, 5], Uint8Array.from([1, 1, 1, 0, 0]), 0, 2);
     expect(pre.takeFigures().recall).toBe(0);
     pre.recordRecall([2, 1], Uint8Array.from([0, 1]), 0, 3);

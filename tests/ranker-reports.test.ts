@@ -91,6 +91,55 @@ describe('before the first retrain', () => {
 });
 
 describe('after a retrain', () => {
+  it('with nothing held out, reports zeros and serves each head\'s raw sigmoid', async () => {
+    const ranker = new MultiTaskRanker({ ...CONFIG, holdout: 0, calibration: 'isotonic' }, FORMULA, world.catalog, world.users, new Rng('no-holdout'));
+    await replayAndRetrain(ranker, world);
+    expect(ranker.headReports.map(({ head, holdout, auc }) => ({ head, holdout, auc }))).toEqual([
+      { head: 'click', holdout: 0, auc: 0 },
+      { head: 'watch', holdout: 0, auc: 0 },
+    ]);
+    const { requests, candidates } = batch();
+    const raw = ranker.predictHeads(requests, candidates, false);
+    const calibrated = ranker.predictHeads(requests, candidates);
+    expect(calibrated.map((perHead) => [...perHead.values()].map((p) => Array.from(p)))).toEqual(raw.map((perHead) => [...perHead.values()].map((p) => Array.from(p))));
+    // Not a constant: the raw sigmoid of each candidate's own logit.
+    expect(new Set(raw.flatMap((perHead) => Array.from(perHead.get('click') ?? []))).size).toBeGreaterThan(1);
+    ranker.dispose();
+  });
+
+  it('warm-starts a later retrain: the head biases are set from the base rates on the first only', async () => {
+    // At learning rate 0 training moves nothing, so what a retrain leaves is what it set.
+    const ranker = new MultiTaskRanker({ ...CONFIG, learning_rate: 0 }, FORMULA, world.catalog, world.users, new Rng('warm-start'));
+    await replayAndRetrain(ranker, world);
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    const baseRate = network.readout(0).positionBias[0];
+    network.setOutputBias(Float32Array.of(1.5, -2));
+    await ranker.retrain(world.log, world.now);
+    expect(baseRate).not.toBeCloseTo(1.5, 2);
+    expect(network.readout(0).positionBias[0]).toBeCloseTo(1.5, 6);
+    expect(network.readout(1).positionBias[0]).toBeCloseTo(-2, 6);
+    ranker.dispose();
+  });
+
+  it('serves a user by what it observed of them: a click seen after the retrain changes their predictions', async () => {
+    const clicked = newRanker('observe');
+    const skipped = newRanker('observe');
+    await replayAndRetrain(clicked, world);
+    await replayAndRetrain(skipped, world);
+    const shown = world.feedback.find((f) => f.clicked >= 0);
+    if (!shown) throw new Error('no click in the world');
+    // The same slate seen again, clicked by one ranker's account and not by the other's.
+    clicked.observe(shown);
+    skipped.observe({ ...shown, clicked: -1 });
+    const request = { ...shown.request, time: world.now };
+    const candidates = [shown.slate.entries.map((e) => ({ itemId: e.itemId, sources: ['a'], sourceScore: 0 }))];
+    const values = (ranker: MultiTaskRanker) => [...ranker.predictHeads([request], candidates, false)[0].values()].map((p) => Array.from(p));
+    expect(values(clicked)).not.toEqual(values(skipped));
+    clicked.dispose();
+    skipped.dispose();
+  });
+
   it("reports each head's ECE, AUC and reliability bins on its own held-out rows, and the run's size", async () => {
     const ranker = newRanker('reports');
     await replayAndRetrain(ranker, world);
