@@ -127,8 +127,9 @@ describe('after a retrain', () => {
     const skipped = newRanker('observe');
     await replayAndRetrain(clicked, world);
     await replayAndRetrain(skipped, world);
-    const shown = world.feedback.find((f) => f.clicked >= 0);
-    if (!shown) throw new Error('no click in the world');
+    // A click on the slate's first position: position 0 is a click like any other.
+    const shown = world.feedback.find((f) => f.clicked === 0);
+    if (!shown) throw new Error('no click at the first position in the world');
     // The same slate seen again, clicked by one ranker's account and not by the other's.
     clicked.observe(shown);
     skipped.observe({ ...shown, clicked: -1 });
