@@ -118,6 +118,30 @@ onEachEngine('Mlp', () => {
     expect(mlp.parameterCount).toBe(2 * 2 + 2 + 2 * 1 + 1);
   });
 
+  it('draws Glorot-uniform weights: within ±√(6 / (fan in + fan out)) and reaching near it', () => {
+    const mlp = new Mlp('probe', [30, 20, 10], new Rng('dense/glorot'), { learningRate: 0.01 });
+    for (const [k, limit] of [
+      [0, Math.sqrt(6 / 50)],
+      [2, Math.sqrt(6 / 30)],
+    ]) {
+      const largest = Math.max(...Array.from(mlp.parameters[k], Math.abs));
+      expect(largest).toBeLessThanOrEqual(limit);
+      expect(largest).toBeGreaterThan(0.9 * limit);
+    }
+  });
+
+  it('divides its first Adam step by √v + ε: with ε = 0.5 and a gradient of 1 each parameter moves by lr / 1.5', () => {
+    // One weight and one bias, x = 1: both gradients are d output = 1, and after one step
+    // m̂ = 1 and √v̂ = 1, so each moves by 0.1 / (1 + 0.5).
+    const mlp = new Mlp('probe', [1, 1], new Rng('dense/epsilon'), { learningRate: 0.1, epsilon: 0.5 });
+    const [w, b] = mlp.parameters;
+    const before = w[0];
+    mlp.backward(mlp.forward(Float32Array.of(1), 1), Float32Array.of(1));
+    mlp.step();
+    expect(w[0]).toBeCloseTo(before - 0.1 / 1.5, 6);
+    expect(b[0]).toBeCloseTo(-0.1 / 1.5, 6);
+  });
+
   it('leaves no tensors on the backend', () => {
     const before = tf.memory().numTensors;
     const mlp = new Mlp('probe', SIZES, new Rng('dense-test'), { learningRate: 0.01 });

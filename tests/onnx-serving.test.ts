@@ -2,13 +2,16 @@
  * Serving on ONNX Runtime: the graph each ranker network writes must give the logits (and the
  * exported representation) of its tfjs forward pass at position 0, for every weight, and a
  * RankerModel must never serve with weights older than its own. The protobuf writer is checked
- * byte for byte on varints, the one encoding it does by hand.
+ * byte for byte on varints, the one encoding it does by hand; the graph builder's refusal of a
+ * constant that does not fill its shape, and the fixed sizes it declares, which ONNX Runtime
+ * holds the feeds to.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
+import { OnnxGraph } from '../src/ml/onnx/graph.js';
 import { ProtoWriter } from '../src/ml/onnx/protobuf.js';
-import { inferenceBackend } from '../src/ml/onnx/runtime.js';
+import { inferenceBackend, OnnxSession } from '../src/ml/onnx/runtime.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { DcnV2Network } from '../src/recommender/ranking/dcn.js';
 import { MmoeNetwork } from '../src/recommender/ranking/mmoe.js';
@@ -102,6 +105,24 @@ describe('ONNX Runtime serving', () => {
     expectClose(all, tfjsForward(model.network, x, rows, dim, 0)[0]);
     expectClose(model.predict(x.subarray(19_999 * dim), 1), all.subarray(19_999 * 2));
     model.dispose();
+  });
+});
+
+describe('OnnxGraph', () => {
+  it('refuses a constant whose values do not fill its shape', () => {
+    expect(() => new OnnxGraph().floats(new Float32Array(5), [2, 3])).toThrow(new RangeError('onnx: constant of shape [2, 3] needs 6 values, got 5'));
+  });
+
+  it('declares fixed sizes, which ONNX Runtime holds the feeds to, beside the free batch dimension', () => {
+    const graph = new OnnxGraph();
+    const x = graph.input('x', ['batch', 3]);
+    const y = graph.node('Relu', [x]);
+    graph.output(y, ['batch', 3]);
+    const session = OnnxSession.open(graph.serialise('relu'), x, [y]);
+    expect(session).not.toBeNull();
+    expect(Array.from(session?.run(Float32Array.of(-1, 2, -3, 4, -5, 6), 2, 3)[0] ?? [])).toEqual([0, 2, 0, 4, 0, 6]);
+    expect(() => session?.run(Float32Array.of(1, 2, 3, 4), 1, 4)).toThrow(/dimension/i);
+    session?.dispose();
   });
 });
 

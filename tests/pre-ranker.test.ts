@@ -30,15 +30,30 @@ describe('PreRanker', () => {
     expect(pre.fitted).toBe(false);
     pre.fit(x, n, target);
     expect(pre.fitted).toBe(true);
-    // Request 0: rows 0-4 (one fresh, row 4); request 1: rows 5-6, fewer than keep.
-    const lists = [candidates(['a', 'a', 'a', 'a', 'fresh']), candidates(['a', 'a'])];
+    // Request 0: rows 0-4 (one fresh, row 1, which also comes from a source that does not
+    // bypass: one bypassing source is enough); request 1: rows 5-6, fewer than keep.
+    const lists = [candidates(['a', 'a', 'a', 'a', 'a']), candidates(['a', 'a'])];
+    lists[0][1] = { ...lists[0][1], sources: ['a', 'fresh'] };
     const kept = new Uint8Array(7).fill(9);
     const count = pre.select(x, lists, kept);
     const best = [0, 1, 2, 3, 4].sort((a, b) => target[b] - target[a]).slice(0, 2);
-    const want = [0, 1, 2, 3, 4].map((k) => (best.includes(k) || k === 4 ? 1 : 0));
+    expect(best).not.toContain(1);
+    const want = [0, 1, 2, 3, 4].map((k) => (best.includes(k) || k === 1 ? 1 : 0));
     expect([...kept.subarray(0, 5)]).toEqual(want);
     expect([...kept.subarray(5)]).toEqual([1, 1]);
     expect(count).toBe(want.reduce((s: number, v) => s + v, 0) + 2);
+    expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: count / 7 });
+  });
+
+  it('keeps rows in order across requests shorter than keep, and refuses to select before it is fitted', () => {
+    const pre = new PreRanker({ keep: 1, bypass: [] }, 1);
+    expect(() => pre.select(Float32Array.of(1), [candidates(['a'])], new Uint8Array(1))).toThrow(new Error('pre-ranker: not fitted'));
+    pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
+    // A one-candidate request, then one of three whose best is its last row.
+    const kept = new Uint8Array(4);
+    expect(pre.select(Float32Array.from([5, 1, 2, 3]), [candidates(['a']), candidates(['a', 'a', 'a'])], kept)).toBe(2);
+    expect([...kept]).toEqual([1, 0, 0, 1]);
+    expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: 0.5 });
   });
 
   it('breaks ties at the cut by list position and counts what it kept', () => {
@@ -56,6 +71,17 @@ describe('PreRanker', () => {
     const pre = new PreRanker({ keep: 2, bypass: [] }, 1);
     // Full scores 5, 4, 3, 2 at offset 1 of the kept flags; kept: items 0 and 2 of the list.
     pre.recordRecall([5, 4, 3, 2], Uint8Array.from([0, 1, 0, 1, 0]), 1, 2);
+    expect(pre.takeFigures().recall).toBe(0.5);
+    // Unsorted, with a tie at the cut taken by list position: the top 2 of 3, 5, 3, 1 are items 1
+    // and 0 (not 2), of which item 0 is kept; the top 3 of a two-item list is both.
+    pre.recordRecall([3, 5, 3, 1], Uint8Array.from([1, 0, 0, 1]), 0, 2);
+    expect(pre.takeFigures().recall).toBe(0.5);
+    // All tied: the first two by position.
+    pre.recordRecall([2, 2, 2, 2], Uint8Array.from([1, 1, 0, 0]), 0, 2);
+    expect(pre.takeFigures().recall).toBe(1);
+    pre.recordRecall([1, 2, 3, 4, 5], Uint8Array.from([1, 1, 1, 0, 0]), 0, 2);
+    expect(pre.takeFigures().recall).toBe(0);
+    pre.recordRecall([2, 1], Uint8Array.from([0, 1]), 0, 3);
     expect(pre.takeFigures().recall).toBe(0.5);
   });
 
@@ -85,12 +111,16 @@ describe('the cascade in the multi-task ranker', () => {
   it('scores only the kept candidates, with the network\'s own scores, and reports its recall', async () => {
     const cascade = new MultiTaskRanker({ ...CONFIG, prerank: { keep: 5, bypass: ['fresh'] } }, FORMULA, world.catalog, world.users, new Rng('cascade'));
     const plain = new MultiTaskRanker(CONFIG, FORMULA, world.catalog, world.users, new Rng('cascade'));
+    // Before the first retrain: no figures yet, reported as zeros.
+    expect(cascade.diagnostics().metrics).toMatchObject({ prerank_recall_at_10: 0, prerank_kept_share: 0 });
     await replayAndRetrain(cascade, world);
     await replayAndRetrain(plain, world);
     const batch = servingBatch({ seed: 'cascade-batch', users: world.users, catalog: world.catalog, requests: 2 * PRERANK_RECALL_EVERY, candidatesPerRequest: 20, time: world.now, pastSessions: 2 });
     // One candidate per request comes from the fresh source: it bypasses the pre-ranker.
     const lists = batch.candidates.map((list) => list.map((c, k) => (k === 19 ? { ...c, sources: ['fresh'] } : c)));
+    const started = performance.now();
     const scores = cascade.score(batch.requests, lists);
+    const scoreSeconds = (performance.now() - started) / 1000;
     const full = plain.score(batch.requests, lists);
     let keptMean = 0;
     let allMean = 0;
@@ -106,12 +136,33 @@ describe('the cascade in the multi-task ranker', () => {
     }
     // Distilled from the network, the pre-ranker keeps what the network scores above average.
     expect(keptMean).toBeGreaterThan(allMean);
+    // Requests with slate ids divisible by the sampling rate are scored in full: recall is the
+    // share of the network's top 10 of each (ties by list position) that the pre-ranker kept,
+    // and the network scored their other candidates too.
+    let hits = 0;
+    let sampled = 0;
+    let served = 0;
+    for (const [r, request] of batch.requests.entries()) {
+      const kept = scores[r].filter((v) => !Number.isNaN(v)).length;
+      if (request.slateId % PRERANK_RECALL_EVERY !== 0) {
+        served += kept;
+        continue;
+      }
+      sampled++;
+      served += lists[r].length;
+      const top = [...full[r].keys()].sort((a, b) => full[r][b] - full[r][a] || a - b).slice(0, 10);
+      hits += top.filter((k) => !Number.isNaN(scores[r][k])).length;
+    }
+    expect(sampled).toBe(2);
+    expect(hits).toBeLessThan(10 * sampled);
     await cascade.retrain(world.log, world.now);
-    const { metrics } = cascade.diagnostics();
+    const { metrics, timings } = cascade.diagnostics();
     expect(metrics.prerank_kept_share).toBeGreaterThan(5 / 20);
     expect(metrics.prerank_kept_share).toBeLessThanOrEqual(6 / 20);
-    // Two sampled requests (slate ids divisible by the sampling rate), scored in full.
-    expect(metrics.prerank_recall_at_10).toBeGreaterThan(0);
-    expect(metrics.prerank_recall_at_10).toBeLessThanOrEqual(1);
+    expect(metrics.prerank_recall_at_10).toBeCloseTo(hits / (10 * sampled), 10);
+    expect(timings.ranker_serve_candidates_per_second * timings.ranker_serve_seconds).toBeCloseTo(served, 6);
+    // Seconds, not milliseconds: at most the time the score() call took.
+    expect(timings.ranker_serve_seconds).toBeGreaterThan(0);
+    expect(timings.ranker_serve_seconds).toBeLessThanOrEqual(scoreSeconds);
   });
 });

@@ -68,18 +68,79 @@ describe('before the first retrain', () => {
     });
     expect(files).toEqual({});
     expect(timings).toEqual({ ranker_train_seconds: 0, ranker_train_examples_per_second: 0, ranker_serve_seconds: 0, ranker_serve_candidates_per_second: 0 });
+    // Nothing to free yet.
+    expect(() => ranker.dispose()).not.toThrow();
+  });
+
+  it('exports one head\'s representation: the same one again, another refused', () => {
+    const ranker = newRanker('export');
+    const exported = ranker.exportRepresentation('watch');
+    expect(exported.head).toBe('watch');
+    expect(ranker.exportRepresentation('watch')).toBe(exported);
+    expect(() => ranker.exportRepresentation('click')).toThrow(new Error("ranker: already exports the watch head's representation"));
   });
 
   it('refuses a score formula compiled for other heads', () => {
     const ranker = newRanker('formula');
     const { requests, candidates } = batch();
     expect(() => ranker.scoreWith(compileScoreFormula('click', ['click', 'like']), requests, candidates)).toThrow(FormulaError);
+    expect(() => ranker.scoreWith(compileScoreFormula('click', ['click', 'like']), requests, candidates)).toThrow('score formula "click" was compiled for heads click, like, not click, watch');
     expect(() => ranker.scoreWith(compileScoreFormula('click', ['watch', 'click']), requests, candidates)).toThrow(FormulaError);
     expect(ranker.scoreWith(compileScoreFormula('click', ['click', 'watch']), requests, candidates).length).toBe(4);
   });
 });
 
 describe('after a retrain', () => {
+  it('with nothing held out, reports zeros and serves each head\'s raw sigmoid', async () => {
+    const ranker = new MultiTaskRanker({ ...CONFIG, holdout: 0, calibration: 'isotonic' }, FORMULA, world.catalog, world.users, new Rng('no-holdout'));
+    await replayAndRetrain(ranker, world);
+    expect(ranker.headReports.map(({ head, holdout, auc }) => ({ head, holdout, auc }))).toEqual([
+      { head: 'click', holdout: 0, auc: 0 },
+      { head: 'watch', holdout: 0, auc: 0 },
+    ]);
+    const { requests, candidates } = batch();
+    const raw = ranker.predictHeads(requests, candidates, false);
+    const calibrated = ranker.predictHeads(requests, candidates);
+    expect(calibrated.map((perHead) => [...perHead.values()].map((p) => Array.from(p)))).toEqual(raw.map((perHead) => [...perHead.values()].map((p) => Array.from(p))));
+    // Not a constant: the raw sigmoid of each candidate's own logit.
+    expect(new Set(raw.flatMap((perHead) => Array.from(perHead.get('click') ?? []))).size).toBeGreaterThan(1);
+    ranker.dispose();
+  });
+
+  it('warm-starts a later retrain: the head biases are set from the base rates on the first only', async () => {
+    // At learning rate 0 training moves nothing, so what a retrain leaves is what it set.
+    const ranker = new MultiTaskRanker({ ...CONFIG, learning_rate: 0 }, FORMULA, world.catalog, world.users, new Rng('warm-start'));
+    await replayAndRetrain(ranker, world);
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    const baseRate = network.readout(0).positionBias[0];
+    network.setOutputBias(Float32Array.of(1.5, -2));
+    await ranker.retrain(world.log, world.now);
+    expect(baseRate).not.toBeCloseTo(1.5, 2);
+    expect(network.readout(0).positionBias[0]).toBeCloseTo(1.5, 6);
+    expect(network.readout(1).positionBias[0]).toBeCloseTo(-2, 6);
+    ranker.dispose();
+  });
+
+  it('serves a user by what it observed of them: a click seen after the retrain changes their predictions', async () => {
+    const clicked = newRanker('observe');
+    const skipped = newRanker('observe');
+    await replayAndRetrain(clicked, world);
+    await replayAndRetrain(skipped, world);
+    // A click on the slate's first position: position 0 is a click like any other.
+    const shown = world.feedback.find((f) => f.clicked === 0);
+    if (!shown) throw new Error('no click at the first position in the world');
+    // The same slate seen again, clicked by one ranker's account and not by the other's.
+    clicked.observe(shown);
+    skipped.observe({ ...shown, clicked: -1 });
+    const request = { ...shown.request, time: world.now };
+    const candidates = [shown.slate.entries.map((e) => ({ itemId: e.itemId, sources: ['a'], sourceScore: 0 }))];
+    const values = (ranker: MultiTaskRanker) => [...ranker.predictHeads([request], candidates, false)[0].values()].map((p) => Array.from(p));
+    expect(values(clicked)).not.toEqual(values(skipped));
+    clicked.dispose();
+    skipped.dispose();
+  });
+
   it("reports each head's ECE, AUC and reliability bins on its own held-out rows, and the run's size", async () => {
     const ranker = newRanker('reports');
     await replayAndRetrain(ranker, world);
@@ -143,7 +204,15 @@ describe('after a retrain', () => {
     expect(ranker.multiplyAddsPerCandidate).toBe(network.multiplyAdds);
     const set = ranker.trainingSet(world.log, world.now);
     const { requests, candidates } = batch();
+    // A batch of two rows first: the serving buffer must grow for the next one.
+    const small = ranker.predictHeads([requests[1]], [candidates[1].slice(0, 2)], false);
     const raw = ranker.predictHeads(requests, candidates, false);
+    // Each request's rows are written where the network reads them: alone or in a batch, the same.
+    for (const head of ['click', 'watch'] as const) {
+      const alone = Array.from(small[0].get(head) ?? []);
+      expect(alone).toHaveLength(2);
+      alone.forEach((p, k) => expect(raw[1].get(head)?.[k]).toBeCloseTo(p, 6));
+    }
     const calibrated = ranker.predictHeads(requests, candidates);
     const started = performance.now();
     const scores = ranker.score(requests, candidates);

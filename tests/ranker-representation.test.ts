@@ -5,11 +5,13 @@
  * rows' vectors under the new weights. And the whitening the policy puts on top keeps every
  * component at variance 1/k.
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
+import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
 import type { RankerHead } from '../src/recommender/ranking/heads.js';
@@ -102,7 +104,7 @@ describe("the ranker's exported representation", () => {
   });
 
   it("a retrain exports the head's most recent held-out rows, indexed into the log window", async () => {
-    const { exported } = await trainedRanker('dcn');
+    const { ranker, exported } = await trainedRanker('dcn');
     const recent = exported.recent;
     if (!recent) throw new Error('no recent rows');
     // 20% of the examples are held out of the click head, the most recent ones.
@@ -110,6 +112,25 @@ describe("the ranker's exported representation", () => {
     expect(recent.x.length).toBe(recent.n * exported.dim);
     expect(recent.windowRows[recent.n - 1]).toBe(world.log.rows - 1);
     for (let k = 1; k < recent.n; k++) expect(recent.windowRows[k]).toBeGreaterThan(recent.windowRows[k - 1]);
+    // Each exported vector is the network's representation of that row's features.
+    const network = ranker.network;
+    if (!network) throw new Error('untrained');
+    const set = ranker.trainingSet(world.log, world.now);
+    const firstWindowRow = world.log.rows - set.n;
+    const dim = set.dim;
+    const x = new Float32Array(recent.n * dim);
+    const positions = new Int32Array(recent.n);
+    recent.windowRows.forEach((windowRow, k) => {
+      const row = windowRow - firstWindowRow;
+      x.set(set.x.subarray(row * dim, (row + 1) * dim), k * dim);
+      positions[k] = set.positions[row];
+    });
+    const want = tf.tidy(() => network.applyWithRepresentation(tf.tensor2d(x, [recent.n, dim]), tf.tensor2d(positionOneHot(positions), [recent.n, MAX_POSITIONS]), 0)[1].dataSync());
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(recent.x[i] - want[i]));
+    expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(0.1);
+    expect(worst).toBeLessThan(1e-4);
+    ranker.dispose();
   });
 });
 

@@ -2,10 +2,12 @@
  * The typed training pieces' own checks and settings, which the comparisons with tfjs in
  * ranker-training.test.ts never reach: Adam's refusals and its beta and epsilon options (worked
  * out by hand), and the networks' refusal of a wrong set of weights or a backward pass before a
- * forward one. No tfjs: each check is a few arithmetic steps.
+ * forward one, on both of DCN-V2's passes; its ONNX Runtime pass opens where that engine runs and
+ * nowhere else. No tfjs: each check is a few arithmetic steps.
  */
 import { describe, expect, it } from 'vitest';
 import { Adam } from '../src/ml/adam.js';
+import { DcnV2OnnxTrainable } from '../src/recommender/ranking/dcn-onnx-training.js';
 import { DcnV2Trainable } from '../src/recommender/ranking/dcn-training.js';
 import { MmoeTrainable } from '../src/recommender/ranking/mmoe-training.js';
 
@@ -46,5 +48,23 @@ describe('typed training networks', () => {
     expect(() => new MmoeTrainable(mmoeShape, [])).toThrow(new RangeError('mmoe: 0 weight arrays for 8'));
     const mmoe = new MmoeTrainable(mmoeShape, Array.from({ length: 8 }, () => new Float32Array(12)));
     expect(() => mmoe.backward(new Float32Array(1))).toThrow(new Error('mmoe: backward before forward'));
+  });
+
+  it('DCN-V2 on ONNX Runtime: the same refusals, and the pass opens on that engine only', () => {
+    const shape = { dim: 2, crossLayers: 1, deepSizes: [2], heads: 1, positions: 2 };
+    const weights = () => [new Float32Array(4), new Float32Array(2), new Float32Array(4)];
+    expect(() => DcnV2OnnxTrainable.open(shape, [f32([0])])).toThrow(new RangeError('dcn_v2: 1 weight arrays for 3'));
+    const onnx = DcnV2OnnxTrainable.open(shape, weights());
+    // This machine has ONNX Runtime (onnx-serving.test.ts checks it): the pass must take it.
+    expect(onnx).toBeInstanceOf(DcnV2OnnxTrainable);
+    expect(() => onnx?.backward(new Float32Array(1))).toThrow(new Error('dcn_v2: backward before forward'));
+    const saved = process.env.RECLOOP_INFERENCE;
+    process.env.RECLOOP_INFERENCE = 'tfjs';
+    try {
+      expect(DcnV2OnnxTrainable.open(shape, weights())).toBeNull();
+    } finally {
+      if (saved === undefined) delete process.env.RECLOOP_INFERENCE;
+      else process.env.RECLOOP_INFERENCE = saved;
+    }
   });
 });

@@ -46,7 +46,8 @@ const BASE: RankerConfig = {
 
 const NETWORKS: { name: string; config: RankerConfig }[] = [
   { name: 'dcn_v2, cross and deep tower', config: BASE },
-  { name: 'dcn_v2, cross only', config: { ...BASE, hidden: [] } },
+  // Three cross layers: the passes' loops over the layers after the first run more than once.
+  { name: 'dcn_v2, three cross layers only', config: { ...BASE, cross_layers: 3, hidden: [] } },
   { name: 'dcn_v2, one cross layer, one deep layer', config: { ...BASE, cross_layers: 1, hidden: [5] } },
   { name: 'mmoe, one expert layer', config: { ...BASE, model: 'mmoe', hidden: [5] } },
   { name: 'mmoe, two expert layers', config: { ...BASE, model: 'mmoe', hidden: [5, 4] } },

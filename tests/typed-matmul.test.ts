@@ -5,6 +5,7 @@
  * flag, operand or shape cannot give the right numbers; each on both engines, ONNX Runtime's Gemm
  * and the tfjs backend (RECLOOP_INFERENCE=tfjs).
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { affineGemm, gemm } from '../src/ml/onnx/gemm.js';
@@ -37,6 +38,31 @@ onEachEngine('typed products', (engine) => {
     }
   });
 
+  it('takes ONNX Runtime’s answer, bit for bit, where it runs: products and the dense layer', () => {
+    if (engine === 'tfjs') return;
+    // Random operands whose sums tfjs rounds differently from ONNX Runtime (checked below), so a
+    // product computed on tfjs instead, which agrees to rounding, is told apart.
+    const rng = new Rng('typed-matmul/exact');
+    const random = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const [m, k, n] = [4, 5, 3];
+    const a = random(m * k);
+    const b = random(k * n);
+    const viaGemm = gemm(a, [m, k], b, [k, n], false, false);
+    const onTfjs = tf.tidy(() => tf.matMul(tf.tensor2d(a, [m, k]), tf.tensor2d(b, [k, n])).dataSync());
+    expect(Array.from(onTfjs)).not.toEqual(Array.from(viaGemm ?? []));
+    expect(Array.from(matMul(a, m, k, b, n))).toEqual(Array.from(viaGemm ?? []));
+    const at = random(k * m);
+    expect(Array.from(matMulTransposedA(at, k, m, b, n))).toEqual(Array.from(gemm(at, [k, m], b, [k, n], true, false) ?? []));
+    const bt = random(n * k);
+    expect(Array.from(matMulTransposedB(a, m, k, bt, n))).toEqual(Array.from(gemm(a, [m, k], bt, [n, k], false, true) ?? []));
+    const left = random(2 * m);
+    const [after, before] = matMulsSharing(a, m, k, { right: b, cols: n }, { left, rows: 2 });
+    expect(Array.from(after)).toEqual(Array.from(viaGemm ?? []));
+    expect(Array.from(before)).toEqual(Array.from(gemm(left, [2, m], a, [m, k], false, false) ?? []));
+    const bias = random(n);
+    for (const relu of [false, true]) expect(Array.from(affine(a, m, k, b, n, bias, relu))).toEqual(Array.from(affineGemm(a, m, k, b, n, bias, relu) ?? []));
+  });
+
   it('a dense layer: x·w + bias along the columns, negatives zeroed only through the ReLU', () => {
     // x (2 × 3), w (3 × 2), bias (2).
     const x = f32([1, 2, 3, -1, 0, 1]);
@@ -65,6 +91,10 @@ onEachEngine('typed products', (engine) => {
     it('refuse operands whose sizes do not fit', () => {
       expect(() => matMul(f32([1, 2, 3]), 2, 3, b, 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 3 and 6 values');
       expect(() => matMul(a, 2, 3, f32([1, 2, 3, 4]), 2)).toThrow('matMul: [2 × 3]·[3 × 2] given 6 and 4 values');
+      expect(() => matMulTransposedA(f32([1, 2, 3]), 2, 3, f32([1, 2, 3, 4]), 2)).toThrow('matMulTransposedA: [2 × 3]ᵀ·[2 × 2] given 3 and 4 values');
+      expect(() => matMulTransposedA(a, 2, 3, f32([1, 2, 3]), 2)).toThrow('matMulTransposedA: [2 × 3]ᵀ·[2 × 2] given 6 and 3 values');
+      expect(() => matMulTransposedB(f32([1, 2, 3]), 2, 3, a, 2)).toThrow('matMulTransposedB: [2 × 3]·[2 × 3]ᵀ given 3 and 6 values');
+      expect(() => matMulTransposedB(a, 2, 3, f32([1, 2, 3]), 2)).toThrow('matMulTransposedB: [2 × 3]·[2 × 3]ᵀ given 6 and 3 values');
       const m = f32([1, 2, 3, 4]);
       const right = { right: a, cols: 3 };
       const left = { left: f32([1, -1]), rows: 1 };
