@@ -2,10 +2,11 @@
  * One loop-benchmark case in a process of its own (so its peak memory is its own), under the
  * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS.
  *
- *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--profiles DIR]
+ *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--epochs] [--profiles DIR]
  *
  * `--days N` measures N days instead of the case's own cap (the whole horizon at most);
- * `--profiles DIR` also writes each epoch's CPU profile there (epoch-E.cpuprofile).
+ * `--epochs` prints each epoch's largest phases as it ends; `--profiles DIR` also writes each
+ * epoch's CPU profile there (epoch-E.cpuprofile).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,7 @@ const scenario = await loadScenario(benchCase.scenario, [...benchCase.overrides,
 const profilesFlag = process.argv.indexOf('--profiles');
 const profileDir = profilesFlag > 0 ? process.argv[profilesFlag + 1] : undefined;
 if (profileDir) mkdirSync(profileDir, { recursive: true });
+const perEpoch = profileDir !== undefined || process.argv.includes('--epochs');
 
 const session = new Session();
 session.connect();
@@ -57,21 +59,28 @@ await session.post('Profiler.start');
 let slates = 0;
 let impressions = 0;
 const phases: Record<string, number> = {};
-// The profile is cut at every epoch end, so each epoch's own phases can be printed as it ends.
+const addPhases = (profile: CpuProfile): Record<string, number> => {
+  const own = phaseSeconds(profile);
+  for (const [phase, seconds] of Object.entries(own)) phases[phase] = (phases[phase] ?? 0) + seconds;
+  return own;
+};
+// With --epochs the profile is cut at every epoch end, so each epoch's own phases are printed as
+// it ends; the cuts cost time inside the loop (seconds over the T-RECS cases' 100 short epochs),
+// so the bench's own runs take one profile.
 await sim.run(async ({ metrics }) => {
   slates += metrics.slates;
   impressions += metrics.impressions;
+  const at = ((performance.now() - loopStart) / 1000).toFixed(1);
+  if (!perEpoch) return void process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates\n`);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   if (profileDir) writeFileSync(join(profileDir, `epoch-${metrics.epoch}.cpuprofile`), JSON.stringify(profile));
-  const epochPhases = phaseSeconds(profile);
-  for (const [phase, seconds] of Object.entries(epochPhases)) phases[phase] = (phases[phase] ?? 0) + seconds;
-  const largest = Object.entries(epochPhases).sort((a, b) => b[1] - a[1]).slice(0, 6);
-  const at = ((performance.now() - loopStart) / 1000).toFixed(1);
+  const largest = Object.entries(addPhases(profile)).sort((a, b) => b[1] - a[1]).slice(0, 6);
   process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates; ${largest.map(([p, s]) => `${p} ${s.toFixed(1)}`).join(', ')}\n`);
   await session.post('Profiler.start');
 });
 const end = performance.now();
-await session.post('Profiler.stop');
+const { profile: last } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
+if (!perEpoch) addPhases(last);
 
 const result: CaseResult = {
   case: name,
