@@ -2,7 +2,7 @@
  * The young generation a simulating process or thread runs with. A simulation allocates many
  * short-lived objects (candidates, slates, boxed draws): with V8's default 16 MiB semi-space it
  * scavenges several times a second and promotes objects that would have died young. 64 MiB made
- * the two-stage loop ~15% faster with less time in garbage collection (docs/PERFORMANCE.md).
+ * the two-stage loop 10–25% faster, with less time in garbage collection (docs/PERFORMANCE.md).
  * V8 reads this size when a heap is made, so it is a flag of the process (the `recloop` command's
  * first line, `npm start`, sweep workers) or a limit of the thread (serving replicas).
  */
