@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FeatureMap } from '../src/recommender/explore/features.js';
+import { BayesianLinearModel, PendingObservations } from '../src/recommender/explore/bayes-linear.js';
 import { LinearThompsonPolicy } from '../src/recommender/explore/linear-thompson.js';
 import { ThompsonPolicy } from '../src/recommender/explore/thompson.js';
 import { UcbPolicy } from '../src/recommender/explore/ucb.js';
@@ -90,6 +91,14 @@ describe('update cadence of the learning policies', () => {
     Array.from(batched.model.mean()).forEach((m, i) => expect(m).toBeCloseTo(expected[i], 12));
     expect(online.model.count).toBe(400); // every shown item of the 200 slates
     expect(expected.some((m) => m !== 0)).toBe(true);
+  });
+
+  it('a posterior refuses observations gathered for another dimension or noise', () => {
+    const model = new BayesianLinearModel(3, 1, 0.5);
+    expect(() => model.absorb(new PendingObservations(2, 0.5))).toThrow('observations of dim 2, noise 0.5 for a model of dim 3, noise 0.5');
+    expect(() => model.absorb(new PendingObservations(3, 0.4))).toThrow('observations of dim 3, noise 0.4 for a model of dim 3, noise 0.5');
+    model.absorb(new PendingObservations(3, 0.5));
+    expect(model.count).toBe(0);
   });
 
   it('is a scenario setting: retrain parses; online at the candidate stage, and retrain in a bandit world, are refused at their line', () => {
