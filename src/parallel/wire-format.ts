@@ -17,7 +17,6 @@ export interface Packed {
 
 const REQUEST = 7;
 const ENTRY = 3;
-const RESPONSE = 6;
 
 /** Numbers appended to a growing array, and source names to their table. */
 class Packer {
@@ -131,7 +130,12 @@ export function unpackFeedback(packed: Packed): SlateFeedback[] {
   return Array.from({ length: packed.count }, () => {
     const request = reader.request();
     const slate = reader.slate();
-    const [clicked, watchMinutes, watchFraction, completed, liked, survey] = Array.from({ length: RESPONSE }, () => reader.next());
-    return { request, slate, clicked, watchMinutes, watchFraction, completed: completed === 1, liked: liked === 1, survey: Number.isNaN(survey) ? null : survey };
+    const clicked = reader.next();
+    const watchMinutes = reader.next();
+    const watchFraction = reader.next();
+    const completed = reader.next() === 1;
+    const liked = reader.next() === 1;
+    const survey = reader.next();
+    return { request, slate, clicked, watchMinutes, watchFraction, completed, liked, survey: Number.isNaN(survey) ? null : survey };
   });
 }
