@@ -41,7 +41,7 @@ const POLICIES: readonly (readonly [string, (mcDraws: number) => ExplorationConf
 ];
 
 function request(slateId: number): RecRequest {
-  return { slateId, userId: slateId % 97, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
+  return { slateId, userId: slateId % 97, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: slateId, pastSessions: 0 };
 }
 
 /** Microseconds per request (select + feedback), after a warm-up. */

@@ -35,7 +35,7 @@ class AllItems implements CandidateSource {
 }
 
 function request(slateId: number): RecRequest {
-  return { slateId, userId: slateId % 7, time: 1, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 3 };
+  return { slateId, userId: slateId % 7, time: 1, hourOfDay: 0, device: 'mobile', requestInSession: slateId, pastSessions: 3 };
 }
 
 /** Slates over `requests` requests, in batches of 10, each followed by feedback with a random click. */

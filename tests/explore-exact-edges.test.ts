@@ -183,7 +183,7 @@ describe('linear Thompson sampling', () => {
   it('an epoch where every shown item earned the reward has no AUC: 0', () => {
     const policy = new LinearThompsonPolicy(options, OWN, new KeyedStream('mc'));
     for (const [slateId, itemId] of [[1, 12], [2, 15]]) {
-      const request = { ...REQUEST, slateId };
+      const request = { ...REQUEST, slateId, requestInSession: slateId };
       policy.observe(feedback(request, [{ itemId, source: 'test', propensity: 1 }], 0));
     }
     policy.retrain(new TrainingLog(14));
@@ -192,7 +192,7 @@ describe('linear Thompson sampling', () => {
 
   it('a shown item its served pool did not hold is featurised afresh', () => {
     const policy = new LinearThompsonPolicy(options, OWN, new KeyedStream('mc'));
-    const request = { ...REQUEST, slateId: 3 };
+    const request = { ...REQUEST, slateId: 3, requestInSession: 3 };
     policy.select(request, pool([2, 1]), 1, new Rng('s'));
     policy.observe(feedback(request, [{ itemId: 5, source: 'test', propensity: 1 }], 0));
     const expected = new BayesianLinearModel(2, 1, 1);
@@ -277,7 +277,7 @@ describe('the Thompson head at the candidate stage', () => {
     s.retrain(log([[4, 10, 10]]));
     expect(Array.from(s.head)).toEqual([4, 9]);
     expect(s.inclusion(REQUEST, 4)).toBeGreaterThan(0.85);
-    const picks = s.generate(Array.from({ length: 200 }, (_, slateId) => ({ ...REQUEST, slateId }))).map(([c]) => c.itemId);
+    const picks = s.generate(Array.from({ length: 200 }, (_, slateId) => ({ ...REQUEST, slateId, requestInSession: slateId }))).map(([c]) => c.itemId);
     const fours = picks.filter((id) => id === 4).length;
     // P(Beta(11, 1) > Beta(1, 1)) = 11/12.
     expect(fours).toBeGreaterThan(160);

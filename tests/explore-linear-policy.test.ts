@@ -15,7 +15,7 @@ import { KeyedStream, Rng } from '../src/rng/index.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
 function request(slateId: number): RecRequest {
-  return { slateId, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
+  return { slateId, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: slateId, pastSessions: 0 };
 }
 
 function feedback(req: RecRequest, entries: readonly SlateEntry[], clicked: number): SlateFeedback {

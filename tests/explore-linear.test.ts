@@ -17,7 +17,7 @@ import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { TrainingLog } from '../src/training/training-log.js';
 
 function request(slateId: number): RecRequest {
-  return { slateId, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 };
+  return { slateId, userId: 0, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: slateId, pastSessions: 0 };
 }
 
 describe('symmetric eigen-decomposition', () => {

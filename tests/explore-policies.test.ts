@@ -61,7 +61,7 @@ function tabulate(policy: ExplorationPolicy, candidates: ScoredCandidate[], slat
   const rng = new Rng(seed);
   const slots: Map<number, Cell>[] = [];
   for (let d = 0; d < draws; d++) {
-    policy.select({ ...REQUEST, slateId: d }, candidates, slateSize, rng, cap).forEach((e, p) => {
+    policy.select({ ...REQUEST, slateId: d, requestInSession: d }, candidates, slateSize, rng, cap).forEach((e, p) => {
       slots[p] ??= new Map();
       const cell = slots[p].get(e.itemId) ?? { n: 0, logged: [] };
       cell.n++;

@@ -92,7 +92,7 @@ describe('the candidate stage', () => {
   });
 
   it('explore candidates are keyed by the request: the same in any batch, different between requests', () => {
-    const requests = Array.from({ length: 6 }, (_, slateId) => ({ ...REQUEST, slateId }));
+    const requests = Array.from({ length: 6 }, (_, slateId) => ({ ...REQUEST, slateId, requestInSession: slateId }));
     const together = new EpsilonExploreSource(4, 0.5, () => 1000, new KeyedStream('c')).generate(requests);
     const apart = new EpsilonExploreSource(4, 0.5, () => 1000, new KeyedStream('c'));
     const oneByOne = [...requests].reverse().map((r) => apart.generate([r])[0]).reverse();
@@ -102,7 +102,7 @@ describe('the candidate stage', () => {
 
   it('epsilon-greedy adds Binomial(min(k, N), ε) distinct catalog items per request', () => {
     const source = new EpsilonExploreSource(4, 0.25, () => 100, new KeyedStream('c'));
-    const lists = source.generate(Array.from({ length: 2_000 }, (_, slateId) => ({ ...REQUEST, slateId })));
+    const lists = source.generate(Array.from({ length: 2_000 }, (_, slateId) => ({ ...REQUEST, slateId, requestInSession: slateId })));
     const counts = lists.map((l) => l.length);
     // Mean kε = 1, sd of the mean √(0.75/2000) ≈ 0.019.
     expect(Math.abs(counts.reduce((s, c) => s + c, 0) / counts.length - 1)).toBeLessThan(0.08);

@@ -35,6 +35,8 @@ function makeRow(i: number, epoch = 7): ImpressionRow {
     completed: clicked && i % 2 === 0,
     liked: i % 11 === 0,
     survey: i % 4 === 0 ? (i % 5) + 1 : null,
+    // One row in seven is logged without its request's context.
+    ...(i % 7 === 0 ? {} : { hourOfDay: i % 24, pastSessions: i % 13, requestInSession: i % 4 }),
   };
 }
 
@@ -185,7 +187,8 @@ describe('ParquetLogWriter', () => {
     expect(desc.map((r) => r.column_type)).toEqual(IMPRESSION_COLUMNS.map((c) => c.sqlType));
     expect(desc.map((r) => r.column_type)).toEqual([
       'DOUBLE', 'INTEGER', 'INTEGER', 'INTEGER', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR',
-      'DOUBLE', 'BOOLEAN', 'FLOAT', 'FLOAT', 'BOOLEAN', 'BOOLEAN', 'TINYINT',
+      'DOUBLE', 'BOOLEAN', 'FLOAT', 'FLOAT', 'BOOLEAN', 'BOOLEAN', 'TINYINT', 'INTEGER', 'INTEGER',
+      'INTEGER',
     ]);
   });
 
@@ -217,6 +220,9 @@ describe('ParquetLogWriter', () => {
         completed: e.completed,
         liked: e.liked,
         survey: e.survey,
+        hour_of_day: e.hourOfDay ?? null,
+        past_sessions: e.pastSessions ?? null,
+        request_in_session: e.requestInSession ?? null,
       });
     }
     // Row order equals append order across the 2048-row slice boundaries.
@@ -247,6 +253,17 @@ describe('ParquetLogWriter', () => {
     expect(Number(r.total)).toBe(total);
     expect(r.lo).toBe(1);
     expect(r.hi).toBe(5);
+  });
+
+  it('writes NULL for the request context of rows logged without it, and 0 where it is 0', async () => {
+    const [r] = await rows(
+      `SELECT count(*) FILTER (WHERE hour_of_day IS NULL AND past_sessions IS NULL AND request_in_session IS NULL) AS unlogged,
+              count(*) FILTER (WHERE request_in_session = 0) AS starts
+       FROM read_parquet(${sqlString(file)})`,
+    );
+    const rowsOf = Array.from({ length: N }, (_, i) => makeRow(i));
+    expect(Number(r.unlogged)).toBe(rowsOf.filter((e) => e.pastSessions === undefined).length);
+    expect(Number(r.starts)).toBe(rowsOf.filter((e) => e.requestInSession === 0).length);
   });
 
   it('aggregates match: clicks, watch minutes, counts by source and arm', async () => {

@@ -39,7 +39,7 @@ function logOf(policy: ExplorationPolicy, candidates: ScoredCandidate[], seed: s
   const world = new Rng(`${seed}/rewards`);
   const builder = new SlateLogBuilder();
   for (let s = 0; s < SLATES; s++) {
-    const entries = policy.select({ ...REQUEST, slateId: s }, candidates, SLOTS, rng);
+    const entries = policy.select({ ...REQUEST, slateId: s, requestInSession: s }, candidates, SLOTS, rng);
     const items = entries.map((e) => e.itemId);
     builder.add(bandit.context(0, s), items, entries.map((e) => e.propensity), items.map((item, p) => (world.bernoulli(bandit.expectedReward(0, item, p)) ? 1 : 0)));
   }

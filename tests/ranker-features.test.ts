@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FeatureWriter, featureLayout, featureNames, topicCount, UserSummary } from '../src/recommender/ranking/features.js';
 import { ITEM_STAT_FEATURES, ItemStats } from '../src/recommender/ranking/item-stats.js';
-import type { RequestContext } from '../src/recommender/ranking/slate-contexts.js';
+import type { RequestContext } from '../src/recommender/ranking/request-context.js';
 import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
 import { UserHistory } from '../src/training/user-history.js';
 import { PublicRegistry, type PublicItem, type PublicUser } from '../src/world/public.js';

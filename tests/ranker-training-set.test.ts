@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { FeatureWriter, featureLayout, featureNames, UserSummary } from '../src/recommender/ranking/features.js';
 import { FrozenItemStats, ItemStats } from '../src/recommender/ranking/item-stats.js';
 import { headLabel } from '../src/recommender/ranking/labels.js';
-import { SlateContexts } from '../src/recommender/ranking/slate-contexts.js';
 import { buildTrainingSet, type TrainingSetOptions } from '../src/recommender/ranking/training-set.js';
 import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
 import { ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
@@ -27,7 +26,7 @@ function world(): { catalog: PublicRegistry<PublicItem>; users: PublicRegistry<P
   return { catalog, users };
 }
 
-type Outcome = Partial<Pick<ImpressionRow, 'clicked' | 'watchFraction' | 'completed' | 'liked' | 'survey' | 'propensity'>>;
+type Outcome = Partial<Pick<ImpressionRow, 'clicked' | 'watchFraction' | 'completed' | 'liked' | 'survey' | 'propensity' | 'hourOfDay' | 'pastSessions' | 'requestInSession'>>;
 
 /** One slate: the items shown, in position order, and the outcome per position. */
 function slate(buffer: ImpressionBuffer, slateId: number, userId: number, time: number, items: number[], outcomes: Outcome[] = []): void {
@@ -49,14 +48,17 @@ function slate(buffer: ImpressionBuffer, slateId: number, userId: number, time: 
       completed: o.completed ?? false,
       liked: o.liked ?? false,
       survey: o.survey ?? null,
+      ...(o.hourOfDay === undefined ? {} : { hourOfDay: o.hourOfDay }),
+      ...(o.pastSessions === undefined ? {} : { pastSessions: o.pastSessions }),
+      ...(o.requestInSession === undefined ? {} : { requestInSession: o.requestInSession }),
     });
   });
 }
 
 /** Two users over two days; user 0 clicks item 0 at t = 0.1, then comes back at 0.5. */
-function twoDayLog(): TrainingLog {
+function twoDayLog(context: Outcome = {}): TrainingLog {
   const buffer = new ImpressionBuffer();
-  slate(buffer, 0, 0, 0.1, [0, 1], [{ clicked: true, watchFraction: 0.8, liked: true, survey: 5 }]);
+  slate(buffer, 0, 0, 0.1, [0, 1], [{ ...context, clicked: true, watchFraction: 0.8, liked: true, survey: 5 }, context]);
   slate(buffer, 1, 0, 0.5, [0, 2], [{}, { clicked: true, watchFraction: 0.3, survey: 2 }]);
   slate(buffer, 2, 1, 1.5, [1, 0]);
   slate(buffer, 3, 0, 1.8, [2, 1], [{}, { clicked: true, watchFraction: 1, completed: true }]);
@@ -73,11 +75,12 @@ const OPTIONS: TrainingSetOptions = {
   historyLength: 10,
 };
 
-function build(options: TrainingSetOptions = OPTIONS, contexts = new SlateContexts()) {
+/** `context`: the request context logged with slate 0's rows (none by default). */
+function build(options: TrainingSetOptions = OPTIONS, context: Outcome = {}) {
   const { catalog, users } = world();
   const layout = featureLayout(TOPICS);
   const writer = new FeatureWriter(layout, catalog, users, options.historyLength);
-  const set = buildTrainingSet(twoDayLog(), 2, options, writer, contexts, catalog, users);
+  const set = buildTrainingSet(twoDayLog(context), 2, options, writer, catalog, users);
   const names = featureNames(layout);
   const feature = (row: number, name: string): number => set.x[row * layout.dim + names.indexOf(name)];
   return { set, feature, names };
@@ -118,7 +121,7 @@ describe('ranker training set', () => {
     const weights = (ipsClip: number | null): number[] => {
       const options = { ...OPTIONS, ipsClip };
       const writer = new FeatureWriter(featureLayout(TOPICS), catalog, users, options.historyLength);
-      return Array.from(buildTrainingSet(log, 1, options, writer, new SlateContexts(), catalog, users).weights);
+      return Array.from(buildTrainingSet(log, 1, options, writer, catalog, users).weights);
     };
     expect(weights(20)).toEqual([2, 10, 20, 1].map(Math.fround));
     expect(weights(null)).toEqual([1, 1, 1, 1]);
@@ -173,20 +176,19 @@ describe('ranker training set', () => {
     expect(build({ ...OPTIONS, maxExamples: 5 }).set.unobservedSlates).toBe(3); // slate 1's second row is kept
   });
 
-  it('reads a logged slate’s context, and works out hour, device and sessions for one that was not', () => {
-    const contexts = new SlateContexts();
-    contexts.record({ slateId: 0, userId: 0, time: 0.1, hourOfDay: 6, device: 'mobile', pastSessions: 3, requestInSession: 1 });
-    const { set, feature } = build(OPTIONS, contexts);
+  it('reads a slate’s logged request context, works out hour and sessions for one logged without, and the device for both', () => {
+    const { set, feature } = build(OPTIONS, { hourOfDay: 6, pastSessions: 3, requestInSession: 1 });
     expect(set.unobservedSlates).toBe(3);
-    expect(feature(0, 'hour_sin')).toBeCloseTo(1, 6); // 6 h: a quarter turn
-    expect(feature(0, 'device_mobile')).toBe(1);
+    expect(feature(0, 'hour_sin')).toBeCloseTo(1, 6); // asked at 6 h (a quarter turn), though logged at t = 0.1
+    expect(feature(0, 'device_tv')).toBe(1);
     expect(feature(0, 'log_past_sessions')).toBeCloseTo(Math.log(4), 6);
     // Slate 1 (t = 0.5, not logged): hour 12, user 0's device, no past sessions.
     expect(feature(2, 'hour_cos')).toBeCloseTo(-1, 6);
     expect(feature(2, 'device_tv')).toBe(1);
     expect(feature(2, 'log_past_sessions')).toBe(0);
-    // Slate 0 without a log entry: t = 0.1 is hour 2.
+    // Slate 0 logged without its context: t = 0.1 is hour 2, and no sessions before it.
     expect(build().feature(0, 'hour_sin')).toBeCloseTo(0.5, 6);
+    expect(build().feature(0, 'log_past_sessions')).toBe(0);
   });
 
   it('needs no return labels when no head asks for them', () => {
@@ -239,8 +241,7 @@ describe('ranker training set', () => {
     const layout = featureLayout(TOPICS);
     const writer = new FeatureWriter(layout, catalog, users, 10);
     const log = twoDayLog();
-    const contexts = new SlateContexts();
-    const set = buildTrainingSet(log, 2, OPTIONS, writer, contexts, catalog, users);
+    const set = buildTrainingSet(log, 2, OPTIONS, writer, catalog, users);
     const frozen = new FrozenItemStats(set.stats, 2);
     const history = new UserHistory(10);
     history.record(0, 0, 0.1);

@@ -19,6 +19,7 @@ import type {
   SlateFeedback,
 } from './types.js';
 import { StageLatency } from './stage-latency.js';
+import { requestDraws } from './request-draws.js';
 
 export interface PipelineStages {
   readonly sources: readonly CandidateSource[];
@@ -76,7 +77,7 @@ export class Pipeline implements Recommender {
     return this.latency.time('rerank', n, () =>
       requests.map((request, r) => {
         const final = reranker ? reranker.rerank(request, ordered[r], this.slateSize) : ordered[r];
-        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, this.draws.at(request.slateId), reranker?.cap) };
+        return { slateId: request.slateId, entries: policy.select(request, final, this.slateSize, requestDraws(this.draws, request), reranker?.cap) };
       }),
     );
   }

@@ -3,6 +3,7 @@ import type { KeyedStream } from '../rng/index.js';
 import type { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';
 import type { Recommender, RecRequest, Slate } from './types.js';
+import { requestDraws } from './request-draws.js';
 
 export class RandomRecommender implements Recommender {
   constructor(
@@ -20,7 +21,7 @@ export class RandomRecommender implements Recommender {
     // Distinct items in a uniformly random order: every (item, slot) has probability 1/n.
     return requests.map((request) => ({
       slateId: request.slateId,
-      entries: this.draws.at(request.slateId).orderedSample(n, Math.min(this.slateSize, n)).map((itemId) => ({ itemId, source: this.name, propensity })),
+      entries: requestDraws(this.draws, request).orderedSample(n, Math.min(this.slateSize, n)).map((itemId) => ({ itemId, source: this.name, propensity })),
     }));
   }
 

@@ -109,6 +109,9 @@ export class Simulation {
     completed: false,
     liked: false,
     survey: null,
+    hourOfDay: 0,
+    pastSessions: 0,
+    requestInSession: 0,
   };
   private epoch = 0;
   private nextSlateId = 0;
@@ -258,6 +261,9 @@ export class Simulation {
     row.slateId = slate.slateId;
     row.userId = request.userId;
     row.arm = this.armOf ? this.armOf(request.userId) : this.arm;
+    row.hourOfDay = request.hourOfDay;
+    row.pastSessions = request.pastSessions;
+    row.requestInSession = request.requestInSession;
     for (let p = 0; p < slate.entries.length; p++) {
       const entry = slate.entries[p];
       const hit = p === clicked && response !== undefined;

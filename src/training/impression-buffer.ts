@@ -14,6 +14,8 @@
  *   grouping, also across epochs written from the same buffer.
  * - booleans are Uint8 holding exactly 0 or 1.
  * - `survey` is Int8 with 0 meaning null (answered surveys are 1..5).
+ * - the request context (`hour_of_day`, `past_sessions`, `request_in_session`) is Int32 with -1
+ *   meaning null (a row appended without it, e.g. a hand-made log).
  */
 
 /** Physical representation of a column inside the buffer. */
@@ -22,6 +24,7 @@ export type ImpressionStorage =
   | 'float32'
   | 'int32'
   | 'int8-null0'
+  | 'int32-null-neg'
   | 'bool-u8'
   | 'dict-i32';
 
@@ -56,6 +59,9 @@ export const IMPRESSION_COLUMNS = [
   { name: 'completed', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
   { name: 'liked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
   { name: 'survey', sqlType: 'TINYINT', nullable: true, storage: 'int8-null0' },
+  { name: 'hour_of_day', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
+  { name: 'past_sessions', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
+  { name: 'request_in_session', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
 ] as const satisfies readonly ImpressionColumnSpec[];
 
 export type ImpressionColumnName = (typeof IMPRESSION_COLUMNS)[number]['name'];
@@ -82,6 +88,14 @@ export interface ImpressionRow {
   liked: boolean;
   /** 1..5 rating, or null when no survey was answered. */
   survey: number | null;
+  /**
+   * The request's context as the serving system logged it: the hour it was asked in (the row's
+   * `time` is when it was served, which can fall in the next hour), the user's sessions before it.
+   */
+  hourOfDay?: number;
+  pastSessions?: number;
+  /** 0 for the first request of a session. Both are null in the file where a row leaves them out. */
+  requestInSession?: number;
 }
 
 /**
@@ -105,6 +119,9 @@ export interface ImpressionColumns {
   readonly completed: Uint8Array;
   readonly liked: Uint8Array;
   readonly survey: Int8Array;
+  readonly hour_of_day: Int32Array;
+  readonly past_sessions: Int32Array;
+  readonly request_in_session: Int32Array;
 }
 
 /**
@@ -145,6 +162,9 @@ export class ImpressionBuffer {
   private completed: Uint8Array;
   private liked: Uint8Array;
   private survey: Int8Array;
+  private hourOfDay: Int32Array;
+  private pastSessions: Int32Array;
+  private requestInSession: Int32Array;
 
   private readonly table: string[] = [];
   private readonly codes = new Map<string, number>();
@@ -175,6 +195,9 @@ export class ImpressionBuffer {
     this.completed = columns.completed;
     this.liked = columns.liked;
     this.survey = columns.survey;
+    this.hourOfDay = columns.hourOfDay;
+    this.pastSessions = columns.pastSessions;
+    this.requestInSession = columns.requestInSession;
   }
 
   /** A buffer holding a copy of `columns` (as `columns` and `strings` return them), e.g. one sent to another thread. */
@@ -197,6 +220,9 @@ export class ImpressionBuffer {
     buffer.completed.set(columns.completed);
     buffer.liked.set(columns.liked);
     buffer.survey.set(columns.survey);
+    buffer.hourOfDay.set(columns.hour_of_day);
+    buffer.pastSessions.set(columns.past_sessions);
+    buffer.requestInSession.set(columns.request_in_session);
     buffer.n = n;
     return buffer;
   }
@@ -288,6 +314,9 @@ export class ImpressionBuffer {
     this.completed[i] = row.completed ? 1 : 0;
     this.liked[i] = row.liked ? 1 : 0;
     this.survey[i] = survey;
+    this.hourOfDay[i] = row.hourOfDay ?? -1;
+    this.pastSessions[i] = row.pastSessions ?? -1;
+    this.requestInSession[i] = row.requestInSession ?? -1;
     this.n = i + 1;
   }
 
@@ -311,6 +340,9 @@ export class ImpressionBuffer {
       completed: this.completed[i] !== 0,
       liked: this.liked[i] !== 0,
       survey: s === 0 ? null : s,
+      ...(this.hourOfDay[i] >= 0 ? { hourOfDay: this.hourOfDay[i] } : {}),
+      ...(this.pastSessions[i] >= 0 ? { pastSessions: this.pastSessions[i] } : {}),
+      ...(this.requestInSession[i] >= 0 ? { requestInSession: this.requestInSession[i] } : {}),
     };
   }
 
@@ -343,6 +375,9 @@ export class ImpressionBuffer {
       completed: this.completed.subarray(0, n),
       liked: this.liked.subarray(0, n),
       survey: this.survey.subarray(0, n),
+      hour_of_day: this.hourOfDay.subarray(0, n),
+      past_sessions: this.pastSessions.subarray(0, n),
+      request_in_session: this.requestInSession.subarray(0, n),
     };
   }
 
@@ -401,6 +436,9 @@ export class ImpressionBuffer {
     next.completed.set(this.completed);
     next.liked.set(this.liked);
     next.survey.set(this.survey);
+    next.hourOfDay.set(this.hourOfDay);
+    next.pastSessions.set(this.pastSessions);
+    next.requestInSession.set(this.requestInSession);
     this.time = next.time;
     this.epoch = next.epoch;
     this.slateId = next.slateId;
@@ -416,16 +454,19 @@ export class ImpressionBuffer {
     this.completed = next.completed;
     this.liked = next.liked;
     this.survey = next.survey;
+    this.hourOfDay = next.hourOfDay;
+    this.pastSessions = next.pastSessions;
+    this.requestInSession = next.requestInSession;
     this.cap = c;
   }
 }
 
 /** Bytes of one row over all columns. */
-const ROW_BYTES = 2 * 8 + 9 * 4 + 4 * 1;
+const ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
 
 /**
  * Every column for `capacity` rows as views of one ArrayBuffer: one allocation per buffer instead
- * of fifteen (each large typed array costs an allocation the garbage collector accounts for).
+ * of eighteen (each large typed array costs an allocation the garbage collector accounts for).
  * Wider columns come first, so every view is aligned.
  */
 function allocateColumns(capacity: number) {
@@ -448,6 +489,9 @@ function allocateColumns(capacity: number) {
     source: new Int32Array(buffer, next(4), capacity),
     watchMinutes: new Float32Array(buffer, next(4), capacity),
     watchFraction: new Float32Array(buffer, next(4), capacity),
+    hourOfDay: new Int32Array(buffer, next(4), capacity),
+    pastSessions: new Int32Array(buffer, next(4), capacity),
+    requestInSession: new Int32Array(buffer, next(4), capacity),
     clicked: new Uint8Array(buffer, next(1), capacity),
     completed: new Uint8Array(buffer, next(1), capacity),
     liked: new Uint8Array(buffer, next(1), capacity),

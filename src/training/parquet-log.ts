@@ -19,7 +19,8 @@
  * when the table is small) and the SELECT casts them to VARCHAR (a plain
  * STRING column in the file; measured ~2x less CPU than decoding through a
  * list literal, and no string values ever appear in SQL text). `survey`
- * travels as Int8 with 0 = null and becomes NULL via NULLIF.
+ * travels as Int8 with 0 = null, the request context's three columns as Int32
+ * with -1 = null; NULLIF makes them NULL.
  */
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -98,6 +99,7 @@ const WIRE_TYPE: Record<Exclude<ImpressionStorage, 'dict-i32'>, DuckDBType> = {
   float32: FLOAT,
   int32: INTEGER,
   'int8-null0': TINYINT,
+  'int32-null-neg': INTEGER,
   'bool-u8': BOOLEAN,
 };
 
@@ -297,6 +299,8 @@ export class ParquetLogWriter {
           return `CAST(${id} AS VARCHAR) AS ${id}`;
         case 'int8-null0':
           return `NULLIF(${id}, 0) AS ${id}`;
+        case 'int32-null-neg':
+          return `NULLIF(${id}, -1) AS ${id}`;
         default:
           return id;
       }

@@ -67,9 +67,11 @@ export class ServedPolicyTarget implements TargetPolicy {
 
 /**
  * A request as far as a logged OPE context knows it. The policies that can be targets read none
- * of the fields it cannot know (hour, device, position in the session): linear Thompson
- * sampling, which reads features of the request, states no slot distributions.
+ * of the fields it cannot know (hour, device, place in the user's history): linear Thompson
+ * sampling, which reads features of the request, states no slot distributions. A request's draws
+ * are keyed by (user, past sessions, request in session), so the logged slate's id stands in for
+ * the request in session: each context gets draws of its own.
  */
 function requestOf(ctx: OpeContext): RecRequest {
-  return { slateId: ctx.slateId, userId: ctx.userId, time: ctx.time, hourOfDay: Math.floor((ctx.time - Math.floor(ctx.time)) * 24), device: 'mobile', requestInSession: 0, pastSessions: 0 };
+  return { slateId: ctx.slateId, userId: ctx.userId, time: ctx.time, hourOfDay: Math.floor((ctx.time - Math.floor(ctx.time)) * 24), device: 'mobile', requestInSession: ctx.slateId, pastSessions: 0 };
 }

@@ -20,6 +20,7 @@ import { SlotTally } from './marginals.js';
 import { PlackettLuceSampler, softmaxWeights } from './plackett-luce.js';
 import { candidateLimit } from './pool-limit.js';
 import { mcDraws, PROPENSITY_STREAM } from './settings.js';
+import { requestDraws } from '../request-draws.js';
 
 export class BoltzmannPolicy implements ExplorationPolicy {
   readonly name = 'boltzmann';
@@ -43,7 +44,7 @@ export class BoltzmannPolicy implements ExplorationPolicy {
     const wins = new Float64Array(slots);
     if (slots > 1) {
       const mc = new Int32Array(slots);
-      const mcRng = this.mcStream.at(request.slateId);
+      const mcRng = requestDraws(this.mcStream, request);
       for (let m = 0; m < this.mcDraws; m++) {
         sampler.draw(mcRng, mc);
         for (let k = 1; k < slots; k++) if (mc[k] === chosen[k]) wins[k]++;

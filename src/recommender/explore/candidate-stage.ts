@@ -18,6 +18,7 @@ import type { Candidate, CandidateSource, CreatorCap, ExplorationPolicy, RecRequ
 import type { Exploration } from './component.js';
 import { EXPLORE_SOURCE } from './entries.js';
 import { GreedyPolicy } from './greedy.js';
+import { requestDraws } from '../request-draws.js';
 
 /** A candidate source of exploratory items that knows each item's chance of having been added. */
 export interface ExploreSource extends CandidateSource {
@@ -82,7 +83,7 @@ export class EpsilonExploreSource implements ExploreSource {
     const n = this.catalogSize();
     const k = Math.min(this.k, n);
     return requests.map((request) => {
-      const rng = this.draws.at(request.slateId);
+      const rng = requestDraws(this.draws, request);
       let m = 0;
       for (let j = 0; j < k; j++) if (rng.next() < this.epsilon) m++;
       return rng.sampleIndices(n, m).map(exploreCandidate);

@@ -23,6 +23,7 @@ import { cappedMarginals, sampleCapped } from './epsilon-capped.js';
 import { EpsilonSlots } from './epsilon-slots.js';
 import { SlotTally } from './marginals.js';
 import { candidateLimit, cappedWalk, catalogLimit, type PoolLimit } from './pool-limit.js';
+import { requestDraws } from '../request-draws.js';
 
 
 export interface EpsilonGreedyOptions {
@@ -53,7 +54,7 @@ export class EpsilonGreedyPolicy implements ExplorationPolicy {
   }
 
   select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
-    const draws = { rng, mc: () => this.mcDraws.at(request.slateId) };
+    const draws = { rng, mc: () => requestDraws(this.mcDraws, request) };
     return this.options.over === 'catalog' ? this.overCatalog(ordered, slateSize, draws, cap) : this.overCandidates(ordered, slateSize, draws, cap);
   }
 

@@ -26,6 +26,7 @@ import type { FeatureMap } from './features.js';
 import { rewardInFeedback, rewardsInWindow } from './rewards.js';
 import { candidateLimit } from './pool-limit.js';
 import { monteCarloScores, sampledSlate, type ScoreSampler } from './sampled-slate.js';
+import { requestDraws } from '../request-draws.js';
 
 export interface LinearThompsonOptions {
   readonly reward: BinaryReward;
@@ -83,7 +84,7 @@ export class LinearThompsonPolicy implements ExplorationPolicy {
 
   select(request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, rng: Rng, cap?: CreatorCap): SlateEntry[] {
     const sampler = this.sampler(request, ordered);
-    const mc = monteCarloScores(sampler, ordered.length, this.options.mcDraws, this.mcDraws.at(request.slateId));
+    const mc = monteCarloScores(sampler, ordered.length, this.options.mcDraws, requestDraws(this.mcDraws, request));
     return sampledSlate(ordered, sampler, mc, { slateSize, rng, limit: candidateLimit(cap, ordered) });
   }
 

@@ -13,7 +13,7 @@ import type { UserHistory } from '../../training/user-history.js';
 import { sharedItemTable, type ItemTable } from '../item-table.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
 import { ITEM_STAT_FEATURES } from './item-stats.js';
-import type { RequestContext } from './slate-contexts.js';
+import type { RequestContext } from './request-context.js';
 import type { UserEngagement } from './user-engagement.js';
 
 /** Most recent clicks behind the short-term interest (what the user is into right now, or tired of). */

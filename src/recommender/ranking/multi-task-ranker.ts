@@ -36,7 +36,6 @@ import { PreRanker } from './pre-ranker.js';
 import { ServingRows } from './serving-rows.js';
 import { RepresentationExport, type RankerRepresentation } from './representation.js';
 import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
-import { SlateContexts } from './slate-contexts.js';
 import { Standardizer } from './standardizer.js';
 import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
@@ -90,7 +89,6 @@ export class MultiTaskRanker implements Ranker {
   private readonly formula: CompiledFormula;
   private readonly writer: FeatureWriter;
   private readonly history = new UserHistory(RANKER_HISTORY_LENGTH);
-  private readonly contexts = new SlateContexts();
   private readonly engagement: UserEngagement;
   private model: RankerModel | null = null;
   /** Adam's state, carried from retrain to retrain with the weights (a warm start). */
@@ -170,7 +168,6 @@ export class MultiTaskRanker implements Ranker {
 
   observe(feedback: SlateFeedback): void {
     const { request, slate, clicked } = feedback;
-    this.contexts.record(request);
     const clickedItem = clicked >= 0 ? slate.entries[clicked].itemId : -1;
     if (clickedItem >= 0) this.history.record(request.userId, clickedItem, request.time);
     this.engagement.addSlate(request.userId, request.time, slate.entries.map((e) => e.itemId), clickedItem);
@@ -178,8 +175,6 @@ export class MultiTaskRanker implements Ranker {
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
     await initBackend();
-    const first = log.chunks[0];
-    if (first && first.impressions.length > 0) this.contexts.dropBefore(first.impressions.columns.slate_id[0]);
     if (log.rows === 0) return;
 
     const set = this.trainingSet(log, now);
@@ -224,7 +219,6 @@ export class MultiTaskRanker implements Ranker {
         historyLength: RANKER_HISTORY_LENGTH,
       },
       this.writer,
-      this.contexts,
       this.catalog,
       this.users,
     );

@@ -7,20 +7,19 @@
  * the window hold no return labels for training. Unknown even where a session on day d + 1 was
  * already seen: keeping only the early returns would bias the head upwards.
  *
- * A session start is what the serving system logged with the request (request in session 0,
- * kept per slate by SlateContexts). For slates it never saw (a log from elsewhere), a request
- * more than 30 minutes after the user's previous one starts a session, the usual inactivity
- * rule (the one metrics/offline.ts counts past sessions by).
+ * A session start is what the serving system logged with the request (request in session 0, a
+ * column of the log). For rows logged without it (a log from elsewhere), a request more than 30
+ * minutes after the user's previous one starts a session, the usual inactivity rule (the one
+ * metrics/offline.ts counts past sessions by).
  */
 import type { TrainingLog } from '../../training/training-log.js';
-import type { SlateContexts } from './slate-contexts.js';
 
 /** Inactivity that starts a new session in a slate whose session was not logged: 30 minutes. */
 export const SESSION_GAP_DAYS = 30 / (24 * 60);
 
 /** For every row of the log window: 1 (returned next day), 0 (did not) or NaN (day not over at `now`). */
-export function nextDayReturnLabels(log: TrainingLog, contexts: SlateContexts, now: number): Float32Array {
-  const startDays = sessionStartDays(log, contexts);
+export function nextDayReturnLabels(log: TrainingLog, now: number): Float32Array {
+  const startDays = sessionStartDays(log);
   const out = new Float32Array(log.rows);
   let g = 0;
   for (const chunk of log.chunks) {
@@ -34,16 +33,17 @@ export function nextDayReturnLabels(log: TrainingLog, contexts: SlateContexts, n
 }
 
 /** Per user, the calendar days on which they started a session, as far as the log shows. */
-function sessionStartDays(log: TrainingLog, contexts: SlateContexts): Map<number, Set<number>> {
+function sessionStartDays(log: TrainingLog): Map<number, Set<number>> {
   const days = new Map<number, Set<number>>();
   const lastRequest = new Map<number, number>();
   for (const chunk of log.chunks) {
-    const { time, user_id, slate_id } = chunk.impressions.columns;
+    const { time, user_id, slate_id, request_in_session } = chunk.impressions.columns;
     for (let i = 0; i < time.length; i++) {
       if (i > 0 && slate_id[i] === slate_id[i - 1]) continue; // one decision per slate
       const userId = user_id[i];
       const previous = lastRequest.get(userId);
-      const started = contexts.startedSession(slate_id[i]) ?? (previous === undefined || time[i] - previous > SESSION_GAP_DAYS);
+      const logged = request_in_session[i];
+      const started = logged >= 0 ? logged === 0 : previous === undefined || time[i] - previous > SESSION_GAP_DAYS;
       lastRequest.set(userId, time[i]);
       if (!started) continue;
       let set = days.get(userId);

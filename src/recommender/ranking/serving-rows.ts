@@ -10,7 +10,7 @@
  */
 import { grown } from '../../core/typed-arrays.js';
 import { ITEM_SCALARS, USER_ITEM_SCALARS, type FeatureWriter, type ItemStatFeatures, type UserSummary } from './features.js';
-import type { RequestContext } from './slate-contexts.js';
+import type { RequestContext } from './request-context.js';
 import type { Standardizer } from './standardizer.js';
 
 const ITEM_WIDTH = ITEM_SCALARS.length;

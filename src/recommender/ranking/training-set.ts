@@ -19,7 +19,6 @@ import { UserSummary, type FeatureWriter } from './features.js';
 import { ItemStats } from './item-stats.js';
 import { headLabel } from './labels.js';
 import { nextDayReturnLabels } from './next-day-return.js';
-import type { SlateContexts } from './slate-contexts.js';
 import { UserEngagement } from './user-engagement.js';
 
 export interface TrainingSetOptions {
@@ -70,7 +69,6 @@ export function buildTrainingSet(
   now: number,
   options: TrainingSetOptions,
   writer: FeatureWriter,
-  contexts: SlateContexts,
   catalog: PublicCatalog,
   users: PublicUsers,
 ): TrainingSet {
@@ -86,7 +84,7 @@ export function buildTrainingSet(
   const labels = new Float32Array(n * H);
   const known = new Uint8Array(n * H);
   const weights = new Float32Array(n).fill(1);
-  const returned = heads.includes('return') ? nextDayReturnLabels(log, contexts, now) : null;
+  const returned = heads.includes('return') ? nextDayReturnLabels(log, now) : null;
 
   const history = new UserHistory(options.historyLength);
   const stats = new ItemStats();
@@ -108,10 +106,14 @@ export function buildTrainingSet(
         summary.fill(history, engagement, userId, time, stats.globalClickRate(time), catalog);
         ctx.userId = userId;
         ctx.time = time;
-        if (!contexts.lookup(c.slate_id[start], ctx)) {
-          // Not observed (e.g. a log from elsewhere): what the log and the public record imply.
+        // The request's context as logged; the device is the user's public one, as when it was served.
+        ctx.device = users.get(userId).device;
+        ctx.hourOfDay = c.hour_of_day[start];
+        ctx.pastSessions = c.past_sessions[start];
+        ctx.requestInSession = c.request_in_session[start];
+        if (ctx.hourOfDay < 0 || ctx.pastSessions < 0 || ctx.requestInSession < 0) {
+          // Logged without it (e.g. a log from elsewhere): the hour of the row's time, a first request.
           ctx.hourOfDay = Math.floor((time - Math.floor(time)) * 24);
-          ctx.device = users.get(userId).device;
           ctx.pastSessions = 0;
           ctx.requestInSession = 0;
           unobservedSlates += 1;

@@ -4,6 +4,7 @@ import { positiveCount } from '../../settings/fields.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest } from '../types.js';
 import { candidateSource } from './component.js';
+import { requestDraws } from '../request-draws.js';
 
 export class RandomSource implements CandidateSource {
   readonly name = 'random';
@@ -21,7 +22,7 @@ export class RandomSource implements CandidateSource {
     const n = this.catalog.size;
     const k = Math.min(this.k, n);
     // In a uniformly random order, so every (item, slot) is equally likely.
-    return requests.map((request) => this.draws.at(request.slateId).orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
+    return requests.map((request) => requestDraws(this.draws, request).orderedSample(n, k).map((itemId, rank) => ({ itemId, sources: this.sources, sourceScore: -rank })));
   }
 }
 
