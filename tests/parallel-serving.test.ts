@@ -1,7 +1,8 @@
 /**
- * Serving on several threads (src/parallel): a run's files do not depend on how many threads
- * served its batch windows — the replicas hold the same state as the main thread's recommender,
- * and every serving draw is keyed by its request.
+ * A run split by users over threads (src/parallel): its files do not depend on how many threads
+ * ran it — each thread simulates the users it owns, the epochs merge into the order one thread
+ * would have produced, every copy of the recommender retrains on the merged log, and every
+ * serving draw is keyed by its request.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,14 +57,14 @@ async function expectSameFolders(text: string, workers: readonly number[]): Prom
   }
 }
 
-describe('serving on several threads', () => {
+describe('a run split by users over threads', () => {
   it('two-stage with epsilon-greedy under a creator cap (Monte-Carlo propensities): 1, 2 and 3 threads write the same files', async () => {
     await expectSameFolders(scenario('parallel-epsilon', '{ policy: epsilon_greedy, epsilon: 0.3 }'), [1, 2, 3]);
   }, 300_000);
 
-  it('two-stage with Thompson sampling at the candidate stage, at the slate stage (learning online) and Boltzmann slates: 1 and 2 threads write the same files', async () => {
+  it('two-stage with Thompson sampling at the candidate stage, at the slate stage (learning at retrain) and Boltzmann slates: 1 and 2 threads write the same files', async () => {
     await expectSameFolders(scenario('parallel-thompson', '{ policy: thompson, stage: candidate, k: 3, head: 40 }'), [1, 2]);
-    await expectSameFolders(scenario('parallel-thompson-slate', '{ policy: thompson }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
+    await expectSameFolders(scenario('parallel-thompson-slate', '{ policy: thompson, update: retrain }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
     await expectSameFolders(scenario('parallel-boltzmann', '{ policy: boltzmann, temperature: 0.5 }', 'two_stage', '{ creator_cap: 1 }'), [1, 2]);
   }, 300_000);
 
@@ -74,15 +75,21 @@ describe('serving on several threads', () => {
     expect(graphFiles()).toEqual(before);
   }, 300_000);
 
-  it('popularity: 1 and 2 threads write the same files', async () => {
-    await expectSameFolders(scenario('parallel-popularity', '', 'popularity'), [1, 2]);
-  }, 120_000);
+  it('popularity on both schedules and with every request served at once, and the oracle (each thread reads its own copy of the world): 1 and 2 threads write the same files', async () => {
+    const popularity = scenario('parallel-popularity', '', 'popularity');
+    await expectSameFolders(popularity, [1, 2]);
+    await expectSameFolders(popularity.replace('batch_window: 10m', 'batch_window: 0m'), [1, 2]);
+    await expectSameFolders(popularity.replace('{ kind: continuous, batch_window: 10m }', '{ kind: steps, step: 2h }'), [1, 2, 3]);
+    await expectSameFolders(scenario('parallel-oracle', '', 'oracle'), [1, 2]);
+  }, 180_000);
 
-  it('refuses the oracle, which reads the world, linear Thompson sampling, which learns from what only the serving thread saw, and a worker count below one', async () => {
-    const oracle = parseScenario(scenario('parallel-oracle', '', 'oracle'), 'oracle.yaml');
-    await expect(runScenario(oracle, { outDir: join(tempDir(), 'oracle'), workers: 2 })).rejects.toThrow(/oracle .* runs on one worker/);
+  it('refuses slate policies that learn online from every user (Thompson, UCB), linear Thompson sampling, which learns from what only the serving thread saw, and a worker count below one', async () => {
+    for (const policy of ['thompson', 'ucb']) {
+      const online = parseScenario(scenario(`parallel-${policy}`, `{ policy: ${policy} }`, 'two_stage', '{ creator_cap: 1 }'), 'online.yaml');
+      await expect(runScenario(online, { outDir: join(tempDir(), policy), workers: 2 })).rejects.toThrow(new RegExp(`${policy} learns online .* set update: retrain`));
+    }
     const linear = parseScenario(scenario('parallel-linear', '{ policy: linear_thompson }', 'two_stage', '{ creator_cap: 1 }'), 'linear.yaml');
     await expect(runScenario(linear, { outDir: join(tempDir(), 'linear'), workers: 2 })).rejects.toThrow(/linear_thompson .* runs on one worker/);
-    await expect(runScenario(oracle, { outDir: join(tempDir(), 'zero'), workers: 0 })).rejects.toThrow(/workers must be a whole number of at least 1, got 0/);
+    await expect(runScenario(linear, { outDir: join(tempDir(), 'zero'), workers: 0 })).rejects.toThrow(/workers must be a whole number of at least 1, got 0/);
   });
 });

@@ -50,7 +50,7 @@ const WRITES: Record<string, string[]> = {
   'recloop run scenarios/quickstart.yaml --out output/try1 --seed 2 --set horizon.days=10': ['output/try1/summary.json'],
   'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
   'recloop init': ['my-scenario.yaml'],
-  // Served on two threads from the compiled replica (dist/parallel/replica.js).
+  // Split by users over two threads, the second one running the compiled shard thread (dist/parallel/shard-worker.js).
   'recloop run scenarios/two-stage.yaml --workers 2': ['output/two-stage/summary.json', 'output/two-stage/run.json'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packFeedback, packRequests, packSlates, unpackFeedback, unpackRequests, unpackSlates } from '../src/parallel/wire-format.js';
+import { packFeedback, unpackFeedback } from '../src/parallel/wire-format.js';
 import type { SlateFeedback } from '../src/recommender/types.js';
 
 const FEEDBACK: SlateFeedback[] = [
@@ -41,20 +41,12 @@ const FEEDBACK: SlateFeedback[] = [
   },
 ];
 
-describe('requests, slates and feedback packed for the serving replicas', () => {
+describe('feedback packed for the threads of a run split by users', () => {
   it('unpacks to the same feedback, field for field (a survey of 0 stays 0, a missing one null)', () => {
     const packed = packFeedback(FEEDBACK);
     expect(packed.count).toBe(3);
     expect(packed.sources).toEqual(['two_tower+popularity', 'explore']);
     expect(unpackFeedback(packed)).toEqual(FEEDBACK);
-  });
-
-  it('unpacks requests and slates to the same objects', () => {
-    const requests = FEEDBACK.map((f) => f.request);
-    const slates = FEEDBACK.map((f) => f.slate);
-    expect(unpackRequests(packRequests(requests))).toEqual(requests);
-    expect(unpackSlates(packSlates(slates))).toEqual(slates);
-    expect(packSlates(slates).sources).toEqual(['two_tower+popularity', 'explore']);
   });
 
   it('survives the structured clone that carries it to a thread', () => {

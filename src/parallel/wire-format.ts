@@ -1,9 +1,9 @@
 /**
- * What crosses between the main thread and the serving replicas — requests, slates and the
- * feedback on them — packed into one Float64Array and a table of the entries' source names,
- * instead of the objects themselves. Structured-cloning a window's feedback (each with its
- * request, slate and entries) cost the main thread 11.9 s of a 5-day medium run on two threads;
- * packing is a pass of number stores. Every field goes through the array as a double (exact),
+ * The feedback that crosses between the threads of a run split by users — each with its
+ * request and slate — packed into one Float64Array and a table of the entries' source names,
+ * instead of the objects themselves. Structured-cloning feedback objects cost the main thread
+ * 11.9 s of a 5-day medium run on two threads when they crossed per batch window; packing is a
+ * pass of number stores. Every field goes through the array as a double (exact),
  * devices and sources as indices, a missing survey as NaN, and unpacks to equal objects.
  */
 import type { RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
@@ -86,28 +86,6 @@ class Unpacker {
   next(): number {
     return this.packed.values[this.at++];
   }
-}
-
-export function packRequests(list: readonly RecRequest[]): Packed {
-  const packer = new Packer();
-  for (const r of list) packer.request(r);
-  return packer.done(list.length);
-}
-
-export function unpackRequests(packed: Packed): RecRequest[] {
-  const reader = new Unpacker(packed);
-  return Array.from({ length: packed.count }, () => reader.request());
-}
-
-export function packSlates(list: readonly Slate[]): Packed {
-  const packer = new Packer();
-  for (const s of list) packer.slate(s);
-  return packer.done(list.length);
-}
-
-export function unpackSlates(packed: Packed): Slate[] {
-  const reader = new Unpacker(packed);
-  return Array.from({ length: packed.count }, () => reader.slate());
 }
 
 export function packFeedback(list: readonly SlateFeedback[]): Packed {

@@ -6,7 +6,7 @@ import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toResolvedYaml, type Scenario } from '../scenario/index.js';
 import { buildParts } from '../simulation/build.js';
-import { ParallelRecommender } from '../parallel/parallel-recommender.js';
+import { UserShards } from '../parallel/user-shards.js';
 import { Simulation, type EpochResult, type SimulationParts } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
@@ -81,6 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       if (logWriter) await logWriter.writeEpoch(result.bounds.epoch, result.impressions);
       options.onEpoch?.(result, simulation.epochs.length);
     });
+    await serving.finish();
     await logWriter?.close();
     logWriter = undefined;
     const summary = summarize(scenario, simulation.recommender.name, rows);
@@ -110,20 +111,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 
 interface Serving {
   readonly parts: SimulationParts;
+  /** After the run: waits for the other threads to end theirs. */
+  finish(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The scenario's parts; with more than one worker, its recommender serves on that many threads. */
+/** The scenario's parts; with more than one worker, the run is split by users over that many threads. */
 async function buildServing(scenario: Scenario, workers: number): Promise<Serving> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a whole number of at least 1, got ${workers}`);
   const parts = buildParts(scenario);
-  if (workers === 1) return { parts, close: async () => {} };
-  if (scenario.recommender.kind === 'oracle') throw new Error('recommender kind oracle reads the world itself and runs on one worker (drop --workers)');
+  if (workers === 1) return { parts, finish: async () => {}, close: async () => {} };
   // Its posterior learns from the features each slate was scored with, which stay on the thread
   // that served it: the threads' posteriors (and the run) would differ from one thread's.
   if ('exploration' in scenario.recommender && scenario.recommender.exploration.policy === 'linear_thompson') {
     throw new Error('exploration policy linear_thompson learns from the features computed while serving, which stay on the serving thread, and runs on one worker (drop --workers)');
   }
-  const parallel = await ParallelRecommender.start(parts.recommender, parts.context, toResolvedYaml(scenario), parts.settings.logWindow, workers - 1);
-  return { parts: { ...parts, recommender: parallel }, close: () => parallel.close() };
+  const learnsOnline = learnsAcrossUsersOnline(scenario);
+  if (learnsOnline) throw new Error(`exploration policy ${learnsOnline} learns online from every user's feedback, which a thread sees only at the epoch's end; set update: retrain for --workers, or drop --workers`);
+  const shards = UserShards.start(toResolvedYaml(scenario), workers);
+  return { parts: { ...parts, shard: { index: 0, count: workers, exchange: shards } }, finish: () => shards.finish(), close: () => shards.close() };
+}
+
+/** The slate-stage policy that counts rewards online (one user's feedback changes the next user's slate), if any. */
+function learnsAcrossUsersOnline(scenario: Scenario): string | undefined {
+  if (!('exploration' in scenario.recommender)) return undefined;
+  const exploration: { policy: string; stage?: string; update?: string } = scenario.recommender.exploration;
+  const online = (exploration.policy === 'thompson' || exploration.policy === 'ucb') && exploration.stage !== 'candidate' && (exploration.update ?? 'online') === 'online';
+  return online ? exploration.policy : undefined;
 }

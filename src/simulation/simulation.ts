@@ -8,13 +8,14 @@
  */
 import { Kernel } from '../core/index.js';
 import type { EpochBounds, SimEvent } from '../metrics/index.js';
-import type { Recommender, RecRequest, Slate } from '../recommender/types.js';
+import type { Recommender, RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import type { ScheduleConfig } from '../scenario/index.js';
 import { ImpressionBuffer, type ImpressionRow } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import { MINUTES_PER_DAY } from '../settings/duration.js';
 import type { World } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
+import { ShardRecord, type ShardRole } from './shard-epoch.js';
 
 type LoopEvent =
   | { readonly kind: 'flush' }
@@ -25,7 +26,7 @@ type LoopEvent =
   | { readonly kind: 'request'; readonly userId: number }
   | { readonly kind: 'session_end'; readonly userId: number };
 
-/** At equal times: serve what is waiting first, then arrivals, then user actions. */
+/** At equal times: serve what is waiting first, then arrivals, then user actions; then by user (`rankOf`). */
 const PRIORITY: Record<LoopEvent['kind'], number> = {
   flush: 0,
   upload: 1,
@@ -35,6 +36,15 @@ const PRIORITY: Record<LoopEvent['kind'], number> = {
   session_start: 5,
   request: 6,
 };
+
+/**
+ * An event's place among events at the same time: its kind's priority, then its user (events of
+ * no user first), so the order never depends on when events were scheduled and a run split by
+ * users (shard-epoch.ts) can be merged into exactly this order.
+ */
+function rankOf(event: LoopEvent): number {
+  return PRIORITY[event.kind] * 2 ** 32 + ('userId' in event ? event.userId + 1 : 0);
+}
 
 export interface EpochResult {
   readonly bounds: EpochBounds;
@@ -76,6 +86,8 @@ export interface SimulationParts {
   readonly arm?: string;
   /** Arm of each user's impressions, when arms share one world (user-split experiments); overrides `arm`. */
   readonly armOf?: (userId: number) => string;
+  /** This thread's users and exchange, when the run is split by users over threads (shard-epoch.ts). */
+  readonly shard?: ShardRole;
 }
 
 export class Simulation {
@@ -91,6 +103,13 @@ export class Simulation {
   private readonly armOf: ((userId: number) => string) | undefined;
   private readonly batchWindow: number;
   private pending: RecRequest[] = [];
+  /** Each pending request's place: the time and rank of the event that made it. */
+  private pendingKeys: number[] = [];
+  /** The kernel event being handled (time, rank): every event the loop records happens inside one. */
+  private clockTime = 0;
+  private clockRank = 0;
+  private readonly shard: ShardRole | undefined;
+  private readonly record: ShardRecord | undefined;
   private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
   private impressions = new ImpressionBuffer(1 << 14);
   private readonly row: ImpressionRow = {
@@ -124,6 +143,8 @@ export class Simulation {
     this.settings = settings;
     this.arm = parts.arm ?? this.recommender.name;
     this.armOf = parts.armOf;
+    this.shard = parts.shard;
+    this.record = parts.shard ? new ShardRecord() : undefined;
     this.sessions = new SessionTracker(this.world, (event) => this.observe(event));
     this.trainingLog = new TrainingLog(settings.logWindow);
     this.batchWindow = settings.schedule.kind === 'continuous' ? settings.schedule.batch_window : 0;
@@ -137,11 +158,13 @@ export class Simulation {
       this.epoch = bounds.epoch;
       this.kernel.runUntil(bounds.end, (event, time) => this.handle(event, time));
       if (this.flushHandle) this.kernel.cancel(this.flushHandle);
+      this.clockTime = bounds.end;
+      this.clockRank = 0;
       this.flush(bounds.end);
+      const impressions = this.shard ? await this.mergeShards(bounds.epoch) : this.impressions;
       const worldMetrics = this.metrics.endEpoch(bounds);
-      const impressions = this.impressions;
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
-      this.impressions = new ImpressionBuffer(Math.max(1 << 14, impressions.length));
+      this.impressions = new ImpressionBuffer(Math.max(1 << 14, this.impressions.length));
       await this.recommender.retrain(this.trainingLog, bounds.end);
       const diagnostics = this.recommender.diagnostics?.() ?? { metrics: {}, timings: {} };
       const metrics = mergeRows(worldMetrics, diagnostics.metrics);
@@ -149,42 +172,82 @@ export class Simulation {
     }
   }
 
+  /**
+   * Hands this shard's epoch over, and takes the run's back: the merged events go to the metrics,
+   * the other shards' feedback to the recommender, and the merged impressions are the epoch's log.
+   */
+  private async mergeShards(epoch: number): Promise<ImpressionBuffer> {
+    const { shard, record, world } = this;
+    if (!shard || !record) throw new Error('not a shard');
+    const topics = world.config.topics;
+    const owned = Math.max(0, Math.ceil((world.users.size - shard.index) / shard.count));
+    const prefs = new Float64Array(owned * topics);
+    for (let k = 0, u = shard.index; u < world.users.size; k++, u += shard.count) prefs.set(world.users.stateOf(u).topicPrefs, k * topics);
+    const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, prefs));
+    merged.prefs?.forEach((theirs, s) => {
+      if (s === shard.index) return;
+      for (let k = 0, u = s; u < world.users.size; k++, u += shard.count) {
+        const mine = world.users.stateOf(u).topicPrefs;
+        if (!(mine instanceof Float64Array)) throw new Error('a run split by users needs each user model to keep topic preferences in a Float64Array');
+        mine.set(theirs.subarray(k * topics, (k + 1) * topics));
+      }
+    });
+    for (const event of merged.events ?? []) this.metrics.observe(event);
+    for (const feedback of merged.replay) this.recommender.observe?.(feedback);
+    this.nextSlateId = merged.slates;
+    return merged.impressions;
+  }
+
+  private owns(userId: number): boolean {
+    return this.shard === undefined || userId % this.shard.count === this.shard.index;
+  }
+
+  private schedule(time: number, event: LoopEvent): ReturnType<Kernel<LoopEvent>['schedule']> {
+    return this.kernel.schedule(time, rankOf(event), event);
+  }
+
   private scheduleArrivals(): void {
-    const { world, kernel, settings } = this;
+    const { world, settings } = this;
     const { users, items } = world.config;
-    if (items.uploads_per_day > 0) kernel.schedule(world.rng.uploads.exponential(items.uploads_per_day), PRIORITY.upload, { kind: 'upload' });
-    if (users.signups_per_day > 0) kernel.schedule(world.rng.signups.exponential(users.signups_per_day), PRIORITY.signup, { kind: 'signup' });
+    if (items.uploads_per_day > 0) this.schedule(world.rng.uploads.exponential(items.uploads_per_day), { kind: 'upload' });
+    if (users.signups_per_day > 0) this.schedule(world.rng.signups.exponential(users.signups_per_day), { kind: 'signup' });
     if (settings.schedule.kind === 'steps') {
-      kernel.schedule(0, PRIORITY.step, { kind: 'step' });
+      this.schedule(0, { kind: 'step' });
     } else {
       for (let u = 0; u < world.users.size; u++) {
-        kernel.schedule(world.userModel.firstVisit(u), PRIORITY.session_start, { kind: 'session_start', userId: u });
+        if (this.owns(u)) this.schedule(world.userModel.firstVisit(u), { kind: 'session_start', userId: u });
       }
     }
   }
 
   private handle(event: LoopEvent, time: number): void {
-    const { world, kernel, settings } = this;
+    const { world, settings } = this;
     const { users, items } = world.config;
+    this.clockTime = time;
+    this.clockRank = rankOf(event);
     switch (event.kind) {
       case 'upload': {
         const itemId = world.items.create(time);
-        this.observe({ kind: 'upload', time, itemId });
-        kernel.schedule(time + world.rng.uploads.exponential(items.uploads_per_day), PRIORITY.upload, event);
+        this.observeArrival({ kind: 'upload', time, itemId });
+        this.schedule(time + world.rng.uploads.exponential(items.uploads_per_day), event);
         return;
       }
       case 'signup': {
         const userId = world.users.create(time);
-        this.observe({ kind: 'signup', time, userId });
-        if (settings.schedule.kind === 'continuous') kernel.schedule(time, PRIORITY.session_start, { kind: 'session_start', userId });
-        kernel.schedule(time + world.rng.signups.exponential(users.signups_per_day), PRIORITY.signup, event);
+        this.observeArrival({ kind: 'signup', time, userId });
+        if (settings.schedule.kind === 'continuous' && this.owns(userId)) this.schedule(time, { kind: 'session_start', userId });
+        this.schedule(time + world.rng.signups.exponential(users.signups_per_day), event);
         return;
       }
       case 'step': {
-        // Synchronous schedule: every user asks for one slate per step, all served as one batch.
-        for (let u = 0; u < world.users.size; u++) this.pending.push(this.makeRequest(u, time, 0));
+        // Synchronous schedule: every user asks for one slate per step, all served as one batch, in user order.
+        for (let u = 0; u < world.users.size; u++) {
+          if (!this.owns(u)) continue;
+          this.pending.push(this.makeRequest(u, time, 0));
+          this.pendingKeys.push(time, u + 1);
+        }
         this.flush(time);
-        if (settings.schedule.kind === 'steps') kernel.schedule(time + settings.schedule.step, PRIORITY.step, event);
+        if (settings.schedule.kind === 'steps') this.schedule(time + settings.schedule.step, event);
         return;
       }
       case 'session_start': {
@@ -199,7 +262,7 @@ export class Simulation {
       }
       case 'session_end': {
         const next = this.sessions.end(event.userId, time);
-        if (next !== undefined) kernel.schedule(next, PRIORITY.session_start, { kind: 'session_start', userId: event.userId });
+        if (next !== undefined) this.schedule(next, { kind: 'session_start', userId: event.userId });
         return;
       }
       case 'flush': {
@@ -210,8 +273,15 @@ export class Simulation {
     }
   }
 
-  private observe(event: SimEvent): void {
-    this.metrics.observe(event);
+  /** An event about a user or a slate: a shard records it with its place, one thread tells the metrics at once. */
+  private observe(event: SimEvent, requestTime = 0, requestRank = 0): void {
+    if (this.record) this.record.add(event, this.clockTime, this.clockRank, requestTime, requestRank);
+    else this.metrics.observe(event);
+  }
+
+  /** An upload or sign-up happens on every shard alike; the first one records it. */
+  private observeArrival(event: SimEvent): void {
+    if (this.shard === undefined || this.shard.index === 0) this.observe(event);
   }
 
   private makeRequest(userId: number, time: number, requestInSession: number): RecRequest {
@@ -229,11 +299,12 @@ export class Simulation {
 
   private enqueue(request: RecRequest, time: number): void {
     this.pending.push(request);
+    this.pendingKeys.push(this.clockTime, this.clockRank);
     if (this.batchWindow === 0) {
       this.flush(time);
     } else if (this.flushHandle === undefined) {
       const windowEnd = (Math.floor(time / this.batchWindow) + 1) * this.batchWindow;
-      this.flushHandle = this.kernel.schedule(windowEnd, PRIORITY.flush, { kind: 'flush' });
+      this.flushHandle = this.schedule(windowEnd, { kind: 'flush' });
     }
   }
 
@@ -241,16 +312,18 @@ export class Simulation {
   private flush(time: number): void {
     if (this.pending.length === 0) return;
     const requests = this.pending;
+    const keys = this.pendingKeys;
     this.pending = [];
+    this.pendingKeys = [];
     this.flushHandle = undefined;
     const slates = this.recommender.serve(requests);
     if (slates.length !== requests.length) {
       throw new Error(`recommender ${this.recommender.name} returned ${slates.length} slates for ${requests.length} requests`);
     }
-    for (let r = 0; r < requests.length; r++) this.present(requests[r], slates[r], time);
+    for (let r = 0; r < requests.length; r++) this.present(requests[r], slates[r], time, keys[2 * r], keys[2 * r + 1]);
   }
 
-  private present(request: RecRequest, slate: Slate, time: number): void {
+  private present(request: RecRequest, slate: Slate, time: number, requestTime: number, requestRank: number): void {
     this.checkSlate(request, slate);
     const outcome = this.sessions.present(request.userId, slate, time);
     const { clicked, response } = outcome;
@@ -291,8 +364,8 @@ export class Simulation {
       watchMinutes: response?.watchMinutes ?? 0,
       trueUtility: outcome.trueUtility,
     };
-    this.observe(event);
-    this.recommender.observe?.({
+    this.observe(event, requestTime, requestRank);
+    const feedback: SlateFeedback = {
       request,
       slate,
       clicked,
@@ -301,15 +374,17 @@ export class Simulation {
       completed: response?.completed ?? false,
       liked: response?.liked ?? false,
       survey: response?.survey ?? null,
-    });
+    };
+    this.recommender.observe?.(feedback);
+    this.record?.feedback.push(feedback);
     if (this.settings.schedule.kind === 'steps') {
       this.sessions.recordStep(request.userId, outcome);
       return;
     }
     const follow = this.sessions.next(request.userId, outcome);
     const watchDays = (response?.watchMinutes ?? 0) / MINUTES_PER_DAY;
-    if (follow.kind === 'request') this.kernel.schedule(time + follow.delay, PRIORITY.request, { kind: 'request', userId: request.userId });
-    else this.kernel.schedule(time + watchDays, PRIORITY.session_end, { kind: 'session_end', userId: request.userId });
+    if (follow.kind === 'request') this.schedule(time + follow.delay, { kind: 'request', userId: request.userId });
+    else this.schedule(time + watchDays, { kind: 'session_end', userId: request.userId });
   }
 
   private checkSlate(request: RecRequest, slate: Slate): void {

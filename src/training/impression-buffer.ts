@@ -320,6 +320,37 @@ export class ImpressionBuffer {
     this.n = i + 1;
   }
 
+  /**
+   * Appends rows `start`..`end` of `source` (another buffer: its strings are interned here) as
+   * rows of the slate `slateId`: how the shards of a run merge their logs.
+   */
+  appendSlate(source: ImpressionBuffer, start: number, end: number, slateId: number): void {
+    if (start < 0 || end > source.n || start > end) throw new RangeError(`rows ${start}..${end} out of range [0, ${source.n}]`);
+    for (let j = start; j < end; j++) {
+      if (this.n === this.cap) this.grow();
+      const i = this.n;
+      this.time[i] = source.time[j];
+      this.epoch[i] = source.epoch[j];
+      this.slateId[i] = slateId;
+      this.userId[i] = source.userId[j];
+      this.itemId[i] = source.itemId[j];
+      this.position[i] = source.position[j];
+      this.arm[i] = this.intern(source.table[source.arm[j]]);
+      this.source[i] = this.intern(source.table[source.source[j]]);
+      this.propensity[i] = source.propensity[j];
+      this.clicked[i] = source.clicked[j];
+      this.watchMinutes[i] = source.watchMinutes[j];
+      this.watchFraction[i] = source.watchFraction[j];
+      this.completed[i] = source.completed[j];
+      this.liked[i] = source.liked[j];
+      this.survey[i] = source.survey[j];
+      this.hourOfDay[i] = source.hourOfDay[j];
+      this.pastSessions[i] = source.pastSessions[j];
+      this.requestInSession[i] = source.requestInSession[j];
+      this.n = i + 1;
+    }
+  }
+
   /** Row `i` as an object (allocates; for tests and debugging). */
   row(i: number): ImpressionRow {
     this.checkIndex(i);

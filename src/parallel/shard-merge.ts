@@ -1,0 +1,67 @@
+/**
+ * The merge at the end of an epoch of a run split by users (simulation/shard-epoch.ts). Each
+ * shard's events are already in the canonical order of the run — by the time and rank of the
+ * loop event they happened in, then, for served slates, by their request's — so one pass that
+ * always takes the shard whose next event comes first gives the order one thread would have
+ * produced. Slates get their ids in that order, and their impression rows follow them.
+ */
+import type { SimEvent } from '../metrics/types.js';
+import type { SlateFeedback } from '../recommender/types.js';
+import { KEY_WIDTH, type ShardEpoch } from '../simulation/shard-epoch.js';
+import { ImpressionBuffer } from '../training/impression-buffer.js';
+
+export interface ShardMerge {
+  readonly events: SimEvent[];
+  readonly impressions: ImpressionBuffer;
+  /** The shard each slate of the merged order came from. */
+  readonly origin: Uint8Array;
+}
+
+/** Merges the shards' epochs; slate ids start at `firstSlateId`. */
+export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: number): ShardMerge {
+  const next = new Array<number>(shards.length).fill(0);
+  const rows = new Array<number>(shards.length).fill(0);
+  const total = shards.reduce((sum, shard) => sum + shard.events.length, 0);
+  const events = new Array<SimEvent>(total);
+  const impressions = new ImpressionBuffer(Math.max(1, shards.reduce((sum, shard) => sum + shard.impressions.length, 0)));
+  const origin: number[] = [];
+  for (let e = 0; e < total; e++) {
+    let from = -1;
+    for (let s = 0; s < shards.length; s++) {
+      if (next[s] < shards[s].events.length && (from < 0 || before(shards[s], next[s], shards[from], next[from]))) from = s;
+    }
+    const event = shards[from].events[next[from]++];
+    if (event.kind !== 'slate') {
+      events[e] = event;
+      continue;
+    }
+    const slateId = firstSlateId + origin.length;
+    const start = rows[from];
+    rows[from] += event.items.length;
+    impressions.appendSlate(shards[from].impressions, start, rows[from], slateId);
+    events[e] = { ...event, slateId };
+    origin.push(from);
+  }
+  shards.forEach((shard, s) => {
+    if (rows[s] !== shard.impressions.length) throw new Error(`shard ${s}: ${shard.impressions.length} impressions, but its slate events show ${rows[s]}`);
+  });
+  return { events, impressions, origin: Uint8Array.from(origin) };
+}
+
+/** The feedback of every shard but `own` (whose list may be empty), in the merged order of the slates (`origin`). */
+export function replayFor(own: number, origin: Uint8Array, feedback: readonly (readonly SlateFeedback[])[]): SlateFeedback[] {
+  const next = new Array<number>(feedback.length).fill(0);
+  const replay: SlateFeedback[] = [];
+  for (const s of origin) if (s !== own) replay.push(feedback[s][next[s]++]);
+  return replay;
+}
+
+/** Whether event `i` of shard `a` comes before event `j` of shard `b` (ties cannot span shards but arrivals, which shard 0 alone records). */
+function before(a: ShardEpoch, i: number, b: ShardEpoch, j: number): boolean {
+  for (let k = 0; k < KEY_WIDTH; k++) {
+    const x = a.keys[i * KEY_WIDTH + k];
+    const y = b.keys[j * KEY_WIDTH + k];
+    if (x !== y) return x < y;
+  }
+  return false;
+}

@@ -1,0 +1,50 @@
+/**
+ * Messages between the main thread of a run split by users and its shard threads
+ * (user-shards.ts, shard-worker.ts). Once per epoch each shard thread sends its epoch, and gets
+ * the merged one back; at the end it says it is done, or why it failed.
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { SimEvent } from '../metrics/types.js';
+import type { ImpressionColumns } from '../training/impression-buffer.js';
+import type { Packed } from './wire-format.js';
+
+/** What a shard thread is started with (its workerData). */
+export interface ShardStart {
+  /** The run's scenario as resolved YAML: the thread builds the same world and recommender from it. */
+  readonly scenarioYaml: string;
+  readonly index: number;
+  readonly count: number;
+  /** The broadcast channel on which the main thread announces the HNSW graphs it builds (hnsw-sharing.ts). */
+  readonly hnswChannel: string;
+  readonly port: MessagePort;
+}
+
+/** An impression buffer as it crosses threads. */
+export interface ImpressionsMessage {
+  readonly columns: ImpressionColumns;
+  readonly strings: readonly string[];
+}
+
+export type ShardMessage =
+  | {
+      readonly kind: 'epoch';
+      readonly epoch: number;
+      readonly events: readonly SimEvent[];
+      readonly keys: Float64Array;
+      readonly impressions: ImpressionsMessage;
+      /** Packed (wire-format.ts). */
+      readonly feedback: Packed;
+      readonly prefs: Float64Array;
+    }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'failed'; readonly message: string; readonly stack?: string };
+
+/** The merged epoch, as the main thread sends it to each shard thread. */
+export interface MergedMessage {
+  readonly kind: 'merged';
+  readonly impressions: ImpressionsMessage;
+  readonly origin: Uint8Array;
+  /** Each shard's feedback, packed, by shard. */
+  readonly feedback: readonly Packed[];
+  readonly slates: number;
+}

@@ -1,0 +1,52 @@
+/**
+ * A shard thread of a run split by users (user-shards.ts): the run's world and recommender built
+ * again from the resolved scenario, simulating the users it owns. Its metrics stay unused: the
+ * main thread's metrics see every shard's events, merged.
+ */
+import { workerData } from 'node:worker_threads';
+import { resolvePlugins } from '../plugins/resolve.js';
+import { HnswReceiver, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
+import { resolveScenario } from '../scenario/index.js';
+import { buildParts } from '../simulation/build.js';
+import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
+import { Simulation, type EpochMetrics } from '../simulation/simulation.js';
+import { ImpressionBuffer } from '../training/impression-buffer.js';
+import { Inbox } from './inbox.js';
+import { replayFor } from './shard-merge.js';
+import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
+import { packFeedback, unpackFeedback } from './wire-format.js';
+
+const start = workerData as ShardStart;
+const port = start.port;
+const inbox = new Inbox<MergedMessage>(port);
+
+const exchange: EpochExchange = {
+  async endEpoch(epoch: number, local: ShardEpoch): Promise<MergedEpoch> {
+    const { columns, strings } = local.impressions;
+    const message: ShardMessage = { kind: 'epoch', epoch, events: local.events, keys: local.keys, impressions: { columns, strings }, feedback: packFeedback(local.feedback), prefs: local.prefs };
+    port.postMessage(message);
+    const merged = await inbox.next();
+    const feedback = merged.feedback.map((packed, s) => (s === start.index ? [] : unpackFeedback(packed)));
+    return {
+      impressions: ImpressionBuffer.fromColumns(merged.impressions.columns, merged.impressions.strings),
+      events: null,
+      prefs: null,
+      replay: replayFor(start.index, merged.origin, feedback),
+      slates: merged.slates,
+    };
+  },
+};
+
+const unused: EpochMetrics = { observe: () => {}, endEpoch: () => ({}) };
+
+try {
+  const scenario = await resolveScenario(start.scenarioYaml, 'scenario.resolved.yaml', [], { resolve: resolvePlugins });
+  // Graphs come from the main thread's builds, which are the ones this copy would make.
+  shareHnswGraphs(new HnswReceiver(start.hnswChannel));
+  const parts = buildParts(scenario);
+  const simulation = new Simulation({ ...parts, metrics: unused, shard: { index: start.index, count: start.count, exchange } });
+  await simulation.run();
+  port.postMessage({ kind: 'done' } satisfies ShardMessage);
+} catch (error) {
+  port.postMessage({ kind: 'failed', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined } satisfies ShardMessage);
+}

@@ -1,0 +1,101 @@
+/**
+ * A run split by users (`recloop run --workers N`): the main thread simulates shard 0 and keeps
+ * the metrics and the output; each of N − 1 worker threads (shard-worker.ts) simulates another
+ * shard of the same world with its own copy of the recommender. At each epoch end this exchange
+ * collects the shards' epochs, merges them into the order one thread would have produced
+ * (shard-merge.ts), and sends every shard the merged log and the others' feedback; then every
+ * copy retrains on the same log, at the same time. The HNSW graphs are built once, by the main
+ * thread, and read by the others (retrieval/hnsw-sharing.ts).
+ */
+import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import { moduleWorker } from '../core/module-worker.js';
+import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
+import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
+import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
+import { ImpressionBuffer } from '../training/impression-buffer.js';
+import { Inbox } from './inbox.js';
+import { mergeShardEpochs, replayFor } from './shard-merge.js';
+import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
+import { packFeedback, unpackFeedback, type Packed } from './wire-format.js';
+
+/** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
+let runs = 0;
+
+interface ShardThread {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly inbox: Inbox<ShardMessage>;
+}
+
+export class UserShards implements EpochExchange {
+  private slates = 0;
+
+  private constructor(private readonly threads: readonly ShardThread[]) {}
+
+  /** Starts `count` − 1 shard threads on `scenarioYaml`; the caller's simulation is shard 0. */
+  static start(scenarioYaml: string, count: number): UserShards {
+    const hnswChannel = `recloop-hnsw-${process.pid}-${runs++}`;
+    const threads = Array.from({ length: count - 1 }, (_, k) => startShard({ scenarioYaml, index: k + 1, count, hnswChannel }));
+    shareHnswGraphs(new HnswPublisher(hnswChannel, count - 1));
+    return new UserShards(threads);
+  }
+
+  async endEpoch(epoch: number, local: ShardEpoch): Promise<MergedEpoch> {
+    const shards: ShardEpoch[] = [local];
+    const packed: Packed[] = [packFeedback(local.feedback)];
+    for (const thread of this.threads) {
+      const message = await thread.inbox.next();
+      if (message.kind === 'failed') throw new Error(`shard thread: ${message.message}`);
+      if (message.kind !== 'epoch' || message.epoch !== epoch) throw new Error(`shard thread sent ${message.kind} at the end of epoch ${epoch}`);
+      shards.push({
+        events: message.events,
+        keys: message.keys,
+        impressions: ImpressionBuffer.fromColumns(message.impressions.columns, message.impressions.strings),
+        feedback: unpackFeedback(message.feedback),
+        prefs: message.prefs,
+      });
+      packed.push(message.feedback);
+    }
+    const merge = mergeShardEpochs(shards, this.slates);
+    this.slates += merge.origin.length;
+    const reply: MergedMessage = {
+      kind: 'merged',
+      impressions: { columns: merge.impressions.columns, strings: merge.impressions.strings },
+      origin: merge.origin,
+      feedback: packed,
+      slates: this.slates,
+    };
+    for (const thread of this.threads) thread.port.postMessage(reply);
+    return {
+      impressions: merge.impressions,
+      events: merge.events,
+      prefs: shards.map((shard) => shard.prefs),
+      replay: replayFor(0, merge.origin, shards.map((shard) => shard.feedback)),
+      slates: this.slates,
+    };
+  }
+
+  /** Waits for every shard thread to finish its run, then stops them. */
+  async finish(): Promise<void> {
+    for (const thread of this.threads) {
+      const message = await thread.inbox.next();
+      if (message.kind === 'failed') throw new Error(`shard thread: ${message.message}`);
+    }
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    shareHnswGraphs(null);
+    await Promise.all(this.threads.map(({ worker, port }) => (port.close(), worker.terminate())));
+  }
+}
+
+function startShard(settings: Omit<ShardStart, 'port'>): ShardThread {
+  const { port1, port2 } = new MessageChannel();
+  const workerData: ShardStart = { ...settings, port: port2 };
+  const worker = moduleWorker(import.meta.url, 'shard-worker', { workerData, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
+  const inbox = new Inbox<ShardMessage>(port1);
+  worker.on('error', (error) => inbox.fail(error));
+  worker.on('exit', (code) => inbox.fail(new Error(`shard thread stopped (exit code ${code})`)));
+  return { worker, port: port1, inbox };
+}
