@@ -24,8 +24,9 @@ export const GROUPS = {
   },
   rerank: {
     mutate: ['src/recommender/rerank/*.ts'],
-    // item-table: the re-ranker's similarity against itemSimilarity for every pair; rerank-registry: its declaration.
-    tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts', 'tests/item-table.test.ts', 'tests/rerank-registry.test.ts'],
+    // item-table: the re-ranker's similarity against itemSimilarity for every pair; rerank-registry: its declaration;
+    // rerank-reference: the slates against the plain greedy MMR on random catalogs (under a second).
+    tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts', 'tests/item-table.test.ts', 'tests/rerank-registry.test.ts', 'tests/rerank-reference.test.ts'],
   },
   'sparse-optimiser': {
     mutate: ['src/ml/sparse-embedding.ts'],

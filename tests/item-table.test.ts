@@ -59,4 +59,18 @@ describe('item table', () => {
       }
     }
   });
+
+  it('refuses a target after the tag count grew while others were set, and takes it once cleared', () => {
+    const catalog = catalogOf(SPECS);
+    const table = new ItemTable(catalog);
+    table.sync();
+    const similarity = new SimilarityToMany(table);
+    similarity.add(0);
+    catalog.add({ id: SPECS.length, creatorId: 4, topics: [9], lengthMinutes: 5, uploadTime: 0 });
+    table.sync();
+    expect(() => similarity.add(SPECS.length)).toThrow('SimilarityToMany: the tag count changed while targets were set');
+    similarity.clear();
+    similarity.add(SPECS.length);
+    expect(similarity.of(0, 0)).toBe(itemSimilarity(catalog.get(0), catalog.get(SPECS.length)));
+  });
 });

@@ -3,13 +3,17 @@
  * reading of NaN as dropped, and the cascade inside the multi-task ranker on a small real world
  * (which candidates reach the network, and that the network's scores of them are unchanged).
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { orderByScore } from '../src/recommender/pipeline.js';
-import { MultiTaskRanker, PRERANK_RECALL_EVERY } from '../src/recommender/ranking/multi-task-ranker.js';
+import { sigmoid } from '../src/recommender/ranking/calibration.js';
+import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
+import { MultiTaskRanker, PRERANK_FIT_ROWS, PRERANK_RECALL_EVERY } from '../src/recommender/ranking/multi-task-ranker.js';
 import { PreRanker } from '../src/recommender/ranking/pre-ranker.js';
 import type { Candidate } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
+import { TrainingLog } from '../src/training/training-log.js';
 import { replayAndRetrain, simulateRankerWorld, TINY_FORMULA, TINY_RANKER, type RankerWorld } from './support/ranker-world.js';
 import { servingBatch } from './support/serving-batch.js';
 
@@ -106,6 +110,42 @@ describe('the cascade in the multi-task ranker', () => {
   beforeAll(async () => {
     await initBackend();
     world = await simulateRankerWorld();
+  });
+
+  it('fits the pre-ranker on the most recent PRERANK_FIT_ROWS training rows, to the network\'s scores at position 0', async () => {
+    // The world's epoch four times over: more training rows than the pre-ranker fits on.
+    const log = new TrainingLog(14);
+    for (let epoch = 0; epoch < 4; epoch++) log.add({ ...world.log.chunks[0], epoch });
+    // Uncalibrated, so the combined score is the formula over the heads' sigmoids; 90% held out: little to train.
+    const settings = { keep: 5, bypass: [] };
+    const cascade = new MultiTaskRanker({ ...CONFIG, calibration: 'none', holdout: 0.9, prerank: settings }, FORMULA, world.catalog, world.users, new Rng('cascade-fit'));
+    for (const f of world.feedback) cascade.observe(f);
+    await cascade.retrain(log, world.now);
+    const network = cascade.network;
+    if (!network) throw new Error('untrained');
+    const set = cascade.trainingSet(log, world.now);
+    expect(set.n).toBeGreaterThan(PRERANK_FIT_ROWS);
+    const x = set.x.slice((set.n - PRERANK_FIT_ROWS) * set.dim, set.n * set.dim);
+    const logits = tf.tidy(() =>
+      network.apply(tf.tensor2d(x, [PRERANK_FIT_ROWS, set.dim]), tf.tensor2d(positionOneHot(new Array<number>(PRERANK_FIT_ROWS).fill(0)), [PRERANK_FIT_ROWS, MAX_POSITIONS])),
+    );
+    const z = logits.dataSync();
+    logits.dispose();
+    const target = Float64Array.from({ length: PRERANK_FIT_ROWS }, (_, i) => sigmoid(z[2 * i]) + 2 * sigmoid(z[2 * i + 1]));
+    const want = new PreRanker(settings, set.dim);
+    want.fit(x, PRERANK_FIT_ROWS, target);
+    // Both select on the same rows, taken as requests of 20 candidates.
+    const requests = 200;
+    const rows = set.x.subarray(0, requests * 20 * set.dim);
+    const lists = Array.from({ length: requests }, () => candidates(new Array<string>(20).fill('ranker')));
+    const fitted = cascade['preRanker'];
+    if (!fitted) throw new Error('no pre-ranker');
+    const got = new Uint8Array(requests * 20);
+    const expected = new Uint8Array(requests * 20);
+    fitted.select(rows, lists, got);
+    want.select(rows, lists, expected);
+    expect(Array.from(got)).toEqual(Array.from(expected));
+    cascade.dispose();
   });
 
   it('scores only the kept candidates, with the network\'s own scores, and reports its recall', async () => {

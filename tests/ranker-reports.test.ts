@@ -12,7 +12,12 @@ import { auc } from '../src/recommender/ranking/auc.js';
 import { expectedCalibrationError, reliabilityBins, sigmoid, type ReliabilityBin } from '../src/recommender/ranking/calibration.js';
 import { crossFittedPredictions, fitCalibrator } from '../src/recommender/ranking/calibrators.js';
 import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
-import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import { UserSummary } from '../src/recommender/ranking/features.js';
+import { MultiTaskRanker, RANKER_HISTORY_LENGTH } from '../src/recommender/ranking/multi-task-ranker.js';
+import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
+import type { SlateFeedback } from '../src/recommender/types.js';
+import { ImpressionBuffer } from '../src/training/impression-buffer.js';
+import { UserHistory } from '../src/training/user-history.js';
 import { compileScoreFormula, FormulaError } from '../src/recommender/ranking/score-formula.js';
 import { trainingRows } from '../src/recommender/ranking/trainer.js';
 import { TrainingLog } from '../src/training/training-log.js';
@@ -139,6 +144,68 @@ describe('after a retrain', () => {
     expect(values(clicked)).not.toEqual(values(skipped));
     clicked.dispose();
     skipped.dispose();
+  });
+
+  it('serves a user the history and engagement of the slates it observed: the clicked item only, every shown one', async () => {
+    // Trained on the log without observing the world's slates, so the user's summary holds only what follows.
+    const ranker = newRanker('observed-summary');
+    await ranker.retrain(world.log, world.now);
+    const f = world.feedback[0];
+    const userId = f.request.userId;
+    const slate = (items: number[], time: number, clicked: number): SlateFeedback => ({
+      ...f,
+      request: { ...f.request, time },
+      slate: { ...f.slate, entries: items.map((itemId, k) => ({ ...f.slate.entries[k], itemId })) },
+      clicked,
+    });
+    // Item 1 shown and not clicked; then item 0 clicked at the first position.
+    ranker.observe(slate([1, 2, 3], world.now - 0.2, -1));
+    ranker.observe(slate([0, 4], world.now - 0.1, 0));
+    const request = { ...f.request, time: world.now };
+    ranker.predictHeads([request], [[{ itemId: 5, sources: ['a'], sourceScore: 0 }]]);
+    // The same summary worked out from the two slates by hand.
+    const history = new UserHistory(RANKER_HISTORY_LENGTH);
+    history.record(userId, 0, world.now - 0.1);
+    const engagement = new UserEngagement(ranker.layout.topics, world.catalog);
+    engagement.addSlate(userId, world.now - 0.2, [1, 2, 3], -1);
+    engagement.addSlate(userId, world.now - 0.1, [0, 4], 0);
+    const globalRate = ranker.trainingSet(world.log, world.now).stats.globalClickRate(world.now);
+    const want = new UserSummary(ranker.layout.topics).fill(history, engagement, userId, world.now, globalRate, world.catalog);
+    // The summary the served rows were written from (the last request's).
+    const served = ranker['servingSummary'];
+    if (!served) throw new Error('no summary served');
+    expect({ size: served.size, clicks: served.clicks, userRate: served.userRate }).toEqual({ size: 1, clicks: 1, userRate: want.userRate });
+    expect(Array.from(served.topicShare)).toEqual(Array.from(want.topicShare));
+    expect(Array.from(served.recentShare)).toEqual(Array.from(want.recentShare));
+    expect(Array.from(served.topicRate)).toEqual(Array.from(want.topicRate));
+    expect([0, 1, 2, 3, 4].map((item) => served.clickedRecently(item))).toEqual([true, false, false, false, false]);
+    const creator = world.catalog.get(0).creatorId;
+    expect(served.creatorClicks(creator)).toBe(1);
+    ranker.dispose();
+  });
+
+  it('keeps the slate contexts it observed when the oldest epoch of the log served nothing', async () => {
+    const ranker = newRanker('empty-first-epoch');
+    const reference = newRanker('empty-first-epoch');
+    for (const f of world.feedback) {
+      ranker.observe(f);
+      reference.observe(f);
+    }
+    // A window whose only epoch is empty: nothing to train on, and no slate id to drop contexts before.
+    const quiet = new TrainingLog(14);
+    quiet.add({ epoch: 0, start: 0, end: world.now, impressions: new ImpressionBuffer(4) });
+    await ranker.retrain(quiet, world.now);
+    expect(ranker.trained).toBe(false);
+    const last = world.feedback[world.feedback.length - 1];
+    ranker.observe(last);
+    reference.observe(last);
+    // The contexts are looked up when the training set is rebuilt: the same rows as the reference's.
+    const got = ranker.trainingSet(world.log, world.now);
+    const want = reference.trainingSet(world.log, world.now);
+    expect(got.n).toBe(want.n);
+    let differing = 0;
+    for (let i = 0; i < want.x.length; i++) if (got.x[i] !== want.x[i]) differing++;
+    expect(differing).toBe(0);
   });
 
   it("reports each head's ECE, AUC and reliability bins on its own held-out rows, and the run's size", async () => {

@@ -12,7 +12,7 @@ import { symmetricEigen } from '../src/recommender/explore/symmetric-eigen.js';
 import { Whitening } from '../src/recommender/explore/whitening.js';
 import type { RankerConfig } from '../src/recommender/ranking/config.js';
 import { MAX_POSITIONS, positionOneHot } from '../src/recommender/ranking/model.js';
-import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import { EXPORTED_RECENT_ROWS, MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import type { RankerRepresentation } from '../src/recommender/ranking/representation.js';
 import type { RankerHead } from '../src/recommender/ranking/heads.js';
 import type { Candidate, RecRequest } from '../src/recommender/types.js';
@@ -130,6 +130,25 @@ describe("the ranker's exported representation", () => {
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(recent.x[i] - want[i]));
     expect(Math.max(...Array.from(want, Math.abs))).toBeGreaterThan(0.1);
     expect(worst).toBeLessThan(1e-4);
+    ranker.dispose();
+  });
+});
+
+describe('the exported held-out rows, bounded', () => {
+  it('keeps only the most recent EXPORTED_RECENT_ROWS of a larger holdout', async () => {
+    // 95% of the examples held out: more held-out rows than the bound, and few to train on.
+    const ranker = new MultiTaskRanker({ ...BASE, holdout: 0.95 }, 'click + watch', world.catalog, world.users, new Rng('ranker-representation/bound'));
+    const exported = ranker.exportRepresentation('click');
+    await replayAndRetrain(ranker, world);
+    const set = ranker.trainingSet(world.log, world.now);
+    const held = set.holdout[0];
+    expect(held.length).toBeGreaterThan(EXPORTED_RECENT_ROWS);
+    const recent = exported.recent;
+    if (!recent) throw new Error('no recent rows');
+    expect(recent.n).toBe(EXPORTED_RECENT_ROWS);
+    expect(recent.x.length).toBe(EXPORTED_RECENT_ROWS * exported.dim);
+    const firstWindowRow = world.log.rows - set.n;
+    expect(Array.from(recent.windowRows)).toEqual(Array.from(held.slice(-EXPORTED_RECENT_ROWS), (row) => firstWindowRow + row));
     ranker.dispose();
   });
 });

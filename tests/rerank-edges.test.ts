@@ -86,8 +86,46 @@ describe('CatalogCreatorCap', () => {
     expect(cap.catalogItems(7)).toBe(2);
     expect(cap.catalogItems(9)).toBe(1);
     expect(cap.catalogItems(3)).toBe(2);
+    // The first item past the last sync (id = the table's size) is synced before it is read.
+    expect(cap.creatorOf(3)).toBe(7);
+    expect(cap.creatorOf(4)).toBe(9);
     for (const bad of [0, 1.5, -1]) expect(() => new CatalogCreatorCap(registry, bad)).toThrow(`creator cap must be a whole number of 1 or more, got ${bad}`);
     expect(new CatalogCreatorCap(registry, 1).cap).toBe(1);
+  });
+});
+
+describe('DiversityReRanker, its early stop', () => {
+  // λ = 1/2 and a boost of 1 keep every value exact in binary; fresh means uploaded after day 8.
+  const EXACT = { ...ZERO, mmrLambda: 0.5, freshBoost: 1 };
+
+  it('gives a tie to the lower index, also when a higher-valued item falls to that value', () => {
+    // Values (1 − λ)(normalised + boost): 1, 0.5, 0.75, 0. Item 2 shares item 0's creator
+    // (similarity 1/2), so in the second slot it falls to 0.75 − 0.25 = 0.5, item 1's value:
+    // item 1, visited after it, wins the tie as the plain scan in index order would have it.
+    const catalog = catalogOf([
+      { creatorId: 0, topics: [], uploadTime: 9 },
+      { creatorId: 1, topics: [] },
+      { creatorId: 0, topics: [], uploadTime: 9 },
+      { creatorId: 2, topics: [] },
+    ]);
+    const reranker = new DiversityReRanker(catalog, EXACT);
+    expect(ids(reranker.rerank(REQUEST, candidates([1, 1, 0.5, 0]), 2))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('does not stop early when a score is infinite, since the values are then not in order', () => {
+    // Scores 3, 2, 1, +∞, 0: every finite one normalises to 0 and the infinite one to NaN, which
+    // the sort cannot place, so the visit order is not decreasing past it. In the second slot item
+    // 1 (item 0's creator: 0.5 − 0.25) leads until item 4 (0.5, nothing shared), which comes after
+    // the NaN; stopping at item 2 (value 0 < 0.25) would miss it.
+    const catalog = catalogOf([
+      { creatorId: 0, topics: [1], uploadTime: 9 },
+      { creatorId: 0, topics: [5], uploadTime: 9 },
+      { creatorId: 1, topics: [2] },
+      { creatorId: 2, topics: [3] },
+      { creatorId: 3, topics: [4], uploadTime: 9 },
+    ]);
+    const reranker = new DiversityReRanker(catalog, EXACT);
+    expect(ids(reranker.rerank(REQUEST, candidates([3, 2, 1, Infinity, 0]), 2))).toEqual([0, 4, 1, 2, 3]);
   });
 });
 

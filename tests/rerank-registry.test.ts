@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { reRanker } from '../src/recommender/rerank/component.js';
 import { DiversityReRanker } from '../src/recommender/rerank/diversity.js';
-import { buildReRanker, checkReRanker, RERANKER_KINDS, reorderingSettings, rerankSection } from '../src/recommender/rerank/registry.js';
+import { buildReRanker, checkReRanker, RERANKER_KINDS, reorderingSettings, rerankSection, type ReRankConfig } from '../src/recommender/rerank/registry.js';
+import { count } from '../src/settings/fields.js';
 import { candidates, catalogOf, REQUEST } from './support/rerank-fixtures.js';
 
 // Items 0 and 1 share a creator; item 2 is fresh at the request's time (day 10).
@@ -47,6 +48,23 @@ describe('re-ranker registry', () => {
 
   it('an unknown kind is refused by the derived union, naming every declared one', () => {
     expect(rerankSection.safeParse({ kind: 'mmr' }).error?.issues[0]?.message).toBe('expected kind: diversity');
+  });
+
+  it('refuses a kind nothing declares when building, naming it', () => {
+    // The parsed block always names a declared kind; this is the guard behind it.
+    const unknown = { ...rerankSection.parse({}), kind: 'nope' } as unknown as ReRankConfig;
+    expect(() => reorderingSettings(unknown)).toThrow('no re-ranker is named nope');
+  });
+
+  it('runs a declaration\'s own checks on its parsed settings', () => {
+    const checked = reRanker({
+      name: 'checked',
+      settings: { depth: count.default(3) },
+      reorders: () => [],
+      check: (config) => [{ paths: [['rerank', 'depth']], message: `depth ${config.depth}` }],
+      build: () => new DiversityReRanker(catalog, { mmrLambda: 0, creatorCap: 0, freshBoost: 0, freshAge: 1 }),
+    });
+    expect(checked.check({ kind: 'checked' })).toEqual([{ paths: [['rerank', 'depth']], message: 'depth 3' }]);
   });
 
   it('a declaration missing a field does not compile', () => {
