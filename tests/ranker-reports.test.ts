@@ -16,7 +16,6 @@ import { UserSummary } from '../src/recommender/ranking/features.js';
 import { MultiTaskRanker, RANKER_HISTORY_LENGTH } from '../src/recommender/ranking/multi-task-ranker.js';
 import { UserEngagement } from '../src/recommender/ranking/user-engagement.js';
 import type { SlateFeedback } from '../src/recommender/types.js';
-import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { UserHistory } from '../src/training/user-history.js';
 import { compileScoreFormula, FormulaError } from '../src/recommender/ranking/score-formula.js';
 import { trainingRows } from '../src/recommender/ranking/trainer.js';
@@ -182,30 +181,6 @@ describe('after a retrain', () => {
     const creator = world.catalog.get(0).creatorId;
     expect(served.creatorClicks(creator)).toBe(1);
     ranker.dispose();
-  });
-
-  it('keeps the slate contexts it observed when the oldest epoch of the log served nothing', async () => {
-    const ranker = newRanker('empty-first-epoch');
-    const reference = newRanker('empty-first-epoch');
-    for (const f of world.feedback) {
-      ranker.observe(f);
-      reference.observe(f);
-    }
-    // A window whose only epoch is empty: nothing to train on, and no slate id to drop contexts before.
-    const quiet = new TrainingLog(14);
-    quiet.add({ epoch: 0, start: 0, end: world.now, impressions: new ImpressionBuffer(4) });
-    await ranker.retrain(quiet, world.now);
-    expect(ranker.trained).toBe(false);
-    const last = world.feedback[world.feedback.length - 1];
-    ranker.observe(last);
-    reference.observe(last);
-    // The contexts are looked up when the training set is rebuilt: the same rows as the reference's.
-    const got = ranker.trainingSet(world.log, world.now);
-    const want = reference.trainingSet(world.log, world.now);
-    expect(got.n).toBe(want.n);
-    let differing = 0;
-    for (let i = 0; i < want.x.length; i++) if (got.x[i] !== want.x[i]) differing++;
-    expect(differing).toBe(0);
   });
 
   it("reports each head's ECE, AUC and reliability bins on its own held-out rows, and the run's size", async () => {
