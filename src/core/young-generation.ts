@@ -4,7 +4,7 @@
  * scavenges several times a second and promotes objects that would have died young. 64 MiB made
  * the two-stage loop 10–25% faster, with less time in garbage collection (docs/PERFORMANCE.md).
  * V8 reads this size when a heap is made, so it is a flag of the process (the `recloop` command's
- * first line, `npm start`, sweep workers) or a limit of the thread (serving replicas).
+ * first line, `npm start`, sweep workers) or a limit of the thread (shard threads).
  */
 export const SEMI_SPACE_MIB = 64;
 

@@ -1,13 +1,13 @@
 /**
- * HNSW graphs shared between a run's threads. A serving replica (src/parallel) retrains on the
+ * HNSW graphs shared between a run's threads. A shard thread (src/parallel) retrains on the
  * same log as the main thread, so it would build the same graphs again: at 50k items and more
  * that is a second build of several seconds on a 2-core machine where both threads are training
  * too. With sharing on, the main thread announces each graph it builds (the file its build
- * thread wrote, and a checksum of the vectors) on a broadcast channel, and each replica reads
- * the announced graph instead of building one; the file is removed once every replica has read
+ * thread wrote, and a checksum of the vectors) on a broadcast channel, and each shard thread reads
+ * the announced graph instead of building one; the file is removed once every shard thread has read
  * it. Builds are matched by their order since sharing began, and the checksum refuses a graph
- * built from other vectors (a replica out of step), so a shared graph is always the one the
- * replica would have built.
+ * built from other vectors (a thread out of step), so a shared graph is always the one the
+ * thread would have built.
  */
 import { rmSync } from 'node:fs';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -29,7 +29,7 @@ type SharingMessage = Announcement | Receipt;
 /** What a thread does with the graphs it needs: build and announce them, or read the announced ones. */
 export type HnswSharing = HnswPublisher | HnswReceiver;
 
-/** The main thread's side: announces each build's file and removes it once `readers` replicas have read it. */
+/** The main thread's side: announces each build's file and removes it once `readers` threads have read it. */
 export class HnswPublisher {
   readonly kind = 'publish';
   private readonly channel: BroadcastChannel;
@@ -70,7 +70,7 @@ export class HnswPublisher {
   }
 }
 
-/** A replica's side: waits for the main thread's announcement of the graph it needs. */
+/** A shard thread's side: waits for the main thread's announcement of the graph it needs. */
 export class HnswReceiver {
   readonly kind = 'receive';
   private readonly channel: BroadcastChannel;
@@ -90,7 +90,7 @@ export class HnswReceiver {
     const announcement =
       this.announced.get(build) ??
       (await new Promise<Announcement>((resolve) => {
-        this.channel.ref(); // the replica waits on this graph
+        this.channel.ref(); // the thread waits on this graph
         this.waiting.set(build, resolve);
       }));
     this.announced.delete(build);
@@ -131,7 +131,7 @@ export function shareHnswGraphs(next: HnswSharing | null): void {
   sharing = next;
 }
 
-/** FNV-1a over the vectors' bits: equal vectors give equal sums, and a replica out of step almost surely not. */
+/** FNV-1a over the vectors' bits: equal vectors give equal sums, and a thread out of step almost surely not. */
 export function vectorChecksum(vectors: Float32Array): number {
   const bits = new Int32Array(vectors.buffer, vectors.byteOffset, vectors.length);
   let h = 0x811c9dc5;
