@@ -83,13 +83,15 @@ describe('a run split by users over threads', () => {
     await expectSameFolders(scenario('parallel-oracle', '', 'oracle'), [1, 2]);
   }, 180_000);
 
-  it('refuses slate policies that learn online from every user (Thompson, UCB), linear Thompson sampling, which learns from what only the serving thread saw, and a worker count below one', async () => {
+  it('refuses slate policies that learn online from every user (Thompson, UCB), linear Thompson sampling, which learns from what only the serving thread saw, the ranking cascade, whose recall each thread measures on its own requests, and a worker count below one', async () => {
     for (const policy of ['thompson', 'ucb']) {
       const online = parseScenario(scenario(`parallel-${policy}`, `{ policy: ${policy} }`, 'two_stage', '{ creator_cap: 1 }'), 'online.yaml');
       await expect(runScenario(online, { outDir: join(tempDir(), policy), workers: 2 })).rejects.toThrow(new RegExp(`${policy} learns online .* set update: retrain`));
     }
     const linear = parseScenario(scenario('parallel-linear', '{ policy: linear_thompson }', 'two_stage', '{ creator_cap: 1 }'), 'linear.yaml');
     await expect(runScenario(linear, { outDir: join(tempDir(), 'linear'), workers: 2 })).rejects.toThrow(/linear_thompson .* runs on one worker/);
+    const cascade = parseScenario(scenario('parallel-cascade', '{ policy: greedy }').replace('ranker: { hidden: [8], epochs: 1 }', 'ranker: { hidden: [8], epochs: 1, prerank: { keep: 5 } }'), 'cascade.yaml');
+    await expect(runScenario(cascade, { outDir: join(tempDir(), 'cascade'), workers: 2 })).rejects.toThrow(/ranker.prerank measures its recall .* drop --workers/);
     await expect(runScenario(linear, { outDir: join(tempDir(), 'zero'), workers: 0 })).rejects.toThrow(/workers must be a whole number of at least 1, got 0/);
   });
 });
