@@ -24,11 +24,13 @@ const LARGE_RUN_SECONDS = 600;
 
 /** Why the run cannot fit, or undefined when it can. */
 export function resourceRefusal(estimate: ResourceEstimate, machine: MachineMemory): string | undefined {
-  const needs = `needs about ${formatBytes(estimate.peakBytes)} of memory (mostly for ${estimate.largest.what})`;
-  if (estimate.peakBytes > machine.totalBytes) {
+  const amount = Number.isFinite(estimate.peakBytes) ? `about ${formatBytes(estimate.peakBytes)} of memory` : 'more memory than can be counted';
+  const needs = `needs ${amount} (mostly for ${estimate.largest.what})`;
+  // Not finite (rates near the largest number, multiplied): refused like any other too-large run.
+  if (!(estimate.peakBytes <= machine.totalBytes)) {
     return `${needs}, more than this machine's ${formatBytes(machine.totalBytes)}; make the scenario smaller`;
   }
-  if (estimate.heapBytes > machine.heapLimitBytes) {
+  if (!(estimate.heapBytes <= machine.heapLimitBytes)) {
     const mib = Math.ceil((estimate.heapBytes * 1.5) / 2 ** 20);
     return (
       `${needs}, ${formatBytes(estimate.heapBytes)} of it on V8's heap, more than its limit of ${formatBytes(machine.heapLimitBytes)}` +
@@ -61,6 +63,7 @@ export function withResourceCheck(then?: ScenarioResolver, machine: () => Machin
 }
 
 export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 70) return `${(bytes / 2 ** 60).toExponential(1).replace('e+', 'e')} EiB`;
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
   let value = bytes;
   let unit = 0;

@@ -70,23 +70,26 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const slatesPerDay = scenario.schedule.kind === 'steps' ? users / scenario.schedule.step : users * SLATES_PER_USER_DAY;
   const windowDays = Math.min(recommender.retrain.window, days);
   const impressionsHeld = slatesPerDay * recommender.slate_size * windowDays;
+  // Named at the field that makes most of the users (items): the count, or the sign-ups (uploads) over the horizon.
+  const usersPath: KeyPath = ['world', 'users', world.users.count >= world.users.signups_per_day * days ? 'count' : 'signups_per_day'];
+  const itemsPath: KeyPath = ['world', 'items', world.items.count >= world.items.uploads_per_day * days ? 'count' : 'uploads_per_day'];
   const terms: Term[] = [
-    { bytes: users * userBytes, path: ['world', 'users', 'count'], what: `${count(users)} users` },
-    { bytes: items * itemBytes, path: ['world', 'items', 'count'], what: `${count(items)} items` },
+    { bytes: users * userBytes, path: usersPath, what: `${count(users)} users` },
+    { bytes: items * itemBytes, path: itemsPath, what: `${count(items)} items` },
   ];
   const impressionBytes = impressionsHeld * IMPRESSION_BYTES;
   let base = BASE_BYTES;
   if (recommender.kind === 'two_stage') {
     base += MODEL_BASE_BYTES;
     const dim = recommender.two_tower.dim;
-    terms.push({ bytes: items * dim * EMBEDDED_ITEM_BYTES_PER_DIM, path: ['recommender', 'two_tower', 'dim'], what: `${count(items)} item embeddings of ${dim} dimensions` });
-    terms.push({ bytes: users * (PIPELINE_USER_BYTES + 8 * recommender.two_tower.history), path: ['world', 'users', 'count'], what: `${count(users)} users' histories` });
+    terms.push({ bytes: items * dim * EMBEDDED_ITEM_BYTES_PER_DIM, path: dim > 256 ? ['recommender', 'two_tower', 'dim'] : itemsPath, what: `${count(items)} item embeddings of ${count(dim)} dimensions` });
+    terms.push({ bytes: users * (PIPELINE_USER_BYTES + 8 * recommender.two_tower.history), path: usersPath, what: `${count(users)} users' histories` });
   }
   const heapBytes = terms.reduce((sum, term) => sum + term.bytes, 0);
   // Traffic grows with the population: the users are what to cut, not the window.
   const offHeap: Term = {
     bytes: impressionBytes,
-    path: ['world', 'users', 'count'],
+    path: usersPath,
     what: `the ${count(impressionsHeld)} impressions ${count(users)} users see in a ${count(windowDays)}-day log window`,
   };
   const largest = [...terms, offHeap].reduce((a, b) => (b.bytes > a.bytes ? b : a));
@@ -109,6 +112,7 @@ function estimateBandit(scenario: BanditScenario): ResourceEstimate {
 
 /** `n` rounded for a message: 1,000,000,000,000 stays readable as 1.0e12 beyond a billion. */
 function count(n: number): string {
+  if (!Number.isFinite(n)) return 'countless';
   const whole = Math.round(n);
   return whole >= 1e9 ? whole.toExponential(1).replace('e+', 'e') : whole.toLocaleString('en-US');
 }
