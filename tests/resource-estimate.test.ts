@@ -48,6 +48,19 @@ describe('refused before any work', () => {
     expect(err).toMatch(new RegExp(`^${file}:9:19: world\\.items\\.count: needs about .* \\(mostly for 900,000,\\d{3} items\\)`));
   });
 
+  it.each([
+    ['world.users.count=1000000000', 'world.users.count'],
+    ['world.users.signups_per_day=100000000', 'world.users.signups_per_day'],
+    ['world.items.uploads_per_day=100000000', 'world.items.uploads_per_day'],
+    ['world.topics=10000000', 'world.topics'],
+    ['world.latent_dim=100000000', 'world.latent_dim'],
+    ['world.users.countries=1000000000', 'world.users.countries'],
+  ])('%s is refused at %s, the field that makes the run too large', (override, field) => {
+    const estimate = estimateRun(shipped('quickstart', [override]));
+    expect(resourceRefusal(estimate, LAPTOP)).toBeDefined();
+    expect(estimate.largest.path.join('.')).toBe(field);
+  });
+
   it("what fits the machine but not V8's heap says so and how to raise the limit", () => {
     const estimate = estimateRun(shipped('quickstart', ['world.items.count=4000000']));
     const refusal = resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 2 * GIB });

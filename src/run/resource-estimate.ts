@@ -39,6 +39,7 @@ const OTHER_IMPRESSIONS_PER_SECOND = 100_000;
 /** Bandit rounds a second, and bytes per arm. */
 const BANDIT_ROUNDS_PER_SECOND = 1_000_000;
 const ARM_BYTES = 200;
+const COUNTRY_BYTES = 40;
 
 /** A run's estimated needs: peak memory of its process, the part of it on V8's heap, and wall time. */
 export interface ResourceEstimate {
@@ -65,7 +66,7 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const days = scenario.horizon.days;
   const users = world.users.count + world.users.signups_per_day * days;
   const items = world.items.count + world.items.uploads_per_day * days;
-  const userBytes = USER_BYTES + 12 * world.topics + 4 * world.latent_dim + 8 * world.users.countries / Math.max(users, 1);
+  const userBytes = USER_BYTES + 12 * world.topics + 4 * world.latent_dim;
   const itemBytes = ITEM_BYTES + 12 * world.items.topics_per_item + 4 * world.latent_dim;
   const slatesPerDay = scenario.schedule.kind === 'steps' ? users / scenario.schedule.step : users * SLATES_PER_USER_DAY;
   const windowDays = Math.min(recommender.retrain.window, days);
@@ -74,8 +75,15 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const usersPath: KeyPath = ['world', 'users', world.users.count >= world.users.signups_per_day * days ? 'count' : 'signups_per_day'];
   const itemsPath: KeyPath = ['world', 'items', world.items.count >= world.items.uploads_per_day * days ? 'count' : 'uploads_per_day'];
   const terms: Term[] = [
-    { bytes: users * userBytes, path: usersPath, what: `${count(users)} users` },
-    { bytes: items * itemBytes, path: itemsPath, what: `${count(items)} items` },
+    { bytes: users * userBytes, ...perUser(world, users, usersPath) },
+    {
+      bytes: items * itemBytes,
+      ...(4 * world.latent_dim > ITEM_BYTES
+        ? { path: ['world', 'latent_dim'], what: `${count(items)} items' ${count(world.latent_dim)}-dimensional latent vectors` }
+        : { path: itemsPath, what: `${count(items)} items` }),
+    },
+    // The countries' shares and their alias table.
+    { bytes: world.users.countries * COUNTRY_BYTES, path: ['world', 'users', 'countries'], what: `${count(world.users.countries)} countries` },
   ];
   const impressionBytes = impressionsHeld * IMPRESSION_BYTES;
   let base = BASE_BYTES;
@@ -96,6 +104,15 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const impressions = slatesPerDay * recommender.slate_size * days;
   const rate = IMPRESSIONS_PER_SECOND[recommender.kind] ?? OTHER_IMPRESSIONS_PER_SECOND;
   return { peakBytes: base + heapBytes + impressionBytes, heapBytes, seconds: impressions / rate, largest: { path: largest.path, what: largest.what } };
+}
+
+/** The users' term is named at what makes each user large (many topics, many latent dimensions) or else at how many there are. */
+function perUser(world: Scenario['world'], users: number, usersPath: KeyPath): { path: KeyPath; what: string } {
+  const topicBytes = 12 * world.topics;
+  const latentBytes = 4 * world.latent_dim;
+  if (topicBytes > USER_BYTES && topicBytes >= latentBytes) return { path: ['world', 'topics'], what: `${count(users)} users' tastes over ${count(world.topics)} topics` };
+  if (latentBytes > USER_BYTES) return { path: ['world', 'latent_dim'], what: `${count(users)} users' ${count(world.latent_dim)}-dimensional latent tastes` };
+  return { path: usersPath, what: `${count(users)} users` };
 }
 
 function estimateBandit(scenario: BanditScenario): ResourceEstimate {
