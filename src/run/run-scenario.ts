@@ -11,6 +11,7 @@ import { Simulation, type EpochResult, type SimulationParts } from '../simulatio
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
+import { checkFiniteDocument, checkFiniteImpressions } from './finite-output.js';
 import { backendName } from '../ml/backend.js';
 import { inferenceBackend } from '../ml/onnx/runtime.js';
 
@@ -71,20 +72,27 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     await writeFile(timingsFile, '');
     const rows: MetricsRow[] = [];
     await simulation.run(async (result) => {
+      const epoch = result.bounds.epoch;
+      checkFiniteDocument(`${RUN_FILES.metrics}, epoch ${epoch}`, result.metrics);
       rows.push(result.metrics);
       await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
       await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
       for (const [name, document] of Object.entries(result.files)) {
         if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
+        checkFiniteDocument(`${name}, epoch ${epoch}`, document);
         await writeFile(join(output.dir, name), `${JSON.stringify(document, null, 2)}\n`);
       }
-      if (logWriter) await logWriter.writeEpoch(result.bounds.epoch, result.impressions);
+      if (logWriter) {
+        checkFiniteImpressions(`impression log, epoch ${epoch}`, result.impressions);
+        await logWriter.writeEpoch(epoch, result.impressions);
+      }
       options.onEpoch?.(result, simulation.epochs.length);
     });
     await serving.finish();
     await logWriter?.close();
     logWriter = undefined;
     const summary = summarize(scenario, simulation.recommender.name, rows);
+    checkFiniteDocument(RUN_FILES.summary, summary);
     await writeFile(join(output.dir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
     const wallSeconds = (performance.now() - started) / 1000;
     const runInfo = {

@@ -14,6 +14,9 @@ export function describeValue(value: unknown): string {
     return String(value);
   }
   if (typeof value === 'boolean') return String(value);
+  // YAML tags that make objects of scalars.
+  if (value instanceof Uint8Array) return 'binary data (a !!binary value)';
+  if (value instanceof Date) return 'a date (a !!timestamp value)';
   if (Array.isArray(value)) {
     if (value.length === 0) return 'an empty list';
     return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;

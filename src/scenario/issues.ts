@@ -63,6 +63,10 @@ function describeIssue(issue: Issue, input: unknown, schema: Schema): IssueProbl
 
     case 'too_small':
     case 'too_big': {
+      // A whole number past 2^53 is read rounded, so "expected a whole number, found 9007199254740992" would puzzle.
+      if (issue.origin === 'int' && typeof value === 'number' && Number.isInteger(value)) {
+        return at(`${own ?? 'expected a whole number'} of at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')} in size, found ${describeValue(value)}`);
+      }
       const expected = own ?? boundText(issue);
       return at(`${expected}, found ${describeValue(value)}`);
     }

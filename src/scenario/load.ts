@@ -122,7 +122,9 @@ function validate(
   options: LoadOptions,
 ): { scenario: AnyScenario; problemAt: ResolveContext['problemAt']; placeProblems: (problems: readonly ConsistencyProblem[]) => ScenarioProblem[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true });
+  // logLevel error: the library's warnings (odd keys, ambiguous aliases) would reach stderr as
+  // Node warnings; what they point at is reported below as problems with a place.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, keepSourceTokens: true, logLevel: 'error' });
   const source = new ScenarioSource(doc, lineCounter);
 
   const problemAt = (path: KeyPath, message: string, target: Target = 'value'): ScenarioProblem => {
@@ -247,6 +249,11 @@ function checkStructure(doc: Document, source: ScenarioSource, file: string): Sc
           report(pair.key, path, `expected a plain key name, found ${isSeq(pair.key) ? 'a list' : 'a mapping'} used as a key`);
           continue;
         }
+        // A tagged key (!!binary, !!timestamp) is a scalar whose value is an object.
+        if (typeof pair.key.value === 'object' && pair.key.value !== null) {
+          report(pair.key, path, `expected a plain key name, found ${describeValue(pair.key.value)} used as a key`);
+          continue;
+        }
         const key = keyText(pair.key);
         const first = seen.get(key);
         if (first !== undefined) {
@@ -275,6 +282,8 @@ function yamlMessage(error: YAMLError): string {
     case 'TAB_AS_INDENT':
       return `invalid YAML: ${text}; indent with spaces`;
     default: {
+      // The parser recurses per level of nesting; thousands of levels exhaust the stack.
+      if (/call stack/i.test(text)) return 'invalid YAML: nested too deeply (thousands of levels of brackets or mappings)';
       const quote = /^Missing closing (["'])quote$/.exec(text)?.[1];
       return quote === undefined ? `invalid YAML: ${text}` : `invalid YAML: missing closing ${quote} quote`;
     }

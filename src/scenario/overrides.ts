@@ -42,7 +42,7 @@ export function parseOverride(text: string): Override | { readonly error: string
     for (const index of match[2].matchAll(/\[(\d+)\]/g)) path.push(Number(index[1]));
   }
 
-  const valueDoc = parseDocument(valueText, { prettyErrors: false });
+  const valueDoc = parseDocument(valueText, { prettyErrors: false, logLevel: 'error' });
   if (valueDoc.errors.length > 0) {
     return { error: `cannot read the value ${JSON.stringify(valueText)} as YAML: ${valueDoc.errors[0].message}` };
   }
@@ -52,7 +52,18 @@ export function parseOverride(text: string): Override | { readonly error: string
   } catch (error) {
     return { error: `cannot read the value ${JSON.stringify(valueText)} as YAML: ${errorText(error)}` };
   }
+  if (holdsTaggedObject(value)) {
+    return { error: `cannot use the value ${JSON.stringify(valueText)}: a tagged value such as !!binary or !!timestamp is not a scenario value` };
+  }
   return { text, path, label: formatPath(path), value };
+}
+
+/** A !!binary or !!timestamp anywhere in a value (set into the document, it would turn into a mapping of its fields). */
+function holdsTaggedObject(value: unknown): boolean {
+  if (value instanceof Uint8Array || value instanceof Date) return true;
+  if (Array.isArray(value)) return value.some(holdsTaggedObject);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(holdsTaggedObject);
+  return false;
 }
 
 /**

@@ -49,7 +49,11 @@ export function schemaAt(root: Schema, path: KeyPath, input: unknown, unwrapLast
     schema = unwrap(schema, value);
     const def = schema._zod.def;
     let next: Schema | undefined;
-    if (def.type === 'object') next = (def as z.core.$ZodObjectDef).shape[String(segment)];
+    if (def.type === 'object') {
+      // Own keys only: `__proto__` or `constructor` in a --set path is not a field.
+      const shape = (def as z.core.$ZodObjectDef).shape;
+      next = Object.hasOwn(shape, segment) ? shape[String(segment)] : undefined;
+    }
     else if (def.type === 'tuple' && typeof segment === 'number') next = (def as z.core.$ZodTupleDef).items[segment];
     else if (def.type === 'array') next = (def as z.core.$ZodArrayDef).element;
     if (!next) return undefined;

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { resolvePlugins } from '../plugins/resolve.js';
+import { withResourceCheck } from '../run/resource-check.js';
 import { parseOverride } from '../scenario/overrides.js';
 import { ScenarioError, formatProblem, loadScenario, toResolvedYaml, type Scenario, type ScenarioProblem } from '../scenario/index.js';
 import { gridCells, type GridCell } from './cells.js';
@@ -63,7 +64,7 @@ export async function planSweep(input: PlanInput): Promise<SweepPlan> {
   const problems: string[] = [];
   for (const cell of gridCells(axes)) {
     try {
-      const loaded = await loadScenario(input.file, [...baseOverrides, ...cell.overrides], { onNote: note, resolve: resolvePlugins });
+      const loaded = await loadScenario(input.file, [...baseOverrides, ...cell.overrides], { onNote: note, resolve: withResourceCheck(resolvePlugins) });
       cells.push({ ...cell, scenario: loaded, scenarioYaml: toResolvedYaml(loaded) });
     } catch (error) {
       if (!(error instanceof ScenarioError)) throw error;

@@ -5,6 +5,7 @@ import { formatComparison } from '../../experiment/table.js';
 import { runExperiment } from '../../experiment/run-experiment.js';
 import { loadScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
+import { withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 import { wholeNumberOption } from './whole-number.js';
@@ -32,7 +33,7 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (replicas !== undefined) overrides.push(`replicas=${replicas}`);
       if (seed !== undefined) overrides.push(`seed=${seed}`);
-      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
+      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
       if (scenario.experiment === undefined) {
         throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
       }

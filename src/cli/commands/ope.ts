@@ -10,6 +10,7 @@ import { formatOpeTable, writeOpeRun } from '../../ope/report.js';
 import { evaluateOffPolicy, OpeSettingsError } from '../../ope/run-ope.js';
 import { loadScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
+import { withResourceCheck } from '../../run/resource-check.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 import { wholeNumberOption } from './whole-number.js';
 
@@ -28,7 +29,7 @@ export const opeCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const seed = wholeNumberOption('seed', args.seed);
       const overrides = args.set.map(String);
       if (seed !== undefined) overrides.push(`seed=${seed}`);
-      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
+      const scenario = await loadScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
       const outDir = args.out ?? join('output', `${scenario.name}-ope`);
       const started = performance.now();
       const { dir, report } = await writeOpeRun(outDir, args.force, scenario, () =>

@@ -6,6 +6,8 @@ import { runBanditScenario } from '../../bandit/run-bandit.js';
 import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { runScenario } from '../../run/run-scenario.js';
+import { estimateRun } from '../../run/resource-estimate.js';
+import { largeRunNote, machineMemory, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
 import { HEADLINE_METRICS, isDefined, UNDEFINED_MARK } from '../../metrics/index.js';
@@ -34,7 +36,9 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const overrides = args.set.map(String);
       if (seed !== undefined) overrides.push(`seed=${seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
-      const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: resolvePlugins });
+      const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
+      const note = largeRunNote(estimateRun(scenario), machineMemory());
+      if (note !== undefined) io.stderr.write(`${note}\n`);
       const outDir = args.out ?? join('output', scenario.name);
       if (isBanditScenario(scenario)) {
         const dir = await runBandit(scenario, outDir, args.force, io);

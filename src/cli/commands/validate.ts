@@ -2,6 +2,7 @@
 import type { Argv } from 'yargs';
 import { loadAnyScenario, toResolvedYaml } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
+import { withResourceCheck } from '../../run/resource-check.js';
 import { noteTo, type CliIo, type CommandModule } from './types.js';
 
 export const validateCommand: CommandModule = (yargs: Argv, io: CliIo) =>
@@ -14,7 +15,7 @@ export const validateCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, as for run' })
         .option('print', { type: 'boolean', default: false, describe: 'print the scenario with every default filled' }),
     async (args) => {
-      const scenario = await loadAnyScenario(args.scenario, args.set.map(String), { onNote: noteTo(io), resolve: resolvePlugins });
+      const scenario = await loadAnyScenario(args.scenario, args.set.map(String), { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
       if (args.print) io.stdout.write(toResolvedYaml(scenario));
       else io.stdout.write(`${args.scenario}: valid scenario "${scenario.name}"\n`);
     },

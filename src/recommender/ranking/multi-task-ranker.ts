@@ -39,7 +39,12 @@ import { compileScoreFormula, FormulaError, type CompiledFormula } from './score
 import { Standardizer } from './standardizer.js';
 import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
+import { checkTrained, type RetrainPoint } from '../../ml/divergence.js';
 import { buildTrainingSet, type TrainingSet } from './training-set.js';
+
+const RANKER_HINT = 'lower recommender.ranker.learning_rate, or look for features or labels that are not finite';
+/** Logits a calibrator is checked on after fitting: the middle and both tails. */
+const CALIBRATION_PROBES = [-20, -2, 0, 2, 20];
 
 /** Recent clicks per user that the features summarise. */
 export const RANKER_HISTORY_LENGTH = 30;
@@ -192,9 +197,12 @@ export class MultiTaskRanker implements Ranker {
     if (this.lastRun === null) initHeadBias(model, data, rows);
     const optimizer = (this.optimizer ??= new Adam(this.config.learning_rate));
     const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
+    const at = { epoch: log.chunks[log.chunks.length - 1]?.epoch, day: now };
+    checkTrained('ranker', at, run.lastLoss, model.variables.map((v) => v.dataSync()), RANKER_HINT);
     this.lastRun = run;
     this.trainExamples = rows.length;
     this.fitCalibration(model, set, log.rows - set.n);
+    this.checkCalibration(at);
     if (this.preRanker) this.fitPreRanker(model, set);
     this.stats = new FrozenItemStats(set.stats, now);
     this.trainedAt = now;
@@ -358,6 +366,16 @@ export class MultiTaskRanker implements Ranker {
         rawBins: reliabilityBins(raw, y),
         calibratedBins: reliabilityBins(calibrated, y),
       };
+    });
+  }
+
+  /** Each head's calibrator must map logits to finite probabilities, and its holdout figures be finite. */
+  private checkCalibration(at: RetrainPoint): void {
+    this.heads.forEach((head, h) => {
+      const calibrator = this.calibrators[h];
+      const report = this.reports[h];
+      const figures = [...CALIBRATION_PROBES.map((z) => calibrator.apply(z)), report.eceRaw, report.eceCalibrated, report.auc];
+      checkTrained(`calibration of head ${head}`, at, 0, [figures], `recommender.ranker.calibration is ${this.config.calibration}; try another, or look for labels that are not finite`, 'failed');
     });
   }
 

@@ -67,6 +67,11 @@ export class TwoTowerModel {
     this.itemTower.reset();
   }
 
+  /** Every trained value (the id tables, then both towers' weights and biases), as views: for the divergence check. */
+  get parameters(): Float32Array[] {
+    return [...TABLES.map((name) => this.tables[name].weights), ...this.userTower.parameters, ...this.itemTower.parameters];
+  }
+
   /** Trainable values of both towers (the id tables not counted). */
   get towerParameters(): number {
     return this.userTower.parameterCount + this.itemTower.parameterCount;

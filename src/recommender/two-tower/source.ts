@@ -22,7 +22,10 @@ import { IdEvidence } from './id-evidence.js';
 import { TwoTowerModel } from './model.js';
 import { progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
 import { exampleQueries, trainTwoTower } from './trainer.js';
+import { checkTrained } from '../../ml/divergence.js';
 import { Vocabulary } from './vocabulary.js';
+
+const TWO_TOWER_HINT = 'lower recommender.two_tower.learning_rate, or look for features that are not finite';
 
 /** Clicks at which an item's id embedding gets half weight against its content features (see IdEvidence). */
 const ID_EVIDENCE_PRIOR = 10;
@@ -109,6 +112,7 @@ export class TwoTowerSource implements CandidateSource {
       this.users,
       this.trainRng,
     );
+    checkTrained('two_tower', { epoch: log.chunks[newest]?.epoch, day: now }, report.loss, model.parameters, TWO_TOWER_HINT);
     const embedStart = performance.now();
     const { ids, vectors } = this.embedCatalog(model, now);
     const indexStart = performance.now();

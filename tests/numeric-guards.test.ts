@@ -1,0 +1,119 @@
+/**
+ * Numeric guards: a model whose loss or weights stop being finite (or whose loss explodes) stops
+ * the run with an error naming the component and the epoch, and no NaN or Infinity reaches any
+ * file: the run's folder is not kept, and nothing else is left beside it. The NaN is forced into
+ * the real components' weights by wrapping their optimiser steps (the only test hook), or comes
+ * from a learning rate far too high.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Adam } from '../src/ml/adam.js';
+import { Mlp } from '../src/ml/dense.js';
+import { checkTrained, DivergenceError, firstNonFinite } from '../src/ml/divergence.js';
+import { IsotonicCalibrator } from '../src/recommender/ranking/calibration.js';
+import { checkFiniteDocument, NonFiniteOutputError, nonFinitePath } from '../src/run/finite-output.js';
+import { runScenario } from '../src/run/run-scenario.js';
+import { parseScenario } from '../src/scenario/index.js';
+import { tempDir } from './support/scenarios.js';
+
+/** Two-stage, as small as it gets: one random day, then two retrains. */
+const TINY_TWO_STAGE = `
+name: tiny-two-stage
+seed: 4
+horizon: { days: 3 }
+schedule: { kind: continuous, batch_window: 1m }
+world:
+  topics: 6
+  users: { count: 200, signups_per_day: 10 }
+  items: { count: 300, uploads_per_day: 10, creators: 30 }
+recommender:
+  kind: two_stage
+  slate_size: 5
+  random_startup: 1d
+  retrain: { every: 1d, window: 2d }
+  candidates:
+    - { source: two_tower, k: 30 }
+    - { source: popularity, k: 20, window: 1d }
+  two_tower: { dim: 8, epochs: 1, batch_size: 64 }
+  ranker: { heads: [click, watch], epochs: 1, calibration: isotonic }
+  score: "0.5*click + 0.5*watch"
+`;
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+/** Runs the tiny scenario into a fresh folder; returns the error it stopped with and what the parent folder holds after. */
+async function failedRun(overrides: readonly string[] = []): Promise<{ error: unknown; left: string[] }> {
+  const parent = tempDir();
+  const scenario = parseScenario(TINY_TWO_STAGE, 'tiny.yaml', overrides);
+  const error = await runScenario(scenario, { outDir: join(parent, 'run') }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  return { error, left: readdirSync(parent) };
+}
+
+describe('a model that diverges stops the run, naming the component and the epoch', () => {
+  it('NaN in the ranker weights', async () => {
+    const step = Adam.prototype.step;
+    vi.spyOn(Adam.prototype, 'step').mockImplementation(function (this: Adam, parameters, gradients) {
+      step.call(this, parameters, gradients);
+      parameters[0][0] = Number.NaN;
+    });
+    const { error, left } = await failedRun();
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect(String((error as Error).message)).toMatch(/^ranker diverged at the retrain after epoch 0 \(day 1\): (its training loss is NaN|weight 0 of its tensor 0 is NaN); the run stops .*lower recommender\.ranker\.learning_rate/);
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  it('Infinity in the two-tower weights', async () => {
+    const step = Mlp.prototype.step;
+    vi.spyOn(Mlp.prototype, 'step').mockImplementation(function (this: Mlp) {
+      step.call(this);
+      this.parameters[1][0] = Number.POSITIVE_INFINITY;
+    });
+    const { error, left } = await failedRun();
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/^two_tower diverged at the retrain after epoch 0 \(day 1\): (its training loss is NaN|weight \d+ of its tensor \d+ is (Infinity|NaN)); .*recommender\.two_tower\.learning_rate/);
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  it('a calibrator that maps logits to NaN', async () => {
+    vi.spyOn(IsotonicCalibrator.prototype, 'apply').mockReturnValue(Number.NaN);
+    const { error, left } = await failedRun();
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/^calibration of head click failed at the retrain after epoch 0 \(day 1\): weight 0 of its tensor 0 is NaN; .*recommender\.ranker\.calibration is isotonic/);
+    expect(left).toEqual([]);
+  }, 60_000);
+
+  it('a learning rate far too high: finite weights, an exploding loss', async () => {
+    const { error, left } = await failedRun(['recommender.ranker.learning_rate=1e30']);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/^ranker diverged at the retrain after epoch 0 \(day 1\): its training loss is [\d.]+e\+\d+, past 1e\+6/);
+    expect(left).toEqual([]);
+  }, 60_000);
+});
+
+describe('the checks themselves', () => {
+  it('checkTrained passes finite values and names the first that is not', () => {
+    const at = { epoch: 4, day: 5.5 };
+    expect(() => checkTrained('ranker', at, 0.7, [new Float32Array([1, 2]), new Float32Array([3])], 'hint')).not.toThrow();
+    expect(() => checkTrained('ranker', at, 0.7, [new Float32Array([1, 2]), new Float32Array([3, Number.NEGATIVE_INFINITY])], 'hint')).toThrow(
+      'ranker diverged at the retrain after epoch 4 (day 5.50): weight 1 of its tensor 1 is -Infinity; the run stops before anything computed from it is written (hint)',
+    );
+    expect(() => checkTrained('two_tower', at, Number.NaN, [], 'hint')).toThrow(/its training loss is NaN/);
+    // Finite values whose sum overflows are not mistaken for an Infinity.
+    expect(firstNonFinite([new Float64Array([1.7e308, 1.7e308])])).toBeUndefined();
+  });
+
+  it('an output document with NaN or Infinity is refused, naming the file, epoch and field; null is allowed', () => {
+    expect(nonFinitePath({ a: 1, b: null, c: [1, { d: 2 }] })).toBeUndefined();
+    expect(nonFinitePath({ a: 1, c: [1, { d: Number.NaN }] })).toBe('c[1].d');
+    expect(() => checkFiniteDocument('metrics.jsonl, epoch 3', { ctr: 0.1, watch_minutes: Number.POSITIVE_INFINITY })).toThrow(NonFiniteOutputError);
+    expect(() => checkFiniteDocument('metrics.jsonl, epoch 3', { ctr: Number.NaN })).toThrow(
+      'metrics.jsonl, epoch 3: ctr is NaN; the run stops rather than write it (a NaN or Infinity means a component broke)',
+    );
+  });
+});

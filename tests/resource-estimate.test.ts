@@ -1,0 +1,115 @@
+/**
+ * The resource estimate before work: a scenario that cannot fit is refused by `run` and
+ * `validate` alike, in one line with the estimate and the machine's memory, before anything is
+ * written; a medium scenario is accepted; and the estimate is within a factor of two of the peak
+ * memory two small real runs measure in processes of their own.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAnyScenario, parseScenario } from '../src/scenario/index.js';
+import { estimateRun } from '../src/run/resource-estimate.js';
+import { largeRunNote, resourceRefusal, type MachineMemory } from '../src/run/resource-check.js';
+import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
+import { cli } from './support/run-cli.js';
+
+const GIB = 2 ** 30;
+const LAPTOP: MachineMemory = { totalBytes: 8 * GIB, heapLimitBytes: 4 * GIB };
+const TRILLION = 'world.users.count=1000000000000';
+
+function shipped(name: string, overrides: readonly string[] = []) {
+  const file = `scenarios/${name}.yaml`;
+  return parseScenario(readFileSync(file, 'utf8'), file, overrides);
+}
+
+describe('refused before any work', () => {
+  it('10^12 users: validate and run give the same one-line refusal with the estimate and the machine, and write nothing', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'small.yaml');
+    writeFileSync(file, SMALL_SCENARIO);
+    const checked = await cli(['validate', file, '--set', TRILLION]);
+    const ran = await cli(['run', file, '--out', join(dir, 'out'), '--set', TRILLION]);
+    for (const { code, err } of [checked, ran]) {
+      expect(code, err).toBe(2);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).toMatch(/^--set world\.users\.count: needs about [\d.]+ PiB of memory \(mostly for .* 1\.0e12 users .*\), more than this machine's [\d.]+ [GT]iB; make the scenario smaller\n$/);
+    }
+    expect(ran.err).toBe(checked.err);
+    expect(readdirSync(dir)).toEqual(['small.yaml']);
+  });
+
+  it('a refusal in the file names its line and the field of the largest part', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'small.yaml');
+    writeFileSync(file, SMALL_SCENARIO.replace('count: 400,', 'count: 900000000,'));
+    const { code, err } = await cli(['validate', file]);
+    expect(code, err).toBe(2);
+    expect(err).toMatch(new RegExp(`^${file}:9:19: world\\.items\\.count: needs about .* \\(mostly for 900,000,\\d{3} items\\)`));
+  });
+
+  it.each([
+    ['world.users.count=1000000000', 'world.users.count'],
+    ['world.users.signups_per_day=100000000', 'world.users.signups_per_day'],
+    ['world.items.uploads_per_day=100000000', 'world.items.uploads_per_day'],
+    ['world.topics=10000000', 'world.topics'],
+    ['world.latent_dim=100000000', 'world.latent_dim'],
+    ['world.users.countries=1000000000', 'world.users.countries'],
+  ])('%s is refused at %s, the field that makes the run too large', (override, field) => {
+    const estimate = estimateRun(shipped('quickstart', [override]));
+    expect(resourceRefusal(estimate, LAPTOP)).toBeDefined();
+    expect(estimate.largest.path.join('.')).toBe(field);
+  });
+
+  it("what fits the machine but not V8's heap says so and how to raise the limit", () => {
+    const estimate = estimateRun(shipped('quickstart', ['world.items.count=4000000']));
+    const refusal = resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 2 * GIB });
+    expect(refusal).toMatch(/of it on V8's heap, more than its limit of 2\.0 GiB \(this machine has 64\.0 GiB\); .* NODE_OPTIONS=--max-old-space-size=\d+$/);
+    expect(resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 16 * GIB })).toBeUndefined();
+  });
+
+  it('a bandit world with a billion arms is refused too', () => {
+    const text = 'name: b\nworld: { kind: bandit, arms: { count: 1000000000000 }, rounds: 1000 }\nrecommender: { kind: bandit, exploration: { policy: ucb } }\n';
+    const estimate = estimateRun(parseAnyScenario(text, 'b.yaml'));
+    expect(resourceRefusal(estimate, LAPTOP)).toContain('arms');
+  });
+});
+
+describe('accepted', () => {
+  it('the medium case (20k users, 50k items, 60 days of two-stage) fits a machine of 8 GiB, with a note of its size', () => {
+    const medium = shipped('two-stage', ['world.users.count=20000', 'world.users.signups_per_day=200', 'world.items.count=50000', 'world.items.uploads_per_day=1000', 'horizon.days=60']);
+    const estimate = estimateRun(medium);
+    expect(resourceRefusal(estimate, LAPTOP)).toBeUndefined();
+    expect(largeRunNote(estimate, LAPTOP)).toMatch(/^estimate: about [\d.]+ GiB of memory \(this machine: 8\.0 GiB\) and roughly \d+ min$/);
+  });
+
+  it('the shipped scenarios fit and get no note', () => {
+    for (const name of ['quickstart', 'two-stage']) {
+      const estimate = estimateRun(shipped(name));
+      expect(resourceRefusal(estimate, LAPTOP)).toBeUndefined();
+      expect(largeRunNote(estimate, LAPTOP)).toBeUndefined();
+    }
+  });
+});
+
+/** Peak RSS (MiB) of `recloop run` in a process of its own, as the run's run.json records it. */
+function measuredPeak(scenario: string, overrides: readonly string[]): number {
+  const out = join(tempDir(), 'run');
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'run', scenario, '--out', out, '--no-report', ...overrides.flatMap((o) => ['--set', o])];
+  const child = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  expect(child.status, child.stderr).toBe(0);
+  expect(existsSync(join(out, 'run.json'))).toBe(true);
+  return (JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { peak_rss_mib: number }).peak_rss_mib;
+}
+
+describe('calibrated', () => {
+  it.each([
+    ['popularity, 1k users, 1k items, 1 day', 'quickstart', ['world.users.count=1000', 'world.items.count=1000', 'horizon.days=1']],
+    ['two-stage, 500 users, 500 items, 3 days', 'two-stage', ['world.users.count=500', 'world.items.count=500', 'horizon.days=3']],
+  ])('the estimate is within a factor of two of the measured peak: %s', (_, name, overrides) => {
+    const estimated = estimateRun(shipped(name, overrides)).peakBytes / 2 ** 20;
+    const measured = measuredPeak(`scenarios/${name}.yaml`, overrides);
+    expect(estimated / measured).toBeGreaterThan(0.5);
+    expect(estimated / measured).toBeLessThan(2);
+  }, 60_000);
+});
