@@ -99,3 +99,12 @@ describe('scenarios with nothing to show or nobody to show it to', () => {
     expect(err).toContain(`${file}:18:22: experiment.arms.b.slate_size: arm "b": recommender.slate_size (8) is larger than the catalog`);
   });
 });
+
+describe('a run split over threads', () => {
+  it('is refused before any work when every thread holding its own copy of the world would not fit the machine', async () => {
+    // About 1.5 GiB on one thread: 64 copies fit no machine of this kind (tens of GiB).
+    const { dir, file, out } = setup();
+    const err = await refused([...['run', file, '--out', out, '--workers', '64'], ...['--set', 'world.users.count=200000', '--set', 'world.items.count=50000']], dir);
+    expect(err).toMatch(/small\.yaml: on 64 threads the run needs about .* of memory .*more than this machine's .*\(or use fewer --workers\)$/);
+  });
+});

@@ -7,12 +7,12 @@ import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../sc
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { estimateRun } from '../../run/resource-estimate.js';
-import { largeRunNote, machineMemory, withResourceCheck } from '../../run/resource-check.js';
+import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
 import { HEADLINE_METRICS, isDefined, UNDEFINED_MARK } from '../../metrics/index.js';
 import type { MetricsRow } from '../../run/summary.js';
-import { noteTo, type CliIo, type CommandModule } from './types.js';
+import { noteTo, UserError, type CliIo, type CommandModule } from './types.js';
 import { wholeNumberOption } from './whole-number.js';
 
 
@@ -27,7 +27,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('seed', { type: 'string', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
-        .option('workers', { type: 'string', describe: 'threads that serve each batch window; the results do not depend on it (not yet faster on 2 cores: docs/PERFORMANCE.md)' })
+        .option('workers', { type: 'string', describe: 'threads to split the run over, by users; the results do not depend on it (not yet faster on 2 cores: docs/PERFORMANCE.md)' })
         .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
@@ -37,7 +37,12 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       if (seed !== undefined) overrides.push(`seed=${seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
       const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
-      const note = largeRunNote(estimateRun(scenario), machineMemory());
+      // Every thread of a run split by users holds its own world and recommender.
+      const estimate = estimateRun(scenario);
+      const split = { ...estimate, peakBytes: estimate.peakBytes * workers };
+      const refusal = workers > 1 ? resourceRefusal(split, machineMemory()) : undefined;
+      if (refusal !== undefined) throw new UserError(`${args.scenario}: on ${workers} threads the run ${refusal} (or use fewer --workers)`);
+      const note = largeRunNote(split, machineMemory());
       if (note !== undefined) io.stderr.write(`${note}\n`);
       const outDir = args.out ?? join('output', scenario.name);
       if (isBanditScenario(scenario)) {
