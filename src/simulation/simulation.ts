@@ -16,6 +16,7 @@ import { MINUTES_PER_DAY } from '../settings/duration.js';
 import type { World } from '../world/world.js';
 import { SessionTracker } from './sessions.js';
 import { ShardRecord, type ShardRole } from './shard-epoch.js';
+import { adoptPrefs, ownedPrefs } from './shard-prefs.js';
 
 type LoopEvent =
   | { readonly kind: 'flush' }
@@ -179,19 +180,8 @@ export class Simulation {
   private async mergeShards(epoch: number): Promise<ImpressionBuffer> {
     const { shard, record, world } = this;
     if (!shard || !record) throw new Error('not a shard');
-    const topics = world.config.topics;
-    const owned = Math.max(0, Math.ceil((world.users.size - shard.index) / shard.count));
-    const prefs = new Float64Array(owned * topics);
-    for (let k = 0, u = shard.index; u < world.users.size; k++, u += shard.count) prefs.set(world.users.stateOf(u).topicPrefs, k * topics);
-    const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, prefs));
-    merged.prefs?.forEach((theirs, s) => {
-      if (s === shard.index) return;
-      for (let k = 0, u = s; u < world.users.size; k++, u += shard.count) {
-        const mine = world.users.stateOf(u).topicPrefs;
-        if (!(mine instanceof Float64Array)) throw new Error('a run split by users needs each user model to keep topic preferences in a Float64Array');
-        mine.set(theirs.subarray(k * topics, (k + 1) * topics));
-      }
-    });
+    const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, ownedPrefs(world, shard)));
+    if (merged.prefs) adoptPrefs(world, shard, merged.prefs);
     for (const event of merged.events ?? []) this.metrics.observe(event);
     for (const feedback of merged.replay) this.recommender.observe?.(feedback);
     this.nextSlateId = merged.slates;
