@@ -91,6 +91,7 @@ export const GROUPS = {
       'src/ml/onnx/graph.ts',
       'src/ml/onnx/protobuf.ts',
       'src/ml/wasm-matmul.ts',
+      'src/ml/divergence.ts',
     ],
     // Mechanics on tiny models and on rankers trained on a one-day world (seconds each), cheapest
     // first (vitest.mutation.config.ts keeps this order); ranker.test.ts (~95 s) and ranker-options (~25 s)
@@ -107,6 +108,7 @@ export const GROUPS = {
       'tests/ranker-representation.test.ts',
       'tests/weighted-loss.test.ts',
       'tests/pre-ranker.test.ts',
+      'tests/numeric-guards.test.ts',
     ],
   },
   'two-tower': {
