@@ -112,6 +112,16 @@ describe('next-day return label', () => {
     expect(returnLabels(requests, true)).toEqual([0, 0]);
   });
 
+  it('takes a logged session start as it is, even 10 minutes after the previous request', () => {
+    // User 0 opens a new session 10 minutes into day 1: a return, though 30 minutes of inactivity would not say so.
+    const requests: Request[] = [
+      { userId: 0, time: 0.995, newSession: true },
+      { userId: 0, time: 1 + 5 / 1440, newSession: true },
+    ];
+    expect(returnLabels(requests, true)).toEqual([1, 0]);
+    expect(returnLabels(requests, false)).toEqual([0, 0]);
+  });
+
   it('finds session starts by 30 minutes of inactivity in slates logged without their request context', () => {
     // User 0 comes back 10 minutes after midnight: one session by the 30-minute rule, no return.
     const requests: Request[] = [

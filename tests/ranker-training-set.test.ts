@@ -176,6 +176,23 @@ describe('ranker training set', () => {
     expect(build({ ...OPTIONS, maxExamples: 5 }).set.unobservedSlates).toBe(3); // slate 1's second row is kept
   });
 
+  it('takes a logged context of zeros (midnight, a first session, its first request) as logged', () => {
+    const { set, feature } = build(OPTIONS, { hourOfDay: 0, pastSessions: 0, requestInSession: 0 });
+    expect(set.unobservedSlates).toBe(3);
+    expect(feature(0, 'hour_sin')).toBeCloseTo(0, 6); // hour 0, not the hour 2 of t = 0.1
+  });
+
+  it('treats a context with any of its three fields missing as not logged', () => {
+    const whole = { hourOfDay: 6, pastSessions: 3, requestInSession: 1 };
+    for (const missing of ['hourOfDay', 'pastSessions', 'requestInSession'] as const) {
+      const { [missing]: _left, ...partial } = whole;
+      const { set, feature } = build(OPTIONS, partial);
+      expect(set.unobservedSlates, missing).toBe(4);
+      expect(feature(0, 'hour_sin'), missing).toBeCloseTo(0.5, 6); // the hour of t = 0.1
+      expect(feature(0, 'log_past_sessions'), missing).toBe(0);
+    }
+  });
+
   it('reads a slate’s logged request context, works out hour and sessions for one logged without, and the device for both', () => {
     const { set, feature } = build(OPTIONS, { hourOfDay: 6, pastSessions: 3, requestInSession: 1 });
     expect(set.unobservedSlates).toBe(3);
