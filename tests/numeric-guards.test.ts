@@ -88,6 +88,19 @@ describe('a model that diverges stops the run, naming the component and the epoc
     expect(left).toEqual([]);
   }, 60_000);
 
+  it('a calibrator that fails only on negative logits, or only near zero: the probes reach both', async () => {
+    // The probes are -20, -2, 0, 2, 20: NaN below 0 is found at the first, NaN in (-5, 0) at the second.
+    const original = IsotonicCalibrator.prototype.apply;
+    for (const [below, above, probe] of [[Number.NEGATIVE_INFINITY, 0, 0], [-5, 0, 1]] as const) {
+      vi.spyOn(IsotonicCalibrator.prototype, 'apply').mockImplementation(function (this: IsotonicCalibrator, z: number) {
+        return z > below && z < above ? Number.NaN : original.call(this, z);
+      });
+      const { error } = await failedRun();
+      expect((error as Error).message).toMatch(new RegExp(`^calibration of head click failed .*: weight ${probe} of its tensor 0 is NaN`));
+      vi.restoreAllMocks();
+    }
+  }, 120_000);
+
   it('a learning rate far too high: finite weights, an exploding loss', async () => {
     const { error, left } = await failedRun(['recommender.ranker.learning_rate=1e30']);
     expect(error).toBeInstanceOf(DivergenceError);
@@ -104,6 +117,18 @@ describe('the checks themselves', () => {
       'ranker diverged at the retrain after epoch 4 (day 5.50): weight 1 of its tensor 1 is -Infinity; the run stops before anything computed from it is written (hint)',
     );
     expect(() => checkTrained('two_tower', at, Number.NaN, [], 'hint')).toThrow(/its training loss is NaN/);
+    expect(() => checkTrained('two_tower', at, Number.POSITIVE_INFINITY, [], 'hint')).toThrow(/its training loss is Infinity;/);
+    expect(() => checkTrained('two_tower', { epoch: undefined, day: 1 }, Number.NaN, [], 'hint')).toThrow(/after epoch none \(day 1\)/);
+    // The loss limit itself is allowed; past it is not.
+    expect(() => checkTrained('ranker', at, 1e6, [], 'hint')).not.toThrow();
+    expect(() => checkTrained('ranker', at, 1.5e6, [], 'hint')).toThrow(/its training loss is 1\.5e\+6, past 1e\+6/);
+    let thrown: unknown;
+    try {
+      checkTrained('ranker', at, Number.NaN, [], 'hint');
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as Error).name).toBe('DivergenceError');
     // Finite values whose sum overflows are not mistaken for an Infinity.
     expect(firstNonFinite([new Float64Array([1.7e308, 1.7e308])])).toBeUndefined();
   });
