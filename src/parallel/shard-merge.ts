@@ -23,7 +23,10 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
   const rows = new Array<number>(shards.length).fill(0);
   const total = shards.reduce((sum, shard) => sum + shard.events.length, 0);
   const events = new Array<SimEvent>(total);
-  const impressions = new ImpressionBuffer(Math.max(1, shards.reduce((sum, shard) => sum + shard.impressions.length, 0)));
+  // Each shard's columns read once, and its string codes mapped to the merged log's once.
+  const columns = shards.map((shard) => shard.impressions.columns);
+  const impressions = new ImpressionBuffer(Math.max(1, columns.reduce((sum, c) => sum + c.time.length, 0)));
+  const codes = shards.map((shard) => impressions.codesFor(shard.impressions.strings));
   const origin: number[] = [];
   for (let e = 0; e < total; e++) {
     let from = -1;
@@ -38,12 +41,12 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
     const slateId = firstSlateId + origin.length;
     const start = rows[from];
     rows[from] += event.items.length;
-    impressions.appendSlate(shards[from].impressions, start, rows[from], slateId);
+    impressions.appendSlate(columns[from], codes[from], start, rows[from], slateId);
     events[e] = { ...event, slateId };
     origin.push(from);
   }
-  shards.forEach((shard, s) => {
-    if (rows[s] !== shard.impressions.length) throw new Error(`shard ${s}: ${shard.impressions.length} impressions, but its slate events show ${rows[s]}`);
+  columns.forEach((c, s) => {
+    if (rows[s] !== c.time.length) throw new Error(`shard ${s}: ${c.time.length} impressions, but its slate events show ${rows[s]}`);
   });
   return { events, impressions, origin: Uint8Array.from(origin) };
 }

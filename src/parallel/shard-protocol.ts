@@ -5,7 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { SimEvent } from '../metrics/types.js';
-import type { ImpressionColumns } from '../training/impression-buffer.js';
+import type { ImpressionRows } from '../training/impression-buffer.js';
 import type { Packed } from './wire-format.js';
 
 /** What a shard thread is started with (its workerData). */
@@ -19,19 +19,13 @@ export interface ShardStart {
   readonly port: MessagePort;
 }
 
-/** An impression buffer as it crosses threads. */
-export interface ImpressionsMessage {
-  readonly columns: ImpressionColumns;
-  readonly strings: readonly string[];
-}
-
 export type ShardMessage =
   | {
       readonly kind: 'epoch';
       readonly epoch: number;
       readonly events: readonly SimEvent[];
       readonly keys: Float64Array;
-      readonly impressions: ImpressionsMessage;
+      readonly impressions: ImpressionRows;
       /** Packed (wire-format.ts). */
       readonly feedback: Packed;
       readonly prefs: Float64Array;
@@ -42,7 +36,7 @@ export type ShardMessage =
 /** The merged epoch, as the main thread sends it to each shard thread. */
 export interface MergedMessage {
   readonly kind: 'merged';
-  readonly impressions: ImpressionsMessage;
+  readonly impressions: ImpressionRows;
   readonly origin: Uint8Array;
   /** Each shard's feedback, packed, by shard. */
   readonly feedback: readonly Packed[];

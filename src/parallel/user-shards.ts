@@ -12,7 +12,6 @@ import { moduleWorker } from '../core/module-worker.js';
 import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
-import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { Inbox } from './inbox.js';
 import { mergeShardEpochs, replayFor } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
@@ -50,7 +49,7 @@ export class UserShards implements EpochExchange {
       shards.push({
         events: message.events,
         keys: message.keys,
-        impressions: ImpressionBuffer.fromColumns(message.impressions.columns, message.impressions.strings),
+        impressions: message.impressions,
         feedback: unpackFeedback(message.feedback),
         prefs: message.prefs,
       });

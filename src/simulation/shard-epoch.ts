@@ -8,7 +8,7 @@
  */
 import type { SimEvent } from '../metrics/types.js';
 import type { SlateFeedback } from '../recommender/types.js';
-import type { ImpressionBuffer } from '../training/impression-buffer.js';
+import type { ImpressionBuffer, ImpressionRows } from '../training/impression-buffer.js';
 
 /** Numbers that place one event in the run's canonical order: see `ShardRecord.add`. */
 export const KEY_WIDTH = 4;
@@ -18,8 +18,8 @@ export interface ShardEpoch {
   readonly events: readonly SimEvent[];
   /** `KEY_WIDTH` numbers per event, in the order of `events` (already canonical within the shard). */
   readonly keys: Float64Array;
-  /** Rows of the shard's slates, in the order of its slate events. */
-  readonly impressions: ImpressionBuffer;
+  /** Rows of the shard's slates, in the order of its slate events (a buffer, or the columns another thread sent). */
+  readonly impressions: ImpressionRows;
   /** What the shard's recommender observed, one per slate, in the same order. */
   readonly feedback: readonly SlateFeedback[];
   /** True topic preferences of the users the shard owns, `topics` numbers each, by owned user in id order. */

@@ -124,6 +124,12 @@ export interface ImpressionColumns {
   readonly request_in_session: Int32Array;
 }
 
+/** A log's rows as columns and their string table: what an `ImpressionBuffer` shows, or what crossed from another thread. */
+export interface ImpressionRows {
+  readonly columns: ImpressionColumns;
+  readonly strings: readonly string[];
+}
+
 /**
  * A frozen view of the first `length` rows, used by writers that read the
  * buffer asynchronously. While any snapshot is unreleased, `clear()` throws
@@ -320,33 +326,40 @@ export class ImpressionBuffer {
     this.n = i + 1;
   }
 
+  /** This buffer's codes for `strings` (another buffer's string table), interning what is new. */
+  codesFor(strings: readonly string[]): Int32Array {
+    return Int32Array.from(strings, (s) => this.intern(s));
+  }
+
   /**
-   * Appends rows `start`..`end` of `source` (another buffer: its strings are interned here) as
-   * rows of the slate `slateId`: how the shards of a run merge their logs.
+   * Appends rows `start`..`end` of `source` (another buffer's columns, whose string codes `codes`
+   * maps to this buffer's: `codesFor`) as rows of the slate `slateId`: how the shards of a run
+   * merge their logs, straight from the columns another thread sent.
    */
-  appendSlate(source: ImpressionBuffer, start: number, end: number, slateId: number): void {
-    if (start < 0 || end > source.n || start > end) throw new RangeError(`rows ${start}..${end} out of range [0, ${source.n}]`);
+  appendSlate(source: ImpressionColumns, codes: Int32Array, start: number, end: number, slateId: number): void {
+    const rows = source.time.length;
+    if (start < 0 || end > rows || start > end) throw new RangeError(`rows ${start}..${end} out of range [0, ${rows}]`);
     for (let j = start; j < end; j++) {
       if (this.n === this.cap) this.grow();
       const i = this.n;
       this.time[i] = source.time[j];
       this.epoch[i] = source.epoch[j];
       this.slateId[i] = slateId;
-      this.userId[i] = source.userId[j];
-      this.itemId[i] = source.itemId[j];
+      this.userId[i] = source.user_id[j];
+      this.itemId[i] = source.item_id[j];
       this.position[i] = source.position[j];
-      this.arm[i] = this.intern(source.table[source.arm[j]]);
-      this.source[i] = this.intern(source.table[source.source[j]]);
+      this.arm[i] = codes[source.arm[j]];
+      this.source[i] = codes[source.source[j]];
       this.propensity[i] = source.propensity[j];
       this.clicked[i] = source.clicked[j];
-      this.watchMinutes[i] = source.watchMinutes[j];
-      this.watchFraction[i] = source.watchFraction[j];
+      this.watchMinutes[i] = source.watch_minutes[j];
+      this.watchFraction[i] = source.watch_fraction[j];
       this.completed[i] = source.completed[j];
       this.liked[i] = source.liked[j];
       this.survey[i] = source.survey[j];
-      this.hourOfDay[i] = source.hourOfDay[j];
-      this.pastSessions[i] = source.pastSessions[j];
-      this.requestInSession[i] = source.requestInSession[j];
+      this.hourOfDay[i] = source.hour_of_day[j];
+      this.pastSessions[i] = source.past_sessions[j];
+      this.requestInSession[i] = source.request_in_session[j];
       this.n = i + 1;
     }
   }
