@@ -13,6 +13,7 @@ import { PopularitySource } from '../src/recommender/sources/popularity.js';
 import type { TwoTowerConfig, TwoTowerSourceConfig } from '../src/recommender/two-tower/config.js';
 import { collectExamples } from '../src/recommender/two-tower/examples.js';
 import { TwoTowerSource } from '../src/recommender/two-tower/source.js';
+import { shareTrainedStates, TrainedStates } from '../src/recommender/trained-states.js';
 import type { RecRequest, SlateFeedback } from '../src/recommender/types.js';
 import { Rng } from '../src/rng/index.js';
 import { parseScenario, type Scenario } from '../src/scenario/index.js';
@@ -254,6 +255,37 @@ describe('TwoTowerSource on a world with planted structure', () => {
     expect(tf.memory().numTensors).toBe(tensors);
     // Warm: the second retrain continues from the first, so it fits the same window better than a re-initialised model.
     expect(a.diagnostics().metrics.two_tower_train_loss).toBeLessThan(cold.diagnostics().metrics.two_tower_train_loss);
+  });
+
+  it('adopts what another thread trained: the same candidates and figures as the source that trained, without training itself', async () => {
+    if (!log) throw new Error('no training log');
+    const trainingLog = log;
+    // Different streams: an adopter that trained on its own would propose other candidates.
+    const make = (seed: string): TwoTowerSource =>
+      new TwoTowerSource(configs(scenario).source, configs(scenario, { max_examples: 2000, epochs: 1 }).model, sim.world.items.public, sim.world.users.public, new Rng(seed));
+    const trainer = make('trainer');
+    const adopter = make('adopter');
+    for (const f of feedback) {
+      trainer.observe(f);
+      adopter.observe(f);
+    }
+    // Two retrains, the second warm-started. Each round opens both ends first (a channel hears only
+    // what is published after it opens) and shares one at a time (shareTrainedStates closes the last).
+    try {
+      for (let round = 0; round < 2; round++) {
+        const name = `two-tower-adopts-${round}`;
+        const [main, other] = [new TrainedStates(name, 0, 2), new TrainedStates(name, 1, 2)];
+        shareTrainedStates(main);
+        await trainer.retrain(trainingLog, DAYS);
+        shareTrainedStates(other);
+        await adopter.retrain(trainingLog, DAYS);
+      }
+    } finally {
+      shareTrainedStates(null);
+    }
+    expect(adopter.generate(requests)).toEqual(trainer.generate(requests));
+    expect(adopter.diagnostics().metrics).toEqual(trainer.diagnostics().metrics);
+    expect(adopter.diagnostics().timings.two_tower_train_seconds).toBe(trainer.diagnostics().timings.two_tower_train_seconds);
   });
 });
 

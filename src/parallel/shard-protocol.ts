@@ -16,6 +16,8 @@ export interface ShardStart {
   readonly count: number;
   /** The broadcast channel on which the main thread announces the HNSW graphs it builds (hnsw-sharing.ts). */
   readonly hnswChannel: string;
+  /** The broadcast channel on which each model's training thread publishes what it trained (trained-states.ts). */
+  readonly statesChannel: string;
   readonly port: MessagePort;
 }
 

@@ -6,6 +6,7 @@
 import { workerData } from 'node:worker_threads';
 import { resolvePlugins } from '../plugins/resolve.js';
 import { HnswReceiver, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
+import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
 import { resolveScenario } from '../scenario/index.js';
 import { buildParts } from '../simulation/build.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
@@ -43,6 +44,7 @@ try {
   const scenario = await resolveScenario(start.scenarioYaml, 'scenario.resolved.yaml', [], { resolve: resolvePlugins });
   // Graphs come from the main thread's builds, which are the ones this copy would make.
   shareHnswGraphs(new HnswReceiver(start.hnswChannel));
+  shareTrainedStates(new TrainedStates(start.statesChannel, start.index, start.count));
   const parts = buildParts(scenario);
   const simulation = new Simulation({ ...parts, metrics: unused, shard: { index: start.index, count: start.count, exchange } });
   await simulation.run();

@@ -4,13 +4,16 @@
  * shard of the same world with its own copy of the recommender. At each epoch end this exchange
  * collects the shards' epochs, merges them into the order one thread would have produced
  * (shard-merge.ts), and sends every shard the merged log and the others' feedback; then every
- * copy retrains on the same log, at the same time. The HNSW graphs are built once, by the main
- * thread, and read by the others (retrieval/hnsw-sharing.ts).
+ * copy retrains on the same log, at the same time. Each model is trained by one thread and
+ * adopted by the others (recommender/trained-states.ts: the two-tower here, the ranker on shard
+ * 1), and the HNSW graphs are built once, by the main thread, and read by the others
+ * (retrieval/hnsw-sharing.ts).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { moduleWorker } from '../core/module-worker.js';
 import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
+import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
 import { Inbox } from './inbox.js';
 import { mergeShardEpochs, replayFor } from './shard-merge.js';
@@ -33,8 +36,12 @@ export class UserShards implements EpochExchange {
 
   /** Starts `count` − 1 shard threads on `scenarioYaml`; the caller's simulation is shard 0. */
   static start(scenarioYaml: string, count: number): UserShards {
-    const hnswChannel = `recloop-hnsw-${process.pid}-${runs++}`;
-    const threads = Array.from({ length: count - 1 }, (_, k) => startShard({ scenarioYaml, index: k + 1, count, hnswChannel }));
+    const run = `${process.pid}-${runs++}`;
+    const hnswChannel = `recloop-hnsw-${run}`;
+    const statesChannel = `recloop-states-${run}`;
+    const states = new TrainedStates(statesChannel, 0, count);
+    shareTrainedStates(states);
+    const threads = Array.from({ length: count - 1 }, (_, k) => startShard({ scenarioYaml, index: k + 1, count, hnswChannel, statesChannel }, states));
     shareHnswGraphs(new HnswPublisher(hnswChannel, count - 1));
     return new UserShards(threads);
   }
@@ -85,16 +92,25 @@ export class UserShards implements EpochExchange {
 
   async close(): Promise<void> {
     shareHnswGraphs(null);
+    shareTrainedStates(null);
     await Promise.all(this.threads.map(({ worker, port }) => (port.close(), worker.terminate())));
   }
 }
 
-function startShard(settings: Omit<ShardStart, 'port'>): ShardThread {
+/** A shard thread; its failure also ends the main thread's wait for a model it would have trained. */
+function startShard(settings: Omit<ShardStart, 'port'>, states: TrainedStates): ShardThread {
   const { port1, port2 } = new MessageChannel();
   const workerData: ShardStart = { ...settings, port: port2 };
   const worker = moduleWorker(import.meta.url, 'shard-worker', { workerData, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
   const inbox = new Inbox<ShardMessage>(port1);
-  worker.on('error', (error) => inbox.fail(error));
-  worker.on('exit', (code) => inbox.fail(new Error(`shard thread stopped (exit code ${code})`)));
+  const fail = (error: Error): void => {
+    inbox.fail(error);
+    states.fail(error);
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`shard thread stopped (exit code ${code})`)));
+  port1.on('message', (message: ShardMessage) => {
+    if (message.kind === 'failed') states.fail(new Error(`shard thread: ${message.message}`));
+  });
   return { worker, port: port1, inbox };
 }

@@ -37,6 +37,14 @@ const SURVEYS = 5;
 const SURVEY_POSITIVE = 6;
 const SUMS = 7;
 
+/** The sums behind an ItemStats, as plain arrays: what another thread needs to serve from them. */
+export interface ItemStatsState {
+  readonly sums: Float64Array;
+  readonly last: Float64Array;
+  readonly global: Float64Array;
+  readonly globalLast: number;
+}
+
 export class ItemStats {
   private sums = new Float64Array(0);
   private last = new Float64Array(0);
@@ -44,6 +52,22 @@ export class ItemStats {
   private globalLast = 0;
   private readonly decayRate = Math.LN2 / ITEM_STATS_HALF_LIFE;
   private readonly scratch = new Float64Array(SUMS);
+
+  /** Statistics with these sums (from state() of another copy): they read exactly as that copy's. */
+  static fromState(state: ItemStatsState): ItemStats {
+    const stats = new ItemStats();
+    if (state.sums.length !== state.last.length * SUMS || state.global.length !== SUMS) throw new RangeError('ItemStats: sums of another layout');
+    stats.sums = Float64Array.from(state.sums);
+    stats.last = Float64Array.from(state.last);
+    stats.global.set(state.global);
+    stats.globalLast = state.globalLast;
+    return stats;
+  }
+
+  /** The sums as they are now (views: copy them, or post them at once, before the next add). */
+  state(): ItemStatsState {
+    return { sums: this.sums, last: this.last, global: this.global, globalLast: this.globalLast };
+  }
 
   /**
    * Adds one impression at `time`, in time order, with its outcomes as logged (0/1 flags,

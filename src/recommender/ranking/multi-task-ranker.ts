@@ -30,7 +30,7 @@ import { expectedCalibrationError, IdentityCalibrator, reliabilityBins, sigmoid,
 import { crossFittedPredictions, fitCalibrator } from './calibrators.js';
 import type { RankerConfig } from './config.js';
 import { FeatureWriter, featureLayout, topicCount, UserSummary, type FeatureLayout } from './features.js';
-import { FrozenItemStats } from './item-stats.js';
+import { FrozenItemStats, ItemStats, type ItemStatsState } from './item-stats.js';
 import { RankerModel } from './model.js';
 import { PreRanker } from './pre-ranker.js';
 import { ServingRows } from './serving-rows.js';
@@ -41,6 +41,8 @@ import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
 import { checkTrained, type RetrainPoint } from '../../ml/divergence.js';
 import { buildTrainingSet, type TrainingSet } from './training-set.js';
+import type { CalibrationFit, RankerState } from './ranker-state.js';
+import { trainedStates } from '../trained-states.js';
 
 const RANKER_HINT = 'lower recommender.ranker.learning_rate, or look for features or labels that are not finite';
 /** Logits a calibrator is checked on after fitting: the middle and both tails. */
@@ -107,6 +109,8 @@ export class MultiTaskRanker implements Ranker {
   private rowWriter: ServingRows | null = null;
   private servingSummary: UserSummary | null = null;
   private calibrators: Calibrator[];
+  /** The rows each calibrator was fitted on (null: none, the identity). */
+  private calibrationFits: (CalibrationFit | null)[];
   private reports: HeadReport[] = [];
   private lastRun: TrainingRun | null = null;
   private trainedAt = 0;
@@ -131,6 +135,7 @@ export class MultiTaskRanker implements Ranker {
     this.writer = new FeatureWriter(this.layout, catalog, users, RANKER_HISTORY_LENGTH);
     this.engagement = new UserEngagement(this.layout.topics, catalog);
     this.calibrators = this.heads.map(() => new IdentityCalibrator());
+    this.calibrationFits = this.heads.map(() => null);
     this.preRanker = config.prerank ? new PreRanker(config.prerank, this.layout.dim) : null;
   }
 
@@ -181,6 +186,8 @@ export class MultiTaskRanker implements Ranker {
   async retrain(log: TrainingLog, now: number): Promise<void> {
     await initBackend();
     if (log.rows === 0) return;
+    const sharing = trainedStates();
+    if (sharing && !sharing.trains('ranker')) return this.adopt((await sharing.receive('ranker')) as RankerState, now);
 
     const set = this.trainingSet(log, now);
     const data: TrainingData = {
@@ -198,17 +205,47 @@ export class MultiTaskRanker implements Ranker {
     const optimizer = (this.optimizer ??= new Adam(this.config.learning_rate));
     const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
     const at = { epoch: log.chunks[log.chunks.length - 1]?.epoch, day: now };
-    checkTrained('ranker', at, run.lastLoss, model.variables.map((v) => v.dataSync()), RANKER_HINT);
+    const weights = model.variables.map((v) => v.dataSync() as Float32Array);
+    checkTrained('ranker', at, run.lastLoss, weights, RANKER_HINT);
     this.lastRun = run;
     this.trainExamples = rows.length;
     this.fitCalibration(model, set, log.rows - set.n);
     this.checkCalibration(at);
     if (this.preRanker) this.fitPreRanker(model, set);
     this.stats = new FrozenItemStats(set.stats, now);
+    this.endRetrain(now);
+    if (this.preRanker) this.cascadeLastEpoch = this.preRanker.takeFigures();
+    sharing?.publish('ranker', this.trainedState(weights, set.stats.state(), now));
+  }
+
+  /** What this retrain left for serving, for threads that adopt it instead of training (trained-states.ts). */
+  private trainedState(weights: Float32Array[], itemStats: ItemStatsState, now: number): RankerState {
+    const { standardizer, lastRun } = this;
+    if (!standardizer || !lastRun) throw new Error('ranker: not trained');
+    if (this.preRanker || this.exported) throw new Error('ranker: a pre-ranker or an exported representation is not handed to other threads');
+    const { mean, inverseSd } = standardizer;
+    return { trainedAt: now, weights, standardizer: { mean, inverseSd }, calibrationFits: this.calibrationFits, reports: this.reports, lastRun, trainExamples: this.trainExamples, itemStats };
+  }
+
+  /** Serves the model another thread trained on the same log, as that thread serves it. */
+  private adopt(state: RankerState, now: number): void {
+    if (state.trainedAt !== now) throw new Error(`ranker: a model trained on day ${state.trainedAt} reached the retrain of day ${now}: this thread is out of step`);
+    this.ensureModel().assignWeights(state.weights);
+    this.standardizer ??= new Standardizer(state.standardizer.mean, state.standardizer.inverseSd);
+    const kind = this.config.calibration;
+    this.calibrationFits = [...state.calibrationFits];
+    this.calibrators = state.calibrationFits.map((fit) => (fit ? fitCalibrator(kind, fit.logits, fit.labels) : new IdentityCalibrator()));
+    this.reports = [...state.reports];
+    this.lastRun = state.lastRun;
+    this.trainExamples = state.trainExamples;
+    this.stats = new FrozenItemStats(ItemStats.fromState(state.itemStats), now);
+    this.endRetrain(now);
+  }
+
+  private endRetrain(now: number): void {
     this.trainedAt = now;
     this.servedLastEpoch = this.serving;
     this.serving = { candidates: 0, seconds: 0 };
-    if (this.preRanker) this.cascadeLastEpoch = this.preRanker.takeFigures();
   }
 
   /**
@@ -356,6 +393,7 @@ export class MultiTaskRanker implements Ranker {
       const y = Float64Array.from(held, (row) => set.labels[row * H + h]);
       const raw = Float64Array.from(z, sigmoid);
       const calibrated = kind === 'none' ? raw : crossFittedPredictions(kind, z, y);
+      this.calibrationFits[h] = held.length > 0 ? { logits: z, labels: y } : null;
       this.calibrators[h] = held.length > 0 ? fitCalibrator(kind, z, y) : new IdentityCalibrator();
       return {
         head,

@@ -72,6 +72,16 @@ export class TwoTowerModel {
     return [...TABLES.map((name) => this.tables[name].weights), ...this.userTower.parameters, ...this.itemTower.parameters];
   }
 
+  /** Sets every trained value to another copy's (its `parameters`, in that order), e.g. one trained on another thread. */
+  assignParameters(values: readonly Float32Array[]): void {
+    const parameters = this.parameters;
+    if (values.length !== parameters.length) throw new RangeError(`two_tower: ${values.length} parameter arrays for ${parameters.length}`);
+    parameters.forEach((p, k) => {
+      if (values[k].length !== p.length) throw new RangeError(`two_tower: parameter ${k} has ${values[k].length} values, expected ${p.length}`);
+      p.set(values[k]);
+    });
+  }
+
   /** Trainable values of both towers (the id tables not counted). */
   get towerParameters(): number {
     return this.userTower.parameterCount + this.itemTower.parameterCount;

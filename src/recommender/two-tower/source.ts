@@ -24,6 +24,7 @@ import { progressiveRecall, type ProgressiveRecall } from './progressive-recall.
 import { exampleQueries, trainTwoTower } from './trainer.js';
 import { checkTrained } from '../../ml/divergence.js';
 import { Vocabulary } from './vocabulary.js';
+import { trainedStates } from '../trained-states.js';
 
 const TWO_TOWER_HINT = 'lower recommender.two_tower.learning_rate, or look for features that are not finite';
 
@@ -32,15 +33,27 @@ const ID_EVIDENCE_PRIOR = 10;
 /** Items embedded per forward pass when the index is rebuilt. */
 const EMBED_CHUNK = 4096;
 
-interface Figures {
-  loss: number;
-  examples: number;
-  steps: number;
-  indexed: number;
-  exact: number;
-  trainSeconds: number;
-  embedSeconds: number;
-  indexSeconds: number;
+interface TrainingFigures {
+  readonly loss: number;
+  readonly examples: number;
+  readonly steps: number;
+  readonly trainSeconds: number;
+}
+
+interface Figures extends TrainingFigures {
+  readonly indexed: number;
+  readonly exact: number;
+  readonly embedSeconds: number;
+  readonly indexSeconds: number;
+}
+
+/** What one retrain's training leaves for serving: what a thread that adopts it needs (trained-states.ts). */
+interface TwoTowerState {
+  /** TwoTowerModel.parameters. */
+  readonly parameters: readonly Float32Array[];
+  readonly evidence: Float32Array;
+  readonly recall: ProgressiveRecall;
+  readonly figures: TrainingFigures;
 }
 
 export class TwoTowerSource implements CandidateSource {
@@ -65,6 +78,8 @@ export class TwoTowerSource implements CandidateSource {
     private readonly catalog: PublicCatalog,
     private readonly users: PublicUsers,
     rng: Rng,
+    /** The name its trained state is shared under (trained-states.ts). */
+    private readonly stateKey = 'two_tower',
   ) {
     // One draw from the given stream seeds named sub-streams, so each table, tower and the
     // shuffler have their own sequence.
@@ -83,20 +98,36 @@ export class TwoTowerSource implements CandidateSource {
     this.history.record(feedback.request.userId, entry.itemId, feedback.request.time);
   }
 
+  /**
+   * Trains on the log window (or, where another thread trains this source, adopts what it trained:
+   * trained-states.ts), then embeds the catalog and indexes it.
+   */
   async retrain(log: TrainingLog, now: number): Promise<void> {
     await initBackend();
+    const sharing = trainedStates();
+    const adopting = sharing !== null && !sharing.trains(this.stateKey);
+    const state = adopting ? ((await sharing.receive(this.stateKey)) as TwoTowerState | null) : this.train(log, now);
+    if (!adopting) sharing?.publish(this.stateKey, state);
+    if (!state) return; // nothing to learn from yet: keep serving what was served
+    const model = adopting ? this.adopt(state) : this.ensureModel();
+    const embedStart = performance.now();
+    const { ids, vectors } = this.embedCatalog(model, now);
+    const indexStart = performance.now();
+    this.retriever = await buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
+    const indexEnd = performance.now();
+    this.figures = { ...state.figures, indexed: ids.length, exact: this.retriever.exact ? 1 : 0, embedSeconds: (indexStart - embedStart) / 1000, indexSeconds: (indexEnd - indexStart) / 1000 };
+  }
+
+  /** One retrain's training: what it leaves for serving, or null when there is nothing to learn from yet. */
+  private train(log: TrainingLog, now: number): TwoTowerState | null {
     const { config } = this;
     const newest = log.chunks.length - 1;
     const examples = collectExamples(log, config.history, config.max_examples, config.train_on === 'new_epoch' ? newest : 0);
-    if (examples.count < 2 && !this.model) return; // nothing to learn from yet: keep serving nothing
+    if (examples.count < 2 && !this.model) return null;
+    // Histories may hold items (and examples users) that arrived since the last retrain.
+    this.model?.ensureRows(this.vocabulary.sizes());
     this.recall = this.measureRecall(examples, newest >= 0 ? log.chunks[newest].start : now);
-    if (!this.model) {
-      this.model = new TwoTowerModel({ dim: config.dim, temperature: config.temperature, learningRate: config.learning_rate }, this.streams.child('model'));
-    } else if (!config.warm_start) {
-      this.model.reset();
-    }
-    const model = this.model;
-    model.ensureRows(this.vocabulary.sizes());
+    const model = this.prepareModel();
     this.evidence.update(examples.itemIds, this.catalog.size);
     const report = trainTwoTower(
       model,
@@ -113,21 +144,43 @@ export class TwoTowerSource implements CandidateSource {
       this.trainRng,
     );
     checkTrained('two_tower', { epoch: log.chunks[newest]?.epoch, day: now }, report.loss, model.parameters, TWO_TOWER_HINT);
-    const embedStart = performance.now();
-    const { ids, vectors } = this.embedCatalog(model, now);
-    const indexStart = performance.now();
-    this.retriever = await buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
-    const indexEnd = performance.now();
-    this.figures = {
-      loss: report.loss,
-      examples: report.examples,
-      steps: report.steps,
-      indexed: ids.length,
-      exact: this.retriever.exact ? 1 : 0,
-      trainSeconds: report.seconds,
-      embedSeconds: (indexStart - embedStart) / 1000,
-      indexSeconds: (indexEnd - indexStart) / 1000,
+    return {
+      parameters: model.parameters.map((p) => p.slice()),
+      evidence: this.evidence.weights,
+      recall: this.recall,
+      figures: { loss: report.loss, examples: report.examples, steps: report.steps, trainSeconds: report.seconds },
     };
+  }
+
+  /**
+   * Takes the model another thread trained on the same log. The model's rows are drawn as the
+   * training thread drew them (new ids, then a cold start), so the streams stay in step for the
+   * rows drawn at serving.
+   */
+  private adopt(state: TwoTowerState): TwoTowerModel {
+    this.model?.ensureRows(this.vocabulary.sizes());
+    const model = this.prepareModel();
+    model.assignParameters(state.parameters);
+    this.evidence.adopt(state.evidence);
+    this.recall = state.recall;
+    return model;
+  }
+
+  /** The model to train: made at the first retrain, drawn afresh each retrain unless warm-started, with a row for every id. */
+  private prepareModel(): TwoTowerModel {
+    const { config } = this;
+    if (!this.model) {
+      this.model = new TwoTowerModel({ dim: config.dim, temperature: config.temperature, learningRate: config.learning_rate }, this.streams.child('model'));
+    } else if (!config.warm_start) {
+      this.model.reset();
+    }
+    this.model.ensureRows(this.vocabulary.sizes());
+    return this.model;
+  }
+
+  private ensureModel(): TwoTowerModel {
+    if (!this.model) throw new Error('two_tower: not trained');
+    return this.model;
   }
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
@@ -180,8 +233,6 @@ export class TwoTowerSource implements CandidateSource {
     if (!model || !retriever) return { recall: 0, clicks: 0 };
     let from = examples.count;
     while (from > 0 && examples.times[from - 1] >= epochStart) from--;
-    // Histories may hold items (and examples users) that arrived since the last retrain.
-    model.ensureRows(this.vocabulary.sizes());
     const inputsOf = (rows: readonly number[]) =>
       userInputs(exampleQueries(examples, rows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence);
     return progressiveRecall(model, retriever, examples, from, this.source.k, inputsOf);
@@ -224,6 +275,7 @@ export const TWO_TOWER_SOURCE = candidateSource({
   settings: { k: positiveCount.default(200), ann: annSettings },
   build: (config, ctx) => {
     const { catalog, users, streams } = ctx.recommender;
-    return new TwoTowerSource(config, ctx.twoTower, catalog, users, streams.stream(`sources/${ctx.index}/two_tower`));
+    const path = `sources/${ctx.index}/two_tower`;
+    return new TwoTowerSource(config, ctx.twoTower, catalog, users, streams.stream(path), path);
   },
 });
