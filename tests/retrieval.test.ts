@@ -1,6 +1,8 @@
 /** Exact and HNSW retrieval over item vectors, and the auto choice between them. */
 import { describe, expect, it } from 'vitest';
+import { annRecall } from '../src/recommender/retrieval/ann-recall.js';
 import { buildRetriever, type AnnConfig } from '../src/recommender/retrieval/build.js';
+import type { Retriever } from '../src/recommender/types.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
 import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
@@ -188,6 +190,42 @@ describe('HnswRetriever', () => {
     const [result] = hnsw.search(rows(vectors, 1), 500);
     expect(new Set(result.ids)).toEqual(new Set(ids));
     expect(result.ids[0]).toBe(100); // the query is item 100's own vector
+  });
+});
+
+describe('annRecall', () => {
+  const rng = new Rng('ann-recall');
+  const n = 3000;
+  const vectors = clustered(n, 40, rng);
+  const ids = Int32Array.from({ length: n }, (_, i) => 2 * i + 1);
+  const queries = clustered(60, 40, rng);
+
+  it('is 1 for an exact index and for no queries, without searching', () => {
+    const exact = new ExactRetriever(ids, vectors, DIM);
+    expect(annRecall(exact, ids, vectors, DIM, queries, 20)).toBe(1);
+    const hnsw = new HnswRetriever(ids, vectors, DIM, { m: 4, efConstruction: 8, efSearch: 20 });
+    expect(annRecall(hnsw, ids, vectors, DIM, new Float32Array(0), 20)).toBe(1);
+  });
+
+  it('counts the share of each query’s exact top k the index returns', () => {
+    // An index that returns the exact top k with its second half replaced by items outside it.
+    const exact = new ExactRetriever(ids, vectors, DIM);
+    const halfWrong: Retriever = {
+      exact: false,
+      search: (qs, k) =>
+        exact.search(qs, 2 * k).map(({ ids: found, scores }) => ({ ids: Int32Array.from(found.subarray(0, k), (id, j) => (j < k / 2 ? id : found[k + j])), scores: scores.subarray(0, k) })),
+    };
+    expect(annRecall(halfWrong, ids, vectors, DIM, queries, 20)).toBe(0.5);
+    // A sparse graph searched narrowly misses some; its recall is what a direct count gives.
+    const hnsw = new HnswRetriever(ids, vectors, DIM, { m: 4, efConstruction: 8, efSearch: 20 });
+    const qs = rows(queries, 60);
+    const truth = exact.search(qs, 20);
+    const found = hnsw.search(qs, 20);
+    const hits = truth.reduce((sum, t, q) => sum + Array.from(t.ids).filter((id) => found[q].ids.includes(id)).length, 0);
+    const recall = annRecall(hnsw, ids, vectors, DIM, queries, 20);
+    expect(recall).toBe(hits / (20 * 60));
+    expect(recall).toBeLessThan(1);
+    expect(recall).toBeGreaterThan(0.1); // 0.295 here: a poor graph, not a broken count
   });
 });
 

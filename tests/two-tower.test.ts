@@ -315,5 +315,10 @@ describe('TwoTowerSource in the closed loop', () => {
     expect(indexed[2]).toBeGreaterThan(indexed[1]);
     expect(indexed[1]).toBeGreaterThan(indexed[0]);
     expect(twoTower?.diagnostics().metrics.two_tower_exact_search).toBe(0);
+    // The index's own recall, probed with the newest epoch's queries: measured, and a share.
+    const { two_tower_ann_recall: annRecall, two_tower_ann_probes: probes } = twoTower?.diagnostics().metrics ?? {};
+    expect(probes).toBeGreaterThan(50);
+    expect(annRecall).toBeGreaterThan(0.5);
+    expect(annRecall).toBeLessThanOrEqual(1);
   });
 });

@@ -32,6 +32,18 @@ export const RECOMMENDER_FIGURES = metricFamily({
       }),
     },
     {
+      pattern: /^two_tower_ann_recall$/,
+      declare: (m) => ({
+        ...undeclared(m.input),
+        label: 'Two-tower index recall@k',
+        unit: '% of the exact top k',
+        format: 'percent',
+        better: 'higher',
+        description: "share of the exact top k that the two-tower's index (HNSW, or exact) returns for the newest epoch's queries, measured after each retrain",
+        defined: { test: (row) => row.two_tower_ann_probes === undefined || row.two_tower_ann_probes > 0, note: 'undefined until a retrain has queries to probe the index with' },
+      }),
+    },
+    {
       pattern: /^latency_(.+)_(p\d+)_ms$/,
       declare: (m) => ({
         ...undeclared(m[0]),

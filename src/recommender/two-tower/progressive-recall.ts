@@ -18,6 +18,20 @@ export interface ProgressiveRecall {
   readonly clicks: number;
 }
 
+/** Index of the first example at or after `epochStart` (examples are in time order): where the newest epoch's begin. */
+export function firstOfEpoch(examples: TrainingExamples, epochStart: number): number {
+  let from = examples.count;
+  while (from > 0 && examples.times[from - 1] >= epochStart) from--;
+  return from;
+}
+
+/** Up to `n` example indices from `from` to the end, evenly spaced. */
+export function evenlySpaced(from: number, count: number, n: number): number[] {
+  const available = Math.max(0, count - from);
+  const take = Math.min(available, n);
+  return Array.from({ length: take }, (_, i) => from + Math.floor((i * available) / take));
+}
+
 /** Recall@k over the examples from index `from` on (those of the newest epoch), sampled evenly. */
 export function progressiveRecall(
   model: TwoTowerModel,
@@ -27,10 +41,9 @@ export function progressiveRecall(
   k: number,
   userInputsOf: (rows: readonly number[]) => TowerInputs,
 ): ProgressiveRecall {
-  const available = examples.count - from;
-  if (available <= 0) return { recall: 0, clicks: 0 };
-  const n = Math.min(available, RECALL_SAMPLE);
-  const rows = Array.from({ length: n }, (_, i) => from + Math.floor((i * available) / n));
+  const rows = evenlySpaced(from, examples.count, RECALL_SAMPLE);
+  const n = rows.length;
+  if (n === 0) return { recall: 0, clicks: 0 };
   const vectors = model.embedUsers(userInputsOf(rows));
   const dim = model.dim;
   const results = retriever.search(

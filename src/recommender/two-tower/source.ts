@@ -20,7 +20,8 @@ import { collectExamples, type TrainingExamples } from './examples.js';
 import { deviceIndex, itemInputs, UserQueries, userInputs } from './features.js';
 import { IdEvidence } from './id-evidence.js';
 import { TwoTowerModel } from './model.js';
-import { progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
+import { evenlySpaced, firstOfEpoch, progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
+import { ANN_PROBE_QUERIES, annRecall } from '../retrieval/ann-recall.js';
 import { exampleQueries, trainTwoTower } from './trainer.js';
 import { checkTrained } from '../../ml/divergence.js';
 import { Vocabulary } from './vocabulary.js';
@@ -43,6 +44,9 @@ interface TrainingFigures {
 interface Figures extends TrainingFigures {
   readonly indexed: number;
   readonly exact: number;
+  /** Share of the exact top k the index finds for the newest epoch's queries (retrieval/ann-recall.ts), and how many were probed. */
+  readonly annRecall: number;
+  readonly annProbes: number;
   readonly embedSeconds: number;
   readonly indexSeconds: number;
 }
@@ -53,6 +57,8 @@ interface TwoTowerState {
   readonly parameters: readonly Float32Array[];
   readonly evidence: Float32Array;
   readonly recall: ProgressiveRecall;
+  /** User vectors of the newest epoch's clicks, up to ANN_PROBE_QUERIES, for the index's recall. */
+  readonly probe: Float32Array;
   readonly figures: TrainingFigures;
 }
 
@@ -70,7 +76,7 @@ export class TwoTowerSource implements CandidateSource {
   private readonly indexSeed: number;
   private retriever: Retriever | undefined;
   private recall: ProgressiveRecall = { recall: 0, clicks: 0 };
-  private figures: Figures = { loss: 0, examples: 0, steps: 0, indexed: 0, exact: 0, trainSeconds: 0, embedSeconds: 0, indexSeconds: 0 };
+  private figures: Figures = { loss: 0, examples: 0, steps: 0, indexed: 0, exact: 0, annRecall: 0, annProbes: 0, trainSeconds: 0, embedSeconds: 0, indexSeconds: 0 };
 
   constructor(
     private readonly source: TwoTowerSourceConfig,
@@ -115,7 +121,15 @@ export class TwoTowerSource implements CandidateSource {
     const indexStart = performance.now();
     this.retriever = await buildRetriever(ids, vectors, this.config.dim, this.source.ann, this.indexSeed);
     const indexEnd = performance.now();
-    this.figures = { ...state.figures, indexed: ids.length, exact: this.retriever.exact ? 1 : 0, embedSeconds: (indexStart - embedStart) / 1000, indexSeconds: (indexEnd - indexStart) / 1000 };
+    this.figures = {
+      ...state.figures,
+      indexed: ids.length,
+      exact: this.retriever.exact ? 1 : 0,
+      annRecall: annRecall(this.retriever, ids, vectors, this.config.dim, state.probe, this.source.k + this.config.history),
+      annProbes: state.probe.length / this.config.dim,
+      embedSeconds: (indexStart - embedStart) / 1000,
+      indexSeconds: (indexEnd - indexStart) / 1000,
+    };
   }
 
   /** One retrain's training: what it leaves for serving, or null when there is nothing to learn from yet. */
@@ -126,7 +140,8 @@ export class TwoTowerSource implements CandidateSource {
     if (examples.count < 2 && !this.model) return null;
     // Histories may hold items (and examples users) that arrived since the last retrain.
     this.model?.ensureRows(this.vocabulary.sizes());
-    this.recall = this.measureRecall(examples, newest >= 0 ? log.chunks[newest].start : now);
+    const epochStart = newest >= 0 ? log.chunks[newest].start : now;
+    this.recall = this.measureRecall(examples, epochStart);
     const model = this.prepareModel();
     this.evidence.update(examples.itemIds, this.catalog.size);
     const report = trainTwoTower(
@@ -144,10 +159,14 @@ export class TwoTowerSource implements CandidateSource {
       this.trainRng,
     );
     checkTrained('two_tower', { epoch: log.chunks[newest]?.epoch, day: now }, report.loss, model.parameters, TWO_TOWER_HINT);
+    // The newest epoch's queries, as the trained model embeds them: what the index will be asked.
+    const probeRows = evenlySpaced(firstOfEpoch(examples, epochStart), examples.count, ANN_PROBE_QUERIES);
+    const probe = model.embedUsers(userInputs(exampleQueries(examples, probeRows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence));
     return {
       parameters: model.parameters.map((p) => p.slice()),
       evidence: this.evidence.weights,
       recall: this.recall,
+      probe,
       figures: { loss: report.loss, examples: report.examples, steps: report.steps, trainSeconds: report.seconds },
     };
   }
@@ -215,6 +234,8 @@ export class TwoTowerSource implements CandidateSource {
         two_tower_examples: f.examples,
         two_tower_indexed_items: f.indexed,
         two_tower_exact_search: f.exact,
+        two_tower_ann_recall: f.annRecall,
+        two_tower_ann_probes: f.annProbes,
         two_tower_recall: this.recall.recall,
         two_tower_recall_clicks: this.recall.clicks,
       },
@@ -231,8 +252,7 @@ export class TwoTowerSource implements CandidateSource {
   private measureRecall(examples: TrainingExamples, epochStart: number): ProgressiveRecall {
     const { model, retriever } = this;
     if (!model || !retriever) return { recall: 0, clicks: 0 };
-    let from = examples.count;
-    while (from > 0 && examples.times[from - 1] >= epochStart) from--;
+    const from = firstOfEpoch(examples, epochStart);
     const inputsOf = (rows: readonly number[]) =>
       userInputs(exampleQueries(examples, rows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence);
     return progressiveRecall(model, retriever, examples, from, this.source.k, inputsOf);
