@@ -128,7 +128,7 @@ function config(model: 'dcn_v2' | 'mmoe'): RankerConfig {
     max_examples: 300_000,
     ips: { enabled: false, clip: 10 },
     calibration: 'isotonic',
-    holdout: 0.1,
+    holdout: 0.1, on_divergence: 'stop',
   };
 }
 

@@ -5,13 +5,16 @@
  * the real components' weights by wrapping their optimiser steps (the only test hook), or comes
  * from a learning rate far too high.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Adam } from '../src/ml/adam.js';
 import { Mlp } from '../src/ml/dense.js';
 import { checkTrained, DivergenceError, firstNonFinite } from '../src/ml/divergence.js';
 import { IsotonicCalibrator } from '../src/recommender/ranking/calibration.js';
+import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
+import { TwoTowerSource } from '../src/recommender/two-tower/source.js';
+import type { TrainingLog } from '../src/training/training-log.js';
 import { checkFiniteDocument, NonFiniteOutputError, nonFinitePath } from '../src/run/finite-output.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { parseScenario } from '../src/scenario/index.js';
@@ -105,6 +108,72 @@ describe('a model that diverges stops the run, naming the component and the epoc
     const { error, left } = await failedRun(['recommender.ranker.learning_rate=1e30']);
     expect(error).toBeInstanceOf(DivergenceError);
     expect((error as Error).message).toMatch(/^ranker diverged at the retrain after epoch 0 \(day 1\): its training loss is [\d.]+e\+\d+, past 1e\+6/);
+    expect(left).toEqual([]);
+  }, 60_000);
+});
+
+describe('on_divergence: keep_last goes back to the last good weights instead', () => {
+  /** Runs the tiny scenario with `overrides`; each metrics row, by day. */
+  async function keptRun(overrides: readonly string[]): Promise<Record<string, number>[]> {
+    const scenario = parseScenario(TINY_TWO_STAGE, 'tiny.yaml', ['horizon.days=4', ...overrides]);
+    const outcome = await runScenario(scenario, { outDir: join(tempDir(), 'run') });
+    const text = readFileSync(join(outcome.dir, 'metrics.jsonl'), 'utf8');
+    expect(text).not.toMatch(/NaN|Infinity|null/);
+    return text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+  }
+
+  /** True while the model's retrain of day 2 (the second) runs: the day whose training is poisoned. */
+  interface Retrains {
+    retrain(log: TrainingLog, now: number): Promise<void>;
+  }
+  function poisonDay2(prototype: Retrains): () => boolean {
+    let poisoned = false;
+    const retrain = prototype.retrain;
+    vi.spyOn(prototype, 'retrain').mockImplementation(async function (this: Retrains, log: TrainingLog, now: number) {
+      poisoned = now === 2;
+      try {
+        await retrain.call(this, log, now);
+      } finally {
+        poisoned = false;
+      }
+    });
+    return () => poisoned;
+  }
+
+  it('a ranker whose second retrain diverges serves its first retrain’s model and calibration, then trains again', async () => {
+    const poisoned = poisonDay2(MultiTaskRanker.prototype);
+    const step = Adam.prototype.step;
+    vi.spyOn(Adam.prototype, 'step').mockImplementation(function (this: Adam, parameters, gradients) {
+      step.call(this, parameters, gradients);
+      if (poisoned()) parameters[0][0] = Number.NaN;
+    });
+    const rows = await keptRun(['recommender.ranker.on_divergence=keep_last']);
+    expect(rows.map((r) => r.ranker_divergences)).toEqual([0, 1, 1, 1]);
+    // Day 2 kept day 1's model: its holdout figures are those of day 1; day 3 trained again.
+    expect(rows[1].ranker_auc_click).toBe(rows[0].ranker_auc_click);
+    expect(rows[1].ranker_train_examples).toBe(rows[0].ranker_train_examples);
+    expect(rows[2].ranker_auc_click).not.toBe(rows[1].ranker_auc_click);
+    expect(rows.every((r) => r.two_tower_divergences === 0)).toBe(true);
+  }, 120_000);
+
+  it('a two-tower whose second retrain diverges serves its first retrain’s model and index, then trains again', async () => {
+    const poisoned = poisonDay2(TwoTowerSource.prototype);
+    const step = Mlp.prototype.step;
+    vi.spyOn(Mlp.prototype, 'step').mockImplementation(function (this: Mlp) {
+      step.call(this);
+      if (poisoned()) this.parameters[1][0] = Number.POSITIVE_INFINITY;
+    });
+    const rows = await keptRun(['recommender.two_tower.on_divergence=keep_last']);
+    expect(rows.map((r) => r.two_tower_divergences)).toEqual([0, 1, 1, 1]);
+    // The index of day 1 serves on through day 2 (same size: uploads wait for the next good retrain).
+    expect(rows[1].two_tower_indexed_items).toBe(rows[0].two_tower_indexed_items);
+    expect(rows[2].two_tower_indexed_items).toBeGreaterThan(rows[1].two_tower_indexed_items);
+  }, 120_000);
+
+  it('still stops when the first retrain diverges: there is nothing to go back to', async () => {
+    const { error, left } = await failedRun(['recommender.ranker.learning_rate=1e30', 'recommender.ranker.on_divergence=keep_last']);
+    expect(error).toBeInstanceOf(DivergenceError);
+    expect((error as Error).message).toMatch(/^ranker diverged at the retrain after epoch 0 \(day 1\)/);
     expect(left).toEqual([]);
   }, 60_000);
 });

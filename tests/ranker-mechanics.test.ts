@@ -72,7 +72,7 @@ const CONFIG: RankerConfig = {
   max_examples: 100,
   ips: { enabled: false, clip: 10 },
   calibration: 'none',
-  holdout: 0,
+  holdout: 0, on_divergence: 'stop',
 };
 
 beforeAll(async () => {

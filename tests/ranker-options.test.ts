@@ -41,7 +41,7 @@ const BASE: RankerConfig = {
   max_examples: 300_000,
   ips: { enabled: false, clip: 10 },
   calibration: 'isotonic',
-  holdout: 0.2,
+  holdout: 0.2, on_divergence: 'stop',
 };
 
 const FORMULA = 'click + watch';

@@ -69,6 +69,7 @@ describe('before the first retrain', () => {
       ranker_auc_watch: 0,
       ranker_holdout_watch: 0,
       ranker_train_examples: 0,
+      ranker_divergences: 0,
     });
     expect(files).toEqual({});
     expect(timings).toEqual({ ranker_train_seconds: 0, ranker_train_examples_per_second: 0, ranker_serve_seconds: 0, ranker_serve_candidates_per_second: 0 });
@@ -224,6 +225,7 @@ describe('after a retrain', () => {
       ranker_auc_watch: reports[1].auc,
       ranker_holdout_watch: reports[1].holdout,
       ranker_train_examples: trained.length,
+      ranker_divergences: 0,
     });
     const tables = ranker.calibrationTables();
     expect(files).toEqual({ 'calibration.json': tables });

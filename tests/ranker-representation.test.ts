@@ -32,7 +32,7 @@ const BASE: RankerConfig = {
   max_examples: 300_000,
   ips: { enabled: false, clip: 10 },
   calibration: 'isotonic',
-  holdout: 0.2,
+  holdout: 0.2, on_divergence: 'stop',
 };
 
 const VARIANTS: Record<string, { change: Partial<RankerConfig>; head: RankerHead }> = {

@@ -41,7 +41,7 @@ const BASE: RankerConfig = {
   max_examples: 1000,
   ips: { enabled: true, clip: 10 },
   calibration: 'none',
-  holdout: 0,
+  holdout: 0, on_divergence: 'stop',
 };
 
 const NETWORKS: { name: string; config: RankerConfig }[] = [

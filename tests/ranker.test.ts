@@ -68,7 +68,7 @@ const CONFIG: RankerConfig = {
   max_examples: 300_000,
   ips: { enabled: false, clip: 10 },
   calibration: 'isotonic',
-  holdout: 0.2,
+  holdout: 0.2, on_divergence: 'stop',
 };
 
 /** Enough for the logistic regression to converge on this many rows (more epochs change its AUC by < 0.001). */

@@ -4,7 +4,8 @@
  * popularity source's. The test reads ground truth to score; the source never sees it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { Mlp } from '../src/ml/dense.js';
 import { GreedyPolicy } from '../src/recommender/explore/greedy.js';
 import { Pipeline } from '../src/recommender/pipeline.js';
 import { RandomRecommender } from '../src/recommender/random-recommender.js';
@@ -286,6 +287,47 @@ describe('TwoTowerSource on a world with planted structure', () => {
     expect(adopter.generate(requests)).toEqual(trainer.generate(requests));
     expect(adopter.diagnostics().metrics).toEqual(trainer.diagnostics().metrics);
     expect(adopter.diagnostics().timings.two_tower_train_seconds).toBe(trainer.diagnostics().timings.two_tower_train_seconds);
+  });
+
+  it('keeps serving the last good model on both threads when the training thread throws a diverged retrain away, drawing its rows in step', async () => {
+    if (!log) throw new Error('no training log');
+    const trainingLog = log;
+    // The same streams on both sides (as in a run) and a cold start at each retrain, which redraws every row.
+    const make = (): TwoTowerSource =>
+      new TwoTowerSource(
+        configs(scenario).source,
+        configs(scenario, { max_examples: 2000, epochs: 1, warm_start: false, on_divergence: 'keep_last' }).model,
+        sim.world.items.public,
+        sim.world.users.public,
+        new Rng('same'),
+      );
+    const trainer = make();
+    const adopter = make();
+    for (const f of feedback) {
+      trainer.observe(f);
+      adopter.observe(f);
+    }
+    const step = Mlp.prototype.step;
+    try {
+      for (let round = 0; round < 3; round++) {
+        const name = `two-tower-keeps-${round}`;
+        const [main, other] = [new TrainedStates(name, 0, 2), new TrainedStates(name, 1, 2)];
+        const spy = vi.spyOn(Mlp.prototype, 'step').mockImplementation(function (this: Mlp) {
+          step.call(this);
+          if (round === 1) this.parameters[0][0] = Number.NaN; // the second retrain diverges
+        });
+        shareTrainedStates(main);
+        await trainer.retrain(trainingLog, DAYS);
+        spy.mockRestore();
+        shareTrainedStates(other);
+        await adopter.retrain(trainingLog, DAYS);
+        expect(adopter.generate(requests.slice(0, 50))).toEqual(trainer.generate(requests.slice(0, 50)));
+        expect(adopter.diagnostics().metrics).toEqual(trainer.diagnostics().metrics);
+      }
+    } finally {
+      shareTrainedStates(null);
+    }
+    expect(trainer.diagnostics().metrics.two_tower_divergences).toBe(1);
   });
 });
 

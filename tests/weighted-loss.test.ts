@@ -113,7 +113,7 @@ const CONFIG: RankerConfig = {
   max_examples: ROWS,
   ips: { enabled: true, clip: 100 },
   calibration: 'none',
-  holdout: 0,
+  holdout: 0, on_divergence: 'stop',
 };
 
 /**

@@ -157,6 +157,11 @@ export class Mlp {
       this.glorot(this.weights[l], this.sizes[l], this.sizes[l + 1]);
       this.biases[l].fill(0);
     }
+    this.forgetMoments();
+  }
+
+  /** Adam starts afresh from the current weights (after going back to weights that did not diverge). */
+  forgetMoments(): void {
     for (const m of this.firstMoments) m.fill(0);
     for (const v of this.secondMoments) v.fill(0);
     this.steps = 0;

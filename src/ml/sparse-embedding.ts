@@ -216,10 +216,15 @@ export class SparseEmbedding {
   reset(): void {
     const rows = this.n;
     this.n = 0;
+    this.forgetMoments();
+    this.ensureRows(rows);
+  }
+
+  /** The optimiser starts afresh from the current rows (after going back to rows that did not diverge). */
+  forgetMoments(): void {
     this.m.fill(0);
     this.v.fill(0);
     this.steps.fill(0);
-    this.ensureRows(rows);
   }
 
   /** Sizes the scratch buffers for up to `moreRows` further distinct rows in the pending update. */

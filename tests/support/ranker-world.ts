@@ -79,6 +79,6 @@ export const TINY_RANKER: RankerConfig = {
   max_examples: 300_000,
   ips: { enabled: false, clip: 10 },
   calibration: 'platt',
-  holdout: 0.2,
+  holdout: 0.2, on_divergence: 'stop',
 };
 export const TINY_FORMULA = 'click + 2 * watch';

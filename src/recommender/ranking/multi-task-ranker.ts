@@ -39,12 +39,14 @@ import { compileScoreFormula, FormulaError, type CompiledFormula } from './score
 import { Standardizer } from './standardizer.js';
 import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
-import { checkTrained, type RetrainPoint } from '../../ml/divergence.js';
+import { checkTrained, DivergenceError, type RetrainPoint } from '../../ml/divergence.js';
 import { buildTrainingSet, type TrainingSet } from './training-set.js';
 import type { CalibrationFit, RankerState } from './ranker-state.js';
 import { trainedStates } from '../trained-states.js';
 
 const RANKER_HINT = 'lower recommender.ranker.learning_rate, or look for features or labels that are not finite';
+/** Published instead of a state when the training thread threw a diverged retrain away. */
+const KEPT_LAST = 'kept_last';
 /** Logits a calibrator is checked on after fitting: the middle and both tails. */
 const CALIBRATION_PROBES = [-20, -2, 0, 2, 20];
 
@@ -120,6 +122,8 @@ export class MultiTaskRanker implements Ranker {
   private servedLastEpoch = { candidates: 0, seconds: 0 };
   private readonly preRanker: PreRanker | null;
   private cascadeLastEpoch = { recall: 0, keptShare: 0 };
+  /** Retrains thrown away because they diverged (`on_divergence: keep_last`). */
+  private divergences = 0;
 
   constructor(
     private readonly config: RankerConfig,
@@ -187,7 +191,7 @@ export class MultiTaskRanker implements Ranker {
     await initBackend();
     if (log.rows === 0) return;
     const sharing = trainedStates();
-    if (sharing && !sharing.trains('ranker')) return this.adopt((await sharing.receive('ranker')) as RankerState, now);
+    if (sharing && !sharing.trains('ranker')) return this.adopt((await sharing.receive('ranker')) as RankerState | typeof KEPT_LAST, now);
 
     const set = this.trainingSet(log, now);
     const data: TrainingData = {
@@ -200,13 +204,24 @@ export class MultiTaskRanker implements Ranker {
       weights: set.weights,
     };
     const rows = trainingRows(data);
+    const lastGood = this.config.on_divergence === 'keep_last' && this.model ? this.model.variables.map((v) => Float32Array.from(v.dataSync())) : null;
     const model = this.ensureModel();
     if (this.lastRun === null) initHeadBias(model, data, rows);
     const optimizer = (this.optimizer ??= new Adam(this.config.learning_rate));
     const run = train(model, optimizer, data, rows, this.config.epochs, this.config.batch_size, this.rng);
     const at = { epoch: log.chunks[log.chunks.length - 1]?.epoch, day: now };
     const weights = model.variables.map((v) => v.dataSync() as Float32Array);
-    checkTrained('ranker', at, run.lastLoss, weights, RANKER_HINT);
+    try {
+      checkTrained('ranker', at, run.lastLoss, weights, RANKER_HINT);
+    } catch (error) {
+      if (!lastGood || !(error instanceof DivergenceError)) throw error;
+      // on_divergence: keep_last. Calibration, statistics and reports stay those of the last good retrain.
+      model.assignWeights(lastGood);
+      this.optimizer = null; // Adam starts afresh from the weights gone back to
+      this.divergences += 1;
+      sharing?.publish('ranker', KEPT_LAST);
+      return;
+    }
     this.lastRun = run;
     this.trainExamples = rows.length;
     this.fitCalibration(model, set, log.rows - set.n);
@@ -227,8 +242,12 @@ export class MultiTaskRanker implements Ranker {
     return { trainedAt: now, weights, standardizer: { mean, inverseSd }, calibrationFits: this.calibrationFits, reports: this.reports, lastRun, trainExamples: this.trainExamples, itemStats };
   }
 
-  /** Serves the model another thread trained on the same log, as that thread serves it. */
-  private adopt(state: RankerState, now: number): void {
+  /** Serves the model another thread trained on the same log, as that thread serves it (or, when that thread threw its retrain away, the model served so far). */
+  private adopt(state: RankerState | typeof KEPT_LAST, now: number): void {
+    if (state === KEPT_LAST) {
+      this.divergences += 1;
+      return;
+    }
     if (state.trainedAt !== now) throw new Error(`ranker: a model trained on day ${state.trainedAt} reached the retrain of day ${now}: this thread is out of step`);
     this.ensureModel().assignWeights(state.weights);
     this.standardizer ??= new Standardizer(state.standardizer.mean, state.standardizer.inverseSd);
@@ -318,6 +337,7 @@ export class MultiTaskRanker implements Ranker {
       metrics[`ranker_holdout_${head}`] = report?.holdout ?? 0;
     }
     metrics.ranker_train_examples = this.trainExamples;
+    metrics.ranker_divergences = this.divergences;
     if (this.preRanker) {
       metrics.prerank_recall_at_10 = this.cascadeLastEpoch.recall;
       metrics.prerank_kept_share = this.cascadeLastEpoch.keptShare;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { positive, positiveCount, probability } from '../../settings/fields.js';
 import { calibrationField } from './calibrators.js';
+import { onDivergence } from '../../settings/divergence.js';
 import { RANKER_HEADS } from './heads.js';
 import { RANKER_MODEL_SETTINGS, rankerModelField } from './models.js';
 
@@ -24,6 +25,7 @@ export const rankerSection = z
     calibration: calibrationField.default('isotonic'),
     /** Share of the log held out to fit calibration and measure it. */
     holdout: probability.default(0.1),
+    on_divergence: onDivergence,
     /**
      * A ranking cascade: a linear pre-ranker distilled from this ranker keeps each request's
      * `keep` best candidates (plus every candidate of the `bypass` sources) for the network to

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { positive, positiveCount, positiveDuration } from '../../settings/fields.js';
 import type { AnnConfig } from '../retrieval/build.js';
+import { onDivergence } from '../../settings/divergence.js';
 
 /** The `{ source: two_tower, k, ann }` entry of `candidates` (its declaration is in source.ts). */
 export interface TwoTowerSourceConfig {
@@ -33,6 +34,7 @@ export const twoTowerSection = z
     train_on: z.enum(['window', 'new_epoch'], { error: 'expected window or new_epoch' }).default('window'),
     /** Most recent positives used per retrain. */
     max_examples: positiveCount.default(200_000),
+    on_divergence: onDivergence,
   })
   .refine((c) => c.warm_start || c.train_on === 'window', {
     message: 'train_on: new_epoch needs warm_start: true (a cold model would learn from one epoch only)',

@@ -82,6 +82,19 @@ export class TwoTowerModel {
     });
   }
 
+  /**
+   * Goes back to earlier values (copies of `parameters`) after a retrain diverged, with the
+   * optimisers started afresh; table rows added since keep their initial draws.
+   */
+  restoreParameters(values: readonly Float32Array[]): void {
+    const parameters = this.parameters;
+    if (values.length !== parameters.length) throw new RangeError(`two_tower: ${values.length} parameter arrays for ${parameters.length}`);
+    parameters.forEach((p, k) => p.set(values[k].length <= p.length ? values[k] : values[k].subarray(0, p.length)));
+    for (const name of TABLES) this.tables[name].forgetMoments();
+    this.userTower.forgetMoments();
+    this.itemTower.forgetMoments();
+  }
+
   /** Trainable values of both towers (the id tables not counted). */
   get towerParameters(): number {
     return this.userTower.parameterCount + this.itemTower.parameterCount;

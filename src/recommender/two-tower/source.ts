@@ -23,7 +23,7 @@ import { TwoTowerModel } from './model.js';
 import { evenlySpaced, firstOfEpoch, progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
 import { ANN_PROBE_QUERIES, annRecall } from '../retrieval/ann-recall.js';
 import { exampleQueries, trainTwoTower } from './trainer.js';
-import { checkTrained } from '../../ml/divergence.js';
+import { checkTrained, DivergenceError } from '../../ml/divergence.js';
 import { Vocabulary } from './vocabulary.js';
 import { trainedStates } from '../trained-states.js';
 
@@ -51,6 +51,15 @@ interface Figures extends TrainingFigures {
   readonly indexSeconds: number;
 }
 
+/** A retrain that diverged and was thrown away (`on_divergence: keep_last`): the last good model serves on. */
+interface KeptLast {
+  readonly keptLast: true;
+  readonly recall: ProgressiveRecall;
+}
+
+/** What one retrain's training leaves: a model, the last one kept, or null when there was nothing to learn from. */
+type Retrained = TwoTowerState | KeptLast | null;
+
 /** What one retrain's training leaves for serving: what a thread that adopts it needs (trained-states.ts). */
 interface TwoTowerState {
   /** TwoTowerModel.parameters. */
@@ -76,6 +85,8 @@ export class TwoTowerSource implements CandidateSource {
   private readonly indexSeed: number;
   private retriever: Retriever | undefined;
   private recall: ProgressiveRecall = { recall: 0, clicks: 0 };
+  /** Retrains thrown away because they diverged (`on_divergence: keep_last`). */
+  private divergences = 0;
   private figures: Figures = { loss: 0, examples: 0, steps: 0, indexed: 0, exact: 0, annRecall: 0, annProbes: 0, trainSeconds: 0, embedSeconds: 0, indexSeconds: 0 };
 
   constructor(
@@ -112,9 +123,15 @@ export class TwoTowerSource implements CandidateSource {
     await initBackend();
     const sharing = trainedStates();
     const adopting = sharing !== null && !sharing.trains(this.stateKey);
-    const state = adopting ? ((await sharing.receive(this.stateKey)) as TwoTowerState | null) : this.train(log, now);
+    const state = adopting ? ((await sharing.receive(this.stateKey)) as Retrained) : this.train(log, now);
     if (!adopting) sharing?.publish(this.stateKey, state);
     if (!state) return; // nothing to learn from yet: keep serving what was served
+    if ('keptLast' in state) {
+      if (adopting) this.keepLast();
+      this.recall = state.recall;
+      this.divergences += 1;
+      return; // the last good model and its index serve on
+    }
     const model = adopting ? this.adopt(state) : this.ensureModel();
     const embedStart = performance.now();
     const { ids, vectors } = this.embedCatalog(model, now);
@@ -133,7 +150,7 @@ export class TwoTowerSource implements CandidateSource {
   }
 
   /** One retrain's training: what it leaves for serving, or null when there is nothing to learn from yet. */
-  private train(log: TrainingLog, now: number): TwoTowerState | null {
+  private train(log: TrainingLog, now: number): Retrained {
     const { config } = this;
     const newest = log.chunks.length - 1;
     const examples = collectExamples(log, config.history, config.max_examples, config.train_on === 'new_epoch' ? newest : 0);
@@ -142,6 +159,7 @@ export class TwoTowerSource implements CandidateSource {
     this.model?.ensureRows(this.vocabulary.sizes());
     const epochStart = newest >= 0 ? log.chunks[newest].start : now;
     this.recall = this.measureRecall(examples, epochStart);
+    const lastGood = config.on_divergence === 'keep_last' && this.model ? { parameters: this.model.parameters.map((p) => p.slice()), evidence: this.evidence.weights } : null;
     const model = this.prepareModel();
     this.evidence.update(examples.itemIds, this.catalog.size);
     const report = trainTwoTower(
@@ -158,7 +176,14 @@ export class TwoTowerSource implements CandidateSource {
       this.users,
       this.trainRng,
     );
-    checkTrained('two_tower', { epoch: log.chunks[newest]?.epoch, day: now }, report.loss, model.parameters, TWO_TOWER_HINT);
+    try {
+      checkTrained('two_tower', { epoch: log.chunks[newest]?.epoch, day: now }, report.loss, model.parameters, TWO_TOWER_HINT);
+    } catch (error) {
+      if (!lastGood || !(error instanceof DivergenceError)) throw error;
+      model.restoreParameters(lastGood.parameters);
+      this.evidence.adopt(lastGood.evidence);
+      return { keptLast: true, recall: this.recall };
+    }
     // The newest epoch's queries, as the trained model embeds them: what the index will be asked.
     const probeRows = evenlySpaced(firstOfEpoch(examples, epochStart), examples.count, ANN_PROBE_QUERIES);
     const probe = model.embedUsers(userInputs(exampleQueries(examples, probeRows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence));
@@ -183,6 +208,17 @@ export class TwoTowerSource implements CandidateSource {
     this.evidence.adopt(state.evidence);
     this.recall = state.recall;
     return model;
+  }
+
+  /**
+   * Where the training thread threw a diverged retrain away: its model's rows are drawn as that
+   * thread drew them (new ids, then a cold start), and the weights this thread serves stay.
+   */
+  private keepLast(): void {
+    const model = this.ensureModel();
+    model.ensureRows(this.vocabulary.sizes());
+    const lastGood = model.parameters.map((p) => p.slice());
+    this.prepareModel().restoreParameters(lastGood);
   }
 
   /** The model to train: made at the first retrain, drawn afresh each retrain unless warm-started, with a row for every id. */
@@ -234,6 +270,7 @@ export class TwoTowerSource implements CandidateSource {
         two_tower_examples: f.examples,
         two_tower_indexed_items: f.indexed,
         two_tower_exact_search: f.exact,
+        two_tower_divergences: this.divergences,
         two_tower_ann_recall: f.annRecall,
         two_tower_ann_probes: f.annProbes,
         two_tower_recall: this.recall.recall,
