@@ -158,6 +158,31 @@ describe('SparseEmbedding', () => {
     expect(Array.from(viaPool.weights)).toEqual(Array.from(viaRows.weights));
   });
 
+  it('pools and routes gradients the same way when the width is not a multiple of four (the columns past the last four)', () => {
+    const dim = 6;
+    const make = (): SparseEmbedding => new SparseEmbedding('odd', dim, new Rng('odd'), { learningRate: 0.05, initialRows: 10 });
+    const builder = new BagBuilder(2);
+    builder.add(1, 0.25);
+    builder.add(2, 0.75);
+    builder.next();
+    builder.add(3, 1);
+    builder.next();
+    const bags = builder.build();
+    const t = make();
+    const out = new Float32Array(2 * dim);
+    t.poolInto(bags, out);
+    for (let d = 0; d < dim; d++) expect(out[d]).toBeCloseTo(0.25 * t.row(1)[d] + 0.75 * t.row(2)[d], 6);
+    expect(Array.from(out.subarray(dim))).toEqual(Array.from(t.row(3)));
+    // Each bag's gradient reaches its own rows only, in every column.
+    const pooledGrad = Float32Array.from({ length: 2 * dim }, (_, k) => 0.1 * (k + 1));
+    const viaPool = make();
+    const viaRows = make();
+    viaPool.applyPooledGradient(bags, pooledGrad);
+    const first = pooledGrad.subarray(0, dim);
+    viaRows.applyGradient([1, 2, 3], Float32Array.from([...first.map((g) => 0.25 * g), ...first.map((g) => 0.75 * g), ...pooledGrad.subarray(dim)]));
+    expect(Array.from(viaPool.weights)).toEqual(Array.from(viaRows.weights));
+  });
+
   it('rejects bad ids and gradient shapes with precise messages', () => {
     const t = table(4);
     expect(() => t.gather([4])).toThrow('t: id 4 out of range [0, 4)');
