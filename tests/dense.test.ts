@@ -118,6 +118,26 @@ onEachEngine('Mlp', () => {
     expect(mlp.parameterCount).toBe(2 * 2 + 2 + 2 * 1 + 1);
   });
 
+  it('forgets its Adam moments and step count but keeps its weights: the next step is a fresh network’s from the same weights', () => {
+    const rng = new Rng('dense/forget');
+    const mlp = new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.05 });
+    const step = (net: Mlp, x: Float32Array, g: Float32Array): void => {
+      net.backward(net.forward(x, ROWS), g);
+      net.step();
+    };
+    for (let s = 0; s < 3; s++) step(mlp, randomArray(rng, ROWS * SIZES[0]), randomArray(rng, ROWS * SIZES[2]));
+    const weights = mlp.parameters.map((p) => p.slice());
+    mlp.forgetMoments();
+    mlp.parameters.forEach((p, k) => expect(Array.from(p)).toEqual(Array.from(weights[k])));
+    const fresh = new Mlp('probe', SIZES, new Rng('other'), { learningRate: 0.05 });
+    fresh.parameters.forEach((p, k) => p.set(weights[k]));
+    const x = randomArray(rng, ROWS * SIZES[0]);
+    const g = randomArray(rng, ROWS * SIZES[2]);
+    step(mlp, x, g);
+    step(fresh, x, g);
+    mlp.parameters.forEach((p, k) => expect(Array.from(p)).toEqual(Array.from(fresh.parameters[k])));
+  });
+
   it('draws Glorot-uniform weights: within ±√(6 / (fan in + fan out)) and reaching near it', () => {
     const mlp = new Mlp('probe', [30, 20, 10], new Rng('dense/glorot'), { learningRate: 0.01 });
     for (const [k, limit] of [

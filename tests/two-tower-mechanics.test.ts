@@ -11,7 +11,7 @@ import { singletonBags } from '../src/ml/bags.js';
 import { collectExamples } from '../src/recommender/two-tower/examples.js';
 import { deviceIndex, hourOfDay, itemInputs, ITEM_NUMERIC, ITEM_SEGMENTS, USER_NUMERIC, USER_SEGMENTS, UserQueries, userInputs, type TowerInputs } from '../src/recommender/two-tower/features.js';
 import { IdEvidence } from '../src/recommender/two-tower/id-evidence.js';
-import { progressiveRecall, RECALL_SAMPLE } from '../src/recommender/two-tower/progressive-recall.js';
+import { evenlySpaced, firstOfEpoch, progressiveRecall, RECALL_SAMPLE } from '../src/recommender/two-tower/progressive-recall.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { TwoTowerModel } from '../src/recommender/two-tower/model.js';
 import { trainTwoTower } from '../src/recommender/two-tower/trainer.js';
@@ -149,6 +149,41 @@ describe('two-tower model', () => {
     m.dispose();
   });
 
+  it('takes another copy’s parameters exactly, and refuses a list of another length or shape', () => {
+    const trained = model();
+    const batch = { user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null };
+    for (let s = 0; s < 5; s++) trained.trainStep(batch);
+    const copy = new TwoTowerModel({ dim: DIM, temperature: 0.2, learningRate: 0.05, hidden: 8 }, new RandomStreams('another'));
+    copy.ensureRows({ item: 20, tag: 20, creator: 20, country: 20 });
+    copy.assignParameters(trained.parameters);
+    expect(copy.parameters.map((p) => Array.from(p))).toEqual(trained.parameters.map((p) => Array.from(p)));
+    expect(Array.from(copy.embedUsers(batch.user))).toEqual(Array.from(trained.embedUsers(batch.user)));
+    expect(() => copy.assignParameters(trained.parameters.slice(1))).toThrow(/two_tower: \d+ parameter arrays for \d+/);
+    const short = trained.parameters.map((p, k) => (k === 0 ? p.subarray(1) : p));
+    expect(() => copy.assignParameters(short)).toThrow(/two_tower: parameter 0 has \d+ values, expected \d+/);
+  });
+
+  it('goes back to earlier parameters with its optimisers afresh: rows added since keep their draws, and the next step is a fresh model’s from those weights', () => {
+    const batch = { user: inputs(USER_SEGMENTS, USER_NUMERIC, [0, 4, 8]), item: inputs(ITEM_SEGMENTS, ITEM_NUMERIC, [1, 2, 3]), itemIds: Int32Array.from([1, 2, 3]), logQ: null };
+    const m = model();
+    for (let s = 0; s < 3; s++) m.trainStep(batch);
+    const good = m.parameters.map((p) => p.slice());
+    for (let s = 0; s < 3; s++) m.trainStep(batch); // moments and weights move on
+    m.ensureRows({ item: 25, tag: 20, creator: 20, country: 20 }); // five more item rows
+    const added = m.parameters[0].slice(20 * DIM);
+    m.restoreParameters(good);
+    good.forEach((p, k) => expect(Array.from(m.parameters[k].subarray(0, p.length))).toEqual(Array.from(p)));
+    expect(added.length).toBe(5 * DIM);
+    expect(Array.from(m.parameters[0].subarray(20 * DIM))).toEqual(Array.from(added));
+    // A fresh model given the same weights takes the same next step: no moment was carried over.
+    const fresh = new TwoTowerModel({ dim: DIM, temperature: 0.2, learningRate: 0.05, hidden: 8 }, new RandomStreams('fresh'));
+    fresh.ensureRows({ item: 25, tag: 20, creator: 20, country: 20 });
+    fresh.assignParameters(m.parameters);
+    expect(m.trainStep(batch)).toBe(fresh.trainStep(batch));
+    expect(m.parameters.map((p) => Array.from(p))).toEqual(fresh.parameters.map((p) => Array.from(p)));
+    expect(() => m.restoreParameters(good.slice(1))).toThrow(/parameter arrays/);
+  });
+
   it('a step moves the table rows its batch pooled, each by its own example’s gradient, and no other row', () => {
     // The tables are private: bracket access reads them without widening the model's API.
     const rows = (m: TwoTowerModel, ids: readonly number[]) => ids.map((id) => Array.from(m['tables'].item.row(id)));
@@ -214,6 +249,26 @@ describe('two-tower progressive recall', () => {
   function clicksLog(count: number): TrainingLog {
     return log([Array.from({ length: count }, (_, k): [number, number, number, boolean] => [k % 13, (k * 7 + (k % 3)) % 16, k / count, true])]);
   }
+
+  it('finds where the newest epoch’s clicks begin, and spaces a sample of them evenly', () => {
+    // Clicks at 0.1, 0.2 (epoch 0) and 1.1, 1.3, 1.4 (epoch 1).
+    const examples = collectExamples(
+      log([
+        [[1, 5, 0.1, true], [1, 6, 0.2, true]],
+        [[2, 9, 1.1, true], [1, 7, 1.3, true], [1, 8, 1.4, true]],
+      ]),
+      3,
+      100,
+    );
+    expect(firstOfEpoch(examples, 1)).toBe(2);
+    expect(firstOfEpoch(examples, 1.3)).toBe(3); // a click at the start belongs to the epoch
+    expect(firstOfEpoch(examples, 0)).toBe(0);
+    expect(firstOfEpoch(examples, 2)).toBe(5);
+    expect(evenlySpaced(2, 10, 4)).toEqual([2, 4, 6, 8]);
+    expect(evenlySpaced(2, 5, 10)).toEqual([2, 3, 4]);
+    expect(evenlySpaced(5, 5, 3)).toEqual([]);
+    expect(evenlySpaced(0, 7, 2)).toEqual([0, 3]);
+  });
 
   it('counts the clicks whose item is among the top k of the user’s vector, from the given example on', () => {
     const m = model();

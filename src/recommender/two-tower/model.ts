@@ -89,7 +89,7 @@ export class TwoTowerModel {
   restoreParameters(values: readonly Float32Array[]): void {
     const parameters = this.parameters;
     if (values.length !== parameters.length) throw new RangeError(`two_tower: ${values.length} parameter arrays for ${parameters.length}`);
-    parameters.forEach((p, k) => p.set(values[k].length <= p.length ? values[k] : values[k].subarray(0, p.length)));
+    parameters.forEach((p, k) => p.set(values[k])); // tables only grow: an earlier copy fits
     for (const name of TABLES) this.tables[name].forgetMoments();
     this.userTower.forgetMoments();
     this.itemTower.forgetMoments();
