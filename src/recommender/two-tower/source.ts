@@ -17,7 +17,7 @@ import { candidateSource } from '../sources/component.js';
 import type { Candidate, CandidateSource, RecommenderDiagnostics, RecRequest, Retriever, SlateFeedback } from '../types.js';
 import type { TwoTowerConfig, TwoTowerSourceConfig } from './config.js';
 import { collectExamples, type TrainingExamples } from './examples.js';
-import { deviceIndex, itemInputs, UserQueries, userInputs } from './features.js';
+import { deviceIndex, itemInputs, UserQueries, userInputs, type TowerInputs } from './features.js';
 import { IdEvidence } from './id-evidence.js';
 import { TwoTowerModel } from './model.js';
 import { evenlySpaced, firstOfEpoch, progressiveRecall, type ProgressiveRecall } from './progressive-recall.js';
@@ -157,8 +157,9 @@ export class TwoTowerSource implements CandidateSource {
     if (examples.count < 2 && !this.model) return null;
     // Histories may hold items (and examples users) that arrived since the last retrain.
     this.model?.ensureRows(this.vocabulary.sizes());
-    const epochStart = newest >= 0 ? log.chunks[newest].start : now;
-    this.recall = this.measureRecall(examples, epochStart);
+    // The newest epoch's clicks: progressive recall before training, the index's probe after.
+    const newestFrom = firstOfEpoch(examples, newest >= 0 ? log.chunks[newest].start : now);
+    this.recall = this.measureRecall(examples, newestFrom);
     const lastGood = config.on_divergence === 'keep_last' && this.model ? { parameters: this.model.parameters.map((p) => p.slice()), evidence: this.evidence.weights } : null;
     const model = this.prepareModel();
     this.evidence.update(examples.itemIds, this.catalog.size);
@@ -185,8 +186,7 @@ export class TwoTowerSource implements CandidateSource {
       return { keptLast: true, recall: this.recall };
     }
     // The newest epoch's queries, as the trained model embeds them: what the index will be asked.
-    const probeRows = evenlySpaced(firstOfEpoch(examples, epochStart), examples.count, ANN_PROBE_QUERIES);
-    const probe = model.embedUsers(userInputs(exampleQueries(examples, probeRows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence));
+    const probe = model.embedUsers(this.exampleInputs(examples, evenlySpaced(newestFrom, examples.count, ANN_PROBE_QUERIES)));
     return {
       parameters: model.parameters.map((p) => p.slice()),
       evidence: this.evidence.weights,
@@ -285,14 +285,16 @@ export class TwoTowerSource implements CandidateSource {
     };
   }
 
-  /** Recall@k of the model served so far on the newest epoch's clicks (examples at or after `epochStart`), before it trains on them. */
-  private measureRecall(examples: TrainingExamples, epochStart: number): ProgressiveRecall {
+  /** Recall@k of the model served so far on the newest epoch's clicks (examples from `from` on), before it trains on them. */
+  private measureRecall(examples: TrainingExamples, from: number): ProgressiveRecall {
     const { model, retriever } = this;
     if (!model || !retriever) return { recall: 0, clicks: 0 };
-    const from = firstOfEpoch(examples, epochStart);
-    const inputsOf = (rows: readonly number[]) =>
-      userInputs(exampleQueries(examples, rows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence);
-    return progressiveRecall(model, retriever, examples, from, this.source.k, inputsOf);
+    return progressiveRecall(model, retriever, examples, from, this.source.k, (rows) => this.exampleInputs(examples, rows));
+  }
+
+  /** User-tower inputs of the given examples: each click's user with the history they had then. */
+  private exampleInputs(examples: TrainingExamples, rows: readonly number[]): TowerInputs {
+    return userInputs(exampleQueries(examples, rows, this.users), this.catalog, this.users, this.config.history_half_life, this.evidence);
   }
 
   /** Every current item embedded as of `now`, in id order. */
