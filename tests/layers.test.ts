@@ -14,7 +14,7 @@ const SRC = resolve('src');
 
 /** Lowest first. Folders on one line are one layer and may import each other. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['core', 'rng'],
+  ['core', 'rng', 'checkpoint'],
   ['settings'],
   ['world'],
   ['training', 'ml'],

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CHECKPOINT_FILE } from '../src/run/checkpoint-file.js';
 import { MARKER_FILE } from '../src/run/output-marker.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { SMALL_SCENARIO, smallScenario, tempDir } from './support/scenarios.js';
@@ -258,7 +259,7 @@ describe('staging folders', () => {
     expect(hidden(dir)).toEqual([]);
   });
 
-  it('SIGKILL mid-run leaves the staging folder; the next run of the same output removes it', async () => {
+  it('SIGKILL mid-run leaves the staging folder; the next run of the same output with --force removes it (without, one with a checkpoint is refused: resume.test.ts)', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
     const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', file, '--out', join(dir, 'run'), '--set', 'horizon.days=400', '--no-report'], {
@@ -270,11 +271,11 @@ describe('staging folders', () => {
     child.kill('SIGKILL');
     await ended;
     expect(hidden(dir)).toEqual([expect.stringMatching(new RegExp(`^\\.run\\.tmp-${child.pid}-\\d+$`))]);
-    expect((await cli(['run', file, '--out', join(dir, 'run'), ...TINY])).code).toBe(0);
+    expect((await cli(['run', file, '--out', join(dir, 'run'), '--force', ...TINY])).code).toBe(0);
     expect(readdirSync(dir).sort()).toEqual(['run', 'small.yaml']);
   });
 
-  it('Ctrl-C (SIGINT) during recloop run removes the staging folder and ends by the signal', async () => {
+  it('Ctrl-C (SIGINT) during recloop run stops after the epoch in progress, leaves a folder to resume and says how', async () => {
     const dir = tempDir();
     const file = scenarioFile(dir);
     const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', file, '--out', join(dir, 'run'), '--set', 'horizon.days=400', '--no-report'], {
@@ -286,10 +287,12 @@ describe('staging folders', () => {
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.on('exit', (code, signal) => done({ code, signal })));
     await untilAnEpochIsStaged(dir, () => err);
     child.kill('SIGINT');
-    const { signal } = await ended;
-    expect(signal).toBe('SIGINT');
+    const { code } = await ended;
+    expect(code).toBe(130);
     expect(err).not.toContain('Error');
-    expect(readdirSync(dir)).toEqual(['small.yaml']);
+    expect(err).toMatch(new RegExp(`stopped after epoch \\d+; resume with \`recloop run --resume ${join(dir, 'run').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``));
+    const [staging] = hidden(dir);
+    expect(readdirSync(join(dir, staging))).toContain(CHECKPOINT_FILE);
   });
 });
 

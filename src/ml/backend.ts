@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { useFastWasmMatMul } from './wasm-matmul.js';
+import { checkpointClass } from '../checkpoint/codecs.js';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 
@@ -68,3 +69,34 @@ async function trySet(name: BackendName): Promise<boolean> {
     return false;
   }
 }
+
+interface SavedTensor {
+  readonly values: Float32Array | Int32Array | Uint8Array;
+  readonly shape: number[];
+  readonly dtype: tf.DataType;
+  readonly variable: boolean;
+  readonly trainable: boolean;
+}
+
+// A tensor's values live in the backend: a checkpoint copies them out, and puts them back in the
+// restored run's variable where it has one of that shape (code may hold it), else in a new one.
+checkpointClass(tf.Tensor, {
+  save: (tensor): SavedTensor => ({
+    values: tensor.dataSync() as Float32Array | Int32Array | Uint8Array,
+    shape: tensor.shape.slice(),
+    dtype: tensor.dtype,
+    variable: tensor instanceof tf.Variable,
+    trainable: tensor instanceof tf.Variable && tensor.trainable,
+  }),
+  restore: (state, twin) => {
+    const saved = state as SavedTensor;
+    const values = tf.tensor(saved.values, saved.shape, saved.dtype);
+    if (!saved.variable) return values;
+    if (twin instanceof tf.Variable && tf.util.arraysEqual(twin.shape, saved.shape) && twin.dtype === saved.dtype) {
+      twin.assign(values);
+      values.dispose();
+      return twin;
+    }
+    return tf.variable(values, saved.trainable);
+  },
+});

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { checkpointClass } from '../checkpoint/codecs.js';
 import { standardGamma } from './gamma.js';
 import { poisson } from './poisson.js';
 import {
@@ -39,13 +40,42 @@ const DENSE_SAMPLE_RATIO = 1 / 16;
  */
 export class Rng {
   private readonly source: UniformSource;
+  /** The Alea generator behind `source`, when the stream was seeded with a string: its state is what a checkpoint saves. */
+  private readonly alea: seedrandom.StatefulPRNG<seedrandom.State.Alea> | undefined;
   // Box–Muller yields normals in pairs; the second is kept for the next call.
   private hasSpareNormal = false;
   private spareNormal = 0;
 
   /** A seed string (Alea), or a source of uniforms of the caller's own (see KeyedStream). */
-  constructor(seed: string | UniformSource) {
-    this.source = typeof seed === 'string' ? seedrandom.alea(seed) : seed;
+  constructor(seed: string | UniformSource, aleaState?: seedrandom.State.Alea) {
+    if (typeof seed === 'string') {
+      this.alea = seedrandom.alea(seed, aleaState ? { state: aleaState } : { state: true });
+      this.source = this.alea;
+    } else {
+      this.alea = undefined;
+      this.source = seed;
+    }
+  }
+
+  static {
+    // A checkpoint saves where an Alea stream is; a stream on a source of the caller's own keeps
+    // the restored run's source (its owner is restored in place) and only its spare normal.
+    interface Saved {
+      readonly alea: seedrandom.State.Alea | undefined;
+      readonly hasSpareNormal: boolean;
+      readonly spareNormal: number;
+    }
+    checkpointClass(Rng, {
+      save: (rng): Saved => ({ alea: rng.alea?.state(), hasSpareNormal: rng.hasSpareNormal, spareNormal: rng.spareNormal }),
+      restore: (state, twin) => {
+        const saved = state as Saved;
+        const rng = saved.alea ? new Rng('', saved.alea) : twin;
+        if (!rng) throw new Error('checkpoint: a random stream on a source of its owner has no counterpart in the restored run');
+        rng.hasSpareNormal = saved.hasSpareNormal;
+        rng.spareNormal = saved.spareNormal;
+        return rng;
+      },
+    });
   }
 
   /** Forgets the spare normal of the last Box–Muller pair, for a source that has been repositioned. */

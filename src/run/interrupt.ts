@@ -1,6 +1,7 @@
 /**
  * What must happen when recloop is stopped by SIGINT (Ctrl-C), SIGTERM or SIGHUP, or exits
- * early: remove staging folders, stop worker processes. Hooks are plain synchronous functions;
+ * early: remove staging folders, stop worker processes; or, for a run that checkpoints, stop
+ * after the epoch in progress (`onStopRequest`). Hooks are plain synchronous functions;
  * the signal handlers are installed only while a hook is registered, so a process with none
  * keeps Node's default behaviour.
  *
@@ -10,23 +11,47 @@
  */
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 const hooks = new Set<() => void>();
+/** Asked to stop at its next good point on the first signal, instead of the process ending then. */
+let stopper: (() => void) | undefined;
+let installed = false;
 
 /** Runs `hook` if the process is stopped or exits before the returned function is called. */
 export function onInterrupt(hook: () => void): () => void {
   const entry = (): void => hook();
   hooks.add(entry);
-  if (hooks.size === 1) install();
+  install();
   return () => {
-    if (hooks.delete(entry) && hooks.size === 0) uninstall();
+    if (hooks.delete(entry)) uninstallIfIdle();
   };
 }
 
+/**
+ * While registered, the first signal calls `stop` (a run then ends after its epoch, resumable)
+ * and the process goes on; a second one ends it as usual.
+ */
+export function onStopRequest(stop: () => void): () => void {
+  stopper = stop;
+  install();
+  return () => {
+    if (stopper === stop) stopper = undefined;
+    uninstallIfIdle();
+  };
+}
+
+function uninstallIfIdle(): void {
+  if (hooks.size === 0 && stopper === undefined) uninstall();
+}
+
 function install(): void {
+  if (installed) return;
+  installed = true;
   for (const signal of SIGNALS) process.on(signal, onSignal);
   process.on('exit', runHooks);
 }
 
 function uninstall(): void {
+  if (!installed) return;
+  installed = false;
   for (const signal of SIGNALS) process.off(signal, onSignal);
   process.off('exit', runHooks);
 }
@@ -44,6 +69,12 @@ function runHooks(): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
+  const stop = stopper;
+  if (stop) {
+    stopper = undefined;
+    stop();
+    return;
+  }
   runHooks();
   uninstall();
   process.kill(process.pid, signal);

@@ -3,13 +3,14 @@
  * place only when it has finished, so a failed or interrupted run never touches an earlier one.
  * An existing folder is replaced only when asked to (--force), and only if recloop wrote it or
  * it is empty (output-marker.ts); staging folders are removed on failure, on Ctrl-C and, when a
- * killed process left one, by the next run of the same output (staging-cleanup.ts).
+ * killed process left one, by the next run of the same output (staging-cleanup.ts), except one
+ * holding a checkpoint, which waits for `recloop run --resume` (or --force, to start over).
  */
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { refusalToReplace, writeMarker, type OutputKind } from './output-marker.js';
-import { removeStaleStaging, stagingName, trackStaging, untrackStaging } from './staging-cleanup.js';
+import { findResumable, removeStaleStaging, stagingName, trackStaging, untrackStaging } from './staging-cleanup.js';
 
 export class OutputExistsError extends Error {
   constructor(
@@ -31,6 +32,10 @@ export class StagedOutput {
 
   static async create(finalDir: string, force: boolean, kind: OutputKind): Promise<StagedOutput> {
     if (finalDir.trim() === '') throw new OutputExistsError(finalDir, '--out is empty; expected the folder to write, e.g. --out output/my-run');
+    const resumable = findResumable(finalDir);
+    if (resumable !== undefined && !force) {
+      throw new OutputExistsError(finalDir, `${finalDir}: a stopped run waits in ${resumable}; resume it with \`recloop run --resume ${finalDir}\`, or pass --force to start over`);
+    }
     // First, so an earlier run a killed process left in `.old` is back in place and judged like any other.
     await removeStaleStaging(finalDir);
     checkReplaceable(finalDir, force);
@@ -38,6 +43,14 @@ export class StagedOutput {
     await mkdir(staging, { recursive: true });
     trackStaging(staging);
     await writeMarker(staging, kind);
+    return new StagedOutput(finalDir, staging, force);
+  }
+
+  /** Takes over the staging folder of a stopped run (findResumable), renamed as this process's own. */
+  static async resume(finalDir: string, stopped: string, force: boolean): Promise<StagedOutput> {
+    const staging = join(dirname(finalDir), stagingName(basename(finalDir)));
+    await rename(stopped, staging);
+    trackStaging(staging);
     return new StagedOutput(finalDir, staging, force);
   }
 
@@ -59,6 +72,11 @@ export class StagedOutput {
       return;
     }
     await rename(this.dir, this.finalDir);
+    untrackStaging(this.dir);
+  }
+
+  /** Leaves the staging folder where it is (a stopped run's, for --resume). */
+  leave(): void {
     untrackStaging(this.dir);
   }
 

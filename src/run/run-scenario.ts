@@ -2,7 +2,8 @@
  * One run, as named phases: stage the output folder → build the simulation → simulate, writing
  * each epoch's metrics row and impression log as it ends → summarize → move into place.
  */
-import { appendFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { appendFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toResolvedYaml, type Scenario } from '../scenario/index.js';
 import { buildParts } from '../simulation/build.js';
@@ -10,6 +11,11 @@ import { UserShards } from '../parallel/user-shards.js';
 import { Simulation, type EpochResult, type SimulationParts } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
 import { StagedOutput } from './output-dir.js';
+import { runClasses } from '../checkpoint/class-index.js';
+import { restoreGraph, snapshotGraph } from '../checkpoint/object-graph.js';
+import { CheckpointSchedule, readCheckpoint, removeCheckpoint, writeCheckpoint, type RunCheckpoint } from './checkpoint-file.js';
+import { onStopRequest } from './interrupt.js';
+import { findResumable } from './staging-cleanup.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
 import { checkFiniteDocument, checkFiniteImpressions } from './finite-output.js';
 import { backendName } from '../ml/backend.js';
@@ -23,6 +29,8 @@ export interface RunOptions {
   readonly workers?: number;
   /** Told after every epoch (progress display). */
   readonly onEpoch?: (result: EpochResult, total: number) => void;
+  /** Checkpoints after epochs, for `--resume` (default: on; a run on one thread only). */
+  readonly checkpoints?: boolean;
 }
 
 export interface RunOutcome {
@@ -56,41 +64,83 @@ function inferenceBackendOf(scenario: Scenario): string {
   return models !== 'none' && inferenceBackend() === 'onnxruntime' ? 'onnxruntime' : models;
 }
 
+/** A run stopped by a signal after an epoch, its staging folder kept with a checkpoint for `--resume`. */
+export class RunStopped extends Error {
+  constructor(
+    readonly outDir: string,
+    readonly epochsDone: number,
+  ) {
+    super(`stopped after epoch ${epochsDone}; resume with \`recloop run --resume ${outDir}\``);
+    this.name = 'RunStopped';
+  }
+}
+
 export async function runScenario(scenario: Scenario, options: RunOptions): Promise<RunOutcome> {
-  const started = performance.now();
   const output = await StagedOutput.create(options.outDir, options.force ?? false, 'run');
+  return simulateInto(output, scenario, options, undefined);
+}
+
+/** The staging folder of `outDir`'s stopped run, if one waits (its scenario is `scenario.resolved.yaml` there). */
+export function stoppedRun(outDir: string): string | undefined {
+  return findResumable(outDir);
+}
+
+/** Goes on with a stopped run (`stopped`, from stoppedRun) from its last checkpoint; `scenario` is the one it saved. */
+export async function resumeRun(scenario: Scenario, stopped: string, options: Omit<RunOptions, 'force' | 'workers'>): Promise<RunOutcome> {
+  const checkpoint = readCheckpoint(stopped);
+  const output = await StagedOutput.resume(options.outDir, stopped, checkpoint.force);
+  return simulateInto(output, scenario, { ...options, force: checkpoint.force }, checkpoint);
+}
+
+async function simulateInto(output: StagedOutput, scenario: Scenario, options: RunOptions, resume: RunCheckpoint | undefined): Promise<RunOutcome> {
+  const started = performance.now();
+  const workers = options.workers ?? 1;
   let logWriter: ParquetLogWriter | undefined;
   let serving: Serving | undefined;
   try {
-    await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
-    serving = await buildServing(scenario, options.workers ?? 1);
-    const simulation = new Simulation(serving.parts);
+    if (!resume) await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
+    serving = await buildServing(scenario, workers);
+    const built = new Simulation(serving.parts);
+    const simulation = resume ? restoreGraph(resume.graph, built, await runClasses()) : built;
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const metricsFile = join(output.dir, RUN_FILES.metrics);
     const timingsFile = join(output.dir, RUN_FILES.timings);
-    await writeFile(metricsFile, '');
-    await writeFile(timingsFile, '');
-    const rows: MetricsRow[] = [];
-    await simulation.run(async (result) => {
-      const epoch = result.bounds.epoch;
-      checkFiniteDocument(`${RUN_FILES.metrics}, epoch ${epoch}`, result.metrics);
-      rows.push(result.metrics);
-      await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
-      await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
-      for (const [name, document] of Object.entries(result.files)) {
-        if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
-        checkFiniteDocument(`${name}, epoch ${epoch}`, document);
-        await writeFile(join(output.dir, name), `${JSON.stringify(document, null, 2)}\n`);
-      }
-      if (logWriter) {
-        checkFiniteImpressions(`impression log, epoch ${epoch}`, result.impressions);
-        await logWriter.writeEpoch(epoch, result.impressions);
-      }
-      options.onEpoch?.(result, simulation.epochs.length);
-    });
+    const rows = await keepFirstEpochs(output.dir, resume?.epochsDone ?? 0);
+    // A run split over threads has state on every thread; only a one-thread run checkpoints.
+    const checkpoints = workers === 1 && options.checkpoints !== false ? new CheckpointSchedule() : undefined;
+    let stopAsked = false;
+    const release = checkpoints ? onStopRequest(() => (stopAsked = true)) : () => {};
+    try {
+      await simulation.run(async (result) => {
+        const epoch = result.bounds.epoch;
+        checkFiniteDocument(`${RUN_FILES.metrics}, epoch ${epoch}`, result.metrics);
+        rows.push(result.metrics);
+        await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
+        await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
+        for (const [name, document] of Object.entries(result.files)) {
+          if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
+          checkFiniteDocument(`${name}, epoch ${epoch}`, document);
+          await writeFile(join(output.dir, name), `${JSON.stringify(document, null, 2)}\n`);
+        }
+        if (logWriter) {
+          checkFiniteImpressions(`impression log, epoch ${epoch}`, result.impressions);
+          await logWriter.writeEpoch(epoch, result.impressions);
+        }
+        options.onEpoch?.(result, simulation.epochs.length);
+        if (!checkpoints || epoch + 1 === simulation.epochs.length) return;
+        if (stopAsked || checkpoints.due()) {
+          const force = options.force ?? false;
+          await checkpoints.write(() => writeCheckpoint(output.dir, { epochsDone: epoch + 1, force, graph: snapshotGraph(simulation) }));
+        }
+        if (stopAsked) throw new RunStopped(output.finalDir, epoch + 1);
+      });
+    } finally {
+      release();
+    }
     await serving.finish();
     await logWriter?.close();
     logWriter = undefined;
+    await removeCheckpoint(output.dir);
     const summary = summarize(scenario, simulation.recommender.name, rows);
     checkFiniteDocument(RUN_FILES.summary, summary);
     await writeFile(join(output.dir, RUN_FILES.summary), `${JSON.stringify(summary, null, 2)}\n`);
@@ -102,7 +152,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       platform: `${process.platform}-${process.arch}`,
       model_backend: modelBackend(scenario),
       inference_backend: inferenceBackendOf(scenario),
-      workers: options.workers ?? 1,
+      workers,
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
     };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
@@ -110,11 +160,35 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     return { dir: output.finalDir, summary, rows, wallSeconds };
   } catch (error) {
     await logWriter?.close().catch(() => undefined);
-    await output.discard();
+    if (error instanceof RunStopped) output.leave();
+    else await output.discard();
     throw error;
   } finally {
     await serving?.close();
   }
+}
+
+/**
+ * The run folder as it was after `epochs` epochs: the metrics and timings files cut to their
+ * first lines, and in the impression log only the files of those epochs kept (a run killed after
+ * its last checkpoint may have written later ones, or left one half-written under a temporary
+ * name). Returns those metrics rows.
+ */
+async function keepFirstEpochs(dir: string, epochs: number): Promise<MetricsRow[]> {
+  const rows: MetricsRow[] = [];
+  for (const file of [RUN_FILES.metrics, RUN_FILES.timings]) {
+    const path = join(dir, file);
+    const lines = epochs === 0 ? [] : (await readFile(path, 'utf8')).split('\n').slice(0, epochs);
+    if (lines.length < epochs || lines.some((line) => line === '')) throw new Error(`${path}: fewer than the ${epochs} epochs its checkpoint has run`);
+    await writeFile(path, lines.map((line) => `${line}\n`).join(''));
+    if (file === RUN_FILES.metrics) rows.push(...lines.map((line) => JSON.parse(line) as MetricsRow));
+  }
+  const impressions = join(dir, RUN_FILES.impressions);
+  for (const name of existsSync(impressions) ? await readdir(impressions) : []) {
+    const epoch = /^epoch-(\d+)\.parquet$/.exec(name);
+    if (!epoch || Number(epoch[1]) >= epochs) await rm(join(impressions, name), { recursive: true });
+  }
+  return rows;
 }
 
 interface Serving {

@@ -135,6 +135,8 @@ export class Simulation {
   };
   private epoch = 0;
   private nextSlateId = 0;
+  /** Epochs run to their end (retrained and handed on). */
+  private epochsDone = 0;
 
   constructor(parts: SimulationParts) {
     const { settings } = parts;
@@ -155,7 +157,8 @@ export class Simulation {
 
   /** Runs every epoch; `onEpoch` gets each epoch's figures and log once the recommender has retrained on it. */
   async run(onEpoch: (result: EpochResult) => void | Promise<void> = () => {}): Promise<void> {
-    for (const bounds of this.epochs) {
+    // From the first epoch not yet run: a run restored from a checkpoint goes on where it stopped.
+    for (const bounds of this.epochs.slice(this.epochsDone)) {
       this.epoch = bounds.epoch;
       this.kernel.runUntil(bounds.end, (event, time) => this.handle(event, time));
       if (this.flushHandle) this.kernel.cancel(this.flushHandle);
@@ -169,6 +172,7 @@ export class Simulation {
       await this.recommender.retrain(this.trainingLog, bounds.end);
       const diagnostics = this.recommender.diagnostics?.() ?? { metrics: {}, timings: {} };
       const metrics = mergeRows(worldMetrics, diagnostics.metrics);
+      this.epochsDone = bounds.epoch + 1;
       await onEpoch({ bounds, metrics, timings: diagnostics.timings, files: diagnostics.files ?? {}, impressions });
     }
   }

@@ -1,11 +1,12 @@
 /** `recloop run <scenario>`: simulate one scenario and write its run folder. */
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { banditReport } from '../../bandit/text-report.js';
 import { runBanditScenario } from '../../bandit/run-bandit.js';
-import { isBanditScenario, loadAnyScenario, type BanditScenario } from '../../scenario/index.js';
+import { isBanditScenario, loadAnyScenario, loadScenario, type BanditScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
-import { runScenario } from '../../run/run-scenario.js';
+import { resumeRun, RUN_FILES, RunStopped, runScenario, stoppedRun, type RunOutcome } from '../../run/run-scenario.js';
+import type { EpochResult } from '../../simulation/simulation.js';
 import { estimateRun } from '../../run/resource-estimate.js';
 import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
@@ -18,11 +19,12 @@ import { wholeNumberOption } from './whole-number.js';
 
 export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
-    'run <scenario>',
+    'run [scenario]',
     'simulate a scenario and write its results',
     (y) =>
       y
-        .positional('scenario', { type: 'string', demandOption: true, describe: 'scenario YAML file' })
+        .positional('scenario', { type: 'string', describe: 'scenario YAML file' })
+        .option('resume', { type: 'string', describe: 'go on with the stopped run of this run folder from its last checkpoint (Ctrl-C stops a run after its epoch, resumable)' })
         .option('out', { type: 'string', describe: 'run folder (default: output/<scenario name>)' })
         .option('seed', { type: 'string', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
@@ -31,6 +33,15 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
+      if (args.resume !== undefined) {
+        if (args.scenario !== undefined || args.set.length > 0 || args.seed !== undefined || args.workers !== undefined || args.logs !== undefined || args.out !== undefined) {
+          throw new UserError('--resume goes on with the stopped run as it was started: give the run folder alone, e.g. recloop run --resume output/two-stage');
+        }
+        const outcome = await resume(args.resume, io);
+        if (args.report) await reportAfterRun(outcome, io);
+        return;
+      }
+      if (args.scenario === undefined) throw new UserError('recloop run: give a scenario file, e.g. recloop run scenarios/quickstart.yaml, or --resume <run folder>');
       const seed = wholeNumberOption('seed', args.seed);
       const workers = wholeNumberOption('workers', args.workers, 1) ?? 1;
       const overrides = args.set.map(String);
@@ -50,30 +61,63 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         if (args.report) await reportAfterRun(dir, io);
         return;
       }
-      let progress: ReturnType<typeof createProgress> | undefined;
-      const outcome = await runScenario(scenario, {
-        outDir,
-        force: args.force,
-        workers,
-        onEpoch: (result, total) => {
-          progress ??= createProgress(scenario.name, total, io.stderr);
-          const m = result.metrics;
-          progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
-        },
-      });
-      const done = `${scenario.name}: ${outcome.summary.epochs} epochs in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
-      if (progress) progress.finish(done);
-      else io.stderr.write(`${done}\n`);
-      const { first, last } = outcome.summary;
-      io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
-      // A metric undefined in an epoch (return rate in the first) prints as –, not as the 0 it writes.
-      const shown = (row: MetricsRow, key: string): string => (isDefined(key, row) ? fmt(row[key]) : UNDEFINED_MARK);
-      for (const key of HEADLINE_METRICS) {
-        if (key in last) io.stdout.write(`${key.padEnd(34)} ${shown(first, key).padStart(12)} → ${shown(last, key)}\n`);
-      }
+      const display = epochDisplay(scenario.name, io);
+      const outcome = await stopNote(io, runScenario(scenario, { outDir, force: args.force, workers, onEpoch: display.onEpoch }));
+      display.finish(outcome);
+      printHeadlines(outcome, io);
       if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );
+
+/** The stopped run of `outDir`, resumed from its last checkpoint; returns the finished folder. */
+async function resume(outDir: string, io: CliIo): Promise<string> {
+  const stopped = stoppedRun(outDir);
+  if (stopped === undefined) throw new UserError(`--resume ${outDir}: no stopped run of that folder waits to be resumed (its staging folder, .${basename(outDir)}.tmp-*, holds none with a checkpoint)`);
+  const scenario = await loadScenario(join(stopped, RUN_FILES.scenario), [], { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
+  io.stderr.write(`${scenario.name}: resuming from ${stopped}\n`);
+  const display = epochDisplay(scenario.name, io);
+  const outcome = await stopNote(io, resumeRun(scenario, stopped, { outDir, onEpoch: display.onEpoch }));
+  display.finish(outcome);
+  printHeadlines(outcome, io);
+  return outcome.dir;
+}
+
+/** A run stopped by Ctrl-C says how to resume it, and ends with the shell's code for SIGINT. */
+async function stopNote(io: CliIo, run: Promise<RunOutcome>): Promise<RunOutcome> {
+  try {
+    return await run;
+  } catch (error) {
+    if (!(error instanceof RunStopped)) throw error;
+    io.stderr.write(`\n${error.message}\n`);
+    process.exit(130);
+  }
+}
+
+function epochDisplay(name: string, io: CliIo): { onEpoch: (result: EpochResult, total: number) => void; finish: (outcome: RunOutcome) => void } {
+  let progress: ReturnType<typeof createProgress> | undefined;
+  return {
+    onEpoch: (result, total) => {
+      progress ??= createProgress(name, total, io.stderr);
+      const m = result.metrics;
+      progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
+    },
+    finish: (outcome) => {
+      const done = `${name}: ${outcome.summary.epochs} epochs in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
+      if (progress) progress.finish(done);
+      else io.stderr.write(`${done}\n`);
+    },
+  };
+}
+
+function printHeadlines(outcome: RunOutcome, io: CliIo): void {
+  const { first, last } = outcome.summary;
+  io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
+  // A metric undefined in an epoch (return rate in the first) prints as –, not as the 0 it writes.
+  const shown = (row: MetricsRow, key: string): string => (isDefined(key, row) ? fmt(row[key]) : UNDEFINED_MARK);
+  for (const key of HEADLINE_METRICS) {
+    if (key in last) io.stdout.write(`${key.padEnd(34)} ${shown(first, key).padStart(12)} → ${shown(last, key)}\n`);
+  }
+}
 
 /** A bandit world: progress per metrics row, then the regret curve, the bound and the arms. */
 async function runBandit(scenario: BanditScenario, outDir: string, force: boolean, io: CliIo): Promise<string> {

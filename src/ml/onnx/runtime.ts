@@ -12,6 +12,7 @@
  * Set RECLOOP_INFERENCE=tfjs to serve with tfjs even where ONNX Runtime loads (for comparisons).
  */
 import { createRequire } from 'node:module';
+import { checkpointClass } from '../../checkpoint/codecs.js';
 
 interface NativeTensor {
   readonly data: Float32Array;
@@ -64,12 +65,30 @@ export class OnnxSession {
 
   private constructor(
     private readonly runtime: Runtime,
-    model: Uint8Array,
+    /** Kept for a checkpoint, which opens the session again from it. */
+    private readonly model: Uint8Array,
     private readonly input: string,
     private readonly outputs: readonly string[],
   ) {
     this.session = new runtime.Session();
     this.session.loadModel(model.buffer, model.byteOffset, model.byteLength, SESSION_OPTIONS);
+  }
+
+  static {
+    interface Saved {
+      readonly model: Uint8Array;
+      readonly input: string;
+      readonly outputs: readonly string[];
+    }
+    checkpointClass(OnnxSession, {
+      save: ({ model, input, outputs }): Saved => ({ model, input, outputs }),
+      restore: (state) => {
+        const { model, input, outputs } = state as Saved;
+        const session = OnnxSession.open(model, input, outputs);
+        if (!session) throw new Error('checkpoint: the run served its models on ONNX Runtime, which does not load here');
+        return session;
+      },
+    });
   }
 
   /** The session for a serialised model, or null where ONNX Runtime is unavailable. */

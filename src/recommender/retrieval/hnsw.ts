@@ -3,7 +3,11 @@
  * The index is built once from all item vectors after each retrain and never updated in place;
  * hnswlib labels are positions in `ids`, mapped back on the way out.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
+import { checkpointClass } from '../../checkpoint/codecs.js';
 import type { Retriever } from '../types.js';
 
 export interface HnswParams {
@@ -57,6 +61,36 @@ export class HnswRetriever implements Retriever {
     this.index.setEf(params.efSearch);
   }
 
+  static {
+    // A checkpoint keeps the graph itself: rebuilding it would cost as much as the retrain that built it.
+    interface Saved {
+      readonly ids: Int32Array;
+      readonly dim: number;
+      readonly efSearch: number;
+      readonly graph: Uint8Array;
+    }
+    checkpointClass(HnswRetriever, {
+      save: ({ ids, dim, index }): Saved => ({
+        ids,
+        dim,
+        efSearch: index.getEf(),
+        graph: throughFile((file) => {
+          index.writeIndexSync(file);
+          return new Uint8Array(readFileSync(file));
+        }),
+      }),
+      restore: (state) => {
+        const saved = state as Saved;
+        const index = new hnswlib.HierarchicalNSW('ip', saved.dim);
+        throughFile((file) => {
+          writeFileSync(file, saved.graph);
+          index.readIndexSync(file);
+        });
+        return new HnswRetriever(saved.ids, index, saved.dim, { m: 0, efConstruction: 0, efSearch: saved.efSearch });
+      },
+    });
+  }
+
   get size(): number {
     return this.count;
   }
@@ -85,3 +119,14 @@ export class HnswRetriever implements Retriever {
     });
   }
 }
+
+/** hnswlib reads and writes a graph only through a file: one in a folder of its own, removed after. */
+function throughFile<T>(use: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), 'recloop-hnsw-'));
+  try {
+    return use(join(dir, 'graph.bin'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+

@@ -7,6 +7,7 @@
  * pair, four queries per pass); where WebAssembly SIMD is unavailable the same arithmetic runs in
  * JavaScript.
  */
+import { checkpointClass } from '../../checkpoint/codecs.js';
 
 /** Queries scored together per pass over the items. */
 export const QUERY_BLOCK = 4;
@@ -102,7 +103,7 @@ class WasmInnerProducts implements InnerProducts {
   constructor(
     simd: CompiledKernel,
     vectors: Float32Array,
-    count: number,
+    private readonly count: number,
     private readonly dim: number,
   ) {
     const { exports } = new simd.api.Instance(simd.module);
@@ -122,6 +123,35 @@ class WasmInnerProducts implements InnerProducts {
     }
     this.queries = new Float64Array(memory.buffer, this.queriesAt, QUERY_BLOCK * dim);
     this.scores = new Float64Array(memory.buffer, this.scoresAt, QUERY_BLOCK * pairs * 2);
+  }
+
+  static {
+    // The kernel's memory lives outside JavaScript's objects: a checkpoint keeps the vectors and loads them into a new instance.
+    interface Saved {
+      readonly vectors: Float32Array;
+      readonly count: number;
+      readonly dim: number;
+    }
+    checkpointClass(WasmInnerProducts, {
+      save: (kernel): Saved => ({ vectors: kernel.vectors(), count: kernel.count, dim: kernel.dim }),
+      restore: (state) => {
+        const { vectors, count, dim } = state as Saved;
+        if (!SIMD) throw new Error('checkpoint: the exact-search kernel was saved where WebAssembly SIMD ran, and this runtime has none');
+        return new WasmInnerProducts(SIMD, vectors, count, dim);
+      },
+    });
+  }
+
+  /** The item vectors, read back from the kernel's memory (float32 widened exactly, so narrowing gives them back). */
+  vectors(): Float32Array {
+    const { count, dim, queries } = this;
+    const items = new Float64Array(queries.buffer, 0, this.pairs * dim * 2);
+    const vectors = new Float32Array(count * dim);
+    for (let i = 0; i < count; i++) {
+      const base = (i >> 1) * dim * 2 + (i & 1);
+      for (let d = 0; d < dim; d++) vectors[i * dim + d] = items[base + 2 * d];
+    }
+    return vectors;
   }
 
   score(packed: Float64Array): { scores: Float64Array; stride: number } {
@@ -233,3 +263,4 @@ const SIMD: CompiledKernel | undefined = WASM?.validate(MODULE_BYTES) ? { api: W
 
 /** Whether the WebAssembly kernel is in use (for tests and benchmarks). */
 export const SIMD_AVAILABLE = SIMD !== undefined;
+
