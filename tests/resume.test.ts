@@ -129,9 +129,18 @@ function stagedEpochs(dir: string): number {
   return staging === undefined ? 0 : readFileSync(join(dir, staging, RUN_FILES.metrics), 'utf8').split('\n').length - 1;
 }
 
-/** Starts `recloop run` in a child and kills it `afterMs` after it has finished an epoch of its own. */
+function stagedCheckpoint(dir: string): boolean {
+  return readdirSync(dir).some((name) => name.startsWith('.') && existsSync(join(dir, name, CHECKPOINT_FILE)));
+}
+
+/**
+ * Starts `recloop run` in a child and kills it `afterMs` after it has finished an epoch of its
+ * own (and, for a run started afresh, written its first checkpoint: killed before that, a run has
+ * nothing to resume and the next run of the folder starts over).
+ */
 async function killedRun(dir: string, args: readonly string[], afterMs: number): Promise<void> {
   const before = stagedEpochs(dir);
+  const fresh = !stagedCheckpoint(dir);
   const child = spawn(process.execPath, ['--import', TSX, MAIN, 'run', ...args], { cwd: dir, stdio: 'ignore' });
   let running = true;
   const ended = new Promise<void>((done) =>
@@ -141,7 +150,8 @@ async function killedRun(dir: string, args: readonly string[], afterMs: number):
     }),
   );
   const started = Date.now();
-  while (running && stagedEpochs(dir) <= before && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+  const ready = (): boolean => stagedEpochs(dir) > before && (!fresh || stagedCheckpoint(dir));
+  while (running && !ready() && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, afterMs));
   child.kill('SIGKILL');
   await ended;
