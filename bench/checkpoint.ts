@@ -5,13 +5,13 @@
  *
  *   npx tsx bench/checkpoint.ts [scenario.yaml] [--set key=value ...] [--reps 1]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runClasses } from '../src/checkpoint/class-index.js';
 import { restoreGraph, snapshotGraph } from '../src/checkpoint/object-graph.js';
 import { CHECKPOINT_FILE, readCheckpoint, writeCheckpoint } from '../src/run/checkpoint-file.js';
-import { runScenario } from '../src/run/run-scenario.js';
+import { RUN_FILES, runScenario } from '../src/run/run-scenario.js';
 import { loadScenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
@@ -30,8 +30,11 @@ console.log(`${scenario.name} (${file} ${overrides.join(' ')}), ${scenario.horiz
 for (let rep = 0; rep < reps; rep++) {
   for (const checkpoints of [true, false]) {
     const start = performance.now();
-    await runScenario(scenario, { outDir: join(dir, `run-${rep}-${checkpoints}`), checkpoints });
-    console.log(`  run ${checkpoints ? 'with' : 'without'} checkpoints: ${seconds(start).toFixed(1)} s`);
+    const outcome = await runScenario(scenario, { outDir: join(dir, `run-${rep}-${checkpoints}`), checkpoints });
+    const info = JSON.parse(readFileSync(join(outcome.dir, RUN_FILES.runInfo), 'utf8')) as { checkpoints_written: number; checkpoint_seconds: number };
+    const share = ((100 * info.checkpoint_seconds) / outcome.wallSeconds).toFixed(1);
+    const written = checkpoints ? ` (${info.checkpoints_written} checkpoints, ${info.checkpoint_seconds.toFixed(2)} s: ${share}%)` : '';
+    console.log(`  run ${checkpoints ? 'with' : 'without'} checkpoints: ${seconds(start).toFixed(1)} s${written}`);
   }
 }
 

@@ -154,6 +154,9 @@ async function simulateInto(output: StagedOutput, scenario: Scenario, options: R
       inference_backend: inferenceBackendOf(scenario),
       workers,
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+      // This process's: a resumed run counts from where it went on.
+      checkpoints_written: checkpoints?.written.count ?? 0,
+      checkpoint_seconds: checkpoints?.written.seconds ?? 0,
     };
     await writeFile(join(output.dir, RUN_FILES.runInfo), `${JSON.stringify(runInfo, null, 2)}\n`);
     await output.commit();
