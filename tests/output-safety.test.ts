@@ -290,6 +290,7 @@ describe('staging folders', () => {
     const { code } = await ended;
     expect(code).toBe(130);
     expect(err).not.toContain('Error');
+    expect(err).toContain('stopping after the epoch in progress, with a checkpoint to resume from');
     expect(err).toMatch(new RegExp(`stopped after epoch \\d+; resume with \`recloop run --resume ${join(dir, 'run').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\``));
     const [staging] = hidden(dir);
     expect(readdirSync(join(dir, staging))).toContain(CHECKPOINT_FILE);

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly onEpoch?: (result: EpochResult, total: number) => void;
   /** Checkpoints after epochs, for `--resume` (default: on; a run on one thread only). */
   readonly checkpoints?: boolean;
+  /** Told when a signal asks a checkpointing run to stop (it stops after the epoch in progress). */
+  readonly onStopRequest?: () => void;
 }
 
 export interface RunOutcome {
@@ -103,29 +105,20 @@ async function simulateInto(output: StagedOutput, scenario: Scenario, options: R
     const built = new Simulation(serving.parts);
     const simulation = resume ? restoreGraph(resume.graph, built, await runClasses()) : built;
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
-    const metricsFile = join(output.dir, RUN_FILES.metrics);
-    const timingsFile = join(output.dir, RUN_FILES.timings);
     const rows = await keepFirstEpochs(output.dir, resume?.epochsDone ?? 0);
     // A run split over threads has state on every thread; only a one-thread run checkpoints.
     const checkpoints = workers === 1 && options.checkpoints !== false ? new CheckpointSchedule() : undefined;
     let stopAsked = false;
-    const release = checkpoints ? onStopRequest(() => (stopAsked = true)) : () => {};
+    const stop = (): void => {
+      stopAsked = true;
+      options.onStopRequest?.();
+    };
+    const release = checkpoints ? onStopRequest(stop) : () => {};
     try {
       await simulation.run(async (result) => {
         const epoch = result.bounds.epoch;
-        checkFiniteDocument(`${RUN_FILES.metrics}, epoch ${epoch}`, result.metrics);
         rows.push(result.metrics);
-        await appendFile(metricsFile, `${JSON.stringify(result.metrics)}\n`);
-        await appendFile(timingsFile, `${JSON.stringify({ epoch: result.bounds.epoch, ...result.timings })}\n`);
-        for (const [name, document] of Object.entries(result.files)) {
-          if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
-          checkFiniteDocument(`${name}, epoch ${epoch}`, document);
-          await writeFile(join(output.dir, name), `${JSON.stringify(document, null, 2)}\n`);
-        }
-        if (logWriter) {
-          checkFiniteImpressions(`impression log, epoch ${epoch}`, result.impressions);
-          await logWriter.writeEpoch(epoch, result.impressions);
-        }
+        await writeEpoch(output.dir, result, logWriter);
         options.onEpoch?.(result, simulation.epochs.length);
         if (!checkpoints || epoch + 1 === simulation.epochs.length) return;
         if (stopAsked || checkpoints.due()) {
@@ -168,6 +161,23 @@ async function simulateInto(output: StagedOutput, scenario: Scenario, options: R
     throw error;
   } finally {
     await serving?.close();
+  }
+}
+
+/** An epoch's metrics row, timings, recommender files and impression log, each refused if it holds a NaN or Infinity. */
+async function writeEpoch(dir: string, result: EpochResult, logWriter: ParquetLogWriter | undefined): Promise<void> {
+  const epoch = result.bounds.epoch;
+  checkFiniteDocument(`${RUN_FILES.metrics}, epoch ${epoch}`, result.metrics);
+  await appendFile(join(dir, RUN_FILES.metrics), `${JSON.stringify(result.metrics)}\n`);
+  await appendFile(join(dir, RUN_FILES.timings), `${JSON.stringify({ epoch, ...result.timings })}\n`);
+  for (const [name, document] of Object.entries(result.files)) {
+    if (!/^[\w-]+\.json$/.test(name)) throw new Error(`recommender asked to write "${name}"; expected a plain name ending in .json`);
+    checkFiniteDocument(`${name}, epoch ${epoch}`, document);
+    await writeFile(join(dir, name), `${JSON.stringify(document, null, 2)}\n`);
+  }
+  if (logWriter) {
+    checkFiniteImpressions(`impression log, epoch ${epoch}`, result.impressions);
+    await logWriter.writeEpoch(epoch, result.impressions);
   }
 }
 

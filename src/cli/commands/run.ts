@@ -62,7 +62,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         return;
       }
       const display = epochDisplay(scenario.name, io);
-      const outcome = await stopNote(io, runScenario(scenario, { outDir, force: args.force, workers, onEpoch: display.onEpoch }));
+      const outcome = await stopNote(io, runScenario(scenario, { outDir, force: args.force, workers, onEpoch: display.onEpoch, onStopRequest: stopping(io) }));
       display.finish(outcome);
       printHeadlines(outcome, io);
       if (args.report) await reportAfterRun(outcome.dir, io);
@@ -76,10 +76,15 @@ async function resume(outDir: string, io: CliIo): Promise<string> {
   const scenario = await loadScenario(join(stopped, RUN_FILES.scenario), [], { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
   io.stderr.write(`${scenario.name}: resuming from ${stopped}\n`);
   const display = epochDisplay(scenario.name, io);
-  const outcome = await stopNote(io, resumeRun(scenario, stopped, { outDir, onEpoch: display.onEpoch }));
+  const outcome = await stopNote(io, resumeRun(scenario, stopped, { outDir, onEpoch: display.onEpoch, onStopRequest: stopping(io) }));
   display.finish(outcome);
   printHeadlines(outcome, io);
   return outcome.dir;
+}
+
+/** Said at once on Ctrl-C, since the epoch in progress may take a while. */
+function stopping(io: CliIo): () => void {
+  return () => io.stderr.write('\nstopping after the epoch in progress, with a checkpoint to resume from (Ctrl-C again stops at once; a resume then goes back to the last checkpoint)\n');
 }
 
 /** A run stopped by Ctrl-C says how to resume it, and ends with the shell's code for SIGINT. */
