@@ -111,6 +111,12 @@ export const GROUPS = {
       'tests/numeric-guards.test.ts',
     ],
   },
+  checkpoint: {
+    mutate: ['src/checkpoint/object-graph.ts', 'src/checkpoint/codecs.ts', 'src/run/checkpoint-file.ts', 'src/rng/rng.ts'],
+    // Hand-made graphs, the file and the Rng codec; resume.test.ts (whole runs restored and
+    // killed) takes half a minute per mutant and is left to the suite.
+    tests: ['tests/checkpoint-graph.test.ts', 'tests/checkpoint-file.test.ts', 'tests/rng.test.ts'],
+  },
   'two-tower': {
     mutate: [
       'src/recommender/two-tower/model.ts',
@@ -130,4 +136,4 @@ export const GROUPS = {
 };
 
 /** The group names in the order `npm run mutation` runs them: cheapest first. */
-export const GROUP_ORDER = ['rerank', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
+export const GROUP_ORDER = ['checkpoint', 'rerank', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
