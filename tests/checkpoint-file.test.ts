@@ -44,13 +44,18 @@ describe('checkpoint file', () => {
     expect(hasCheckpoint(dir)).toBe(false);
   });
 
-  it('refuses a cut or foreign file, naming it', async () => {
+  it('refuses a cut, foreign or other version's file, naming it', async () => {
     const dir = tempDir();
     await writeCheckpoint(dir, { epochsDone: 1, force: false, graph: snapshotGraph(state()) });
     const file = join(dir, CHECKPOINT_FILE);
     const size = readFileSync(file).length;
     truncateSync(file, size - 1);
     expect(() => readCheckpoint(dir)).toThrow(`${file}: ${size - 1} bytes where its header describes ${size}; the file is damaged`);
+    const header = readFileSync(file).subarray(0, 8 + Number(readFileSync(file).readBigUInt64LE(0)));
+    const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
+    const other = Buffer.from(header.toString('latin1').replace(version, '9.9.9'), 'latin1');
+    writeFileSync(file, Buffer.concat([other, readFileSync(file).subarray(header.length)]));
+    expect(() => readCheckpoint(dir)).toThrow(/written by recloop 9\.9\.9, and this is \d+\.\d+\.\d+; resume with the version that started the run, or start it over with --force/);
     writeFileSync(file, 'not a checkpoint at all');
     expect(() => readCheckpoint(dir)).toThrow(`${file}: not a checkpoint this version of recloop wrote`);
     expect(existsSync(file)).toBe(true);

@@ -5,6 +5,7 @@
  * checkpoint whole.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -12,6 +13,8 @@ import type { GraphSnapshot } from '../checkpoint/object-graph.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 const FORMAT = 2;
+/** The recloop that wrote a checkpoint: another one's classes may hold other fields. */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface RunCheckpoint {
   /** Epochs run to their end: the metrics file's first lines, the impression log's first files. */
@@ -35,7 +38,7 @@ export async function writeCheckpoint(dir: string, checkpoint: RunCheckpoint): P
     buffers.push(new Uint8Array(node[1]));
     return ['buffer', node[1].byteLength] as const;
   });
-  const header = serialize({ format: FORMAT, ...checkpoint, graph: { root: checkpoint.graph.root, nodes } });
+  const header = serialize({ format: FORMAT, version: VERSION, ...checkpoint, graph: { root: checkpoint.graph.root, nodes } });
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   const handle = await open(`${file}.tmp`, 'w');
@@ -57,9 +60,12 @@ export function readCheckpoint(dir: string): RunCheckpoint {
   const file = join(dir, CHECKPOINT_FILE);
   const bytes = readFileSync(file);
   const headerLength = bytes.length >= 8 ? Number(bytes.readBigUInt64LE(0)) : Infinity;
-  const header = headerLength <= bytes.length - 8 ? (deserialize(bytes.subarray(8, 8 + headerLength)) as Partial<RunCheckpoint> & { format?: unknown }) : undefined;
+  const header = headerLength <= bytes.length - 8 ? (deserialize(bytes.subarray(8, 8 + headerLength)) as Partial<RunCheckpoint> & { format?: unknown; version?: unknown }) : undefined;
   if (header?.format !== FORMAT || typeof header.epochsDone !== 'number' || header.graph === undefined) {
     throw new Error(`${file}: not a checkpoint this version of recloop wrote (format ${String(header?.format)}, expected ${FORMAT})`);
+  }
+  if (header.version !== VERSION) {
+    throw new Error(`${file}: written by recloop ${String(header.version)}, and this is ${VERSION}; resume with the version that started the run, or start it over with --force`);
   }
   let at = 8 + headerLength;
   const nodes = header.graph.nodes.map((node) => {
