@@ -44,7 +44,7 @@ describe('checkpoint file', () => {
     expect(hasCheckpoint(dir)).toBe(false);
   });
 
-  it('refuses a cut, foreign or other version's file, naming it', async () => {
+  it('refuses a cut or foreign file, or one of another version, naming it', async () => {
     const dir = tempDir();
     await writeCheckpoint(dir, { epochsDone: 1, force: false, graph: snapshotGraph(state()) });
     const file = join(dir, CHECKPOINT_FILE);
