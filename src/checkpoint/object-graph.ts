@@ -60,18 +60,30 @@ function className(value: object): string {
 /** Where each node was first reached, to name it in errors: its parent node and the field or slot. */
 class Places {
   private readonly parents: number[] = [];
-  private readonly keys: string[] = [];
+  /** A field name or an array index, made into a path only when an error needs one. */
+  private readonly keys: (string | number)[] = [];
 
-  add(parent: number, key: string): void {
+  add(parent: number, key: string | number): void {
     this.parents.push(parent);
     this.keys.push(key);
   }
 
   path(id: number): string {
     const parts: string[] = [];
-    for (let at = id; at >= 0; at = this.parents[at]) parts.push(this.keys[at]);
+    for (let at = id; at >= 0; at = this.parents[at]) {
+      const key = this.keys[at];
+      parts.push(typeof key === 'number' ? `[${key}]` : at === 0 || MEMBERS.has(key) ? key : field(key));
+    }
     return parts.reverse().join('');
   }
+}
+
+/** How a map's or a set's members show in a path. */
+const MEMBERS = new Set(['{key}', '{value}', '{item}']);
+
+/** `.name`, or `["a name"]` where it is not an identifier. */
+function field(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
 /** Saves everything reachable from `root`. */
@@ -81,7 +93,7 @@ export function snapshotGraph(root: unknown, rootName = 'run'): GraphSnapshot {
   const nodes: GraphNode[] = [];
   const places = new Places();
 
-  const encode = (value: unknown, parent: number, key: string): Encoded => {
+  const encode = (value: unknown, parent: number, key: string | number): Encoded => {
     if (typeof value === 'function') return KEEP;
     if (value === null || typeof value !== 'object') return value as Encoded;
     if (value instanceof WeakMap || value instanceof WeakSet) return KEEP;
@@ -97,22 +109,21 @@ export function snapshotGraph(root: unknown, rootName = 'run'): GraphSnapshot {
   const rootValue = encode(root, -1, rootName);
   for (let id = 0; id < objects.length; id++) {
     const value = objects[id];
-    const field = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
     if (value instanceof ArrayBuffer) {
       nodes.push(['buffer', value]);
     } else if (ArrayBuffer.isView(value)) {
       // By its buffer, so views that share one still do (v8's serializer copies each view apart).
       if (!(value.buffer instanceof ArrayBuffer)) throw new CheckpointError(`cannot checkpoint ${places.path(id)}: a view of a SharedArrayBuffer, which other threads hold`);
       const length = value instanceof DataView ? value.byteLength : (value as unknown as { length: number }).length;
-      nodes.push(['view', value.constructor.name, encode(value.buffer, id, '.buffer'), value.byteOffset, length]);
+      nodes.push(['view', value.constructor.name, encode(value.buffer, id, 'buffer'), value.byteOffset, length]);
     } else if (Array.isArray(value)) {
-      nodes.push(['array', Array.from(value, (item: unknown, i) => encode(item, id, `[${i}]`)), Object.isFrozen(value)]);
+      nodes.push(['array', Array.from(value, (item: unknown, i) => encode(item, id, i)), Object.isFrozen(value)]);
     } else if (value instanceof Map) {
       const keys: Encoded[] = [];
       const values: Encoded[] = [];
       for (const [k, v] of value as Map<unknown, unknown>) {
         keys.push(encode(k, id, '{key}'));
-        values.push(encode(v, id, `{${String(k)}}`));
+        values.push(encode(v, id, '{value}'));
       }
       nodes.push(['map', keys, values]);
     } else if (value instanceof Set) {
@@ -132,7 +143,7 @@ export function snapshotGraph(root: unknown, rootName = 'run'): GraphSnapshot {
         const descriptor = Object.getOwnPropertyDescriptor(value, name);
         if (!descriptor || !('value' in descriptor)) continue;
         names.push(name);
-        values.push(encode(descriptor.value, id, field(name)));
+        values.push(encode(descriptor.value, id, name));
       }
       nodes.push(['object', className(value), names, values, Object.isFrozen(value)]);
     }
