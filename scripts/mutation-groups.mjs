@@ -112,8 +112,8 @@ export const GROUPS = {
     ],
   },
   checkpoint: {
-    mutate: ['src/checkpoint/object-graph.ts', 'src/checkpoint/codecs.ts', 'src/run/checkpoint-file.ts', 'src/rng/rng.ts'],
-    // Hand-made graphs, the file and the Rng codec; resume.test.ts (whole runs restored and
+    mutate: ['src/checkpoint/object-graph.ts', 'src/checkpoint/codecs.ts', 'src/run/checkpoint-file.ts', 'src/rng/rng.ts:47-79'],
+    // Hand-made graphs, the file and the Rng codec (rng.ts: its constructor and codec); resume.test.ts (whole runs restored and
     // killed) takes half a minute per mutant and is left to the suite.
     tests: ['tests/checkpoint-graph.test.ts', 'tests/checkpoint-file.test.ts', 'tests/rng.test.ts'],
   },

@@ -52,6 +52,9 @@ describe('snapshotGraph and restoreGraph', () => {
 
     const twin = new Holder();
     const twinCounter = twin.counter;
+    const twinConfig = twin.config;
+    const twinShared = twin.shared;
+    const twinByUser = twin.byUser;
     const restored = restoreGraph(throughFile(snapshotGraph(run)), twin, new Map([['Made', Made.prototype]]));
 
     expect(restored).toBe(twin);
@@ -68,7 +71,70 @@ describe('snapshotGraph and restoreGraph', () => {
     expect(Array.from(restored.view)).toEqual([2, 3]);
     restored.buffer[1] = 20;
     expect(restored.view[0]).toBe(20); // the view still shares the buffer
-    expect(restored.config).toBe(twin.config); // frozen: the twin's own
+    expect(restored.config).toBe(twinConfig); // frozen: the twin's own
+    expect(restored.shared).toBe(twinShared); // containers laid over in place too
+    expect(restored.byUser).toBe(twinByUser);
+  });
+
+  it('lay saved members over the twin members of the same place and class, and only once each', () => {
+    class Cell {
+      constructor(public value: number) {}
+    }
+    const saved = { cells: [new Cell(1), new Cell(2)], byKey: new Map([['a', new Cell(3)]]), pair: [new Cell(4), new Cell(5)] };
+    const first = new Cell(0);
+    const second = new Cell(0);
+    const keyed = new Cell(0);
+    const shared = new Cell(0);
+    // The twin's `pair` holds one object twice where the saved run had two: the second is made afresh.
+    const twin = { cells: [first, second], byKey: new Map([['a', keyed]]), pair: [shared, shared] };
+    const restored = restoreGraph(throughFile(snapshotGraph(saved)), twin);
+    expect(restored.cells[0]).toBe(first);
+    expect(restored.cells[1]).toBe(second);
+    expect(restored.cells.map((c) => c.value)).toEqual([1, 2]);
+    expect(restored.byKey.get('a')).toBe(keyed);
+    expect(keyed.value).toBe(3);
+    expect(restored.pair[0]).toBe(shared);
+    expect(restored.pair[1]).not.toBe(shared);
+    expect(restored.pair[1]).toBeInstanceOf(Cell); // its class found elsewhere in the twin
+    expect(restored.pair.map((c) => c.value)).toEqual([4, 5]);
+  });
+
+  it('make afresh what the twin has of another kind or class at that place, frozen arrays included', () => {
+    class A {
+      x = 1;
+    }
+    class B {
+      x = 2;
+    }
+    const saved = { slot: new A(), list: [1, 2] as number[] | Map<number, number>, fixed: Object.freeze([3, 4]) as readonly number[] };
+    const twinB = new B();
+    const twinMap = new Map<number, number>();
+    const twinFixed = Object.freeze([9]);
+    const restored = restoreGraph(throughFile(snapshotGraph(saved)), { slot: twinB as unknown as A, list: twinMap as number[] | Map<number, number>, fixed: twinFixed as readonly number[] }, new Map([['A', A.prototype]]));
+    expect(restored.slot).toBeInstanceOf(A);
+    expect(restored.slot).not.toBe(twinB);
+    expect(restored.list).toEqual([1, 2]);
+    expect(restored.fixed).toEqual([3, 4]);
+    expect(restored.fixed).not.toBe(twinFixed);
+    expect(Object.isFrozen(restored.fixed)).toBe(true);
+    expect(Object.isFrozen(restored.list)).toBe(false);
+  });
+
+  it('leave accessors alone and drop only fields the saved object lacked', () => {
+    class WithGetter {
+      stored = 1;
+      get doubled(): number {
+        return this.stored * 2;
+      }
+    }
+    const saved = new WithGetter();
+    saved.stored = 5;
+    const own = Object.defineProperty({ kept: 0 }, 'computed', { get: () => 42, enumerable: true, configurable: true });
+    const restored = restoreGraph(throughFile(snapshotGraph({ w: saved, own: { kept: 7 } })), { w: new WithGetter(), own });
+    expect(restored.w.doubled).toBe(10);
+    expect(restored.own).toBe(own);
+    expect(restored.own.kept).toBe(7);
+    expect((restored.own as unknown as { computed: number }).computed).toBe(42);
   });
 
   it('find a class the twin lacks among the classes passed in, and say so when none is', () => {
