@@ -120,6 +120,26 @@ describe('snapshotGraph and restoreGraph', () => {
     expect(Object.isFrozen(restored.list)).toBe(false);
   });
 
+  it('carry nulls, sets, objects without a prototype and weak caches, and make afresh what the twin froze', () => {
+    const bare = Object.create(null) as Record<string, number>;
+    bare.n = 1;
+    const cache = new WeakMap<object, number>();
+    const saved = { none: null as null | number[], tags: new Set(['a', 'b']), bare, cache, counts: new Map([[1, 2]]), open: { x: 2 } };
+    const twinCache = new WeakMap<object, number>();
+    const twinOpen = Object.freeze({ x: 0 }) as { x: number };
+    const twin = { none: [1] as null | number[], tags: new Set<string>(), bare: {} as Record<string, number>, cache: twinCache, counts: new Map<number, number>(), open: twinOpen };
+    const restored = restoreGraph(throughFile(snapshotGraph(saved)), twin);
+    expect(restored.none).toBeNull();
+    expect([...restored.tags]).toEqual(['a', 'b']);
+    expect(Object.getPrototypeOf(restored.bare)).toBeNull();
+    expect(restored.bare.n).toBe(1);
+    expect(restored.cache).toBe(twinCache);
+    expect([...restored.counts]).toEqual([[1, 2]]);
+    expect(restored.open).not.toBe(twinOpen); // the saved one was not frozen: a writable copy
+    restored.open.x = 3;
+    expect(restored.open.x).toBe(3);
+  });
+
   it('leave accessors alone and drop only fields the saved object lacked', () => {
     class WithGetter {
       stored = 1;
@@ -169,10 +189,24 @@ describe('snapshotGraph and restoreGraph', () => {
     class Native {
       constructor(readonly handle: { secret: number }) {}
     }
-    checkpointClass(Native, { save: (n) => n.handle.secret * 10, restore: (state) => new Native({ secret: (state as number) / 10 }) }, 'NativeForTest');
+    const twins: (Native | undefined)[] = [];
+    checkpointClass(
+      Native,
+      {
+        save: (n) => n.handle.secret * 10,
+        restore: (state, twin) => {
+          twins.push(twin);
+          return new Native({ secret: (state as number) / 10 });
+        },
+      },
+      'NativeForTest',
+    );
     const restored = restoreGraph(throughFile(snapshotGraph({ n: new Native({ secret: 3 }) })), {} as { n?: Native });
     expect(restored.n).toBeInstanceOf(Native);
     expect(restored.n?.handle.secret).toBe(3);
+    const twinNative = new Native({ secret: 0 });
+    restoreGraph(throughFile(snapshotGraph({ n: new Native({ secret: 4 }) })), { n: twinNative });
+    expect(twins).toEqual([undefined, twinNative]); // handed the object at the same place, when it has one
   });
 });
 
