@@ -5,16 +5,30 @@
  * checkpoint whole.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { GraphSnapshot } from '../checkpoint/object-graph.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
 const FORMAT = 2;
-/** The recloop that wrote a checkpoint: another one's classes may hold other fields. */
-const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+let version: string | undefined;
+
+/**
+ * The recloop that writes and reads checkpoints (another one's classes may hold other fields):
+ * the version in the nearest package.json named recloop above this module, wherever it was built.
+ */
+function recloopVersion(): string {
+  if (version !== undefined) return version;
+  version = 'unknown';
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string }) : undefined;
+    if (found?.name === 'recloop' && found.version !== undefined) return (version = found.version);
+    if (dirname(dir) === dir) return version;
+  }
+}
 
 export interface RunCheckpoint {
   /** Epochs run to their end: the metrics file's first lines, the impression log's first files. */
@@ -38,7 +52,7 @@ export async function writeCheckpoint(dir: string, checkpoint: RunCheckpoint): P
     buffers.push(new Uint8Array(node[1]));
     return ['buffer', node[1].byteLength] as const;
   });
-  const header = serialize({ format: FORMAT, version: VERSION, ...checkpoint, graph: { root: checkpoint.graph.root, nodes } });
+  const header = serialize({ format: FORMAT, version: recloopVersion(), ...checkpoint, graph: { root: checkpoint.graph.root, nodes } });
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   const handle = await open(`${file}.tmp`, 'w');
@@ -64,8 +78,8 @@ export function readCheckpoint(dir: string): RunCheckpoint {
   if (header?.format !== FORMAT || typeof header.epochsDone !== 'number' || header.graph === undefined) {
     throw new Error(`${file}: not a checkpoint this version of recloop wrote (format ${String(header?.format)}, expected ${FORMAT})`);
   }
-  if (header.version !== VERSION) {
-    throw new Error(`${file}: written by recloop ${String(header.version)}, and this is ${VERSION}; resume with the version that started the run, or start it over with --force`);
+  if (header.version !== recloopVersion()) {
+    throw new Error(`${file}: written by recloop ${String(header.version)}, and this is ${recloopVersion()}; resume with the version that started the run, or start it over with --force`);
   }
   let at = 8 + headerLength;
   const nodes = header.graph.nodes.map((node) => {
