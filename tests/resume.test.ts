@@ -186,6 +186,17 @@ describe('recloop run killed outright (SIGKILL)', () => {
     expect(readdirSync(dir).sort()).toEqual(['killed', 'small.yaml', 'whole']);
   }, 300_000);
 
+  it('says before a run on several threads that it writes no checkpoints, and writes none', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'small.yaml');
+    writeFileSync(file, SMALL_SCENARIO);
+    const { code, err } = await cli(['run', file, '--out', join(dir, 'split'), '--workers', '2', '--set', 'horizon.days=2', '--no-report']);
+    expect(code, err).toBe(0);
+    expect(err).toContain('small: no checkpoints on 2 threads (each holds its own copy of the run); Ctrl-C ends the run, and --resume cannot continue it');
+    const info = JSON.parse(readFileSync(join(dir, 'split', RUN_FILES.runInfo), 'utf8')) as { checkpoints_written: number; workers: number };
+    expect(info).toMatchObject({ checkpoints_written: 0, workers: 2 });
+  }, 120_000);
+
   it('says so when nothing waits to be resumed', async () => {
     const dir = tempDir();
     const { code, err } = await cli(['run', '--resume', join(dir, 'nothing')]);

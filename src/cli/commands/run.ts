@@ -56,6 +56,9 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const note = largeRunNote(split, machineMemory());
       if (note !== undefined) io.stderr.write(`${note}\n`);
       const outDir = args.out ?? join('output', scenario.name);
+      if (workers > 1 && !isBanditScenario(scenario)) {
+        io.stderr.write(`${scenario.name}: no checkpoints on ${workers} threads (each holds its own copy of the run); Ctrl-C ends the run, and --resume cannot continue it\n`);
+      }
       if (isBanditScenario(scenario)) {
         const dir = await runBandit(scenario, outDir, args.force, io);
         if (args.report) await reportAfterRun(dir, io);
