@@ -14,7 +14,8 @@ import { runClasses } from '../src/checkpoint/class-index.js';
 import { restoreGraph, snapshotGraph, type GraphSnapshot } from '../src/checkpoint/object-graph.js';
 import { Rng } from '../src/rng/index.js';
 import { CHECKPOINT_FILE } from '../src/run/checkpoint-file.js';
-import { resumeRun, RUN_FILES, RunStopped, runScenario, stoppedRun } from '../src/run/run-scenario.js';
+import { resumeRun, RUN_FILES, RunStopped, runScenario } from '../src/run/run-scenario.js';
+import { findResumable } from '../src/run/staging-cleanup.js';
 import { parseScenario, type Scenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
@@ -104,7 +105,7 @@ describe('recloop run stopped by a signal', () => {
     const out = join(dir, 'stopped');
     const stopped = runScenario(scenario, { outDir: out, onEpoch: (result) => void (result.bounds.epoch === 1 && process.emit('SIGINT', 'SIGINT')) });
     await expect(stopped).rejects.toThrow(new RunStopped(out, 2));
-    // Its process lives on here, so stoppedRun (which looks for a dead one's) would not offer it.
+    // Its process lives on here, so findResumable (which looks for a dead one's) would not offer it.
     const waiting = readdirSync(dir).filter((name) => name.startsWith('.stopped.tmp-'));
     expect(waiting).toHaveLength(1);
     const staging = join(dir, waiting[0]);
@@ -168,7 +169,7 @@ describe('recloop run killed outright (SIGKILL)', () => {
     const delays = new Rng('resume-test/kills');
     await killedRun(dir, [file, '--out', out, ...KILLABLE], 150 + delays.int(400));
     for (let kill = 0; kill < 2; kill++) await killedRun(dir, ['--resume', out], 100 + delays.int(500));
-    const waiting = stoppedRun(out);
+    const waiting = findResumable(out);
     expect(waiting, 'a killed run leaves a checkpoint to resume from').toBeDefined();
     const fresh = await cli(['run', file, '--out', out, ...KILLABLE]);
     expect(fresh.code).toBe(2);

@@ -15,7 +15,6 @@ import { runClasses } from '../checkpoint/class-index.js';
 import { restoreGraph, snapshotGraph } from '../checkpoint/object-graph.js';
 import { CheckpointSchedule, readCheckpoint, removeCheckpoint, writeCheckpoint, type RunCheckpoint } from './checkpoint-file.js';
 import { onStopRequest } from './interrupt.js';
-import { findResumable } from './staging-cleanup.js';
 import { summarize, type MetricsRow, type RunSummary } from './summary.js';
 import { checkFiniteDocument, checkFiniteImpressions } from './finite-output.js';
 import { backendName } from '../ml/backend.js';
@@ -82,12 +81,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return simulateInto(output, scenario, options, undefined);
 }
 
-/** The staging folder of `outDir`'s stopped run, if one waits (its scenario is `scenario.resolved.yaml` there). */
-export function stoppedRun(outDir: string): string | undefined {
-  return findResumable(outDir);
-}
-
-/** Goes on with a stopped run (`stopped`, from stoppedRun) from its last checkpoint; `scenario` is the one it saved. */
+/** Goes on with a stopped run (`stopped`, from findResumable) from its last checkpoint; `scenario` is the one it saved. */
 export async function resumeRun(scenario: Scenario, stopped: string, options: Omit<RunOptions, 'force' | 'workers'>): Promise<RunOutcome> {
   const checkpoint = readCheckpoint(stopped);
   const output = await StagedOutput.resume(options.outDir, stopped, checkpoint.force);

@@ -5,8 +5,8 @@ import { banditReport } from '../../bandit/text-report.js';
 import { runBanditScenario } from '../../bandit/run-bandit.js';
 import { isBanditScenario, loadAnyScenario, loadScenario, type BanditScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
-import { resumeRun, RUN_FILES, RunStopped, runScenario, stoppedRun, type RunOutcome } from '../../run/run-scenario.js';
-import type { EpochResult } from '../../simulation/simulation.js';
+import { resumeRun, RUN_FILES, RunStopped, runScenario, type RunOptions, type RunOutcome } from '../../run/run-scenario.js';
+import { findResumable } from '../../run/staging-cleanup.js';
 import { estimateRun } from '../../run/resource-estimate.js';
 import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
@@ -64,67 +64,53 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         if (args.report) await reportAfterRun(dir, io);
         return;
       }
-      const display = epochDisplay(scenario.name, io);
-      const outcome = await stopNote(io, runScenario(scenario, { outDir, force: args.force, workers, onEpoch: display.onEpoch, onStopRequest: stopping(io) }));
-      display.finish(outcome);
-      printHeadlines(outcome, io);
+      const outcome = await runWithProgress(scenario.name, io, (display) => runScenario(scenario, { outDir, force: args.force, workers, ...display }));
       if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );
 
 /** The stopped run of `outDir`, resumed from its last checkpoint; returns the finished folder. */
 async function resume(outDir: string, io: CliIo): Promise<string> {
-  const stopped = stoppedRun(outDir);
+  const stopped = findResumable(outDir);
   if (stopped === undefined) throw new UserError(`--resume ${outDir}: no stopped run of that folder waits to be resumed (its staging folder, .${basename(outDir)}.tmp-*, holds none with a checkpoint)`);
   const scenario = await loadScenario(join(stopped, RUN_FILES.scenario), [], { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
   io.stderr.write(`${scenario.name}: resuming from ${stopped}\n`);
-  const display = epochDisplay(scenario.name, io);
-  const outcome = await stopNote(io, resumeRun(scenario, stopped, { outDir, onEpoch: display.onEpoch, onStopRequest: stopping(io) }));
-  display.finish(outcome);
-  printHeadlines(outcome, io);
-  return outcome.dir;
+  return (await runWithProgress(scenario.name, io, (display) => resumeRun(scenario, stopped, { outDir, ...display }))).dir;
 }
 
-/** Said at once on Ctrl-C, since the epoch in progress may take a while. */
-function stopping(io: CliIo): () => void {
-  return () => io.stderr.write('\nstopping after the epoch in progress, with a checkpoint to resume from (Ctrl-C again stops at once; a resume then goes back to the last checkpoint)\n');
-}
-
-/** A run stopped by Ctrl-C says how to resume it, and ends with the shell's code for SIGINT. */
-async function stopNote(io: CliIo, run: Promise<RunOutcome>): Promise<RunOutcome> {
+/**
+ * A run with its progress, then its headline metrics. Ctrl-C is answered at once (the epoch in
+ * progress may take a while); a run it stopped says how to resume it and ends with the shell's
+ * code for SIGINT.
+ */
+async function runWithProgress(name: string, io: CliIo, start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>): Promise<RunOutcome> {
+  let progress: ReturnType<typeof createProgress> | undefined;
+  let outcome: RunOutcome;
   try {
-    return await run;
+    outcome = await start({
+      onEpoch: (result, total) => {
+        progress ??= createProgress(name, total, io.stderr);
+        const m = result.metrics;
+        progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
+      },
+      onStopRequest: () => io.stderr.write('\nstopping after the epoch in progress, with a checkpoint to resume from (Ctrl-C again stops at once; a resume then goes back to the last checkpoint)\n'),
+    });
   } catch (error) {
     if (!(error instanceof RunStopped)) throw error;
     io.stderr.write(`\n${error.message}\n`);
     process.exit(130);
   }
-}
-
-function epochDisplay(name: string, io: CliIo): { onEpoch: (result: EpochResult, total: number) => void; finish: (outcome: RunOutcome) => void } {
-  let progress: ReturnType<typeof createProgress> | undefined;
-  return {
-    onEpoch: (result, total) => {
-      progress ??= createProgress(name, total, io.stderr);
-      const m = result.metrics;
-      progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
-    },
-    finish: (outcome) => {
-      const done = `${name}: ${outcome.summary.epochs} epochs in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
-      if (progress) progress.finish(done);
-      else io.stderr.write(`${done}\n`);
-    },
-  };
-}
-
-function printHeadlines(outcome: RunOutcome, io: CliIo): void {
+  const done = `${name}: ${outcome.summary.epochs} epochs in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;
+  if (progress) progress.finish(done);
+  else io.stderr.write(`${done}\n`);
   const { first, last } = outcome.summary;
   io.stdout.write(`${'metric'.padEnd(34)} ${'first epoch'.padStart(12)}   last epoch\n`);
   // A metric undefined in an epoch (return rate in the first) prints as –, not as the 0 it writes.
-  const shown = (row: MetricsRow, key: string): string => (isDefined(key, row) ? fmt(row[key]) : UNDEFINED_MARK);
+  const value = (row: MetricsRow, key: string): string => (isDefined(key, row) ? fmt(row[key]) : UNDEFINED_MARK);
   for (const key of HEADLINE_METRICS) {
-    if (key in last) io.stdout.write(`${key.padEnd(34)} ${shown(first, key).padStart(12)} → ${shown(last, key)}\n`);
+    if (key in last) io.stdout.write(`${key.padEnd(34)} ${value(first, key).padStart(12)} → ${value(last, key)}\n`);
   }
+  return outcome;
 }
 
 /** A bandit world: progress per metrics row, then the regret curve, the bound and the arms. */
