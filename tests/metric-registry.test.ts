@@ -56,9 +56,10 @@ describe('derived lists', () => {
   });
 
   it("make the scenario's metrics section from the families' settings", () => {
-    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'fresh_age', 'plugins']);
+    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'long_tail_head_share', 'fresh_age', 'plugins']);
     const scenario = parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh_age: 12h }\n', 's.yaml');
-    expect(scenario.metrics).toEqual({ homogenization_sample: 300, fresh_age: 0.5 });
+    expect(scenario.metrics).toEqual({ homogenization_sample: 300, long_tail_head_share: 0.2, fresh_age: 0.5 });
+    expect(() => parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { long_tail_head_share: 1.5 }\n', 's.yaml')).toThrow(/long_tail_head_share/);
     expect(() => parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh: 1 }\n', 's.yaml')).toThrow(/fresh_age/);
   });
 });

@@ -5,6 +5,7 @@ export { ActivityMetric } from './activity.js';
 export { DiversityMetric, type DiversityOptions } from './diversity.js';
 export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
+export { FilterBubbleMetric, type FilterBubbleOptions } from './filter-bubble.js';
 export { SliceMetric, tenureDimension, attributeDimension, NEW_USER_DAYS, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
 export {
@@ -26,5 +27,5 @@ export {
   undefinedNote,
   UNDEFINED_MARK,
 } from './registry.js';
-export { cosine, entropyBits, gini, jaccard, median } from './stats.js';
+export { cosine, entropyBits, gini, jaccard, median, quantile } from './stats.js';
 export { ndcgAtK, reciprocalRank, recallAtK, meanRankingScores, clickedByUser, evaluateOnHeldOut, type RankingScores, type HeldOutOptions, type HeldOutScores } from './offline.js';

@@ -52,6 +52,17 @@ export function median(values: number[]): number {
   return n % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
 }
 
+/** The q-quantile by linear interpolation between order statistics; 0 when empty. Sorts in place. */
+export function quantile(values: number[], q: number): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  values.sort((a, b) => a - b);
+  const at = q * (n - 1);
+  const low = Math.floor(at);
+  const high = Math.min(n - 1, low + 1);
+  return values[low] + (at - low) * (values[high] - values[low]);
+}
+
 /** |A ∩ B| / |A ∪ B|; 0 when both sets are empty. */
 export function jaccard(a: ReadonlySet<number>, b: ReadonlySet<number>): number {
   const [small, large] = a.size <= b.size ? [a, b] : [b, a];

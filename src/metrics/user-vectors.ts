@@ -49,6 +49,11 @@ export class UserVectors {
     return this.data;
   }
 
+  /** The user of row r. */
+  userOf(r: number): number {
+    return this.users[r];
+  }
+
   /** Row r, in first-seen order, as a view. */
   row(r: number): Float64Array {
     return this.data.subarray(r * this.width, (r + 1) * this.width);
