@@ -152,6 +152,7 @@ describe('EngagementMetric', () => {
       ctr: 0.125,
       watch_minutes: 15,
       watch_minutes_per_active_user: 5,
+      watch_minutes_per_impression: 15 / 16,
       mean_true_satisfaction: 0.7,
     });
     expect(m.endEpoch(bounds(1, 1, 2))).toEqual({
@@ -161,6 +162,7 @@ describe('EngagementMetric', () => {
       ctr: 0,
       watch_minutes: 0,
       watch_minutes_per_active_user: 0,
+      watch_minutes_per_impression: 0,
       mean_true_satisfaction: 0,
     });
   });
@@ -311,6 +313,51 @@ describe('ActivityMetric', () => {
     feed(m, [slate(31.5, 0, [0])]);
     // end = 38: cohort window days 24..30 holds day 30; recent days 31..37 holds day 31.
     expect(m.endEpoch(bounds(1, 31, 38)).retention_7d).toBe(1);
+  });
+});
+
+describe('ActivityMetric, a month apart', () => {
+  /**
+   * Days 0..59 hold the cohort of the epoch ending at 60 (days 0..29, "30–59 days before") and
+   * the retained window (days 30..59). u0 {2, 45}: cohort, retained. u1 {29}: cohort, lost.
+   * u2 {31, 58}: not in the cohort. u3 {0, 33, 40, 59}: cohort, retained (day 0 sits at bit 59,
+   * in the high word). → 2/3. At end = 61 the cohort is days 1..30: u3 (day 0) leaves it and u2
+   * (day 31) is not in it yet, so u0 and u1 remain → 1/2.
+   */
+  const pattern: [number, number[]][] = [
+    [0, [2, 45]],
+    [1, [29]],
+    [2, [31, 58]],
+    [3, [0, 33, 40, 59]],
+  ];
+  const events = (): SimEvent[] => pattern.flatMap(([user, days]) => days.map((day) => slate(day + 0.5, user, [0]))).sort((a, b) => a.time - b.time);
+
+  it('retention_30d over daily epochs and over one long epoch', () => {
+    const daily = new ActivityMetric(worldWith(4, 0));
+    const all = events();
+    const retention: number[] = [];
+    for (let day = 0; day < 61; day++) {
+      feed(daily, all.filter((e) => e.time >= day && e.time < day + 1));
+      retention.push(daily.endEpoch(bounds(day, day, day + 1)).retention_30d);
+    }
+    expect(retention[59]).toBe(2 / 3); // end = 60
+    expect(retention[60]).toBe(1 / 2); // end = 61
+    expect(retention[29]).toBe(0); // end = 30: the cohort window lies before day 0
+    const whole = new ActivityMetric(worldWith(4, 0));
+    feed(whole, all);
+    expect(whole.endEpoch(bounds(0, 0, 60)).retention_30d).toBe(2 / 3);
+  });
+
+  it('active_days_7d: days active in the last week, over the whole population, churned users out', () => {
+    const world = worldWith(4, 0);
+    const m = new ActivityMetric(world);
+    // u0 active on days 3, 4, 9 (twice); u1 on day 1 only; u2 never; u3 on days 5 and 6, then churns.
+    feed(m, [slate(1.5, 1, [0]), slate(3.5, 0, [0]), slate(4.2, 0, [0]), slate(5.5, 3, [0]), slate(6.5, 3, [0]), slate(9.1, 0, [0]), slate(9.7, 0, [0])]);
+    const beforeChurn = m.endEpoch(bounds(0, 0, 10)).active_days_7d; // days 3..9: u0 3 days, u3 2 → 5 / 4 users
+    expect(beforeChurn).toBe(5 / 4);
+    feed(m, [{ kind: 'churn', time: 10.5, userId: 3 }]);
+    // Days 4..10: u0 on 4 and 9; u3 has churned and leaves the population (3 users) → 2 / 3.
+    expect(m.endEpoch(bounds(1, 10, 11)).active_days_7d).toBe(2 / 3);
   });
 });
 
@@ -513,6 +560,7 @@ describe('MetricsCollector', () => {
     'ctr',
     'watch_minutes',
     'watch_minutes_per_active_user',
+    'watch_minutes_per_impression',
     'mean_true_satisfaction',
     'active_users',
     'daily_active_users',
@@ -522,6 +570,8 @@ describe('MetricsCollector', () => {
     'population',
     'return_rate',
     'retention_7d',
+    'retention_30d',
+    'active_days_7d',
     'mean_session_satisfaction',
     'topic_entropy_impressions',
     'topic_entropy_consumption',

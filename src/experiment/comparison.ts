@@ -43,6 +43,12 @@ export interface EpochSeries {
   readonly diff?: readonly (number | null)[];
   readonly diff_ci95_low?: readonly (number | null)[];
   readonly diff_ci95_high?: readonly (number | null)[];
+  /**
+   * The day the lines cross: the end of the first epoch from which the difference against the
+   * control, smoothed over three epochs, keeps the sign it ends with (after `measure_from`);
+   * null when it never had the other sign, and absent for the control itself.
+   */
+  readonly crossing_day?: number | null;
 }
 
 export interface ArmMetric {
@@ -133,7 +139,7 @@ export function compareArms(input: ComparisonInput): Comparison {
         sd: estimate === null || estimate.se === null ? null : estimate.se * Math.sqrt(estimate.n),
         replicas: own.replicas,
         vs_control: diff === null || controlMean === null ? null : describeDifference(diff, controlMean),
-        series: series(rowsOf(name)[0], own.epochs, versus && { days: rowsOf(control.name)[0].map((row) => row.day_end), epochs: versus.epochs }, between),
+        series: series(rowsOf(name)[0], own.epochs, versus && { days: rowsOf(control.name)[0].map((row) => row.day_end), epochs: versus.epochs }, between, config.measure_from),
       };
     }
     metrics[metric] = { better: metricDirection(metric) ?? null, per_full_traffic: scaled, arms };
@@ -191,6 +197,7 @@ function series(
   epochs: readonly Figures[],
   control: { readonly days: readonly number[]; readonly epochs: readonly Figures[] } | undefined,
   difference: (a: Figures, b: Figures) => Interval | null,
+  measureFrom: number,
 ): EpochSeries {
   const own = epochs.map((values) => intervalOf(values));
   const base: EpochSeries = {
@@ -204,7 +211,26 @@ function series(
   const diffs = epochs.map((values, epoch) =>
     control.days[epoch] === firstReplica[epoch].day_end ? difference(values, control.epochs[epoch]) : null,
   );
-  return { ...base, diff: diffs.map((i) => i?.estimate ?? null), diff_ci95_low: diffs.map((i) => i?.low ?? null), diff_ci95_high: diffs.map((i) => i?.high ?? null) };
+  const diff = diffs.map((i) => i?.estimate ?? null);
+  return { ...base, diff, diff_ci95_low: diffs.map((i) => i?.low ?? null), diff_ci95_high: diffs.map((i) => i?.high ?? null), crossing_day: crossingDay(base.day_end, diff, measureFrom) };
+}
+
+/**
+ * The end of the first epoch from which a difference series, smoothed by the mean of each epoch's
+ * defined value and its neighbours', keeps the sign of its last smoothed value; null when no
+ * smoothed value after `from` has the opposite sign (the arm led, or trailed, throughout) or the
+ * series ends at zero or undefined.
+ */
+export function crossingDay(days: readonly number[], diff: readonly (number | null)[], from: number): number | null {
+  const at = days.flatMap((day, epoch) => (day > from + EPSILON && diff[epoch] !== null ? [epoch] : []));
+  const smoothed = at.map((_, k) => {
+    const window = at.slice(Math.max(0, k - 1), k + 2).map((epoch) => diff[epoch] as number);
+    return window.reduce((a, b) => a + b, 0) / window.length;
+  });
+  const final = Math.sign(smoothed[smoothed.length - 1] ?? 0);
+  if (final === 0) return null;
+  const lastOpposite = smoothed.findLastIndex((x) => Math.sign(x) === -final);
+  return lastOpposite < 0 ? null : days[at[lastOpposite + 1]];
 }
 
 /** Mean with its interval over the figures that exist; null when none does. */

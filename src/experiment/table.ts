@@ -3,7 +3,7 @@
  * figure that is undefined (the metric has no value in any measured epoch) prints as –.
  */
 import { HEADLINE_METRICS, UNDEFINED_MARK } from '../metrics/index.js';
-import type { ArmMetric, Comparison } from './comparison.js';
+import type { ArmMetric, Comparison, Difference } from './comparison.js';
 
 export { HEADLINE_METRICS };
 
@@ -25,6 +25,17 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
       first = false;
     }
   }
+  const crossings = shown.flatMap((metric) =>
+    comparison.arms.flatMap((arm) => {
+      const figures = comparison.metrics[metric].arms[arm.name];
+      const day = figures?.series.crossing_day;
+      const last = figures?.series.diff?.findLast((x) => x !== null);
+      // Only where the arms really differ: a crossing of two lines within noise says nothing.
+      if (day === undefined || day === null || last === undefined || last === null || !excludesZero(figures.vs_control)) return [];
+      return [`  ${metric.padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${last > 0 ? 'above' : 'below'} ${comparison.control} from day ${Number.isInteger(day) ? day : day.toFixed(2)} on, ${last > 0 ? 'below' : 'above'} it before`];
+    }),
+  );
+  if (crossings.length > 0) lines.push('where the lines cross (for differences marked *: the difference against the control, smoothed over 3 epochs, keeps its final sign from that day):', ...crossings);
   if (comparison.guardrails.length > 0) {
     lines.push('guardrails (breached: estimated worsening beyond the threshold; uncertain: the interval reaches beyond it):');
     for (const g of comparison.guardrails) {
@@ -45,9 +56,12 @@ function armColumns(figures: ArmMetric, control: boolean): string {
   if (control) return `${head}  ${'(control)'.padStart(10)}`;
   if (diff === null) return `${head}  ${UNDEFINED_MARK.padStart(10)}`;
   const ci = diff.ci95 === null ? '-' : `[${num(diff.ci95[0])}, ${num(diff.ci95[1])}]`;
-  const excludesZero = diff.ci95 !== null && (diff.ci95[0] > 0 || diff.ci95[1] < 0);
   const relative = diff.relative === null ? '-' : `${diff.relative >= 0 ? '+' : ''}${(100 * diff.relative).toFixed(1)}%`;
-  return `${head}  ${signed(diff.diff).padStart(10)}  ${ci.padEnd(23)}  ${relative}${excludesZero ? ' *' : ''}`;
+  return `${head}  ${signed(diff.diff).padStart(10)}  ${ci.padEnd(23)}  ${relative}${excludesZero(diff) ? ' *' : ''}`;
+}
+
+function excludesZero(diff: Difference | null | undefined): boolean {
+  return diff?.ci95 !== null && diff?.ci95 !== undefined && (diff.ci95[0] > 0 || diff.ci95[1] < 0);
 }
 
 function num(x: number): string {

@@ -19,14 +19,18 @@
  *   ([end−7, end)). Share retained; 0 when the cohort is empty (in particular before anyone
  *   has 8 days of history). Windows before day 0 are simply empty, so early epochs see a
  *   partial cohort window. Churned users stay in the cohort and count as not retained.
+ * - `retention_30d`: the same a month apart: cohort, users active on some day in D−59..D−30;
+ *   retained, those also active in D−29..D; 0 (undefined) before day 31.
+ * - `active_days_7d`: mean over the population at the epoch's end (see `population`) of the
+ *   days each user was active in D−6..D: how often people come, not only whether.
  * - `mean_session_satisfaction`: mean `satisfaction` over session_end events; 0 when none.
  *
- * State per user: epoch stamp (Int32), last active day (Int32) and a 16-day activity bitmask
- * (Uint16, bit i = active on day lastDay − i, shifted as days pass), churned flag (Uint8).
- * Cost: O(1) per event; O(users) per epoch (population and retention scans).
+ * State per user: epoch stamp (Int32), last active day (Int32) and a 64-day activity bitmask
+ * in two 32-bit words (bit i = active on day lastDay − i, shifted as days pass), churned flag
+ * (Uint8). Cost: O(1) per event; O(users) per epoch (population and retention scans).
  *
  * Assumes each user's events arrive in non-decreasing time (a DES emits them that way); a
- * late event at most 15 days behind the user's latest one is still recorded exactly.
+ * late event at most 63 days behind the user's latest one is still recorded exactly.
  */
 import { ensureLength, EpochIdSet, ratio } from './arrays.js';
 import { metricFamily, type MetricDeclarations } from './declaration.js';
@@ -50,6 +54,12 @@ export const ACTIVITY_METRICS = {
     defined: { test: (row) => row.day_end === undefined || row.day_end >= 8, note: 'undefined before day 8 (no cohort yet)' },
     overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false,
   },
+  retention_30d: {
+    label: '30-day retention', unit: '% retained', format: 'percent', description: 'of users active 30–59 days before', better: 'higher',
+    defined: { test: (row) => row.day_end === undefined || row.day_end >= 31, note: 'undefined before day 31 (no cohort yet)' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false,
+  },
+  active_days_7d: { label: 'Active days per user', unit: 'days of the last 7', format: 'number', description: 'mean over the population', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false },
   daily_active_users: { label: 'Daily active users', unit: 'users', format: 'count', description: 'distinct users per day, mean over the epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: 'long_term', headline: true },
 } as const satisfies MetricDeclarations;
 
@@ -57,19 +67,25 @@ type ActivityRecord = Record<keyof typeof ACTIVITY_METRICS, number>;
 
 
 const NEVER = -0x80000000;
-const MASK_DAYS = 16;
-const MASK_ALL = 0xffff;
-/** Bits 0..6: days D−6..D. */
+const MASK_DAYS = 64;
+/** Low word, bits 0..6: days D−6..D. */
 const RECENT_WEEK = 0x007f;
-/** Bits 7..13: days D−13..D−7. */
+/** Low word, bits 7..13: days D−13..D−7. */
 const PREVIOUS_WEEK = 0x3f80;
+/** Low word, bits 0..29: days D−29..D. */
+const RECENT_MONTH = 0x3fffffff;
+/** Days D−59..D−30: bits 30..31 of the low word and 0..27 of the high one. */
+const PREVIOUS_MONTH_LOW = 0xc0000000;
+const PREVIOUS_MONTH_HIGH = 0x0fffffff;
 /** Tolerance for float noise in epoch bounds when finding whole days. */
 const DAY_EPS = 1e-9;
 
 export class ActivityMetric implements Metric {
   private readonly active = new EpochIdSet();
   private lastDay = new Int32Array(0);
-  private dayMask = new Uint16Array(0);
+  /** Days lastDay − 0..31 (bit i = lastDay − i), and lastDay − 32..63. */
+  private maskLow = new Uint32Array(0);
+  private maskHigh = new Uint32Array(0);
   private churnedFlag = new Uint8Array(0);
   private userLimit = 0;
   /** Distinct active users per day, for days touched this epoch. */
@@ -123,7 +139,9 @@ export class ActivityMetric implements Metric {
       churned: this.churned,
       population: this.population(bounds.end),
       return_rate: ratio(this.returned, this.active.previousSize),
-      retention_7d: this.retention(bounds.end),
+      retention_7d: this.retention(bounds.end, RECENT_WEEK, PREVIOUS_WEEK, 0),
+      retention_30d: this.retention(bounds.end, RECENT_MONTH, PREVIOUS_MONTH_LOW, PREVIOUS_MONTH_HIGH),
+      active_days_7d: this.activeDaysPerUser(bounds.end),
       mean_session_satisfaction: ratio(this.satisfactionSum, this.satisfactionCount),
     };
     this.active.nextEpoch();
@@ -141,7 +159,8 @@ export class ActivityMetric implements Metric {
     if (userId < this.userLimit) return;
     this.userLimit = userId + 1;
     this.lastDay = ensureLength(this.lastDay, this.userLimit, NEVER);
-    this.dayMask = ensureLength(this.dayMask, this.userLimit, 0);
+    this.maskLow = ensureLength(this.maskLow, this.userLimit, 0);
+    this.maskHigh = ensureLength(this.maskHigh, this.userLimit, 0);
     this.churnedFlag = ensureLength(this.churnedFlag, this.userLimit, 0);
   }
 
@@ -154,18 +173,20 @@ export class ActivityMetric implements Metric {
     const last = this.lastDay[userId];
     let newDay: boolean;
     if (last === NEVER || day > last) {
-      const shift = last === NEVER ? MASK_DAYS : day - last;
-      this.dayMask[userId] = shift >= MASK_DAYS ? 1 : ((this.dayMask[userId] << shift) | 1) & MASK_ALL;
+      this.alignedMask(userId, last === NEVER ? MASK_DAYS : day - last);
+      this.maskLow[userId] = (aligned.low | 1) >>> 0;
+      this.maskHigh[userId] = aligned.high;
       this.lastDay[userId] = day;
       newDay = true;
     } else {
       const offset = last - day;
       if (offset < MASK_DAYS) {
-        const bit = 1 << offset;
-        newDay = (this.dayMask[userId] & bit) === 0;
-        this.dayMask[userId] |= bit;
+        const words = offset < 32 ? this.maskLow : this.maskHigh;
+        const bit = (1 << offset % 32) >>> 0;
+        newDay = (words[userId] & bit) === 0;
+        words[userId] = (words[userId] | bit) >>> 0;
       } else {
-        newDay = true; // only with events over 15 days out of order: assume a new day
+        newDay = true; // only with events over 63 days out of order: assume a new day
       }
     }
     if (newDay) this.dayCounts.set(day, (this.dayCounts.get(day) ?? 0) + 1);
@@ -192,25 +213,69 @@ export class ActivityMetric implements Metric {
     return count;
   }
 
-  private retention(end: number): number {
+  /** Share of the cohort (active on a day of the `before` bits) also active on a day of the `recent` bits, counted back from the epoch's last day. */
+  private retention(end: number, recent: number, beforeLow: number, beforeHigh: number): number {
     const lastEpochDay = Math.ceil(end - DAY_EPS) - 1;
     let cohort = 0;
     let retained = 0;
     for (let u = 0; u < this.userLimit; u++) {
       const last = this.lastDay[u];
-      if (last === NEVER) continue;
-      const shift = lastEpochDay - last;
-      let aligned: number;
-      if (shift >= MASK_DAYS) continue;
-      else if (shift >= 0) aligned = (this.dayMask[u] << shift) & MASK_ALL;
-      else aligned = -shift >= MASK_DAYS ? 0 : this.dayMask[u] >>> -shift;
-      if ((aligned & PREVIOUS_WEEK) !== 0) {
+      if (last === NEVER || lastEpochDay - last >= MASK_DAYS) continue;
+      this.alignedMask(u, lastEpochDay - last);
+      if ((aligned.low & beforeLow) !== 0 || (aligned.high & beforeHigh) !== 0) {
         cohort++;
-        if ((aligned & RECENT_WEEK) !== 0) retained++;
+        if ((aligned.low & recent) !== 0) retained++;
       }
     }
     return ratio(retained, cohort);
   }
+
+  /** Mean over the population at `end` of its users' active days in the epoch's last 7 days. */
+  private activeDaysPerUser(end: number): number {
+    const lastEpochDay = Math.ceil(end - DAY_EPS) - 1;
+    let days = 0;
+    for (let u = 0; u < this.userLimit; u++) {
+      const last = this.lastDay[u];
+      if (last === NEVER || this.churnedFlag[u] !== 0 || lastEpochDay - last >= MASK_DAYS) continue;
+      this.alignedMask(u, lastEpochDay - last);
+      days += bitCount(aligned.low & RECENT_WEEK);
+    }
+    return ratio(days, this.population(end));
+  }
+
+  /** The user's mask moved `shift` days on (a negative shift moves it back), into `aligned`. */
+  private alignedMask(userId: number, shift: number): void {
+    const low = this.maskLow[userId];
+    const high = this.maskHigh[userId];
+    if (shift >= MASK_DAYS || -shift >= MASK_DAYS) {
+      aligned.low = 0;
+      aligned.high = 0;
+    } else if (shift >= 32) {
+      aligned.low = 0;
+      aligned.high = (low << (shift - 32)) >>> 0;
+    } else if (shift > 0) {
+      aligned.low = (low << shift) >>> 0;
+      aligned.high = ((high << shift) | (low >>> (32 - shift))) >>> 0;
+    } else if (shift === 0) {
+      aligned.low = low;
+      aligned.high = high;
+    } else if (-shift >= 32) {
+      aligned.low = high >>> (-shift - 32);
+      aligned.high = 0;
+    } else {
+      aligned.low = ((low >>> -shift) | (high << (32 + shift))) >>> 0;
+      aligned.high = high >>> -shift;
+    }
+  }
+}
+
+/** Scratch for alignedMask: one user's 64-day mask as two unsigned 32-bit words. */
+const aligned = { low: 0, high: 0 };
+
+function bitCount(word: number): number {
+  let n = 0;
+  for (let w = word >>> 0; w !== 0; w &= w - 1) n++;
+  return n;
 }
 
 export const ACTIVITY_FAMILY = metricFamily({ metrics: ACTIVITY_METRICS, patterns: [], settings: {}, create: (world) => new ActivityMetric(world) });

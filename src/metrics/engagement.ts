@@ -8,6 +8,8 @@
  * - `watch_minutes`: total watch time.
  * - `watch_minutes_per_active_user`: watch_minutes / distinct users with a session_start or a
  *   slate this epoch; 0 when nobody was active.
+ * - `watch_minutes_per_impression`: watch_minutes / impressions, the short-term yield of a slot;
+ *   0 when there were no impressions.
  * - `mean_true_satisfaction`: mean world-side trueUtility over clicked slates; 0 when there were
  *   no clicks (read it together with `clicks`).
  *
@@ -27,6 +29,7 @@ export const ENGAGEMENT_METRICS = {
   ctr: { label: 'Click-through rate', unit: '% clicked', format: 'percent', description: 'clicks per impression', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'short_term', headline: true },
   watch_minutes: { label: 'Watch time', unit: 'minutes', format: 'count', description: 'total per epoch', better: 'higher', defined: 'always', overEpochs: 'sum', scalesWithUsers: true, chart: null, headline: false },
   watch_minutes_per_active_user: { label: 'Watch time per active user', unit: 'minutes', format: 'number', description: 'per epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'short_term', headline: true },
+  watch_minutes_per_impression: { label: 'Watch time per impression', unit: 'minutes', format: 'number', description: 'per item shown', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'short_term', headline: false },
   mean_true_satisfaction: { label: 'True satisfaction per click', unit: 'true utility', format: 'number', description: 'world-side utility of what was watched', better: 'higher', defined: WITH_CLICKS, overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: true },
 } as const satisfies MetricDeclarations;
 
@@ -74,6 +77,7 @@ export class EngagementMetric implements Metric {
       ctr: ratio(this.clicks, this.impressions),
       watch_minutes: this.watchMinutes,
       watch_minutes_per_active_user: ratio(this.watchMinutes, this.active.size),
+      watch_minutes_per_impression: ratio(this.watchMinutes, this.impressions),
       mean_true_satisfaction: ratio(this.utilitySum, this.utilityCount),
     };
     this.active.nextEpoch();
