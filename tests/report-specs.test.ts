@@ -88,7 +88,10 @@ describe('chart specs', () => {
     for (const chart of charts) {
       const scales = colorScales(chart);
       expect(scales.length, chart.id).toBeGreaterThan(0);
-      for (const scale of scales) expect(scale, chart.id).toEqual({ domain: expected.domain, range: expected.range });
+      // The difference chart draws no control; every other chart draws every arm.
+      const arms = chart.id === 'experiment-diffs' ? ARMS.slice(1) : ARMS;
+      const colorOf = (arm: string) => expected.range[expected.domain.indexOf(arm)];
+      for (const scale of scales) expect(scale, chart.id).toEqual({ domain: [...arms], range: arms.map(colorOf) });
     }
     expect(new Set(expected.range).size).toBe(ARMS.length);
   });
@@ -121,6 +124,24 @@ describe('chart specs', () => {
     expect(latency).toContain('p95');
     const diffs = JSON.stringify(buildCharts(compare).find((c) => c.id === 'experiment-diffs')?.spec);
     expect(diffs).toMatch(/⚠ guardrail/);
+  });
+
+  it('draws the difference chart for the metrics where the arms differ, with no control in its legend', () => {
+    // Coverage and never-shown share come late in report order; here they are where the arms differ most.
+    const clear = new Set(['catalog_coverage', 'new_items_never_shown_share']);
+    const data: ReportData = { ...compare, diffs: compare.diffs.map((d) => (clear.has(d.metric) ? { ...d, diff: 0.3, ci_low: 0.25, ci_high: 0.35 } : d)) };
+    const chart = buildCharts(data).find((c) => c.id === 'experiment-diffs');
+    if (!chart) throw new Error('no difference chart');
+    const { vega, warnings } = compileChart(chart);
+    expect(warnings).toEqual([]);
+    const titles = [...walk(vega)].map((o) => (o.title as { text?: unknown } | undefined)?.text).filter((t) => typeof t === 'string');
+    expect(titles).toEqual(expect.arrayContaining(['True satisfaction per click', 'Catalog coverage', 'New items never shown']));
+    // The guarded metric stays first, and the panels stay within the chart's limit.
+    expect(titles.indexOf('True satisfaction per click')).toBeLessThan(titles.indexOf('Catalog coverage'));
+    expect(titles.filter((t) => t !== chart.title).length).toBeLessThanOrEqual(9);
+    expect(chart.caption).toMatch(/the other \d+ are in the table/);
+    const legendDomains = (vega.scales ?? []).filter((s) => s.name === 'color').map((s) => s.domain);
+    expect(legendDomains).toEqual([['eps_0.05', 'thompson']]);
   });
 
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {
