@@ -86,4 +86,23 @@ describe('SVG and PNG charts', () => {
     expect(width).toBeGreaterThan(560);
     expect(width).toBeLessThan(760);
   });
+
+  it('draws each arm with its own dash pattern, the control wider and underneath, so identical lines stay apart', () => {
+    const svg = readFileSync(compare.charts.find((c) => c.id === 'cold-start')?.svgFile ?? '', 'utf8');
+    const lines = [...svg.matchAll(/<path aria-label="[^"]*Arm: ([^;"]+)[^"]*"[^>]*aria-roledescription="line mark"[^>]*>/g)].map((m) => ({
+      arm: m[1],
+      width: Number(/stroke-width="([\d.]+)"/.exec(m[0])?.[1]),
+      dash: /stroke-dasharray="([^"]*)"/.exec(m[0])?.[1] ?? 'solid',
+    }));
+    const { arms, control } = compare.data;
+    expect(new Set(lines.map((l) => l.arm))).toEqual(new Set(arms));
+    const styleOf = (arm: string) => new Set(lines.filter((l) => l.arm === arm).map((l) => `${l.width} ${l.dash}`));
+    for (const arm of arms) expect(styleOf(arm).size, arm).toBe(1);
+    const styles = arms.map((arm) => [...styleOf(arm)][0]);
+    expect(new Set(styles).size).toBe(arms.length);
+    const widthOf = (arm: string) => lines.find((l) => l.arm === arm)?.width ?? 0;
+    for (const arm of arms.filter((a) => a !== control)) expect(widthOf(control ?? ''), arm).toBeGreaterThan(widthOf(arm));
+    // Drawn first, so the others lie on top of it.
+    expect(lines.findIndex((l) => l.arm === control)).toBe(0);
+  });
 });

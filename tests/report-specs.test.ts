@@ -33,7 +33,8 @@ function* walk(node: unknown): Generator<Record<string, unknown>> {
 }
 
 function colorScales(chart: Chart): { domain: unknown; range: unknown }[] {
-  return [...walk(chart.spec)].filter((o) => o.field === 'arm' && typeof o.scale === 'object').map((o) => o.scale as { domain: unknown; range: unknown });
+  const colors = [...walk(chart.spec)].map((o) => o.color as { field?: unknown; scale?: unknown } | undefined);
+  return colors.filter((c) => c?.field === 'arm' && typeof c.scale === 'object').map((c) => c?.scale as { domain: unknown; range: unknown });
 }
 
 describe('chart specs', () => {

@@ -72,7 +72,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
           scale: { domain: [...options.variants.order], range: options.variants.order.map((_, i) => DASHES[i % DASHES.length]) },
         },
       }
-    : {};
+    : armDashEncoding(ctx);
   const tooltip = [
     { field: 'arm', type: 'nominal', title: armTitle(ctx) },
     ...(options.variants ? [{ field: 'variant', type: 'nominal', title: options.variants.title } as const] : []),
@@ -99,7 +99,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
     });
   }
   layers.push({
-    mark: { type: 'line', point: ctx.points && !options.variants ? { size: 22 } : false, strokeWidth: 2 },
+    mark: { type: 'line', point: ctx.points && !options.variants ? { size: 22 } : false },
     encoding: {
       x,
       y: { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis },
@@ -162,6 +162,25 @@ function referenceLayers(reference: { readonly value: number; readonly label: st
 }
 
 const DASHES: number[][] = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]];
+
+/**
+ * Arms told apart by dash pattern and point shape as well as colour, so a line drawn over an
+ * identical one (greedy under Thompson before either learns) still shows through its gaps. The
+ * control (first) is solid and drawn first, underneath the others.
+ */
+function armDashEncoding(ctx: ChartContext) {
+  if (!ctx.legend) return {};
+  const legend = { symbolType: 'stroke', symbolOpacity: 1 } as const;
+  const shared = { field: 'arm', type: 'nominal' as const, title: armTitle(ctx), legend };
+  const domain = [...ctx.colors.domain];
+  return {
+    strokeDash: { ...shared, scale: { domain, range: domain.map((_, i) => ARM_DASHES[i % ARM_DASHES.length]) } },
+    // The first line is wider, a rim around any line that lies on it.
+    strokeWidth: { ...shared, type: 'ordinal' as const, sort: domain, scale: { type: 'ordinal' as const, domain, range: domain.map((_, i) => (i === 0 ? 4 : 2)) } },
+  };
+}
+
+const ARM_DASHES: number[][] = [[1, 0], [8, 4], [2, 4], [8, 3, 2, 3], [14, 4], [4, 6]];
 
 /** Small multiples under one title, one shared colour legend. */
 export function grid(ctx: ChartContext, title: string, panels: readonly Panel[], columns = 2): TopLevelSpec {
