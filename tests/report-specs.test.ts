@@ -145,6 +145,27 @@ describe('chart specs', () => {
     expect(legendDomains).toEqual([['eps_0.05', 'thompson']]);
   });
 
+  it('draws slice levels on axes that do not magnify noise: shares from zero, scores over a fifth of their size', () => {
+    const close = { ctr: [0.08326, 0.08334, 0.08342], mean_true_satisfaction: [0.5145, 0.5164, 0.5367] };
+    const columns = Object.entries(close).flatMap(([metric, values]) => values.map((mean, i) => ({ metric: `${metric}_slice_device_${i}`, mean })));
+    const data: ReportData = {
+      ...run,
+      metrics: [...run.metrics, ...columns.map((c) => c.metric)],
+      series: [...run.series, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], epoch: 0, time: 1, value: c.mean }))],
+      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean, first: c.mean, last: c.mean }))],
+    };
+    const chart = buildCharts(data).find((c) => c.id === 'slices-device');
+    if (!chart) throw new Error('no device chart');
+    const scales = (compileChart(chart).vega.scales ?? []).filter((s) => /_x$/.test(s.name));
+    expect(scales).toHaveLength(2);
+    const [ctr, satisfaction] = scales as { zero?: boolean; domain?: unknown }[];
+    expect(ctr.zero).toBe(true);
+    const domain = satisfaction.domain as [number, number];
+    expect(domain[1] - domain[0]).toBeGreaterThanOrEqual(0.2 * 0.5367 - 1e-12);
+    expect(domain[0]).toBeLessThan(0.5145);
+    expect(domain[1]).toBeGreaterThan(0.5367);
+  });
+
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {
     const retention = run.series.filter((p) => p.metric === 'retention_7d');
     expect(Math.min(...retention.map((p) => p.time))).toBe(8);

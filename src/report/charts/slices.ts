@@ -52,7 +52,8 @@ function levelChart(ctx: ChartContext, dimension: string, metrics: readonly stri
     const withCi = rows.filter((r) => r.ci_low !== undefined && r.ci_high !== undefined);
     const y = { field: 'slice', type: 'nominal' as const, title: dimension, sort: mine.map((c) => c.slice) };
     const yOffset = ctx.data.arms.length > 1 ? { yOffset: { field: 'arm', type: 'nominal' as const, sort: [...ctx.data.arms] } } : {};
-    const x = { field: 'mean', type: 'quantitative' as const, title: `${info.unit} (mean over the run)`, scale: { zero: false }, axis: axisFormatProp(metric) };
+    const extent = rows.flatMap((r) => [r.mean, r.ci_low, r.ci_high]).filter((v): v is number => v !== undefined);
+    const x = { field: 'mean', type: 'quantitative' as const, title: `${info.unit} (mean over the run)`, scale: levelScale(metric, extent), axis: axisFormatProp(metric) };
     const layers: Layer[] = [];
     if (withCi.length > 0) {
       layers.push({
@@ -91,6 +92,23 @@ function levelChart(ctx: ChartContext, dimension: string, metrics: readonly stri
     caption: `Each dot is one ${dimension} slice's mean over the run: dots far apart mean some slices are served worse than others.`,
     spec: grid({ ...ctx, note: levelNote(ctx) }, title, panels, metrics.length > 4 ? 3 : 2),
   };
+}
+
+/** Plain numbers span at least this share of their largest magnitude. */
+const MIN_RELATIVE_SPAN = 0.2;
+
+/**
+ * An axis that does not magnify noise: shares and counts start at zero; plain numbers (scores,
+ * bits) span at least a fifth of their magnitude, so slices 0.01% apart do not look far apart.
+ */
+export function levelScale(metric: string, values: readonly number[]): { zero: boolean; domain?: [number, number] } {
+  if (metricInfo(metric).format !== 'number' || values.length === 0) return { zero: true };
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = MIN_RELATIVE_SPAN * Math.max(Math.abs(low), Math.abs(high));
+  if (high - low >= span) return { zero: false };
+  const middle = (low + high) / 2;
+  return { zero: false, domain: [middle - span / 2, middle + span / 2] };
 }
 
 function levelNote(ctx: ChartContext): string {
