@@ -3,6 +3,7 @@
  * warning; a family appears exactly when its columns (or files) exist; arms keep one colour in
  * every chart; experiments draw confidence bands, single runs do not.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armColors, buildCharts, compileChart, loadReportData, type Chart, type ReportData } from '../src/report/index.js';
@@ -164,6 +165,29 @@ describe('chart specs', () => {
     expect(domain[1] - domain[0]).toBeGreaterThanOrEqual(0.2 * 0.5367 - 1e-12);
     expect(domain[0]).toBeLessThan(0.5145);
     expect(domain[1]).toBeGreaterThan(0.5367);
+  });
+
+  it('draws latency only for a recommender with serving stages, or one the scenario gives a budget', async () => {
+    const dir = tempDir('recloop-report-latency-');
+    const withScenario = async (name: string, recommender: string) => {
+      const folder = writeSyntheticRun(join(dir, name));
+      writeFileSync(join(folder, 'scenario.resolved.yaml'), `name: ${name}\nrecommender:\n${recommender}`);
+      return buildCharts(await loadReportData(folder)).map((c) => c.id);
+    };
+    expect(await withScenario('popularity', '  kind: popularity\n  slate_size: 10\n')).not.toContain('latency');
+    expect(await withScenario('popularity-budget', '  kind: popularity\n  latency_budget_ms: 5\n')).toContain('latency');
+    expect(await withScenario('two-stage', '  kind: two_stage\n')).toContain('latency');
+    expect(await withScenario('plug-in', '  kind: module\n  path: ./mine.ts\n')).toContain('latency');
+    // An experiment keeps the chart when any arm serves through stages.
+    const file = JSON.parse(readFileSync(join(writeSyntheticCompare(join(dir, 'compare')), 'comparison.json'), 'utf8')) as { arms: { kind?: string }[] };
+    const arms = (kinds: string[]) => {
+      const folder = writeSyntheticCompare(join(dir, kinds.join('-')));
+      writeFileSync(join(folder, 'comparison.json'), JSON.stringify({ ...file, arms: file.arms.map((a, i) => ({ ...a, kind: kinds[i] })) }));
+      writeFileSync(join(folder, 'scenario.resolved.yaml'), 'name: c\n');
+      return loadReportData(folder).then((data) => buildCharts(data).map((c) => c.id));
+    };
+    expect(await arms(['popularity', 'popularity', 'random'])).not.toContain('latency');
+    expect(await arms(['popularity', 'two_stage', 'random'])).toContain('latency');
   });
 
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {

@@ -128,6 +128,8 @@ export interface ReportData {
   readonly ope?: OpeView;
   /** Per pipeline stage (`total`: the whole request), from the scenario's `recommender.latency_budget_ms`. */
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
+  /** Some recommender serves through real stages (a learned ranker), so its latency is worth charting. */
+  readonly servingStages: boolean;
   /** Reference lines per metric column. */
   readonly references: Readonly<Record<string, MetricReference>>;
   /** Seed, recommender, horizon, ...: shown above the summary table. */

@@ -11,6 +11,7 @@ import { comparisonSchema, type ComparisonFile } from './comparison-schema.js';
 import { readJson, readOptionalJson, readOptionalText } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
 import { scenarioInfo } from './scenario-info.js';
+import { hasServingStages } from './serving-stages.js';
 
 export const COMPARISON_FILE = 'comparison.json';
 
@@ -67,6 +68,7 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     diffs,
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
+    servingStages: hasServingStages(file.arms.map((a) => a.kind ?? info.recommenderKind)),
     references: {},
     facts: [
       { label: 'Arms', value: arms.map((arm) => `${arm} (${roleOf(file, arm)})`).join(', ') },

@@ -12,6 +12,7 @@ import type { MetricReference, MetricSummary, ReportData, ReportFact, SeriesPoin
 import { calibrationSchema } from './calibration-schema.js';
 import { readJsonl, readOptionalJson, readOptionalText, ReportInputError, type NumericRow } from './read-files.js';
 import { scenarioInfo } from './scenario-info.js';
+import { hasServingStages } from './serving-stages.js';
 
 /** File names inside a run folder (the names RUN_FILES gives, plus the optional calibration table). */
 export const RUN_INPUTS = {
@@ -94,6 +95,7 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     diffs: [],
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
+    servingStages: hasServingStages([info.recommenderKind]),
     references,
     facts,
     notes: [],
