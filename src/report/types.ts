@@ -98,6 +98,13 @@ export interface MetricReference {
   readonly label: string;
 }
 
+/** A stretch of simulated time the time-series charts shade: the random start-up, days left out of the figures. */
+export interface TimePeriod {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+}
+
 export interface ReportFact {
   readonly label: string;
   readonly value: string;
@@ -130,6 +137,8 @@ export interface ReportData {
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
   /** Some recommender serves through real stages (a learned ranker), so its latency is worth charting. */
   readonly servingStages: boolean;
+  /** Shaded on every time-series chart, earliest first. */
+  readonly periods: readonly TimePeriod[];
   /** Reference lines per metric column. */
   readonly references: Readonly<Record<string, MetricReference>>;
   /** Seed, recommender, horizon, ...: shown above the summary table. */

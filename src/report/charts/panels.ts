@@ -85,7 +85,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
         ] as const)
       : []),
   ] as const;
-  const layers: Layer[] = [];
+  const layers: Layer[] = [...periodLayers(ctx)];
   if (withBand) {
     layers.push({
       mark: { type: 'area', opacity: 0.18 },
@@ -118,6 +118,26 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
     data: { values: options.rows.map(stripUndefined) },
     layer: layers,
   };
+}
+
+/** Grey shades under the lines for the random start-up and unmeasured days, labelled at the top. */
+function periodLayers(ctx: ChartContext): Layer[] {
+  const periods = ctx.data.time.unit === 'day' ? ctx.data.periods : [];
+  if (periods.length === 0) return [];
+  const data = { values: periods.map((p) => ({ from: p.from, to: p.to, label: p.label })) };
+  const x = { ...timeEncoding(ctx), field: 'from' };
+  return [
+    {
+      data,
+      mark: { type: 'rect', color: NEUTRAL.reference, opacity: 0.09 },
+      encoding: { x, x2: { field: 'to' }, tooltip: [{ field: 'label', type: 'nominal', title: 'Shaded' }] },
+    },
+    {
+      data,
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#555555', lineBreak: ', ' },
+      encoding: { x, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
 }
 
 /** The x axis of every time series: simulated days (or rounds) from 0 to the last one. */

@@ -10,6 +10,7 @@ import { calibrationSchema } from './calibration-schema.js';
 import { comparisonSchema, type ComparisonFile } from './comparison-schema.js';
 import { readJson, readOptionalJson, readOptionalText } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
+import { shadedPeriods } from './periods.js';
 import { scenarioInfo } from './scenario-info.js';
 import { hasServingStages } from './serving-stages.js';
 
@@ -69,6 +70,7 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages(file.arms.map((a) => a.kind ?? info.recommenderKind)),
+    periods: shadedPeriods(info.randomStartupDays, file.measure_from),
     references: {},
     facts: [
       { label: 'Arms', value: arms.map((arm) => `${arm} (${roleOf(file, arm)})`).join(', ') },

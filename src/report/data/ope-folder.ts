@@ -37,6 +37,7 @@ export async function loadOpeFolder(dir: string): Promise<ReportData> {
     ope,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages([info.recommenderKind]),
+    periods: [],
     references: {},
     facts: [
       { label: 'Target policy', value: file.target.policy },

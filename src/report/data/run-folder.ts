@@ -11,6 +11,7 @@ import { epochMean, isBookkeeping, isDefined } from '../../metrics/registry.js';
 import type { MetricReference, MetricSummary, ReportData, ReportFact, SeriesPoint, TimeAxis } from '../types.js';
 import { calibrationSchema } from './calibration-schema.js';
 import { readJsonl, readOptionalJson, readOptionalText, ReportInputError, type NumericRow } from './read-files.js';
+import { shadedPeriods } from './periods.js';
 import { scenarioInfo } from './scenario-info.js';
 import { hasServingStages } from './serving-stages.js';
 
@@ -96,6 +97,7 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages([info.recommenderKind]),
+    periods: bandit ? [] : shadedPeriods(info.randomStartupDays, undefined),
     references,
     facts,
     notes: [],

@@ -6,12 +6,15 @@
  * schema moved on since.
  */
 import { parse } from 'yaml';
+import { parseDuration } from '../../settings/duration.js';
 
 export interface ScenarioInfo {
   readonly name?: string;
   readonly description?: string;
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
   readonly recommenderKind?: string;
+  /** Days of uniformly random slates before the recommender takes over (`recommender.random_startup`). */
+  readonly randomStartupDays?: number;
 }
 
 export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
@@ -33,7 +36,12 @@ export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
     description: typeof root?.description === 'string' ? root.description.trim() : undefined,
     latencyBudgetMs,
     recommenderKind: typeof recommender?.kind === 'string' ? recommender.kind : undefined,
+    randomStartupDays: durationOf(recommender?.random_startup),
   };
+}
+
+function durationOf(value: unknown): number | undefined {
+  return typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : undefined;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
