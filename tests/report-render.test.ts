@@ -131,4 +131,15 @@ describe('SVG and PNG charts', () => {
     ]);
     expect((await shades(compare.data, 'short-term'))[0]).toMatchObject({ from: 0, to: 2, label: 'not measured', width: 28 });
   });
+
+  it('writes a reference label (the latency budget) beside the plot, where no p95 line can cover it', () => {
+    const svg = readFileSync(run.charts.find((c) => c.id === 'latency')?.svgFile ?? '', 'utf8');
+    const labels = [...svg.matchAll(/<text[^>]*text-anchor="(\w+)"[^>]*translate\(([\d.]+),[^>]*>(budget \d+ ms)<\/text>/g)];
+    expect(labels.map((m) => m[3])).toEqual(['budget 10 ms', 'budget 50 ms', 'budget 10 ms']);
+    // Each starts right of its panel's 280 px plot.
+    for (const [, anchor, x] of labels) {
+      expect(anchor).toBe('start');
+      expect(Number(x)).toBeGreaterThan(280);
+    }
+  });
 });

@@ -162,7 +162,7 @@ export function panelTitle(text: string, subtitle?: string) {
   return { text, subtitle: subtitle ?? ' ', fontSize: 13, subtitleFontSize: 11, frame: 'group' as const };
 }
 
-/** A dotted horizontal line with its label at the right end (a budget or a target). */
+/** A dotted horizontal line with its label beside the plot at its right end (a budget or a target). */
 function referenceLayers(reference: { readonly value: number; readonly label: string }, metric: string): Layer[] {
   const data = { values: [{ value: reference.value, label: reference.label }] };
   const y = { field: 'value', type: 'quantitative' } as const;
@@ -174,8 +174,8 @@ function referenceLayers(reference: { readonly value: number; readonly label: st
     },
     {
       data,
-      // Below the line, so a budget at the top of the scale keeps its label inside the panel.
-      mark: { type: 'text', align: 'right', baseline: 'top', dy: 3, fontSize: 11, color: NEUTRAL.reference },
+      // Beside the plot, right of the line's end: no data line can run through it.
+      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 11, color: NEUTRAL.reference },
       encoding: { y, x: { value: 'width' }, text: { field: 'label', type: 'nominal' } },
     },
   ];
