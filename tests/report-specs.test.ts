@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { armColors, buildCharts, compileChart, loadReportData, type Chart, type ReportData } from '../src/report/index.js';
+import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, type Chart, type ReportData } from '../src/report/index.js';
 import { ARMS, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
@@ -188,6 +188,20 @@ describe('chart specs', () => {
     };
     expect(await arms(['popularity', 'popularity', 'random'])).not.toContain('latency');
     expect(await arms(['popularity', 'two_stage', 'random'])).toContain('latency');
+  });
+
+  it('overlays run folders: a series per run in every chart, each spec valid and compiled cleanly', async () => {
+    const dir = tempDir('recloop-report-overlay-');
+    const runs = await loadReportInputs([writeSyntheticRun(join(dir, 'eps')), writeSyntheticRun(join(dir, 'ts'))]);
+    expect(runs.kind).toBe('runs');
+    expect(runs.arms).toEqual(['eps', 'ts']);
+    const charts = buildCharts(runs);
+    expect(charts.map((c) => c.id)).toContain('short-term');
+    for (const chart of charts) {
+      expect(validate(chart.spec), chart.id).toEqual([]);
+      expect(compileChart(chart).warnings, chart.id).toEqual([]);
+      for (const scale of colorScales(chart)) expect(scale.domain, chart.id).toEqual(['eps', 'ts']);
+    }
   });
 
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {

@@ -50,7 +50,9 @@ ${charts.map((c) => figureHtml(c, options.files.find((f) => f.id === c.chart.id)
 ${
   data.scenarioYaml
     ? `<details><summary>Resolved scenario (YAML, every default filled in)</summary><pre>${esc(data.scenarioYaml)}</pre></details>`
-    : '<p>No scenario file in this folder.</p>'
+    : data.kind === 'runs'
+      ? '<p>The runs differ in their scenarios: each run folder holds its own.</p>'
+      : '<p>No scenario file in this folder.</p>'
 }
 </section>
 <footer>Written by <code>recloop report</code> from <code>${esc(data.dir)}</code>.</footer>

@@ -48,7 +48,25 @@ export function tableMetrics(metrics: readonly string[]): string[] {
 }
 
 export function summaryTable(data: ReportData): SummaryTable {
-  return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : runTable(data);
+  return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : data.kind === 'runs' ? runsTable(data) : runTable(data);
+}
+
+/** Overlaid runs: each run's mean over its epochs, side by side (one seed each: no interval, no verdict). */
+function runsTable(data: ReportData): SummaryTable {
+  const rows: TableRow[] = [];
+  for (const metric of tableMetrics(data.metrics)) {
+    const cells = data.arms.map((arm) => {
+      const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
+      return { text: s ? formatValue(metric, s.mean) : '–' };
+    });
+    if (cells.some((c) => c.text !== '–')) rows.push({ metric, label: rowLabel(metric), cells });
+  }
+  const notes = [
+    `Each cell: one run's mean over its ${data.time.unit === 'round' ? 'metrics rows' : 'epochs'}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
+    ...data.notes,
+  ];
+  if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
+  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean)`)], rows, notes };
 }
 
 function runTable(data: ReportData): SummaryTable {

@@ -111,8 +111,8 @@ export interface ReportFact {
 }
 
 export interface ReportData {
-  /** A run folder, a compare folder (comparison.json) or an OPE folder (ope.json only). */
-  readonly kind: 'run' | 'compare' | 'ope';
+  /** A run folder, several run folders overlaid, a compare folder (comparison.json) or an OPE folder (ope.json only). */
+  readonly kind: 'run' | 'runs' | 'compare' | 'ope';
   readonly dir: string;
   readonly name: string;
   readonly description?: string;

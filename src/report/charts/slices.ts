@@ -113,6 +113,7 @@ export function levelScale(metric: string, values: readonly number[]): { zero: b
 
 function levelNote(ctx: ChartContext): string {
   if (ctx.data.kind === 'run') return `${ctx.data.name} · ${ctx.data.arms[0]} · one run, no replicas: dots are means over its epochs`;
+  if (ctx.data.kind === 'runs') return `${ctx.data.name} · dots: each run's mean over its epochs (one seed each, no intervals)`;
   const withCi = ctx.data.summaries.some((s) => s.ci_low !== undefined);
   return `${ctx.data.name} · dots: mean over ${ctx.data.replicas} replicas per arm${withCi ? ` · bars: ${Math.round(ctx.data.level * 100)}% confidence interval` : ''}`;
 }
@@ -145,9 +146,7 @@ function gapChart(ctx: ChartContext, dimension: string, metrics: readonly string
 }
 
 function gapNote(ctx: ChartContext): string {
-  return ctx.data.kind === 'run'
-    ? `${ctx.data.name} · ${ctx.data.arms[0]} · one run, no replicas: small wiggles are noise, not effects`
-    : `${ctx.data.name} · gap between the per-arm means of ${ctx.data.replicas} replicas (no interval for a gap)`;
+  return ctx.data.kind === 'compare' ? `${ctx.data.name} · gap between the per-arm means of ${ctx.data.replicas} replicas (no interval for a gap)` : ctx.note;
 }
 
 function slug(text: string): string {
