@@ -118,6 +118,24 @@ describe('report.html in headless Chromium', () => {
     expect(html).not.toMatch(/<link[^>]+stylesheet/);
   });
 
+  it('fits the experiment summary table into a 1400 px wide window, without horizontal scrolling', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.goto(pathToFileURL(compare.html).href);
+      const size = (await page.evaluate(`(() => {
+        const wrap = document.querySelector('.table-wrap');
+        const table = wrap.querySelector('table');
+        return { scroll: wrap.scrollWidth, client: wrap.clientWidth, table: table.getBoundingClientRect().width, page: document.documentElement.scrollWidth, columns: table.querySelectorAll('thead th').length };
+      })()`)) as { scroll: number; client: number; table: number; page: number; columns: number };
+      expect(size.columns).toBe(6);
+      expect(size.scroll).toBeLessThanOrEqual(size.client);
+      expect(size.page).toBeLessThanOrEqual(1400);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('notices a chart that fails (the checks above can fail)', async () => {
     const broken = join(tempDir(), 'broken.html');
     // The first chart's data (in the inlined specs, after the Vega runtime) gets a transform Vega does not know.

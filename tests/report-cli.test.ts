@@ -4,12 +4,13 @@
  * reading what the other commands write. The input formats are also pinned at compile time:
  * the experiment's Comparison and OPE's OpeReport must satisfy the report's schemas.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Comparison } from '../src/experiment/comparison.js';
 import type { OpeReport } from '../src/ope/run-ope.js';
 import type { ComparisonInput, OpeInput } from '../src/report/index.js';
+import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
 import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
 import { cli } from './support/run-cli.js';
 
@@ -98,5 +99,39 @@ experiment:
     expect(md).toMatch(/\| Click-through rate \| [\d.]+% \[[\d.]+%, [\d.]+%\] \| [\d.]+% \[/);
     expect(md).toContain('⚠ guardrail breached');
     expect(readdirSync(join(out, 'charts'))).toContain('experiment-diffs.svg');
+  });
+
+  it('overlays several run folders in one report, a series per run named by its folder', async () => {
+    const dir = tempDir();
+    const a = writeSyntheticRun(join(dir, 'epsilon'));
+    const b = writeSyntheticRun(join(dir, 'thompson'));
+    const out = join(dir, 'both');
+    const { code, err } = await cli(['report', a, b, '--out', out, '--no-png']);
+    expect(code, err).toBe(0);
+    const svg = readFileSync(join(out, 'charts', 'short-term.svg'), 'utf8');
+    const series = new Set([...svg.matchAll(/aria-label="[^"]*Run: ([^;"]+)[^"]*"[^>]*aria-roledescription="line mark"/g)].map((m) => m[1]));
+    expect(series).toEqual(new Set(['epsilon', 'thompson']));
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('| Metric | epsilon (mean) | thompson (mean) |');
+    // The runs' own folders keep their own reports.
+    expect(existsSync(join(a, 'report.html'))).toBe(false);
+  });
+
+  it('refuses to overlay what cannot be overlaid, naming the folder and what was expected', async () => {
+    const dir = tempDir();
+    const run = writeSyntheticRun(join(dir, 'run'));
+    const compare = writeSyntheticCompare(join(dir, 'compare'));
+    const bandit = join(dir, 'bandit');
+    mkdirSync(bandit);
+    writeFileSync(join(bandit, 'metrics.jsonl'), '{"round":100,"reward_rate":0.4}\n{"round":200,"reward_rate":0.5}\n');
+    const out = ['--out', join(dir, 'out')];
+    const noOut = await cli(['report', run, bandit]);
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toContain('2 run folders to overlay: say where the report goes (--out DIR)');
+    const withCompare = await cli(['report', run, compare, ...out]);
+    expect(withCompare.code).toBe(2);
+    expect(withCompare.err).toContain(`${compare}: has comparison.json, but only run folders (metrics.jsonl) can be overlaid`);
+    const mixed = await cli(['report', run, bandit, ...out]);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toContain(`${bandit}: counts rounds, but ${run} counts days`);
   });
 });

@@ -3,11 +3,12 @@
  * PNG header), text is drawn with a real font offline, and the layout measures text with that
  * font (no blank margins from Vega's character-count guess).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chooseFonts, PNG_SCALE, renderPng, writeReport, type ReportOutcome } from '../src/report/index.js';
+import { buildCharts, chooseFonts, compileChart, loadReportData, PNG_SCALE, renderPng, renderSvg, writeReport, type ReportData, type ReportOutcome } from '../src/report/index.js';
+import { shadedPeriods } from '../src/report/data/periods.js';
 import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 
@@ -85,5 +86,60 @@ describe('SVG and PNG charts', () => {
     console.log(`tradeoff chart width: ${width} px`);
     expect(width).toBeGreaterThan(560);
     expect(width).toBeLessThan(760);
+  });
+
+  it('draws each arm with its own dash pattern, the control wider and underneath, so identical lines stay apart', () => {
+    const svg = readFileSync(compare.charts.find((c) => c.id === 'cold-start')?.svgFile ?? '', 'utf8');
+    const lines = [...svg.matchAll(/<path aria-label="[^"]*Arm: ([^;"]+)[^"]*"[^>]*aria-roledescription="line mark"[^>]*>/g)].map((m) => ({
+      arm: m[1],
+      width: Number(/stroke-width="([\d.]+)"/.exec(m[0])?.[1]),
+      dash: /stroke-dasharray="([^"]*)"/.exec(m[0])?.[1] ?? 'solid',
+    }));
+    const { arms, control } = compare.data;
+    expect(new Set(lines.map((l) => l.arm))).toEqual(new Set(arms));
+    const styleOf = (arm: string) => new Set(lines.filter((l) => l.arm === arm).map((l) => `${l.width} ${l.dash}`));
+    for (const arm of arms) expect(styleOf(arm).size, arm).toBe(1);
+    const styles = arms.map((arm) => [...styleOf(arm)][0]);
+    expect(new Set(styles).size).toBe(arms.length);
+    const widthOf = (arm: string) => lines.find((l) => l.arm === arm)?.width ?? 0;
+    for (const arm of arms.filter((a) => a !== control)) expect(widthOf(control ?? ''), arm).toBeGreaterThan(widthOf(arm));
+    // Drawn first, so the others lie on top of it.
+    expect(lines.findIndex((l) => l.arm === control)).toBe(0);
+  });
+
+  it('shades the random start-up and the unmeasured days on time-series charts, with a label', async () => {
+    const folder = writeSyntheticRun(join(tempDir('recloop-report-periods-'), 'run'));
+    writeFileSync(join(folder, 'scenario.resolved.yaml'), 'name: startup\nrecommender:\n  kind: popularity\n  random_startup: 3d\n');
+    const data = await loadReportData(folder);
+    const shades = async (report: ReportData, id: string) => {
+      const chart = buildCharts(report).find((c) => c.id === id);
+      const svg = await renderSvg(compileChart(chart ?? buildCharts(report)[0]));
+      const rects = [...svg.matchAll(/aria-label="Simulated day: ([\d.]+); to: ([\d.]+); Shaded: ([^"]+)"[^>]*d="M[\d.]+,0h([\d.]+)v([\d.]+)h/g)];
+      return rects.map((m) => ({ from: Number(m[1]), to: Number(m[2]), label: m[3], width: Number(m[4]), height: Number(m[5]) }));
+    };
+    // 3 of 20 days on a 280 px panel: 42 px wide, the panel's full height; one shade per panel.
+    const run = await shades(data, 'short-term');
+    expect(run).toEqual([
+      { from: 0, to: 3, label: 'random start-up', width: 42, height: 160 },
+      { from: 0, to: 3, label: 'random start-up', width: 42, height: 160 },
+    ]);
+    // The experiment leaves its first 2 days out (measure_from); after a 3-day start-up the shades split, not stack.
+    const experiment = await shades({ ...compare.data, periods: shadedPeriods(3, 2) }, 'short-term');
+    expect(experiment.slice(0, 2)).toEqual([
+      { from: 0, to: 2, label: 'random start-up, not measured', width: 28, height: 160 },
+      { from: 2, to: 3, label: 'random start-up', width: 14, height: 160 },
+    ]);
+    expect((await shades(compare.data, 'short-term'))[0]).toMatchObject({ from: 0, to: 2, label: 'not measured', width: 28 });
+  });
+
+  it('writes a reference label (the latency budget) beside the plot, where no p95 line can cover it', () => {
+    const svg = readFileSync(run.charts.find((c) => c.id === 'latency')?.svgFile ?? '', 'utf8');
+    const labels = [...svg.matchAll(/<text[^>]*text-anchor="(\w+)"[^>]*translate\(([\d.]+),[^>]*>(budget \d+ ms)<\/text>/g)];
+    expect(labels.map((m) => m[3])).toEqual(['budget 10 ms', 'budget 50 ms', 'budget 10 ms']);
+    // Each starts right of its panel's 280 px plot.
+    for (const [, anchor, x] of labels) {
+      expect(anchor).toBe('start');
+      expect(Number(x)).toBeGreaterThan(280);
+    }
   });
 });

@@ -3,9 +3,10 @@
  * warning; a family appears exactly when its columns (or files) exist; arms keep one colour in
  * every chart; experiments draw confidence bands, single runs do not.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { armColors, buildCharts, compileChart, loadReportData, type Chart, type ReportData } from '../src/report/index.js';
+import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, type Chart, type ReportData } from '../src/report/index.js';
 import { ARMS, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
@@ -33,7 +34,8 @@ function* walk(node: unknown): Generator<Record<string, unknown>> {
 }
 
 function colorScales(chart: Chart): { domain: unknown; range: unknown }[] {
-  return [...walk(chart.spec)].filter((o) => o.field === 'arm' && typeof o.scale === 'object').map((o) => o.scale as { domain: unknown; range: unknown });
+  const colors = [...walk(chart.spec)].map((o) => o.color as { field?: unknown; scale?: unknown } | undefined);
+  return colors.filter((c) => c?.field === 'arm' && typeof c.scale === 'object').map((c) => c?.scale as { domain: unknown; range: unknown });
 }
 
 describe('chart specs', () => {
@@ -88,7 +90,10 @@ describe('chart specs', () => {
     for (const chart of charts) {
       const scales = colorScales(chart);
       expect(scales.length, chart.id).toBeGreaterThan(0);
-      for (const scale of scales) expect(scale, chart.id).toEqual({ domain: expected.domain, range: expected.range });
+      // The difference chart draws no control; every other chart draws every arm.
+      const arms = chart.id === 'experiment-diffs' ? ARMS.slice(1) : ARMS;
+      const colorOf = (arm: string) => expected.range[expected.domain.indexOf(arm)];
+      for (const scale of scales) expect(scale, chart.id).toEqual({ domain: [...arms], range: arms.map(colorOf) });
     }
     expect(new Set(expected.range).size).toBe(ARMS.length);
   });
@@ -121,6 +126,82 @@ describe('chart specs', () => {
     expect(latency).toContain('p95');
     const diffs = JSON.stringify(buildCharts(compare).find((c) => c.id === 'experiment-diffs')?.spec);
     expect(diffs).toMatch(/⚠ guardrail/);
+  });
+
+  it('draws the difference chart for the metrics where the arms differ, with no control in its legend', () => {
+    // Coverage and never-shown share come late in report order; here they are where the arms differ most.
+    const clear = new Set(['catalog_coverage', 'new_items_never_shown_share']);
+    const data: ReportData = { ...compare, diffs: compare.diffs.map((d) => (clear.has(d.metric) ? { ...d, diff: 0.3, ci_low: 0.25, ci_high: 0.35 } : d)) };
+    const chart = buildCharts(data).find((c) => c.id === 'experiment-diffs');
+    if (!chart) throw new Error('no difference chart');
+    const { vega, warnings } = compileChart(chart);
+    expect(warnings).toEqual([]);
+    const titles = [...walk(vega)].map((o) => (o.title as { text?: unknown } | undefined)?.text).filter((t) => typeof t === 'string');
+    expect(titles).toEqual(expect.arrayContaining(['True satisfaction per click', 'Catalog coverage', 'New items never shown']));
+    // The guarded metric stays first, and the panels stay within the chart's limit.
+    expect(titles.indexOf('True satisfaction per click')).toBeLessThan(titles.indexOf('Catalog coverage'));
+    expect(titles.filter((t) => t !== chart.title).length).toBeLessThanOrEqual(9);
+    expect(chart.caption).toMatch(/the other \d+ are in the table/);
+    const legendDomains = (vega.scales ?? []).filter((s) => s.name === 'color').map((s) => s.domain);
+    expect(legendDomains).toEqual([['eps_0.05', 'thompson']]);
+  });
+
+  it('draws slice levels on axes that do not magnify noise: shares from zero, scores over a fifth of their size', () => {
+    const close = { ctr: [0.08326, 0.08334, 0.08342], mean_true_satisfaction: [0.5145, 0.5164, 0.5367] };
+    const columns = Object.entries(close).flatMap(([metric, values]) => values.map((mean, i) => ({ metric: `${metric}_slice_device_${i}`, mean })));
+    const data: ReportData = {
+      ...run,
+      metrics: [...run.metrics, ...columns.map((c) => c.metric)],
+      series: [...run.series, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], epoch: 0, time: 1, value: c.mean }))],
+      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean, first: c.mean, last: c.mean }))],
+    };
+    const chart = buildCharts(data).find((c) => c.id === 'slices-device');
+    if (!chart) throw new Error('no device chart');
+    const scales = (compileChart(chart).vega.scales ?? []).filter((s) => /_x$/.test(s.name));
+    expect(scales).toHaveLength(2);
+    const [ctr, satisfaction] = scales as { zero?: boolean; domain?: unknown }[];
+    expect(ctr.zero).toBe(true);
+    const domain = satisfaction.domain as [number, number];
+    expect(domain[1] - domain[0]).toBeGreaterThanOrEqual(0.2 * 0.5367 - 1e-12);
+    expect(domain[0]).toBeLessThan(0.5145);
+    expect(domain[1]).toBeGreaterThan(0.5367);
+  });
+
+  it('draws latency only for a recommender with serving stages, or one the scenario gives a budget', async () => {
+    const dir = tempDir('recloop-report-latency-');
+    const withScenario = async (name: string, recommender: string) => {
+      const folder = writeSyntheticRun(join(dir, name));
+      writeFileSync(join(folder, 'scenario.resolved.yaml'), `name: ${name}\nrecommender:\n${recommender}`);
+      return buildCharts(await loadReportData(folder)).map((c) => c.id);
+    };
+    expect(await withScenario('popularity', '  kind: popularity\n  slate_size: 10\n')).not.toContain('latency');
+    expect(await withScenario('popularity-budget', '  kind: popularity\n  latency_budget_ms: 5\n')).toContain('latency');
+    expect(await withScenario('two-stage', '  kind: two_stage\n')).toContain('latency');
+    expect(await withScenario('plug-in', '  kind: module\n  path: ./mine.ts\n')).toContain('latency');
+    // An experiment keeps the chart when any arm serves through stages.
+    const file = JSON.parse(readFileSync(join(writeSyntheticCompare(join(dir, 'compare')), 'comparison.json'), 'utf8')) as { arms: { kind?: string }[] };
+    const arms = (kinds: string[]) => {
+      const folder = writeSyntheticCompare(join(dir, kinds.join('-')));
+      writeFileSync(join(folder, 'comparison.json'), JSON.stringify({ ...file, arms: file.arms.map((a, i) => ({ ...a, kind: kinds[i] })) }));
+      writeFileSync(join(folder, 'scenario.resolved.yaml'), 'name: c\n');
+      return loadReportData(folder).then((data) => buildCharts(data).map((c) => c.id));
+    };
+    expect(await arms(['popularity', 'popularity', 'random'])).not.toContain('latency');
+    expect(await arms(['popularity', 'two_stage', 'random'])).toContain('latency');
+  });
+
+  it('overlays run folders: a series per run in every chart, each spec valid and compiled cleanly', async () => {
+    const dir = tempDir('recloop-report-overlay-');
+    const runs = await loadReportInputs([writeSyntheticRun(join(dir, 'eps')), writeSyntheticRun(join(dir, 'ts'))]);
+    expect(runs.kind).toBe('runs');
+    expect(runs.arms).toEqual(['eps', 'ts']);
+    const charts = buildCharts(runs);
+    expect(charts.map((c) => c.id)).toContain('short-term');
+    for (const chart of charts) {
+      expect(validate(chart.spec), chart.id).toEqual([]);
+      expect(compileChart(chart).warnings, chart.id).toEqual([]);
+      for (const scale of colorScales(chart)) expect(scale.domain, chart.id).toEqual(['eps', 'ts']);
+    }
   });
 
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {

@@ -16,5 +16,11 @@ export function armColors(arms: readonly string[]): ArmColors {
   return { domain: [...arms], range: arms.map((_, i) => all[i % all.length]) };
 }
 
+/** The same mapping limited to some arms, for a chart that draws only those: each keeps its colour. */
+export function pickColors(colors: ArmColors, arms: readonly string[]): ArmColors {
+  const kept = colors.domain.flatMap((arm, i) => (arms.includes(arm) ? [{ arm, color: colors.range[i] }] : []));
+  return { domain: kept.map((k) => k.arm), range: kept.map((k) => k.color) };
+}
+
 /** Marks that are not arms (truth, budgets, bounds, diagonals) are drawn in these. */
 export const NEUTRAL = { reference: '#333333', estimate: '#555555', grid: '#e6e6e6' } as const;

@@ -50,7 +50,9 @@ ${charts.map((c) => figureHtml(c, options.files.find((f) => f.id === c.chart.id)
 ${
   data.scenarioYaml
     ? `<details><summary>Resolved scenario (YAML, every default filled in)</summary><pre>${esc(data.scenarioYaml)}</pre></details>`
-    : '<p>No scenario file in this folder.</p>'
+    : data.kind === 'runs'
+      ? '<p>The runs differ in their scenarios: each run folder holds its own.</p>'
+      : '<p>No scenario file in this folder.</p>'
 }
 </section>
 <footer>Written by <code>recloop report</code> from <code>${esc(data.dir)}</code>.</footer>
@@ -69,7 +71,7 @@ function tableHtml(data: ReportData): string {
     .map(
       (row) =>
         `<tr><th scope="row" title="${esc(row.metric)}">${esc(row.label)}</th>${row.cells
-          .map((c) => `<td class="num${c.breach ? ' breach' : ''}">${esc(c.text)}</td>`)
+          .map((c) => `<td class="num${c.breach ? ' breach' : ''}">${(c.parts ?? [c.text]).map((p) => `<span>${esc(p)}</span>`).join(' ')}</td>`)
           .join('')}</tr>`,
     )
     .join('\n');
@@ -126,7 +128,10 @@ h3 { font-size: 16px; margin: 0 0 2px; }
 nav { margin: 18px 0 0; font-size: 14px; } nav a { color: #0060a0; }
 .table-wrap { overflow-x: auto; }
 table.summary { border-collapse: collapse; font-size: 14px; }
-table.summary th, table.summary td { padding: 5px 12px; border-bottom: 1px solid #e6e6e6; text-align: left; white-space: nowrap; }
+table.summary th, table.summary td { padding: 5px 10px; border-bottom: 1px solid #e6e6e6; text-align: left; }
+/* A cell wraps only between its parts (value, interval, verdict), never inside a number. */
+table.summary td span, table.summary thead th { white-space: nowrap; }
+table.summary tbody th { min-width: 12em; }
 table.summary thead th { border-bottom: 2px solid #bbb; }
 table.summary .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.breach { background: #fde8e8; font-weight: bold; }

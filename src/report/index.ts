@@ -1,6 +1,6 @@
 /** Charts and reports: vega-lite specs per metric family, headless SVG/PNG, report.html, summary.md. */
-export type { ArmDiff, Chart, ChartFamily, GuardrailFlag, MetricReference, MetricSummary, OpeView, ReportData, ReportFact, SeriesPoint, TimeAxis } from './types.js';
-export { loadReportData } from './data/load.js';
+export type { ArmDiff, Chart, ChartFamily, GuardrailFlag, MetricReference, MetricSummary, OpeView, ReportData, ReportFact, SeriesPoint, TimeAxis, TimePeriod } from './types.js';
+export { loadReportData, loadReportInputs } from './data/load.js';
 export { loadRunFolder, RUN_INPUTS } from './data/run-folder.js';
 export { loadCompareFolder, COMPARISON_FILE } from './data/compare-folder.js';
 export { ReportInputError } from './data/read-files.js';

@@ -10,6 +10,8 @@ import type { GuardrailFlag, ReportData } from './types.js';
 
 export interface TableCell {
   readonly text: string;
+  /** The text's pieces (value, interval, verdict) that a narrow page may put on lines of their own. */
+  readonly parts?: readonly string[];
   readonly breach?: boolean;
 }
 
@@ -46,7 +48,25 @@ export function tableMetrics(metrics: readonly string[]): string[] {
 }
 
 export function summaryTable(data: ReportData): SummaryTable {
-  return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : runTable(data);
+  return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : data.kind === 'runs' ? runsTable(data) : runTable(data);
+}
+
+/** Overlaid runs: each run's mean over its epochs, side by side (one seed each: no interval, no verdict). */
+function runsTable(data: ReportData): SummaryTable {
+  const rows: TableRow[] = [];
+  for (const metric of tableMetrics(data.metrics)) {
+    const cells = data.arms.map((arm) => {
+      const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
+      return { text: s ? formatValue(metric, s.mean) : '–' };
+    });
+    if (cells.some((c) => c.text !== '–')) rows.push({ metric, label: rowLabel(metric), cells });
+  }
+  const notes = [
+    `Each cell: one run's mean over its ${data.time.unit === 'round' ? 'metrics rows' : 'epochs'}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
+    ...data.notes,
+  ];
+  if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
+  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean)`)], rows, notes };
 }
 
 function runTable(data: ReportData): SummaryTable {
@@ -90,7 +110,7 @@ function compareTable(data: ReportData): SummaryTable {
     const cells: TableCell[] = data.arms.map((arm) => {
       const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
       if (!s) return { text: '–' };
-      return { text: withInterval(formatValue(metric, s.mean), s.ci_low, s.ci_high, (v) => formatValue(metric, v)) };
+      return cell(withInterval(formatValue(metric, s.mean), s.ci_low, s.ci_high, (v) => formatValue(metric, v)));
     });
     for (const arm of others) {
       const d = data.diffs.find((x) => x.metric === metric && x.arm === arm);
@@ -99,9 +119,9 @@ function compareTable(data: ReportData): SummaryTable {
         continue;
       }
       const status = d.guardrail?.status;
-      const flag = status === 'breached' ? ' ⚠ guardrail breached' : status === 'uncertain' ? ' ? guardrail uncertain' : '';
+      const flag = status === 'breached' ? ['⚠ guardrail breached'] : status === 'uncertain' ? ['? guardrail uncertain'] : [];
       if (d.guardrail && status !== 'ok') verdicts.push(guardrailNote(metric, arm, d.guardrail));
-      cells.push({ text: `${withInterval(formatDiff(metric, d.diff), d.ci_low, d.ci_high, (v) => formatDiff(metric, v))}${flag}`, breach: status === 'breached' });
+      cells.push(cell([...withInterval(formatDiff(metric, d.diff), d.ci_low, d.ci_high, (v) => formatDiff(metric, v)), ...flag], status === 'breached'));
     }
     rows.push({ metric, label: rowLabel(metric), cells });
   }
@@ -132,7 +152,7 @@ function opeTable(data: ReportData): SummaryTable {
       metric: e.estimator,
       label: e.estimator,
       cells: [
-        { text: `${num(e.estimate)} [${num(e.ci_low)}, ${num(e.ci_high)}]` },
+        cell([num(e.estimate), `[${num(e.ci_low)}, ${num(e.ci_high)}]`]),
         { text: `${e.estimate - truth.value >= 0 ? '+' : '\u2212'}${num(Math.abs(e.estimate - truth.value))}` },
         { text: covers ? 'yes' : 'no ⚠', breach: !covers },
       ],
@@ -141,7 +161,7 @@ function opeTable(data: ReportData): SummaryTable {
   rows.unshift({
     metric: 'truth',
     label: 'truth (twin world)',
-    cells: [{ text: withInterval(num(truth.value), truth.ci_low, truth.ci_high, num) }, { text: '' }, { text: '' }],
+    cells: [cell(withInterval(num(truth.value), truth.ci_low, truth.ci_high, num)), { text: '' }, { text: '' }],
   });
   return {
     header: ['Estimator', `Estimate [${level}% CI] (${ope.unit})`, 'Error vs truth', 'Interval covers truth'],
@@ -157,8 +177,13 @@ function rowLabel(metric: string): string {
   return said ? info.label : `${info.label} (${info.unit})`;
 }
 
-function withInterval(text: string, low: number | undefined, high: number | undefined, format: (x: number) => string): string {
-  return low === undefined || high === undefined ? text : `${text} [${format(low)}, ${format(high)}]`;
+/** A value and, when there is one, its interval: separate parts, so the interval may wrap under the value. */
+function withInterval(text: string, low: number | undefined, high: number | undefined, format: (x: number) => string): string[] {
+  return low === undefined || high === undefined ? [text] : [text, `[${format(low)}, ${format(high)}]`];
+}
+
+function cell(parts: readonly string[], breach?: boolean): TableCell {
+  return { text: parts.join(' '), parts, ...(breach === undefined ? {} : { breach }) };
 }
 
 function guardrailNote(metric: string, arm: string, g: GuardrailFlag): string {

@@ -3,6 +3,7 @@ import type { ReportData } from './types.js';
 
 const KIND_LABEL: Readonly<Record<ReportData['kind'], string>> = {
   run: 'run',
+  runs: 'runs',
   compare: 'experiment',
   ope: 'off-policy evaluation',
 };

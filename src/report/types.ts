@@ -98,14 +98,21 @@ export interface MetricReference {
   readonly label: string;
 }
 
+/** A stretch of simulated time the time-series charts shade: the random start-up, days left out of the figures. */
+export interface TimePeriod {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+}
+
 export interface ReportFact {
   readonly label: string;
   readonly value: string;
 }
 
 export interface ReportData {
-  /** A run folder, a compare folder (comparison.json) or an OPE folder (ope.json only). */
-  readonly kind: 'run' | 'compare' | 'ope';
+  /** A run folder, several run folders overlaid, a compare folder (comparison.json) or an OPE folder (ope.json only). */
+  readonly kind: 'run' | 'runs' | 'compare' | 'ope';
   readonly dir: string;
   readonly name: string;
   readonly description?: string;
@@ -128,6 +135,10 @@ export interface ReportData {
   readonly ope?: OpeView;
   /** Per pipeline stage (`total`: the whole request), from the scenario's `recommender.latency_budget_ms`. */
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
+  /** Some recommender serves through real stages (a learned ranker), so its latency is worth charting. */
+  readonly servingStages: boolean;
+  /** Shaded on every time-series chart, earliest first. */
+  readonly periods: readonly TimePeriod[];
   /** Reference lines per metric column. */
   readonly references: Readonly<Record<string, MetricReference>>;
   /** Seed, recommender, horizon, ...: shown above the summary table. */

@@ -1,12 +1,13 @@
 /**
- * The report, as phases: load the folder → build chart specs → compile to Vega → render
+ * The report, as phases: load the folder (or several run folders) → build chart specs → compile to Vega → render
  * charts/<id>.svg and .png → write report.html and summary.md beside them.
  */
 import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { buildCharts } from './charts/index.js';
 import { compileChart, type CompiledChart } from './compile.js';
-import { loadReportData } from './data/load.js';
+import { loadReportInputs } from './data/load.js';
+import { ReportInputError } from './data/read-files.js';
 import { reportHtml } from './html.js';
 import { summaryMarkdown } from './markdown.js';
 import { writeChartFiles, type RenderedChart } from './render.js';
@@ -16,7 +17,7 @@ import { vegaBrowserBuild } from './vega-runtime.js';
 export const REPORT_FILES = { html: 'report.html', markdown: 'summary.md', charts: 'charts' } as const;
 
 export interface WriteReportOptions {
-  /** Where report.html, summary.md and charts/ go (default: the input folder). */
+  /** Where report.html, summary.md and charts/ go (default: the input folder; required for several). */
   readonly outDir?: string;
   /** Render PNGs beside the SVGs (default true). */
   readonly png?: boolean;
@@ -36,9 +37,12 @@ export function compileReport(data: ReportData): CompiledChart[] {
   return buildCharts(data).map(compileChart);
 }
 
-export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<ReportOutcome> {
-  const outDir = options.outDir ?? dir;
-  const data = await loadReportData(dir);
+export async function writeReport(dirs: string | readonly string[], options: WriteReportOptions = {}): Promise<ReportOutcome> {
+  const list = typeof dirs === 'string' ? [dirs] : dirs;
+  // Several runs have no folder of their own: writing into one of them would pass for its own report.
+  if (list.length > 1 && options.outDir === undefined) throw new ReportInputError(`${list.length} run folders to overlay: say where the report goes (--out DIR)`);
+  const outDir = options.outDir ?? list[0];
+  const data = await loadReportInputs(list);
   const compiled = compileReport(data);
   const chartsDir = join(outDir, REPORT_FILES.charts);
   const rendered = await writeChartFiles(chartsDir, compiled, { png: options.png ?? true });

@@ -1,6 +1,7 @@
 /**
- * `recloop report <dir>`: charts (SVG, PNG), report.html and summary.md for a run folder or a
- * compare folder (one with comparison.json). `recloop run` calls writeRunReport at its end.
+ * `recloop report <dir..>`: charts (SVG, PNG), report.html and summary.md for a run folder, a
+ * compare folder (one with comparison.json) or an OPE folder, or for several run folders overlaid
+ * (a series per run, into --out). `recloop run` calls writeRunReport at its end.
  * The report module (vega, resvg) is imported on first use, so other commands start fast.
  */
 import type { Argv } from 'yargs';
@@ -12,7 +13,7 @@ export interface ReportCliOptions {
 }
 
 /** Writes the report and prints where it went; a malformed input folder is a UserError. */
-export async function writeRunReport(dir: string, io: CliIo, options: ReportCliOptions = {}): Promise<string> {
+export async function writeRunReport(dir: string | readonly string[], io: CliIo, options: ReportCliOptions = {}): Promise<string> {
   const report = await import('../../report/index.js');
   try {
     const outcome = await report.writeReport(dir, options);
@@ -37,18 +38,25 @@ export async function reportAfterRun(dir: string, io: CliIo): Promise<void> {
 
 export const reportCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
-    'report <dir>',
-    'write charts, report.html and summary.md for a run or compare folder',
+    'report <dirs..>',
+    'write charts, report.html and summary.md for a run or compare folder, or several run folders overlaid',
     (y) =>
       y
-        .positional('dir', { type: 'string', demandOption: true, describe: 'run folder, or compare folder with comparison.json' })
-        .option('out', { type: 'string', describe: 'write the report here (default: into <dir>)' })
+        .positional('dirs', {
+          type: 'string',
+          array: true,
+          demandOption: true,
+          describe: 'run folder, compare folder with comparison.json, or OPE folder; several run folders are overlaid, a series per run (needs --out)',
+        })
+        .option('out', { type: 'string', describe: 'write the report here (default: into the folder)' })
         .option('png', { type: 'boolean', default: true, describe: 'render PNGs beside the SVGs; --no-png skips them' }),
     async (args) => {
-      // A plug-in metric is declared by its file: load the folder's plug-ins as its run did.
+      // A plug-in metric is declared by its file: load each folder's plug-ins as its run did.
       const { loadFolderPlugins } = await import('../../plugins/folder-plugins.js');
-      const problem = await loadFolderPlugins(args.dir);
-      if (problem !== undefined) io.stderr.write(`report warning: the folder's plug-ins did not load, their metrics are shown undeclared: ${problem}\n`);
-      await writeRunReport(args.dir, io, { outDir: args.out, png: args.png });
+      for (const dir of args.dirs) {
+        const problem = await loadFolderPlugins(dir);
+        if (problem !== undefined) io.stderr.write(`report warning: ${dir}: the folder's plug-ins did not load, their metrics are shown undeclared: ${problem}\n`);
+      }
+      await writeRunReport(args.dirs, io, { outDir: args.out, png: args.png });
     },
   );

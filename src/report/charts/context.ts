@@ -35,7 +35,9 @@ export function chartContext(data: ReportData): ChartContext {
     data.kind === 'compare'
       ? `${data.name} · lines: mean of ${data.replicas} replica${data.replicas === 1 ? '' : 's'} per arm` +
         (bands ? ` · bands: ${Math.round(data.level * 100)}% confidence interval` : ' · no intervals with one replica')
-      : `${data.name} · ${data.arms[0]} · one run, no replicas: small wiggles are noise, not effects`;
+      : data.kind === 'runs'
+        ? `${data.name} · a line per run, one seed each: small gaps and wiggles are noise, not effects`
+        : `${data.name} · ${data.arms[0]} · one run, no replicas: small wiggles are noise, not effects`;
   return {
     data,
     colors: armColors(data.arms),
@@ -49,7 +51,7 @@ export function chartContext(data: ReportData): ChartContext {
   };
 }
 
-/** What the coloured lines are: arms of an experiment, or the one run's recommender (policy, for bandits). */
+/** What the coloured lines are: arms of an experiment, overlaid runs, or the one run's recommender (policy, for bandits). */
 export function armTitle(ctx: ChartContext): string {
-  return ctx.data.kind === 'compare' ? 'Arm' : ctx.data.time.unit === 'round' ? 'Policy' : 'Recommender';
+  return ctx.data.kind === 'compare' ? 'Arm' : ctx.data.kind === 'runs' ? 'Run' : ctx.data.time.unit === 'round' ? 'Policy' : 'Recommender';
 }

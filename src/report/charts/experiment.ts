@@ -2,7 +2,7 @@
  * Experiments: each arm's difference from the control with its confidence interval (a forest
  * plot per metric), zero marked, guardrail limits drawn and breaches labelled.
  */
-import { NEUTRAL } from '../colors.js';
+import { NEUTRAL, pickColors } from '../colors.js';
 import { tooltipFormat } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
 import type { ArmDiff, Chart, GuardrailFlag } from '../types.js';
@@ -17,25 +17,56 @@ const MAX_PANELS = 9;
 export function experimentCharts(ctx: ChartContext): Chart[] {
   const { diffs, control } = ctx.data;
   if (diffs.length === 0 || control === undefined) return [];
-  const withDiffs = Array.from(new Set(diffs.map((d) => d.metric)));
-  // Guarded metrics first (they decide launches), then headline metrics, in report order.
-  const guarded = withDiffs.filter((m) => diffs.some((d) => d.metric === m && d.guardrail));
-  const headline = VERDICT_METRICS.filter((m) => withDiffs.includes(m) && !guarded.includes(m));
-  const chosen = [...guarded, ...headline].slice(0, MAX_PANELS);
-  if (chosen.length === 0) chosen.push(...withDiffs.slice(0, MAX_PANELS));
-  const panels = chosen.map((metric) => diffPanel(ctx, metric, diffs.filter((d) => d.metric === metric)));
+  const chosen = chosenMetrics(ctx, diffs);
+  // Only the arms that have a difference are drawn: the control is the zero line, not a legend entry.
+  const drawn = ctx.data.arms.filter((arm) => diffs.some((d) => d.arm === arm));
+  const diffCtx: ChartContext = { ...ctx, colors: pickColors(ctx.colors, drawn), legend: drawn.length > 1 };
+  const panels = chosen.map((metric) => diffPanel(diffCtx, metric, diffs.filter((d) => d.metric === metric)));
   const title = `Difference from the control (${control})`;
   const level = Math.round(ctx.data.level * 100);
   const note = `${ctx.data.name} · ${ctx.data.replicas} replicas per arm · bars: ${level}% confidence interval of the difference`;
+  const left = new Set(diffs.map((d) => d.metric)).size - chosen.length;
   return [
     {
       id: 'experiment-diffs',
       family: 'experiment',
       title,
-      caption: `Arm minus control with its ${level}% interval: an interval clear of the solid zero line is a real difference; a dotted line is a guardrail limit, ⚠ marks an arm past it and ? one whose interval reaches past it.`,
-      spec: grid({ ...ctx, note }, title, panels, chosen.length > 4 ? 3 : 2),
+      caption:
+        `Arm minus control with its ${level}% interval: an interval clear of the solid zero line is a real difference; a dotted line is a guardrail limit, ⚠ marks an arm past it and ? one whose interval reaches past it.` +
+        (left > 0 ? ` Guarded metrics, then those where the arms differ most clearly; the other ${left} are in the table.` : ''),
+      spec: grid({ ...diffCtx, note }, title, panels, chosen.length > 4 ? 3 : 2),
     },
   ];
+}
+
+/**
+ * Guarded metrics first (they decide launches), then the verdict families' metrics where some arm
+ * differs most clearly from the control, drawn in report order: a fixed list would crowd out
+ * exactly the metrics (coverage, never-shown share) where exploration changes things.
+ */
+function chosenMetrics(ctx: ChartContext, diffs: readonly ArmDiff[]): string[] {
+  const withDiffs = Array.from(new Set(diffs.map((d) => d.metric)));
+  const guarded = withDiffs.filter((m) => diffs.some((d) => d.metric === m && d.guardrail)).slice(0, MAX_PANELS);
+  const candidates = VERDICT_METRICS.filter((m) => withDiffs.includes(m) && !guarded.includes(m));
+  if (guarded.length === 0 && candidates.length === 0) return withDiffs.slice(0, MAX_PANELS);
+  const strength = new Map(candidates.map((m) => [m, separation(ctx, diffs.filter((d) => d.metric === m))]));
+  const clearest = new Set([...candidates].sort((a, b) => (strength.get(b) ?? 0) - (strength.get(a) ?? 0)).slice(0, MAX_PANELS - guarded.length));
+  return [...guarded, ...candidates.filter((m) => clearest.has(m))];
+}
+
+/**
+ * How clearly an arm differs on one metric: the largest |difference| in half-widths of its
+ * interval, or, without intervals (one replica), relative to the control's mean.
+ */
+function separation(ctx: ChartContext, diffs: readonly ArmDiff[]): number {
+  return Math.max(
+    0,
+    ...diffs.map((d) => {
+      if (d.ci_low !== undefined && d.ci_high !== undefined) return Math.abs(d.diff) / Math.max((d.ci_high - d.ci_low) / 2, Number.MIN_VALUE);
+      const control = ctx.data.summaries.find((s) => s.metric === d.metric && s.arm === ctx.data.control)?.mean;
+      return control ? Math.abs(d.diff / control) : 0;
+    }),
+  );
 }
 
 /** The difference at which an arm breaches: worse than the control by the threshold. */

@@ -2,6 +2,7 @@
  * Serving latency per pipeline stage (timings.jsonl columns `latency_<stage>_<pNN>_ms`), one
  * panel per stage and one for the whole request (`total`), percentiles told apart by dashes,
  * the scenario's budget for that stage (a plain number: the whole request's) as a dotted line.
+ * Left out for recommenders without serving stages (data/serving-stages.ts) and no budget.
  */
 import type { Chart } from '../types.js';
 import type { ChartContext } from './context.js';
@@ -36,6 +37,8 @@ export function latencyColumns(metrics: readonly string[]): LatencyColumns[] {
 }
 
 export function latencyCharts(ctx: ChartContext): Chart[] {
+  // Microseconds of a recommender without serving stages mean nothing, unless a budget asks for them.
+  if (!ctx.data.servingStages && Object.keys(ctx.data.latencyBudgetMs).length === 0) return [];
   const stages = latencyColumns(ctx.data.metrics).filter((s) => s.percentiles.some((p) => ctx.has(p.column)));
   if (stages.length === 0) return [];
   const panels = stages.map(({ stage, percentiles }) => {

@@ -72,7 +72,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
           scale: { domain: [...options.variants.order], range: options.variants.order.map((_, i) => DASHES[i % DASHES.length]) },
         },
       }
-    : {};
+    : armDashEncoding(ctx);
   const tooltip = [
     { field: 'arm', type: 'nominal', title: armTitle(ctx) },
     ...(options.variants ? [{ field: 'variant', type: 'nominal', title: options.variants.title } as const] : []),
@@ -85,7 +85,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
         ] as const)
       : []),
   ] as const;
-  const layers: Layer[] = [];
+  const layers: Layer[] = [...periodLayers(ctx)];
   if (withBand) {
     layers.push({
       mark: { type: 'area', opacity: 0.18 },
@@ -99,7 +99,7 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
     });
   }
   layers.push({
-    mark: { type: 'line', point: ctx.points && !options.variants ? { size: 22 } : false, strokeWidth: 2 },
+    mark: { type: 'line', point: ctx.points && !options.variants ? { size: 22 } : false },
     encoding: {
       x,
       y: { field: 'value', type: 'quantitative', scale: yScale, axis: yAxis },
@@ -118,6 +118,26 @@ export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Pan
     data: { values: options.rows.map(stripUndefined) },
     layer: layers,
   };
+}
+
+/** Grey shades under the lines for the random start-up and unmeasured days, labelled at the top. */
+function periodLayers(ctx: ChartContext): Layer[] {
+  const periods = ctx.data.time.unit === 'day' ? ctx.data.periods : [];
+  if (periods.length === 0) return [];
+  const data = { values: periods.map((p) => ({ from: p.from, to: p.to, label: p.label })) };
+  const x = { ...timeEncoding(ctx), field: 'from' };
+  return [
+    {
+      data,
+      mark: { type: 'rect', color: NEUTRAL.reference, opacity: 0.09 },
+      encoding: { x, x2: { field: 'to' }, tooltip: [{ field: 'label', type: 'nominal', title: 'Shaded' }] },
+    },
+    {
+      data,
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 3, fontSize: 10, color: '#555555', lineBreak: ', ' },
+      encoding: { x, y: { value: 0 }, text: { field: 'label', type: 'nominal' } },
+    },
+  ];
 }
 
 /** The x axis of every time series: simulated days (or rounds) from 0 to the last one. */
@@ -142,7 +162,7 @@ export function panelTitle(text: string, subtitle?: string) {
   return { text, subtitle: subtitle ?? ' ', fontSize: 13, subtitleFontSize: 11, frame: 'group' as const };
 }
 
-/** A dotted horizontal line with its label at the right end (a budget or a target). */
+/** A dotted horizontal line with its label beside the plot at its right end (a budget or a target). */
 function referenceLayers(reference: { readonly value: number; readonly label: string }, metric: string): Layer[] {
   const data = { values: [{ value: reference.value, label: reference.label }] };
   const y = { field: 'value', type: 'quantitative' } as const;
@@ -154,14 +174,33 @@ function referenceLayers(reference: { readonly value: number; readonly label: st
     },
     {
       data,
-      // Below the line, so a budget at the top of the scale keeps its label inside the panel.
-      mark: { type: 'text', align: 'right', baseline: 'top', dy: 3, fontSize: 11, color: NEUTRAL.reference },
+      // Beside the plot, right of the line's end: no data line can run through it.
+      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 11, color: NEUTRAL.reference },
       encoding: { y, x: { value: 'width' }, text: { field: 'label', type: 'nominal' } },
     },
   ];
 }
 
 const DASHES: number[][] = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]];
+
+/**
+ * Arms told apart by dash pattern and point shape as well as colour, so a line drawn over an
+ * identical one (greedy under Thompson before either learns) still shows through its gaps. The
+ * control (first) is solid and drawn first, underneath the others.
+ */
+function armDashEncoding(ctx: ChartContext) {
+  if (!ctx.legend) return {};
+  const legend = { symbolType: 'stroke', symbolOpacity: 1 } as const;
+  const shared = { field: 'arm', type: 'nominal' as const, title: armTitle(ctx), legend };
+  const domain = [...ctx.colors.domain];
+  return {
+    strokeDash: { ...shared, scale: { domain, range: domain.map((_, i) => ARM_DASHES[i % ARM_DASHES.length]) } },
+    // The first line is wider, a rim around any line that lies on it.
+    strokeWidth: { ...shared, type: 'ordinal' as const, sort: domain, scale: { type: 'ordinal' as const, domain, range: domain.map((_, i) => (i === 0 ? 4 : 2)) } },
+  };
+}
+
+const ARM_DASHES: number[][] = [[1, 0], [8, 4], [2, 4], [8, 3, 2, 3], [14, 4], [4, 6]];
 
 /** Small multiples under one title, one shared colour legend. */
 export function grid(ctx: ChartContext, title: string, panels: readonly Panel[], columns = 2): TopLevelSpec {

@@ -52,7 +52,8 @@ function levelChart(ctx: ChartContext, dimension: string, metrics: readonly stri
     const withCi = rows.filter((r) => r.ci_low !== undefined && r.ci_high !== undefined);
     const y = { field: 'slice', type: 'nominal' as const, title: dimension, sort: mine.map((c) => c.slice) };
     const yOffset = ctx.data.arms.length > 1 ? { yOffset: { field: 'arm', type: 'nominal' as const, sort: [...ctx.data.arms] } } : {};
-    const x = { field: 'mean', type: 'quantitative' as const, title: `${info.unit} (mean over the run)`, scale: { zero: false }, axis: axisFormatProp(metric) };
+    const extent = rows.flatMap((r) => [r.mean, r.ci_low, r.ci_high]).filter((v): v is number => v !== undefined);
+    const x = { field: 'mean', type: 'quantitative' as const, title: `${info.unit} (mean over the run)`, scale: levelScale(metric, extent), axis: axisFormatProp(metric) };
     const layers: Layer[] = [];
     if (withCi.length > 0) {
       layers.push({
@@ -93,8 +94,26 @@ function levelChart(ctx: ChartContext, dimension: string, metrics: readonly stri
   };
 }
 
+/** Plain numbers span at least this share of their largest magnitude. */
+const MIN_RELATIVE_SPAN = 0.2;
+
+/**
+ * An axis that does not magnify noise: shares and counts start at zero; plain numbers (scores,
+ * bits) span at least a fifth of their magnitude, so slices 0.01% apart do not look far apart.
+ */
+export function levelScale(metric: string, values: readonly number[]): { zero: boolean; domain?: [number, number] } {
+  if (metricInfo(metric).format !== 'number' || values.length === 0) return { zero: true };
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const span = MIN_RELATIVE_SPAN * Math.max(Math.abs(low), Math.abs(high));
+  if (high - low >= span) return { zero: false };
+  const middle = (low + high) / 2;
+  return { zero: false, domain: [middle - span / 2, middle + span / 2] };
+}
+
 function levelNote(ctx: ChartContext): string {
   if (ctx.data.kind === 'run') return `${ctx.data.name} · ${ctx.data.arms[0]} · one run, no replicas: dots are means over its epochs`;
+  if (ctx.data.kind === 'runs') return `${ctx.data.name} · dots: each run's mean over its epochs (one seed each, no intervals)`;
   const withCi = ctx.data.summaries.some((s) => s.ci_low !== undefined);
   return `${ctx.data.name} · dots: mean over ${ctx.data.replicas} replicas per arm${withCi ? ` · bars: ${Math.round(ctx.data.level * 100)}% confidence interval` : ''}`;
 }
@@ -127,9 +146,7 @@ function gapChart(ctx: ChartContext, dimension: string, metrics: readonly string
 }
 
 function gapNote(ctx: ChartContext): string {
-  return ctx.data.kind === 'run'
-    ? `${ctx.data.name} · ${ctx.data.arms[0]} · one run, no replicas: small wiggles are noise, not effects`
-    : `${ctx.data.name} · gap between the per-arm means of ${ctx.data.replicas} replicas (no interval for a gap)`;
+  return ctx.data.kind === 'compare' ? `${ctx.data.name} · gap between the per-arm means of ${ctx.data.replicas} replicas (no interval for a gap)` : ctx.note;
 }
 
 function slug(text: string): string {

@@ -24,6 +24,5 @@ export const REPORT_CONFIG: Config = {
   legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', orient: 'bottom', direction: 'horizontal', symbolStrokeWidth: 2.5 },
   header: { labelFontSize: 13, titleFontSize: 13 },
   concat: { spacing: 28 },
-  line: { strokeWidth: 2 },
   point: { size: 28 },
 };

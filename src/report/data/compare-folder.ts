@@ -10,7 +10,9 @@ import { calibrationSchema } from './calibration-schema.js';
 import { comparisonSchema, type ComparisonFile } from './comparison-schema.js';
 import { readJson, readOptionalJson, readOptionalText } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
+import { shadedPeriods } from './periods.js';
 import { scenarioInfo } from './scenario-info.js';
+import { hasServingStages } from './serving-stages.js';
 
 export const COMPARISON_FILE = 'comparison.json';
 
@@ -67,6 +69,8 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     diffs,
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
+    servingStages: hasServingStages(file.arms.map((a) => a.kind ?? info.recommenderKind)),
+    periods: shadedPeriods(info.randomStartupDays, file.measure_from),
     references: {},
     facts: [
       { label: 'Arms', value: arms.map((arm) => `${arm} (${roleOf(file, arm)})`).join(', ') },

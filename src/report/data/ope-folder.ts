@@ -8,6 +8,7 @@ import { opeSchema, type OpeFile } from './ope-schema.js';
 import { readJson, readOptionalText } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
 import { scenarioInfo } from './scenario-info.js';
+import { hasServingStages } from './serving-stages.js';
 
 export const OPE_FILE = 'ope.json';
 
@@ -35,6 +36,8 @@ export async function loadOpeFolder(dir: string): Promise<ReportData> {
     diffs: [],
     ope,
     latencyBudgetMs: info.latencyBudgetMs,
+    servingStages: hasServingStages([info.recommenderKind]),
+    periods: [],
     references: {},
     facts: [
       { label: 'Target policy', value: file.target.policy },

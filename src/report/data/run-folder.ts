@@ -11,7 +11,9 @@ import { epochMean, isBookkeeping, isDefined } from '../../metrics/registry.js';
 import type { MetricReference, MetricSummary, ReportData, ReportFact, SeriesPoint, TimeAxis } from '../types.js';
 import { calibrationSchema } from './calibration-schema.js';
 import { readJsonl, readOptionalJson, readOptionalText, ReportInputError, type NumericRow } from './read-files.js';
+import { shadedPeriods } from './periods.js';
 import { scenarioInfo } from './scenario-info.js';
+import { hasServingStages } from './serving-stages.js';
 
 /** File names inside a run folder (the names RUN_FILES gives, plus the optional calibration table). */
 export const RUN_INPUTS = {
@@ -94,6 +96,8 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     diffs: [],
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
+    servingStages: hasServingStages([info.recommenderKind]),
+    periods: bandit ? [] : shadedPeriods(info.randomStartupDays, undefined),
     references,
     facts,
     notes: [],

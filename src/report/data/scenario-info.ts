@@ -1,16 +1,20 @@
 /**
  * What the report reads from the resolved scenario YAML: name, description and the latency
  * budget per pipeline stage (`recommender.latency_budget_ms: { retrieval: 10, ranking: 50 }`),
- * a plain number being the whole request's (`total`).
+ * a plain number being the whole request's (`total`), and the recommender's kind.
  * The YAML is read loosely on purpose: a report of an old run must not fail because the
  * schema moved on since.
  */
 import { parse } from 'yaml';
+import { parseDuration } from '../../settings/duration.js';
 
 export interface ScenarioInfo {
   readonly name?: string;
   readonly description?: string;
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
+  readonly recommenderKind?: string;
+  /** Days of uniformly random slates before the recommender takes over (`recommender.random_startup`). */
+  readonly randomStartupDays?: number;
 }
 
 export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
@@ -31,7 +35,13 @@ export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
     name: typeof root?.name === 'string' ? root.name : undefined,
     description: typeof root?.description === 'string' ? root.description.trim() : undefined,
     latencyBudgetMs,
+    recommenderKind: typeof recommender?.kind === 'string' ? recommender.kind : undefined,
+    randomStartupDays: durationOf(recommender?.random_startup),
   };
+}
+
+function durationOf(value: unknown): number | undefined {
+  return typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : undefined;
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
