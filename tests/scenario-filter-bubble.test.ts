@@ -11,7 +11,7 @@
  * 0.06–0.19 more intra-list diversity.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { armRows, meanOver, type Row } from './support/filter-bubble-runs.js';
+import { armRows, meanOver, type Row } from './support/arm-runs.js';
 
 const SEEDS = [1, 2, 3];
 const ARMS = ['greedy', 'epsilon_10', 'thompson'] as const;
@@ -28,7 +28,7 @@ const againstGreedy = (arm: string, metric: string): number[] => SEEDS.map((s) =
 const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 
 beforeAll(async () => {
-  for (const seed of SEEDS) for (const arm of ARMS) runs.set(`${arm}/${seed}`, await armRows(arm, seed));
+  for (const seed of SEEDS) for (const arm of ARMS) runs.set(`${arm}/${seed}`, await armRows('filter-bubble', 9, arm, seed));
 }, 240_000);
 
 describe('filter-bubble scenario, reduced', () => {

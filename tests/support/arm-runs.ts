@@ -1,22 +1,23 @@
 /**
- * The filter-bubble scenario at a size a test can afford: each arm run in the same world (same
- * seed, so the world's draws are paired), returning every epoch's metrics row.
+ * A shipped comparison scenario at a size a test can afford: each arm run in the same world
+ * (same seed, so the world's draws are paired), returning every epoch's metrics row.
  */
 import { resolveExperiment } from '../../src/experiment/arms.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { buildParts } from '../../src/simulation/build.js';
 import { Simulation } from '../../src/simulation/simulation.js';
 
-export const FILTER_BUBBLE_FILE = new URL('../../scenarios/filter-bubble.yaml', import.meta.url).pathname;
+/** scenarios/<name>.yaml */
+export const scenarioFile = (name: string): string => new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname;
 
-/** 300 users and items over 9 days (2 of them the random start-up). */
-export const REDUCED = ['world.users.count=300', 'world.items.count=300', 'world.users.signups_per_day=3', 'world.items.uploads_per_day=6', 'horizon.days=9', 'logs.impressions=false'];
+/** 300 users and items, a hundredth of them new each day, over `days` days. */
+export const reduced = (days: number): string[] => ['world.users.count=300', 'world.items.count=300', 'world.users.signups_per_day=3', 'world.items.uploads_per_day=6', `horizon.days=${days}`, 'logs.impressions=false'];
 
 export type Row = Readonly<Record<string, number>>;
 
-/** Every epoch's metrics row of one arm of the scenario at one seed. */
-export async function armRows(arm: string, seed: number): Promise<Row[]> {
-  const scenario = await loadScenario(FILTER_BUBBLE_FILE, [...REDUCED, `seed=${seed}`]);
+/** Every epoch's metrics row of one arm of a scenario at one seed, reduced to `days` days. */
+export async function armRows(name: string, days: number, arm: string, seed: number): Promise<Row[]> {
+  const scenario = await loadScenario(scenarioFile(name), [...reduced(days), `seed=${seed}`]);
   const chosen = resolveExperiment(scenario).arms.find((a) => a.name === arm);
   if (!chosen) throw new Error(`no arm ${arm}`);
   const rows: Row[] = [];
