@@ -153,7 +153,7 @@ describe('chart specs', () => {
       ...run,
       metrics: [...run.metrics, ...columns.map((c) => c.metric)],
       series: [...run.series, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], epoch: 0, time: 1, value: c.mean }))],
-      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean, first: c.mean, last: c.mean }))],
+      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean }))],
     };
     const chart = buildCharts(data).find((c) => c.id === 'slices-device');
     if (!chart) throw new Error('no device chart');

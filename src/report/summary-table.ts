@@ -1,11 +1,12 @@
 /**
- * The summary table, shared by report.html and summary.md. A single run: first, last, change and
- * mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
+ * The summary table, shared by report.html and summary.md. A single run: start, end (means over
+ * the first and last few measured epochs, trend.ts), change and mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
  * with its interval, breached guardrails flagged.
  */
 import { CHARTED_METRICS } from '../metrics/registry.js';
 import { formatDiff, formatPlain, formatValue } from './format.js';
 import { metricInfo, undefinedNote } from './metric-catalog.js';
+import { trendOf, trendWindow } from './trend.js';
 import type { GuardrailFlag, ReportData } from './types.js';
 
 export interface TableCell {
@@ -71,33 +72,41 @@ function runsTable(data: ReportData): SummaryTable {
 
 function runTable(data: ReportData): SummaryTable {
   const arm = data.arms[0];
+  const window = trendWindow(data);
   const rows: TableRow[] = [];
   const undefinedFor = new Map<string, string[]>();
   for (const metric of tableMetrics(data.metrics)) {
     const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
-    if (!s || s.first === undefined || s.last === undefined) continue;
+    const trend = trendOf(data.series.filter((p) => p.metric === metric && p.arm === arm), window);
+    if (!s || !trend) continue;
     rows.push({
       metric,
       label: rowLabel(metric),
       cells: [
-        { text: formatValue(metric, s.first) },
-        { text: formatValue(metric, s.last) },
-        { text: formatDiff(metric, s.last - s.first) },
+        { text: formatValue(metric, trend.start) },
+        { text: formatValue(metric, trend.end) },
+        { text: formatDiff(metric, trend.end - trend.start) },
         { text: formatValue(metric, s.mean) },
       ],
     });
     const note = undefinedNote(metric);
     if (note) undefinedFor.set(note, [...(undefinedFor.get(note) ?? []), metricInfo(metric).label]);
   }
+  const unit = data.time.unit === 'round' ? 'row' : 'epoch';
   const notes = [
     'One run, no replicas: there are no confidence intervals, so treat small changes as noise. Shares are in %, their changes in percentage points (pp).',
+    `Start and end: ${window.size === 1 ? `the first and last ${unit}` : `means over the first and last ${window.size} ${unit}s`} ${window.after > 0 ? `after the shaded start-up (${data.time.unit === 'round' ? 'rounds' : 'days'} ${trimDay(window.from)}–${trimDay(window.to)})` : 'of the run'}${window.size === 1 ? ` (too few ${unit}s to average several)` : `, so one noisy ${unit} does not set the change`}; the mean is over every ${unit}.`,
     ...data.notes,
     // One footnote per reason, naming every metric it applies to.
-    ...Array.from(undefinedFor, ([note, labels]) => `${labels.length > 2 ? `${labels[0]} and ${labels.length - 1} more` : labels.join(' and ')}: ${note}; those epochs are left out of first and mean.`),
+    ...Array.from(undefinedFor, ([note, labels]) => `${labels.length > 2 ? `${labels[0]} and ${labels.length - 1} more` : labels.join(' and ')}: ${note}; those ${unit}s are left out of start, end and mean.`),
   ];
   if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
-  const unit = data.time.unit === 'round' ? 'row' : 'epoch';
-  return { header: ['Metric', `First ${unit}`, `Last ${unit}`, 'Change', 'Mean over run'], rows, notes };
+  const head = (end: 'first' | 'last'): string => (window.size === 1 ? `${end} measured ${unit}` : `mean of ${end} ${window.size} ${unit}s`);
+  return { header: ['Metric', `Start (${head('first')})`, `End (${head('last')})`, 'Change', 'Mean over run'], rows, notes };
+}
+
+function trimDay(x: number): string {
+  return String(Number(x.toFixed(2)));
 }
 
 function compareTable(data: ReportData): SummaryTable {
