@@ -52,22 +52,26 @@ export function summaryTable(data: ReportData): SummaryTable {
   return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : data.kind === 'runs' ? runsTable(data) : runTable(data);
 }
 
-/** Overlaid runs: each run's mean over its epochs, side by side (one seed each: no interval, no verdict). */
+/** Overlaid runs: each run's mean over its epochs, side by side; runs that differ only in seed: their mean with its interval over seeds. */
 function runsTable(data: ReportData): SummaryTable {
   const rows: TableRow[] = [];
   for (const metric of tableMetrics(data.metrics)) {
     const cells = data.arms.map((arm) => {
       const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
-      return { text: s ? formatValue(metric, s.mean) : '–' };
+      return s ? cell(withInterval(formatValue(metric, s.mean), s.ci_low, s.ci_high, (v) => formatValue(metric, v))) : { text: '–' };
     });
     if (cells.some((c) => c.text !== '–')) rows.push({ metric, label: rowLabel(metric), cells });
   }
+  const epochs = data.time.unit === 'round' ? 'metrics rows' : 'epochs';
+  const pooled = data.replicas > 1;
   const notes = [
-    `Each cell: one run's mean over its ${data.time.unit === 'round' ? 'metrics rows' : 'epochs'}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
+    pooled
+      ? `Each cell: the mean over ${data.replicas} runs that differ only in seed of each run's mean over its ${epochs} [${Math.round(data.level * 100)}% confidence interval over seeds].`
+      : `Each cell: one run's mean over its ${epochs}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
     ...data.notes,
   ];
   if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
-  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean)`)], rows, notes };
+  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean${pooled ? ` of ${data.replicas} seeds` : ''})`)], rows, notes };
 }
 
 function runTable(data: ReportData): SummaryTable {
