@@ -24,6 +24,8 @@ interface PageReport {
   readonly tableRows: number;
   readonly scenarioOpen: boolean;
   readonly scenarioText: string;
+  /** Each chart section: its heading, its opening sentence and the charts in it. */
+  readonly sections: { id: string; heading: string; finding: string; charts: string[] }[];
 }
 
 let browser: BrowserContext;
@@ -79,7 +81,13 @@ async function open(htmlFile: string): Promise<PageReport> {
     const scenarioOpen = (await page.evaluate(`document.querySelector('#scenario details').open`)) as boolean;
     await page.click('#scenario details summary');
     const scenarioText = (await page.evaluate(`document.querySelector('#scenario details').open ? document.querySelector('#scenario pre').innerText : ''`)) as string;
-    return { console: messages, requests, charts, tableRows, scenarioOpen, scenarioText };
+    const sections = (await page.evaluate(`Array.from(document.querySelectorAll('section.charts')).map((s) => ({
+      id: s.id,
+      heading: s.querySelector('h2').innerText,
+      finding: s.querySelector('.finding') ? s.querySelector('.finding').innerText : '',
+      charts: Array.from(s.querySelectorAll('.view')).map((el) => el.getAttribute('data-chart')),
+    }))`)) as PageReport['sections'];
+    return { console: messages, requests, charts, tableRows, scenarioOpen, scenarioText, sections };
   } finally {
     await page.close();
   }
@@ -105,12 +113,22 @@ describe('report.html in headless Chromium', () => {
     expect(report.tableRows).toBeGreaterThan(20);
     expect(report.scenarioOpen).toBe(false);
     expect(report.scenarioText).toContain('latency_budget_ms');
+    // A section per failure of the loop, each opening with its sentence above its charts.
+    expect(report.sections.map((s) => s.heading)).toEqual(['Filter bubbles', 'Cold start', 'Short-term against long-term', 'Model, serving and slices']);
+    const [bubbles, cold, objectives] = report.sections;
+    expect(bubbles.finding).toMatch(/^Topic entropy of what users see fell from [\d.]+ to [\d.]+ bits; /);
+    expect(bubbles.charts).toEqual(['diversity']);
+    expect(cold.finding).toMatch(/^New items never shown rose from [\d.]+% to [\d.]+%/);
+    expect(objectives.charts).toEqual(['short-term', 'long-term', 'tradeoff']);
+    expect(objectives.finding).toMatch(/^Click-through rate rose .*; return rate /);
   });
 
   it('renders every chart of an experiment with arms, replicas and confidence bands', async () => {
     const report = await open(compare.html);
     expectAllRendered(report, compare);
     expect(report.charts[0].id).toBe('experiment-diffs');
+    expect(report.sections[0]).toMatchObject({ id: 'verdict', charts: ['experiment-diffs'], finding: '' });
+    expect(report.sections.find((s) => s.id === 'filter-bubbles')?.finding).toMatch(/^Against greedy, thompson's topic entropy of what users see was [\d.]+% higher/);
     const html = readFileSync(compare.html, 'utf8');
     expect(html).toContain('⚠ guardrail breached');
     // Self-contained: the Vega runtime is inlined, nothing is loaded from elsewhere.

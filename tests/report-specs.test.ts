@@ -6,8 +6,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, type Chart, type ReportData } from '../src/report/index.js';
-import { ARMS, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
+import { meanInterval } from '../src/experiment/stats.js';
+import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, summaryMarkdown, type Chart, type ReportData } from '../src/report/index.js';
+import { ARMS, metricsRow, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
 
@@ -58,12 +59,13 @@ describe('chart specs', () => {
   });
 
   it('draws a family only when its columns exist', () => {
+    // The loop's failures in the report's order: filter bubbles, cold start, short- against long-term.
     expect(buildCharts(run).map((c) => c.id)).toEqual([
+      'diversity',
+      'cold-start',
       'short-term',
       'long-term',
       'tradeoff',
-      'diversity',
-      'cold-start',
       'calibration-ece',
       'calibration-reliability',
       'latency',
@@ -80,7 +82,7 @@ describe('chart specs', () => {
       metrics: run.metrics.filter((m) => !/^(ece_|latency_|cumulative_regret|lai_robbins)|_slice_/.test(m)),
       series: run.series.filter((p) => !/^(ece_|latency_|cumulative_regret|lai_robbins)|_slice_/.test(p.metric)),
     };
-    expect(buildCharts(plain).map((c) => c.id)).toEqual(['short-term', 'long-term', 'tradeoff', 'diversity', 'cold-start']);
+    expect(buildCharts(plain).map((c) => c.id)).toEqual(['diversity', 'cold-start', 'short-term', 'long-term', 'tradeoff']);
   });
 
   it('gives every arm the same colour in every chart, the control first', () => {
@@ -153,7 +155,7 @@ describe('chart specs', () => {
       ...run,
       metrics: [...run.metrics, ...columns.map((c) => c.metric)],
       series: [...run.series, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], epoch: 0, time: 1, value: c.mean }))],
-      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean, first: c.mean, last: c.mean }))],
+      summaries: [...run.summaries, ...columns.map((c) => ({ metric: c.metric, arm: run.arms[0], mean: c.mean }))],
     };
     const chart = buildCharts(data).find((c) => c.id === 'slices-device');
     if (!chart) throw new Error('no device chart');
@@ -204,9 +206,49 @@ describe('chart specs', () => {
     }
   });
 
+  it('pools runs that differ only in seed: one line, the mean over seeds, with its 95% t band and table interval', async () => {
+    const dir = tempDir('recloop-report-seeds-');
+    const seeds = [1, 2, 3];
+    const folders = seeds.map((seed) => seededRun(join(dir, `seed-${seed}`), seed));
+    const pooled = await loadReportInputs(folders);
+    expect(pooled.arms).toEqual(['two_stage']);
+    expect(pooled.replicas).toBe(3);
+    // ctr on day 1 is 0.07 + 0.002·wave + 0.004·shift, shift = seed / 2: mean over seeds 1–3 → shift 1.
+    const ctr0 = pooled.series.find((p) => p.metric === 'ctr' && p.epoch === 0);
+    const values = seeds.map((seed) => metricsRow(0, seed / 2).ctr);
+    const { estimate, low, high } = meanInterval(values);
+    expect(ctr0).toMatchObject({ arm: 'two_stage', time: 1, value: estimate, ci_low: low, ci_high: high });
+    const charts = buildCharts(pooled);
+    for (const chart of charts) {
+      expect(validate(chart.spec), chart.id).toEqual([]);
+      expect(compileChart(chart).warnings, chart.id).toEqual([]);
+    }
+    const shortTerm = charts.find((c) => c.id === 'short-term');
+    expect([...walk(shortTerm?.spec)].filter((o) => (o.mark as { type?: string } | undefined)?.type === 'area').length).toBeGreaterThan(0);
+    expect(JSON.stringify(shortTerm?.spec)).toContain('line: mean of 3 seeds · band: 95% confidence interval over seeds');
+    const md = summaryMarkdown(pooled);
+    expect(md).toContain('| Metric | two_stage (mean of 3 seeds) |');
+    expect(md).toMatch(/\| Click-through rate \| [\d.]+% \[[\d.]+%, [\d.]+%\] \|/);
+    expect(md).toContain('**Seeds:** 1, 2, 3');
+    // The same folders with one seed repeated are not replicas: a line per run, as before.
+    const repeated = await loadReportInputs([folders[0], seededRun(join(dir, 'again'), 1)]);
+    expect(repeated.arms).toEqual(['seed-1', 'again']);
+  });
+
   it('leaves out epochs where a metric is undefined instead of plotting a false zero', () => {
     const retention = run.series.filter((p) => p.metric === 'retention_7d');
     expect(Math.min(...retention.map((p) => p.time))).toBe(8);
     expect(run.series.filter((p) => p.metric === 'return_rate').map((p) => p.epoch)[0]).toBe(1);
   });
 });
+
+/** A synthetic run of the same scenario under another seed: the seed in its scenario and summary, its values shifted by seed / 2. */
+function seededRun(dir: string, seed: number): string {
+  writeSyntheticRun(dir);
+  const scenario = join(dir, 'scenario.resolved.yaml');
+  writeFileSync(scenario, readFileSync(scenario, 'utf8').replace(/^seed: \d+$/m, `seed: ${seed}`));
+  const summary = join(dir, 'summary.json');
+  writeFileSync(summary, JSON.stringify({ ...JSON.parse(readFileSync(summary, 'utf8')), seed }));
+  writeFileSync(join(dir, 'metrics.jsonl'), Array.from({ length: 20 }, (_, e) => JSON.stringify(metricsRow(e, seed / 2))).join('\n') + '\n');
+  return dir;
+}

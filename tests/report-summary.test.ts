@@ -4,7 +4,7 @@
  * guardrails flagged) and an OPE folder (estimators against the truth); clear errors for
  * folders that are not reports' inputs.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadReportData, ReportInputError, summaryMarkdown } from '../src/report/index.js';
@@ -23,28 +23,42 @@ function tableRows(markdown: string): Map<string, string[]> {
 }
 
 describe('summary.md', () => {
-  it('single run: a header, first/last/change/mean per metric, shares as % and changes in points', async () => {
+  it('single run: a header, start/end/change/mean per metric, shares as % and changes in points', async () => {
     const data = await loadReportData(writeSyntheticRun(join(tempDir(), 'run'), 20));
     const md = summaryMarkdown(data);
     expect(md.split('\n')[0]).toBe('# synthetic: recloop run report');
     expect(md).toContain('**Recommender:** two_stage');
     const rows = tableRows(md);
-    expect(rows.get('Metric')).toEqual(['First epoch', 'Last epoch', 'Change', 'Mean over run']);
-    // ctr at epoch 0 = 0.07 + 0.002·sin(2)·cos(4) = 0.068811: three significant digits, in %.
+    expect(rows.get('Metric')).toEqual(['Start (mean of first 3 epochs)', 'End (mean of last 3 epochs)', 'Change', 'Mean over run']);
+    // ctr over epochs 0–2: 0.07 + 0.001·(0+1+2)/3 + 0.002·(−0.595 − 0.198 + 0.064)/3 = 0.0705 (epoch 0 alone: 6.88%).
     const ctr = rows.get('Click-through rate');
-    expect(ctr?.[0]).toBe('6.88%');
+    expect(ctr?.[0]).toBe('7.05%');
     expect(ctr?.[2]).toMatch(/^\+\d+(\.\d+)? pp$/);
-    expect(rows.get('Daily active users')?.[0]).toBe('1,300');
+    // 1300 − 6·epoch: epochs 0–2 average 1,294, epochs 17–19 average 1,192.
+    expect(rows.get('Daily active users')?.slice(0, 3)).toEqual(['1,294', '1,192', '−102']);
     expect(rows.get('Watch time per active user (minutes)')).toBeDefined();
-    // Retention is undefined before day 8: its first figure is the day-8 value, not a 0.
-    expect(rows.get('7-day retention')?.[0]).not.toBe('0%');
+    // Retention is undefined before day 8: its start is the mean of its first defined epochs, not a 0.
+    expect(rows.get('7-day retention')?.[0]).toMatch(/^8\d(\.\d+)?%$/);
     for (const label of ['Topic entropy of what users see (bits)', 'Catalog coverage', 'New items never shown', 'Retrieval latency p95 (ms)', 'ECE of the click head, calibrated (probability)', 'Cumulative regret (reward lost)']) {
       expect(rows.has(label), label).toBe(true);
     }
     expect([...rows.keys()].some((k) => k.includes('country'))).toBe(false);
     expect(md).toContain('no confidence intervals');
     expect(md).toContain('7-day retention: undefined before day 8');
+    expect(md).toContain('Start and end: means over the first and last 3 epochs of the run, so one noisy epoch does not set the change');
   });
+
+  it('single run: start and end leave out the random start-up and average the epochs at each end', async () => {
+    const dir = writeSyntheticRun(join(tempDir(), 'run'), 12);
+    appendFileSync(join(dir, 'scenario.resolved.yaml'), '  random_startup: 3d\n');
+    const md = summaryMarkdown(await loadReportData(dir));
+    // Nine measured epochs (days 4–12): three at each end. daily_active_users = 1300 − 6·epoch,
+    // so epochs 3–5 average 1,276 and epochs 9–11 average 1,240; epoch 0 (1,300) is left out.
+    expect(tableRows(md).get('Daily active users')?.slice(0, 3)).toEqual(['1,276', '1,240', '−36']);
+    expect(md).toContain('means over the first and last 3 epochs after the shaded start-up (days 4–12)');
+  });
+
+
 
   it('experiment: mean [95% CI] per arm, difference vs control, breached guardrails flagged', async () => {
     const data = await loadReportData(writeSyntheticCompare(join(tempDir(), 'compare')));

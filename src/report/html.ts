@@ -4,6 +4,7 @@
  * instead of silently), and each chart reports its state in `data-state` for the browser test.
  */
 import type { CompiledChart } from './compile.js';
+import { reportSections } from './sections.js';
 import { summaryTable } from './summary-table.js';
 import { reportTitle } from './titles.js';
 import type { ReportData } from './types.js';
@@ -41,10 +42,14 @@ ${data.description ? `<p class="description">${esc(data.description)}</p>` : ''}
 <h2>Summary</h2>
 ${tableHtml(data)}
 </section>
-<section id="charts">
-<h2>Charts</h2>
-${charts.map((c) => figureHtml(c, options.files.find((f) => f.id === c.chart.id))).join('\n')}
-</section>
+${reportSections(data, charts)
+  .map(
+    (s) => `<section id="${s.id}" class="charts">
+<h2>${esc(s.title)}</h2>
+${s.sentence ? `<p class="finding">${esc(s.sentence)}</p>\n` : ''}${s.charts.map((c) => figureHtml(c, options.files.find((f) => f.id === c.chart.id))).join('\n')}
+</section>`,
+  )
+  .join('\n')}
 <section id="scenario">
 <h2>Scenario</h2>
 ${
@@ -135,6 +140,7 @@ table.summary tbody th { min-width: 12em; }
 table.summary thead th { border-bottom: 2px solid #bbb; }
 table.summary .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.breach { background: #fde8e8; font-weight: bold; }
+.finding { font-size: 17px; max-width: 1000px; margin: 0 0 18px; padding: 8px 12px; border-left: 4px solid #0060a0; background: #f2f7fb; }
 .notes { font-size: 13px; color: #555; padding-left: 20px; }
 figure.chart { margin: 0 0 40px; }
 figcaption { margin: 0 0 8px; color: #444; max-width: 1000px; }

@@ -1,4 +1,6 @@
-/** summary.md: the summary table as Markdown, ready to paste into a design document. */
+/** summary.md: a sentence per failure of the loop and the summary table, as Markdown ready to paste into a design document. */
+import { FAILURES } from './failures.js';
+import { failureSentence } from './sentences/index.js';
 import { summaryTable } from './summary-table.js';
 import { reportTitle } from './titles.js';
 import type { ReportData } from './types.js';
@@ -8,6 +10,12 @@ export function summaryMarkdown(data: ReportData): string {
   const lines = [`# ${escapeCell(reportTitle(data))}`, ''];
   if (data.description) lines.push(data.description.replace(/\s+/g, ' '), '');
   lines.push(data.facts.map((f) => `**${f.label}:** ${escapeCell(f.value)}`).join(' · '), '');
+  // Each failure of the loop in one sentence, before the table that backs it.
+  for (const failure of FAILURES) {
+    const sentence = failureSentence(data, failure);
+    if (sentence !== undefined) lines.push(`## ${failure.title}`, '', sentence, '');
+  }
+  if (lines.some((line) => line.startsWith('## '))) lines.push('## Summary table', '');
   lines.push(`| ${table.header.map(escapeCell).join(' | ')} |`);
   lines.push(`|${table.header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const row of table.rows) {

@@ -1,11 +1,12 @@
 /**
- * The summary table, shared by report.html and summary.md. A single run: first, last, change and
- * mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
+ * The summary table, shared by report.html and summary.md. A single run: start, end (means over
+ * the first and last few measured epochs, trend.ts), change and mean per metric. An experiment: each arm's mean with its interval, each arm minus the control
  * with its interval, breached guardrails flagged.
  */
 import { CHARTED_METRICS } from '../metrics/registry.js';
 import { formatDiff, formatPlain, formatValue } from './format.js';
 import { metricInfo, undefinedNote } from './metric-catalog.js';
+import { trendOf, trendWindow } from './trend.js';
 import type { GuardrailFlag, ReportData } from './types.js';
 
 export interface TableCell {
@@ -51,53 +52,65 @@ export function summaryTable(data: ReportData): SummaryTable {
   return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : data.kind === 'runs' ? runsTable(data) : runTable(data);
 }
 
-/** Overlaid runs: each run's mean over its epochs, side by side (one seed each: no interval, no verdict). */
+/** Overlaid runs: each run's mean over its epochs, side by side; runs that differ only in seed: their mean with its interval over seeds. */
 function runsTable(data: ReportData): SummaryTable {
   const rows: TableRow[] = [];
   for (const metric of tableMetrics(data.metrics)) {
     const cells = data.arms.map((arm) => {
       const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
-      return { text: s ? formatValue(metric, s.mean) : '–' };
+      return s ? cell(withInterval(formatValue(metric, s.mean), s.ci_low, s.ci_high, (v) => formatValue(metric, v))) : { text: '–' };
     });
     if (cells.some((c) => c.text !== '–')) rows.push({ metric, label: rowLabel(metric), cells });
   }
+  const epochs = data.time.unit === 'round' ? 'metrics rows' : 'epochs';
+  const pooled = data.replicas > 1;
   const notes = [
-    `Each cell: one run's mean over its ${data.time.unit === 'round' ? 'metrics rows' : 'epochs'}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
+    pooled
+      ? `Each cell: the mean over ${data.replicas} runs that differ only in seed of each run's mean over its ${epochs} [${Math.round(data.level * 100)}% confidence interval over seeds].`
+      : `Each cell: one run's mean over its ${epochs}. One seed per run, so there are no intervals: a difference between runs may be noise; \`recloop compare\` with replicas gives intervals where it can hold the runs.`,
     ...data.notes,
   ];
   if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
-  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean)`)], rows, notes };
+  return { header: ['Metric', ...data.arms.map((arm) => `${arm} (mean${pooled ? ` of ${data.replicas} seeds` : ''})`)], rows, notes };
 }
 
 function runTable(data: ReportData): SummaryTable {
   const arm = data.arms[0];
+  const window = trendWindow(data);
   const rows: TableRow[] = [];
   const undefinedFor = new Map<string, string[]>();
   for (const metric of tableMetrics(data.metrics)) {
     const s = data.summaries.find((x) => x.metric === metric && x.arm === arm);
-    if (!s || s.first === undefined || s.last === undefined) continue;
+    const trend = trendOf(data.series.filter((p) => p.metric === metric && p.arm === arm), window);
+    if (!s || !trend) continue;
     rows.push({
       metric,
       label: rowLabel(metric),
       cells: [
-        { text: formatValue(metric, s.first) },
-        { text: formatValue(metric, s.last) },
-        { text: formatDiff(metric, s.last - s.first) },
+        { text: formatValue(metric, trend.start) },
+        { text: formatValue(metric, trend.end) },
+        { text: formatDiff(metric, trend.end - trend.start) },
         { text: formatValue(metric, s.mean) },
       ],
     });
     const note = undefinedNote(metric);
     if (note) undefinedFor.set(note, [...(undefinedFor.get(note) ?? []), metricInfo(metric).label]);
   }
+  const unit = data.time.unit === 'round' ? 'row' : 'epoch';
   const notes = [
     'One run, no replicas: there are no confidence intervals, so treat small changes as noise. Shares are in %, their changes in percentage points (pp).',
+    `Start and end: ${window.size === 1 ? `the first and last ${unit}` : `means over the first and last ${window.size} ${unit}s`} ${window.after > 0 ? `after the shaded start-up (${data.time.unit === 'round' ? 'rounds' : 'days'} ${trimDay(window.from)}–${trimDay(window.to)})` : 'of the run'}${window.size === 1 ? ` (too few ${unit}s to average several)` : `, so one noisy ${unit} does not set the change`}; the mean is over every ${unit}.`,
     ...data.notes,
     // One footnote per reason, naming every metric it applies to.
-    ...Array.from(undefinedFor, ([note, labels]) => `${labels.length > 2 ? `${labels[0]} and ${labels.length - 1} more` : labels.join(' and ')}: ${note}; those epochs are left out of first and mean.`),
+    ...Array.from(undefinedFor, ([note, labels]) => `${labels.length > 2 ? `${labels[0]} and ${labels.length - 1} more` : labels.join(' and ')}: ${note}; those ${unit}s are left out of start, end and mean.`),
   ];
   if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
-  const unit = data.time.unit === 'round' ? 'row' : 'epoch';
-  return { header: ['Metric', `First ${unit}`, `Last ${unit}`, 'Change', 'Mean over run'], rows, notes };
+  const head = (end: 'first' | 'last'): string => (window.size === 1 ? `${end} measured ${unit}` : `mean of ${end} ${window.size} ${unit}s`);
+  return { header: ['Metric', `Start (${head('first')})`, `End (${head('last')})`, 'Change', 'Mean over run'], rows, notes };
+}
+
+function trimDay(x: number): string {
+  return String(Number(x.toFixed(2)));
 }
 
 function compareTable(data: ReportData): SummaryTable {

@@ -48,9 +48,6 @@ export interface MetricSummary {
   readonly mean: number;
   readonly ci_low?: number;
   readonly ci_high?: number;
-  /** Single runs only: the first and last epoch where the metric is defined. */
-  readonly first?: number;
-  readonly last?: number;
 }
 
 /** An arm minus the control, for one metric; no interval with a single replica. */
@@ -60,6 +57,10 @@ export interface ArmDiff {
   readonly diff: number;
   readonly ci_low?: number;
   readonly ci_high?: number;
+  /** diff / |control mean|, when the control's mean is not 0. */
+  readonly relative?: number;
+  /** The day from which the arm's line stays on the side of the control's where it ends (comparison.json's `crossing_day`). */
+  readonly crossingDay?: number;
   readonly guardrail?: GuardrailFlag;
 }
 

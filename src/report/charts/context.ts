@@ -29,13 +29,15 @@ export function chartContext(data: ReportData): ChartContext {
     list.push(point);
     byMetric.set(point.metric, list);
   }
-  const bands = data.kind === 'compare' && data.replicas > 1 && data.series.some((p) => p.ci_low !== undefined);
+  const bands = data.replicas > 1 && data.series.some((p) => p.ci_low !== undefined);
   const epochs = new Set(data.series.map((p) => p.epoch)).size;
   const note =
     data.kind === 'compare'
       ? `${data.name} · lines: mean of ${data.replicas} replica${data.replicas === 1 ? '' : 's'} per arm` +
         (bands ? ` · bands: ${Math.round(data.level * 100)}% confidence interval` : ' · no intervals with one replica')
-      : data.kind === 'runs'
+      : data.kind === 'runs' && bands
+        ? `${data.name} · ${data.arms[0]} · line: mean of ${data.replicas} seeds · band: ${Math.round(data.level * 100)}% confidence interval over seeds`
+        : data.kind === 'runs'
         ? `${data.name} · a line per run, one seed each: small gaps and wiggles are noise, not effects`
         : `${data.name} · ${data.arms[0]} · one run, no replicas: small wiggles are noise, not effects`;
   return {

@@ -1,7 +1,8 @@
 /**
- * Every chart the data supports, in reading order: the experiment's verdict first, then what the
- * loop does to people and catalog, then the machinery (calibration, latency, exploration, OPE),
- * then fairness across slices. A family appears only when its columns or files exist.
+ * Every chart the data supports, in reading order (the report's sections, sections.ts): the
+ * experiment's verdict first, then the loop's failures (filter bubbles, cold start, short- against
+ * long-term), then the machinery (calibration, latency, exploration, OPE), then fairness across
+ * slices. A family appears only when its columns or files exist.
  */
 import type { Chart, ReportData } from '../types.js';
 import { calibrationCharts } from './calibration.js';
@@ -16,9 +17,9 @@ import { sliceCharts } from './slices.js';
 
 const FAMILIES: readonly ((ctx: ChartContext) => Chart[])[] = [
   experimentCharts,
-  objectiveCharts,
   diversityCharts,
   coldStartCharts,
+  objectiveCharts,
   calibrationCharts,
   latencyCharts,
   explorationCharts,

@@ -46,7 +46,17 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
       if (stats.vs_control && arm !== file.control) {
         const guard = file.guardrails.find((g) => g.metric === metric && g.arm === arm);
         const guardrail: GuardrailFlag | undefined = guard && { kind: guard.kind, threshold: guard.threshold, better: guard.better, status: guard.status };
-        diffs.push({ metric, arm, diff: stats.vs_control.diff, ...interval(stats.vs_control.ci95), guardrail });
+        const { diff, ci95, relative } = stats.vs_control;
+        const crossing = s.crossing_day;
+        diffs.push({
+          metric,
+          arm,
+          diff,
+          ...interval(ci95),
+          ...(relative === null || relative === undefined ? {} : { relative }),
+          ...(crossing === null || crossing === undefined ? {} : { crossingDay: crossing }),
+          guardrail,
+        });
       }
     }
   }

@@ -16,6 +16,8 @@ const series = z.object({
   mean: z.array(finite.nullable()),
   ci95_low: nullableList,
   ci95_high: nullableList,
+  // the day the arm's line crosses the control's for good; null when it never does (files before it: absent)
+  crossing_day: finite.nullable().optional(),
 });
 
 const difference = z.object({ diff: finite, ci95: range, relative: finite.nullable().optional() });

@@ -10,6 +10,7 @@ import { COMPARISON_FILE } from './compare-folder.js';
 import { OPE_FILE } from './ope-folder.js';
 import { ReportInputError } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
+import { pooledSeeds, seedsOnly } from './seed-pool.js';
 
 /** `load` reads one folder (loadReportData); passed in so this file needs no folder detection of its own. */
 export async function loadOverlay(dirs: readonly string[], load: (dir: string) => Promise<ReportData>): Promise<ReportData> {
@@ -24,6 +25,7 @@ export async function loadOverlay(dirs: readonly string[], load: (dir: string) =
     }
   }
   const names = seriesNames(dirs);
+  if (seedsOnly(runs)) return seedPool(runs);
   const rename = <T extends { readonly arm: string }>(items: readonly T[], i: number): T[] => items.map((item) => ({ ...item, arm: names[i] }));
   const scenarios = Array.from(new Set(runs.map((r) => r.name)));
   const same = <T>(pick: (run: ReportData) => T): T | undefined => {
@@ -50,6 +52,27 @@ export async function loadOverlay(dirs: readonly string[], load: (dir: string) =
     periods: same((r) => r.periods) ?? [],
     references: same((r) => r.references) ?? {},
     facts: runs.map((run, i): ReportFact => ({ label: names[i], value: runFact(run) })),
+    notes: [],
+  };
+}
+
+/** Runs that differ only in seed: one arm (the recommender), the mean over seeds with its interval. */
+function seedPool(runs: readonly ReportData[]): ReportData {
+  const first = runs[0];
+  const arm = first.arms[0];
+  return {
+    ...first,
+    kind: 'runs',
+    dir: runs.map((r) => r.dir).join(', '),
+    replicas: runs.length,
+    ...pooledSeeds(runs, arm, first.level),
+    // A single run's calibration table is one seed's; the pooled report does not pick one.
+    calibration: undefined,
+    facts: [
+      ...first.facts.filter((f) => f.label !== 'Seed' && f.label !== 'Replicas' && f.label !== 'Wall time'),
+      { label: 'Seeds', value: runs.map((run) => run.facts.find((f) => f.label === 'Seed')?.value ?? 'unknown').join(', ') },
+      { label: 'Replicas', value: `${runs.length} runs that differ only in seed (${Math.round(first.level * 100)}% intervals over seeds)` },
+    ],
     notes: [],
   };
 }

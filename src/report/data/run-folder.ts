@@ -92,7 +92,7 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     time: bandit ? ROUNDS : DAYS,
     metrics,
     series,
-    summaries: summarize(metrics, arm, rows, series),
+    summaries: summarize(metrics, arm, rows),
     diffs: [],
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
@@ -116,20 +116,12 @@ function columnsOf(rows: readonly NumericRow[]): string[] {
   return Array.from(seen);
 }
 
-/** First and last defined values from the series; the mean is the registry's epochMean, as in summary.json. */
-function summarize(metrics: readonly string[], arm: string, rows: readonly NumericRow[], series: readonly SeriesPoint[]): MetricSummary[] {
-  const byMetric = new Map<string, number[]>();
-  for (const point of series) {
-    const values = byMetric.get(point.metric) ?? [];
-    values.push(point.value);
-    byMetric.set(point.metric, values);
-  }
+/** The registry's epochMean, as in summary.json (start and end of the trend are read from the series, trend.ts). */
+function summarize(metrics: readonly string[], arm: string, rows: readonly NumericRow[]): MetricSummary[] {
   const out: MetricSummary[] = [];
   for (const metric of metrics) {
-    const values = byMetric.get(metric);
     const mean = epochMean(metric, rows);
-    if (!values || values.length === 0 || mean === undefined) continue;
-    out.push({ metric, arm, mean, first: values[0], last: values[values.length - 1] });
+    if (mean !== undefined) out.push({ metric, arm, mean });
   }
   return out;
 }
