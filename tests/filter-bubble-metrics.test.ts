@@ -15,6 +15,8 @@ function world(items: [number, number][][], prefs: number[][], topics = 4): Worl
     userCount: () => prefs.length,
     itemTopics: (i) => ({ ids: items[i].map(([t]) => t), weights: items[i].map(([, w]) => w) }),
     itemUploadTime: () => 0,
+    itemCreator: () => 0,
+    creatorCount: 1,
     userTopicPrefs(u) {
       return this.prefs[u];
     },

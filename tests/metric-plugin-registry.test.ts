@@ -61,6 +61,8 @@ const world: WorldView = {
   userCount: () => 1,
   itemTopics: () => ({ ids: [], weights: [] }),
   itemUploadTime: () => 0,
+  itemCreator: () => 0,
+  creatorCount: 1,
   userTopicPrefs: () => [1],
   userSignupTime: () => 0,
 };

@@ -49,16 +49,16 @@ describe('derived lists', () => {
     expect([...SUMMED_METRICS].sort()).toEqual(['churned', 'clicks', 'impressions', 'new_items', 'sessions', 'signups', 'slates', 'watch_minutes']);
     expect(scalesWithUsers('daily_active_users')).toBe(true);
     expect(scalesWithUsers('ctr')).toBe(false);
-    expect(familyMetrics('long_term')).toEqual(['mean_true_satisfaction', 'mean_session_satisfaction', 'return_rate', 'retention_7d', 'daily_active_users']);
-    expect(familyMetrics('cold_start')).toEqual(['fresh_impression_share', 'new_items_never_shown_share', 'time_to_first_impression_median', 'new_items_first_shown']);
+    expect(familyMetrics('long_term')).toEqual(['mean_true_satisfaction', 'mean_session_satisfaction', 'return_rate', 'retention_7d', 'retention_30d', 'active_days_7d', 'daily_active_users']);
+    expect(familyMetrics('cold_start')).toEqual(['fresh_impression_share', 'new_items_never_shown_share', 'time_to_first_impression_median', 'new_items_first_shown', 'small_creator_exposure_ratio', 'small_creator_ctr_gap', 'creator_exposure_gini']);
     expect(HEADLINE_METRICS.slice(0, 5)).toEqual(['ctr', 'watch_minutes_per_active_user', 'mean_true_satisfaction', 'return_rate', 'daily_active_users']);
     expect(HEADLINE_METRICS).toHaveLength(11);
   });
 
   it("make the scenario's metrics section from the families' settings", () => {
-    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'long_tail_head_share', 'fresh_age', 'plugins']);
+    expect(Object.keys(METRIC_SETTINGS)).toEqual(['homogenization_sample', 'long_tail_head_share', 'fresh_age', 'large_creator_share', 'plugins']);
     const scenario = parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh_age: 12h }\n', 's.yaml');
-    expect(scenario.metrics).toEqual({ homogenization_sample: 300, long_tail_head_share: 0.2, fresh_age: 0.5 });
+    expect(scenario.metrics).toEqual({ homogenization_sample: 300, long_tail_head_share: 0.2, fresh_age: 0.5, large_creator_share: 0.2 });
     expect(() => parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { long_tail_head_share: 1.5 }\n', 's.yaml')).toThrow(/long_tail_head_share/);
     expect(() => parseScenario('name: s\nhorizon: { days: 1 }\nrecommender: { kind: random }\nmetrics: { fresh: 1 }\n', 's.yaml')).toThrow(/fresh_age/);
   });

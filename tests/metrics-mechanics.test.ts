@@ -145,6 +145,8 @@ function prefsWorld(prefs: number[][]): WorldView {
     userCount: () => prefs.length,
     itemTopics: () => ({ ids: [], weights: [] }),
     itemUploadTime: () => 0,
+    itemCreator: () => 0,
+    creatorCount: 1,
     userTopicPrefs: (u) => prefs[u],
     userSignupTime: () => 0,
   };
@@ -251,6 +253,8 @@ function eventWorld(signups: number[], items: [number, number][][] = []): WorldV
     userCount: () => signups.length,
     itemTopics: (i) => ({ ids: items[i].map(([t]) => t), weights: items[i].map(([, w]) => w) }),
     itemUploadTime: () => 0,
+    itemCreator: () => 0,
+    creatorCount: 1,
     userTopicPrefs: () => [1, 1],
     userSignupTime: (u) => signups[u],
   };

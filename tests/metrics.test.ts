@@ -55,6 +55,11 @@ class FakeWorld implements WorldView {
   itemUploadTime(itemId: number): number {
     return this.items[itemId].upload;
   }
+  /** Item i by creator i mod creatorCount. */
+  itemCreator(itemId: number): number {
+    return itemId % this.creatorCount;
+  }
+  readonly creatorCount = 2;
   userTopicPrefs(userId: number): number[] {
     return this.users[userId].prefs;
   }
@@ -594,6 +599,9 @@ describe('MetricsCollector', () => {
     'new_items_first_shown',
     'time_to_first_impression_median',
     'new_items_never_shown_share',
+    'small_creator_exposure_ratio',
+    'small_creator_ctr_gap',
+    'creator_exposure_gini',
     'ctr_slice_tenure_new',
     'mean_true_satisfaction_slice_tenure_new',
     'ctr_slice_tenure_established',

@@ -6,6 +6,7 @@ export { DiversityMetric, type DiversityOptions } from './diversity.js';
 export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
 export { FilterBubbleMetric, type FilterBubbleOptions } from './filter-bubble.js';
+export { CreatorMetric } from './creators.js';
 export { SliceMetric, tenureDimension, attributeDimension, NEW_USER_DAYS, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
 export {

@@ -7,6 +7,7 @@
 import { ACTIVITY_FAMILY } from './activity.js';
 import { BANDIT_FAMILY } from './bandit-regret.js';
 import { COLD_START_FAMILY } from './cold-start.js';
+import { CREATOR_FAMILY } from './creators.js';
 import { z } from 'zod';
 import { moduleEntry, PluginSlot } from '../settings/module-entry.js';
 import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricBuildOptions, type MetricDeclaration, type MetricFamily, type MetricRow, type MetricSettings } from './declaration.js';
@@ -17,7 +18,7 @@ import { RECOMMENDER_FIGURES } from './recommender-figures.js';
 import { SLICE_FAMILY } from './slices.js';
 import type { Metric, WorldView } from './types.js';
 
-const FAMILIES: readonly MetricFamily[] = [ENGAGEMENT_FAMILY, ACTIVITY_FAMILY, DIVERSITY_FAMILY, FILTER_BUBBLE_FAMILY, COLD_START_FAMILY, SLICE_FAMILY, BANDIT_FAMILY, RECOMMENDER_FIGURES];
+const FAMILIES: readonly MetricFamily[] = [ENGAGEMENT_FAMILY, ACTIVITY_FAMILY, DIVERSITY_FAMILY, FILTER_BUBBLE_FAMILY, COLD_START_FAMILY, CREATOR_FAMILY, SLICE_FAMILY, BANDIT_FAMILY, RECOMMENDER_FIGURES];
 
 /** Columns that say where a row sits in time (written by the collector or the bandit loop), not metrics. */
 export const BOOKKEEPING_COLUMNS: readonly string[] = ['epoch', 'day_start', 'day_end', 'round'];

@@ -9,6 +9,9 @@ export interface WorldView {
   /** True topic mixture of an item: ids and weights, heaviest first. */
   itemTopics(itemId: number): { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> };
   itemUploadTime(itemId: number): number;
+  /** The creator of an item (ids dense from 0, below creatorCount). */
+  itemCreator(itemId: number): number;
+  readonly creatorCount: number;
   /** True topic preferences of a user (live; copy if you need a snapshot). */
   userTopicPrefs(userId: number): ArrayLike<number>;
   userSignupTime(userId: number): number;

@@ -79,6 +79,8 @@ export class World {
         return topics;
       },
       itemUploadTime: (id) => items.public.get(id).uploadTime,
+      itemCreator: (id) => items.public.get(id).creatorId,
+      creatorCount: this.config.items.creators,
       userTopicPrefs: (id) => users.stateOf(id).topicPrefs,
       userSignupTime: (id) => users.public.get(id).signupTime,
     };
