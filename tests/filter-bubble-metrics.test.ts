@@ -95,15 +95,15 @@ describe('FilterBubbleMetric', () => {
     expect(r.recommended_popularity).toBeCloseTo((3 / 4 + 3 / 4 + 1 / 4 + 1 / 4) / 4, 12);
   });
 
-  it('preference shift: total-variation distance from where each user started, signups from their signup', () => {
+  it('preference shift: total-variation distance from where each user started, signups from the end of their first epoch', () => {
     const w = world(onTopic(0), [[1, 0, 0, 0], [0.5, 0.5, 0, 0]]);
     const m = new FilterBubbleMetric(w, { headShare: 0.5 });
     expect(m.endEpoch(day(0)).preference_shift).toBe(0);
     w.prefs[0] = [0.8, 0.2, 0, 0]; // moved 0.2
-    w.prefs.push([0, 0, 1, 0]);
-    m.observe({ kind: 'signup', time: 1.2, userId: 2 });
-    w.prefs[2] = [0, 0, 0.4, 0.6]; // moved 0.6 after signing up
-    expect(m.endEpoch(day(1)).preference_shift).toBeCloseTo((0.2 + 0 + 0.6) / 3, 12);
+    w.prefs.push([0, 0, 1, 0]); // signs up in epoch 1: its start is where it is at that epoch's end
+    expect(m.endEpoch(day(1)).preference_shift).toBeCloseTo((0.2 + 0 + 0) / 3, 12);
+    w.prefs[2] = [0, 0, 0.4, 0.6]; // moved 0.6 since
+    expect(m.endEpoch(day(2)).preference_shift).toBeCloseTo((0.2 + 0 + 0.6) / 3, 12);
   });
 
   it('week over week: written by the epoch that ends a week, for users in both weeks', () => {

@@ -25,7 +25,9 @@
  *   first epoch (0).
  * - `preference_shift`: mean over users of the total-variation distance between their true topic
  *   preferences now and when the run first saw them (½ Σ|p − p₀|, 0–1): how far the users
- *   themselves moved, not only their slates.
+ *   themselves moved, not only their slates. The initial population is seen at the start, a
+ *   user who signs up at the end of the epoch of the signup: a run split over threads shares
+ *   true preferences only at epoch ends, and the figure must not depend on how many ran.
  */
 import { clickedItem, ensureLength, ratio } from './arrays.js';
 import { metricFamily, type MetricDeclarations, type MetricRow } from './declaration.js';
@@ -100,7 +102,6 @@ export class FilterBubbleMetric implements Metric {
   }
 
   observe(event: SimEvent): void {
-    if (event.kind === 'signup') this.recordStartPrefs(event.userId + 1);
     if (event.kind !== 'slate') return;
     const { items, userId } = event;
     const row = this.shown.rowFor(userId);
@@ -132,6 +133,7 @@ export class FilterBubbleMetric implements Metric {
   }
 
   endEpoch(bounds: EpochBounds): FilterBubbleRecord {
+    this.recordStartPrefs(this.world.userCount());
     const entropies = rowEntropies(this.shown);
     const weekly = bounds.end >= this.weekEnd - 1e-9 ? this.endWeek(bounds.end) : null;
     const record: FilterBubbleRecord = {
