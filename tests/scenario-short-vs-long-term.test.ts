@@ -5,8 +5,9 @@
  * days per user, true satisfaction of what was watched).
  *
  * Margins come from seeds 1–5 at this size (measured 2026-12-04, means over days 3–12, satisfaction
- * arm minus click arm): CTR −0.0008 to −0.0015 (1.0–1.8% of it), return rate +0.024 to +0.097,
- * daily active users +6.0 to +18.0, active days +0.06 to +0.22, true satisfaction +0.13 to +0.33.
+ * arm minus click arm): CTR −0.0003 to −0.0028 (the mean of any three seeds at most −0.0010),
+ * return rate +0.020 to +0.061, daily active users +6.6 to +16.5, active days +0.027 to +0.177,
+ * true satisfaction +0.15 to +0.25.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armRows, meanOver, type Row } from './support/arm-runs.js';
@@ -27,13 +28,15 @@ beforeAll(async () => {
 
 describe('short- against long-term objectives, reduced', () => {
   it('the click-weighted score wins clicks per impression', () => {
-    for (const d of satisfactionMinusClicks('ctr')) expect(d).toBeLessThan(-0.0003);
+    const ctr = satisfactionMinusClicks('ctr');
+    for (const d of ctr) expect(d).toBeLessThan(0);
+    expect(ctr.reduce((a, b) => a + b, 0) / ctr.length).toBeLessThan(-0.0005);
   });
 
   it('and loses on the long-term side: users return less, on fewer days, and like what they watch less', () => {
     for (const d of satisfactionMinusClicks('return_rate')) expect(d).toBeGreaterThan(0.01);
     for (const d of satisfactionMinusClicks('daily_active_users')) expect(d).toBeGreaterThan(2);
-    for (const d of satisfactionMinusClicks('active_days_7d')) expect(d).toBeGreaterThan(0.02);
+    for (const d of satisfactionMinusClicks('active_days_7d')) expect(d).toBeGreaterThan(0.01);
     for (const d of satisfactionMinusClicks('mean_true_satisfaction')) expect(d).toBeGreaterThan(0.05);
   });
 });
