@@ -87,6 +87,8 @@ export class FilterBubbleMetric implements Metric {
   private popularitySum = 0;
   private slates = 0;
   private distanceSum = 0;
+  /** Scratch: the sum of a slate's unit topic vectors. */
+  private readonly slateTopics: Float64Array;
   /** Each user's preferences when first seen (rows of `topics`), and how many users have one. */
   private startPrefs = new Float64Array(0);
   private usersWithStart = 0;
@@ -98,6 +100,7 @@ export class FilterBubbleMetric implements Metric {
     this.shown = new UserVectors(world.topics);
     this.weekShown = new UserVectors(world.topics);
     this.weekWatched = new UserVectors(world.topics);
+    this.slateTopics = new Float64Array(world.topics);
     this.recordStartPrefs(world.userCount());
   }
 
@@ -159,16 +162,30 @@ export class FilterBubbleMetric implements Metric {
     return record;
   }
 
-  /** Mean of 1 − cosine over the slate's pairs of items (0 for a slate of one). */
+  /**
+   * Mean of 1 − cosine over the slate's pairs of items (0 for a slate of one), without visiting
+   * the pairs: with v the unit topic vectors and S their sum, Σ over pairs of cos = (|S|² − m) / 2,
+   * m the items with any topic weight (an item without one is at distance 1 from every other).
+   */
   private meanPairDistance(items: readonly number[]): number {
     const n = items.length;
     if (n < 2) return 0;
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const a = this.world.itemTopics(items[i]);
-      for (let j = i + 1; j < n; j++) sum += 1 - sparseCosine(a, this.world.itemTopics(items[j]));
+    const sum = this.slateTopics;
+    let unitItems = 0;
+    for (let p = 0; p < n; p++) {
+      const { ids, weights } = this.world.itemTopics(items[p]);
+      let norm = 0;
+      for (let k = 0; k < ids.length; k++) if (ids[k] < sum.length) norm += weights[k] * weights[k];
+      if (!(norm > 0)) continue;
+      unitItems++;
+      const scale = 1 / Math.sqrt(norm);
+      for (let k = 0; k < ids.length; k++) if (ids[k] < sum.length) sum[ids[k]] += weights[k] * scale;
     }
-    return sum / ((n * (n - 1)) / 2);
+    let squared = 0;
+    for (let t = 0; t < sum.length; t++) squared += sum[t] * sum[t];
+    sum.fill(0);
+    const pairs = (n * (n - 1)) / 2;
+    return 1 - (squared - unitItems) / 2 / pairs;
   }
 
   /** This week's per-user entropy changes against last week, then this week becomes last week. */
@@ -233,19 +250,6 @@ export class FilterBubbleMetric implements Metric {
     }
     return ratio(sum, users);
   }
-}
-
-/** Cosine of two sparse topic mixtures (ids with weights). */
-function sparseCosine(a: { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> }, b: { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> }): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.ids.length; i++) {
-    na += a.weights[i] * a.weights[i];
-    for (let j = 0; j < b.ids.length; j++) if (a.ids[i] === b.ids[j]) dot += a.weights[i] * b.weights[j];
-  }
-  for (let j = 0; j < b.ids.length; j++) nb += b.weights[j] * b.weights[j];
-  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 
 function rowEntropies(vectors: UserVectors): number[] {
