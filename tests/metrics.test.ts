@@ -353,6 +353,16 @@ describe('ActivityMetric, a month apart', () => {
     expect(whole.endEpoch(bounds(0, 0, 60)).retention_30d).toBe(2 / 3);
   });
 
+  it('retention_30d reads users last seen over 32 days before the epoch ends (the mask\'s high word)', () => {
+    // End 46: the cohort is days −14..15, the retained window days 16..45. u0 {5} was last seen
+    // 40 days before day 45, u1 {5, 40} and u2 {5, 44} came back; u3 {20} is not in the cohort.
+    const m = new ActivityMetric(worldWith(4, 0));
+    feed(m, [slate(5.5, 0, [0]), slate(5.5, 1, [0]), slate(5.5, 2, [0]), slate(20.5, 3, [0]), slate(40.5, 1, [0]), slate(44.5, 2, [0])]);
+    expect(m.endEpoch(bounds(0, 0, 46)).retention_30d).toBe(2 / 3);
+    // Ten days on, the cohort is days −4..25: u3 (day 20) joins it and is not retained in days 26..55.
+    expect(m.endEpoch(bounds(1, 46, 56)).retention_30d).toBe(2 / 4);
+  });
+
   it('active_days_7d: days active in the last week, over the whole population, churned users out', () => {
     const world = worldWith(4, 0);
     const m = new ActivityMetric(world);
