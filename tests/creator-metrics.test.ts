@@ -46,6 +46,14 @@ describe('CreatorMetric', () => {
     expect(tie.endEpoch(day(0)).small_creator_exposure_ratio).toBeCloseTo(1 / (1 / 2), 12);
   });
 
+  it('ranks creators by their items, whatever their ids', () => {
+    const m = new CreatorMetric(world([2, 2, 2, 0, 1], 3), 1 / 3); // one large creator: 2
+    m.observe(slate([3, 4], 1));
+    const r = m.endEpoch(day(0));
+    expect(r.small_creator_exposure_ratio).toBeCloseTo(1 / (2 / 5), 12);
+    expect(r.small_creator_ctr_gap).toBe(0); // large creators had no impressions
+  });
+
   it('counts uploads after the start in the catalog share, and resets every epoch', () => {
     const items = [...catalog];
     const m = new CreatorMetric(world(items, 4), 0.25);

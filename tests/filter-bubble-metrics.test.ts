@@ -64,6 +64,25 @@ describe('FilterBubbleMetric', () => {
     expect(m.endEpoch(day(0)).intra_list_diversity).toBeCloseTo((2 / 3 + 0.4 + 0) / 3, 12);
   });
 
+  it('intra-list diversity with weights of any scale, and items without a topic at distance 1 from all', () => {
+    const w = world([[[0, 2]], [[0, 1], [1, 1]], []], [[1, 0]]);
+    const m = new FilterBubbleMetric(w, { headShare: 0.5 });
+    m.observe(slate(0, [0, 1, 2])); // cos(0, 1) = 2 / (2·√2); item 2 has no topic
+    expect(m.endEpoch(day(0)).intra_list_diversity).toBeCloseTo((1 - 1 / Math.SQRT2 + 1 + 1) / 3, 12);
+  });
+
+  it('ranks items by their impressions, whatever their ids', () => {
+    const w = world(onTopic(0, 0, 0, 0), [[1, 0, 0, 0]]);
+    const m = new FilterBubbleMetric(w, { headShare: 0.25 });
+    m.observe(slate(0, [3, 3, 3, 1, 1, 0]));
+    m.endEpoch(day(0));
+    // Counts 1, 2, 0, 3 for items 0–3: the head is item 3; percentiles 1.5/4, 2.5/4, 0.5/4, 3.5/4.
+    m.observe(slate(0, [3, 0, 2]));
+    const r = m.endEpoch(day(1));
+    expect(r.long_tail_share).toBeCloseTo(2 / 3, 12);
+    expect(r.recommended_popularity).toBeCloseTo((3.5 / 4 + 1.5 / 4 + 0.5 / 4) / 3, 12);
+  });
+
   it('long tail and popularity: ranked by the impressions before the epoch, new items in the tail', () => {
     const w = world(onTopic(0, 0, 0, 0, 0), [[1, 0, 0, 0]]);
     const items = w.itemCount;
