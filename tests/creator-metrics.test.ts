@@ -14,6 +14,7 @@ function world(creatorOf: number[], creators: number): WorldView {
     userCount: () => 1,
     itemTopics: () => ({ ids: [0], weights: [1] }),
     itemUploadTime: () => 0,
+    itemQuality: () => 0.5,
     itemCreator: (i) => creatorOf[i],
     creatorCount: creators,
     userTopicPrefs: () => [1],

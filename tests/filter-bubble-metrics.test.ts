@@ -15,6 +15,7 @@ function world(items: [number, number][][], prefs: number[][], topics = 4): Worl
     userCount: () => prefs.length,
     itemTopics: (i) => ({ ids: items[i].map(([t]) => t), weights: items[i].map(([, w]) => w) }),
     itemUploadTime: () => 0,
+    itemQuality: () => 0.5,
     itemCreator: () => 0,
     creatorCount: 1,
     userTopicPrefs(u) {

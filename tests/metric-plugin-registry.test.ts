@@ -61,6 +61,7 @@ const world: WorldView = {
   userCount: () => 1,
   itemTopics: () => ({ ids: [], weights: [] }),
   itemUploadTime: () => 0,
+  itemQuality: () => 0.5,
   itemCreator: () => 0,
   creatorCount: 1,
   userTopicPrefs: () => [1],

@@ -27,6 +27,7 @@ interface FakeItem {
   readonly ids: number[];
   readonly weights: number[];
   readonly upload: number;
+  readonly quality: number;
 }
 
 class FakeWorld implements WorldView {
@@ -35,8 +36,8 @@ class FakeWorld implements WorldView {
   constructor(readonly topics: number) {}
 
   /** mixture: [topic, weight] pairs. */
-  addItem(mixture: [number, number][], upload = -10): number {
-    this.items.push({ ids: mixture.map(([t]) => t), weights: mixture.map(([, w]) => w), upload });
+  addItem(mixture: [number, number][], upload = -10, quality = 0.5): number {
+    this.items.push({ ids: mixture.map(([t]) => t), weights: mixture.map(([, w]) => w), upload, quality });
     return this.items.length - 1;
   }
   addUser(prefs: number[] = [], signup = 0): number {
@@ -54,6 +55,9 @@ class FakeWorld implements WorldView {
   }
   itemUploadTime(itemId: number): number {
     return this.items[itemId].upload;
+  }
+  itemQuality(itemId: number): number {
+    return this.items[itemId].quality;
   }
   /** Item i by creator i mod creatorCount. */
   itemCreator(itemId: number): number {
@@ -505,11 +509,11 @@ describe('ColdStartMetric', () => {
     const world = new FakeWorld(1);
     world.addItem([[0, 1]], -10); // 0: initial catalog
     world.addItem([[0, 1]], -0.5); // 1: initial catalog, young
-    const m = new ColdStartMetric(world, { freshAge: 1 });
+    const m = new ColdStartMetric(world, { freshAge: 1, newItemDays: 1 });
 
-    world.addItem([[0, 1]], 1); // 2
-    world.addItem([[0, 1]], 1.5); // 3
-    world.addItem([[0, 1]], 2); // 4
+    world.addItem([[0, 1]], 1, 0.9); // 2
+    world.addItem([[0, 1]], 1.5, 0.2); // 3
+    world.addItem([[0, 1]], 2, 0.1); // 4
     feed(m, [
       slate(0.25, 0, [0, 1]), // item 1 is 0.75 days old: fresh, but not a new item
       upload(1, 2),
@@ -524,6 +528,11 @@ describe('ColdStartMetric', () => {
       new_items_first_shown: 2,
       time_to_first_impression_median: 0.5, // (0.25 + 0.75) / 2
       new_items_never_shown_share: 1 / 3, // item 4
+      // Every new item's first day ended by day 3: items 2 and 3 were shown once in it, item 4 never.
+      new_items_first_days_ended: 3,
+      new_items_unseen_first_days: 1 / 3,
+      // Impression ranks 2.5, 2.5, 1 against quality ranks 3, 2, 1: 1.5 / √(1.5 · 2).
+      new_item_exposure_quality_rank_corr: 1.5 / Math.sqrt(3),
     });
 
     feed(m, [slate(3.5, 0, [4, 2]), slate(3.75, 0, [4])]);
@@ -533,6 +542,9 @@ describe('ColdStartMetric', () => {
       new_items_first_shown: 1,
       time_to_first_impression_median: 1.5,
       new_items_never_shown_share: 0,
+      new_items_first_days_ended: 0, // item 4's first showing, at age 1.5, was past its first day
+      new_items_unseen_first_days: 0,
+      new_item_exposure_quality_rank_corr: 0,
     });
 
     expect(m.endEpoch(bounds(2, 6, 9))).toEqual({
@@ -541,6 +553,9 @@ describe('ColdStartMetric', () => {
       new_items_first_shown: 0,
       time_to_first_impression_median: 0, // none: read with new_items_first_shown
       new_items_never_shown_share: 0,
+      new_items_first_days_ended: 0,
+      new_items_unseen_first_days: 0,
+      new_item_exposure_quality_rank_corr: 0,
     });
   });
 
@@ -586,6 +601,12 @@ describe('MetricsCollector', () => {
     'return_rate',
     'retention_7d',
     'retention_30d',
+    'new_user_retention_7d',
+    'established_retention_7d',
+    'new_user_retention_30d',
+    'established_retention_30d',
+    'new_user_cohort_7d',
+    'new_user_cohort_30d',
     'active_days_7d',
     'mean_session_satisfaction',
     'topic_entropy_impressions',
@@ -609,6 +630,13 @@ describe('MetricsCollector', () => {
     'new_items_first_shown',
     'time_to_first_impression_median',
     'new_items_never_shown_share',
+    'new_items_unseen_first_days',
+    'new_item_exposure_quality_rank_corr',
+    'new_items_first_days_ended',
+    'sessions_to_satisfaction_median',
+    'new_users_satisfied_first_week',
+    'new_users_first_satisfied',
+    'new_users_first_week_ended',
     'small_creator_exposure_ratio',
     'small_creator_ctr_gap',
     'creator_exposure_gini',

@@ -34,6 +34,7 @@ const SHORTENED: Record<string, string> = {
   'recloop compare scenarios/compare-exploration.yaml': ' --set horizon.days=4 --replicas 2',
   'recloop compare scenarios/filter-bubble.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/short-vs-long-term.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
+  'recloop compare scenarios/cold-start.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=150 --set world.items.count=150',
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
 };
 

@@ -87,6 +87,7 @@ function armWorldView(world: WorldView, members: readonly number[]): WorldView {
     userCount: () => members.length,
     itemTopics: (itemId) => world.itemTopics(itemId),
     itemUploadTime: (itemId) => world.itemUploadTime(itemId),
+    itemQuality: (itemId) => world.itemQuality(itemId),
     itemCreator: (itemId) => world.itemCreator(itemId),
     creatorCount: world.creatorCount,
     userTopicPrefs: (local) => world.userTopicPrefs(members[local]),

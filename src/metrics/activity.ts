@@ -21,6 +21,12 @@
  *   partial cohort window. Churned users stay in the cohort and count as not retained.
  * - `retention_30d`: the same a month apart: cohort, users active on some day in D−59..D−30;
  *   retained, those also active in D−29..D; 0 (undefined) before day 31.
+ * - `new_user_retention_7d`, `established_retention_7d`: retention_7d's cohort split by sign-up.
+ *   New: signed up during the run (a `signup` event; the starting population did not) on a day
+ *   of the cohort window D−13..D−7; established: the rest of the cohort, who signed up before
+ *   it. `new_user_retention_30d`, `established_retention_30d` split retention_30d's cohort the
+ *   same way (window D−59..D−30). `new_user_cohort_7d`, `new_user_cohort_30d` count the new
+ *   users in each cohort: the new-user figures are undefined (0) when it is empty.
  * - `active_days_7d`: mean over the population at the epoch's end (see `population`) of the
  *   days each user was active in D−6..D: how often people come, not only whether.
  * - `mean_session_satisfaction`: mean `satisfaction` over session_end events; 0 when none.
@@ -59,11 +65,41 @@ export const ACTIVITY_METRICS = {
     defined: { test: (row) => row.day_end === undefined || row.day_end >= 31, note: 'undefined before day 31 (no cohort yet)' },
     overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false,
   },
+  new_user_retention_7d: {
+    label: 'New users’ 7-day retention', unit: '% retained', format: 'percent', description: 'of users who signed up the week before', better: 'higher',
+    defined: { test: (row) => row.new_user_cohort_7d === undefined || row.new_user_cohort_7d > 0, note: 'undefined without sign-ups 7–13 days before' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false,
+  },
+  established_retention_7d: {
+    label: 'Established users’ 7-day retention', unit: '% retained', format: 'percent', description: 'of users active the week before who signed up earlier', better: 'higher',
+    defined: { test: (row) => row.day_end === undefined || row.day_end >= 8, note: 'undefined before day 8 (no cohort yet)' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false,
+  },
+  new_user_retention_30d: {
+    label: 'New users’ 30-day retention', unit: '% retained', format: 'percent', description: 'of users who signed up 30–59 days before', better: 'higher',
+    defined: { test: (row) => row.new_user_cohort_30d === undefined || row.new_user_cohort_30d > 0, note: 'undefined without sign-ups 30–59 days before' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false,
+  },
+  established_retention_30d: {
+    label: 'Established users’ 30-day retention', unit: '% retained', format: 'percent', description: 'of users active 30–59 days before who signed up earlier', better: 'higher',
+    defined: { test: (row) => row.day_end === undefined || row.day_end >= 31, note: 'undefined before day 31 (no cohort yet)' },
+    overEpochs: 'mean', scalesWithUsers: false, chart: 'cold_start', headline: false,
+  },
+  new_user_cohort_7d: { label: 'New users in the 7-day cohort', unit: 'users', format: 'count', description: 'signed up 7–13 days before', better: null, defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: null, headline: false },
+  new_user_cohort_30d: { label: 'New users in the 30-day cohort', unit: 'users', format: 'count', description: 'signed up 30–59 days before', better: null, defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: null, headline: false },
   active_days_7d: { label: 'Active days per user', unit: 'days of the last 7', format: 'number', description: 'mean over the population', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: false, chart: 'long_term', headline: false },
   daily_active_users: { label: 'Daily active users', unit: 'users', format: 'count', description: 'distinct users per day, mean over the epoch', better: 'higher', defined: 'always', overEpochs: 'mean', scalesWithUsers: true, chart: 'long_term', headline: true },
 } as const satisfies MetricDeclarations;
 
 type ActivityRecord = Record<keyof typeof ACTIVITY_METRICS, number>;
+
+/** A retention cohort split by sign-up: established users (cohort, retained) and new ones. */
+interface RetentionCounts {
+  cohort: number;
+  retained: number;
+  newCohort: number;
+  newRetained: number;
+}
 
 
 const NEVER = -0x80000000;
@@ -131,6 +167,8 @@ export class ActivityMetric implements Metric {
   }
 
   endEpoch(bounds: EpochBounds): ActivityRecord {
+    const week = this.retention(bounds.end, RECENT_WEEK, PREVIOUS_WEEK, 0, 13);
+    const month = this.retention(bounds.end, RECENT_MONTH, PREVIOUS_MONTH_LOW, PREVIOUS_MONTH_HIGH, 59);
     const record: ActivityRecord = {
       active_users: this.active.size,
       daily_active_users: this.dailyActiveUsers(bounds),
@@ -139,8 +177,14 @@ export class ActivityMetric implements Metric {
       churned: this.churned,
       population: this.population(bounds.end),
       return_rate: ratio(this.returned, this.active.previousSize),
-      retention_7d: this.retention(bounds.end, RECENT_WEEK, PREVIOUS_WEEK, 0),
-      retention_30d: this.retention(bounds.end, RECENT_MONTH, PREVIOUS_MONTH_LOW, PREVIOUS_MONTH_HIGH),
+      retention_7d: ratio(week.retained + week.newRetained, week.cohort + week.newCohort),
+      retention_30d: ratio(month.retained + month.newRetained, month.cohort + month.newCohort),
+      new_user_retention_7d: ratio(week.newRetained, week.newCohort),
+      established_retention_7d: ratio(week.retained, week.cohort),
+      new_user_retention_30d: ratio(month.newRetained, month.newCohort),
+      established_retention_30d: ratio(month.retained, month.cohort),
+      new_user_cohort_7d: week.newCohort,
+      new_user_cohort_30d: month.newCohort,
       active_days_7d: this.activeDaysPerUser(bounds.end),
       mean_session_satisfaction: ratio(this.satisfactionSum, this.satisfactionCount),
     };
@@ -213,21 +257,31 @@ export class ActivityMetric implements Metric {
     return count;
   }
 
-  /** Share of the cohort (active on a day of the `before` bits) also active on a day of the `recent` bits, counted back from the epoch's last day. */
-  private retention(end: number, recent: number, beforeLow: number, beforeHigh: number): number {
+  /**
+   * The cohort (active on a day of the `before` bits, counted back from the epoch's last day)
+   * and those of it also active on a day of the `recent` bits, split into users who signed up
+   * in the run no more than `windowDays` days before that last day (new) and the others.
+   */
+  private retention(end: number, recent: number, beforeLow: number, beforeHigh: number, windowDays: number): RetentionCounts {
     const lastEpochDay = Math.ceil(end - DAY_EPS) - 1;
-    let cohort = 0;
-    let retained = 0;
+    const counts: RetentionCounts = { cohort: 0, retained: 0, newCohort: 0, newRetained: 0 };
     for (let u = 0; u < this.userLimit; u++) {
       const last = this.lastDay[u];
       if (last === NEVER || lastEpochDay - last >= MASK_DAYS) continue;
       this.alignedMask(u, lastEpochDay - last);
-      if ((aligned.low & beforeLow) !== 0 || (aligned.high & beforeHigh) !== 0) {
-        cohort++;
-        if ((aligned.low & recent) !== 0) retained++;
+      if ((aligned.low & beforeLow) === 0 && (aligned.high & beforeHigh) === 0) continue;
+      const signup = this.world.userSignupTime(u);
+      const isNew = signup > 0 && Math.floor(signup) >= lastEpochDay - windowDays;
+      const kept = (aligned.low & recent) !== 0 ? 1 : 0;
+      if (isNew) {
+        counts.newCohort++;
+        counts.newRetained += kept;
+      } else {
+        counts.cohort++;
+        counts.retained += kept;
       }
     }
-    return ratio(retained, cohort);
+    return counts;
   }
 
   /** Mean over the population at `end` of its users' active days in the epoch's last 7 days. */

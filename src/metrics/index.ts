@@ -7,6 +7,7 @@ export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
 export { FilterBubbleMetric, type FilterBubbleOptions } from './filter-bubble.js';
 export { CreatorMetric } from './creators.js';
+export { NewUserMetric } from './new-users.js';
 export { SliceMetric, tenureDimension, attributeDimension, NEW_USER_DAYS, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';
 export {
@@ -28,5 +29,5 @@ export {
   undefinedNote,
   UNDEFINED_MARK,
 } from './registry.js';
-export { cosine, entropyBits, gini, jaccard, median, quantile } from './stats.js';
+export { cosine, entropyBits, gini, jaccard, median, quantile, spearman } from './stats.js';
 export { ndcgAtK, reciprocalRank, recallAtK, meanRankingScores, clickedByUser, evaluateOnHeldOut, type RankingScores, type HeldOutOptions, type HeldOutScores } from './offline.js';

@@ -87,3 +87,36 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   for (let i = n; i < b.length; i++) nb += b[i] * b[i];
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
+
+/** Ranks from 1, tied values sharing the mean of their ranks. */
+export function averageRanks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const ranks = new Float64Array(n);
+  for (let start = 0; start < n; ) {
+    let stop = start + 1;
+    while (stop < n && values[order[stop]] === values[order[start]]) stop++;
+    const rank = (start + stop + 1) / 2; // mean of ranks start+1 .. stop
+    for (let k = start; k < stop; k++) ranks[order[k]] = rank;
+    start = stop;
+  }
+  return ranks;
+}
+
+/** Spearman's rank correlation of paired values (Pearson's over average ranks); 0 when either side is constant. */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new RangeError(`spearman: ${a.length} values against ${b.length}`);
+  const n = a.length;
+  const ra = averageRanks(a);
+  const rb = averageRanks(b);
+  const mean = (n + 1) / 2;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (ra[i] - mean) * (rb[i] - mean);
+    va += (ra[i] - mean) ** 2;
+    vb += (rb[i] - mean) ** 2;
+  }
+  return va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+}

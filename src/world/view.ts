@@ -9,6 +9,8 @@ export interface WorldView {
   /** True topic mixture of an item: ids and weights, heaviest first. */
   itemTopics(itemId: number): { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> };
   itemUploadTime(itemId: number): number;
+  /** True quality of an item in [0, 1] (clickbait items have low quality and high appeal). */
+  itemQuality(itemId: number): number;
   /** The creator of an item (ids dense from 0, below creatorCount). */
   itemCreator(itemId: number): number;
   readonly creatorCount: number;

@@ -79,6 +79,7 @@ export class World {
         return topics;
       },
       itemUploadTime: (id) => items.public.get(id).uploadTime,
+      itemQuality: (id) => items.truthOf(id).quality,
       itemCreator: (id) => items.public.get(id).creatorId,
       creatorCount: this.config.items.creators,
       userTopicPrefs: (id) => users.stateOf(id).topicPrefs,

@@ -15,9 +15,9 @@ export const reduced = (days: number): string[] => ['world.users.count=300', 'wo
 
 export type Row = Readonly<Record<string, number>>;
 
-/** Every epoch's metrics row of one arm of a scenario at one seed, reduced to `days` days. */
-export async function armRows(name: string, days: number, arm: string, seed: number): Promise<Row[]> {
-  const scenario = await loadScenario(scenarioFile(name), [...reduced(days), `seed=${seed}`]);
+/** Every epoch's metrics row of one arm of a scenario at one seed, reduced to `days` days (then `sets` applied). */
+export async function armRows(name: string, days: number, arm: string, seed: number, sets: readonly string[] = []): Promise<Row[]> {
+  const scenario = await loadScenario(scenarioFile(name), [...reduced(days), ...sets, `seed=${seed}`]);
   const chosen = resolveExperiment(scenario).arms.find((a) => a.name === arm);
   if (!chosen) throw new Error(`no arm ${arm}`);
   const rows: Row[] = [];
