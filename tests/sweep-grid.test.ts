@@ -17,6 +17,8 @@ describe('grid options', () => {
     expect(splitValues('0.05, 0.1,0.2')).toEqual(['0.05', '0.1', '0.2']);
     expect(splitValues('[2,2],[5, 1]')).toEqual(['[2,2]', '[5, 1]']);
     expect(splitValues('{ a: 1, b: 2 },"x,y"')).toEqual(['{ a: 1, b: 2 }', '"x,y"']);
+    // A score formula's function call keeps its arguments together.
+    expect(splitValues('max(click, like),0.5*click')).toEqual(['max(click, like)', '0.5*click']);
   });
 
   it('makes the cross product, first key slowest, named from the values', () => {

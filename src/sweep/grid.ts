@@ -1,7 +1,7 @@
 /**
  * `--grid key=v1,v2` options: a dotted scenario path (as `--set` takes it) and the values it
- * takes, each read as YAML by the `--set` parser. Values are split at commas outside brackets
- * and quotes, so `--grid world.items.quality.beta=[2,2],[5,1]` gives two lists.
+ * takes, each read as YAML by the `--set` parser. Values are split at commas outside brackets,
+ * parentheses and quotes, so `--grid world.items.quality.beta=[2,2],[5,1]` gives two lists.
  */
 import { parseOverride } from '../scenario/overrides.js';
 import { SweepError } from './errors.js';
@@ -70,7 +70,7 @@ function checkValues(key: string, values: readonly string[]): string[] {
   return problems;
 }
 
-/** Splits at commas that are not inside brackets, braces or quotes; trims each value. */
+/** Splits at commas that are not inside brackets, braces, parentheses (a formula's `max(click, like)`) or quotes; trims each value. */
 export function splitValues(text: string): string[] {
   const values: string[] = [];
   let depth = 0;
@@ -81,8 +81,8 @@ export function splitValues(text: string): string[] {
     if (quote !== undefined) {
       if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
+    else if (c === '[' || c === '{' || c === '(') depth++;
+    else if (c === ']' || c === '}' || c === ')') depth--;
     else if (c === ',' && depth === 0) {
       values.push(text.slice(start, i).trim());
       start = i + 1;
