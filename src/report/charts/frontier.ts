@@ -51,11 +51,20 @@ function direction(better: 'higher' | 'lower'): string {
 function frontierLayers(ctx: ChartContext, frontier: Frontier): Layer[] {
   const xInfo = metricInfo(frontier.x);
   const yInfo = metricInfo(frontier.y);
-  const rows = frontier.cells.map((c) => stripUndefined({ ...c, status: c.dominatedBy === undefined ? 'on the frontier' : `dominated by ${c.dominatedBy}`, efficient: c.dominatedBy === undefined ? 1 : 0 }));
+  // Labels alternate above and below the points in x order, so neighbours along a frontier do not overprint.
+  const rank = new Map([...frontier.cells].sort((a, b) => a.x - b.x).map((c, i) => [c.arm, i]));
+  const rows = frontier.cells.map((c) =>
+    stripUndefined({
+      ...c,
+      status: c.dominatedBy === undefined ? 'on the frontier' : `dominated by ${c.dominatedBy}`,
+      efficient: c.dominatedBy === undefined ? 1 : 0,
+      below: (rank.get(c.arm) ?? 0) % 2,
+    }),
+  );
   const line = frontier.efficient.map((arm, order) => ({ ...rows.find((r) => r.arm === arm), order }));
   // Neither axis starts at zero: the cells differ by a little on a large level.
-  const x = { field: 'x', type: 'quantitative' as const, title: `${xInfo.label} (${xInfo.unit})`, scale: { zero: false }, axis: axisFormatProp(frontier.x) };
-  const y = { field: 'y', type: 'quantitative' as const, title: `${yInfo.label} (${yInfo.unit})`, scale: { zero: false }, axis: axisFormatProp(frontier.y) };
+  const x: AxisField = { field: 'x', type: 'quantitative', title: `${xInfo.label} (${xInfo.unit})`, scale: { zero: false }, axis: axisFormatProp(frontier.x) };
+  const y: AxisField = { field: 'y', type: 'quantitative', title: `${yInfo.label} (${yInfo.unit})`, scale: { zero: false }, axis: axisFormatProp(frontier.y) };
   // Labels name the cells: no legend, but each cell keeps its colour from the other charts.
   const color = { field: 'arm', type: 'nominal' as const, scale: { domain: [...ctx.colors.domain], range: [...ctx.colors.range] }, legend: null };
   const xFormat = tooltipFormat(frontier.x);
@@ -100,11 +109,25 @@ function frontierLayers(ctx: ChartContext, frontier: Frontier): Layer[] {
         ],
       },
     },
-    {
-      name: 'frontier_labels',
-      data: { values: rows },
-      mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 7, dy: -5, fontSize: 11, color: NEUTRAL.reference },
-      encoding: { x, y, text: { field: 'label', type: 'nominal' } },
-    },
+    labelLayer(rows, x, y, 0),
+    labelLayer(rows, x, y, 1),
   ];
+}
+
+/** A metric on one axis: its mean's field, title, scale and number format. */
+interface AxisField {
+  readonly field: string;
+  readonly type: 'quantitative';
+  readonly title: string;
+  readonly scale: { readonly zero: boolean };
+  readonly axis: { readonly format?: string };
+}
+
+/** The cells' labels, above their points (below = 0) or below them (1). */
+function labelLayer(rows: readonly Record<string, string | number>[], x: AxisField, y: AxisField, below: 0 | 1): Layer {
+  return {
+    data: { values: rows.filter((r) => r.below === below) },
+    mark: { type: 'text', align: 'left', baseline: below ? 'top' : 'bottom', dx: 6, dy: below ? 6 : -6, fontSize: 11, color: NEUTRAL.reference },
+    encoding: { x, y, text: { field: 'label', type: 'nominal' } },
+  };
 }
