@@ -8,6 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCharts } from '../src/report/charts/index.js';
+import { labelYs } from '../src/report/charts/label-layout.js';
 import { compileChart } from '../src/report/compile.js';
 import { sweepFrontier, type Frontier } from '../src/report/frontier.js';
 import { summaryMarkdown } from '../src/report/index.js';
@@ -15,6 +16,7 @@ import { dominators, frontierOrder } from '../src/report/pareto.js';
 import { frontierSentence } from '../src/report/sentences/index.js';
 import type { MetricSummary, ReportData, SweepView } from '../src/report/types.js';
 import { parseScenario, ScenarioError } from '../src/scenario/index.js';
+import { vegaLiteValidator } from './support/vega-lite-schema.js';
 
 describe('Pareto selection', () => {
   // Five cells of a weight sweep: CTR falls as satisfaction rises, except c (worse than b on both) and e (ties d on y, worse on x).
@@ -138,6 +140,7 @@ describe("a sweep's frontier", () => {
     const data = sweepData({ ctr: [0.04, 0.039, 0.05], mean_true_satisfaction: [0.5, 0.45, 0.3] });
     const charts = buildCharts(data).filter((c) => c.family === 'frontier');
     expect(charts.map((c) => c.id)).toEqual(['sweep-frontier']);
+    expect(vegaLiteValidator()(charts[0].spec)).toEqual([]);
     const compiled = compileChart(charts[0]);
     expect(compiled.warnings).toEqual([]);
     const spec = JSON.stringify(charts[0].spec);
@@ -147,6 +150,17 @@ describe("a sweep's frontier", () => {
     expect(datasets.find((l) => l.name === 'frontier_cells')?.data.values.map((v) => v.arm)).toEqual(CELLS);
     // The line joins the efficient cells only, along x.
     expect(datasets[0].data.values.map((v) => v.arm)).toEqual([CELLS[0], CELLS[2]]);
+  });
+});
+
+describe('frontier labels', () => {
+  it('sit beside their points, and one that would overprint a neighbour moves below it', () => {
+    // A 100-pixel-high plot over y 0–1: 0.01 is a pixel. b is 5 px under a at nearly the same x; c is far to the right.
+    const extent = { xs: [0, 1], ys: [0, 1], width: 500, height: 100 };
+    const ys = labelYs([{ x: 0.5, y: 0.6 }, { x: 0.51, y: 0.55 }, { x: 0.9, y: 0.58 }], extent);
+    expect(ys[0]).toBe(0.6);
+    expect(ys[1]).toBeCloseTo(0.6 - 0.14, 12);
+    expect(ys[2]).toBe(0.58);
   });
 });
 

@@ -9,6 +9,7 @@ import { sweepFrontier, type Frontier } from '../frontier.js';
 import { metricInfo } from '../metric-catalog.js';
 import type { Chart } from '../types.js';
 import type { ChartContext } from './context.js';
+import { labelYs } from './label-layout.js';
 import { axisFormatProp, stripUndefined } from './panels.js';
 import { REPORT_CONFIG, SCHEMA_URL, WIDE } from './theme.js';
 import type { Layer } from './vl-types.js';
@@ -51,14 +52,20 @@ function direction(better: 'higher' | 'lower'): string {
 function frontierLayers(ctx: ChartContext, frontier: Frontier): Layer[] {
   const xInfo = metricInfo(frontier.x);
   const yInfo = metricInfo(frontier.y);
-  // Labels alternate above and below the points in x order, so neighbours along a frontier do not overprint.
-  const rank = new Map([...frontier.cells].sort((a, b) => a.x - b.x).map((c, i) => [c.arm, i]));
-  const rows = frontier.cells.map((c) =>
+  // Labels sit right of their points, moved apart where cells lie close together.
+  const extent = {
+    xs: frontier.cells.flatMap((c) => [c.x, c.x_low ?? c.x, c.x_high ?? c.x]),
+    ys: frontier.cells.flatMap((c) => [c.y, c.y_low ?? c.y, c.y_high ?? c.y]),
+    width: WIDE.width,
+    height: HEIGHT,
+  };
+  const labelY = labelYs(frontier.cells, extent);
+  const rows = frontier.cells.map((c, i) =>
     stripUndefined({
       ...c,
       status: c.dominatedBy === undefined ? 'on the frontier' : `dominated by ${c.dominatedBy}`,
       efficient: c.dominatedBy === undefined ? 1 : 0,
-      below: (rank.get(c.arm) ?? 0) % 2,
+      label_y: labelY[i],
     }),
   );
   const line = frontier.efficient.map((arm, order) => ({ ...rows.find((r) => r.arm === arm), order }));
@@ -109,8 +116,11 @@ function frontierLayers(ctx: ChartContext, frontier: Frontier): Layer[] {
         ],
       },
     },
-    labelLayer(rows, x, y, 0),
-    labelLayer(rows, x, y, 1),
+    {
+      data: { values: rows },
+      mark: { type: 'text', align: 'left', baseline: 'middle', dx: 9, fontSize: 11, color: NEUTRAL.reference },
+      encoding: { x, y: { ...y, field: 'label_y' }, text: { field: 'label', type: 'nominal' } },
+    },
   ];
 }
 
@@ -121,13 +131,4 @@ interface AxisField {
   readonly title: string;
   readonly scale: { readonly zero: boolean };
   readonly axis: { readonly format?: string };
-}
-
-/** The cells' labels, above their points (below = 0) or below them (1). */
-function labelLayer(rows: readonly Record<string, string | number>[], x: AxisField, y: AxisField, below: 0 | 1): Layer {
-  return {
-    data: { values: rows.filter((r) => r.below === below) },
-    mark: { type: 'text', align: 'left', baseline: below ? 'top' : 'bottom', dx: 6, dy: below ? 6 : -6, fontSize: 11, color: NEUTRAL.reference },
-    encoding: { x, y, text: { field: 'label', type: 'nominal' } },
-  };
 }
