@@ -7,6 +7,7 @@ import { NEUTRAL } from '../colors.js';
 import { tooltipFormat } from '../format.js';
 import { sweepFrontier, type Frontier } from '../frontier.js';
 import { metricInfo } from '../metric-catalog.js';
+import { inText } from '../sentences/words.js';
 import type { Chart } from '../types.js';
 import type { ChartContext } from './context.js';
 import { labelYs } from './label-layout.js';
@@ -14,16 +15,14 @@ import { axisFormatProp, stripUndefined } from './panels.js';
 import { REPORT_CONFIG, SCHEMA_URL, WIDE } from './theme.js';
 import type { Layer } from './vl-types.js';
 
-/** The frontier chart is taller than a time series: labels need room above and beside the points. */
+/** Taller than a time-series panel: cells that differ a little on y still stand apart, labels and all. */
 const HEIGHT = 340;
 
 export function frontierCharts(ctx: ChartContext): Chart[] {
   const frontier = sweepFrontier(ctx.data);
   if (frontier?.kind !== 'frontier') return [];
-  const xInfo = metricInfo(frontier.x);
-  const yInfo = metricInfo(frontier.y);
   const level = Math.round(ctx.data.level * 100);
-  const title = `Trade-off frontier: ${yInfo.label.toLowerCase()} against ${xInfo.label.toLowerCase()}`;
+  const title = `Trade-off frontier: ${inText(frontier.y)} against ${inText(frontier.x)}`;
   const note = `${ctx.data.name} · a point per cell of ${frontier.swept.join(' × ')}: mean of ${ctx.data.replicas} seed${ctx.data.replicas === 1 ? '' : 's'}` + (ctx.bands ? ` · bars: ${level}% confidence intervals over seeds` : ' · no intervals with one seed');
   return [
     {
@@ -31,7 +30,7 @@ export function frontierCharts(ctx: ChartContext): Chart[] {
       family: 'frontier',
       title,
       caption:
-        `Each cell at its mean ${xInfo.label.toLowerCase()} (${direction(frontier.better.x)}) and ${yInfo.label.toLowerCase()} (${direction(frontier.better.y)}), with ${level}% intervals both ways. ` +
+        `Each cell at its mean ${inText(frontier.x)} (${direction(frontier.better.x)}) and ${inText(frontier.y)} (${direction(frontier.better.y)}), with ${level}% intervals both ways. ` +
         'Filled points joined by the line are the Pareto frontier: no other cell is at least as good on both; pale ones are dominated. Overlapping bars mean the seeds cannot yet tell the cells apart.',
       spec: {
         $schema: SCHEMA_URL,
