@@ -19,6 +19,7 @@ const RESERVED: readonly { readonly test: RegExp; readonly instead: string }[] =
   { test: /^replicas$/, instead: 'a sweep runs every cell with --seeds seeds' },
   { test: /^logs(\.|$)/, instead: 'a sweep writes impression logs for every job with --logs, or for none' },
   { test: /^experiment(\.|\[|$)/, instead: "a sweep compares its cells, not the experiment's arms; sweep recommender.<key> instead" },
+  { test: /^report(\.|\[|$)/, instead: 'runs do not read it, and the report reads it from the scenario without the grid; set it with --set' },
 ];
 
 const EXAMPLE = 'expected key.path=value1,value2, e.g. --grid recommender.slate_size=5,10';
