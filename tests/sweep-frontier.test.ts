@@ -130,6 +130,16 @@ describe("a sweep's frontier", () => {
     );
   });
 
+  it('says where the intervals of neighbouring frontier cells overlap, so the order along it is not yet certain', () => {
+    // ±0.006 on CTR: w=0 (4%) and w=0.5 (4.5%) overlap, w=0.5 and w=1 (6%) do not; satisfaction ±0.006 never overlaps.
+    const data = sweepData({ ctr: [0.04, 0.045, 0.06], mean_true_satisfaction: [0.5, 0.45, 0.3] }, GRID, 0.006);
+    expect(frontierSentence(data)).toMatch(/ The intervals over seeds overlap for 1 of 2 pairs of neighbouring frontier cells on click-through rate: more seeds would tell them apart\.$/);
+    const wide = sweepData({ ctr: [0.04, 0.045, 0.05], mean_true_satisfaction: [0.5, 0.45, 0.44] }, GRID, 0.03);
+    expect(frontierSentence(wide)).toMatch(
+      / The intervals over seeds overlap for every pair of neighbouring frontier cells on click-through rate and on true satisfaction per click: /,
+    );
+  });
+
   it("says why there is no chart when the scenario's metric has no value in some cell", () => {
     const data = sweepData({ ctr: [0.04, 0.045, 0.05], retention_30d: [0.2] }, { ...GRID, frontier: { x: 'ctr', y: 'retention_30d' } });
     expect(frontierSentence(data)).toBe("No trade-off frontier: the scenario's report.frontier names 30-day retention, which has no value in cells w=0.5 and w=1 (undefined before day 31 (no cohort yet)).");
