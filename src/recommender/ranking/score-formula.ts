@@ -110,12 +110,14 @@ function checkParamNames(params: ScoreParams, heads: readonly string[]): void {
 function symbolsOf(root: MathNode): Set<string> {
   const names = new Set<string>();
   root.traverse((node, _path, parent) => {
-    // A function's own name is a SymbolNode too; only its arguments are symbols of the formula.
-    if (node.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node)) {
-      names.add((node as MathNode & { name: string }).name);
-    }
+    if (isVariable(node, parent)) names.add((node as MathNode & { name: string }).name);
   });
   return names;
+}
+
+/** A symbol that stands for a value: a function's own name is a SymbolNode too, but not a variable of the formula. */
+function isVariable(node: MathNode, parent: MathNode | null): boolean {
+  return node.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node);
 }
 
 /** The tree with every parameter replaced by its value, as if the number had been written. */
@@ -124,9 +126,8 @@ function withParams(root: MathNode, params: ScoreParams): MathNode {
   mathjs ??= createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
   const { ConstantNode } = mathjs;
   return root.transform((node, _path, parent) => {
-    if (node.type !== 'SymbolNode' || (parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node)) return node;
-    const value = params[(node as MathNode & { name: string }).name];
-    return value === undefined ? node : new ConstantNode(value);
+    const name = isVariable(node, parent) ? (node as MathNode & { name: string }).name : undefined;
+    return name !== undefined && Object.prototype.hasOwnProperty.call(params, name) ? new ConstantNode(params[name]) : node;
   });
 }
 
