@@ -74,6 +74,59 @@ describe('compileScoreFormula', () => {
   });
 });
 
+describe('named parameters in the score formula', () => {
+  const BLEND = 'w*(0.9*click + 0.1*watch) + (1-w)*(0.1*click + 0.3*complete + 0.2*like + 0.4*survey)';
+
+  function paramError(text: string, params: Readonly<Record<string, number>>): FormulaError {
+    try {
+      compileScoreFormula(text, HEADS, params);
+    } catch (error) {
+      expect(error).toBeInstanceOf(FormulaError);
+      return error as FormulaError;
+    }
+    throw new Error(`expected "${text}" with ${JSON.stringify(params)} to be rejected`);
+  }
+
+  it('replaces each parameter by its value, so a blend of two weighted sums stays a dot product', () => {
+    const clicks = compileScoreFormula(BLEND, HEADS, { w: 1 });
+    const satisfaction = compileScoreFormula(BLEND, HEADS, { w: 0 });
+    const half = compileScoreFormula(BLEND, HEADS, { w: 0.5 });
+    // The end points are exactly the formulas written out: w = 1 and w = 0 change no run.
+    expect(Array.from(clicks.linear?.weights ?? [])).toEqual(Array.from(compileScoreFormula('0.9*click + 0.1*watch', HEADS).linear?.weights ?? []));
+    expect(Array.from(satisfaction.linear?.weights ?? [])).toEqual([0.1, 0, 0.3, 0.2, 0.4]);
+    const weights = Array.from(half.linear?.weights ?? []);
+    [0.5, 0.05, 0.15, 0.1, 0.2].forEach((w, h) => expect(weights[h]).toBeCloseTo(w, 15));
+    expect(half.evaluateOne({ click: 1, watch: 0, complete: 0, like: 0, survey: 0 })).toBeCloseTo(0.5, 15);
+  });
+
+  it('takes parameters in nonlinear formulas and function arguments too', () => {
+    const f = compileScoreFormula('max(click, floor_) * watch^p', HEADS, { floor_: 0.2, p: 2 });
+    expect(f.linear).toBeNull();
+    expect(f.evaluateOne({ click: 0.1, watch: 0.5, complete: 0, like: 0, survey: 0 })).toBeCloseTo(0.2 * 0.25, 15);
+  });
+
+  it('names an unknown name with the parameters among the allowed names, and says where a weight is declared', () => {
+    const typo = paramError('ww*click + (1-w)*survey', { w: 0.5 });
+    expect(typo.message).toContain('unknown name "ww"');
+    expect(typo.message).toContain('parameters in recommender.score_params: w');
+    expect(typo.message).toContain('did you mean "w"?');
+    expect(typo.param).toBeUndefined();
+    const undeclared = formulaError('w*click + (1-w)*survey');
+    expect(undeclared.message).toContain('unknown name "w"');
+    expect(undeclared.message).toContain('declared in recommender.score_params, e.g. score_params: { w: 0.5 }');
+  });
+
+  it('refuses a parameter the formula does not use, one named like a head or function, and one that is not finite', () => {
+    const unused = paramError('w*click + (1-w)*survey', { w: 0.5, ww: 0.25 });
+    expect(unused.param).toBe('ww');
+    expect(unused.message).toContain('score parameter "ww" is not used by the score formula');
+    expect(unused.message).toContain('did you mean "w"?');
+    expect(paramError('click', { watch: 1 }).message).toContain('has the name of a ranker head');
+    expect(paramError('max(click, 1)', { max: 1 }).message).toContain('or a function');
+    expect(paramError('w*click', { w: Number.POSITIVE_INFINITY }).message).toContain('expected a finite number');
+  });
+});
+
 describe('the score formula in a scenario', () => {
   it('an unknown name in the formula is a validation error at the line of score:', async () => {
     const fixture = join('tests/fixtures/scenarios/bad', 'score-unknown-name.yaml');
@@ -95,6 +148,24 @@ describe('the score formula in a scenario', () => {
   it('checks the default formula against configured heads, reported at the recommender', () => {
     const text = 'name: t\nhorizon: { days: 3 }\nrecommender:\n  kind: two_stage\n  ranker: { heads: [click, watch] }\n';
     expect(() => parseScenario(text, 'd.yaml')).toThrow(/d\.yaml:\d+:\d+: recommender[.:].*"complete", which is not among the ranker's heads/);
+  });
+
+  it('a parameter the formula does not use is reported at its own key, here from a --set as a sweep writes it', () => {
+    const text = 'name: t\nhorizon: { days: 3 }\nrecommender:\n  kind: two_stage\n  score: "w*click + (1-w)*survey"\n  score_params: { w: 0.5 }\n';
+    const ok = parseScenario(text, 'p.yaml', ['recommender.score_params.w=0.25']);
+    expect(ok.recommender.kind === 'two_stage' && ok.recommender.score_params).toEqual({ w: 0.25 });
+    let error: unknown;
+    try {
+      parseScenario(text, 'p.yaml', ['recommender.score_params.wt=0.25']);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ScenarioError);
+    const { problems } = error as ScenarioError;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: 'recommender.score_params.wt', override: 'recommender.score_params.wt' });
+    expect(problems[0].message).toContain('score parameter "wt" is not used by the score formula "w*click + (1-w)*survey"');
+    expect(() => parseScenario(text.replace('score_params: { w: 0.5 }', 'score_params: { w: fast }'), 'p.yaml')).toThrow(/p\.yaml:6:\d+: recommender\.score_params\.w: expected a number/);
   });
 
   it('accepts the default two-stage scenario', () => {

@@ -17,6 +17,8 @@ describe('grid options', () => {
     expect(splitValues('0.05, 0.1,0.2')).toEqual(['0.05', '0.1', '0.2']);
     expect(splitValues('[2,2],[5, 1]')).toEqual(['[2,2]', '[5, 1]']);
     expect(splitValues('{ a: 1, b: 2 },"x,y"')).toEqual(['{ a: 1, b: 2 }', '"x,y"']);
+    // A score formula's function call keeps its arguments together.
+    expect(splitValues('max(click, like),0.5*click')).toEqual(['max(click, like)', '0.5*click']);
   });
 
   it('makes the cross product, first key slowest, named from the values', () => {
@@ -35,6 +37,7 @@ describe('grid options', () => {
     expect(message(() => parseGrid(['recommender.window']))).toContain('--grid recommender.window: no "="; expected key.path=value1,value2');
     expect(message(() => parseGrid(['seed=1,2']))).toContain('--grid seed: cannot be swept; a sweep runs every cell with the seeds of --seed and --seeds');
     expect(message(() => parseGrid(['experiment.arms.b.window=1,2']))).toContain('--grid experiment.arms.b.window: cannot be swept');
+    expect(message(() => parseGrid(['report.frontier.y=ctr,retention_7d']))).toContain('--grid report.frontier.y: cannot be swept; runs do not read it');
     expect(message(() => parseGrid(['logs.impressions=true,false']))).toContain('--grid logs.impressions: cannot be swept; a sweep writes impression logs for every job with --logs');
     expect(message(() => parseGrid(['a.b=1,1']))).toContain('--grid a.b: the value 1 is given twice');
     expect(message(() => parseGrid(['a.b=1,']))).toContain('--grid a.b: an empty value');

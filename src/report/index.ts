@@ -1,5 +1,5 @@
 /** Charts and reports: vega-lite specs per metric family, headless SVG/PNG, report.html, summary.md. */
-export type { ArmDiff, Chart, ChartFamily, GuardrailFlag, MetricReference, MetricSummary, OpeView, ReportData, ReportFact, SeriesPoint, TimeAxis, TimePeriod } from './types.js';
+export type { ArmDiff, Chart, ChartFamily, GuardrailFlag, MetricReference, MetricSummary, OpeView, ReportData, ReportFact, SeriesPoint, SweepView, TimeAxis, TimePeriod } from './types.js';
 export { loadReportData, loadReportInputs } from './data/load.js';
 export { loadRunFolder, RUN_INPUTS } from './data/run-folder.js';
 export { loadCompareFolder, COMPARISON_FILE } from './data/compare-folder.js';
@@ -16,5 +16,7 @@ export { renderSvg, renderPng, writeChartFiles, PNG_SCALE, type Png, type Render
 export { chooseFonts, type FontChoice } from './fonts.js';
 export { summaryTable, type SummaryTable, type TableRow, type TableCell } from './summary-table.js';
 export { summaryMarkdown } from './markdown.js';
+export { sweepFrontier, type Frontier, type FrontierCell, type FrontierGap } from './frontier.js';
+export { frontierSentence } from './sentences/index.js';
 export { reportHtml } from './html.js';
 export { writeReport, compileReport, REPORT_FILES, type ReportOutcome, type WriteReportOptions } from './write-report.js';

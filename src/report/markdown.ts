@@ -1,6 +1,7 @@
 /** summary.md: a sentence per failure of the loop and the summary table, as Markdown ready to paste into a design document. */
 import { FAILURES } from './failures.js';
-import { failureSentence } from './sentences/index.js';
+import { FRONTIER_TITLE } from './sections.js';
+import { failureSentence, frontierSentence } from './sentences/index.js';
 import { summaryTable } from './summary-table.js';
 import { reportTitle } from './titles.js';
 import type { ReportData } from './types.js';
@@ -10,7 +11,9 @@ export function summaryMarkdown(data: ReportData): string {
   const lines = [`# ${escapeCell(reportTitle(data))}`, ''];
   if (data.description) lines.push(data.description.replace(/\s+/g, ' '), '');
   lines.push(data.facts.map((f) => `**${f.label}:** ${escapeCell(f.value)}`).join(' · '), '');
-  // Each failure of the loop in one sentence, before the table that backs it.
+  // A sweep's efficient cells, then each failure of the loop in one sentence, before the table that backs it.
+  const frontier = frontierSentence(data);
+  if (frontier !== undefined) lines.push(`## ${FRONTIER_TITLE}`, '', frontier, '');
   for (const failure of FAILURES) {
     const sentence = failureSentence(data, failure);
     if (sentence !== undefined) lines.push(`## ${failure.title}`, '', sentence, '');

@@ -19,6 +19,7 @@ export interface Chart {
 
 export type ChartFamily =
   | 'experiment'
+  | 'frontier'
   | 'objectives'
   | 'diversity'
   | 'cold_start'
@@ -106,6 +107,16 @@ export interface TimePeriod {
   readonly label: string;
 }
 
+/** A sweep's grid, as the report labels its cells (the arms of a sweep folder). */
+export interface SweepView {
+  /** The dotted scenario keys swept, with their values as given, in `--grid` order. */
+  readonly axes: readonly { readonly key: string; readonly values: readonly string[] }[];
+  /** Each cell by name (its arm), with its value on each axis, in axis order. */
+  readonly cells: readonly { readonly name: string; readonly values: readonly string[] }[];
+  /** The frontier's metrics when the scenario names them (`report.frontier`). */
+  readonly frontier?: { readonly x: string; readonly y: string };
+}
+
 export interface ReportFact {
   readonly label: string;
   readonly value: string;
@@ -134,6 +145,8 @@ export interface ReportData {
   readonly diffs: readonly ArmDiff[];
   readonly calibration?: CalibrationFile;
   readonly ope?: OpeView;
+  /** Set for a sweep folder (sweep.json): its arms are the grid's cells. */
+  readonly sweep?: SweepView;
   /** Per pipeline stage (`total`: the whole request), from the scenario's `recommender.latency_budget_ms`. */
   readonly latencyBudgetMs: Readonly<Record<string, number>>;
   /** Some recommender serves through real stages (a learned ranker), so its latency is worth charting. */

@@ -21,6 +21,7 @@ import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, 
 import { checkConsistency, type ConsistencyProblem } from './consistency.js';
 import { checkExperiment } from './experiment-check.js';
 import { checkBandit } from './bandit-check.js';
+import { checkReportSettings } from './report-check.js';
 import { classifyScenario, isBanditScenario } from './world-kind.js';
 import { describeValue } from './describe.js';
 import { describeIssues, markDefaults } from './issues.js';
@@ -216,7 +217,9 @@ function validate(
 
 /** Stage 5's checks (experiment arms: each merged recommender validated like the base). */
 function crossFieldProblems(scenario: AnyScenario): ConsistencyProblem[] {
-  return isBanditScenario(scenario) ? checkBandit(scenario) : [...checkConsistency(scenario), ...checkExperiment(scenario)];
+  const plugins: unknown = (scenario.metrics as Readonly<Record<string, unknown>>).plugins;
+  const report = checkReportSettings(scenario.report, Array.isArray(plugins) && plugins.length > 0);
+  return [...(isBanditScenario(scenario) ? checkBandit(scenario) : [...checkConsistency(scenario), ...checkExperiment(scenario)]), ...report];
 }
 
 /**

@@ -8,6 +8,7 @@ import { FOLDER_NAME, FOLDER_NAME_WHY } from './folder-name.js';
 import { duration, positive, positiveCount, positiveDuration } from '../settings/fields.js';
 import { experiment } from './experiment-schema.js';
 import { opeSection } from './ope-schema.js';
+import { reportSection } from './report-schema.js';
 import { recommender } from './recommender-schema.js';
 import { banditWorld } from './bandit-schema.js';
 import { checkWorldKind } from './world-kind.js';
@@ -61,6 +62,8 @@ export const scenarioSchema = z.strictObject({
   experiment,
   /** Off-policy evaluation settings for `recloop ope`; optional, ignored by `run`. */
   ope: opeSection.optional(),
+  /** What the report draws beyond its defaults (a sweep's frontier metrics); optional, ignored by runs. */
+  report: reportSection.optional(),
 })
   // Runs even when other fields have problems, so a missing horizon is reported with them.
   .superRefine(checkWorldKind, { when: () => true });

@@ -1,7 +1,7 @@
 /**
  * `--grid key=v1,v2` options: a dotted scenario path (as `--set` takes it) and the values it
- * takes, each read as YAML by the `--set` parser. Values are split at commas outside brackets
- * and quotes, so `--grid world.items.quality.beta=[2,2],[5,1]` gives two lists.
+ * takes, each read as YAML by the `--set` parser. Values are split at commas outside brackets,
+ * parentheses and quotes, so `--grid world.items.quality.beta=[2,2],[5,1]` gives two lists.
  */
 import { parseOverride } from '../scenario/overrides.js';
 import { SweepError } from './errors.js';
@@ -19,6 +19,7 @@ const RESERVED: readonly { readonly test: RegExp; readonly instead: string }[] =
   { test: /^replicas$/, instead: 'a sweep runs every cell with --seeds seeds' },
   { test: /^logs(\.|$)/, instead: 'a sweep writes impression logs for every job with --logs, or for none' },
   { test: /^experiment(\.|\[|$)/, instead: "a sweep compares its cells, not the experiment's arms; sweep recommender.<key> instead" },
+  { test: /^report(\.|\[|$)/, instead: 'runs do not read it, and the report reads it from the scenario without the grid; set it with --set' },
 ];
 
 const EXAMPLE = 'expected key.path=value1,value2, e.g. --grid recommender.slate_size=5,10';
@@ -70,7 +71,7 @@ function checkValues(key: string, values: readonly string[]): string[] {
   return problems;
 }
 
-/** Splits at commas that are not inside brackets, braces or quotes; trims each value. */
+/** Splits at commas that are not inside brackets, braces, parentheses (a formula's `max(click, like)`) or quotes; trims each value. */
 export function splitValues(text: string): string[] {
   const values: string[] = [];
   let depth = 0;
@@ -81,8 +82,8 @@ export function splitValues(text: string): string[] {
     if (quote !== undefined) {
       if (c === quote) quote = undefined;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' || c === '{') depth++;
-    else if (c === ']' || c === '}') depth--;
+    else if (c === '[' || c === '{' || c === '(') depth++;
+    else if (c === ']' || c === '}' || c === ')') depth--;
     else if (c === ',' && depth === 0) {
       values.push(text.slice(start, i).trim());
       start = i + 1;

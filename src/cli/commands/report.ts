@@ -19,6 +19,9 @@ export async function writeRunReport(dir: string | readonly string[], io: CliIo,
     const outcome = await report.writeReport(dir, options);
     for (const warning of outcome.warnings) io.stderr.write(`report warning: ${warning}\n`);
     io.stderr.write(`report: ${outcome.charts.length} charts → ${outcome.html} (summary: ${outcome.markdown})\n`);
+    // A sweep's finding, where the comparison table leaves the reader: which cells are efficient.
+    const frontier = report.frontierSentence(outcome.data);
+    if (frontier !== undefined) io.stdout.write(`\nTrade-off frontier: ${frontier}\n`);
     return outcome.html;
   } catch (error) {
     if (error instanceof report.ReportInputError) throw new UserError(error.message);

@@ -35,7 +35,7 @@ import { RankerModel } from './model.js';
 import { PreRanker } from './pre-ranker.js';
 import { ServingRows } from './serving-rows.js';
 import { RepresentationExport, type RankerRepresentation } from './representation.js';
-import { compileScoreFormula, FormulaError, type CompiledFormula } from './score-formula.js';
+import { compileScoreFormula, FormulaError, type CompiledFormula, type ScoreParams } from './score-formula.js';
 import { Standardizer } from './standardizer.js';
 import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
@@ -127,14 +127,15 @@ export class MultiTaskRanker implements Ranker {
 
   constructor(
     private readonly config: RankerConfig,
-    scoreFormula: string,
+    /** The formula, or the formula with the named parameters it uses (`recommender.score_params`). */
+    scoreFormula: string | { readonly text: string; readonly params?: ScoreParams },
     private readonly catalog: PublicCatalog,
     private readonly users: PublicUsers,
     private readonly rng: Rng,
     options: MultiTaskRankerOptions = {},
   ) {
     this.heads = config.heads;
-    this.formula = compileScoreFormula(scoreFormula, this.heads);
+    this.formula = typeof scoreFormula === 'string' ? compileScoreFormula(scoreFormula, this.heads) : compileScoreFormula(scoreFormula.text, this.heads, scoreFormula.params);
     this.layout = featureLayout(options.topics ?? topicCount(catalog));
     this.writer = new FeatureWriter(this.layout, catalog, users, RANKER_HISTORY_LENGTH);
     this.engagement = new UserEngagement(this.layout.topics, catalog);

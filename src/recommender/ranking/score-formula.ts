@@ -3,9 +3,11 @@
  * one number per candidate from its calibrated head outputs. Parsed once with mathjs and checked
  * against the configured heads, so a typo is a validation error, not a silent zero at run time.
  *
- * Allowed: numbers, the configured head names, + - * / ^, parentheses and a few functions
- * (ALLOWED_FUNCTIONS). A formula that is linear in the heads (the usual weighted sum) is
- * evaluated as a dot product; anything else goes through mathjs per candidate with one reused scope.
+ * Allowed: numbers, the configured head names, named parameters (`recommender.score_params`,
+ * so a sweep can vary one weight by name: `w*click + (1-w)*survey`), + - * / ^, parentheses and a
+ * few functions (ALLOWED_FUNCTIONS). Parameters are replaced by their values before anything
+ * else, so a formula linear in the heads (the usual weighted sum) is evaluated as a dot product
+ * whatever its parameters; anything else goes through mathjs per candidate with one reused scope.
  */
 import { createRequire } from 'node:module';
 import type { EvalFunction, MathNode } from 'mathjs';
@@ -24,7 +26,17 @@ function parse(text: string): MathNode {
 
 export class FormulaError extends Error {
   override readonly name = 'FormulaError';
+  /** The parameter the problem is about, when it is one (reported at `score_params.<name>`). */
+  constructor(
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
 }
+
+/** Named numbers a formula may use besides the heads, e.g. `{ w: 0.25 }`. */
+export type ScoreParams = Readonly<Record<string, number>>;
 
 export const ALLOWED_FUNCTIONS = ['abs', 'exp', 'log', 'log1p', 'max', 'min', 'pow', 'sqrt'] as const;
 
@@ -50,17 +62,29 @@ export interface CompiledFormula {
   evaluateOne(values: Readonly<Record<string, number>>): number;
 }
 
-export function compileScoreFormula(text: string, heads: readonly string[]): CompiledFormula {
+export function compileScoreFormula(text: string, heads: readonly string[], params: ScoreParams = {}): CompiledFormula {
   if (text.trim() === '') throw new FormulaError('the score formula is empty; write e.g. "0.5*watch + 0.5*click"');
-  let root: MathNode;
+  checkParamNames(params, heads);
+  let parsed: MathNode;
   try {
-    root = parse(text);
+    parsed = parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new FormulaError(`score formula "${text}" is not a valid expression: ${reason}`);
   }
   const uses = new Set<string>();
-  checkNode(root, text, heads, uses);
+  const usedParams = new Set<string>();
+  checkNode(parsed, text, { heads, params }, uses, usedParams);
+  // An unused parameter is most likely a misspelt one: sweeping it would change nothing.
+  const unused = Object.keys(params).filter((name) => !usedParams.has(name));
+  if (unused.length > 0) {
+    throw new FormulaError(
+      `score parameter "${unused[0]}" is not used by the score formula "${text}"; use it in recommender.score or remove it from recommender.score_params` +
+        didYouMean(unused[0], [...symbolsOf(parsed)].filter((name) => !heads.includes(name))),
+      unused[0],
+    );
+  }
+  const root = withParams(parsed, params);
   const linear = linearize(root, heads);
   const compiled = root.compile();
   const formula = linear ? new LinearScoreFormula(text, heads, [...uses], linear, compiled) : new GeneralScoreFormula(text, heads, [...uses], compiled);
@@ -69,8 +93,52 @@ export function compileScoreFormula(text: string, heads: readonly string[]): Com
   return formula;
 }
 
-/** Walks the tree, rejecting anything but numbers, configured heads, arithmetic and allowed functions. */
-function checkNode(node: MathNode, text: string, heads: readonly string[], uses: Set<string>): void {
+/** A parameter may not hide a head or a function, and its value must be a finite number. */
+function checkParamNames(params: ScoreParams, heads: readonly string[]): void {
+  for (const [name, value] of Object.entries(params)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new FormulaError(`score parameter "${name}": expected a name of letters, digits and _ that does not start with a digit, e.g. w`, name);
+    }
+    if ((RANKER_HEADS as readonly string[]).includes(name) || heads.includes(name) || (ALLOWED_FUNCTIONS as readonly string[]).includes(name)) {
+      throw new FormulaError(`score parameter "${name}" has the name of a ranker head or a function; call it something else, e.g. w_${name}`, name);
+    }
+    if (!Number.isFinite(value)) throw new FormulaError(`score parameter "${name}": expected a finite number, found ${value}`, name);
+  }
+}
+
+/** The names a formula's symbols use (heads, parameters, unknown names). */
+function symbolsOf(root: MathNode): Set<string> {
+  const names = new Set<string>();
+  root.traverse((node, _path, parent) => {
+    if (isVariable(node, parent)) names.add((node as MathNode & { name: string }).name);
+  });
+  return names;
+}
+
+/** A symbol that stands for a value: a function's own name is a SymbolNode too, but not a variable of the formula. */
+function isVariable(node: MathNode, parent: MathNode | null): boolean {
+  return node.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node);
+}
+
+/** The tree with every parameter replaced by its value, as if the number had been written. */
+function withParams(root: MathNode, params: ScoreParams): MathNode {
+  if (Object.keys(params).length === 0) return root;
+  mathjs ??= createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
+  const { ConstantNode } = mathjs;
+  return root.transform((node, _path, parent) => {
+    const name = isVariable(node, parent) ? (node as MathNode & { name: string }).name : undefined;
+    return name !== undefined && Object.prototype.hasOwnProperty.call(params, name) ? new ConstantNode(params[name]) : node;
+  });
+}
+
+interface Names {
+  readonly heads: readonly string[];
+  readonly params: ScoreParams;
+}
+
+/** Walks the tree, rejecting anything but numbers, configured heads, parameters, arithmetic and allowed functions. */
+function checkNode(node: MathNode, text: string, names: Names, uses: Set<string>, usedParams: Set<string>): void {
+  const { heads, params } = names;
   switch (node.type) {
     case 'ConstantNode': {
       const { value } = node as MathNode & { value: unknown };
@@ -83,15 +151,19 @@ function checkNode(node: MathNode, text: string, heads: readonly string[], uses:
         uses.add(name);
         return;
       }
-      throw new FormulaError(unknownName(name, text, heads));
+      if (Object.prototype.hasOwnProperty.call(params, name)) {
+        usedParams.add(name);
+        return;
+      }
+      throw new FormulaError(unknownName(name, text, names));
     }
     case 'ParenthesisNode':
-      checkNode((node as MathNode & { content: MathNode }).content, text, heads, uses);
+      checkNode((node as MathNode & { content: MathNode }).content, text, names, uses, usedParams);
       return;
     case 'OperatorNode': {
       const { fn, op, args } = node as MathNode & { fn: string; op: string; args: MathNode[] };
       if (!ALLOWED_OPERATORS.has(fn)) throw new FormulaError(`score formula "${text}": operator "${op}" is not allowed (use + - * / ^)`);
-      for (const arg of args) checkNode(arg, text, heads, uses);
+      for (const arg of args) checkNode(arg, text, names, uses, usedParams);
       return;
     }
     case 'FunctionNode': {
@@ -102,7 +174,7 @@ function checkNode(node: MathNode, text: string, heads: readonly string[], uses:
           `unknown function "${name}" in score formula "${text}" (allowed functions: ${ALLOWED_FUNCTIONS.join(', ')})${didYouMean(name, ALLOWED_FUNCTIONS)}`,
         );
       }
-      for (const arg of args) checkNode(arg, text, heads, uses);
+      for (const arg of args) checkNode(arg, text, names, uses, usedParams);
       return;
     }
     default:
@@ -112,11 +184,16 @@ function checkNode(node: MathNode, text: string, heads: readonly string[], uses:
   }
 }
 
-function unknownName(name: string, text: string, heads: readonly string[]): string {
+function unknownName(name: string, text: string, { heads, params }: Names): string {
   if ((RANKER_HEADS as readonly string[]).includes(name)) {
     return `score formula "${text}" uses "${name}", which is not among the ranker's heads (${heads.join(', ')}); add "${name}" to recommender.ranker.heads or remove it from the formula`;
   }
-  return `unknown name "${name}" in score formula "${text}" (allowed names: ${heads.join(', ')})${didYouMean(name, heads)}`;
+  const paramNames = Object.keys(params);
+  const allowed = paramNames.length === 0 ? heads.join(', ') : `${heads.join(', ')}; parameters in recommender.score_params: ${paramNames.join(', ')}`;
+  const suggestion = didYouMean(name, [...heads, ...paramNames]);
+  // Not a typo of a known name: perhaps a weight meant to be set (and swept) by name.
+  const hint = suggestion === '' ? `; a named weight is declared in recommender.score_params, e.g. score_params: { ${name}: 0.5 }` : '';
+  return `unknown name "${name}" in score formula "${text}" (allowed names: ${allowed})${suggestion}${hint}`;
 }
 
 interface Affine {

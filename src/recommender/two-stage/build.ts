@@ -31,7 +31,7 @@ export function buildTwoStage(config: TwoStageConfig, ctx: RecommenderContext): 
     popularityUntilSessions: config.new_users.popularity_until_sessions,
     seen: config.exclude_seen ? new SeenItems() : undefined,
   });
-  const ranker = new MultiTaskRanker(config.ranker, config.score, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
+  const ranker = new MultiTaskRanker(config.ranker, { text: config.score, params: config.score_params }, ctx.catalog, ctx.users, ctx.streams.stream('ranker'));
   const exploration = buildExploration(config.exploration, pipelineExplorationContext(ctx, (head) => ranker.exportRepresentation(head)));
   const reranker = buildReRanker(config.rerank, { catalog: ctx.catalog });
   return new Pipeline(

@@ -27,6 +27,8 @@ const SETTINGS = {
   ranker: rankerSection,
   /** Combination of calibrated head outputs, e.g. `0.5*watch + 0.2*complete + 0.1*like + 0.2*survey`. */
   score: z.string().default('0.3*click + 0.4*watch + 0.1*complete + 0.1*like + 0.1*survey'),
+  /** Named numbers the score formula may use, e.g. `{ w: 0.5 }` with `w*click + (1-w)*survey`: one weight a sweep varies by name. */
+  score_params: z.record(z.string(), z.number()).optional(),
   rerank: rerankSection,
   /** Items the user already clicked in the log window are not shown again. */
   exclude_seen: z.boolean().default(true),
@@ -43,14 +45,15 @@ export const TWO_STAGE_RECOMMENDER = recommenderKind({
   build: (config, ctx) => buildTwoStage(config, ctx),
 });
 
-/** The score formula may name only heads the ranker is configured to train. */
+/** The score formula may name only heads the ranker is configured to train and the parameters it declares, every one of which it uses. */
 function checkScoreFormula(config: TwoStageConfig): ConsistencyProblem[] {
   try {
-    compileScoreFormula(config.score, config.ranker.heads);
+    compileScoreFormula(config.score, config.ranker.heads, config.score_params);
     return [];
   } catch (error) {
     if (!(error instanceof FormulaError)) throw error;
-    return [{ paths: [['recommender', 'score']], message: error.message }];
+    const paths = error.param === undefined ? [['recommender', 'score']] : [['recommender', 'score_params', error.param], ['recommender', 'score_params']];
+    return [{ paths, message: error.message }];
   }
 }
 

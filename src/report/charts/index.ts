@@ -1,6 +1,6 @@
 /**
  * Every chart the data supports, in reading order (the report's sections, sections.ts): the
- * experiment's verdict first, then the loop's failures (filter bubbles, cold start, short- against
+ * experiment's verdict first, a sweep's trade-off frontier, then the loop's failures (filter bubbles, cold start, short- against
  * long-term), then the machinery (calibration, latency, exploration, OPE), then fairness across
  * slices. A family appears only when its columns or files exist.
  */
@@ -10,6 +10,7 @@ import { chartContext, type ChartContext } from './context.js';
 import { coldStartCharts, diversityCharts } from './diversity.js';
 import { experimentCharts } from './experiment.js';
 import { explorationCharts } from './exploration.js';
+import { frontierCharts } from './frontier.js';
 import { latencyCharts } from './latency.js';
 import { objectiveCharts } from './objectives.js';
 import { opeCharts } from './ope.js';
@@ -17,6 +18,7 @@ import { sliceCharts } from './slices.js';
 
 const FAMILIES: readonly ((ctx: ChartContext) => Chart[])[] = [
   experimentCharts,
+  frontierCharts,
   diversityCharts,
   coldStartCharts,
   objectiveCharts,

@@ -13,14 +13,16 @@ import { RUN_INPUTS } from './run-folder.js';
 import { shadedPeriods } from './periods.js';
 import { scenarioInfo } from './scenario-info.js';
 import { hasServingStages } from './serving-stages.js';
+import { readSweepGrid } from './sweep-grid.js';
 
 export const COMPARISON_FILE = 'comparison.json';
 
 export async function loadCompareFolder(dir: string): Promise<ReportData> {
   const file = await readJson(join(dir, COMPARISON_FILE), comparisonSchema);
-  const [yamlText, calibration] = await Promise.all([
+  const [yamlText, calibration, grid] = await Promise.all([
     readOptionalText(dir, RUN_INPUTS.scenario),
     readOptionalJson(dir, RUN_INPUTS.calibration, calibrationSchema),
+    readSweepGrid(dir),
   ]);
   const info = scenarioInfo(yamlText);
   // The control takes the first colour; the others keep the file's order.
@@ -78,6 +80,7 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     summaries,
     diffs,
     calibration,
+    ...(grid === undefined ? {} : { sweep: { ...grid, ...(info.frontier === undefined ? {} : { frontier: info.frontier }) } }),
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages(file.arms.map((a) => a.kind ?? info.recommenderKind)),
     periods: shadedPeriods(info.randomStartupDays, file.measure_from),

@@ -1,7 +1,8 @@
 /**
  * What the report reads from the resolved scenario YAML: name, description and the latency
  * budget per pipeline stage (`recommender.latency_budget_ms: { retrieval: 10, ranking: 50 }`),
- * a plain number being the whole request's (`total`), and the recommender's kind.
+ * a plain number being the whole request's (`total`), the recommender's kind and the metrics of
+ * a sweep's frontier (`report.frontier`).
  * The YAML is read loosely on purpose: a report of an old run must not fail because the
  * schema moved on since.
  */
@@ -15,6 +16,8 @@ export interface ScenarioInfo {
   readonly recommenderKind?: string;
   /** Days of uniformly random slates before the recommender takes over (`recommender.random_startup`). */
   readonly randomStartupDays?: number;
+  /** The metrics a sweep's trade-off frontier plots (`report.frontier: { x, y }`), when the scenario names them. */
+  readonly frontier?: { readonly x: string; readonly y: string };
 }
 
 export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
@@ -37,7 +40,13 @@ export function scenarioInfo(yamlText: string | undefined): ScenarioInfo {
     latencyBudgetMs,
     recommenderKind: typeof recommender?.kind === 'string' ? recommender.kind : undefined,
     randomStartupDays: durationOf(recommender?.random_startup),
+    frontier: frontierOf(asRecord(asRecord(root?.report)?.frontier)),
   };
+}
+
+function frontierOf(frontier: Record<string, unknown> | undefined): ScenarioInfo['frontier'] {
+  const { x, y } = frontier ?? {};
+  return typeof x === 'string' && typeof y === 'string' ? { x, y } : undefined;
 }
 
 function durationOf(value: unknown): number | undefined {

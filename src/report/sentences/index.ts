@@ -2,6 +2,7 @@
 import type { Failure } from '../failures.js';
 import type { ReportData } from '../types.js';
 import { compareSentence } from './compare-sentence.js';
+export { frontierSentence } from './frontier-sentence.js';
 import { trendSentence } from './trend-sentence.js';
 
 /** Undefined where the data has none of the failure's metrics (and for overlaid runs and OPE folders, which have no one story to tell). */
