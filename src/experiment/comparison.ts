@@ -60,6 +60,12 @@ export interface ArmMetric {
   readonly replicas: Figures;
   /** Null for the control, and where no replica pair (paired) or no replica of either arm (Welch) has a figure. */
   readonly vs_control: Difference | null;
+  /**
+   * Against the oracle baseline (the experiment's arm of kind oracle, when it has one): how far
+   * the arm is from what the world allows, e.g. homogenization relative to the ideal recommender
+   * (Chaney et al. 2018). Absent without an oracle arm, and for the oracle itself.
+   */
+  readonly vs_oracle?: Difference | null;
   readonly series: EpochSeries;
 }
 
@@ -74,6 +80,8 @@ export interface Comparison {
   readonly scenario: string;
   readonly design: ExperimentDesign;
   readonly control: string;
+  /** The arm of kind oracle, the reference `vs_oracle` figures are taken against; absent when no arm is one. */
+  readonly oracle?: string;
   readonly seeds: readonly number[];
   readonly confidence: number;
   readonly difference: 'paired' | 'welch';
@@ -98,6 +106,7 @@ export function compareArms(input: ComparisonInput): Comparison {
   const { experiment, seeds } = input;
   const { config, control } = experiment;
   const split = config.design === 'user_split';
+  const oracle = experiment.arms.find((arm) => arm.recommender.kind === 'oracle' && arm.role !== 'holdback');
   const rowsOf = (arm: string): readonly (readonly MetricsRow[])[] => {
     const rows = input.rows.get(arm);
     if (rows === undefined || rows.length !== seeds.length) throw new Error(`arm ${arm}: expected rows for ${seeds.length} replicas`);
@@ -126,19 +135,27 @@ export function compareArms(input: ComparisonInput): Comparison {
       });
     }
     const base = figures.get(control.name);
+    const ideal = oracle === undefined ? undefined : figures.get(oracle.name);
     const between = (own: Figures, versus: Figures): Interval | null => (split ? unpaired(own, versus) : paired(own, versus));
+    const against = (own: Figures, versus: Figures): Difference | null => {
+      const diff = between(own, versus);
+      const reference = intervalOf(versus)?.estimate;
+      return diff === null || reference === undefined ? null : describeDifference(diff, reference);
+    };
     const arms: Record<string, ArmMetric> = {};
     for (const [name, own] of figures) {
       const estimate = intervalOf(own.replicas);
       const versus = name === control.name || base === undefined ? undefined : base;
       const controlMean = versus === undefined ? null : (intervalOf(versus.replicas)?.estimate ?? null);
       const diff = versus === undefined ? null : between(own.replicas, versus.replicas);
+      const againstOracle = oracle === undefined || name === oracle.name ? undefined : ideal === undefined ? null : against(own.replicas, ideal.replicas);
       arms[name] = {
         mean: estimate?.estimate ?? null,
         ci95: estimate === null ? null : range(estimate),
         sd: estimate === null || estimate.se === null ? null : estimate.se * Math.sqrt(estimate.n),
         replicas: own.replicas,
         vs_control: diff === null || controlMean === null ? null : describeDifference(diff, controlMean),
+        ...(againstOracle === undefined ? {} : { vs_oracle: againstOracle }),
         series: series(rowsOf(name)[0], own.epochs, versus && { days: rowsOf(control.name)[0].map((row) => row.day_end), epochs: versus.epochs }, between, config.measure_from),
       };
     }
@@ -156,7 +173,8 @@ export function compareArms(input: ComparisonInput): Comparison {
     const controlFigures = figures.arms[control.name];
     for (const arm of experiment.arms) {
       const own = figures.arms[arm.name];
-      if (arm.role !== 'treatment' || own === undefined || controlFigures === undefined) continue;
+      // An oracle baseline is a reference, not a design to ship: no guardrail judges it.
+      if (arm.role !== 'treatment' || arm === oracle || own === undefined || controlFigures === undefined) continue;
       const diff = split ? unpaired(own.replicas, controlFigures.replicas) : paired(own.replicas, controlFigures.replicas);
       // No figure to judge by (the metric is undefined throughout): say so rather than pass it.
       if (diff === null || controlFigures.mean === null) {
@@ -171,6 +189,7 @@ export function compareArms(input: ComparisonInput): Comparison {
     scenario: input.scenario,
     design: config.design,
     control: control.name,
+    ...(oracle === undefined ? {} : { oracle: oracle.name }),
     seeds,
     confidence: CONFIDENCE,
     difference: split ? 'welch' : 'paired',

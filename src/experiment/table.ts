@@ -7,6 +7,13 @@ import type { ArmMetric, Comparison, Difference } from './comparison.js';
 
 export { HEADLINE_METRICS };
 
+/**
+ * Read against the oracle baseline when an experiment has one: homogenization is judged relative
+ * to the ideal recommender's (Chaney et al. 2018), and new items' exposure against their quality
+ * and true satisfaction say how far the loop is from what the world allows.
+ */
+export const ORACLE_RELATIVE_METRICS = ['homogenization', 'new_item_exposure_quality_rank_corr', 'mean_true_satisfaction'] as const;
+
 export function formatComparison(comparison: Comparison, metrics: readonly string[] = HEADLINE_METRICS): string {
   const shown = [...new Set([...metrics, ...comparison.guardrails.map((g) => g.metric)])].filter((m) => m in comparison.metrics);
   const armWidth = Math.max(8, ...comparison.arms.map((arm) => arm.name.length));
@@ -36,6 +43,7 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
     }),
   );
   if (crossings.length > 0) lines.push('where the lines cross (for differences marked *: the difference against the control, smoothed over 3 epochs, keeps its final sign from that day):', ...crossings);
+  lines.push(...againstOracle(comparison, metricWidth, armWidth));
   if (comparison.guardrails.length > 0) {
     lines.push('guardrails (breached: estimated worsening beyond the threshold; uncertain: the interval reaches beyond it):');
     for (const g of comparison.guardrails) {
@@ -47,6 +55,21 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
   }
   for (const metric of comparison.guardrails_unavailable) lines.push(`guardrail ${metric}: no figure to judge by (no arm reported it, or it is undefined in every measured epoch), so it was not checked`);
   return `${lines.join('\n')}\n`;
+}
+
+function againstOracle(comparison: Comparison, metricWidth: number, armWidth: number): string[] {
+  const { oracle } = comparison;
+  if (oracle === undefined) return [];
+  const rows = ORACLE_RELATIVE_METRICS.filter((m) => m in comparison.metrics).flatMap((metric) =>
+    comparison.arms.flatMap((arm) => {
+      const diff = comparison.metrics[metric].arms[arm.name]?.vs_oracle;
+      if (diff === undefined || diff === null) return [];
+      const ci = diff.ci95 === null ? '-' : `[${num(diff.ci95[0])}, ${num(diff.ci95[1])}]`;
+      const relative = diff.relative === null ? '' : `  ${diff.relative >= 0 ? '+' : ''}${(100 * diff.relative).toFixed(1)}% of the oracle's`;
+      return [`  ${metric.padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${signed(diff.diff).padStart(10)}  ${ci.padEnd(23)}${relative}${excludesZero(diff) ? ' *' : ''}`];
+    }),
+  );
+  return rows.length === 0 ? [] : [`against the oracle baseline (arm ${oracle}, which ranks by the world's true utility): arm − oracle, ${comparison.difference === 'paired' ? 'paired by seed' : 'Welch'}`, ...rows];
 }
 
 function armColumns(figures: ArmMetric, control: boolean): string {
