@@ -30,7 +30,16 @@ const FILTER_BUBBLE_KEYS = [
   'recommended_popularity',
   'preference_shift',
 ];
-const COLD_START_KEYS = ['new_items_never_shown_share', 'time_to_first_impression_median', 'fresh_impression_share'];
+const COLD_START_KEYS = [
+  'new_items_unseen_first_days',
+  'new_items_never_shown_share',
+  'time_to_first_impression_median',
+  'new_item_exposure_quality_rank_corr',
+  'new_users_satisfied_first_week',
+  'new_user_retention_7d',
+  'small_creator_exposure_ratio',
+  'fresh_impression_share',
+];
 const SHORT_TERM_KEYS = ['ctr', 'watch_minutes_per_impression'];
 const LONG_TERM_KEYS = ['return_rate', 'retention_7d', 'retention_30d', 'active_days_7d', 'daily_active_users', 'mean_true_satisfaction'];
 
