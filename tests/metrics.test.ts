@@ -644,6 +644,10 @@ describe('MetricsCollector', () => {
     'mean_true_satisfaction_slice_tenure_new',
     'ctr_slice_tenure_established',
     'mean_true_satisfaction_slice_tenure_established',
+    'ctr_slice_taste_majority',
+    'mean_true_satisfaction_slice_taste_majority',
+    'ctr_slice_taste_minority',
+    'mean_true_satisfaction_slice_taste_minority',
   ];
 
   it('emits the same key order every epoch, NaN-free, with default metrics', () => {
@@ -668,7 +672,7 @@ describe('MetricsCollector', () => {
     expect(rows[2]).toMatchObject({ impressions: 0, clicks: 0, return_rate: 0 });
   });
 
-  it('with users’ devices, slices by device before tenure, each device its own figures', () => {
+  it('with users’ devices, slices by device before tenure and taste, each device its own figures', () => {
     const world = worldWith(3, 3);
     const devices = ['tv', 'mobile', 'mobile'] as const;
     const collector = new MetricsCollector(
@@ -679,7 +683,8 @@ describe('MetricsCollector', () => {
     const row = collector.endEpoch(bounds(0, 0, 1));
     const slices = Object.keys(row).filter((k) => k.includes('_slice_'));
     expect(slices.slice(0, 6)).toEqual(['mobile', 'desktop', 'tv'].flatMap((d) => [`ctr_slice_device_${d}`, `mean_true_satisfaction_slice_device_${d}`]));
-    expect(slices.slice(6).every((k) => k.includes('_slice_tenure_'))).toBe(true);
+    expect(slices.slice(6, 10).every((k) => k.includes('_slice_tenure_'))).toBe(true);
+    expect(slices.slice(10).every((k) => k.includes('_slice_taste_'))).toBe(true);
     expect(row.ctr_slice_device_tv).toBe(1 / 2);
     expect(row.ctr_slice_device_mobile).toBe(0);
   });

@@ -5,6 +5,7 @@
  */
 import { AliasTable, type Rng } from '../rng/index.js';
 import type { WorldConfig } from './schema.js';
+import { topicPrior } from './topic-prior.js';
 import { PublicRegistry, type PublicCatalog, type PublicItem } from './public.js';
 
 export interface ItemTruth {
@@ -31,6 +32,8 @@ const MIN_LENGTH_MINUTES = 0.25;
 const MAX_LENGTH_MINUTES = 240;
 /** Share of an item's latent vector inherited from its creator. */
 const CREATOR_LATENT_SHARE = 0.75;
+/** Dirichlet concentration of a creator's topic profile: most creators cover a few topics. */
+const CREATOR_TOPIC_CONCENTRATION = 0.2;
 
 export class Items {
   readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
@@ -45,7 +48,7 @@ export class Items {
     const { topics, latent_dim: dim } = config;
     const weights: number[] = [];
     for (let c = 0; c < config.items.creators; c++) {
-      const topicMix = rng.dirichlet(new Array<number>(topics).fill(0.2));
+      const topicMix = rng.dirichlet(topicPrior(topics, CREATOR_TOPIC_CONCENTRATION, config.topic_skew));
       const latent = new Float32Array(dim);
       for (let d = 0; d < dim; d++) latent[d] = rng.normal();
       this.creators.push({ topicMix, latent });

@@ -47,6 +47,8 @@ const response = z
 export const populationWorld = z.strictObject({
   kind: z.literal('population').default('population'),
   topics: positiveCount.default(20),
+  /** Zipf exponent of how common each topic is among users' tastes and creators' catalogues; 0: all alike (world/topic-prior.ts). */
+  topic_skew: rate.default(0),
   latent_dim: positiveCount.default(8),
   /** Who is in the population and how they behave: one option per user model (world/user-models). */
   users: usersSchema,

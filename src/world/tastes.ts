@@ -5,6 +5,7 @@
 import type { Rng } from '../rng/index.js';
 import type { WorldWithUsers } from './user-models/user-model-entry.js';
 import type { ItemTruth } from './items.js';
+import { topicPrior } from './topic-prior.js';
 
 /** Tastes belong to the satisfaction user model; its settings are read from `world.users`. */
 type SatisfactionWorld = WorldWithUsers<'satisfaction'>;
@@ -20,7 +21,7 @@ export interface Tastes {
 }
 
 export function drawTastes(config: SatisfactionWorld, signupTime: number, rng: Rng): Tastes {
-  const topicPrefs = rng.dirichlet(new Array<number>(config.topics).fill(config.users.preferences.topic_concentration));
+  const topicPrefs = rng.dirichlet(topicPrior(config.topics, config.users.preferences.topic_concentration, config.topic_skew));
   const latent = new Float32Array(config.latent_dim);
   for (let d = 0; d < latent.length; d++) latent[d] = rng.normal();
   return { topicPrefs, topicNorm: norm(topicPrefs), latent, satiation: new Float32Array(config.topics), satiationTime: signupTime };
