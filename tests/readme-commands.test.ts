@@ -32,6 +32,7 @@ const EXCLUDED: Record<string, string> = {
 /** Commands run with extra arguments that shorten them: arms × replicas over weeks take minutes. */
 const SHORTENED: Record<string, string> = {
   'recloop compare scenarios/compare-exploration.yaml': ' --set horizon.days=4 --replicas 2',
+  'recloop compare scenarios/eps-vs-thompson.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/filter-bubble.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/short-vs-long-term.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
