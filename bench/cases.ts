@@ -15,7 +15,7 @@ export interface BenchCase {
 }
 
 const TWO_STAGE = 'scenarios/two-stage.yaml';
-const QUICKSTART = 'scenarios/quickstart.yaml';
+const POPULARITY = 'scenarios/popularity.yaml';
 
 /** T-RECS's setting: every user asks for one slate per step, popularity retrains every step, slates of 10. */
 function trecs(users: number, items: number, steps: number): readonly string[] {
@@ -33,7 +33,7 @@ function trecs(users: number, items: number, steps: number): readonly string[] {
 }
 
 export const CASES: readonly BenchCase[] = [
-  { name: 'quickstart', scenario: QUICKSTART, overrides: [], label: 'quickstart: popularity, 3k users, 3k items, 30 days' },
+  { name: 'popularity', scenario: POPULARITY, overrides: [], label: 'popularity: 3k users, 3k items, 30 days' },
   { name: 'two-stage', scenario: TWO_STAGE, overrides: [], label: 'two-stage: 2k users, 2k items, 14 days' },
   {
     name: 'medium',
@@ -58,7 +58,7 @@ export const CASES: readonly BenchCase[] = [
     days: 3,
     slow: true,
   },
-  { name: 'trecs-1k', scenario: QUICKSTART, overrides: trecs(1000, 1250, 100), label: 'T-RECS setting: popularity, steps, 1k users × 1.25k items × 100 steps' },
-  { name: 'trecs-10k', scenario: QUICKSTART, overrides: trecs(10_000, 10_000, 50), label: 'T-RECS setting: 10k users × 10k items × 50 steps' },
-  { name: 'trecs-100k', scenario: QUICKSTART, overrides: trecs(100_000, 50_000, 10), label: 'T-RECS setting: 100k users × 50k items × 10 steps', slow: true },
+  { name: 'trecs-1k', scenario: POPULARITY, overrides: trecs(1000, 1250, 100), label: 'T-RECS setting: popularity, steps, 1k users × 1.25k items × 100 steps' },
+  { name: 'trecs-10k', scenario: POPULARITY, overrides: trecs(10_000, 10_000, 50), label: 'T-RECS setting: 10k users × 10k items × 50 steps' },
+  { name: 'trecs-100k', scenario: POPULARITY, overrides: trecs(100_000, 50_000, 10), label: 'T-RECS setting: 100k users × 50k items × 10 steps', slow: true },
 ];

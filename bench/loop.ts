@@ -1,6 +1,6 @@
 /**
  * Throughput of the closed loop with the popularity baseline: simulated requests (slates) and
- * impressions per second, and peak memory, for the quickstart and for 10k and 100k users.
+ * impressions per second, and peak memory, for scenarios/popularity.yaml and for 10k and 100k users.
  * Each case runs in its own process so peak RSS belongs to that case alone.
  *
  *   npm run bench:loop            # all cases
@@ -17,9 +17,9 @@ interface BenchCase {
   readonly overrides: readonly string[];
 }
 
-const QUICKSTART = 'scenarios/quickstart.yaml';
+const POPULARITY = 'scenarios/popularity.yaml';
 const CASES: readonly BenchCase[] = [
-  { name: 'quickstart', overrides: [] },
+  { name: 'popularity', overrides: [] },
   {
     name: '10k',
     overrides: ['world.users.count=10000', 'world.users.signups_per_day=100', 'world.items.count=10000', 'world.items.uploads_per_day=200', 'horizon.days=14'],
@@ -32,7 +32,7 @@ const CASES: readonly BenchCase[] = [
 
 async function runCase(c: BenchCase): Promise<void> {
   // The loop alone: impression logs stay in memory for retraining but are not written.
-  const scenario = await loadScenario(QUICKSTART, [...c.overrides, 'logs.impressions=false']);
+  const scenario = await loadScenario(POPULARITY, [...c.overrides, 'logs.impressions=false']);
   const buildStart = performance.now();
   const sim = new Simulation(buildParts(scenario));
   const buildSeconds = (performance.now() - buildStart) / 1000;

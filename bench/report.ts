@@ -1,10 +1,10 @@
 /**
  * Time to write the report (charts as SVG and PNG, report.html, summary.md) for a run of
- * quickstart size, cold (first call: fonts read, Vega warmed up) and warm, with a breakdown by
+ * scenarios/popularity.yaml's size, cold (first call: fonts read, Vega warmed up) and warm, with a breakdown by
  * phase; then the same for a synthetic run with every chart family and a synthetic experiment.
  *
- *   npx tsx bench/report.ts                          # simulates the quickstart first (~15 s)
- *   npx tsx bench/report.ts --run output/quickstart  # reuses an existing run folder
+ *   npx tsx bench/report.ts                          # simulates scenarios/popularity.yaml first (~15 s)
+ *   npx tsx bench/report.ts --run output/popularity  # reuses an existing run folder
  *
  * Reports go to a temporary folder; the run folder is only read.
  */
@@ -18,13 +18,13 @@ import { writeSyntheticCompare, writeSyntheticRun } from '../tests/support/repor
 
 const scratch = mkdtempSync(join(tmpdir(), 'recloop-bench-report-'));
 
-async function quickstartRun(): Promise<string> {
+async function popularityRun(): Promise<string> {
   const given = process.argv.indexOf('--run');
   if (given >= 0 && process.argv[given + 1]) return process.argv[given + 1];
-  const scenario = await loadScenario('scenarios/quickstart.yaml', ['logs.impressions=false']);
+  const scenario = await loadScenario('scenarios/popularity.yaml', ['logs.impressions=false']);
   const started = performance.now();
-  const outcome = await runScenario(scenario, { outDir: join(scratch, 'quickstart') });
-  console.log(`(simulated the quickstart in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const outcome = await runScenario(scenario, { outDir: join(scratch, 'popularity') });
+  console.log(`(simulated scenarios/popularity.yaml in ${((performance.now() - started) / 1000).toFixed(1)} s)`);
   return outcome.dir;
 }
 
@@ -64,6 +64,6 @@ async function bench(label: string, dir: string): Promise<void> {
   );
 }
 
-await bench('quickstart run (30 epochs)', await quickstartRun());
+await bench('popularity run (30 epochs)', await popularityRun());
 await bench('synthetic run, every family (60 ep)', writeSyntheticRun(join(scratch, 'synthetic-run'), 60));
 await bench('synthetic experiment, 3 arms × 5', writeSyntheticCompare(join(scratch, 'synthetic-compare'), 60, 5));

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end on a real single-node Slurm: provisions what is missing (slurm-wlm and munge from
 # apt, a slurm.conf for this host with 2 CPUs, munged, slurmctld, slurmd), runs
-# examples/cluster/sweep.slurm as a 2-task job array on a tiny sweep (the quickstart for 2 days,
+# examples/cluster/sweep.slurm as a 2-task job array on a tiny sweep (scenarios/popularity.yaml for 2 days,
 # 2 slate sizes × 2 seeds) with merge.slurm as the dependent job, runs the same sweep on this
 # machine in one go, and compares the two folders byte for byte. Prints how long each phase took.
 #
@@ -88,7 +88,7 @@ phase "munge, slurmctld, slurmd up"
 work=$(mktemp -d /tmp/recloop-slurm-XXXXXX)
 tsx=$(cd "$repo" && node -e "console.log(require('node:url').pathToFileURL(require.resolve('tsx')).href)")
 export RECLOOP="node --import $tsx $repo/src/cli/main.ts"
-export SCENARIO=$repo/scenarios/quickstart.yaml
+export SCENARIO=$repo/scenarios/popularity.yaml
 export SWEEP_ARGS="--set horizon.days=2 --grid recommender.slate_size=5,10 --seeds 2"
 export SWEEP_DIR=$work/slices OUT=$work/merged
 cd "$work"

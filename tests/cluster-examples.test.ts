@@ -88,10 +88,10 @@ describe('the Kubernetes Indexed Job', () => {
     // The sweep's options are valid for its scenario: planned as recloop plans them.
     const env = at(container, 'env');
     const args = Array.isArray(env) ? String(env.find((e) => at(e, 'name') === 'SWEEP_ARGS')?.value) : '';
-    expect(line).toContain('recloop sweep scenarios/quickstart.yaml $SWEEP_ARGS');
+    expect(line).toContain('recloop sweep scenarios/popularity.yaml $SWEEP_ARGS');
     const words = args.split(/\s+/);
     const values = (option: string): string[] => words.flatMap((w, i) => (words[i - 1] === option ? [w] : []));
-    const plan = await planSweep({ file: 'scenarios/quickstart.yaml', grid: values('--grid'), set: values('--set'), seeds: Number(values('--seeds')[0]) });
+    const plan = await planSweep({ file: 'scenarios/popularity.yaml', grid: values('--grid'), set: values('--set'), seeds: Number(values('--seeds')[0]) });
     expect(plan.cells.length).toBe(values('--grid').reduce((product, g) => product * splitValues(g.slice(g.indexOf('=') + 1)).length, 1));
     expect(plan.cells.length * plan.seeds.length).toBeGreaterThanOrEqual(n as number);
   });

@@ -32,10 +32,13 @@ const EXCLUDED: Record<string, string> = {
 /** Commands run with extra arguments that shorten them: arms × replicas over weeks take minutes. */
 const SHORTENED: Record<string, string> = {
   'recloop compare scenarios/compare-exploration.yaml': ' --set horizon.days=4 --replicas 2',
+  'recloop compare scenarios/eps-vs-thompson.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/filter-bubble.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/short-vs-long-term.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/cold-start.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=150 --set world.items.count=150',
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
+  // npm passes what follows `--` on to `recloop compare`: the quickstart's three arms and two replicas, 3 days of 200 users.
+  'npm install && npm start': ' -- --set horizon.days=3 --set world.users.count=200 --set world.items.count=200',
 };
 
 /** Commands run in another form, and why. */
@@ -49,19 +52,25 @@ const REWRITTEN: Record<string, { readonly as: string; readonly why: string }> =
 
 /** What a command must leave behind, beyond exiting 0 (paths relative to the scratch copy). */
 const WRITES: Record<string, string[]> = {
-  'npm install && npm start': ['dist/cli/main.js', 'output/quickstart/report.html', 'output/quickstart/impressions/epoch-00029.parquet'],
-  'recloop run scenarios/quickstart.yaml --out output/try1 --seed 2 --set horizon.days=10': ['output/try1/summary.json'],
-  'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
+  'npm install && npm start': [
+    'dist/cli/main.js',
+    'output/quickstart-compare/report.html',
+    'output/quickstart-compare/comparison.json',
+    'output/quickstart-compare/arms/thompson/seed-42/metrics.jsonl',
+  ],
+  'recloop run scenarios/popularity.yaml --out output/try1 --seed 2 --set horizon.days=10': ['output/try1/summary.json'],
+  'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
+  'recloop run scenarios/popularity.yaml': ['output/popularity/report.html', 'output/popularity/impressions/epoch-00029.parquet'],
   'recloop init': ['my-scenario.yaml'],
   // Split by users over two threads, the second one running the compiled shard thread (dist/parallel/shard-worker.js).
   'recloop run scenarios/two-stage.yaml --workers 2': ['output/two-stage/summary.json', 'output/two-stage/run.json'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
-  'recloop sweep scenarios/quickstart.yaml --grid recommender.slate_size=5,10 --grid recommender.window=1,3 --seeds 2 --set horizon.days=3': [
-    'output/quickstart-sweep/comparison.json',
-    'output/quickstart-sweep/arms/recommender.slate_size=10,recommender.window=3/seed-8/summary.json',
+  'recloop sweep scenarios/popularity.yaml --grid recommender.slate_size=5,10 --grid recommender.window=1,3 --seeds 2 --set horizon.days=3': [
+    'output/popularity-sweep/comparison.json',
+    'output/popularity-sweep/arms/recommender.slate_size=10,recommender.window=3/seed-8/summary.json',
   ],
-  'recloop merge output/slices/0 output/slices/1 --out output/quickstart-merged': ['output/quickstart-merged/comparison.json', 'output/quickstart-merged/report.html'],
+  'recloop merge output/slices/0 output/slices/1 --out output/popularity-merged': ['output/popularity-merged/comparison.json', 'output/popularity-merged/report.html'],
   'recloop run examples/plugins/source.yaml --out output/plugin-source': ['output/plugin-source/summary.json'],
   'recloop run examples/plugins/policy.yaml --out output/plugin-policy': ['output/plugin-policy/summary.json'],
   'recloop run examples/plugins/user-model.yaml --out output/plugin-user-model': ['output/plugin-user-model/summary.json'],
@@ -70,10 +79,13 @@ const WRITES: Record<string, string[]> = {
 
 /** What a command must print (stdout and stderr together), where the README says what it shows. */
 const PRINTS: Record<string, RegExp> = {
-  'npm install && npm start': /^catalog_coverage\s+(1\.000|0\.99\d) → 0\.0\d+$/m,
-  'recloop run scenarios/quickstart.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
+  // The comparison's table, then the report written from it.
+  'npm install && npm start': /^twin_worlds, 2 replicas, control greedy;[\s\S]*^report: \d+ charts → output\/quickstart-compare\/report\.html/m,
+  // The popularity run's headline table: coverage collapses onto a few items.
+  'recloop run scenarios/popularity.yaml': /^catalog_coverage\s+(1\.000|0\.99\d) → 0\.0\d+$/m,
+  'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
     /note: --set recommender\.kind=random: .*recommender\.window \(line \d+\) dropped/,
-  'recloop validate scenarios/quickstart.yaml --print': /^ {2}window: 3$/m,
+  'recloop validate scenarios/popularity.yaml --print': /^ {2}window: 3$/m,
   // The shipped command (node dist/cli/main.js) loads the TypeScript plug-in.
   'recloop run examples/plugins/metric.yaml --out output/plugin-metric': /^top_click_share\s+[\d.]+ → [\d.]+$/m,
 };
@@ -149,7 +161,7 @@ describe("the README's commands, in order, from a fresh copy", () => {
     const actual = (REWRITTEN[command]?.as ?? command) + (SHORTENED[command] ?? '');
     it(actual, { timeout: 600_000 }, () => {
       prepareScratch();
-      // npm start appears twice (quickstart, notebooks): the second finds what the first wrote.
+      // A command shown twice runs once: the second finds what the first wrote.
       if (ran.has(actual)) return;
       ran.add(actual);
       // `recloop init` asks its questions on the terminal; the user presses Enter at each one.

@@ -56,13 +56,13 @@ describe('refused before any work', () => {
     ['world.latent_dim=100000000', 'world.latent_dim'],
     ['world.users.countries=1000000000', 'world.users.countries'],
   ])('%s is refused at %s, the field that makes the run too large', (override, field) => {
-    const estimate = estimateRun(shipped('quickstart', [override]));
+    const estimate = estimateRun(shipped('popularity', [override]));
     expect(resourceRefusal(estimate, LAPTOP)).toBeDefined();
     expect(estimate.largest.path.join('.')).toBe(field);
   });
 
   it("what fits the machine but not V8's heap says so and how to raise the limit", () => {
-    const estimate = estimateRun(shipped('quickstart', ['world.items.count=4000000']));
+    const estimate = estimateRun(shipped('popularity', ['world.items.count=4000000']));
     const refusal = resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 2 * GIB });
     expect(refusal).toMatch(/of it on V8's heap, more than its limit of 2\.0 GiB \(this machine has 64\.0 GiB\); .* NODE_OPTIONS=--max-old-space-size=\d+$/);
     expect(resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 16 * GIB })).toBeUndefined();
@@ -84,7 +84,7 @@ describe('accepted', () => {
   });
 
   it('the shipped scenarios fit and get no note', () => {
-    for (const name of ['quickstart', 'two-stage']) {
+    for (const name of ['popularity', 'quickstart', 'two-stage', 'eps-vs-thompson']) {
       const estimate = estimateRun(shipped(name));
       expect(resourceRefusal(estimate, LAPTOP)).toBeUndefined();
       expect(largeRunNote(estimate, LAPTOP)).toBeUndefined();
@@ -104,7 +104,7 @@ function measuredPeak(scenario: string, overrides: readonly string[]): number {
 
 describe('calibrated', () => {
   it.each([
-    ['popularity, 1k users, 1k items, 1 day', 'quickstart', ['world.users.count=1000', 'world.items.count=1000', 'horizon.days=1']],
+    ['popularity, 1k users, 1k items, 1 day', 'popularity', ['world.users.count=1000', 'world.items.count=1000', 'horizon.days=1']],
     ['two-stage, 500 users, 500 items, 3 days', 'two-stage', ['world.users.count=500', 'world.items.count=500', 'horizon.days=3']],
   ])('the estimate is within a factor of two of the measured peak: %s', (_, name, overrides) => {
     const estimated = estimateRun(shipped(name, overrides)).peakBytes / 2 ** 20;

@@ -50,10 +50,10 @@ describe('--set of another kind', () => {
     expect(() => load(['recommender.window=5d', 'recommender.kind=random'])).toThrow(/--set recommender\.window: unknown key "window"/);
   });
 
-  it('works on the quickstart from the command line, with the note on stderr', async () => {
-    const { code, out, err } = await cli(['validate', 'scenarios/quickstart.yaml', '--set', 'recommender.kind=random', '--print']);
+  it('works on the popularity scenario from the command line, with the note on stderr', async () => {
+    const { code, out, err } = await cli(['validate', 'scenarios/popularity.yaml', '--set', 'recommender.kind=random', '--print']);
     expect(code).toBe(0);
     expect(out).toMatch(/^ {2}kind: random$/m);
-    expect(err).toBe("note: --set recommender.kind=random: scenarios/quickstart.yaml's recommender.window (line 35) dropped (only kind popularity has it)\n");
+    expect(err).toBe("note: --set recommender.kind=random: scenarios/popularity.yaml's recommender.window (line 35) dropped (only kind popularity has it)\n");
   });
 });

@@ -41,7 +41,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         if (args.report) await reportAfterRun(outcome, io);
         return;
       }
-      if (args.scenario === undefined) throw new UserError('recloop run: give a scenario file, e.g. recloop run scenarios/quickstart.yaml, or --resume <run folder>');
+      if (args.scenario === undefined) throw new UserError('recloop run: give a scenario file, e.g. recloop run scenarios/popularity.yaml, or --resume <run folder>');
       const seed = wholeNumberOption('seed', args.seed);
       const workers = wholeNumberOption('workers', args.workers, 1) ?? 1;
       const overrides = args.set.map(String);
