@@ -9,7 +9,7 @@
  * (mean over seeds 1–3: +0.008).
  */
 import { describe, expect, it } from 'vitest';
-import { SliceMetric, tasteDimension, type SimEvent, type WorldView } from '../src/metrics/index.js';
+import { SliceMetric, TasteDimension, type SimEvent, type WorldView } from '../src/metrics/index.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
@@ -56,7 +56,7 @@ describe('taste slice', () => {
       topics: 3, itemCount: () => 2, userCount: () => prefs.length, itemTopics: () => ({ ids: [0], weights: [1] }), itemUploadTime: () => -1,
       itemQuality: () => 0.5, itemCreator: () => 0, creatorCount: 1, userTopicPrefs: (u) => prefs[u], userSignupTime: (u) => (u < 4 ? 0 : 1),
     };
-    const metric = new SliceMetric([tasteDimension(world)]);
+    const metric = new SliceMetric([new TasteDimension(world)]);
     for (const e of [slate(0.5, 0, 0, 1), slate(0.5, 2, 0, 0.2), slate(0.6, 3, -1, NaN)]) metric.observe(e);
     // User 4 signs up with a minority taste, which drifts to topic 0 before the epoch ends: the group is read then.
     prefs.push([0.1, 0.8, 0.1]);

@@ -16,6 +16,6 @@ describe('the young generation simulations run with', () => {
     const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n')[0];
     expect(shebang).toBe(`#!/usr/bin/env -S node ${SEMI_SPACE_FLAG}`);
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toContain(`node ${SEMI_SPACE_FLAG} dist/cli/main.js run`);
+    expect(scripts.start).toContain(`node ${SEMI_SPACE_FLAG} dist/cli/main.js compare`);
   });
 });

@@ -3,7 +3,7 @@
  * see who a recommender serves well and who it serves badly. Slices are the user's device and
  * their tenure (`new`: signed up during the run, less than `NEW_USER_DAYS` days before the
  * slate; `established` otherwise, including the whole initial population) and their taste
- * (`majority` or `minority`, `tasteDimension`). Columns are `<metric>_slice_<dimension>_<value>`,
+ * (`majority` or `minority`, `TasteDimension`). Columns are `<metric>_slice_<dimension>_<value>`,
  * e.g. `ctr_slice_device_tv`; a slice with nothing in it this epoch reads 0.
  */
 import { ensureLength, ratio } from './arrays.js';
@@ -112,37 +112,45 @@ export function tenureDimension(world: WorldView): SliceDimension {
  * starting population, taken in order until they hold at least half of it (ties by topic id);
  * users whose taste is another topic are the minority.
  */
-export function tasteDimension(world: WorldView): SliceDimension {
-  const heaviest = (userId: number): number => {
-    const prefs = world.userTopicPrefs(userId);
+export class TasteDimension implements SliceDimension {
+  readonly name = 'taste';
+  readonly values = ['majority', 'minority'] as const;
+  /** 1 where the topic is a majority taste. */
+  private readonly majority: Uint8Array;
+  /** Per user: 0 not settled yet, 1 majority, 2 minority. State in fields, not closures, so a checkpoint keeps it. */
+  private group: Uint8Array;
+
+  constructor(private readonly world: WorldView) {
+    const starting = world.userCount();
+    const tastes = Array.from({ length: starting }, (_, u) => this.heaviest(u));
+    const counts = new Array<number>(world.topics).fill(0);
+    for (const topic of tastes) counts[topic]++;
+    this.majority = new Uint8Array(world.topics);
+    let held = 0;
+    for (const topic of counts.map((_, k) => k).sort((a, b) => counts[b] - counts[a] || a - b)) {
+      if (2 * held >= starting) break;
+      this.majority[topic] = 1;
+      held += counts[topic];
+    }
+    this.group = Uint8Array.from(tastes, (topic) => (this.majority[topic] === 1 ? 1 : 2));
+  }
+
+  sliceOf(userId: number): number {
+    return userId < this.group.length && this.group[userId] !== 0 ? this.group[userId] - 1 : PENDING;
+  }
+
+  settle(userId: number): number {
+    this.group = ensureLength(this.group, userId + 1, 0);
+    if (this.group[userId] === 0) this.group[userId] = this.majority[this.heaviest(userId)] === 1 ? 1 : 2;
+    return this.group[userId] - 1;
+  }
+
+  private heaviest(userId: number): number {
+    const prefs = this.world.userTopicPrefs(userId);
     let best = 0;
     for (let k = 1; k < prefs.length; k++) if (prefs[k] > prefs[best]) best = k;
     return best;
-  };
-  const starting = world.userCount();
-  const tastes = Array.from({ length: starting }, (_, u) => heaviest(u));
-  const counts = new Array<number>(world.topics).fill(0);
-  for (const topic of tastes) counts[topic]++;
-  const majority = new Uint8Array(world.topics);
-  let held = 0;
-  for (const topic of counts.map((_, k) => k).sort((a, b) => counts[b] - counts[a] || a - b)) {
-    if (2 * held >= starting) break;
-    majority[topic] = 1;
-    held += counts[topic];
   }
-  const groupOf = (userId: number): number => (majority[heaviest(userId)] === 1 ? 1 : 2);
-  // 0: not settled yet; 1: majority; 2: minority.
-  let group = Uint8Array.from(tastes, (topic) => (majority[topic] === 1 ? 1 : 2));
-  return {
-    name: 'taste',
-    values: ['majority', 'minority'],
-    sliceOf: (userId) => (userId < group.length && group[userId] !== 0 ? group[userId] - 1 : PENDING),
-    settle: (userId) => {
-      group = ensureLength(group, userId + 1, 0);
-      if (group[userId] === 0) group[userId] = groupOf(userId);
-      return group[userId] - 1;
-    },
-  };
 }
 
 /** Users by a categorical attribute, e.g. their device. */
@@ -163,5 +171,5 @@ export const SLICE_FAMILY = metricFamily({
   patterns: [SLICE_COLUMN],
   settings: {},
   create: (world, _settings, options) =>
-    new SliceMetric([...(options.userDevice === null ? [] : [attributeDimension('device', DEVICES, options.userDevice)]), tenureDimension(world), tasteDimension(world)]),
+    new SliceMetric([...(options.userDevice === null ? [] : [attributeDimension('device', DEVICES, options.userDevice)]), tenureDimension(world), new TasteDimension(world)]),
 });
