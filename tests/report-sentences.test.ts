@@ -11,7 +11,7 @@ import { FAILURES, type Failure } from '../src/report/failures.js';
 import { loadReportData, summaryMarkdown } from '../src/report/index.js';
 import { failureSentence } from '../src/report/sentences/index.js';
 import type { ArmDiff, MetricSummary, ReportData, SeriesPoint } from '../src/report/types.js';
-import { comparisonFile, writeSyntheticCompare } from './support/report-fixtures.js';
+import { comparisonFile, handMadeCompare, writeSyntheticCompare } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 
 const failure = (id: string): Failure => {
@@ -23,26 +23,7 @@ const FILTER_BUBBLES = failure('filter-bubbles');
 const COLD_START = failure('cold-start');
 const SHORT_LONG = failure('short-long');
 
-const BASE: ReportData = {
-  kind: 'compare',
-  dir: 'hand-made',
-  name: 'hand-made',
-  arms: ['greedy', 'eps', 'thompson'],
-  control: 'greedy',
-  replicas: 5,
-  level: 0.95,
-  time: { unit: 'day', title: 'Simulated day' },
-  metrics: [],
-  series: [],
-  summaries: [],
-  diffs: [],
-  latencyBudgetMs: {},
-  servingStages: false,
-  periods: [],
-  references: {},
-  facts: [],
-  notes: [],
-};
+const BASE: ReportData = handMadeCompare(['greedy', 'eps', 'thompson'], 5);
 
 interface ArmFigure {
   readonly mean: number;

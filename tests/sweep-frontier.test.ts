@@ -16,6 +16,7 @@ import { dominators, frontierOrder } from '../src/report/pareto.js';
 import { frontierSentence } from '../src/report/sentences/index.js';
 import type { MetricSummary, ReportData, SweepView } from '../src/report/types.js';
 import { parseScenario, ScenarioError } from '../src/scenario/index.js';
+import { handMadeCompare } from './support/report-fixtures.js';
 import { vegaLiteValidator } from './support/vega-lite-schema.js';
 
 describe('Pareto selection', () => {
@@ -49,26 +50,7 @@ describe('Pareto selection', () => {
 
 const CELLS = ['0', '0.5', '1'].map((w) => `recommender.score_params.w=${w}`);
 
-const BASE: ReportData = {
-  kind: 'compare',
-  dir: 'hand-made',
-  name: 'hand-made',
-  arms: CELLS,
-  control: CELLS[0],
-  replicas: 2,
-  level: 0.95,
-  time: { unit: 'day', title: 'Simulated day' },
-  metrics: [],
-  series: [],
-  summaries: [],
-  diffs: [],
-  latencyBudgetMs: {},
-  servingStages: false,
-  periods: [],
-  references: {},
-  facts: [],
-  notes: [],
-};
+const BASE: ReportData = handMadeCompare(CELLS, 2);
 
 const GRID: SweepView = { axes: [{ key: 'recommender.score_params.w', values: ['0', '0.5', '1'] }], cells: CELLS.map((name, i) => ({ name, values: [['0', '0.5', '1'][i]] })) };
 

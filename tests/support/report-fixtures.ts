@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison } from '../../src/experiment/comparison.js';
 import type { CalibrationFile, OpeInput } from '../../src/report/index.js';
+import type { ReportData } from '../../src/report/types.js';
 
 export const HEADS = ['click', 'watch'] as const;
 export const STAGES = ['retrieval', 'ranking', 'rerank'] as const;
@@ -205,4 +206,28 @@ export function writeSyntheticCompare(dir: string, epochs = 20, replicas = 5): s
   writeFileSync(join(dir, 'comparison.json'), JSON.stringify(comparisonFile(epochs, replicas), null, 1));
   writeFileSync(join(dir, 'scenario.resolved.yaml'), SCENARIO_YAML);
   return dir;
+}
+
+/** A hand-made compare report with nothing in it yet: tests fill in the arms and the figures they need. */
+export function handMadeCompare(arms: readonly string[], replicas: number): ReportData {
+  return {
+    kind: 'compare',
+    dir: 'hand-made',
+    name: 'hand-made',
+    arms: [...arms],
+    control: arms[0],
+    replicas,
+    level: 0.95,
+    time: { unit: 'day', title: 'Simulated day' },
+    metrics: [],
+    series: [],
+    summaries: [],
+    diffs: [],
+    latencyBudgetMs: {},
+    servingStages: false,
+    periods: [],
+    references: {},
+    facts: [],
+    notes: [],
+  };
 }
