@@ -66,6 +66,13 @@ export interface ArmMetric {
    * (Chaney et al. 2018). Absent without an oracle arm, and for the oracle itself.
    */
   readonly vs_oracle?: Difference | null;
+  /**
+   * The trend: per replica the least-squares slope of the metric against the day over the
+   * measured epochs where it is defined (at least two), then its mean over replicas with its 95%
+   * interval; null where no replica has two such epochs. A rising recommended_popularity is the
+   * loop amplifying popularity.
+   */
+  readonly slope_per_day: { readonly mean: number; readonly ci95: Range | null } | null;
   readonly series: EpochSeries;
 }
 
@@ -125,13 +132,15 @@ export function compareArms(input: ComparisonInput): Comparison {
       const x = value(row);
       return x === undefined || !isDefined(metric, row) ? null : x;
     };
-    const figures = new Map<string, { replicas: Figures; epochs: Figures[] }>();
+    const figures = new Map<string, { replicas: Figures; epochs: Figures[]; slopes: Figures }>();
     for (const arm of experiment.arms) {
       const rows = rowsOf(arm.name);
       if (!(metric in rows[0][0])) continue;
+      const measured = rows.map((replica) => replica.filter((row) => row.day_end > config.measure_from + EPSILON));
       figures.set(arm.name, {
-        replicas: rows.map((replica) => epochMean(metric, replica.filter((row) => row.day_end > config.measure_from + EPSILON), value) ?? null),
+        replicas: measured.map((replica) => epochMean(metric, replica, value) ?? null),
         epochs: rows[0].map((_, epoch) => rows.map((replica) => epochValue(replica[epoch]))),
+        slopes: measured.map((replica) => slopePerDay(replica, epochValue)),
       });
     }
     const base = figures.get(control.name);
@@ -145,6 +154,7 @@ export function compareArms(input: ComparisonInput): Comparison {
     const arms: Record<string, ArmMetric> = {};
     for (const [name, own] of figures) {
       const estimate = intervalOf(own.replicas);
+      const slope = intervalOf(own.slopes);
       const versus = name === control.name || base === undefined ? undefined : base;
       const controlMean = versus === undefined ? null : (intervalOf(versus.replicas)?.estimate ?? null);
       const diff = versus === undefined ? null : between(own.replicas, versus.replicas);
@@ -156,6 +166,7 @@ export function compareArms(input: ComparisonInput): Comparison {
         replicas: own.replicas,
         vs_control: diff === null || controlMean === null ? null : describeDifference(diff, controlMean),
         ...(againstOracle === undefined ? {} : { vs_oracle: againstOracle }),
+        slope_per_day: slope === null ? null : { mean: slope.estimate, ci95: range(slope) },
         series: series(rowsOf(name)[0], own.epochs, versus && { days: rowsOf(control.name)[0].map((row) => row.day_end), epochs: versus.epochs }, between, config.measure_from),
       };
     }
@@ -200,6 +211,24 @@ export function compareArms(input: ComparisonInput): Comparison {
     guardrails,
     guardrails_unavailable: unavailable,
   };
+}
+
+/** Least-squares slope of a replica's defined values against the day; null with fewer than two. */
+function slopePerDay(rows: readonly MetricsRow[], valueOf: (row: MetricRow) => number | null): number | null {
+  const points = rows.flatMap((row) => {
+    const y = valueOf(row);
+    return y === null ? [] : [[row.day_end, y] as const];
+  });
+  if (points.length < 2) return null;
+  const meanX = points.reduce((a, [x]) => a + x, 0) / points.length;
+  const meanY = points.reduce((a, [, y]) => a + y, 0) / points.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (const [x, y] of points) {
+    sxy += (x - meanX) * (y - meanY);
+    sxx += (x - meanX) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : null;
 }
 
 /** Every arm's metric names, the control's first, in column order. */

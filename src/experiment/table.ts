@@ -12,6 +12,9 @@ export { HEADLINE_METRICS };
  * to the ideal recommender's (Chaney et al. 2018), and new items' exposure against their quality
  * and true satisfaction say how far the loop is from what the world allows.
  */
+/** Printed with their slope per day: a rising recommended_popularity is the loop amplifying popularity. */
+export const TREND_METRICS = ['recommended_popularity'] as const;
+
 export const ORACLE_RELATIVE_METRICS = ['homogenization', 'new_item_exposure_quality_rank_corr', 'mean_true_satisfaction'] as const;
 
 export function formatComparison(comparison: Comparison, metrics: readonly string[] = HEADLINE_METRICS): string {
@@ -43,7 +46,7 @@ export function formatComparison(comparison: Comparison, metrics: readonly strin
     }),
   );
   if (crossings.length > 0) lines.push('where the lines cross (for differences marked *: the difference against the control, smoothed over 3 epochs, keeps its final sign from that day):', ...crossings);
-  lines.push(...againstOracle(comparison, metricWidth, armWidth));
+  lines.push(...againstOracle(comparison, metricWidth, armWidth), ...trends(comparison, metricWidth, armWidth));
   if (comparison.guardrails.length > 0) {
     lines.push('guardrails (breached: estimated worsening beyond the threshold; uncertain: the interval reaches beyond it):');
     for (const g of comparison.guardrails) {
@@ -70,6 +73,18 @@ function againstOracle(comparison: Comparison, metricWidth: number, armWidth: nu
     }),
   );
   return rows.length === 0 ? [] : [`against the oracle baseline (arm ${oracle}, which ranks by the world's true utility): arm − oracle, ${comparison.difference === 'paired' ? 'paired by seed' : 'Welch'}`, ...rows];
+}
+
+function trends(comparison: Comparison, metricWidth: number, armWidth: number): string[] {
+  const rows = TREND_METRICS.filter((m) => m in comparison.metrics).flatMap((metric) =>
+    comparison.arms.flatMap((arm) => {
+      const slope = comparison.metrics[metric].arms[arm.name]?.slope_per_day;
+      if (slope === undefined || slope === null) return [];
+      const ci = slope.ci95 === null ? '-' : `[${num(slope.ci95[0])}, ${num(slope.ci95[1])}]`;
+      return [`  ${metric.padEnd(metricWidth)}  ${arm.name.padEnd(armWidth)}  ${signed(slope.mean).padStart(10)}  ${ci}`];
+    }),
+  );
+  return rows.length === 0 ? [] : ['trend per day over the measured epochs (least squares per replica, then the mean and its 95% interval; rising popularity: the loop amplifies it):', ...rows];
 }
 
 function armColumns(figures: ArmMetric, control: boolean): string {

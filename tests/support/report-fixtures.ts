@@ -158,6 +158,7 @@ export function comparisonFile(epochs = 20, replicas = 5): Comparison {
         sd: half(mean),
         replicas: seeds.map(() => mean),
         vs_control: a === 0 ? null : { diff, ci95: [diff - diffHalf, diff + diffHalf], relative: diff / Math.abs(means[0].mean), relative_ci95: null, df: replicas - 1 },
+        slope_per_day: null,
         series: {
           day_end: values.map((_, e) => e + 1),
           mean: values,
