@@ -13,6 +13,7 @@ import { initCommand } from './commands/init.js';
 import { opeCommand } from './commands/ope.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
+import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
 import { mergeCommand } from './commands/merge.js';
@@ -21,7 +22,7 @@ import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, replayCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 

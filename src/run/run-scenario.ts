@@ -10,6 +10,7 @@ import { buildParts } from '../simulation/build.js';
 import { UserShards } from '../parallel/user-shards.js';
 import { Simulation, type EpochResult, type SimulationParts } from '../simulation/simulation.js';
 import { ParquetLogWriter } from '../training/parquet-log.js';
+import type { ReplayedTraffic } from '../simulation/replayed-traffic.js';
 import { StagedOutput } from './output-dir.js';
 import { runClasses } from '../checkpoint/class-index.js';
 import { restoreGraph, snapshotGraph } from '../checkpoint/object-graph.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   readonly checkpoints?: boolean;
   /** Told when a signal asks a checkpointing run to stop (it stops after the epoch in progress). */
   readonly onStopRequest?: () => void;
+  /** Serve this logged traffic instead of the world's arrivals (one thread, no checkpoints: src/replay). */
+  readonly traffic?: ReplayedTraffic;
 }
 
 export interface RunOutcome {
@@ -96,12 +99,13 @@ async function simulateInto(output: StagedOutput, scenario: Scenario, options: R
   try {
     if (!resume) await writeFile(join(output.dir, RUN_FILES.scenario), toResolvedYaml(scenario));
     serving = await buildServing(scenario, workers);
-    const built = new Simulation(serving.parts);
+    const built = new Simulation(options.traffic ? { ...serving.parts, traffic: options.traffic } : serving.parts);
     const simulation = resume ? restoreGraph(resume.graph, built, await runClasses()) : built;
     if (scenario.logs.impressions) logWriter = await ParquetLogWriter.open(output.dir);
     const rows = await keepFirstEpochs(output.dir, resume?.epochsDone ?? 0);
     // A run split over threads has state on every thread; only a one-thread run checkpoints.
-    const checkpoints = workers === 1 && options.checkpoints !== false ? new CheckpointSchedule() : undefined;
+    // A replay's traffic is not in its scenario, so a stopped replay could not be resumed.
+    const checkpoints = workers === 1 && options.checkpoints !== false && !options.traffic ? new CheckpointSchedule() : undefined;
     let stopAsked = false;
     const stop = (): void => {
       stopAsked = true;

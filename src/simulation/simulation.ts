@@ -14,12 +14,14 @@ import { ImpressionBuffer, type ImpressionRow } from '../training/impression-buf
 import { TrainingLog } from '../training/training-log.js';
 import { MINUTES_PER_DAY } from '../settings/duration.js';
 import type { World } from '../world/world.js';
-import { SessionTracker } from './sessions.js';
+import type { ReplayedTraffic } from './replayed-traffic.js';
+import { SessionTracker, type SlateOutcome } from './sessions.js';
 import { ShardRecord, type ShardRole } from './shard-epoch.js';
 import { adoptPrefs, ownedPrefs } from './shard-prefs.js';
 
 type LoopEvent =
   | { readonly kind: 'flush' }
+  | { readonly kind: 'replay' }
   | { readonly kind: 'upload' }
   | { readonly kind: 'signup' }
   | { readonly kind: 'step' }
@@ -30,6 +32,7 @@ type LoopEvent =
 /** At equal times: serve what is waiting first, then arrivals, then user actions; then by user (`rankOf`). */
 const PRIORITY: Record<LoopEvent['kind'], number> = {
   flush: 0,
+  replay: 0,
   upload: 1,
   signup: 2,
   step: 3,
@@ -89,6 +92,8 @@ export interface SimulationParts {
   readonly armOf?: (userId: number) => string;
   /** This thread's users and exchange, when the run is split by users over threads (shard-epoch.ts). */
   readonly shard?: ShardRole;
+  /** Serve this logged traffic instead of the world's arrivals and returns (a counterfactual replay, src/replay). */
+  readonly traffic?: ReplayedTraffic;
 }
 
 export class Simulation {
@@ -112,6 +117,12 @@ export class Simulation {
   private readonly shard: ShardRole | undefined;
   private readonly record: ShardRecord | undefined;
   private flushHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
+  private readonly traffic: ReplayedTraffic | undefined;
+  /** The next replayed slate to serve, and its batch's scheduled event. */
+  private replayCursor = 0;
+  /** The replayed slate the next served slate is. */
+  private replayServed = 0;
+  private replayHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
   private impressions = new ImpressionBuffer(1 << 14);
   private readonly row: ImpressionRow = {
     time: 0,
@@ -148,6 +159,10 @@ export class Simulation {
     this.armOf = parts.armOf;
     this.shard = parts.shard;
     this.record = parts.shard ? new ShardRecord() : undefined;
+    this.traffic = parts.traffic;
+    if (this.traffic && (settings.schedule.kind !== 'continuous' || this.shard)) {
+      throw new Error('a replayed traffic needs the continuous schedule on one thread');
+    }
     this.sessions = new SessionTracker(this.world, (event) => this.observe(event));
     this.trainingLog = new TrainingLog(settings.logWindow);
     this.batchWindow = settings.schedule.kind === 'continuous' ? settings.schedule.batch_window : 0;
@@ -165,6 +180,8 @@ export class Simulation {
       this.clockTime = bounds.end;
       this.clockRank = 0;
       this.flush(bounds.end);
+      // The log's last batch of an epoch was served at its end, before the retrain.
+      if (this.traffic && this.traffic.times[this.replayCursor] === bounds.end) this.replayBatch(bounds.end);
       const impressions = this.shard ? await this.mergeShards(bounds.epoch) : this.impressions;
       const worldMetrics = this.metrics.endEpoch(bounds);
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
@@ -207,6 +224,8 @@ export class Simulation {
     if (users.signups_per_day > 0) this.schedule(world.rng.signups.exponential(users.signups_per_day), { kind: 'signup' });
     if (settings.schedule.kind === 'steps') {
       this.schedule(0, { kind: 'step' });
+    } else if (this.traffic) {
+      this.scheduleReplay();
     } else {
       for (let u = 0; u < world.users.size; u++) {
         if (this.owns(u)) this.schedule(world.userModel.firstVisit(u), { kind: 'session_start', userId: u });
@@ -229,7 +248,7 @@ export class Simulation {
       case 'signup': {
         const userId = world.users.create(time);
         this.observeArrival({ kind: 'signup', time, userId });
-        if (settings.schedule.kind === 'continuous' && this.owns(userId)) this.schedule(time, { kind: 'session_start', userId });
+        if (settings.schedule.kind === 'continuous' && this.owns(userId) && !this.traffic) this.schedule(time, { kind: 'session_start', userId });
         this.schedule(time + world.rng.signups.exponential(users.signups_per_day), event);
         return;
       }
@@ -256,7 +275,12 @@ export class Simulation {
       }
       case 'session_end': {
         const next = this.sessions.end(event.userId, time);
-        if (next !== undefined) this.schedule(next, { kind: 'session_start', userId: event.userId });
+        if (next !== undefined && !this.traffic) this.schedule(next, { kind: 'session_start', userId: event.userId });
+        return;
+      }
+      case 'replay': {
+        this.replayHandle = undefined;
+        this.replayBatch(time);
         return;
       }
       case 'flush': {
@@ -376,9 +400,47 @@ export class Simulation {
       return;
     }
     const follow = this.sessions.next(request.userId, outcome);
+    if (this.traffic) return this.replayFollowUp(request.userId, outcome, time);
     const watchDays = (response?.watchMinutes ?? 0) / MINUTES_PER_DAY;
     if (follow.kind === 'request') this.schedule(time + follow.delay, { kind: 'request', userId: request.userId });
     else this.schedule(time + watchDays, { kind: 'session_end', userId: request.userId });
+  }
+
+  /** The replayed traffic's next batch: the slates the log served at one time. */
+  private scheduleReplay(): void {
+    const traffic = this.traffic;
+    if (traffic && this.replayCursor < traffic.size) this.replayHandle = this.schedule(traffic.times[this.replayCursor], { kind: 'replay' });
+  }
+
+  /** Serves every logged slate of time `time` as one batch, starting the sessions that begin with one. */
+  private replayBatch(time: number): void {
+    const traffic = this.traffic;
+    if (!traffic) return;
+    if (this.replayHandle) this.kernel.cancel(this.replayHandle);
+    this.replayHandle = undefined;
+    this.replayServed = this.replayCursor;
+    for (; this.replayCursor < traffic.size && traffic.times[this.replayCursor] === time; this.replayCursor++) {
+      const userId = traffic.users[this.replayCursor];
+      const inSession = traffic.requestInSession[this.replayCursor];
+      if (inSession === 0) this.sessions.start(userId, time);
+      this.pending.push({ ...this.makeRequest(userId, time, inSession), hourOfDay: traffic.hourOfDay[this.replayCursor] });
+      this.pendingKeys.push(this.clockTime, this.clockRank);
+    }
+    this.flush(time);
+    this.scheduleReplay();
+  }
+
+  /**
+   * After a replayed slate the log, not the world, says whether the session goes on. A session
+   * ends when the user has watched, but before the log's next session of that user starts,
+   * however long the user watched here.
+   */
+  private replayFollowUp(userId: number, outcome: SlateOutcome, time: number): void {
+    const traffic = this.traffic;
+    const index = this.replayServed++;
+    if (!traffic || traffic.lastOfSession[index] === 0) return;
+    const watchDays = (outcome.response?.watchMinutes ?? 0) / MINUTES_PER_DAY;
+    this.schedule(Math.min(time + watchDays, (time + traffic.nextSessionAt[index]) / 2), { kind: 'session_end', userId });
   }
 
   private checkSlate(request: RecRequest, slate: Slate): void {

@@ -83,7 +83,7 @@ async function resume(outDir: string, io: CliIo): Promise<string> {
  * progress may take a while); a run it stopped says how to resume it and ends with the shell's
  * code for SIGINT.
  */
-async function runWithProgress(name: string, io: CliIo, start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>): Promise<RunOutcome> {
+export async function runWithProgress(name: string, io: CliIo, start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>): Promise<RunOutcome> {
   let progress: ReturnType<typeof createProgress> | undefined;
   let outcome: RunOutcome;
   try {

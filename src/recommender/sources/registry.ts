@@ -13,8 +13,9 @@ import { CONTENT_SOURCE } from './content.js';
 import { FRESH_SOURCE } from './fresh.js';
 import { POPULARITY_SOURCE } from './popularity.js';
 import { RANDOM_SOURCE } from './random.js';
+import { TOPIC_SPREAD_SOURCE } from './topic-spread.js';
 
-const SOURCES = [TWO_TOWER_SOURCE, POPULARITY_SOURCE, CONTENT_SOURCE, FRESH_SOURCE, RANDOM_SOURCE] as const;
+const SOURCES = [TWO_TOWER_SOURCE, POPULARITY_SOURCE, CONTENT_SOURCE, FRESH_SOURCE, RANDOM_SOURCE, TOPIC_SPREAD_SOURCE] as const;
 
 export const CANDIDATE_SOURCES = SOURCES.map((s) => s.name);
 
