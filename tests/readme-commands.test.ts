@@ -37,6 +37,8 @@ const SHORTENED: Record<string, string> = {
   'recloop compare scenarios/short-vs-long-term.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/cold-start.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=150 --set world.items.count=150',
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
+  // The replays below replay this run, so they are short too.
+  'recloop run scenarios/filter-bubble.yaml --logs --out output/bubble': ' --set horizon.days=3 --set world.users.count=150 --set world.items.count=150',
   // npm passes what follows `--` on to `recloop compare`: the quickstart's three arms and two replicas, 3 days of 200 users.
   'npm install && npm start': ' -- --set horizon.days=3 --set world.users.count=200 --set world.items.count=200',
 };
@@ -65,6 +67,8 @@ const WRITES: Record<string, string[]> = {
   // Split by users over two threads, the second one running the compiled shard thread (dist/parallel/shard-worker.js).
   'recloop run scenarios/two-stage.yaml --workers 2': ['output/two-stage/summary.json', 'output/two-stage/run.json'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
+  'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/metrics.jsonl'],
+  'recloop replay output/bubble --add "{source: topic_spread, k: 40}" --out output/bubble-spread40': ['output/bubble-spread40/replay.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
   'recloop sweep scenarios/popularity.yaml --grid recommender.slate_size=5,10 --grid recommender.window=1,3 --seeds 2 --set horizon.days=3': [
     'output/popularity-sweep/comparison.json',
@@ -81,6 +85,8 @@ const WRITES: Record<string, string[]> = {
 const PRINTS: Record<string, RegExp> = {
   // The comparison's table, then the report written from it.
   'npm install && npm start': /^twin_worlds, 2 replicas, control greedy;[\s\S]*^report: \d+ charts → output\/quickstart-compare\/report\.html/m,
+  // The replay's table of gaps.
+  'recloop replay output/bubble': /served again by its design[\s\S]*^ {2}user_topic_entropy_p10 /m,
   // The popularity run's headline table: coverage collapses onto a few items.
   'recloop run scenarios/popularity.yaml': /^catalog_coverage\s+(1\.000|0\.99\d) → 0\.0\d+$/m,
   'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
