@@ -28,6 +28,11 @@ export const GROUPS = {
     // rerank-reference: the slates against the plain greedy MMR on random catalogs (under a second).
     tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts', 'tests/item-table.test.ts', 'tests/rerank-registry.test.ts', 'tests/rerank-reference.test.ts'],
   },
+  replay: {
+    mutate: ['src/simulation/replayed-traffic.ts', 'src/replay/replay-run.ts', 'src/replay/replay-table.ts', 'src/recommender/sources/topic-spread.ts'],
+    // Hand-made traffic, rows and catalogs; replay.test.ts (a run replayed twice, a minute) is left to the suite.
+    tests: ['tests/replayed-traffic.test.ts', 'tests/replay-gaps.test.ts', 'tests/topic-spread-source.test.ts'],
+  },
   'sparse-optimiser': {
     mutate: ['src/ml/sparse-embedding.ts'],
     tests: ['tests/sparse-embedding.test.ts', 'tests/sparse-embedding-steps.test.ts'],
@@ -136,4 +141,4 @@ export const GROUPS = {
 };
 
 /** The group names in the order `npm run mutation` runs them: cheapest first. */
-export const GROUP_ORDER = ['checkpoint', 'rerank', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
+export const GROUP_ORDER = ['checkpoint', 'rerank', 'replay', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
