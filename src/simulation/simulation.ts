@@ -120,9 +120,9 @@ export class Simulation {
   private readonly traffic: ReplayedTraffic | undefined;
   /** The next replayed slate to serve, and its batch's scheduled event. */
   private replayCursor = 0;
-  /** The replayed slate the next served slate is. */
-  private replayServed = 0;
   private replayHandle: ReturnType<Kernel<LoopEvent>['schedule']> | undefined;
+  /** Which replayed slate the next slate presented is. */
+  private replayServed = 0;
   private impressions = new ImpressionBuffer(1 << 14);
   private readonly row: ImpressionRow = {
     time: 0,
