@@ -2,7 +2,7 @@
  * report.html in a real browser: headless Chromium (the build shipped in the @sparticuz/chromium
  * npm package, or CHROMIUM_PATH; see support/chromium.ts), driven by playwright-core, opens the
  * report of a run (with calibration and latency columns) and of an experiment (arms, replicas,
- * bands) from file://, with no network. Every chart must render an SVG with marks, the console
+ * bands; one with an oracle baseline, its trends and distances from it) from file://, with no network. Every chart must render an SVG with marks, the console
  * must stay free of errors and warnings, and nothing may be fetched. A deliberately broken
  * report proves the checks can fail.
  */
@@ -14,7 +14,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport, type ReportOutcome } from '../src/report/index.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
-import { writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
+import { writeOracleCompare, writeSyntheticCompare, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 
 interface PageReport {
@@ -26,12 +26,15 @@ interface PageReport {
   readonly scenarioText: string;
   /** Each chart section: its heading, its opening sentence and the charts in it. */
   readonly sections: { id: string; heading: string; finding: string; charts: string[] }[];
+  /** The text of every legend label drawn. */
+  readonly legendLabels: string[];
 }
 
 let browser: BrowserContext;
 let profile: string;
 let run: ReportOutcome;
 let compare: ReportOutcome;
+let oracle: ReportOutcome;
 
 beforeAll(async () => {
   // A fresh profile per run: nothing cached or remembered from an earlier one.
@@ -45,6 +48,7 @@ beforeAll(async () => {
   const dir = tempDir('recloop-report-browser-');
   run = await writeReport(writeSyntheticRun(join(dir, 'run')), { png: false });
   compare = await writeReport(writeSyntheticCompare(join(dir, 'compare')), { png: false });
+  oracle = await writeReport(writeOracleCompare(join(dir, 'oracle')), { png: false });
 });
 
 afterAll(async () => {
@@ -87,7 +91,8 @@ async function open(htmlFile: string): Promise<PageReport> {
       finding: s.querySelector('.finding') ? s.querySelector('.finding').innerText : '',
       charts: Array.from(s.querySelectorAll('.view')).map((el) => el.getAttribute('data-chart')),
     }))`)) as PageReport['sections'];
-    return { console: messages, requests, charts, tableRows, scenarioOpen, scenarioText, sections };
+    const legendLabels = (await page.evaluate(`Array.from(document.querySelectorAll('.role-legend-label text')).map((t) => t.textContent)`)) as string[];
+    return { console: messages, requests, charts, tableRows, scenarioOpen, scenarioText, sections, legendLabels };
   } finally {
     await page.close();
   }
@@ -134,6 +139,18 @@ describe('report.html in headless Chromium', () => {
     // Self-contained: the Vega runtime is inlined, nothing is loaded from elsewhere.
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+stylesheet/);
+  });
+
+  it("renders an oracle baseline's report: trends and distances charted in their sections, the oracle named as a baseline", async () => {
+    const report = await open(oracle.html);
+    expectAllRendered(report, oracle);
+    const bubbles = report.sections.find((s) => s.id === 'filter-bubbles');
+    expect(bubbles?.charts).toEqual(['diversity', 'filter-bubbles-trend-oracle']);
+    expect(bubbles?.finding).toContain('Under greedy, the popularity of what is shown rose 0.8 percentile points a day (95% CI 0.3 to 1.3);');
+    expect(bubbles?.finding).toContain("Against the oracle baseline (oracle, 0.02 Jaccard), greedy's homogenization was 43% higher");
+    expect(report.sections.find((s) => s.id === 'short-long')?.charts).toEqual(['short-term', 'long-term', 'tradeoff', 'short-long-trend-oracle']);
+    expect(report.legendLabels).toContain('oracle (oracle baseline)');
+    expect(report.legendLabels).not.toContain('oracle');
   });
 
   it('fits the experiment summary table into a 1400 px wide window, without horizontal scrolling', async () => {

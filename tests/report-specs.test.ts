@@ -1,14 +1,15 @@
 /**
  * Chart specs: every spec validates against Vega-Lite's JSON schema and compiles without a
  * warning; a family appears exactly when its columns (or files) exist; arms keep one colour in
- * every chart; experiments draw confidence bands, single runs do not.
+ * every chart; experiments draw confidence bands, single runs do not; the oracle baseline stays
+ * out of the difference chart and is named as one where it is drawn.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meanInterval } from '../src/experiment/stats.js';
 import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, summaryMarkdown, type Chart, type ReportData } from '../src/report/index.js';
-import { ARMS, metricsRow, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
+import { ARMS, metricsRow, writeOracleCompare, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
 
@@ -16,6 +17,7 @@ let validate: SpecValidator;
 let run: ReportData;
 let compare: ReportData;
 let ope: ReportData;
+let oracle: ReportData;
 
 beforeAll(async () => {
   validate = vegaLiteValidator();
@@ -23,6 +25,7 @@ beforeAll(async () => {
   run = await loadReportData(writeSyntheticRun(join(dir, 'run')));
   compare = await loadReportData(writeSyntheticCompare(join(dir, 'compare')));
   ope = await loadReportData(writeSyntheticOpe(join(dir, 'ope')));
+  oracle = await loadReportData(writeOracleCompare(join(dir, 'oracle')));
 });
 
 /** Every object in a spec, depth first (to find encodings wherever layers and panels put them). */
@@ -46,7 +49,7 @@ describe('chart specs', () => {
   });
 
   it('every spec of a run, an experiment and an OPE folder validates against the Vega-Lite schema and compiles cleanly', () => {
-    for (const data of [run, compare, ope]) {
+    for (const data of [run, compare, ope, oracle]) {
       const charts = buildCharts(data);
       expect(charts.length).toBeGreaterThan(0);
       for (const chart of charts) {
@@ -146,6 +149,48 @@ describe('chart specs', () => {
     expect(chart.caption).toMatch(/the other \d+ are in the table/);
     const legendDomains = (vega.scales ?? []).filter((s) => s.name === 'color').map((s) => s.domain);
     expect(legendDomains).toEqual([['eps_0.05', 'thompson']]);
+  });
+
+  it('leaves the oracle baseline out of the difference chart and its ranking, though its differences are the largest', () => {
+    const panelTitles = (data: ReportData): unknown[] => {
+      const chart = buildCharts(data).find((c) => c.id === 'experiment-diffs');
+      if (!chart) throw new Error('no difference chart');
+      return [...walk(compileChart(chart).vega)].map((o) => (o.title as { text?: unknown } | undefined)?.text).filter((t) => typeof t === 'string');
+    };
+    // The fixture's oracle differs from greedy ten times as much as thompson, with the tightest intervals.
+    expect(panelTitles(oracle)).toEqual(panelTitles(compare));
+    const chart = buildCharts(oracle).find((c) => c.id === 'experiment-diffs');
+    const vega = chart && compileChart(chart).vega;
+    expect((vega?.scales ?? []).filter((s) => s.name === 'color').map((s) => s.domain)).toEqual([['eps_0.05', 'thompson']]);
+    expect(chart?.caption).toContain('The oracle baseline (oracle) is left out');
+    expect(buildCharts(compare).find((c) => c.id === 'experiment-diffs')?.caption).not.toContain('oracle');
+  });
+
+  it("charts each arm's trend and each design against the oracle baseline in its failure's section, naming the oracle as one", () => {
+    const charts = buildCharts(oracle);
+    const trend = charts.find((c) => c.id === 'filter-bubbles-trend-oracle');
+    expect(trend).toMatchObject({ family: 'diversity', title: 'Trend per day and distance from the oracle baseline' });
+    // True satisfaction is read against the oracle in the short- against long-term section; the fixture has no cold-start one.
+    expect(charts.find((c) => c.id === 'short-long-trend-oracle')).toMatchObject({ family: 'objectives', title: 'Distance from the oracle baseline (oracle)' });
+    expect(charts.some((c) => c.id === 'cold-start-trend-oracle')).toBe(false);
+    // Without slopes or an oracle arm there is nothing to chart.
+    expect(buildCharts(compare).filter((c) => c.id.endsWith('-trend-oracle'))).toEqual([]);
+    const rows = [...walk(trend?.spec)].filter((o) => typeof o.row === 'string');
+    // Slopes in percentile points a day, the oracle's drawn as a reference and named as one.
+    const slopes = rows.filter((r) => r.slope !== undefined);
+    const drawn = [['greedy', 0.8, 0.3, 1.3], ['eps_0.05', -0.2, -0.3, -0.1], ['thompson', 0.1, -0.4, 0.6], ['oracle (oracle baseline)', 0, -0.1, 0.1]];
+    // Once for the bars, once for the dots.
+    expect(slopes.map((r) => [r.row, ...[r.slope, r.ci_low, r.ci_high].map((x) => Number(Number(x).toFixed(9)))])).toEqual([...drawn, ...drawn]);
+    // The oracle panel draws the designs minus the oracle: the oracle itself is its zero line.
+    const apart = rows.filter((r) => r.slope === undefined);
+    expect(new Set(apart.map((r) => r.arm))).toEqual(new Set(['greedy', 'eps_0.05', 'thompson']));
+    for (const r of apart) expect(r.diff).toBeCloseTo(Number(r.ci_low) + 0.002, 9);
+    // Every legend of the report calls the oracle arm an oracle baseline.
+    for (const chart of charts.filter((c) => c.family !== 'experiment')) {
+      const legends = compileChart(chart).vega.legends ?? [];
+      expect(JSON.stringify(legends), chart.id).toContain('oracle (oracle baseline)');
+    }
+    expect(JSON.stringify(compileChart(buildCharts(compare)[1]).vega.legends)).not.toContain('oracle baseline');
   });
 
   it('draws slice levels on axes that do not magnify noise: shares from zero, scores over a fifth of their size', () => {

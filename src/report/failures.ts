@@ -17,6 +17,10 @@ export interface Failure {
   readonly against: readonly string[];
   /** A single run's sentence: one clause per list, each of the first metric present (and not yet told). */
   readonly trend: readonly [readonly string[], readonly string[]];
+  /** An experiment's arms' slope per day told and charted for these (a rising recommended popularity is the loop amplifying it). */
+  readonly slopes: readonly string[];
+  /** Told and charted against the oracle baseline where the experiment has one (the metrics `compare` prints that way). */
+  readonly againstOracle: readonly string[];
 }
 
 const FILTER_BUBBLE_KEYS = [
@@ -44,7 +48,35 @@ const SHORT_TERM_KEYS = ['ctr', 'watch_minutes_per_impression'];
 const LONG_TERM_KEYS = ['return_rate', 'retention_7d', 'retention_30d', 'active_days_7d', 'daily_active_users', 'mean_true_satisfaction'];
 
 export const FAILURES: readonly Failure[] = [
-  { id: 'filter-bubbles', title: 'Filter bubbles', section: 'diversity', key: FILTER_BUBBLE_KEYS, against: SHORT_TERM_KEYS, trend: [FILTER_BUBBLE_KEYS, FILTER_BUBBLE_KEYS] },
-  { id: 'cold-start', title: 'Cold start', section: 'cold_start', key: COLD_START_KEYS, against: SHORT_TERM_KEYS, trend: [COLD_START_KEYS, COLD_START_KEYS] },
-  { id: 'short-long', title: 'Short-term against long-term', section: 'objectives', key: LONG_TERM_KEYS, against: SHORT_TERM_KEYS, trend: [SHORT_TERM_KEYS, LONG_TERM_KEYS] },
+  {
+    id: 'filter-bubbles',
+    title: 'Filter bubbles',
+    section: 'diversity',
+    key: FILTER_BUBBLE_KEYS,
+    against: SHORT_TERM_KEYS,
+    trend: [FILTER_BUBBLE_KEYS, FILTER_BUBBLE_KEYS],
+    slopes: ['recommended_popularity'],
+    // Chaney et al. (2018) read homogenization relative to the ideal recommender's.
+    againstOracle: ['homogenization'],
+  },
+  {
+    id: 'cold-start',
+    title: 'Cold start',
+    section: 'cold_start',
+    key: COLD_START_KEYS,
+    against: SHORT_TERM_KEYS,
+    trend: [COLD_START_KEYS, COLD_START_KEYS],
+    slopes: [],
+    againstOracle: ['new_item_exposure_quality_rank_corr'],
+  },
+  {
+    id: 'short-long',
+    title: 'Short-term against long-term',
+    section: 'objectives',
+    key: LONG_TERM_KEYS,
+    against: SHORT_TERM_KEYS,
+    trend: [SHORT_TERM_KEYS, LONG_TERM_KEYS],
+    slopes: [],
+    againstOracle: ['mean_true_satisfaction'],
+  },
 ];

@@ -15,6 +15,17 @@ export function formatDiff(metric: string, d: number): string {
   return `${sign}${formatAs(format, Math.abs(d))}`;
 }
 
+/**
+ * A slope per day in the units it is read in: shares and percentiles (0–1) in points, so 0.008 a
+ * day reads "0.8 percentile points"; other figures in their own unit.
+ */
+export function perDayScale(metric: string): { readonly factor: number; readonly unit: string } {
+  const { format, unit } = metricInfo(metric);
+  if (format === 'percent') return { factor: 100, unit: 'percentage points' };
+  if (unit === 'percentile') return { factor: 100, unit: 'percentile points' };
+  return { factor: 1, unit };
+}
+
 /** d3-format string for an axis; Vega picks the precision from the tick step. Undefined: Vega's default. */
 export function axisFormat(metric: string): string | undefined {
   const { format } = metricInfo(metric);

@@ -6,6 +6,7 @@
 import { CHARTED_METRICS } from '../metrics/registry.js';
 import { formatDiff, formatPlain, formatValue } from './format.js';
 import { metricInfo, undefinedNote } from './metric-catalog.js';
+import { armLabel } from './oracle.js';
 import { trendOf, trendWindow } from './trend.js';
 import type { GuardrailFlag, ReportData } from './types.js';
 
@@ -146,7 +147,7 @@ function compareTable(data: ReportData): SummaryTable {
   ];
   if (data.metrics.some((m) => SLICE.test(m))) notes.push('Per-slice metrics are in the slice charts.');
   return {
-    header: ['Metric', ...data.arms.map((a) => (a === control ? `${a} (control)` : a)), ...others.map((a) => `${a} − ${control}`)],
+    header: ['Metric', ...data.arms.map((a) => (a === control ? `${a} (control)` : armLabel(data, a))), ...others.map((a) => `${a} − ${control}`)],
     rows,
     notes,
   };

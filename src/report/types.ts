@@ -65,6 +65,15 @@ export interface ArmDiff {
   readonly guardrail?: GuardrailFlag;
 }
 
+/** An arm's trend: the least-squares slope of a metric per day over the measured epochs, mean over replicas (comparison.json's `slope_per_day`). */
+export interface ArmSlope {
+  readonly metric: string;
+  readonly arm: string;
+  readonly slope: number;
+  readonly ci_low?: number;
+  readonly ci_high?: number;
+}
+
 /** A guardrail on an arm's difference: how much worse than the control it may be, and the verdict. */
 export interface GuardrailFlag {
   readonly kind: 'relative' | 'absolute';
@@ -143,6 +152,12 @@ export interface ReportData {
   readonly series: readonly SeriesPoint[];
   readonly summaries: readonly MetricSummary[];
   readonly diffs: readonly ArmDiff[];
+  /** The arm of kind oracle (it ranks by the world's true utility): a reference, not a design. */
+  readonly oracle?: string;
+  /** Each other arm minus the oracle baseline, paired by seed (comparison.json's `vs_oracle`); empty without one. */
+  readonly oracleDiffs: readonly ArmDiff[];
+  /** Each arm's trend per metric, where comparison.json has one; empty for runs. */
+  readonly slopes: readonly ArmSlope[];
   readonly calibration?: CalibrationFile;
   readonly ope?: OpeView;
   /** Set for a sweep folder (sweep.json): its arms are the grid's cells. */

@@ -6,16 +6,19 @@ import { NEUTRAL, pickColors } from '../colors.js';
 import { tooltipFormat } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
 import type { ArmDiff, Chart, GuardrailFlag } from '../types.js';
+import { isDesign } from '../oracle.js';
 import type { ChartContext } from './context.js';
 import { VERDICT_METRICS } from './families.js';
-import { axisFormatProp, colorEncoding, grid, panelTitle, stripUndefined } from './panels.js';
-import { PANEL } from './theme.js';
+import { intervalPanel } from './interval-panel.js';
+import { axisFormatProp, grid, stripUndefined } from './panels.js';
 import type { Layer, Panel } from './vl-types.js';
 
 const MAX_PANELS = 9;
 
 export function experimentCharts(ctx: ChartContext): Chart[] {
-  const { diffs, control } = ctx.data;
+  const { control, oracle } = ctx.data;
+  // The oracle baseline is a reference, not a design: its differences would lead the ranking and stretch every axis.
+  const diffs = ctx.data.diffs.filter((d) => isDesign(ctx.data, d.arm));
   if (diffs.length === 0 || control === undefined) return [];
   const chosen = chosenMetrics(ctx, diffs);
   // Only the arms that have a difference are drawn: the control is the zero line, not a legend entry.
@@ -33,7 +36,8 @@ export function experimentCharts(ctx: ChartContext): Chart[] {
       title,
       caption:
         `Arm minus control with its ${level}% interval: an interval clear of the solid zero line is a real difference; a dotted line is a guardrail limit, ⚠ marks an arm past it and ? one whose interval reaches past it.` +
-        (left > 0 ? ` Guarded metrics, then those where the arms differ most clearly; the other ${left} are in the table.` : ''),
+        (left > 0 ? ` Guarded metrics, then those where the arms differ most clearly; the other ${left} are in the table.` : '') +
+        (oracle === undefined ? '' : ` The oracle baseline (${oracle}) is left out: the failure sections measure the designs against it.`),
       spec: grid({ ...diffCtx, note }, title, panels, chosen.length > 4 ? 3 : 2),
     },
   ];
@@ -86,48 +90,31 @@ function diffPanel(ctx: ChartContext, metric: string, diffs: readonly ArmDiff[])
     const limit = d.guardrail && guardrailLimit(d.guardrail, controlMean);
     return limit === undefined ? [] : [{ limit }];
   });
-  const order = ctx.data.arms.flatMap((arm) => rows.filter((r) => r.arm === arm).map((r) => r.row));
-  const y = { field: 'row', type: 'nominal' as const, title: null, sort: order, axis: { labelLimit: 200 } };
   const xTitle = `arm − control (${info.format === 'percent' ? 'percentage points' : info.unit})`;
-  const x = { field: 'diff', type: 'quantitative' as const, title: xTitle, axis: info.format === 'percent' ? { format: '+~%' } : axisFormatProp(metric) };
   const fmt = tooltipFormat(metric);
-  const layers: Layer[] = [
-    { data: { values: [{ zero: 0 }] }, mark: { type: 'rule', color: NEUTRAL.reference, strokeWidth: 1 }, encoding: { x: { field: 'zero', type: 'quantitative', title: xTitle } } },
-    {
-      data: { values: rows },
-      mark: { type: 'rule', strokeWidth: 3 },
-      encoding: { y, x: { ...x, field: 'ci_low' }, x2: { field: 'ci_high' }, color: colorEncoding(ctx, 'circle') },
-      // Single-replica differences have no interval: nothing to draw for them.
-      transform: [{ filter: 'isValid(datum.ci_low)' }],
-    },
-    {
-      data: { values: rows },
-      mark: { type: 'point', filled: true, size: 70 },
-      encoding: {
-        y,
-        x,
-        color: colorEncoding(ctx, 'circle'),
-        tooltip: [
-          { field: 'arm', type: 'nominal', title: 'Arm' },
-          { field: 'diff', type: 'quantitative', format: fmt, title: 'Arm − control' },
-          { field: 'ci_low', type: 'quantitative', format: fmt, title: 'CI low' },
-          { field: 'ci_high', type: 'quantitative', format: fmt, title: 'CI high' },
-          { field: 'guardrail', type: 'nominal', title: 'Guardrail' },
-        ],
-      },
-    },
-  ];
-  if (limits.length > 0) {
-    layers.push({
-      data: { values: limits },
-      mark: { type: 'rule', color: NEUTRAL.reference, strokeDash: [2, 3], strokeWidth: 1.5 },
-      encoding: { x: { field: 'limit', type: 'quantitative', title: xTitle } },
-    });
-  }
-  return {
-    title: panelTitle(info.label, info.description),
-    width: PANEL.width,
-    height: { step: 26 },
-    layer: layers,
-  };
+  const limitLayers: Layer[] =
+    limits.length === 0
+      ? []
+      : [
+          {
+            data: { values: limits },
+            mark: { type: 'rule', color: NEUTRAL.reference, strokeDash: [2, 3], strokeWidth: 1.5 },
+            encoding: { x: { field: 'limit', type: 'quantitative', title: xTitle } },
+          },
+        ];
+  return intervalPanel(ctx, {
+    title: info.label,
+    subtitle: info.description,
+    rows,
+    field: 'diff',
+    x: { title: xTitle, axis: info.format === 'percent' ? { format: '+~%' } : axisFormatProp(metric) },
+    tooltip: [
+      { field: 'arm', type: 'nominal', title: 'Arm' },
+      { field: 'diff', type: 'quantitative', format: fmt, title: 'Arm − control' },
+      { field: 'ci_low', type: 'quantitative', format: fmt, title: 'CI low' },
+      { field: 'ci_high', type: 'quantitative', format: fmt, title: 'CI high' },
+      { field: 'guardrail', type: 'nominal', title: 'Guardrail' },
+    ],
+    extraLayers: limitLayers,
+  });
 }

@@ -15,13 +15,17 @@ import { latencyCharts } from './latency.js';
 import { objectiveCharts } from './objectives.js';
 import { opeCharts } from './ope.js';
 import { sliceCharts } from './slices.js';
+import { trendOracleCharts } from './trend-oracle.js';
 
 const FAMILIES: readonly ((ctx: ChartContext) => Chart[])[] = [
   experimentCharts,
   frontierCharts,
   diversityCharts,
+  trendOracleCharts('diversity'),
   coldStartCharts,
+  trendOracleCharts('cold_start'),
   objectiveCharts,
+  trendOracleCharts('objectives'),
   calibrationCharts,
   latencyCharts,
   explorationCharts,

@@ -6,6 +6,7 @@
 import { NEUTRAL } from '../colors.js';
 import { axisFormat, tooltipFormat } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
+import { armLabel } from '../oracle.js';
 import type { SeriesPoint } from '../types.js';
 import { armTitle, type ChartContext } from './context.js';
 import { PANEL, REPORT_CONFIG, SCHEMA_URL } from './theme.js';
@@ -51,8 +52,15 @@ export function colorEncoding(ctx: ChartContext, symbol: 'stroke' | 'circle' = '
     type: 'nominal' as const,
     title: armTitle(ctx),
     scale: { domain: [...ctx.colors.domain], range: [...ctx.colors.range] },
-    legend: ctx.legend ? { symbolType: symbol, symbolOpacity: 1 } : null,
+    legend: ctx.legend ? armLegend(ctx, symbol) : null,
   };
+}
+
+/** The arms' legend; the oracle baseline is named as one, as it is a reference and not a design. */
+function armLegend(ctx: ChartContext, symbolType: 'stroke' | 'circle') {
+  const { oracle } = ctx.data;
+  const label = oracle === undefined ? {} : { labelExpr: `datum.label === ${JSON.stringify(oracle)} ? ${JSON.stringify(armLabel(ctx.data, oracle))} : datum.label` };
+  return { symbolType, symbolOpacity: 1, ...label };
 }
 
 export function seriesPanel(ctx: ChartContext, options: SeriesPanelOptions): Panel {
@@ -190,7 +198,8 @@ const DASHES: number[][] = [[1, 0], [6, 4], [2, 3], [8, 3, 2, 3]];
  */
 function armDashEncoding(ctx: ChartContext) {
   if (!ctx.legend) return {};
-  const legend = { symbolType: 'stroke', symbolOpacity: 1 } as const;
+  // The same legend as the colour's, so Vega-Lite merges the two.
+  const legend = armLegend(ctx, 'stroke');
   const shared = { field: 'arm', type: 'nominal' as const, title: armTitle(ctx), legend };
   const domain = [...ctx.colors.domain];
   return {

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { isDefined } from '../metric-catalog.js';
-import type { ArmDiff, GuardrailFlag, MetricSummary, ReportData, SeriesPoint } from '../types.js';
+import { ORACLE_ROLE } from '../oracle.js';
+import type { ArmDiff, ArmSlope, GuardrailFlag, MetricSummary, ReportData, SeriesPoint } from '../types.js';
 import { calibrationSchema } from './calibration-schema.js';
 import { comparisonSchema, type ComparisonFile } from './comparison-schema.js';
 import { readJson, readOptionalJson, readOptionalText } from './read-files.js';
@@ -30,6 +31,8 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
   const series: SeriesPoint[] = [];
   const summaries: MetricSummary[] = [];
   const diffs: ArmDiff[] = [];
+  const oracleDiffs: ArmDiff[] = [];
+  const slopes: ArmSlope[] = [];
   for (const [metric, entry] of Object.entries(file.metrics)) {
     for (const arm of arms) {
       const stats = entry.arms[arm];
@@ -60,6 +63,10 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
           guardrail,
         });
       }
+      const vsOracle = stats.vs_oracle;
+      if (vsOracle) oracleDiffs.push({ metric, arm, diff: vsOracle.diff, ...interval(vsOracle.ci95), ...(vsOracle.relative === null || vsOracle.relative === undefined ? {} : { relative: vsOracle.relative }) });
+      const slope = stats.slope_per_day;
+      if (slope) slopes.push({ metric, arm, slope: slope.mean, ...interval(slope.ci95) });
     }
   }
   const days = series.reduce((max, p) => Math.max(max, p.time), 0);
@@ -79,6 +86,9 @@ export async function loadCompareFolder(dir: string): Promise<ReportData> {
     series,
     summaries,
     diffs,
+    ...(file.oracle === undefined ? {} : { oracle: file.oracle }),
+    oracleDiffs,
+    slopes,
     calibration,
     ...(grid === undefined ? {} : { sweep: { ...grid, ...(info.frontier === undefined ? {} : { frontier: info.frontier }) } }),
     latencyBudgetMs: info.latencyBudgetMs,
@@ -104,5 +114,6 @@ function interval(range: readonly [number, number] | null): { ci_low?: number; c
 }
 
 function roleOf(file: ComparisonFile, arm: string): string {
+  if (arm === file.oracle) return ORACLE_ROLE;
   return file.arms.find((a) => a.name === arm)?.role ?? 'arm';
 }

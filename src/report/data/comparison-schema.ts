@@ -27,6 +27,10 @@ const armMetric = z.object({
   mean: finite.nullable(),
   ci95: range,
   vs_control: difference.nullable(),
+  // against the oracle baseline, where the experiment has one (files before it: absent)
+  vs_oracle: difference.nullable().optional(),
+  // the trend per day over the measured epochs (files before it: absent)
+  slope_per_day: z.object({ mean: finite, ci95: range }).nullable().optional(),
   series,
 });
 
@@ -44,6 +48,7 @@ export const comparisonSchema = z.object({
   scenario: z.string(),
   design: z.string().optional(),
   control: z.string(),
+  oracle: z.string().optional(),
   seeds: z.array(z.number()).min(1),
   confidence: z.number().gt(0).lt(1),
   difference: z.string().optional(),

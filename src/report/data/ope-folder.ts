@@ -34,6 +34,8 @@ export async function loadOpeFolder(dir: string): Promise<ReportData> {
     series: [],
     summaries: [],
     diffs: [],
+    oracleDiffs: [],
+    slopes: [],
     ope,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages([info.recommenderKind]),

@@ -46,6 +46,8 @@ export async function loadOverlay(dirs: readonly string[], load: (dir: string) =
     series: runs.flatMap((r, i) => rename(r.series, i)),
     summaries: runs.flatMap((r, i) => rename(r.summaries, i)),
     diffs: [],
+    oracleDiffs: [],
+    slopes: [],
     // What holds for one run is drawn only when it holds for all of them.
     latencyBudgetMs: same((r) => r.latencyBudgetMs) ?? {},
     servingStages: runs.some((r) => r.servingStages),

@@ -94,6 +94,8 @@ export async function loadRunFolder(dir: string): Promise<ReportData> {
     series,
     summaries: summarize(metrics, arm, rows),
     diffs: [],
+    oracleDiffs: [],
+    slopes: [],
     calibration,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages([info.recommenderKind]),

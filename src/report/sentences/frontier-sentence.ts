@@ -7,7 +7,7 @@
 import { sweepFrontier, type Frontier, type FrontierCell, type FrontierGap } from '../frontier.js';
 import { undefinedNote } from '../metric-catalog.js';
 import type { ReportData } from '../types.js';
-import { inText, withUnit } from './words.js';
+import { inText, listed as list, withUnit } from './words.js';
 
 export function frontierSentence(data: ReportData): string | undefined {
   const frontier = sweepFrontier(data);
@@ -57,9 +57,4 @@ function overlapSentence(f: Frontier): string {
 function gapSentence(gap: FrontierGap): string {
   const note = undefinedNote(gap.metric);
   return `No trade-off frontier: the scenario's report.frontier names ${inText(gap.metric)}, which has no value in ${gap.cells.length === 1 ? 'cell' : 'cells'} ${list(gap.cells)}${note === undefined ? '' : ` (${note})`}.`;
-}
-
-/** "a", "a and b", "a, b and c". */
-function list(items: readonly string[]): string {
-  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

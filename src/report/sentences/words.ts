@@ -1,5 +1,5 @@
 /** The words the report's sentences share: labels in running text, values with their units, gaps between two values. */
-import { formatPlain, formatValue } from '../format.js';
+import { formatPlain, formatValue, perDayScale } from '../format.js';
 import { metricInfo } from '../metric-catalog.js';
 
 /** The registry's label inside a sentence: lower-cased, unless it opens with an acronym (ECE). */
@@ -35,6 +35,17 @@ export function gap(metric: string, a: number, base: number): string {
   if (base === 0 || Math.sign(a) !== Math.sign(base)) return `${withUnit(metric, Math.abs(d))} ${direction}`;
   const ratio = a / base;
   return ratio >= 2 ? `${twoDigits(ratio)}× as high` : `${twoDigits(Math.abs(ratio - 1) * 100)}% ${direction}`;
+}
+
+/** A slope per day read aloud (perDayScale): `amount` drops the sign, as the verb gives it. */
+export function dailyRate(metric: string): { readonly amount: (x: number) => string; readonly unit: string } {
+  const { factor, unit } = perDayScale(metric);
+  return { amount: (x) => twoDigits(Math.abs(x) * factor), unit };
+}
+
+/** "a", "a and b", "a, b and c". */
+export function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 /** A gap read aloud needs two significant digits (38 points, 4% lower, 2.1×), not the table's three. */
