@@ -64,6 +64,9 @@ class FakeWorld implements WorldView {
     return itemId % this.creatorCount;
   }
   readonly creatorCount = 2;
+  creatorJoinTime(): number {
+    return Number.NEGATIVE_INFINITY;
+  }
   userTopicPrefs(userId: number): number[] {
     return this.users[userId].prefs;
   }
