@@ -20,7 +20,7 @@ export const GROUPS = {
   metrics: {
     mutate: ['src/metrics/*.ts', '!src/metrics/index.ts', '!src/metrics/types.ts'],
     // metric-registry: the declarations and what is derived from them (labels, directions, epochMean).
-    tests: ['tests/metric-registry-mechanics.test.ts', 'tests/metric-plugin-registry.test.ts', 'tests/metric-registry.test.ts', 'tests/metrics.test.ts', 'tests/offline-metrics.test.ts', 'tests/metrics-mechanics.test.ts', 'tests/user-vectors.test.ts', 'tests/filter-bubble-metrics.test.ts', 'tests/creator-metrics.test.ts', 'tests/new-user-metrics.test.ts', 'tests/taste-groups.test.ts'],
+    tests: ['tests/metric-registry-mechanics.test.ts', 'tests/metric-plugin-registry.test.ts', 'tests/metric-registry.test.ts', 'tests/metrics.test.ts', 'tests/offline-metrics.test.ts', 'tests/metrics-mechanics.test.ts', 'tests/user-vectors.test.ts', 'tests/filter-bubble-metrics.test.ts', 'tests/creator-metrics.test.ts', 'tests/new-creator-metrics.test.ts', 'tests/new-user-metrics.test.ts', 'tests/taste-groups.test.ts'],
   },
   rerank: {
     mutate: ['src/recommender/rerank/*.ts'],

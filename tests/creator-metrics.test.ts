@@ -17,6 +17,7 @@ function world(creatorOf: number[], creators: number): WorldView {
     itemQuality: () => 0.5,
     itemCreator: (i) => creatorOf[i],
     creatorCount: creators,
+    creatorJoinTime: () => Number.NEGATIVE_INFINITY,
     userTopicPrefs: () => [1],
     userSignupTime: () => 0,
   };
@@ -66,5 +67,20 @@ describe('CreatorMetric', () => {
     m.observe(slate([7, 8, 0, 0]));
     expect(m.endEpoch(day(1)).small_creator_exposure_ratio).toBeCloseTo(2 / 4 / (8 / 12), 12);
     expect(m.endEpoch(day(2))).toEqual({ small_creator_exposure_ratio: 0, small_creator_ctr_gap: 0, creator_exposure_gini: 0 });
+  });
+
+  it('counts creators who join later as small, and in the Gini over every creator there at the epoch’s end', () => {
+    const items = [0, 0, 0, 1]; // creator 0 large, creator 1 small
+    const creators = { count: 2 };
+    const view: WorldView = { ...world(items, 2), get creatorCount() { return creators.count; } };
+    const m = new CreatorMetric(view, 0.5);
+    creators.count = 4; // creators 2 and 3 join; creator 2 uploads item 4, creator 3 nothing yet
+    items.push(2);
+    m.observe(slate([0, 4, 4, 3]));
+    const r = m.endEpoch(day(0));
+    // Small: creators 1, 2 and 3, with 2 of 5 items and 3 of 4 impressions.
+    expect(r.small_creator_exposure_ratio).toBeCloseTo(3 / 4 / (2 / 5), 12);
+    // Impressions over creators 1, 1, 2, 0: G over the four sorted 0, 1, 1, 2 (creator 3 unshown, still counted).
+    expect(r.creator_exposure_gini).toBeCloseTo((-3 * 0 - 1 * 1 + 1 * 1 + 3 * 2) / (4 * 4), 12);
   });
 });

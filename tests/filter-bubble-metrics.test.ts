@@ -18,6 +18,7 @@ function world(items: [number, number][][], prefs: number[][], topics = 4): Worl
     itemQuality: () => 0.5,
     itemCreator: () => 0,
     creatorCount: 1,
+    creatorJoinTime: () => Number.NEGATIVE_INFINITY,
     userTopicPrefs(u) {
       return this.prefs[u];
     },

@@ -64,6 +64,7 @@ const world: WorldView = {
   itemQuality: () => 0.5,
   itemCreator: () => 0,
   creatorCount: 1,
+  creatorJoinTime: () => Number.NEGATIVE_INFINITY,
   userTopicPrefs: () => [1],
   userSignupTime: () => 0,
 };

@@ -148,6 +148,7 @@ function prefsWorld(prefs: number[][]): WorldView {
     itemQuality: () => 0.5,
     itemCreator: () => 0,
     creatorCount: 1,
+    creatorJoinTime: () => Number.NEGATIVE_INFINITY,
     userTopicPrefs: (u) => prefs[u],
     userSignupTime: () => 0,
   };
@@ -257,6 +258,7 @@ function eventWorld(signups: number[], items: [number, number][][] = []): WorldV
     itemQuality: () => 0.5,
     itemCreator: () => 0,
     creatorCount: 1,
+    creatorJoinTime: () => Number.NEGATIVE_INFINITY,
     userTopicPrefs: () => [1, 1],
     userSignupTime: (u) => signups[u],
   };

@@ -64,6 +64,9 @@ class FakeWorld implements WorldView {
     return itemId % this.creatorCount;
   }
   readonly creatorCount = 2;
+  creatorJoinTime(): number {
+    return Number.NEGATIVE_INFINITY;
+  }
   userTopicPrefs(userId: number): number[] {
     return this.users[userId].prefs;
   }
@@ -640,6 +643,12 @@ describe('MetricsCollector', () => {
     'small_creator_exposure_ratio',
     'small_creator_ctr_gap',
     'creator_exposure_gini',
+    'new_creator_exposure_ratio',
+    'new_creator_ctr_gap',
+    'new_creators_unseen_first_days',
+    'new_creators',
+    'new_creator_items',
+    'new_creators_first_days_ended',
     'ctr_slice_tenure_new',
     'mean_true_satisfaction_slice_tenure_new',
     'ctr_slice_tenure_established',

@@ -23,6 +23,7 @@ function worldOf(signups: number[]): WorldView {
     itemQuality: () => 0.5,
     itemCreator: () => 0,
     creatorCount: 1,
+    creatorJoinTime: () => Number.NEGATIVE_INFINITY,
     userTopicPrefs: () => [1],
     userSignupTime: (u) => signups[u],
   };

@@ -2,7 +2,8 @@
  * A run split by users over threads (src/parallel): its files do not depend on how many threads
  * ran it — each thread simulates the users it owns, the epochs merge into the order one thread
  * would have produced, each model is trained by one thread on the merged log and adopted by the
- * others, and every serving draw is keyed by its request.
+ * others, and every serving draw is keyed by its request. Creators join during these runs, on
+ * every thread alike.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,7 +33,7 @@ schedule: { kind: continuous, batch_window: 10m }
 world:
   topics: 6
   users: { count: 150, signups_per_day: 10 }
-  items: { count: 150, uploads_per_day: 15, creators: 20 }
+  items: { count: 150, uploads_per_day: 15, creators: 20, new_creators_per_day: 3 }
 recommender:
   kind: ${kind}
   slate_size: 4

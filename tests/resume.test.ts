@@ -57,6 +57,7 @@ async function resumedRows(scenario: Scenario, cut: number, spoil?: (restored: S
 describe('a run restored from a checkpoint', () => {
   const cases: [string, string, readonly string[], number][] = [
     ['popularity', GOLDEN_BASELINE, [], 2],
+    ['popularity with creators joining', GOLDEN_BASELINE, ['world.items.new_creators_per_day=4'], 2],
     ['popularity on the steps schedule', GOLDEN_BASELINE, ['schedule={kind: steps, step: 2h}', 'horizon.days=2', 'recommender.retrain.every=6h', 'recommender.random_startup=6h'], 3],
     ['the oracle', GOLDEN_BASELINE, ['recommender={kind: oracle, slate_size: 5}', 'horizon.days=3'], 2],
     ['two-stage over an HNSW index, Thompson at the candidate stage', GOLDEN_TWO_STAGE, ['horizon.days=4', 'recommender.candidates[0].ann={kind: hnsw}', 'recommender.exploration={policy: thompson, stage: candidate}'], 2],

@@ -54,7 +54,7 @@ describe('taste slice', () => {
     const prefs = [[0.9, 0.1, 0], [0.6, 0.4, 0], [0.2, 0.7, 0.1], [0, 0.1, 0.9]];
     const world: WorldView = {
       topics: 3, itemCount: () => 2, userCount: () => prefs.length, itemTopics: () => ({ ids: [0], weights: [1] }), itemUploadTime: () => -1,
-      itemQuality: () => 0.5, itemCreator: () => 0, creatorCount: 1, userTopicPrefs: (u) => prefs[u], userSignupTime: (u) => (u < 4 ? 0 : 1),
+      itemQuality: () => 0.5, itemCreator: () => 0, creatorCount: 1, creatorJoinTime: () => Number.NEGATIVE_INFINITY, userTopicPrefs: (u) => prefs[u], userSignupTime: (u) => (u < 4 ? 0 : 1),
     };
     const metric = new SliceMetric([new TasteDimension(world)]);
     for (const e of [slate(0.5, 0, 0, 1), slate(0.5, 2, 0, 0.2), slate(0.6, 3, -1, NaN)]) metric.observe(e);

@@ -89,7 +89,10 @@ function armWorldView(world: WorldView, members: readonly number[]): WorldView {
     itemUploadTime: (itemId) => world.itemUploadTime(itemId),
     itemQuality: (itemId) => world.itemQuality(itemId),
     itemCreator: (itemId) => world.itemCreator(itemId),
-    creatorCount: world.creatorCount,
+    get creatorCount() {
+      return world.creatorCount;
+    },
+    creatorJoinTime: (creatorId) => world.creatorJoinTime(creatorId),
     userTopicPrefs: (local) => world.userTopicPrefs(members[local]),
     userSignupTime: (local) => world.userSignupTime(members[local]),
   };

@@ -2,15 +2,18 @@
  * Creator-side fairness: whether the loop's exposure follows what creators offer, or piles onto
  * the big ones. Creators are split once, at the start of the run, by the items they have: the
  * `large_creator_share` of creators with the most items are large (ties by id), the rest small.
+ * Creators who join during the run (`world.items.new_creators_per_day`) start with no items, so
+ * they are small; how they fare against the established ones is new-creators.ts's.
  *
  * - `small_creator_exposure_ratio`: the share of this epoch's impressions given to small
  *   creators' items, over their share of the catalog at the epoch's end. 1: exposure in
  *   proportion to what they offer; below 1: under-exposed. Undefined (0) without impressions.
  * - `small_creator_ctr_gap`: click-through rate of small creators' items minus that of large
  *   creators' (the engagement their exposure earns); 0 when either group had no impressions.
- * - `creator_exposure_gini`: Gini of this epoch's impressions over all creators.
+ * - `creator_exposure_gini`: Gini of this epoch's impressions over all creators there at the
+ *   epoch's end, those who joined during it included.
  */
-import { ratio } from './arrays.js';
+import { ensureLength, ratio } from './arrays.js';
 import { metricFamily, type MetricDeclarations, type MetricRow } from './declaration.js';
 import { gini } from './stats.js';
 import { probability } from '../settings/fields.js';
@@ -27,8 +30,9 @@ export const CREATOR_METRICS = {
 type CreatorRecord = Record<keyof typeof CREATOR_METRICS, number>;
 
 export class CreatorMetric implements Metric {
+  /** 1 for a large creator, by id; creators who joined later are past its end, and small. */
   private readonly large: Uint8Array;
-  private readonly impressions: Float64Array;
+  private impressions: Float64Array;
   private readonly smallCatalog: { items: number; counted: number } = { items: 0, counted: 0 };
   private shown = [0, 0];
   private clicked = [0, 0];
@@ -51,7 +55,8 @@ export class CreatorMetric implements Metric {
     const { items, clicked } = event;
     for (let p = 0; p < items.length; p++) {
       const creator = this.world.itemCreator(items[p]);
-      const group = this.large[creator];
+      const group = this.groupOf(creator);
+      this.impressions = ensureLength(this.impressions, creator + 1, 0);
       this.impressions[creator]++;
       this.shown[group]++;
       if (p === clicked) this.clicked[group]++;
@@ -65,7 +70,7 @@ export class CreatorMetric implements Metric {
     const record: CreatorRecord = {
       small_creator_exposure_ratio: catalogShare > 0 ? ratio(small / Math.max(1, total), catalogShare) : 0,
       small_creator_ctr_gap: small > 0 && large > 0 ? this.clicked[0] / small - this.clicked[1] / large : 0,
-      creator_exposure_gini: gini(this.impressions),
+      creator_exposure_gini: this.exposureGini(),
     };
     this.impressions.fill(0);
     this.shown = [0, 0];
@@ -73,10 +78,21 @@ export class CreatorMetric implements Metric {
     return record;
   }
 
+  private groupOf(creator: number): number {
+    return creator < this.large.length ? this.large[creator] : 0;
+  }
+
+  /** Over every creator there now: the array may have grown past them, or not yet reached those never shown. */
+  private exposureGini(): number {
+    const creators = this.world.creatorCount;
+    this.impressions = ensureLength(this.impressions, creators, 0);
+    return gini(this.impressions, creators);
+  }
+
   /** Items of small creators in the catalog, counted on from where the last count stopped. */
   private smallItems(): number {
     const count = this.smallCatalog;
-    for (const n = this.world.itemCount(); count.counted < n; count.counted++) if (this.large[this.world.itemCreator(count.counted)] === 0) count.items++;
+    for (const n = this.world.itemCount(); count.counted < n; count.counted++) if (this.groupOf(this.world.itemCreator(count.counted)) === 0) count.items++;
     return count.items;
   }
 }

@@ -7,6 +7,7 @@ export { Homogenization, type IndexSampler } from './homogenization.js';
 export { ColdStartMetric, type ColdStartOptions } from './cold-start.js';
 export { FilterBubbleMetric, type FilterBubbleOptions } from './filter-bubble.js';
 export { CreatorMetric } from './creators.js';
+export { NewCreatorMetric, type NewCreatorOptions } from './new-creators.js';
 export { NewUserMetric } from './new-users.js';
 export { SliceMetric, tenureDimension, TasteDimension, attributeDimension, NEW_USER_DAYS, PENDING, type SliceDimension } from './slices.js';
 export { MetricsCollector, LEADING_COLUMNS } from './collector.js';

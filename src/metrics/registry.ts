@@ -14,12 +14,13 @@ import { CHART_FAMILIES, undeclared, type Better, type ChartFamily, type MetricB
 import { DIVERSITY_FAMILY } from './diversity.js';
 import { ENGAGEMENT_FAMILY } from './engagement.js';
 import { FILTER_BUBBLE_FAMILY } from './filter-bubble.js';
+import { NEW_CREATOR_FAMILY } from './new-creators.js';
 import { NEW_USER_FAMILY } from './new-users.js';
 import { RECOMMENDER_FIGURES } from './recommender-figures.js';
 import { SLICE_FAMILY } from './slices.js';
 import type { Metric, WorldView } from './types.js';
 
-const FAMILIES: readonly MetricFamily[] = [ENGAGEMENT_FAMILY, ACTIVITY_FAMILY, DIVERSITY_FAMILY, FILTER_BUBBLE_FAMILY, COLD_START_FAMILY, NEW_USER_FAMILY, CREATOR_FAMILY, SLICE_FAMILY, BANDIT_FAMILY, RECOMMENDER_FIGURES];
+const FAMILIES: readonly MetricFamily[] = [ENGAGEMENT_FAMILY, ACTIVITY_FAMILY, DIVERSITY_FAMILY, FILTER_BUBBLE_FAMILY, COLD_START_FAMILY, NEW_USER_FAMILY, CREATOR_FAMILY, NEW_CREATOR_FAMILY, SLICE_FAMILY, BANDIT_FAMILY, RECOMMENDER_FIGURES];
 
 /** Columns that say where a row sits in time (written by the collector or the bandit loop), not metrics. */
 export const BOOKKEEPING_COLUMNS: readonly string[] = ['epoch', 'day_start', 'day_end', 'round'];

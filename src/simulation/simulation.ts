@@ -22,6 +22,7 @@ import { adoptPrefs, ownedPrefs } from './shard-prefs.js';
 type LoopEvent =
   | { readonly kind: 'flush' }
   | { readonly kind: 'replay' }
+  | { readonly kind: 'creator_join' }
   | { readonly kind: 'upload' }
   | { readonly kind: 'signup' }
   | { readonly kind: 'step' }
@@ -29,16 +30,20 @@ type LoopEvent =
   | { readonly kind: 'request'; readonly userId: number }
   | { readonly kind: 'session_end'; readonly userId: number };
 
-/** At equal times: serve what is waiting first, then arrivals, then user actions; then by user (`rankOf`). */
+/**
+ * At equal times: serve what is waiting first, then arrivals (a creator before an upload it may
+ * make), then user actions; then by user (`rankOf`).
+ */
 const PRIORITY: Record<LoopEvent['kind'], number> = {
   flush: 0,
   replay: 0,
-  upload: 1,
-  signup: 2,
-  step: 3,
-  session_end: 4,
-  session_start: 5,
-  request: 6,
+  creator_join: 1,
+  upload: 2,
+  signup: 3,
+  step: 4,
+  session_end: 5,
+  session_start: 6,
+  request: 7,
 };
 
 /**
@@ -220,6 +225,7 @@ export class Simulation {
   private scheduleArrivals(): void {
     const { world, settings } = this;
     const { users, items } = world.config;
+    if (items.new_creators_per_day > 0) this.schedule(world.rng.creatorJoins.exponential(items.new_creators_per_day), { kind: 'creator_join' });
     if (items.uploads_per_day > 0) this.schedule(world.rng.uploads.exponential(items.uploads_per_day), { kind: 'upload' });
     if (users.signups_per_day > 0) this.schedule(world.rng.signups.exponential(users.signups_per_day), { kind: 'signup' });
     if (settings.schedule.kind === 'steps') {
@@ -239,6 +245,12 @@ export class Simulation {
     this.clockTime = time;
     this.clockRank = rankOf(event);
     switch (event.kind) {
+      case 'creator_join': {
+        // Every shard replays the same joins from the world's own streams, like uploads; metrics read them through the view.
+        world.items.join(time);
+        this.schedule(time + world.rng.creatorJoins.exponential(items.new_creators_per_day), event);
+        return;
+      }
       case 'upload': {
         const itemId = world.items.create(time);
         this.observeArrival({ kind: 'upload', time, itemId });

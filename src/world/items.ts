@@ -2,6 +2,9 @@
  * Items and creators, ground truth side. Each creator has a topic profile, a latent centre and
  * a productivity; its items inherit topics and latent position from it, which plants the
  * structure that content-based and collaborative sources can discover from logs alone.
+ * Creators of the starting catalog are there before day 0; others join during the run
+ * (`world.items.new_creators_per_day`, scheduled by the loop like uploads) and share in the
+ * uploads from their join on, by productivity like everyone else.
  */
 import { AliasTable, type Rng } from '../rng/index.js';
 import type { WorldConfig } from './schema.js';
@@ -26,6 +29,8 @@ export interface ItemTruth {
 interface Creator {
   readonly topicMix: Float64Array;
   readonly latent: Float32Array;
+  /** Day the creator joined; −Infinity for the starting catalog's creators. */
+  readonly joinTime: number;
 }
 
 const MIN_LENGTH_MINUTES = 0.25;
@@ -39,26 +44,56 @@ export class Items {
   readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
   private readonly truth: ItemTruth[] = [];
   private readonly creators: Creator[] = [];
-  private readonly creatorPicker: AliasTable;
+  /** Each creator's productivity: its weight in picking an upload's creator. */
+  private readonly productivity: number[] = [];
+  private creatorPicker: AliasTable;
 
+  /**
+   * `rng` draws the starting creators and every item; `joinRng` the creators who join later, so
+   * a world without joins draws exactly what it drew before they existed.
+   */
   constructor(
     private readonly config: WorldConfig,
     private readonly rng: Rng,
+    private readonly joinRng: Rng,
   ) {
-    const { topics, latent_dim: dim } = config;
-    const weights: number[] = [];
-    for (let c = 0; c < config.items.creators; c++) {
-      const topicMix = rng.dirichlet(topicPrior(topics, CREATOR_TOPIC_CONCENTRATION, config.topic_skew));
-      const latent = new Float32Array(dim);
-      for (let d = 0; d < dim; d++) latent[d] = rng.normal();
-      this.creators.push({ topicMix, latent });
-      weights.push(rng.lognormal(0, 1));
-    }
-    this.creatorPicker = new AliasTable(weights);
+    for (let c = 0; c < config.items.creators; c++) this.drawCreator(rng, Number.NEGATIVE_INFINITY);
+    this.creatorPicker = new AliasTable(this.productivity);
   }
 
   get size(): number {
     return this.truth.length;
+  }
+
+  /** Creators so far, the starting ones included; ids are dense from 0 in order of joining. */
+  get creatorCount(): number {
+    return this.creators.length;
+  }
+
+  /** The day a creator joined; −Infinity for the starting catalog's creators. */
+  creatorJoinTime(creatorId: number): number {
+    const creator = this.creators[creatorId];
+    if (creator === undefined) throw new RangeError(`unknown creator ${creatorId}`);
+    return creator.joinTime;
+  }
+
+  /** A new creator joins at `time` and may upload from then on; returns its id. */
+  join(time: number): number {
+    const id = this.drawCreator(this.joinRng, time);
+    // Rebuilt whole: joins are a few a day, and the table's draws then stay those of one table.
+    this.creatorPicker = new AliasTable(this.productivity);
+    return id;
+  }
+
+  /** Draws a creator's topics, latent centre and productivity, in that order, from `rng`. */
+  private drawCreator(rng: Rng, joinTime: number): number {
+    const { topics, latent_dim: dim, topic_skew: skew } = this.config;
+    const topicMix = rng.dirichlet(topicPrior(topics, CREATOR_TOPIC_CONCENTRATION, skew));
+    const latent = new Float32Array(dim);
+    for (let d = 0; d < dim; d++) latent[d] = rng.normal();
+    this.creators.push({ topicMix, latent, joinTime });
+    this.productivity.push(rng.lognormal(0, 1));
+    return this.creators.length - 1;
   }
 
   truthOf(id: number): ItemTruth {

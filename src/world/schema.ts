@@ -14,6 +14,8 @@ const items = z
     count: count.default(2000),
     uploads_per_day: rate.default(0),
     creators: positiveCount.default(200),
+    /** Creators who join during the run, a day (a Poisson process); they share in the uploads from their join on. */
+    new_creators_per_day: rate.default(0),
     /** At most this many topic tags per item; the true mixture is sparse over them. */
     topics_per_item: positiveCount.default(2),
     quality: z.strictObject({ beta: pair(positive, 'alpha, beta') }).prefault({ beta: [2, 2] }),

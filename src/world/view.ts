@@ -13,7 +13,13 @@ export interface WorldView {
   itemQuality(itemId: number): number;
   /** The creator of an item (ids dense from 0, below creatorCount). */
   itemCreator(itemId: number): number;
+  /** Creators so far, those who joined during the run included (it grows as they join). */
   readonly creatorCount: number;
+  /**
+   * The day a creator joined; −Infinity for the starting catalog's creators. Truth of the
+   * world's: the recommender sees only items' creator ids and upload times.
+   */
+  creatorJoinTime(creatorId: number): number;
   /** True topic preferences of a user (live; copy if you need a snapshot). */
   userTopicPrefs(userId: number): ArrayLike<number>;
   userSignupTime(userId: number): number;

@@ -27,6 +27,8 @@ export interface WorldStreams {
   readonly sessions: KeyedStream;
   readonly uploads: Rng;
   readonly signups: Rng;
+  /** Waits between creators joining (their own draws are the items' `creators` stream). */
+  readonly creatorJoins: Rng;
 }
 
 export class World {
@@ -39,13 +41,14 @@ export class World {
     readonly config: WorldConfig,
     streams: RandomStreams,
   ) {
-    this.items = new Items(config, streams.stream('items'));
+    this.items = new Items(config, streams.stream('items'), streams.stream('creators'));
     this.rng = {
       choice: streams.keyed('choice'),
       response: streams.keyed('response'),
       sessions: streams.keyed('sessions'),
       uploads: streams.stream('uploads'),
       signups: streams.stream('signups'),
+      creatorJoins: streams.stream('creator-joins'),
     };
     this.userModel = buildUserModel({ config, items: this.items, rng: this.rng });
     this.users = new Users(config, streams.stream('users'), this.userModel);
@@ -81,7 +84,10 @@ export class World {
       itemUploadTime: (id) => items.public.get(id).uploadTime,
       itemQuality: (id) => items.truthOf(id).quality,
       itemCreator: (id) => items.public.get(id).creatorId,
-      creatorCount: this.config.items.creators,
+      get creatorCount() {
+        return items.creatorCount;
+      },
+      creatorJoinTime: (id) => items.creatorJoinTime(id),
       userTopicPrefs: (id) => users.stateOf(id).topicPrefs,
       userSignupTime: (id) => users.public.get(id).signupTime,
     };
