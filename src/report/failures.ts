@@ -42,6 +42,7 @@ const COLD_START_KEYS = [
   'new_users_satisfied_first_week',
   'new_user_retention_7d',
   'small_creator_exposure_ratio',
+  'new_creator_exposure_ratio',
   'fresh_impression_share',
 ];
 const SHORT_TERM_KEYS = ['ctr', 'watch_minutes_per_impression'];
