@@ -25,7 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['simulation', 'parallel'],
   ['run'],
   ['bandit', 'experiment', 'ope', 'sweep'],
-  ['report', 'query', 'init'],
+  ['report', 'query', 'init', 'replay'],
   ['cli', 'index.ts'],
 ];
 
