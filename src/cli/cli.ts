@@ -9,6 +9,7 @@ import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { opeCommand } from './commands/ope.js';
 import { queryCommand } from './commands/query.js';
@@ -22,7 +23,7 @@ import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, replayCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, replayCommand, importCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 
