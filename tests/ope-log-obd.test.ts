@@ -55,6 +55,7 @@ function checkComparison(report: LoggedOpeReport): void {
     expect(e.ci_lo).toBeLessThanOrEqual(e.ci_hi);
     expect(e.relative_error).toBeCloseTo(Math.abs(e.estimate - truth) / truth, 12);
     expect(e.ci_covers_truth).toBe(e.ci_lo <= truth && truth <= e.ci_hi);
+    expect(e.gap_z).toBeCloseTo((e.estimate - truth) / Math.hypot(e.se, report.truth?.click_rate_se ?? Number.NaN), 12);
     expect(e.relative_error_mean).toBeGreaterThan(0);
     expect(e.relative_error_sd).toBeGreaterThan(0);
   }

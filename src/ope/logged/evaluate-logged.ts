@@ -46,6 +46,12 @@ export interface LoggedEstimatorRow {
   readonly relative_error_mean: number | null;
   readonly relative_error_sd: number | null;
   readonly ci_covers_truth: boolean | null;
+  /**
+   * (estimate − truth) / √(se² + truth's se²): the gap in standard errors of both sides. The
+   * interval above counts only the estimate's noise, while the truth is one log's click rate
+   * with noise of its own.
+   */
+  readonly gap_z: number | null;
 }
 
 export interface LoggedLogSummary {
@@ -121,6 +127,7 @@ export async function evaluateLoggedPolicy(request: LoggedOpeRequest): Promise<L
       relative_error_mean: spread?.mean ?? null,
       relative_error_sd: spread?.sd ?? null,
       ci_covers_truth: truth ? e.lo <= truth.click_rate && truth.click_rate <= e.hi : null,
+      gap_z: truth ? (e.value - truth.click_rate) / Math.sqrt(e.se ** 2 + truth.click_rate_se ** 2) : null,
     };
   });
   const d = result.diagnostics;

@@ -24,16 +24,17 @@ export function formatLoggedOpeTable(r: LoggedOpeReport): string {
       ? `truth: ${r.truth.dir} (served by ${r.truth.policy}, on-policy): click rate ${f(r.truth.click_rate)} ± ${f(r.truth.click_rate_se)} (${r.truth.impressions} impressions, ${r.truth.clicks} clicks)`
       : 'truth: none given (--truth)',
     '',
-    `${'estimator'.padEnd(10)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(22)}${'rel. error'.padStart(11)}  ${`over ${r.settings.bootstrap} resamples`.padEnd(22)}covers truth`,
+    `${'estimator'.padEnd(10)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(22)}${'rel. error'.padStart(11)}  ${`over ${r.settings.bootstrap} resamples`.padEnd(22)}${'covers truth'.padEnd(14)}gap / SE`,
   ];
   for (const e of r.estimators) {
     const spread = e.relative_error_mean === null ? '-' : `${f(e.relative_error_mean, 3)} ± ${f(e.relative_error_sd, 3)}`;
     const covers = e.ci_covers_truth === null ? '-' : e.ci_covers_truth ? 'yes' : 'no';
-    lines.push(`${e.estimator.padEnd(10)}${f(e.estimate).padStart(10)}  ${`[${f(e.ci_lo)}, ${f(e.ci_hi)}]`.padEnd(22)}${f(e.relative_error, 3).padStart(11)}  ${spread.padEnd(22)}${covers}`);
+    lines.push(`${e.estimator.padEnd(10)}${f(e.estimate).padStart(10)}  ${`[${f(e.ci_lo)}, ${f(e.ci_hi)}]`.padEnd(22)}${f(e.relative_error, 3).padStart(11)}  ${spread.padEnd(22)}${covers.padEnd(14)}${e.gap_z === null ? '-' : `${e.gap_z >= 0 ? '+' : ''}${e.gap_z.toFixed(2)}`}`);
   }
   const d = r.diagnostics;
   lines.push(
     '',
+    'rel. error: |estimate − truth| / truth, on the whole log and over the bootstrap resamples (mean ± sd); gap / SE: (estimate − truth) over the SE of both',
     `weights: mean ${f(d.mean_weight, 3)} ± ${f(d.mean_weight_se, 3)} (1 when the logged propensities are right), max ${f(d.max_weight, 1)}; ` +
       `the target could have shown ${f(100 * d.matched_share, 1)}% of the logged impressions; effective sample size ${f(d.effective_sample_size, 0)}`,
     `direct method model: ${d.reward_model}`,
