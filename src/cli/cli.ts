@@ -9,8 +9,10 @@ import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
 import { compareCommand } from './commands/compare.js';
+import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { opeCommand } from './commands/ope.js';
+import { opeLogCommand } from './commands/ope-log.js';
 import { queryCommand } from './commands/query.js';
 import { reportCommand } from './commands/report.js';
 import { replayCommand } from './commands/replay.js';
@@ -22,7 +24,7 @@ import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, replayCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 

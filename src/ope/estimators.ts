@@ -14,7 +14,8 @@
  * Confidence intervals: percentile bootstrap resampling whole slates; when the reward model was
  * fitted on a log of its own (`refit`), that log is resampled and the model refitted as well,
  * so DM's interval reflects the model's uncertainty (with a fixed model DM's interval is only
- * the spread over contexts, often zero).
+ * the spread over contexts, often zero); a model fitted on the evaluated log itself is refitted
+ * on the same resample.
  */
 import type { Rng } from '../rng/index.js';
 import { percentileInterval, resampleCounts } from './bootstrap.js';
@@ -154,6 +155,8 @@ export interface OpeEstimates {
   readonly impressions: number;
   readonly estimates: Record<EstimatorName, Estimate>;
   readonly diagnostics: WeightDiagnostics;
+  /** Each estimator's bootstrap replicates, when asked for (`keepReplicates`). */
+  readonly replicates?: Record<EstimatorName, Float64Array>;
 }
 
 export interface EstimateOptions {
@@ -161,7 +164,9 @@ export interface EstimateOptions {
   readonly bootstrap: number;
   readonly confidence: number;
   readonly rng: Rng;
-  /** How `model` was fitted, to refit it on each resample of its own log. */
+  /** Return the bootstrap replicates too (e.g. for the spread of each estimator's error). */
+  readonly keepReplicates?: boolean;
+  /** How `model` was fitted, to refit it on each resample of its own log (the evaluated log itself: the same resample). */
   readonly refit?: {
     readonly log: SlateLog;
     readonly fit: (log: SlateLog, slateWeights: Int32Array) => RewardModel;
@@ -176,13 +181,16 @@ export function estimatePolicyValue(log: SlateLog, target: TargetPolicy, model: 
   const reps = Object.fromEntries(ESTIMATORS.map((e) => [e, new Float64Array(B)])) as Record<EstimatorName, Float64Array>;
   const counts = new Int32Array(prep.slates);
   const refit = options.refit;
-  const fitCounts = refit ? new Int32Array(refit.log.contexts.length) : undefined;
+  const sameLog = refit?.log === log;
+  const fitCounts = refit && !sameLog ? new Int32Array(refit.log.contexts.length) : undefined;
   for (let b = 0; b < B; b++) {
     resampleCounts(prep.slates, options.rng, counts);
     let replicate = prep;
     if (refit && fitCounts) {
       resampleCounts(fitCounts.length, options.rng, fitCounts);
       replicate = applyModel(weighed, refit.fit(refit.log, fitCounts));
+    } else if (refit && sameLog) {
+      replicate = applyModel(weighed, refit.fit(refit.log, counts));
     }
     const est = pointEstimates(replicate, counts);
     for (const e of ESTIMATORS) reps[e][b] = est[e];
@@ -193,7 +201,8 @@ export function estimatePolicyValue(log: SlateLog, target: TargetPolicy, model: 
       return [e, { value: point[e], lo: ci.lo, hi: ci.hi, se: ci.sd }];
     }),
   ) as Record<EstimatorName, Estimate>;
-  return { slates: prep.slates, impressions: log.itemId.length, estimates, diagnostics: weightDiagnostics(weighed) };
+  const result = { slates: prep.slates, impressions: log.itemId.length, estimates, diagnostics: weightDiagnostics(weighed) };
+  return options.keepReplicates ? { ...result, replicates: reps } : result;
 }
 
 export function weightDiagnostics(weighed: WeighedLog): WeightDiagnostics {

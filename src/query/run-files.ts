@@ -65,6 +65,16 @@ export async function readBanditSummaryHead(dir: string): Promise<{ scenario: st
   return { scenario: value.scenario, seed: value.seed, policy: value.policy };
 }
 
+/** What the runs table shows of an imported log: its logging policy, days and epochs (import.json). */
+export async function readImportHead(dir: string): Promise<{ format: string; arm: string; days: number; epochs: number }> {
+  const file = join(dir, 'import.json');
+  const value = parseJson(await readText(file), file);
+  if (!isRecord(value) || typeof value.format !== 'string' || typeof value.arm !== 'string' || typeof value.days !== 'number' || typeof value.epochs !== 'number') {
+    throw new QueryError(`${file}: expected an imported log's description with "format" and "arm" strings and numbers "days" and "epochs"`);
+  }
+  return { format: value.format, arm: value.arm, days: value.days, epochs: value.epochs };
+}
+
 async function readJsonLines(file: string, optional = false): Promise<MetricsRow[]> {
   let text: string;
   try {

@@ -3,8 +3,9 @@
  * finished run writes). A path given by the user is either a run folder itself or a folder
  * searched below for run folders (output/ holds one per scenario; sweeps may nest deeper).
  * Other folders recloop writes are read for what they hold: a compare or sweep folder for its
- * arms' run folders, a bandit run as a run of rounds (no epochs, no summary table rows); an OPE
- * folder has no metrics.jsonl and is passed over.
+ * arms' run folders, a bandit run as a run of rounds (no epochs, no summary table rows), an
+ * imported log (`recloop import`, marker kind `import`) for its impressions alone; an OPE folder
+ * has no metrics.jsonl and is passed over.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -21,8 +22,10 @@ export interface RunFolder {
   readonly impressionFiles: readonly string[];
   readonly hasTimings: boolean;
   readonly hasSummary: boolean;
-  /** A population run (epochs, summary.json of metrics) or a bandit run (rounds, its own summary.json). */
-  readonly kind: 'run' | 'bandit';
+  /** A population run (epochs, summary.json of metrics), a bandit run (rounds, its own summary.json) or an imported log (impressions only). */
+  readonly kind: 'run' | 'bandit' | 'import';
+  /** Whether it has metrics.jsonl (an imported log has none). */
+  readonly hasMetrics: boolean;
 }
 
 /** Run folders at or below each path, named uniquely; throws QueryError when a path is missing or holds no run. */
@@ -38,7 +41,7 @@ export async function findRunFolders(paths: readonly string[]): Promise<RunFolde
     }
     const below = await runFoldersBelow(path);
     if (below.length === 0) {
-      throw new QueryError(`${path}: no run folders found (a run folder holds ${RUN_FILES.metrics}; make one with: recloop run <scenario>)`);
+      throw new QueryError(`${path}: no run folders found (a run folder holds ${RUN_FILES.metrics}, an imported log import.json; make one with: recloop run <scenario>, or recloop import)`);
     }
     for (const dir of below) found.push({ name: relative(path, dir).split('\\').join('/'), dir });
   }
@@ -47,7 +50,12 @@ export async function findRunFolders(paths: readonly string[]): Promise<RunFolde
 }
 
 function isRunFolder(dir: string): boolean {
-  return existsSync(join(dir, RUN_FILES.metrics));
+  return existsSync(join(dir, RUN_FILES.metrics)) || isImportedLog(dir);
+}
+
+/** `recloop import` wrote it: its impressions are a log like a run's, without metrics. */
+function isImportedLog(dir: string): boolean {
+  return readMarker(dir)?.kind === 'import';
 }
 
 /** Depth-first, sorted by name; hidden folders (runs still being written are staged in `.name.tmp-*`) are skipped. */
@@ -82,7 +90,8 @@ async function describe(name: string, dir: string): Promise<RunFolder> {
     impressionFiles: logs.filter((f) => f.endsWith('.parquet')).sort().map((f) => join(logDir, f)),
     hasTimings: existsSync(join(dir, RUN_FILES.timings)),
     hasSummary: existsSync(join(dir, RUN_FILES.summary)),
-    kind: isBanditRun(dir) ? 'bandit' : 'run',
+    hasMetrics: existsSync(join(dir, RUN_FILES.metrics)),
+    kind: isImportedLog(dir) ? 'import' : isBanditRun(dir) ? 'bandit' : 'run',
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { QueryError } from './errors.js';
-import { readBanditSummaryHead, readRunSummary } from './run-files.js';
+import { readBanditSummaryHead, readImportHead, readRunSummary } from './run-files.js';
 import { findRunFolders, type RunFolder } from './run-folders.js';
 import { toQueryValue, type QueryResult } from './values.js';
 import {
@@ -77,6 +77,10 @@ export class RunQuery {
         await appendBanditRun(runs, run);
         continue;
       }
+      if (run.kind === 'import') {
+        await appendImportedLog(runs, run);
+        continue;
+      }
       const s = run.hasSummary ? await readRunSummary(run.dir) : undefined;
       runs.appendVarchar(run.name);
       runs.appendVarchar(run.dir);
@@ -122,6 +126,20 @@ async function appendBanditRun(runs: DuckDBAppender, run: RunFolder): Promise<vo
   runs.appendNull();
   runs.appendNull();
   runs.appendBoolean(false);
+  runs.endRow();
+}
+
+/** An imported log has no scenario or seed: its format as the scenario (`import:obd`), its logging policy as the recommender. */
+async function appendImportedLog(runs: DuckDBAppender, run: RunFolder): Promise<void> {
+  const head = await readImportHead(run.dir);
+  runs.appendVarchar(run.name);
+  runs.appendVarchar(run.dir);
+  runs.appendVarchar(`import:${head.format}`);
+  runs.appendNull();
+  runs.appendVarchar(head.arm);
+  runs.appendDouble(head.days);
+  runs.appendInteger(head.epochs);
+  runs.appendBoolean(run.impressionFiles.length > 0);
   runs.endRow();
 }
 

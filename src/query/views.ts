@@ -15,7 +15,7 @@ export const QUERY_VIEWS = {
   impressions: `every logged impression (${IMPRESSION_COLUMNS.map((c) => c.name).join(', ')})`,
   metrics: 'one row per run and epoch: every metric in metrics.jsonl',
   timings: 'one row per run and epoch: wall-clock figures (serving latency, training time)',
-  runs: 'one row per run: dir, scenario, seed, recommender, days, epochs, logged (impressions written)',
+  runs: 'one row per run: dir, scenario, seed, recommender, days, epochs, logged (impressions written); an imported log: scenario import:<format>, its logging policy as recommender',
   summary: 'one row per run and metric: first, last, mean and total (additive metrics) over epochs',
 } as const;
 
@@ -36,7 +36,10 @@ export function impressionsViewSql(runs: readonly RunFolder[]): string {
 }
 
 export function metricsViewSql(runs: readonly RunFolder[]): string {
-  return jsonLinesView('metrics', runs.map((run) => ({ run: run.name, file: join(run.dir, RUN_FILES.metrics) })));
+  const files = runs.filter((run) => run.hasMetrics).map((run) => ({ run: run.name, file: join(run.dir, RUN_FILES.metrics) }));
+  // Only imported logs: no metrics, but the view still binds.
+  if (files.length === 0) return 'CREATE VIEW metrics AS SELECT NULL::VARCHAR AS run, NULL::INTEGER AS epoch WHERE false';
+  return jsonLinesView('metrics', files);
 }
 
 export function timingsViewSql(runs: readonly RunFolder[]): string {

@@ -1,0 +1,58 @@
+/**
+ * An imported log (`recloop import`) as the rounds off-policy estimators read: per logged row
+ * the item, its slot, the logging propensity and the click, in file order, with the slots and
+ * catalog size its import.json records.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { readMarker } from '../../run/output-marker.js';
+import { sqlString } from '../../training/parquet-log.js';
+import { OpeLogError } from './ope-log-error.js';
+
+export interface LoggedRounds {
+  readonly dir: string;
+  /** The logging policy (the log's `arm`). */
+  readonly arm: string;
+  readonly slots: number;
+  readonly items: number;
+  readonly itemId: Int32Array;
+  readonly position: Int32Array;
+  /** NaN where the log has none. */
+  readonly propensity: Float64Array;
+  readonly clicked: Float64Array;
+}
+
+export async function readImportedLog(dir: string): Promise<LoggedRounds> {
+  if (readMarker(dir)?.kind !== 'import') throw new OpeLogError(`${dir}: not an imported log; make one with recloop import`);
+  const file = join(dir, 'import.json');
+  const doc: unknown = JSON.parse(await readFile(file, 'utf8'));
+  if (typeof doc !== 'object' || doc === null || !('slots' in doc) || !('items' in doc) || !('arm' in doc)) {
+    throw new OpeLogError(`${file}: expected "slots", "items" and "arm"`);
+  }
+  const { slots, items, arm } = doc;
+  if (typeof slots !== 'number' || typeof items !== 'number' || typeof arm !== 'string') throw new OpeLogError(`${file}: expected numbers "slots" and "items" and a string "arm"`);
+  const instance = await DuckDBInstance.create(':memory:');
+  try {
+    const connection = await instance.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        `SELECT item_id, position, propensity, clicked::INT FROM read_parquet(${sqlString(join(dir, 'impressions', 'log.parquet'))}) ORDER BY slate_id, position`,
+      );
+      const rows = reader.getRowsJS();
+      const n = rows.length;
+      const out = { itemId: new Int32Array(n), position: new Int32Array(n), propensity: new Float64Array(n), clicked: new Float64Array(n) };
+      rows.forEach((row, r) => {
+        out.itemId[r] = Number(row[0]);
+        out.position[r] = Number(row[1]);
+        out.propensity[r] = row[2] === null ? Number.NaN : Number(row[2]);
+        out.clicked[r] = Number(row[3]);
+      });
+      return { dir, arm, slots, items, ...out };
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
