@@ -17,7 +17,7 @@ import { QUESTIONS } from '../src/init/index.js';
 import { tempDir } from './support/scenarios.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks', 'examples'];
+const COPIED = ['README.md', '.gitignore', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'src', 'scenarios', 'notebooks', 'examples', 'data'];
 
 /** Commands not run, with the reason. */
 const EXCLUDED: Record<string, string> = {
@@ -27,6 +27,8 @@ const EXCLUDED: Record<string, string> = {
   'npx tslab install --python=python3 --binary="$PWD/node_modules/.bin/tslab"':
     "registers the kernel in the user's Jupyter folders, and needs Python Jupyter; tests/notebooks.test.ts executes the notebooks with the same kernel",
   'jupyter notebook notebooks/': 'starts an interactive Jupyter server; tests/notebooks.test.ts executes the notebooks',
+  'recloop import csv my-log.parquet --item item --click clicked --position slot --propensity p --user user --time ts --out output/my-log':
+    "my-log.parquet stands for the reader's own log; tests/import-csv.test.ts imports CSV and Parquet files with every option",
 };
 
 /** Commands run with extra arguments that shorten them: arms × replicas over weeks take minutes. */
@@ -67,6 +69,8 @@ const WRITES: Record<string, string[]> = {
   // Split by users over two threads, the second one running the compiled shard thread (dist/parallel/shard-worker.js).
   'recloop run scenarios/two-stage.yaml --workers 2': ['output/two-stage/summary.json', 'output/two-stage/run.json'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
+  'recloop import obd data/open-bandit-dataset/random/men --out output/obd-random': ['output/obd-random/impressions/log.parquet'],
+  'recloop ope-log output/obd-random --target bernoulli_thompson --priors data/open-bandit-dataset/prior_bts.yaml --campaign men --truth output/obd-bts': ['output/obd-random-ope-bernoulli_thompson/ope-log.json'],
   'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/metrics.jsonl'],
   'recloop replay output/bubble --add "{source: topic_spread, k: 40}" --out output/bubble-spread40': ['output/bubble-spread40/replay.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
