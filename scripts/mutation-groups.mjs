@@ -29,7 +29,7 @@ export const GROUPS = {
     tests: ['tests/rerank.test.ts', 'tests/rerank-edges.test.ts', 'tests/item-table.test.ts', 'tests/rerank-registry.test.ts', 'tests/rerank-reference.test.ts'],
   },
   replay: {
-    mutate: ['src/simulation/replayed-traffic.ts', 'src/replay/replay-run.ts', 'src/replay/replay-table.ts', 'src/recommender/sources/topic-spread.ts'],
+    mutate: ['src/simulation/replayed-traffic.ts', 'src/replay/replay-gaps.ts', 'src/replay/replay-table.ts', 'src/recommender/sources/topic-spread.ts'],
     // Hand-made traffic, rows and catalogs; replay.test.ts (a run replayed twice, a minute) is left to the suite.
     tests: ['tests/replayed-traffic.test.ts', 'tests/replay-gaps.test.ts', 'tests/topic-spread-source.test.ts'],
   },

@@ -41,6 +41,7 @@ const SHORTENED: Record<string, string> = {
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
   // The replays below replay this run, so they are short too.
   'recloop run scenarios/filter-bubble.yaml --logs --out output/bubble': ' --set horizon.days=3 --set world.users.count=150 --set world.items.count=150',
+  'recloop run scenarios/filter-bubble.yaml --logs --out output/bubble-2 --seed 2': ' --set horizon.days=3 --set world.users.count=150 --set world.items.count=150',
   // npm passes what follows `--` on to `recloop compare`: the quickstart's three arms and two replicas, 3 days of 200 users.
   'npm install && npm start': ' -- --set horizon.days=3 --set world.users.count=200 --set world.items.count=200',
 };
@@ -71,7 +72,8 @@ const WRITES: Record<string, string[]> = {
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop import obd data/open-bandit-dataset/random/men --out output/obd-random': ['output/obd-random/impressions/log.parquet'],
   'recloop ope-log output/obd-random --target bernoulli_thompson --priors data/open-bandit-dataset/prior_bts.yaml --campaign men --truth output/obd-bts': ['output/obd-random-ope-bernoulli_thompson/ope-log.json'],
-  'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/metrics.jsonl'],
+  'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/seed-21/metrics.jsonl'],
+  'recloop replay output/bubble output/bubble-2 --out output/bubble-two-seeds': ['output/bubble-two-seeds/replayed/seed-2/metrics.jsonl'],
   'recloop replay output/bubble --add "{source: topic_spread, k: 40}" --out output/bubble-spread40': ['output/bubble-spread40/replay.json'],
   'recloop ope scenarios/ope-random-to-popularity.yaml': ['output/ope-random-to-popularity-ope/ope.json'],
   'recloop sweep scenarios/popularity.yaml --grid recommender.slate_size=5,10 --grid recommender.window=1,3 --seeds 2 --set horizon.days=3': [
@@ -91,6 +93,7 @@ const PRINTS: Record<string, RegExp> = {
   'npm install && npm start': /^twin_worlds, 2 replicas, control greedy;[\s\S]*^report: \d+ charts → output\/quickstart-compare\/report\.html/m,
   // The replay's table of gaps.
   'recloop replay output/bubble': /served again by its design[\s\S]*^ {2}user_topic_entropy_p10 /m,
+  'recloop replay output/bubble output/bubble-2 --out output/bubble-two-seeds': /2 runs \(seeds 21, 2\)[\s\S]*95% interval over the runs/,
   // The popularity run's headline table: coverage collapses onto a few items.
   'recloop run scenarios/popularity.yaml': /^catalog_coverage\s+(1\.000|0\.99\d) → 0\.0\d+$/m,
   'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':

@@ -42,7 +42,7 @@ describe('recloop replay', () => {
 
   it('serves the run’s own design the run’s figures exactly while the random start-up serves', () => {
     const run = rowsOf(join(dir, 'run'));
-    const replayed = rowsOf(join(dir, 'run-replay', 'replayed'));
+    const replayed = rowsOf(join(dir, 'run-replay', 'replayed', 'seed-3'));
     expect(replayed).toHaveLength(run.length);
     for (const epoch of [0, 1]) {
       for (const [metric, value] of Object.entries(run[epoch])) {
@@ -55,16 +55,18 @@ describe('recloop replay', () => {
   });
 
   it('widens the candidate set with a topic-spread source and measures the gap from the end of the start-up', () => {
-    expect(replay.slates).toBeGreaterThan(1000);
+    expect(replay.runs.map((run) => run.seed)).toEqual([3]);
+    expect(replay.runs[0].slates).toBeGreaterThan(1000);
     expect(replay.measure_from).toBe(2);
     expect(replay.widened_by[0]).toMatch(/^recommender\.candidates=\[.*"source":"fresh".*\{source: topic_spread\}\]$/);
-    const widened = rowsOf(join(dir, 'run-replay', 'widened'));
-    const replayed = rowsOf(join(dir, 'run-replay', 'replayed'));
+    const widened = rowsOf(join(dir, 'run-replay', 'widened', 'seed-3'));
+    const replayed = rowsOf(join(dir, 'run-replay', 'replayed', 'seed-3'));
     // The start-up serves random slates in both: no gap there, and a gap once trained models serve.
     for (const epoch of [0, 1]) expect(widened[epoch].intra_list_diversity).toBe(replayed[epoch].intra_list_diversity);
     expect(widened[3].intra_list_diversity).not.toBe(replayed[3].intra_list_diversity);
     const gap = replay.gaps.find((g) => g.metric === 'intra_list_diversity');
-    expect(gap?.per_epoch).toHaveLength(2);
+    expect(gap?.per_epoch[0]).toHaveLength(2);
+    expect(gap?.low).toBeNull();
     expect(gap?.gap).toBeCloseTo((gap?.widened ?? 0) - (gap?.replayed ?? 0), 12);
     expect(replay.gaps.map((g) => g.group)).toContain('satisfaction');
     expect(out).toMatch(/logged slates served again/);
@@ -86,5 +88,14 @@ describe('recloop replay', () => {
     const notRun = await cli(['replay', dir, '--no-report']);
     expect(notRun.code).toBe(2);
     expect(notRun.err).toMatch(/not a run folder/);
+    // Several runs are replicas: one scenario, different seeds.
+    const twice = await cli(['replay', join(dir, 'pop'), join(dir, 'pop'), '--no-report']);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toMatch(/are runs of the same seed/);
+    const other = await cli(['run', 'scenarios/popularity.yaml', '--out', join(dir, 'pop5'), '--logs', '--no-report', '--seed', '5', '--set', 'world.users.count=50', '--set', 'world.items.count=50', '--set', 'horizon.days=1', '--set', 'recommender.slate_size=5']);
+    expect(other.code, other.err).toBe(0);
+    const mixed = await cli(['replay', join(dir, 'pop'), join(dir, 'pop5'), '--no-report']);
+    expect(mixed.code).toBe(2);
+    expect(mixed.err).toMatch(/pop5 and .*pop differ in more than their seed/);
   }, 60_000);
 });
