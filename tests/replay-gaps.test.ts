@@ -5,7 +5,7 @@
  * the means, never read as the 0 they hold.
  */
 import { describe, expect, it } from 'vitest';
-import { REPLAY_METRICS, replayGaps, type ReplayedRows } from '../src/replay/replay-gaps.js';
+import { REPLAY_METRICS, replayGaps, type ReplayedRows, type ReplayGap } from '../src/replay/replay-gaps.js';
 import { replayTable } from '../src/replay/replay-table.js';
 
 const row = (ctr: number, popularity: number, epoch = 1): Record<string, number> => ({ ctr, impressions: 100, recommended_popularity: popularity, epoch });
@@ -64,6 +64,52 @@ describe('replay gaps', () => {
     expect(pop?.per_epoch[0][1]).toBeCloseTo(-0.3, 12);
     const missing = replayGaps([seedA]).find((g) => g.metric === 'user_topic_entropy_p10');
     expect(missing).toMatchObject({ run: null, replayed: null, widened: null, gap: null, low: null, relative: null, drift: null });
+  });
+
+  it('has no gap, share or drift where a side has no value, and no share against a zero', () => {
+    const noCtr = (rows: ReplayedRows['run']): ReplayedRows['run'] => rows.map(({ ctr: _ctr, ...rest }) => rest);
+    const gapOf = (runs: ReplayedRows[]) => replayGaps(runs).find((g) => g.metric === 'ctr');
+    // The replayed design without the figure, then the widened one without it.
+    expect(gapOf([{ ...seedA, replayed: noCtr(seedA.replayed) }])).toMatchObject({ gap: null, relative: null, drift: null, per_run: [null] });
+    expect(gapOf([{ ...seedA, widened: noCtr(seedA.widened) }])).toMatchObject({ gap: null, relative: null, per_run: [null] });
+    // The run without it: no drift, the gap as before.
+    const noRun = gapOf([{ ...seedA, run: noCtr(seedA.run) }]);
+    expect(noRun?.drift).toBeNull();
+    expect(noRun?.gap).toBeCloseTo(0.15, 12);
+    const zero = gapOf([{ run: [row(0, 0.5)], replayed: [row(0, 0.5)], widened: [row(0.1, 0.5)] }]);
+    expect(zero?.gap).toBeCloseTo(0.1, 12);
+    expect(zero?.relative).toBeNull();
+    // A widened replay with an epoch more than the replayed one: no gap for that epoch.
+    expect(gapOf([{ ...seedA, widened: [...seedA.widened, row(0.4, 0.5)] }])?.per_epoch[0][2]).toBeNull();
+  });
+
+  it('prints the table exactly: figures, intervals, shares with their sign, dashes, each group once', () => {
+    const gap = (metric: string, group: 'diversity' | 'satisfaction', values: Partial<ReplayGap>): ReplayGap => ({
+      metric, group, run: null, replayed: null, widened: null, gap: null, low: null, high: null, relative: null, drift: null, per_run: [], per_epoch: [], ...values,
+    });
+    const gaps = [
+      gap('catalog_coverage', 'diversity', { run: 0.5, replayed: 0.4, widened: 0.3, gap: -0.1, low: -0.2, high: 0, relative: -0.25, drift: 0.1 }),
+      gap('impression_gini', 'diversity', { run: 150, replayed: 0.2, widened: 0.2, gap: 0, low: 0.1, high: null, relative: 0, drift: 149.8 }),
+      gap('ctr', 'satisfaction', {}),
+    ];
+    const runs = [
+      { run: 'a', seed: 4, slates: 1000 },
+      { run: 'b', seed: 5, slates: 234 },
+    ];
+    expect(replayTable({ scenario: 's', runs, widened_by: ['x=1', 'y=2'], measure_from: 2, gaps })).toBe(
+      [
+        's, 2 runs (seeds 4, 5): 1,234 logged slates served again by its design and by it widened with x=1 y=2',
+        'means over the epochs from day 2; gap = widened − replayed, with its 95% interval over the runs; drift = |run − replayed|, how far the replay of the design strays from the run: a gap within it is not one to act on',
+        '',
+        'metric                                run   replayed    widened        gap                95% CI  relative     drift',
+        'diversity:',
+        '  catalog_coverage                 0.5000     0.4000     0.3000    -0.1000     [-0.2000, 0.0000]    -25.0%    0.1000',
+        '  impression_gini                     150     0.2000     0.2000     0.0000                     –     +0.0%       150',
+        'satisfaction:',
+        '  ctr                                   –          –          –          –                     –         –         –',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('prints a table with a row per metric, the interval, signs on the relative gap and a dash where there is no value', () => {

@@ -26,7 +26,7 @@ describe('replayed traffic', () => {
   });
 
   it('refuses slates out of time order and a user whose first slate is not a session’s first', () => {
-    expect(() => new ReplayedTraffic([slate(0.2, 1, 0), slate(0.1, 2, 0)])).toThrow(/slate 1 at day 0.1 comes before/);
+    expect(() => new ReplayedTraffic([slate(0.2, 1, 0), slate(0.1, 2, 0)])).toThrow(/slate 1 at day 0.1 comes before the slate ahead of it \(day 0.2\)/);
     expect(() => new ReplayedTraffic([slate(0.1, 1, 0), slate(0.2, 3, 2)])).toThrow(/user 3's first slate \(slate 1\) is request 2/);
     expect(() => new ReplayedTraffic([slate(0.1, 1, -1)])).toThrow(/request_in_session -1/);
   });

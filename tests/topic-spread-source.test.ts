@@ -74,6 +74,21 @@ describe('topic-spread source', () => {
     expect(source.generate([request(3)])[0].map((c) => c.itemId)[0]).toBe(0);
   });
 
+  it('breaks ties between items by id and between topics by id, and takes k = 1', () => {
+    const catalog = new PublicRegistry<PublicItem>();
+    // Items 0–2 of topic 0, 3 of topic 1, 4 of topic 2, 5 untagged.
+    for (const topics of [[0], [0], [0], [1], [2], []]) catalog.add({ id: catalog.size, creatorId: 0, topics, lengthMinutes: 5, uploadTime: -1 });
+    const source = new TopicSpreadSource(catalog, { k: 10, windowDays: 3, history: 10 });
+    expect(source.generate([request(4)])).toEqual([[]]);
+    // Items 0 and 2 tie at 3 clicks; topics 1 and 2 tie at 2 clicks each; the untagged item is nowhere.
+    source.retrain(logOf({ 0: 3, 1: 1, 2: 3, 3: 2, 4: 2, 5: 9 }, 4.5), 5);
+    source.observe(click(4, 5));
+    expect(source.generate([request(4)])[0].map((c) => c.itemId)).toEqual([0, 3, 4, 2, 1]);
+    const one = new TopicSpreadSource(catalog, { k: 1, windowDays: 3, history: 1 });
+    one.retrain(logOf({ 3: 1 }, 4.5), 5);
+    expect(one.generate([request(4)])[0].map((c) => c.itemId)).toEqual([3]);
+  });
+
   it('rejects bad options with the option named', () => {
     expect(() => new TopicSpreadSource(catalog(), { k: 0, windowDays: 3, history: 10 })).toThrow(/topic_spread source: k/);
     expect(() => new TopicSpreadSource(catalog(), { k: 5, windowDays: 0, history: 10 })).toThrow(/window/);

@@ -92,10 +92,10 @@ export class TopicSpreadSource implements CandidateSource {
     const { byTopic, topicClicks, userShare, items } = this;
     const topics = byTopic.length;
     userShare.fill(0, 0, topics);
+    // A clicked item is in the catalog (synced above); an untagged one says nothing of topics. A
+    // topic first tagged since the retrain falls past the table and is not counted.
     for (const { itemId } of this.history.recent(userId)) {
-      if (itemId >= items.size || items.topicStart[itemId + 1] === items.topicStart[itemId]) continue;
-      const topic = items.topics[items.topicStart[itemId]];
-      if (topic < topics) userShare[topic] += 1;
+      if (items.topicStart[itemId + 1] > items.topicStart[itemId]) userShare[items.topics[items.topicStart[itemId]]] += 1;
     }
     const order = Array.from({ length: topics }, (_, t) => t).filter((t) => byTopic[t].length > 0);
     order.sort((a, b) => userShare[a] - userShare[b] || topicClicks[b] - topicClicks[a] || a - b);
