@@ -6,8 +6,8 @@
  */
 import { readFileSync, writeFileSync, existsSync, mkdirSync, copyFileSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { duckdbRows } from './support/duckdb-rows.js';
 import { cli } from './support/run-cli.js';
 import { tempDir } from './support/scenarios.js';
 
@@ -15,16 +15,7 @@ const DATA = 'data/open-bandit-dataset';
 const RANDOM = join(DATA, 'random/men/men.csv');
 const BTS = join(DATA, 'bts/men/men.csv');
 
-async function sql(query: string): Promise<unknown[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(query)).getRowsJS();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const sql = duckdbRows;
 
 let base: string;
 beforeAll(async () => {

@@ -7,25 +7,16 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoggedOpeReport } from '../src/ope/logged/evaluate-logged.js';
+import { duckdbRows } from './support/duckdb-rows.js';
 import { cli } from './support/run-cli.js';
 import { tempDir } from './support/scenarios.js';
 
 const DATA = 'data/open-bandit-dataset';
 const PRIORS = join(DATA, 'prior_bts.yaml');
 
-async function rows(query: string): Promise<unknown[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(query)).getRowsJS();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const rows = duckdbRows;
 
 /** (1/n) Σ click · π(item, slot) / logged propensity, straight from the CSV. */
 async function ipsFromCsv(file: string, probability: (item: number, slot: number) => number): Promise<number> {
