@@ -5,21 +5,12 @@
  */
 import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
+import { duckdbRowObjects } from './support/duckdb-rows.js';
 import { cli } from './support/run-cli.js';
 import { tempDir } from './support/scenarios.js';
 
-async function sql(query: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(query)).getRowObjectsJS();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
+const sql = duckdbRowObjects;
 
 // Line 4 holds a quoted field with a comma and a doubled quote; line 5's device spans two lines.
 const LOG = `uid,iid,slot,reward,p,when,request,device

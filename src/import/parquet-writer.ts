@@ -1,5 +1,6 @@
 /** Rows given column by column, written to one Parquet file through a DuckDB table (appended, then COPY). */
-import { DuckDBInstance, type DuckDBAppender } from '@duckdb/node-api';
+import { withMemoryDuckDB } from '../training/memory-duckdb.js';
+import type { DuckDBAppender } from '@duckdb/node-api';
 import type { ImpressionSqlType } from '../training/impression-buffer.js';
 import { sqlString } from '../training/parquet-log.js';
 
@@ -14,25 +15,17 @@ export interface Column {
 }
 
 export async function writeParquet(file: string, columns: readonly Column[], rows: number): Promise<void> {
-  const instance = await DuckDBInstance.create(':memory:');
-  try {
-    const connection = await instance.connect();
-    try {
-      await connection.run(`CREATE TABLE staged (${columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`);
-      const appender = await connection.createAppender('staged');
-      for (let r = 0; r < rows; r++) {
-        for (const column of columns) append(appender, column.sqlType, column.value(r));
-        appender.endRow();
-      }
-      appender.closeSync();
-      const select = columns.map((c) => `${c.select ?? ident(c.name)} AS ${ident(c.name)}`).join(', ');
-      await connection.run(`COPY (SELECT ${select} FROM staged) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION ZSTD)`);
-    } finally {
-      connection.closeSync();
+  return withMemoryDuckDB(async (connection) => {
+    await connection.run(`CREATE TABLE staged (${columns.map((c) => `${ident(c.name)} ${c.sqlType}`).join(', ')})`);
+    const appender = await connection.createAppender('staged');
+    for (let r = 0; r < rows; r++) {
+      for (const column of columns) append(appender, column.sqlType, column.value(r));
+      appender.endRow();
     }
-  } finally {
-    instance.closeSync();
-  }
+    appender.closeSync();
+    const select = columns.map((c) => `${c.select ?? ident(c.name)} AS ${ident(c.name)}`).join(', ');
+    await connection.run(`COPY (SELECT ${select} FROM staged) TO ${sqlString(file)} (FORMAT parquet, COMPRESSION ZSTD)`);
+  });
 }
 
 function append(appender: DuckDBAppender, type: ImpressionSqlType, value: Cell): void {

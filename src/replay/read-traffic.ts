@@ -4,9 +4,9 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { RUN_FILES } from '../run/run-scenario.js';
 import { ReplayedTraffic, type TrafficSlate } from '../simulation/replayed-traffic.js';
+import { withMemoryDuckDB } from '../training/memory-duckdb.js';
 import { sqlString } from '../training/parquet-log.js';
 import { ReplayInputError } from './replay-input-error.js';
 
@@ -17,9 +17,7 @@ export async function readTraffic(runDir: string): Promise<ReplayedTraffic> {
     throw new ReplayInputError(`${runDir}: no impression log (${RUN_FILES.impressions}/epoch-*.parquet) to replay; run the scenario with --logs`);
   }
   const list = files.map((name) => sqlString(join(dir, name))).join(', ');
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
+  return withMemoryDuckDB(async (connection) => {
     const reader = await connection.runAndReadAll(
       `SELECT time, user_id, request_in_session, hour_of_day FROM read_parquet([${list}]) WHERE position = 0 ORDER BY time, slate_id`,
     );
@@ -30,8 +28,5 @@ export async function readTraffic(runDir: string): Promise<ReplayedTraffic> {
       return { time, userId, requestInSession: inSession, hourOfDay };
     });
     return new ReplayedTraffic(slates);
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+  });
 }

@@ -5,7 +5,7 @@
  * of the design strays from the run itself: a feedback loop amplifies any change in what is shown,
  * so a gap no larger than the drift is not one a team should act on from one seed.
  */
-import { meanInterval } from '../experiment/stats.js';
+import { mean, meanInterval } from '../experiment/stats.js';
 import { epochMean, type MetricRow } from '../metrics/index.js';
 
 /** What the replay compares: the spread of what users see, and how they answered it. */
@@ -44,8 +44,8 @@ export function replayGaps(runs: readonly ReplayedRows[]): ReplayGap[] {
   const gaps: ReplayGap[] = [];
   for (const group of ['diversity', 'satisfaction'] as const) {
     for (const metric of REPLAY_METRICS[group]) {
-      const mean = (rows: readonly MetricRow[]): number | null => epochMean(metric, rows) ?? null;
-      const each = runs.map((rows) => ({ run: mean(rows.run), replayed: mean(rows.replayed), widened: mean(rows.widened) }));
+      const meanOf = (rows: readonly MetricRow[]): number | null => epochMean(metric, rows) ?? null;
+      const each = runs.map((rows) => ({ run: meanOf(rows.run), replayed: meanOf(rows.replayed), widened: meanOf(rows.widened) }));
       const perRun = each.map(({ replayed, widened }) => (replayed !== null && widened !== null ? widened - replayed : null));
       const known = perRun.filter((x): x is number => x !== null);
       const interval = known.length > 0 ? meanInterval(known) : undefined;
@@ -79,5 +79,5 @@ function epochGap(metric: string, widened: MetricRow, replayed: MetricRow | unde
 /** The mean of the known values; null when none is known. */
 function average(values: readonly (number | null)[]): number | null {
   const known = values.filter((x): x is number => x !== null);
-  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+  return known.length === 0 ? null : mean(known);
 }

@@ -314,13 +314,14 @@ export class Simulation {
     if (this.shard === undefined || this.shard.index === 0) this.observe(event);
   }
 
-  private makeRequest(userId: number, time: number, requestInSession: number): RecRequest {
+  /** A request made at `time`; a replayed one brings the hour it was logged in. */
+  private makeRequest(userId: number, time: number, requestInSession: number, hourOfDay = Math.floor((time - Math.floor(time)) * 24)): RecRequest {
     const user = this.world.users.public.get(userId);
     return {
       slateId: this.nextSlateId++,
       userId,
       time,
-      hourOfDay: Math.floor((time - Math.floor(time)) * 24),
+      hourOfDay,
       device: user.device,
       requestInSession,
       pastSessions: this.world.users.stateOf(userId).sessions,
@@ -435,7 +436,7 @@ export class Simulation {
       const userId = traffic.users[this.replayCursor];
       const inSession = traffic.requestInSession[this.replayCursor];
       if (inSession === 0) this.sessions.start(userId, time);
-      this.pending.push({ ...this.makeRequest(userId, time, inSession), hourOfDay: traffic.hourOfDay[this.replayCursor] });
+      this.pending.push(this.makeRequest(userId, time, inSession, traffic.hourOfDay[this.replayCursor]));
       this.pendingKeys.push(this.clockTime, this.clockRank);
     }
     this.flush(time);

@@ -1,13 +1,10 @@
-/** One SQL query in a DuckDB of its own (in memory), its rows as JavaScript values. */
-import { DuckDBInstance } from '@duckdb/node-api';
+/** One SQL query in a DuckDB of its own (in memory): its rows as arrays, or as objects by column name. */
+import { withMemoryDuckDB } from '../../src/training/memory-duckdb.js';
 
-export async function duckdbRows(query: string): Promise<unknown[][]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(query)).getRowsJS();
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
+export function duckdbRows(query: string): Promise<unknown[][]> {
+  return withMemoryDuckDB(async (connection) => (await connection.runAndReadAll(query)).getRowsJS());
+}
+
+export function duckdbRowObjects(query: string): Promise<Record<string, unknown>[]> {
+  return withMemoryDuckDB(async (connection) => (await connection.runAndReadAll(query)).getRowObjectsJS());
 }

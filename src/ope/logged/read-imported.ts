@@ -3,9 +3,9 @@
  * the item, its slot, the logging propensity and the click, in file order, with the slots and
  * catalog size its import.json records.
  */
+import { withMemoryDuckDB } from '../../training/memory-duckdb.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { readMarker } from '../../run/output-marker.js';
 import { sqlString } from '../../training/parquet-log.js';
 import { OpeLogError } from './ope-log-error.js';
@@ -32,27 +32,19 @@ export async function readImportedLog(dir: string): Promise<LoggedRounds> {
   }
   const { slots, items, arm } = doc;
   if (typeof slots !== 'number' || typeof items !== 'number' || typeof arm !== 'string') throw new OpeLogError(`${file}: expected numbers "slots" and "items" and a string "arm"`);
-  const instance = await DuckDBInstance.create(':memory:');
-  try {
-    const connection = await instance.connect();
-    try {
-      const reader = await connection.runAndReadAll(
-        `SELECT item_id, position, propensity, clicked::INT FROM read_parquet(${sqlString(join(dir, 'impressions', 'log.parquet'))}) ORDER BY slate_id, position`,
-      );
-      const rows = reader.getRowsJS();
-      const n = rows.length;
-      const out = { itemId: new Int32Array(n), position: new Int32Array(n), propensity: new Float64Array(n), clicked: new Float64Array(n) };
-      rows.forEach((row, r) => {
-        out.itemId[r] = Number(row[0]);
-        out.position[r] = Number(row[1]);
-        out.propensity[r] = row[2] === null ? Number.NaN : Number(row[2]);
-        out.clicked[r] = Number(row[3]);
-      });
-      return { dir, arm, slots, items, ...out };
-    } finally {
-      connection.closeSync();
-    }
-  } finally {
-    instance.closeSync();
-  }
+  return withMemoryDuckDB(async (connection) => {
+    const reader = await connection.runAndReadAll(
+      `SELECT item_id, position, propensity, clicked::INT FROM read_parquet(${sqlString(join(dir, 'impressions', 'log.parquet'))}) ORDER BY slate_id, position`,
+    );
+    const rows = reader.getRowsJS();
+    const n = rows.length;
+    const out = { itemId: new Int32Array(n), position: new Int32Array(n), propensity: new Float64Array(n), clicked: new Float64Array(n) };
+    rows.forEach((row, r) => {
+      out.itemId[r] = Number(row[0]);
+      out.position[r] = Number(row[1]);
+      out.propensity[r] = row[2] === null ? Number.NaN : Number(row[2]);
+      out.clicked[r] = Number(row[3]);
+    });
+    return { dir, arm, slots, items, ...out };
+  });
 }

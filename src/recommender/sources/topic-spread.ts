@@ -35,6 +35,8 @@ export class TopicSpreadSource implements CandidateSource {
   private readonly history: UserHistory;
   /** Each topic's clicked items, most clicked first (ties: lower id), as shared candidates. */
   private byTopic: Candidate[][] = [];
+  /** The topics with at least one ranked item, by id: each request orders a copy. */
+  private rankedTopics: number[] = [];
   /** Clicks in the window per topic: the tie-break between topics a user has not clicked. */
   private topicClicks = new Float64Array(0);
   /** Per-request scratch: the user's recent clicks per topic. */
@@ -74,6 +76,7 @@ export class TopicSpreadSource implements CandidateSource {
         .sort((a, b) => clicks.count(b) - clicks.count(a) || a - b)
         .map((itemId) => ({ itemId, sources: this.sourceNames, sourceScore: clicks.count(itemId) })),
     );
+    this.rankedTopics = this.byTopic.flatMap((list, topic) => (list.length > 0 ? [topic] : []));
     if (this.userShare.length < topics) this.userShare = new Float64Array(topics);
   }
 
@@ -97,7 +100,7 @@ export class TopicSpreadSource implements CandidateSource {
     for (const { itemId } of this.history.recent(userId)) {
       if (items.topicStart[itemId + 1] > items.topicStart[itemId]) userShare[items.topics[items.topicStart[itemId]]] += 1;
     }
-    const order = Array.from({ length: topics }, (_, t) => t).filter((t) => byTopic[t].length > 0);
+    const order = this.rankedTopics.slice();
     order.sort((a, b) => userShare[a] - userShare[b] || topicClicks[b] - topicClicks[a] || a - b);
     const out: Candidate[] = [];
     for (let round = 0; out.length < this.options.k; round++) {
