@@ -59,6 +59,7 @@ export const GROUPS = {
   'ranker-data': {
     mutate: [
       'src/recommender/ranking/training-set.ts',
+      'src/recommender/ranking/training-replay.ts',
       'src/recommender/ranking/labels.ts',
       'src/recommender/ranking/next-day-return.ts',
       'src/recommender/ranking/calibration.ts',
@@ -73,6 +74,7 @@ export const GROUPS = {
       'tests/ranker-features.test.ts',
       'tests/serving-rows.test.ts',
       'tests/ranker-training-set.test.ts',
+      'tests/training-replay.test.ts',
       'tests/next-day-return.test.ts',
       'tests/calibration.test.ts',
       'tests/calibration-mechanics.test.ts',

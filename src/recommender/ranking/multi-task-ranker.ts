@@ -41,6 +41,7 @@ import { UserEngagement } from './user-engagement.js';
 import { initHeadBias, train, trainingRows, type TrainingData, type TrainingRun } from './trainer.js';
 import { checkTrained, DivergenceError, type RetrainPoint } from '../../ml/divergence.js';
 import { buildTrainingSet, type TrainingSet } from './training-set.js';
+import { TrainingReplay } from './training-replay.js';
 import type { CalibrationFit, RankerState } from './ranker-state.js';
 import { trainedStates } from '../trained-states.js';
 
@@ -99,6 +100,8 @@ export class MultiTaskRanker implements Ranker {
   private readonly writer: FeatureWriter;
   private readonly history = new UserHistory(RANKER_HISTORY_LENGTH);
   private readonly engagement: UserEngagement;
+  /** The log replayed into features, carried from retrain to retrain. */
+  private readonly replay: TrainingReplay;
   private model: RankerModel | null = null;
   /** Adam's state, carried from retrain to retrain with the weights (a warm start). */
   private optimizer: Adam | null = null;
@@ -139,6 +142,7 @@ export class MultiTaskRanker implements Ranker {
     this.layout = featureLayout(options.topics ?? topicCount(catalog));
     this.writer = new FeatureWriter(this.layout, catalog, users, RANKER_HISTORY_LENGTH);
     this.engagement = new UserEngagement(this.layout.topics, catalog);
+    this.replay = new TrainingReplay(RANKER_HISTORY_LENGTH, this.layout.topics, catalog);
     this.calibrators = this.heads.map(() => new IdentityCalibrator());
     this.calibrationFits = this.heads.map(() => null);
     this.preRanker = config.prerank ? new PreRanker(config.prerank, this.layout.dim) : null;
@@ -271,6 +275,8 @@ export class MultiTaskRanker implements Ranker {
   /**
    * The examples retrain(log, now) trains on, standardized as the model sees them (fixing the
    * standardization if no retrain has yet). For baselines and offline evaluation on the same data.
+   * It advances the ranker's log replay as the retrain would: asked again of the same log, it
+   * gives the same examples.
    */
   trainingSet(log: TrainingLog, now: number): TrainingSet {
     const set = buildTrainingSet(
@@ -286,6 +292,7 @@ export class MultiTaskRanker implements Ranker {
       this.writer,
       this.catalog,
       this.users,
+      this.replay,
     );
     this.standardizer ??= Standardizer.fit(set.x, set.dim, Array.from({ length: set.n }, (_, i) => i));
     this.standardizer.apply(set.x, set.n);

@@ -17,29 +17,46 @@ import type { TrainingLog } from '../../training/training-log.js';
 /** Inactivity that starts a new session in a slate whose session was not logged: 30 minutes. */
 export const SESSION_GAP_DAYS = 30 / (24 * 60);
 
-/** For every row of the log window: 1 (returned next day), 0 (did not) or NaN (day not over at `now`). */
-export function nextDayReturnLabels(log: TrainingLog, now: number): Float32Array {
-  const startDays = sessionStartDays(log);
-  const out = new Float32Array(log.rows);
-  let g = 0;
-  for (const chunk of log.chunks) {
-    const { time, user_id } = chunk.impressions.columns;
-    for (let i = 0; i < time.length; i++, g++) {
-      const day = Math.floor(time[i]);
-      out[g] = day + 2 > now ? Number.NaN : startDays.get(user_id[i])?.has(day + 1) ? 1 : 0;
-    }
-  }
+/**
+ * For every row of the log window from window row `from` on: 1 (returned next day), 0 (did not)
+ * or NaN (day not over at `now`).
+ */
+export function nextDayReturnLabels(log: TrainingLog, now: number, from = 0): Float32Array {
+  const out = new Float32Array(Math.max(0, log.rows - from));
+  let earliest = Number.POSITIVE_INFINITY;
+  forRowsFrom(log, from, (time) => {
+    earliest = Math.min(earliest, time);
+  });
+  // Only sessions started from the day after the earliest row's can be asked for: a session
+  // start is judged from the request before it, at most SESSION_GAP_DAYS earlier.
+  const startDays = sessionStartDays(log, Math.floor(earliest) + 1 - SESSION_GAP_DAYS);
+  let e = 0;
+  forRowsFrom(log, from, (time, userId) => {
+    const day = Math.floor(time);
+    out[e++] = day + 2 > now ? Number.NaN : startDays.get(userId)?.has(day + 1) ? 1 : 0;
+  });
   return out;
 }
 
-/** Per user, the calendar days on which they started a session, as far as the log shows. */
-function sessionStartDays(log: TrainingLog): Map<number, Set<number>> {
+/** Calls `visit` with each row's time and user, in window order, from window row `from` on. */
+function forRowsFrom(log: TrainingLog, from: number, visit: (time: number, userId: number) => void): void {
+  let g = 0;
+  for (const chunk of log.chunks) {
+    const { time, user_id } = chunk.impressions.columns;
+    for (let i = Math.max(0, from - g); i < time.length; i++) visit(time[i], user_id[i]);
+    g += time.length;
+  }
+}
+
+/** Per user, the calendar days on which they started a session, as far as the log shows, from requests at `since` or later. */
+function sessionStartDays(log: TrainingLog, since: number): Map<number, Set<number>> {
   const days = new Map<number, Set<number>>();
   const lastRequest = new Map<number, number>();
   for (const chunk of log.chunks) {
     const { time, user_id, slate_id, request_in_session } = chunk.impressions.columns;
     for (let i = 0; i < time.length; i++) {
       if (i > 0 && slate_id[i] === slate_id[i - 1]) continue; // one decision per slate
+      if (time[i] < since) continue;
       const userId = user_id[i];
       const previous = lastRequest.get(userId);
       const logged = request_in_session[i];

@@ -1,10 +1,10 @@
 /**
- * Turns the log window into the ranker's training data by replaying it in time order: each
- * slate's rows get features from the user's click history and the item statistics as they stood
- * *before* that slate (no example sees its own outcome), then the slate's outcomes are added.
+ * The ranker's training data from the log window: features from the log replay
+ * (training-replay.ts: each slate's rows as they stood *before* its own outcome), labels,
+ * positions and weights as logged.
  *
- * Only the most recent `maxExamples` rows become examples, but the replay starts at the window's
- * beginning so their histories and statistics are as complete as the window allows.
+ * Only the most recent `maxExamples` rows become examples; their features come from every row
+ * replayed before them, not only the window's.
  *
  * Holdout: for each head, the most recent `holdout` share of the examples that have a label for
  * that head (all examples for click/watch/complete/like; answered surveys for survey; rows whose
@@ -13,13 +13,13 @@
  */
 import type { RankerHead } from './heads.js';
 import type { TrainingLog } from '../../training/training-log.js';
-import { UserHistory } from '../../training/user-history.js';
-import type { Device, PublicCatalog, PublicUsers } from '../../world/public.js';
-import { UserSummary, type FeatureWriter } from './features.js';
+import type { PublicCatalog, PublicUsers } from '../../world/public.js';
+import type { FeatureWriter } from './features.js';
 import { ItemStats } from './item-stats.js';
 import { headLabel } from './labels.js';
 import { nextDayReturnLabels } from './next-day-return.js';
-import { UserEngagement } from './user-engagement.js';
+import { contextLogged, TrainingReplay } from './training-replay.js';
+import type { UserEngagement } from './user-engagement.js';
 
 export interface TrainingSetOptions {
   readonly heads: readonly RankerHead[];
@@ -47,23 +47,18 @@ export interface TrainingSet {
   readonly holdout: readonly Int32Array[];
   /** Example weight (inverse propensity, clipped, or 1). */
   readonly weights: Float32Array;
-  /** Item statistics at the end of the window, for serving. */
+  /** Item statistics after the window's last row (a copy), for serving. */
   readonly stats: ItemStats;
-  /** Per-user topic engagement replayed over the window (serving keeps its own, fed in real time). */
+  /** Per-user topic engagement as replayed through the window (serving keeps its own, fed in real time; the replay advances this one at its next call). */
   readonly engagement: UserEngagement;
   /** Examples whose slate context (hour, device, sessions) was never observed and was filled in. */
   readonly unobservedSlates: number;
 }
 
-interface MutableContext {
-  userId: number;
-  time: number;
-  hourOfDay: number;
-  device: Device;
-  pastSessions: number;
-  requestInSession: number;
-}
-
+/**
+ * `replay` carries the features from call to call (a ranker keeps one); without it the window
+ * is replayed afresh.
+ */
 export function buildTrainingSet(
   log: TrainingLog,
   now: number,
@@ -71,82 +66,50 @@ export function buildTrainingSet(
   writer: FeatureWriter,
   catalog: PublicCatalog,
   users: PublicUsers,
+  replay = new TrainingReplay(options.historyLength, writer.layout.topics, catalog),
 ): TrainingSet {
   const { heads } = options;
   const H = heads.length;
-  const { dim, topics } = writer.layout;
-  const total = log.rows;
-  const n = Math.min(total, options.maxExamples);
-  const first = total - n;
+  const { dim } = writer.layout;
+  const n = Math.min(log.rows, options.maxExamples);
+  const first = log.rows - n;
 
-  const x = new Float32Array(n * dim);
+  const x = replay.features(log, n, writer, users);
   const positions = new Int32Array(n);
   const labels = new Float32Array(n * H);
   const known = new Uint8Array(n * H);
   const weights = new Float32Array(n).fill(1);
-  const returned = heads.includes('return') ? nextDayReturnLabels(log, now) : null;
-
-  const history = new UserHistory(options.historyLength);
-  const stats = new ItemStats();
-  const engagement = new UserEngagement(topics, catalog);
-  const summary = new UserSummary(topics);
-  const ctx: MutableContext = { userId: 0, time: 0, hourOfDay: 0, device: 'mobile', pastSessions: 0, requestInSession: 0 };
+  const returned = heads.includes('return') ? nextDayReturnLabels(log, now, first) : null;
   let unobservedSlates = 0;
 
-  let g = 0; // global row index over the window
+  let w = 0; // window row
   for (const chunk of log.chunks) {
     const c = chunk.impressions.columns;
     const rows = c.time.length;
+    if (w + rows <= first) {
+      w += rows;
+      continue;
+    }
     for (let start = 0; start < rows; ) {
       let end = start + 1;
       while (end < rows && c.slate_id[end] === c.slate_id[start]) end++;
-      const userId = c.user_id[start];
-      const time = c.time[start];
-      if (g + (end - start) > first) {
-        summary.fill(history, engagement, userId, time, stats.globalClickRate(time), catalog);
-        ctx.userId = userId;
-        ctx.time = time;
-        // The request's context as logged; the device is the user's public one, as when it was served.
-        ctx.device = users.get(userId).device;
-        ctx.hourOfDay = c.hour_of_day[start];
-        ctx.pastSessions = c.past_sessions[start];
-        ctx.requestInSession = c.request_in_session[start];
-        if (ctx.hourOfDay < 0 || ctx.pastSessions < 0 || ctx.requestInSession < 0) {
-          // Logged without it (e.g. a log from elsewhere): the hour of the row's time, a first request.
-          ctx.hourOfDay = Math.floor((time - Math.floor(time)) * 24);
-          ctx.pastSessions = 0;
-          ctx.requestInSession = 0;
-          unobservedSlates += 1;
-        }
-        for (let i = start; i < end; i++) {
-          const e = g + (i - start) - first;
-          if (e < 0) continue;
-          writer.write(x, e, ctx, summary, c.item_id[i], stats, time);
-          positions[e] = c.position[i];
-          if (options.ipsClip !== null) weights[e] = Math.min(options.ipsClip, 1 / Math.max(c.propensity[i], 1e-12));
-          for (let h = 0; h < H; h++) {
-            const y = headLabel(heads[h], c, i, returned === null ? Number.NaN : returned[g + (i - start)]);
-            if (Number.isNaN(y)) continue;
-            labels[e * H + h] = y;
-            known[e * H + h] = 1;
-          }
-        }
-      }
-      // Only now does the slate's outcome become history.
-      let clickedItem = -1;
+      if (w + (end - start) > first && !contextLogged(c, start)) unobservedSlates += 1;
       for (let i = start; i < end; i++) {
-        stats.add(c.item_id[i], c.time[i], c.clicked[i], c.watch_fraction[i], c.completed[i], c.liked[i], c.survey[i]);
-        if (c.clicked[i] === 1) {
-          history.record(userId, c.item_id[i], c.time[i]);
-          clickedItem = c.item_id[i];
+        const e = w + (i - start) - first;
+        if (e < 0) continue;
+        positions[e] = c.position[i];
+        if (options.ipsClip !== null) weights[e] = Math.min(options.ipsClip, 1 / Math.max(c.propensity[i], 1e-12));
+        for (let h = 0; h < H; h++) {
+          const y = headLabel(heads[h], c, i, returned === null ? Number.NaN : returned[e]);
+          if (Number.isNaN(y)) continue;
+          labels[e * H + h] = y;
+          known[e * H + h] = 1;
         }
       }
-      engagement.addSlate(userId, time, c.item_id.subarray(start, end), clickedItem);
-      g += end - start;
+      w += end - start;
       start = end;
     }
   }
-
   const trainMask = Float32Array.from(known);
   const holdout = heads.map((_, h) => {
     let labelled = 0;
@@ -162,5 +125,6 @@ export function buildTrainingSet(
     return rows;
   });
 
-  return { n, dim, heads, x, positions, labels, trainMask, holdout, weights, stats, engagement, unobservedSlates };
+  const stats = ItemStats.fromState(replay.stats.state());
+  return { n, dim, heads, x, positions, labels, trainMask, holdout, weights, stats, engagement: replay.engagement, unobservedSlates };
 }
