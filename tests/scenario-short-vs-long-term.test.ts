@@ -1,13 +1,17 @@
 /**
- * scenarios/short-vs-long-term.yaml at a reduced size (300 users and items, 12 days, 2 of them
- * the random start-up), seeds 1–3, both arms in the same world: the click-weighted score wins
- * clicks per impression and loses on the long-term side (return rate, daily active users, active
- * days per user, true satisfaction of what was watched).
+ * scenarios/short-vs-long-term.yaml at reduced sizes, seeds 1–3, both arms in the same world: the
+ * click-weighted score wins clicks per impression and loses on the long-term side — over 12 days
+ * (300 users and items, 2 days of random start-up) return rate, daily active users, active days
+ * per user and true satisfaction of what was watched; over 60 days (200 users and items) 30-day
+ * retention, which needs a month and the month before it.
  *
- * Margins come from seeds 1–5 at this size (measured 2026-12-04, means over days 3–12, satisfaction
- * arm minus click arm): CTR −0.0003 to −0.0028 (the mean of any three seeds at most −0.0010),
- * return rate +0.020 to +0.061, daily active users +6.6 to +16.5, active days +0.027 to +0.177,
- * true satisfaction +0.15 to +0.25.
+ * Margins come from seeds 1–5 at these sizes (measured 2026-12-04, satisfaction arm minus click
+ * arm). 12 days, means over days 3–12: CTR −0.0005 to −0.0044 (the mean of any three seeds at
+ * most −0.0011), return rate +0.010 to +0.075, daily active users +4.7 to +18.0, active days
+ * +0.036 to +0.147, true satisfaction +0.15 to +0.36. 60 days, 30-day retention's mean over days
+ * 51–60: +0.055, −0.014, +0.018, +0.028, +0.036 (one seed of five the other way at this size; the
+ * mean of any three seeds +0.011 or more), and users churned over the run, click arm against
+ * satisfaction arm, 117/89, 85/84, 115/88, 101/88, 96/76 (any three seeds' totals 1.14× or more).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armRows, meanOver, type Row } from './support/arm-runs.js';
@@ -34,9 +38,29 @@ describe('short- against long-term objectives, reduced', () => {
   });
 
   it('and loses on the long-term side: users return less, on fewer days, and like what they watch less', () => {
-    for (const d of satisfactionMinusClicks('return_rate')) expect(d).toBeGreaterThan(0.01);
+    for (const d of satisfactionMinusClicks('return_rate')) expect(d).toBeGreaterThan(0.005);
     for (const d of satisfactionMinusClicks('daily_active_users')) expect(d).toBeGreaterThan(2);
     for (const d of satisfactionMinusClicks('active_days_7d')) expect(d).toBeGreaterThan(0.01);
     for (const d of satisfactionMinusClicks('mean_true_satisfaction')) expect(d).toBeGreaterThan(0.05);
+  });
+});
+
+const MONTHS_DAYS = 60;
+/** Epochs whose 30-day retention compares (most of) a month with the month before. */
+const LAST_TEN = MONTHS_DAYS - 10;
+const monthRuns = new Map<string, Row[]>();
+
+describe('short- against long-term objectives over two months, reduced', () => {
+  beforeAll(async () => {
+    const smaller = ['world.users.count=200', 'world.items.count=200'];
+    for (const seed of SEEDS) for (const arm of ['clicks', 'satisfaction']) monthRuns.set(`${arm}/${seed}`, await armRows('short-vs-long-term', MONTHS_DAYS, arm, seed, smaller));
+  }, 900_000);
+
+  it('the click-weighted score keeps fewer users from one month to the next: more of them churn', () => {
+    const rows = (arm: string, seed: number): Row[] => monthRuns.get(`${arm}/${seed}`) ?? [];
+    const retention = SEEDS.map((seed) => meanOver(rows('satisfaction', seed), 'retention_30d', LAST_TEN) - meanOver(rows('clicks', seed), 'retention_30d', LAST_TEN));
+    expect(retention.reduce((a, b) => a + b, 0) / SEEDS.length).toBeGreaterThan(0.005);
+    const churned = (arm: string): number => SEEDS.reduce((n, seed) => n + rows(arm, seed).reduce((m, r) => m + r.churned, 0), 0);
+    expect(churned('clicks')).toBeGreaterThan(1.05 * churned('satisfaction'));
   });
 });
