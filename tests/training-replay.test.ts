@@ -121,13 +121,14 @@ describe('training replay carried from retrain to retrain', () => {
 
   it('gives the same set when asked again of the same log, and its examples are the caller’s to change', () => {
     const { build, replay } = setup();
-    const chunks = epochs(4, 60);
+    const chunks = epochs(5, 60);
     const carried = replay();
-    build(logOf(chunks.slice(0, 2), 3), 2, OPTIONS, carried);
-    const first = build(logOf(chunks.slice(0, 3), 3), 3, OPTIONS, carried);
+    for (let day = 1; day <= 4; day++) build(logOf(chunks.slice(0, day), 3), day, OPTIONS, carried);
+    // The window has dropped epochs 0 and 1, which the carried features still know.
+    const first = build(logOf(chunks, 3), 5, OPTIONS, carried);
     const kept = Float32Array.from(first.x);
     first.x.fill(7);
-    const again = build(logOf(chunks.slice(0, 3), 3), 3, OPTIONS, carried);
+    const again = build(logOf(chunks, 3), 5, OPTIONS, carried);
     expect(Buffer.from(again.x.buffer).equals(Buffer.from(kept.buffer))).toBe(true);
     expectSameSet(again, { ...first, x: kept });
   });
@@ -143,6 +144,29 @@ describe('training replay carried from retrain to retrain', () => {
     // Another log of the same epochs, shorter: its last epoch is not the one replayed.
     const other = logOf([...chunks.slice(4, 5), { ...chunks[5], impressions: epochs(6, 59)[5].impressions }], 2);
     expectSameSet(build(other, 6, OPTIONS, carried), build(other, 6, OPTIONS));
+  });
+
+  it('follows on when the window holds only epochs it has not replayed', () => {
+    const { build, replay } = setup();
+    const chunks = epochs(4, 60);
+    const carried = replay();
+    for (let day = 1; day <= chunks.length; day++) {
+      const set = build(logOf(chunks.slice(0, day), 1), day, OPTIONS, carried);
+      const whole = build(logOf(chunks.slice(0, day), 100), day, { ...OPTIONS, maxExamples: set.n });
+      expect(Buffer.from(set.x.buffer).equals(Buffer.from(whole.x.buffer))).toBe(true);
+    }
+  });
+
+  it('replays afresh when asked for more earlier rows than it kept, or of an empty log', () => {
+    const { build, replay } = setup();
+    const chunks = epochs(3, 60);
+    const carried = replay();
+    build(logOf(chunks.slice(0, 2), 100), 2, { ...OPTIONS, maxExamples: 50 }, carried);
+    // 300 examples reach 60 rows into the epochs replayed before; only 50 were kept.
+    const log = logOf(chunks, 100);
+    expectSameSet(build(log, 3, OPTIONS, carried), build(log, 3, OPTIONS));
+    expect(build(new TrainingLog(3), 4, OPTIONS, carried).n).toBe(0);
+    expectSameSet(build(log, 3, OPTIONS, carried), build(log, 3, OPTIONS));
   });
 
   it('serves item statistics that later retrains leave alone', () => {
