@@ -50,12 +50,24 @@ describe('recloop ope', () => {
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     const report = JSON.parse(readFileSync(join(out, 'ope.json'), 'utf8')) as OpeReport;
     expect(stdout).toBe(readFileSync(join(out, 'ope.txt'), 'utf8'));
-    for (const name of ['ips', 'snips', 'dm', 'dr']) expect(stdout).toMatch(new RegExp(`^${name}\\s+[\\d.]+\\s+\\[`, 'm'));
+    for (const name of ['ips', 'snips', 'dm', 'dr', 'pseudo_inverse', 'logit_dm']) expect(stdout).toMatch(new RegExp(`^${name}\\s+[\\d.]+\\s+\\[`, 'm'));
 
     expect(report.eval_window).toEqual({ from: 3, to: 4 });
     expect(report.logging.policy).toBe('uniform');
     expect(report.target.policy).toBe('greedy(popularity)');
-    expect(report.estimators.map((e) => e.estimator)).toEqual(['ips', 'snips', 'dm', 'dr']);
+    // Whole-slate IPS cannot run: no logged slate of 4 from 150 is the target's.
+    expect(report.estimators.map((e) => e.estimator)).toEqual(['ips', 'snips', 'dm', 'dr', 'pseudo_inverse', 'logit_dm', 'logit_dr']);
+    expect(report.estimators_unavailable).toEqual([{ estimator: 'slate_ips', why: expect.stringMatching(/^none of the \d+ logged slates/) as string }]);
+    expect(report.diagnostics.slate_matches).toBe(0);
+    const byName = new Map(report.estimators.map((e) => [e.estimator, e]));
+    // The world's logit gives one click per slate: it breaks the item-position and linearity assumptions, the logit only in part.
+    expect(['ips', 'snips', 'dm', 'dr', 'pseudo_inverse'].map((n) => byName.get(n as 'ips')?.world_breaks_it)).toEqual(['yes', 'yes', 'yes', 'yes', 'yes']);
+    expect(byName.get('logit_dm')?.world_breaks_it).toBe('partly');
+    expect(byName.get('logit_dr')?.world_breaks_it).toBe('no');
+    expect(stdout).toMatch(/^ {2}logit_dm: users click at most one item.* — partly: /m);
+    expect(stdout).toMatch(/^ {2}slate_ips: not run: none of the/m);
+    // With no whole-slate match, logit DR is logit DM.
+    expect(byName.get('logit_dr')?.estimate).toBe(byName.get('logit_dm')?.estimate);
     for (const e of report.estimators) {
       expect(e.ci_lo).toBeLessThanOrEqual(e.estimate);
       expect(e.ci_hi).toBeGreaterThanOrEqual(e.estimate);

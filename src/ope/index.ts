@@ -35,3 +35,14 @@ export { OpeArm, type OpeArmOptions, type ProbeTotals } from './arm.js';
 export { opeSection, opePolicy, opeConfigOf, type OpeConfig, type OpePolicyConfig } from '../scenario/ope-schema.js';
 export { evaluateOffPolicy, OpeSettingsError, type OpeReport, type EstimatorRow } from './run-ope.js';
 export { formatOpeTable, writeOpeRun, OPE_FILES } from './report.js';
+export { SlateLogitModel, type LogitFitOptions } from './slate/logit-choice-model.js';
+export {
+  SLATE_ESTIMATORS,
+  type SlateEstimatorName,
+  type LoggingDesign,
+  type SlateEstimateOptions,
+  type SlateEstimates,
+  estimateSlateValue,
+  targetSlateProbability,
+  uniformSlateProbability,
+} from './slate/slate-estimators.js';

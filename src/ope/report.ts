@@ -19,14 +19,17 @@ export function formatOpeTable(r: OpeReport): string {
       `(what item-position estimators converge to) ${f(r.truth.logged_contexts_slotwise)}`,
     `logging policy, realised: ${f(r.logging.realised_value)} over ${r.logging.slates} slates`,
     '',
-    `${'estimator'.padEnd(10)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(20)}${'error'.padStart(10)}${'rel. error'.padStart(12)}  covers truth`,
+    `${'estimator'.padEnd(16)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(20)}${'error'.padStart(10)}${'rel. error'.padStart(12)}  covers truth  world breaks its assumption`,
   ];
   for (const e of r.estimators) {
     const ci = `[${f(e.ci_lo)}, ${f(e.ci_hi)}]`;
     lines.push(
-      `${e.estimator.padEnd(10)}${f(e.estimate).padStart(10)}  ${ci.padEnd(20)}${signed(e.error).padStart(10)}${`${signed(100 * e.relative_error, 1)}%`.padStart(12)}  ${e.ci_covers_truth ? 'yes' : 'no'}`,
+      `${e.estimator.padEnd(16)}${f(e.estimate).padStart(10)}  ${ci.padEnd(20)}${signed(e.error).padStart(10)}${`${signed(100 * e.relative_error, 1)}%`.padStart(12)}  ${(e.ci_covers_truth ? 'yes' : 'no').padEnd(14)}${e.world_breaks_it}`,
     );
   }
+  lines.push('', 'assumptions, and where this world breaks them:');
+  for (const e of r.estimators) lines.push(`  ${e.estimator}: ${e.assumption} — ${e.world_breaks_it === 'no' ? 'holds' : e.world_breaks_it}: ${e.why}`);
+  for (const u of r.estimators_unavailable) lines.push(`  ${u.estimator}: not run: ${u.why}`);
   const d = r.diagnostics;
   lines.push(
     '',
@@ -34,6 +37,8 @@ export function formatOpeTable(r: OpeReport): string {
       `target could have shown ${f(100 * d.matchedShare, 2)}% of logged impressions; effective sample size ${f(d.effectiveSampleSize, 1)}`,
     `direct method model: ${d.reward_model}`,
   );
+  if (d.slate_model !== null) lines.push(`slate logit model: ${d.slate_model}`);
+  if (d.slate_matches !== null) lines.push(`logged slates the target would have served whole: ${d.slate_matches} of ${r.logging.slates}`);
   if (d.suspectSlots.length > 0) {
     lines.push(
       `WARNING: mean weight is more than 4 standard errors from 1 at slot(s) ${d.suspectSlots.join(', ')}: ` +

@@ -27,7 +27,9 @@ import type { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';
 import { OpeArm } from './arm.js';
-import { ESTIMATORS, estimatePolicyValue, type EstimatorName, type WeightDiagnostics } from './estimators.js';
+import { ESTIMATORS, estimatePolicyValue, weighLog, type Estimate, type WeightDiagnostics } from './estimators.js';
+import { checkAssumption, type AnyEstimatorName, type AssumptionCheck } from './slate/assumptions.js';
+import { SLATE_ESTIMATORS, estimateSlateValue, type SlateEstimatorName } from './slate/slate-estimators.js';
 import { impressionDigest } from './fingerprint.js';
 import type { Ranking } from './policies/ranking.js';
 import { buildOpePolicy, describePolicy } from './policy-factory.js';
@@ -38,8 +40,8 @@ import { countTopSlots, perSlateValue } from './log-values.js';
 import { slateLogFromImpressions } from './slate-log.js';
 import type { Reward } from '../training/rewards.js';
 
-export interface EstimatorRow {
-  readonly estimator: EstimatorName;
+export interface EstimatorRow extends AssumptionCheck {
+  readonly estimator: AnyEstimatorName;
   readonly estimate: number;
   readonly ci_lo: number;
   readonly ci_hi: number;
@@ -71,7 +73,15 @@ export interface OpeReport {
   };
   readonly twin_check: { readonly epochs_before_switch: number; readonly identical_before_switch: boolean; readonly target_logged_in_twin: boolean };
   readonly estimators: readonly EstimatorRow[];
-  readonly diagnostics: WeightDiagnostics & { readonly reward_model: string };
+  /** Slate estimators that cannot run on this log and target, and why. */
+  readonly estimators_unavailable: readonly { readonly estimator: SlateEstimatorName; readonly why: string }[];
+  readonly diagnostics: WeightDiagnostics & {
+    readonly reward_model: string;
+    /** The slate logit behind logit_dm and logit_dr (null when it cannot be fitted). */
+    readonly slate_model: string | null;
+    /** Logged slates the target would have served whole (null without whole-slate probabilities). */
+    readonly slate_matches: number | null;
+  };
   /** The target's ranking (at the switch) against what each user clicked in the logging run's evaluation window. */
   readonly offline_ranking: RankingScores | null;
   readonly settings: Pick<OpeConfig, 'eval_days' | 'popularity_window' | 'bootstrap' | 'confidence' | 'k'>;
@@ -126,8 +136,17 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
   const onLog = clickTruth && logged.arm.probe.slates > 0 ? logged.arm.probe.expectedClicks / logged.arm.probe.slates : null;
   const slotwise = clickTruth && logged.arm.probe.slates > 0 ? logged.arm.probe.slotwiseClicks / logged.arm.probe.slates : null;
 
-  const estimators = ESTIMATORS.map((name): EstimatorRow => {
-    const e = result.estimates[name];
+  const design = ope.logging !== 'scenario' && ope.logging.policy === 'uniform' ? 'uniform_without_replacement' : 'unknown';
+  const slate = estimateSlateValue(weighLog(evalLog, built.policy), built.policy, {
+    design,
+    fitLog,
+    bootstrap: ope.bootstrap,
+    confidence: ope.confidence,
+    rng: new Rng(`${scenario.seed}/ope/slate-bootstrap`),
+    seed: `${scenario.seed}/ope/slate-draws`,
+  });
+  const choiceModel = 'choice' in scenario.world ? scenario.world.choice.model : 'none';
+  const row = (name: AnyEstimatorName, e: Estimate): EstimatorRow => {
     const error = e.value - realised.mean;
     return {
       estimator: name,
@@ -139,7 +158,19 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
       relative_error: error / realised.mean,
       ci_covers_truth: e.lo <= realised.mean && realised.mean <= e.hi,
       error_vs_logged_contexts: onLog === null ? null : e.value - onLog,
+      ...checkAssumption(name, choiceModel, design === 'uniform_without_replacement'),
     };
+  };
+  const estimators = [
+    ...ESTIMATORS.map((name) => row(name, result.estimates[name])),
+    ...SLATE_ESTIMATORS.flatMap((name) => {
+      const e = slate.estimates[name];
+      return e ? [row(name, e)] : [];
+    }),
+  ];
+  const unavailable = SLATE_ESTIMATORS.flatMap((name) => {
+    const why = slate.unavailable[name];
+    return why === undefined ? [] : [{ estimator: name, why }];
   });
 
   const twinTargetSlates = countTopSlots(twin.evalBuffers, built.policy.name);
@@ -172,7 +203,13 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
       target_logged_in_twin: twinTargetSlates === realised.slates && realised.slates > 0,
     },
     estimators,
-    diagnostics: { ...result.diagnostics, reward_model: `${model.name}, fitted on [${plan.recordFrom}, ${plan.switchTime})` },
+    estimators_unavailable: unavailable,
+    diagnostics: {
+      ...result.diagnostics,
+      reward_model: `${model.name}, fitted on [${plan.recordFrom}, ${plan.switchTime})`,
+      slate_model: slate.model === null ? null : `${slate.model}, fitted on [${plan.recordFrom}, ${plan.switchTime})`,
+      slate_matches: slate.slateMatches,
+    },
     offline_ranking: offlineRanking(built.ranking, logged, plan, evalLog.contexts[0].catalogSize, scenario.recommender.slate_size, ope.k),
     settings: { eval_days: ope.eval_days, popularity_window: ope.popularity_window, bootstrap: ope.bootstrap, confidence: ope.confidence, k: ope.k },
   };
