@@ -188,6 +188,24 @@ describe('recloop fit-check', () => {
     expect(report.exposure.excess.hi).toBeGreaterThan(0);
   }, 30_000);
 
+  it('names the file and field of a bad scenario or fitted world', async () => {
+    const scenario = join(world, 'scenario.yaml');
+    const text = readFileSync(scenario, 'utf8');
+    const bad = join(base, 'bad-scenario.yaml');
+    writeFileSync(bad, text.replace('policy: uniform', 'policy: greedy').replace('fitted_world: fitted-world.json', `fitted_world: ${join(world, 'fitted-world.json')}`));
+    const a = await cli(['fit-check', bad, '--truth', truth, '--out', join(base, 'bad-1')]);
+    expect(a.code).toBe(2);
+    expect(a.err).toMatch(new RegExp(`^${bad}: policy: .*"uniform".*"bernoulli_thompson"`));
+    const edited = join(base, 'edited-world.json');
+    const doc = JSON.parse(readFileSync(join(world, 'fitted-world.json'), 'utf8')) as { positions: { theta: number }[] };
+    doc.positions[1].theta = -0.6;
+    writeFileSync(edited, JSON.stringify(doc));
+    writeFileSync(bad, text.replace('fitted_world: fitted-world.json', `fitted_world: ${edited}`));
+    const b = await cli(['fit-check', bad, '--truth', truth, '--out', join(base, 'bad-2')]);
+    expect(b.code).toBe(2);
+    expect(b.err).toMatch(new RegExp(`^${edited}: positions\\.1\\.theta: `));
+  });
+
   it('refuses a world fitted on the truth log, by its folder and by its rows under another folder', async () => {
     const same = await cli(['fit-check', world, '--truth', fittedOn, '--out', join(base, 'own-1')]);
     expect(same.code).toBe(2);

@@ -106,7 +106,6 @@ export async function fitLog(request: FitRequest): Promise<FitResult> {
     campaign: null,
     posterior: 'updated',
     batch: 1000,
-    impressions: rows,
     seeds: 50,
     seed: 1,
     parameters: 'drawn',

@@ -2,7 +2,8 @@
  * The scenario `recloop fit` writes beside a fitted world: a simulation of the logged setting
  * (each impression a segment drawn by its share, a policy filling the slots, each shown item
  * clicked with θ_slot · q_item · m_segment), which `recloop fit-check` runs and compares with a
- * real log. Its options override any field. Errors name the file and the field.
+ * real log, each simulated log as long as that log. Its options override any field. Errors name
+ * the file and the field.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -26,8 +27,6 @@ export const fitScenarioSchema = z
     /** bernoulli_thompson: updated on the simulated clicks every `batch` impressions, or frozen at the priors. */
     posterior: z.enum(POSTERIORS).default('updated'),
     batch: z.number().int().min(1).default(1000),
-    /** Impressions (one item at one slot) per simulated log. */
-    impressions: z.number().int().min(1),
     seeds: z.number().int().min(2).default(50),
     /** The first seed; seed s of the check is seed + s. */
     seed: z.number().int().default(1),
