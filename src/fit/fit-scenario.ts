@@ -21,7 +21,7 @@ export const fitScenarioSchema = z
     /** The fitted world, relative to the scenario's folder. */
     fitted_world: z.string().min(1),
     policy: z.enum(FIT_POLICIES),
-    /** bernoulli_thompson: the Beta priors (YAML, one entry per campaign) and the campaign. */
+    /** bernoulli_thompson: the Beta priors (YAML, one entry per campaign; relative to the scenario's folder) and the campaign. */
     priors: z.string().nullable().default(null),
     campaign: z.string().nullable().default(null),
     /** bernoulli_thompson: updated on the simulated clicks every `batch` impressions, or frozen at the priors. */
@@ -43,7 +43,9 @@ export async function readFitScenario(file: string): Promise<FitScenario> {
   } catch (error) {
     throw new FitError(`${file}: cannot read the scenario (${error instanceof Error ? error.message : String(error)})`);
   }
-  return checkFitScenario(value, file);
+  const scenario = checkFitScenario(value, file);
+  // Paths in the file are relative to it; the command line's, to where it runs.
+  return { ...scenario, priors: scenario.priors === null ? null : besideScenario(file, scenario.priors) };
 }
 
 export function checkFitScenario(value: unknown, file: string): FitScenario {
