@@ -25,7 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['simulation', 'parallel'],
   ['run'],
   ['bandit', 'experiment', 'import', 'ope', 'sweep'],
-  ['report', 'query', 'init', 'replay'],
+  ['report', 'query', 'init', 'replay', 'fit'],
   ['cli', 'index.ts'],
 ];
 

@@ -72,6 +72,10 @@ const WRITES: Record<string, string[]> = {
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
   'recloop import obd data/open-bandit-dataset/random/men --out output/obd-random': ['output/obd-random/impressions/log.parquet'],
   'recloop ope-log output/obd-random --target bernoulli_thompson --priors data/open-bandit-dataset/prior_bts.yaml --campaign men --truth output/obd-bts': ['output/obd-random-ope-bernoulli_thompson/ope-log.json'],
+  'recloop fit output/obd-random --out output/obd-world': ['output/obd-world/fitted-world.json', 'output/obd-world/scenario.yaml'],
+  'recloop fit-check output/obd-world --policy bernoulli_thompson --priors data/open-bandit-dataset/prior_bts.yaml --campaign men --truth output/obd-bts': [
+    'output/obd-world-check-bernoulli_thompson/fit-check.json',
+  ],
   'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/seed-21/metrics.jsonl'],
   'recloop replay output/bubble output/bubble-2 --out output/bubble-two-seeds': ['output/bubble-two-seeds/replayed/seed-2/metrics.jsonl'],
   'recloop replay output/bubble --add "{source: topic_spread, k: 40}" --out output/bubble-spread40': ['output/bubble-spread40/replay.json'],

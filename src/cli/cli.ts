@@ -9,6 +9,8 @@ import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
 import { compareCommand } from './commands/compare.js';
+import { fitCommand } from './commands/fit.js';
+import { fitCheckCommand } from './commands/fit-check.js';
 import { importCommand } from './commands/import.js';
 import { initCommand } from './commands/init.js';
 import { opeCommand } from './commands/ope.js';
@@ -24,7 +26,7 @@ import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, fitCommand, fitCheckCommand, reportCommand, validateCommand, queryCommand, initCommand];
 
 const EXIT_USER_ERROR = 2;
 

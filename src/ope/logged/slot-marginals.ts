@@ -26,20 +26,25 @@ export function thompsonMarginals(alpha: readonly number[], beta: readonly numbe
   const top = new Int32Array(slots);
   for (let d = 0; d < draws; d++) {
     for (let i = 0; i < items; i++) theta[i] = rng.beta(alpha[i], beta[i]);
-    // The `slots` largest, in order, by insertion: slots is small (3 in OBD).
-    let filled = 0;
-    for (let i = 0; i < items; i++) {
-      let k = filled < slots ? filled++ : slots;
-      while (k > 0 && theta[top[k - 1]] < theta[i]) {
-        if (k < slots) top[k] = top[k - 1];
-        k--;
-      }
-      if (k < slots) top[k] = i;
-    }
+    largestInOrder(theta, top);
     for (let k = 0; k < slots; k++) counts[top[k] * slots + k]++;
   }
   for (let c = 0; c < counts.length; c++) counts[c] /= draws;
   return { items, slots, prob: counts, samplesPerSlot: new Array<number>(slots).fill(draws) };
+}
+
+/** Fills `top` with the indices of the top.length largest values, largest first (by insertion: a slate has few slots). */
+export function largestInOrder(values: ArrayLike<number>, top: Int32Array): void {
+  const slots = top.length;
+  let filled = 0;
+  for (let i = 0; i < values.length; i++) {
+    let k = filled < slots ? filled++ : slots;
+    while (k > 0 && values[top[k - 1]] < values[i]) {
+      if (k < slots) top[k] = top[k - 1];
+      k--;
+    }
+    if (k < slots) top[k] = i;
+  }
 }
 
 /** A uniformly random slate of distinct items: every item at every slot with probability 1/items (exact). */
