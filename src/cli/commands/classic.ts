@@ -32,7 +32,7 @@ export const classicCommand: CommandModule = (yargs: Argv, io: CliIo) =>
           progress.update(done, 'runs');
         }),
       );
-      const message = `${config.name}: ${result.runs.length} runs over ${result.seeds.length} seeds in ${formatSeconds((performance.now() - started) / 1000)} → ${dir}`;
+      const message = `${config.name}: ${result.runs.length} runs over ${result.seeds.length} seed${result.seeds.length === 1 ? '' : 's'} in ${formatSeconds((performance.now() - started) / 1000)} → ${dir}`;
       if (progress) progress.finish(message);
       else io.stderr.write(`${message}\n`);
       io.stdout.write(formatStudyTable(result));
