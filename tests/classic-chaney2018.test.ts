@@ -13,6 +13,8 @@ import { chaneySchema, parseChaneyStudy, runStudy, simulateRun, drawWorld, RECOM
 import { betaParameters } from '../src/classic/chaney2018/beta-by-moments.js';
 import { Chooser, rankDiscounts } from '../src/classic/chaney2018/choose.js';
 import { Interactions } from '../src/classic/chaney2018/interactions.js';
+import { jaccard, pairedJaccard } from '../src/classic/chaney2018/homogenization.js';
+import { buildRecommender } from '../src/classic/chaney2018/recommenders/build.js';
 import { mostSimilarPartners, socialNetwork } from '../src/classic/chaney2018/similar-users.js';
 import { utilityMean } from '../src/classic/chaney2018/world.js';
 import { Rng } from '../src/rng/index.js';
@@ -74,6 +76,9 @@ describe('the world', () => {
       expect(varianceSeen / varianceExpected).toBeGreaterThan(0.85);
       expect(varianceSeen / varianceExpected).toBeLessThan(1.15);
     }
+    // The priors are Dirichlet draws scaled to the configured totals, μ_ρ summing to 10 and μ_α to 0.1.
+    expect(users.preferencePrior.reduce((s, a) => s + a, 0)).toBeCloseTo(10, 9);
+    expect(items.attributePrior.reduce((s, a) => s + a, 0)).toBeCloseTo(0.1, 12);
     // The priors differ across attributes (μ_ρ is itself a Dirichlet draw), so a flat draw would fail above.
     expect(Math.max(...users.preferencePrior) / Math.min(...users.preferencePrior)).toBeGreaterThan(2);
   });
@@ -168,15 +173,39 @@ describe('the user', () => {
     }
   });
 
-  it('never consumes an item twice, nor one that has not arrived, under every recommender and training mode', () => {
+  it("places the step's new items at uniformly random positions of a model's ranking", () => {
+    const rng = new Rng('interleave-check');
+    const items = 8;
+    const chooser = new Chooser(items);
+    const discount = rankDiscounts(items, 0.8);
+    // Every item is worth the same, so the user takes rank 1; the new item (7) has the top score, which must not count.
+    const scores = Float64Array.from({ length: items }, (_, i) => i);
+    const known = new Float64Array(items).fill(0.5);
+    const consumed = new Uint8Array(items);
+    const trials = 4000;
+    let first = 0;
+    for (let t = 0; t < trials; t++) {
+      const tieKeys = Float64Array.from({ length: items }, () => rng.next());
+      if (chooser.choose({ items, newFrom: items - 1, scores, tieKeys, consumed, known, discount, interleave: rng }) === items - 1) first++;
+    }
+    // At rank 1 with probability 1/8; otherwise rank 1 is the best-scored old item (6).
+    const p = 1 / items;
+    expect(Math.abs(first / trials - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / trials));
+    expect(chooser.choose({ items, newFrom: items, scores, tieKeys: new Float64Array(items), consumed, known, discount, interleave: rng })).toBe(items - 1);
+  });
+
+  it('never consumes an item twice, nor one that has not arrived, under every recommender and training mode, trained when the mode says', () => {
     const world = drawWorld(SMALL.world, 2);
     const partners = mostSimilarPartners(world);
     const friends = socialNetwork(world, SMALL.settings.social.friends);
     const steps = SMALL.world.startup_steps + SMALL.world.steps;
     for (const mode of TRAINING_MODES) {
       for (const recommender of RECOMMENDER_NAMES) {
-        const { interactions } = simulateRun({ config: SMALL, world, seed: 2, partners, friends, recommender, mode });
+        const { interactions, trainedAt } = simulateRun({ config: SMALL, world, seed: 2, partners, friends, recommender, mode });
         expect(interactions.steps).toBe(steps);
+        // Single training: once, after the start-up; repeated: before every step after it.
+        const startup = SMALL.world.startup_steps;
+        expect(trainedAt).toEqual(mode === 'single' ? [startup] : Array.from({ length: SMALL.world.steps }, (_, j) => startup + j));
         for (let u = 0; u < world.users; u++) {
           const history = Array.from(interactions.itemsOf(u));
           expect(new Set(history).size, `${recommender}/${mode}, user ${u}`).toBe(steps);
@@ -193,6 +222,27 @@ describe('the user', () => {
 });
 
 describe('the recommenders against the ideal oracle', () => {
+  it('has the ideal rank by the true utility, and popularity by the number of consumers', () => {
+    const world = drawWorld(SMALL.world, 4);
+    const log = new Interactions(world.users, world.items, 2);
+    log.record(Int32Array.from({ length: world.users }, (_, u) => u % 3));
+    log.record(Int32Array.from({ length: world.users }, (_, u) => 3 + (u % 2)));
+    const scores = new Float64Array(world.items);
+    const context = { world, settings: SMALL.settings, seed: 4, friends: socialNetwork(world, 2) };
+    const ideal = buildRecommender('ideal', context);
+    ideal.train(log, 5);
+    for (const u of [0, 7, world.users - 1]) {
+      ideal.score(u, world.items, scores);
+      expect(Array.from(scores)).toEqual(Array.from(world.trueUtility.subarray(u * world.items, (u + 1) * world.items)));
+    }
+    const popularity = buildRecommender('popularity', context);
+    popularity.train(log, 5);
+    popularity.score(0, 8, scores);
+    expect(Array.from(scores.subarray(0, 8))).toEqual([10, 10, 10, 15, 15, 0, 0, 0]);
+    expect(ideal.interleavesNewItems).toBe(false);
+    expect(popularity.interleavesNewItems).toBe(true);
+  });
+
   it('leaves every recommender with less utility than the ideal, which ranks by the true utility', () => {
     for (const training of SMALL.training) {
       expect(row('ideal', training).utility_ratio.estimate).toBe(1);
@@ -220,6 +270,21 @@ describe('the recommenders against the ideal oracle', () => {
     expect(perSeed('popularity', 'single', 'jaccard_change')).not.toEqual(perSeed('popularity', 'repeated', 'jaccard_change'));
     // Every curve starts at 0: the start-up is the same random period for every recommender.
     for (const r of study.summary) expect(r.jaccard_change_by_step.slice(0, SMALL.world.startup_steps).every((j) => j === 0), `${r.recommender}/${r.training}`).toBe(true);
+  });
+});
+
+describe('homogenization', () => {
+  it("is the mean over users of the Jaccard index of their and their partner's consumed sets", () => {
+    const log = new Interactions(3, 10, 4);
+    log.record(Int32Array.from([0, 0, 5]));
+    log.record(Int32Array.from([1, 2, 6]));
+    log.record(Int32Array.from([2, 1, 7]));
+    expect(jaccard(log, 0, 1)).toBe(1); // {0, 1, 2} and {0, 2, 1}
+    expect(jaccard(log, 0, 2)).toBe(0);
+    log.record(Int32Array.from([3, 4, 0]));
+    expect(jaccard(log, 0, 1)).toBeCloseTo(3 / 5, 12); // {0, 1, 2, 3} and {0, 2, 1, 4}
+    expect(jaccard(log, 2, 0)).toBeCloseTo(1 / 7, 12); // {5, 6, 7, 0} and {0, 1, 2, 3}
+    expect(pairedJaccard(log, Int32Array.from([1, 0, 0]))).toBeCloseTo((3 / 5 + 3 / 5 + 1 / 7) / 3, 12);
   });
 });
 

@@ -33,6 +33,8 @@ export interface RunOutcome {
   readonly utility: number;
   /** Everything consumed, for checks of the mechanics. */
   readonly interactions: Interactions;
+  /** The steps before which the recommender trained. */
+  readonly trainedAt: readonly number[];
 }
 
 export function simulateRun(input: RunInput): RunOutcome {
@@ -51,13 +53,17 @@ export function simulateRun(input: RunInput): RunOutcome {
   const tieKeys = new Float64Array(world.items);
   const choices = new Int32Array(world.users);
   const jaccardByStep: number[] = [];
+  const trainedAt: number[] = [];
   let utilitySum = 0;
 
   for (let step = 0; step < steps; step++) {
     const items = (step + 1) * world.itemsPerStep;
     const stepNew = step * world.itemsPerStep;
     const inStartup = step < startup;
-    if (!inStartup && (mode === 'repeated' || step === startup)) recommender.train(interactions, stepNew);
+    if (!inStartup && (mode === 'repeated' || step === startup)) {
+      recommender.train(interactions, stepNew);
+      trainedAt.push(step);
+    }
     for (let u = 0; u < world.users; u++) {
       const tieRng = ties.at(u, step);
       for (let i = 0; i < items; i++) tieKeys[i] = tieRng.next();
@@ -79,5 +85,5 @@ export function simulateRun(input: RunInput): RunOutcome {
     if (!inStartup) for (let u = 0; u < world.users; u++) utilitySum += world.trueUtility[u * world.items + choices[u]];
     jaccardByStep.push(pairedJaccard(interactions, input.partners));
   }
-  return { jaccardByStep, utility: utilitySum / (world.users * config.world.steps), interactions };
+  return { jaccardByStep, utility: utilitySum / (world.users * config.world.steps), interactions, trainedAt };
 }
