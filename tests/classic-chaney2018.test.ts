@@ -343,6 +343,9 @@ describe('recloop classic', () => {
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { seeds: number[]; runs: unknown[] };
     expect(results.seeds).toEqual([3, 4]);
     expect(results.runs).toHaveLength(2 * 2 * 3);
+    // The resolved settings read back to the settings that ran.
+    const resolved = parseChaneyStudy(readFileSync(join(out, 'study.resolved.yaml'), 'utf8'), 'study.resolved.yaml');
+    expect(resolved).toEqual({ ...parseChaneyStudy(readFileSync(file, 'utf8'), file), seeds: { first: 3, count: 2 } });
     const table = readFileSync(join(out, 'table.txt'), 'utf8');
     expect(stdout.text).toBe(table);
     expect(table).toMatch(/^popularity\s+repeated\s+[+-]\d\.\d{3} \[[+-]\d\.\d{3}, [+-]\d\.\d{3}\]\s+\d\.\d{3} \[/m);
