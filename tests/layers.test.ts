@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['plugins'],
   ['simulation', 'parallel'],
   ['run'],
-  ['bandit', 'experiment', 'import', 'ope', 'sweep'],
+  ['bandit', 'experiment', 'import', 'ope', 'sweep', 'classic'],
   ['report', 'query', 'init', 'replay', 'fit'],
   ['cli', 'index.ts'],
 ];

@@ -39,6 +39,8 @@ const SHORTENED: Record<string, string> = {
   'recloop compare scenarios/short-vs-long-term.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=200 --set world.items.count=200',
   'recloop compare scenarios/cold-start.yaml': ' --set horizon.days=3 --replicas 1 --set world.users.count=150 --set world.items.count=150',
   'recloop run scenarios/two-stage.yaml --workers 2': ' --set horizon.days=3',
+  // One seed of the paper's scale (twelve runs) instead of ten.
+  'recloop classic scenarios/classic/chaney2018.yaml': ' --seeds 1',
   // The replays below replay this run, so they are short too.
   'recloop run scenarios/filter-bubble.yaml --logs --out output/bubble': ' --set horizon.days=3 --set world.users.count=150 --set world.items.count=150',
   'recloop run scenarios/filter-bubble.yaml --logs --out output/bubble-2 --seed 2': ' --set horizon.days=3 --set world.users.count=150 --set world.items.count=150',
@@ -67,6 +69,7 @@ const WRITES: Record<string, string[]> = {
   'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs': ['output/try2/summary.json'],
   'recloop run scenarios/popularity.yaml': ['output/popularity/report.html', 'output/popularity/impressions/epoch-00029.parquet'],
   'recloop init': ['my-scenario.yaml'],
+  'recloop classic scenarios/classic/chaney2018.yaml': ['output/chaney2018/results.json', 'output/chaney2018/table.txt'],
   // Split by users over two threads, the second one running the compiled shard thread (dist/parallel/shard-worker.js).
   'recloop run scenarios/two-stage.yaml --workers 2': ['output/two-stage/summary.json', 'output/two-stage/run.json'],
   'recloop compare scenarios/compare-exploration.yaml': ['output/compare-exploration-compare/comparison.json'],
@@ -103,6 +106,8 @@ const PRINTS: Record<string, RegExp> = {
   'recloop run scenarios/popularity.yaml --out output/try2 --set horizon.days=10 --set recommender.kind=random --no-logs':
     /note: --set recommender\.kind=random: .*recommender\.window \(line \d+\) dropped/,
   'recloop validate scenarios/popularity.yaml --print': /^ {2}window: 3$/m,
+  // The study's table, the ideal named as the oracle it is.
+  'recloop classic scenarios/classic/chaney2018.yaml': /^ideal \(oracle\)\s+repeated\s+\+0\.000\s/m,
   // The shipped command (node dist/cli/main.js) loads the TypeScript plug-in.
   'recloop run examples/plugins/metric.yaml --out output/plugin-metric': /^top_click_share\s+[\d.]+ → [\d.]+$/m,
 };

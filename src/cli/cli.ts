@@ -8,6 +8,7 @@ import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
 import { ScenarioError } from '../scenario/index.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
+import { classicCommand } from './commands/classic.js';
 import { compareCommand } from './commands/compare.js';
 import { fitCommand } from './commands/fit.js';
 import { fitCheckCommand } from './commands/fit-check.js';
@@ -26,7 +27,7 @@ import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, fitCommand, fitCheckCommand, reportCommand, validateCommand, queryCommand, initCommand];
+const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, fitCommand, fitCheckCommand, reportCommand, validateCommand, queryCommand, initCommand, classicCommand];
 
 const EXIT_USER_ERROR = 2;
 

@@ -1,7 +1,7 @@
 /**
  * How recloop tells its own result folders from anything else, so `--force` can never delete
  * what recloop did not write. Every folder it stages (run, bandit run, compare, sweep, slice,
- * merge, OPE, replay, imported log, OPE on imported logs, fitted world, its check) holds a small marker file; folders written before the marker existed are
+ * merge, OPE, replay, imported log, OPE on imported logs, fitted world, its check, classic study) holds a small marker file; folders written before the marker existed are
  * recognised by the files only a finished recloop folder holds.
  */
 import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
@@ -13,7 +13,7 @@ export const MARKER_FILE = '.recloop.json';
 const WRITTEN_BY = 'recloop';
 
 /** What a staged folder holds; written into the marker so a reader can tell kinds apart without guessing. */
-export const OUTPUT_KINDS = ['run', 'bandit', 'compare', 'sweep', 'sweep-slice', 'ope', 'replay', 'import', 'ope-log', 'fit', 'fit-check'] as const;
+export const OUTPUT_KINDS = ['run', 'bandit', 'compare', 'sweep', 'sweep-slice', 'ope', 'replay', 'import', 'ope-log', 'fit', 'fit-check', 'classic'] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 export async function writeMarker(dir: string, kind: OutputKind): Promise<void> {
