@@ -27,18 +27,21 @@ for (let k = 0; k < seeds; k++) {
   const scenario = await loadScenario(values.scenario, [`seed=${seed}`, `ope.bootstrap=${values.bootstrap}`]);
   const report = await evaluateOffPolicy(scenario);
   for (const e of report.estimators) rows.set(e.estimator, [...(rows.get(e.estimator) ?? []), e]);
-  const line = report.estimators.map((e) => `${e.estimator} ${e.estimate.toFixed(3)}${e.ci_covers_truth ? '' : '*'}`).join('  ');
-  console.log(`seed ${seed}: truth ${report.truth.twin_realised.toFixed(4)} ± ${report.truth.twin_realised_se.toFixed(4)}; ${line}  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  const line = report.estimators.map((e) => `${e.estimator} ${e.estimate.toFixed(3)}${e.ci_covers_truth ? '' : '*'}${e.ci_covers_twin_expected === false ? '°' : ''}`).join('  ');
+  console.log(
+    `seed ${seed}: truth ${report.truth.twin_realised.toFixed(4)} ± ${report.truth.twin_realised_se.toFixed(4)} (expected ${report.truth.twin_expected?.toFixed(4) ?? "-"}, on the logged requests ${report.truth.logged_contexts_expected?.toFixed(4) ?? "-"}); ${line}  (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  );
 }
-console.log(`\n${values.scenario}, seeds ${first}–${first + seeds - 1}, bootstrap ${values.bootstrap} (* above: the 95% interval missed the truth)`);
-console.log(`${'estimator'.padEnd(16)}${'runs'.padStart(5)}${'coverage'.padStart(10)}${'mean error'.padStart(12)}${'sd error'.padStart(10)}${'mean rel.'.padStart(11)}  world breaks its assumption`);
+console.log(`\n${values.scenario}, seeds ${first}–${first + seeds - 1}, bootstrap ${values.bootstrap} (above, * : the 95% interval missed the realised truth; ° : it missed the expected truth)`);
+console.log(`${'estimator'.padEnd(16)}${'runs'.padStart(5)}${'coverage'.padStart(10)}${'(expected)'.padStart(11)}${'mean error'.padStart(12)}${'sd error'.padStart(10)}${'mean rel.'.padStart(11)}  world breaks its assumption`);
 for (const [name, list] of rows) {
   const n = list.length;
   const covered = list.filter((e) => e.ci_covers_truth).length;
+  const coveredExpected = list.filter((e) => e.ci_covers_twin_expected === true).length;
   const mean = list.reduce((a, e) => a + e.error, 0) / n;
   const sd = n > 1 ? Math.sqrt(list.reduce((a, e) => a + (e.error - mean) ** 2, 0) / (n - 1)) : Number.NaN;
   const rel = list.reduce((a, e) => a + e.relative_error, 0) / n;
   console.log(
-    `${name.padEnd(16)}${String(n).padStart(5)}${`${covered}/${n}`.padStart(10)}${mean.toFixed(4).padStart(12)}${sd.toFixed(4).padStart(10)}${`${(100 * rel).toFixed(1)}%`.padStart(11)}  ${list[0].world_breaks_it}`,
+    `${name.padEnd(16)}${String(n).padStart(5)}${`${covered}/${n}`.padStart(10)}${`${coveredExpected}/${n}`.padStart(11)}${mean.toFixed(4).padStart(12)}${sd.toFixed(4).padStart(10)}${`${(100 * rel).toFixed(1)}%`.padStart(11)}  ${list[0].world_breaks_it}`,
   );
 }

@@ -203,3 +203,40 @@ describe('the slate logit fitted on uniform logs', () => {
     expect(ipsMean).toBeGreaterThan(0.1);
   });
 });
+
+
+describe('the bootstrap over users', () => {
+  it('widens the interval when one user\'s slates are alike, as resampling slates cannot see', () => {
+    // 40 users with 50 slates each; half of them click the top slot of every slate, half never click.
+    const build = (first: number): SlateLog => {
+      const builder = new SlateLogBuilder();
+      const uniform = new UniformPolicy();
+      const rng = new Rng(`users-${first}`);
+      for (let s = 0; s < 2000; s++) {
+        const user = s % 40;
+        const c = { slateId: first + s, userId: user, time: 0, catalogSize: 30, slateSize: 3 };
+        const slate = uniform.sample(c, rng);
+        builder.add(c, slate, slate.map(() => 1 / 30), slate.map((_, p) => (p === 0 && user % 2 === 0 ? 1 : 0)));
+      }
+      return builder.build();
+    };
+    const evalLog = build(10_000);
+    const fitLog = build(0);
+    const target = new GreedyTargetPolicy(new ScoreRanking('any', () => Float64Array.from({ length: 30 }, (_, i) => -i)));
+    const width = (resample: 'slates' | 'users'): number => {
+      const e = estimateSlateValue(weighLog(evalLog, target), target, {
+        design: 'uniform_without_replacement',
+        fitLog,
+        bootstrap: 60,
+        confidence: 0.95,
+        rng: new Rng('width'),
+        seed: 'width',
+        resample,
+      }).estimates.logit_dm;
+      if (!e) throw new Error('logit_dm missing');
+      return e.hi - e.lo;
+    };
+    // 40 independent users, not 2,000 independent slates: several times wider.
+    expect(width('users')).toBeGreaterThan(3 * width('slates'));
+  });
+});

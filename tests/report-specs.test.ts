@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { meanInterval } from '../src/experiment/stats.js';
 import { armColors, buildCharts, compileChart, loadReportData, loadReportInputs, summaryMarkdown, type Chart, type ReportData } from '../src/report/index.js';
-import { ARMS, metricsRow, writeOracleCompare, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
+import { ARMS, metricsRow, opeFile, writeOracleCompare, writeSyntheticCompare, writeSyntheticOpe, writeSyntheticRun } from './support/report-fixtures.js';
 import { tempDir } from './support/scenarios.js';
 import { vegaLiteValidator, type SpecValidator } from './support/vega-lite-schema.js';
 
@@ -86,6 +86,25 @@ describe('chart specs', () => {
       series: run.series.filter((p) => !/^(ece_|latency_|cumulative_regret|lai_robbins)|_slice_/.test(p.metric)),
     };
     expect(buildCharts(plain).map((c) => c.id)).toEqual(['diversity', 'cold-start', 'short-term', 'long-term', 'tradeoff']);
+  });
+
+  it('names the OPE estimators whose assumption the world breaks, on the chart and in a note', async () => {
+    const file = opeFile();
+    const flagged = {
+      ...file,
+      estimators: [
+        { ...file.estimators[0], world_breaks_it: 'yes' as const, why: 'the items of a slate compete' },
+        { ...file.estimators[1], world_breaks_it: 'partly' as const, why: 'users differ' },
+        { ...file.estimators[2], world_breaks_it: 'no' as const },
+      ],
+    };
+    const dir = tempDir('recloop-report-ope-flags-');
+    writeSyntheticOpe(dir);
+    writeFileSync(join(dir, 'ope.json'), JSON.stringify(flagged));
+    const data = await loadReportData(dir);
+    expect(data.ope?.estimates.map((e) => e.estimator)).toEqual(['ips (assumption broken)', 'snips (assumption partly broken)', 'dm']);
+    expect(data.notes).toEqual(expect.arrayContaining(['ips: this world breaks its assumption (the items of a slate compete).', 'snips: this world partly breaks its assumption (users differ).']));
+    expect(data.notes?.some((n) => n.startsWith('dm:'))).toBe(false);
   });
 
   it('gives every arm the same colour in every chart, the control first', () => {

@@ -19,12 +19,12 @@ export function formatOpeTable(r: OpeReport): string {
       `(what item-position estimators converge to) ${f(r.truth.logged_contexts_slotwise)}`,
     `logging policy, realised: ${f(r.logging.realised_value)} over ${r.logging.slates} slates`,
     '',
-    `${'estimator'.padEnd(16)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(20)}${'error'.padStart(10)}${'rel. error'.padStart(12)}  covers truth  world breaks its assumption`,
+    `${'estimator'.padEnd(16)}${'estimate'.padStart(10)}  ${`${level}% CI`.padEnd(20)}${'error'.padStart(10)}${'rel. error'.padStart(12)}  covers truth (expected)  world breaks its assumption`,
   ];
   for (const e of r.estimators) {
     const ci = `[${f(e.ci_lo)}, ${f(e.ci_hi)}]`;
     lines.push(
-      `${e.estimator.padEnd(16)}${f(e.estimate).padStart(10)}  ${ci.padEnd(20)}${signed(e.error).padStart(10)}${`${signed(100 * e.relative_error, 1)}%`.padStart(12)}  ${(e.ci_covers_truth ? 'yes' : 'no').padEnd(14)}${e.world_breaks_it}`,
+      `${e.estimator.padEnd(16)}${f(e.estimate).padStart(10)}  ${ci.padEnd(20)}${signed(e.error).padStart(10)}${`${signed(100 * e.relative_error, 1)}%`.padStart(12)}  ${`${e.ci_covers_truth ? 'yes' : 'no'} (${e.ci_covers_twin_expected === null ? '-' : e.ci_covers_twin_expected ? 'yes' : 'no'})`.padEnd(25)}${e.world_breaks_it}`,
     );
   }
   lines.push('', 'assumptions, and where this world breaks them:');

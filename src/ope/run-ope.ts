@@ -50,6 +50,8 @@ export interface EstimatorRow extends AssumptionCheck {
   readonly error: number;
   readonly relative_error: number;
   readonly ci_covers_truth: boolean;
+  /** Whether the interval covers twin_expected: the same truth without the noise of its click draws (click reward). */
+  readonly ci_covers_twin_expected: boolean | null;
   /** estimate − logged_contexts_expected (null without that truth). */
   readonly error_vs_logged_contexts: number | null;
 }
@@ -144,6 +146,7 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
     confidence: ope.confidence,
     rng: new Rng(`${scenario.seed}/ope/slate-bootstrap`),
     seed: `${scenario.seed}/ope/slate-draws`,
+    resample: 'users',
   });
   const choiceModel = 'choice' in scenario.world ? scenario.world.choice.model : 'none';
   const row = (name: AnyEstimatorName, e: Estimate): EstimatorRow => {
@@ -157,6 +160,7 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
       error,
       relative_error: error / realised.mean,
       ci_covers_truth: e.lo <= realised.mean && realised.mean <= e.hi,
+      ci_covers_twin_expected: twinExpected === null ? null : e.lo <= twinExpected && twinExpected <= e.hi,
       error_vs_logged_contexts: onLog === null ? null : e.value - onLog,
       ...checkAssumption(name, choiceModel, design === 'uniform_without_replacement'),
     };

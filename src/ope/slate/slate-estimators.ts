@@ -48,6 +48,11 @@ export interface SlateEstimateOptions {
   readonly draws?: number;
   /** Seeds those draws. */
   readonly seed: string;
+  /**
+   * What the bootstrap resamples: whole slates (default), or whole users with all their slates in
+   * both logs — the right unit when users come back, since one user's slates are alike.
+   */
+  readonly resample?: 'slates' | 'users';
 }
 
 export interface SlateEstimates {
@@ -114,11 +119,13 @@ export function estimateSlateValue(weighed: WeighedLog, target: TargetPolicy, op
   const reps = Object.fromEntries(SLATE_ESTIMATORS.map((e) => [e, new Float64Array(B)])) as Record<SlateEstimatorName, Float64Array>;
   const counts = new Int32Array(S);
   const fitCounts = new Int32Array(options.fitLog.contexts.length);
+  const users = options.resample === 'users' ? new UserClusters(log, options.fitLog) : null;
   for (let b = 0; b < B; b++) {
-    resampleCounts(S, options.rng, counts);
+    if (users) users.resample(options.rng, counts, fitCounts);
+    else resampleCounts(S, options.rng, counts);
     let m = full;
     if (model) {
-      resampleCounts(fitCounts.length, options.rng, fitCounts);
+      if (!users) resampleCounts(fitCounts.length, options.rng, fitCounts);
       m = modelTerms(SlateLogitModel.fit(options.fitLog, { start: model, iterations: 100 }, fitCounts));
     }
     const est = point(counts, m);
@@ -223,4 +230,29 @@ function drawTargetSlates(log: SlateLog, target: TargetPolicy, draws: number, se
     while (slates.length < draws) slates.push(target.sample(ctx, rng));
     return slates;
   });
+}
+
+/** The users of two logs, for a bootstrap that draws users and brings all their slates in both. */
+class UserClusters {
+  private readonly evalUser: Int32Array;
+  private readonly fitUser: Int32Array;
+  private readonly userCounts: Int32Array;
+
+  constructor(evalLog: SlateLog, fitLog: SlateLog) {
+    const index = new Map<number, number>();
+    const of = (ctx: OpeContext): number => {
+      let k = index.get(ctx.userId);
+      if (k === undefined) index.set(ctx.userId, (k = index.size));
+      return k;
+    };
+    this.evalUser = Int32Array.from(evalLog.contexts, of);
+    this.fitUser = Int32Array.from(fitLog.contexts, of);
+    this.userCounts = new Int32Array(index.size);
+  }
+
+  resample(rng: Rng, evalCounts: Int32Array, fitCounts: Int32Array): void {
+    resampleCounts(this.userCounts.length, rng, this.userCounts);
+    for (let s = 0; s < evalCounts.length; s++) evalCounts[s] = this.userCounts[this.evalUser[s]];
+    for (let s = 0; s < fitCounts.length; s++) fitCounts[s] = this.userCounts[this.fitUser[s]];
+  }
 }

@@ -49,8 +49,18 @@ export async function loadOpeFolder(dir: string): Promise<ReportData> {
     ],
     notes: [
       `Truth: the target served online in a twin world (same seed, same users and items); its realised value with a ${Math.round(Z95 * 100) / 100}·SE interval.`,
+      ...brokenAssumptions(file),
     ],
   };
+}
+
+const BROKEN_LABEL = { yes: ' (assumption broken)', partly: ' (assumption partly broken)', no: '', unknown: '' } as const;
+
+/** One note per estimator whose assumption this world breaks, with why. */
+function brokenAssumptions(file: OpeFile): string[] {
+  return file.estimators.flatMap((e) =>
+    e.world_breaks_it === 'yes' || e.world_breaks_it === 'partly' ? [`${e.estimator}: this world ${e.world_breaks_it === 'yes' ? 'breaks' : 'partly breaks'} its assumption${e.why ? ` (${e.why})` : ''}.`] : [],
+  );
 }
 
 export function opeView(file: OpeFile): OpeView {
@@ -62,7 +72,8 @@ export function opeView(file: OpeFile): OpeView {
     logging: file.logging.policy,
     level: file.settings?.confidence ?? 0.95,
     truth: se !== undefined && se > 0 ? { value: t.twin_realised, ci_low: t.twin_realised - Z95 * se, ci_high: t.twin_realised + Z95 * se } : { value: t.twin_realised },
-    estimates: file.estimators.map((e) => ({ estimator: e.estimator, estimate: e.estimate, ci_low: e.ci_lo, ci_high: e.ci_hi })),
+    // An estimator whose assumption the world breaks says so where it is drawn.
+    estimates: file.estimators.map((e) => ({ estimator: e.estimator + BROKEN_LABEL[e.world_breaks_it ?? 'no'], estimate: e.estimate, ci_low: e.ci_lo, ci_high: e.ci_hi })),
     window: file.eval_window ? `days ${file.eval_window.from}–${file.eval_window.to}` : undefined,
   };
 }

@@ -14,7 +14,19 @@ export const opeSchema = z.object({
   logging: z.object({ policy: z.string(), realised_value: finite.optional() }),
   target: z.object({ policy: z.string() }),
   truth: z.object({ twin_realised: finite, twin_realised_se: finite.optional(), twin_expected: finite.nullable().optional() }),
-  estimators: z.array(z.object({ estimator: z.string(), estimate: finite, ci_lo: finite, ci_hi: finite, ci_covers_truth: z.boolean().optional() })).min(1),
+  estimators: z
+    .array(
+      z.object({
+        estimator: z.string(),
+        estimate: finite,
+        ci_lo: finite,
+        ci_hi: finite,
+        ci_covers_truth: z.boolean().optional(),
+        world_breaks_it: z.enum(['yes', 'partly', 'no', 'unknown']).optional(),
+        why: z.string().optional(),
+      }),
+    )
+    .min(1),
   settings: z.object({ confidence: z.number().gt(0).lt(1) }).optional(),
 });
 
