@@ -5,7 +5,7 @@
  */
 import type { Rng } from '../rng/index.js';
 import type { FittedWorld } from './fitted-world.js';
-import { cholesky } from './linear-algebra.js';
+import { cholesky } from '../ml/cholesky.js';
 import { worldParameters, type WorldParameters } from './world-parameters.js';
 
 export class WorldSampler {

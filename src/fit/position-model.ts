@@ -11,7 +11,7 @@
  * Standard errors come from the inverse of the penalised information (the Laplace approximation
  * of the posterior), so an item with no clicks gets the prior's width, not zero.
  */
-import { cholesky, choleskyInverse, choleskySolve } from './linear-algebra.js';
+import { cholesky, choleskyInverse, choleskySolve } from '../ml/cholesky.js';
 
 export interface ClickRows {
   readonly slots: number;

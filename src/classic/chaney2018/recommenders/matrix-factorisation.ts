@@ -7,7 +7,8 @@
  */
 import type { Rng } from '../../../rng/index.js';
 import type { Interactions } from '../interactions.js';
-import { addOuter, solveSpd } from './linear-algebra.js';
+import { cholesky, choleskySolve } from '../../../ml/cholesky.js';
+import { addOuter } from './linear-algebra.js';
 import type { ChaneyRecommender } from './types.js';
 
 export interface MatrixFactorisationSettings {
@@ -86,8 +87,7 @@ export class MatrixFactorisationRecommender implements ChaneyRecommender {
         addOuter(a, other, o * f, f, confidence);
         for (let j = 0; j < f; j++) b[j] += (1 + confidence) * other[o * f + j];
       }
-      solveSpd(a, b, f);
-      solved.set(b, r * f);
+      solved.set(choleskySolve(cholesky(a, f), f, b), r * f);
     }
   }
 }

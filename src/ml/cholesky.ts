@@ -1,4 +1,4 @@
-/** The small dense matrices a fit of a few dozen parameters needs: Cholesky factor, solve, inverse. Row-major. */
+/** Small dense symmetric positive-definite matrices (a fit of a few dozen parameters, a factor model's normal equations): Cholesky factor, solve, inverse. Row-major. */
 
 /** Lower-triangular L with A = L Lᵀ, for a symmetric positive-definite A (n × n); throws when A is not. */
 export function cholesky(a: Float64Array, n: number): Float64Array {
