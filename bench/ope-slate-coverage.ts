@@ -4,7 +4,7 @@
  * intervals covering the twin world's realised value, its mean error and the spread of its
  * error over seeds, and whether the world breaks its assumption.
  *
- *   npx tsx bench/ope-slate-coverage.ts [--seeds 20] [--first 11] [--bootstrap 200] [--scenario FILE]
+ *   npx tsx bench/ope-slate-coverage.ts [--seeds 20] [--first 11] [--bootstrap 200] [--scenario FILE] [--set key=value ...]
  */
 import { parseArgs } from 'node:util';
 import { evaluateOffPolicy, type EstimatorRow } from '../src/ope/run-ope.js';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     first: { type: 'string', default: '11' },
     bootstrap: { type: 'string', default: '200' },
     scenario: { type: 'string', default: 'scenarios/ope-random-to-popularity.yaml' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const seeds = Number(values.seeds);
@@ -24,7 +25,7 @@ const rows = new Map<string, EstimatorRow[]>();
 const started = performance.now();
 for (let k = 0; k < seeds; k++) {
   const seed = first + k;
-  const scenario = await loadScenario(values.scenario, [`seed=${seed}`, `ope.bootstrap=${values.bootstrap}`]);
+  const scenario = await loadScenario(values.scenario, [...values.set, `seed=${seed}`, `ope.bootstrap=${values.bootstrap}`]);
   const report = await evaluateOffPolicy(scenario);
   for (const e of report.estimators) rows.set(e.estimator, [...(rows.get(e.estimator) ?? []), e]);
   const line = report.estimators.map((e) => `${e.estimator} ${e.estimate.toFixed(3)}${e.ci_covers_truth ? '' : '*'}${e.ci_covers_twin_expected === false ? '°' : ''}`).join('  ');
