@@ -174,7 +174,12 @@ export interface EstimateOptions {
 }
 
 export function estimatePolicyValue(log: SlateLog, target: TargetPolicy, model: RewardModel, options: EstimateOptions): OpeEstimates {
-  const weighed = weighLog(log, target);
+  return estimateWeighedValue(weighLog(log, target), model, options);
+}
+
+/** The same, from a log already weighed for its target (other estimators of the same log share it). */
+export function estimateWeighedValue(weighed: WeighedLog, model: RewardModel, options: EstimateOptions): OpeEstimates {
+  const { log } = weighed;
   const prep = applyModel(weighed, model);
   const point = pointEstimates(prep);
   const B = options.bootstrap;

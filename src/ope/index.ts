@@ -24,6 +24,7 @@ export {
   prepareOpe,
   pointEstimates,
   estimatePolicyValue,
+  estimateWeighedValue,
   weightDiagnostics,
 } from './estimators.js';
 export { resampleCounts, quantileSorted, percentileInterval } from './bootstrap.js';

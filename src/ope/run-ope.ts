@@ -27,7 +27,7 @@ import type { ImpressionBuffer } from '../training/impression-buffer.js';
 import { TrainingLog } from '../training/training-log.js';
 import type { PublicCatalog } from '../world/public.js';
 import { OpeArm } from './arm.js';
-import { ESTIMATORS, estimatePolicyValue, weighLog, type Estimate, type WeightDiagnostics } from './estimators.js';
+import { ESTIMATORS, estimateWeighedValue, weighLog, type Estimate, type WeightDiagnostics } from './estimators.js';
 import { checkAssumption, type AnyEstimatorName, type AssumptionCheck } from './slate/assumptions.js';
 import { SLATE_ESTIMATORS, estimateSlateValue, type SlateEstimatorName } from './slate/slate-estimators.js';
 import { impressionDigest } from './fingerprint.js';
@@ -124,7 +124,8 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
   const fitLog = slateLogFromImpressions(logged.fitBuffers, { ...all, since: plan.recordFrom });
   if (evalLog.contexts.length === 0) throw new OpeSettingsError('the logging run served no slates in the evaluation window');
   const model = FactorisedRewardModel.fit(fitLog);
-  const result = estimatePolicyValue(evalLog, built.policy, model, {
+  const weighed = weighLog(evalLog, built.policy);
+  const result = estimateWeighedValue(weighed, model, {
     bootstrap: ope.bootstrap,
     confidence: ope.confidence,
     rng: new Rng(`${scenario.seed}/ope/bootstrap`),
@@ -139,7 +140,7 @@ export async function evaluateOffPolicy(scenario: Scenario, onPhase: (phase: str
   const slotwise = clickTruth && logged.arm.probe.slates > 0 ? logged.arm.probe.slotwiseClicks / logged.arm.probe.slates : null;
 
   const design = ope.logging !== 'scenario' && ope.logging.policy === 'uniform' ? 'uniform_without_replacement' : 'unknown';
-  const slate = estimateSlateValue(weighLog(evalLog, built.policy), built.policy, {
+  const slate = estimateSlateValue(weighed, built.policy, {
     design,
     fitLog,
     bootstrap: ope.bootstrap,

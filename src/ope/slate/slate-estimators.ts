@@ -64,6 +64,12 @@ export interface SlateEstimates {
   readonly model: string | null;
 }
 
+/** Per slate: the model's mean over the target's slates, and the whole-slate weighted residual. */
+interface ModelTerms {
+  readonly dm: Float64Array;
+  readonly residual: Float64Array;
+}
+
 /** Per-slate terms every estimate is a mean of; only logit ones depend on the model. */
 interface SlateTerms {
   readonly reward: Float64Array;
@@ -82,8 +88,8 @@ export function estimateSlateValue(weighed: WeighedLog, target: TargetPolicy, op
   if (logitReason || !terms.slateWeight) unavailable.logit_dr ??= logitReason ?? unavailable.slate_ips;
 
   const model = logitReason ? null : SlateLogitModel.fit(options.fitLog);
-  const targetSlates = model ? drawTargetSlates(log, target, options.draws ?? 16, options.seed) : [];
-  const modelTerms = (m: SlateLogitModel): { dm: Float64Array; residual: Float64Array } => {
+  const targetSlates = model ? drawTargetSlates(weighed, target, options.draws ?? 16, options.seed) : [];
+  const modelTerms = (m: SlateLogitModel): ModelTerms => {
     const dm = new Float64Array(S);
     const residual = new Float64Array(S);
     for (let s = 0; s < S; s++) {
@@ -96,7 +102,7 @@ export function estimateSlateValue(weighed: WeighedLog, target: TargetPolicy, op
     return { dm, residual };
   };
 
-  const point = (counts: Int32Array | null, m: { dm: Float64Array; residual: Float64Array } | null): Record<SlateEstimatorName, number> => {
+  const point = (counts: Int32Array | null, m: ModelTerms | null): Record<SlateEstimatorName, number> => {
     let n = 0;
     const sum = { slate_ips: 0, pseudo_inverse: 0, logit_dm: 0, logit_dr: 0 };
     for (let s = 0; s < S; s++) {
@@ -220,12 +226,11 @@ export function targetSlateProbability(target: TargetPolicy, ctx: OpeContext, sl
 }
 
 /** The target's slates for each logged context: one when it is deterministic, else `draws` seeded draws. */
-function drawTargetSlates(log: SlateLog, target: TargetPolicy, draws: number, seed: string): number[][][] {
-  return log.contexts.map((ctx) => {
+function drawTargetSlates(weighed: WeighedLog, target: TargetPolicy, draws: number, seed: string): number[][][] {
+  return weighed.log.contexts.map((ctx, s) => {
     const rng = new Rng(`${seed}/${ctx.slateId}/${ctx.userId}`);
     const first = target.sample(ctx, rng);
-    const slots = Array.from({ length: ctx.slateSize }, (_, p) => target.slot(ctx, p));
-    if (targetSlateProbability(target, ctx, slots, first) === 1) return [first];
+    if (targetSlateProbability(target, ctx, weighed.dists[s], first) === 1) return [first];
     const slates = [first];
     while (slates.length < draws) slates.push(target.sample(ctx, rng));
     return slates;
