@@ -79,6 +79,11 @@ const WRITES: Record<string, string[]> = {
   'recloop fit-check output/obd-world --policy bernoulli_thompson --priors data/open-bandit-dataset/prior_bts.yaml --campaign men --truth output/obd-bts': [
     'output/obd-world-check-bernoulli_thompson/fit-check.json',
   ],
+  'recloop report output/obd-random-ope-bernoulli_thompson': ['output/obd-random-ope-bernoulli_thompson/report.html', 'output/obd-random-ope-bernoulli_thompson/charts/ope.svg'],
+  'recloop report output/obd-world-check-bernoulli_thompson': [
+    'output/obd-world-check-bernoulli_thompson/report.html',
+    'output/obd-world-check-bernoulli_thompson/charts/fit-check-exposure.svg',
+  ],
   'recloop replay output/bubble': ['output/bubble-replay/replay.json', 'output/bubble-replay/report.html', 'output/bubble-replay/widened/seed-21/metrics.jsonl'],
   'recloop replay output/bubble output/bubble-2 --out output/bubble-two-seeds': ['output/bubble-two-seeds/replayed/seed-2/metrics.jsonl'],
   'recloop replay output/bubble --add "{source: topic_spread, k: 40}" --out output/bubble-spread40': ['output/bubble-spread40/replay.json'],

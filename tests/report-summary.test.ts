@@ -91,7 +91,7 @@ describe('loading report inputs', () => {
   it('names the folder when it holds nothing a report can use', async () => {
     const dir = tempDir();
     await expect(loadReportData(dir)).rejects.toThrow(ReportInputError);
-    await expect(loadReportData(dir)).rejects.toThrow(/not a run folder \(metrics\.jsonl\), a compare folder \(comparison\.json\) or an OPE folder/);
+    await expect(loadReportData(dir)).rejects.toThrow(/not a run folder \(metrics\.jsonl\), a compare folder \(comparison\.json\), an OPE folder \(ope\.json or ope-log\.json\) or a fitted world.s check \(fit-check\.json\)/);
     await expect(loadReportData(join(dir, 'missing'))).rejects.toThrow(/no such folder/);
   });
 

@@ -7,6 +7,7 @@ export { ReportInputError } from './data/read-files.js';
 export { comparisonSchema, type ComparisonFile, type ComparisonInput } from './data/comparison-schema.js';
 export { calibrationSchema, type CalibrationFile, type ReliabilityBin } from './data/calibration-schema.js';
 export { opeSchema, type OpeFile, type OpeInput } from './data/ope-schema.js';
+export { fitCheckSchema, opeLogSchema, type FitCheckInput, type OpeLogInput } from './data/logged-schemas.js';
 export { loadOpeFolder, opeView, OPE_FILE } from './data/ope-folder.js';
 export { buildCharts } from './charts/index.js';
 export { armColors, type ArmColors } from './colors.js';

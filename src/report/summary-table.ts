@@ -50,6 +50,7 @@ export function tableMetrics(metrics: readonly string[]): string[] {
 }
 
 export function summaryTable(data: ReportData): SummaryTable {
+  if (data.kind === 'check') return checkTable(data);
   return data.kind === 'compare' ? compareTable(data) : data.kind === 'ope' ? opeTable(data) : data.kind === 'runs' ? runsTable(data) : runTable(data);
 }
 
@@ -161,26 +162,58 @@ function opeTable(data: ReportData): SummaryTable {
   const num = (x: number) => formatPlain(x);
   const truth = ope.truth;
   const rows: TableRow[] = ope.estimates.map((e) => {
-    const covers = truth.value >= e.ci_low && truth.value <= e.ci_high;
+    const covers = truth ? truth.value >= e.ci_low && truth.value <= e.ci_high : undefined;
     return {
       metric: e.estimator,
       label: e.estimator,
       cells: [
         cell([num(e.estimate), `[${num(e.ci_low)}, ${num(e.ci_high)}]`]),
-        { text: `${e.estimate - truth.value >= 0 ? '+' : '\u2212'}${num(Math.abs(e.estimate - truth.value))}` },
-        { text: covers ? 'yes' : 'no ⚠', breach: !covers },
+        { text: truth ? `${e.estimate - truth.value >= 0 ? '+' : '\u2212'}${num(Math.abs(e.estimate - truth.value))}` : '' },
+        covers === undefined ? { text: '' } : { text: covers ? 'yes' : 'no ⚠', breach: !covers },
       ],
     };
   });
-  rows.unshift({
-    metric: 'truth',
-    label: 'truth (twin world)',
-    cells: [cell(withInterval(num(truth.value), truth.ci_low, truth.ci_high, num)), { text: '' }, { text: '' }],
-  });
+  if (truth) {
+    rows.unshift({
+      metric: 'truth',
+      label: `truth (${ope.truthSource})`,
+      cells: [cell(withInterval(num(truth.value), truth.ci_low, truth.ci_high, num)), { text: '' }, { text: '' }],
+    });
+  }
   return {
     header: ['Estimator', `Estimate [${level}% CI] (${ope.unit})`, 'Error vs truth', 'Interval covers truth'],
     rows,
-    notes: [...data.notes, `An interval that misses the truth means the estimator is biased here or over-confident.`],
+    notes: [...data.notes, ...(truth ? ['An interval that misses the truth means the estimator is biased here or over-confident.'] : [])],
+  };
+}
+
+/** A fitted world's check: one row per figure, the real log's value against the simulated logs'. */
+function checkTable(data: ReportData): SummaryTable {
+  const check = data.check;
+  if (!check) return { header: [], rows: [], notes: [] };
+  const level = Math.round(check.level * 100);
+  const num = (x: number) => formatPlain(x);
+  const signed = (x: number) => `${x >= 0 ? '+' : '\u2212'}${num(Math.abs(x))}`;
+  const rows: TableRow[] = check.rows.map((r) => ({
+    metric: r.figure,
+    label: r.figure,
+    cells: [
+      cell(withInterval(num(r.real), r.real_low, r.real_high, num)),
+      cell([num(r.simulated), `[${num(r.simulated_low)}, ${num(r.simulated_high)}]`]),
+      cell([signed(r.gap), `[${signed(r.gap_low)}, ${signed(r.gap_high)}]`], !r.consistent),
+      { text: r.consistent ? 'yes' : 'no ⚠', breach: !r.consistent },
+    ],
+  }));
+  const e = check.exposure;
+  const tvd = (x: { mean: number; low: number; high: number }) => [num(x.mean), `[${num(x.low)}, ${num(x.high)}]`];
+  rows.push(
+    { metric: 'exposure_tvd', label: 'item exposure: distance, simulated vs real', cells: [{ text: '' }, cell(tvd(e.tvd)), { text: '' }, { text: '' }] },
+    { metric: 'exposure_tvd_reference', label: 'item exposure: distance, two resamples of real', cells: [{ text: '' }, cell(tvd(e.reference)), { text: '' }, { text: '' }] },
+  );
+  return {
+    header: ['Figure', `Real [${level}% CI] (${check.unit})`, `Simulated [${level}% of seeds]`, 'Gap real − simulated', 'Consistent'],
+    rows,
+    notes: data.notes,
   };
 }
 

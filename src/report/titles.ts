@@ -6,6 +6,7 @@ const KIND_LABEL: Readonly<Record<ReportData['kind'], string>> = {
   runs: 'runs',
   compare: 'experiment',
   ope: 'off-policy evaluation',
+  check: 'fitted-world check',
 };
 
 export function reportTitle(data: ReportData): string {

@@ -27,6 +27,7 @@ export type ChartFamily =
   | 'latency'
   | 'exploration'
   | 'ope'
+  | 'check'
   | 'slices';
 
 /** One metric of one arm at one epoch (one metrics row); `ci_low`/`ci_high` only when replicas give an interval. */
@@ -91,10 +92,42 @@ export interface OpeView {
   readonly target: string;
   readonly logging: string;
   readonly level: number;
-  readonly truth: { readonly value: number; readonly ci_low?: number; readonly ci_high?: number };
+  /** What the estimates are checked against; absent when nothing measured the target's value. */
+  readonly truth?: { readonly value: number; readonly ci_low?: number; readonly ci_high?: number };
+  /** Where the truth comes from, e.g. "twin world" or "the bts log (on-policy)". */
+  readonly truthSource: string;
   readonly estimates: readonly { readonly estimator: string; readonly estimate: number; readonly ci_low: number; readonly ci_high: number }[];
   /** e.g. "days 4–5". */
   readonly window?: string;
+}
+
+/** A fitted world's check (`recloop fit-check`): simulated figures against the real log's. */
+export interface CheckView {
+  /** The unit of every rate row. */
+  readonly unit: string;
+  readonly level: number;
+  readonly policy: string;
+  readonly rows: readonly {
+    readonly figure: string;
+    readonly real: number;
+    readonly real_low?: number;
+    readonly real_high?: number;
+    /** Mean and interval over the simulated logs (seeds). */
+    readonly simulated: number;
+    readonly simulated_low: number;
+    readonly simulated_high: number;
+    readonly gap: number;
+    readonly gap_low: number;
+    readonly gap_high: number;
+    readonly consistent: boolean;
+  }[];
+  /** Total variation distance between real and simulated item exposure, and between two resamples of the real log. */
+  readonly exposure: {
+    readonly tvd: { readonly mean: number; readonly low: number; readonly high: number };
+    readonly reference: { readonly mean: number; readonly low: number; readonly high: number };
+    /** Each item's share of impressions in the real log and over the simulated logs. */
+    readonly items: readonly { readonly item: number; readonly real: number; readonly simulated: number }[];
+  };
 }
 
 export interface TimeAxis {
@@ -132,8 +165,8 @@ export interface ReportFact {
 }
 
 export interface ReportData {
-  /** A run folder, several run folders overlaid, a compare folder (comparison.json) or an OPE folder (ope.json only). */
-  readonly kind: 'run' | 'runs' | 'compare' | 'ope';
+  /** A run folder, several run folders overlaid, a compare folder (comparison.json), an OPE folder (ope.json or ope-log.json) or a fitted world's check (fit-check.json). */
+  readonly kind: 'run' | 'runs' | 'compare' | 'ope' | 'check';
   readonly dir: string;
   readonly name: string;
   readonly description?: string;
@@ -160,6 +193,7 @@ export interface ReportData {
   readonly slopes: readonly ArmSlope[];
   readonly calibration?: CalibrationFile;
   readonly ope?: OpeView;
+  readonly check?: CheckView;
   /** Set for a sweep folder (sweep.json): its arms are the grid's cells. */
   readonly sweep?: SweepView;
   /** Per pipeline stage (`total`: the whole request), from the scenario's `recommender.latency_budget_ms`. */

@@ -1,6 +1,7 @@
 /**
  * `recloop report <dir..>`: charts (SVG, PNG), report.html and summary.md for a run folder, a
- * compare folder (one with comparison.json) or an OPE folder, or for several run folders overlaid
+ * compare folder (one with comparison.json), an OPE folder (`recloop ope` or `recloop ope-log`) or a
+ * fitted world's check (`recloop fit-check`), or for several run folders overlaid
  * (a series per run, into --out). `recloop run` calls writeRunReport at its end.
  * The report module (vega, resvg) is imported on first use, so other commands start fast.
  */
@@ -42,14 +43,14 @@ export async function reportAfterRun(dir: string, io: CliIo): Promise<void> {
 export const reportCommand: CommandModule = (yargs: Argv, io: CliIo) =>
   yargs.command(
     'report <dirs..>',
-    'write charts, report.html and summary.md for a run or compare folder, or several run folders overlaid',
+    'write charts, report.html and summary.md for a run, compare, OPE or fit-check folder, or several run folders overlaid',
     (y) =>
       y
         .positional('dirs', {
           type: 'string',
           array: true,
           demandOption: true,
-          describe: 'run folder, compare folder with comparison.json, or OPE folder; several run folders are overlaid, a series per run (needs --out)',
+          describe: 'run folder, compare folder with comparison.json, OPE folder (ope.json or ope-log.json) or fit-check folder; several run folders are overlaid, a series per run (needs --out)',
         })
         .option('out', { type: 'string', describe: 'write the report here (default: into the folder)' })
         .option('png', { type: 'boolean', default: true, describe: 'render PNGs beside the SVGs; --no-png skips them' }),

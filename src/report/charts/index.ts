@@ -1,11 +1,12 @@
 /**
  * Every chart the data supports, in reading order (the report's sections, sections.ts): the
  * experiment's verdict first, a sweep's trade-off frontier, then the loop's failures (filter bubbles, cold start, short- against
- * long-term), then the machinery (calibration, latency, exploration, OPE), then fairness across
+ * long-term), then the machinery (calibration, latency, exploration, OPE, a fitted world's check), then fairness across
  * slices. A family appears only when its columns or files exist.
  */
 import type { Chart, ReportData } from '../types.js';
 import { calibrationCharts } from './calibration.js';
+import { checkCharts } from './check.js';
 import { chartContext, type ChartContext } from './context.js';
 import { coldStartCharts, diversityCharts } from './diversity.js';
 import { experimentCharts } from './experiment.js';
@@ -30,6 +31,7 @@ const FAMILIES: readonly ((ctx: ChartContext) => Chart[])[] = [
   latencyCharts,
   explorationCharts,
   opeCharts,
+  checkCharts,
   sliceCharts,
 ];
 

@@ -24,19 +24,21 @@ function opeChart(ctx: ChartContext, ope: OpeView): Chart {
   const x = { type: 'quantitative' as const, title: xTitle, scale: { zero: false } };
   const layers: Layer[] = [];
   const { truth } = ope;
-  if (truth.ci_low !== undefined && truth.ci_high !== undefined) {
+  if (truth?.ci_low !== undefined && truth.ci_high !== undefined) {
     layers.push({
       data: { values: [{ low: truth.ci_low, high: truth.ci_high }] },
       mark: { type: 'rect', color: '#000000', opacity: 0.1 },
       encoding: { x: { ...x, field: 'low' }, x2: { field: 'high' } },
     });
   }
-  layers.push(
-    {
+  if (truth) {
+    layers.push({
       data: { values: [{ truth: truth.value }] },
       mark: { type: 'rule', color: '#000000', strokeWidth: 2 },
-      encoding: { x: { ...x, field: 'truth' }, tooltip: [{ field: 'truth', type: 'quantitative', title: 'Truth (twin world)', format: '.4~g' }] },
-    },
+      encoding: { x: { ...x, field: 'truth' }, tooltip: [{ field: 'truth', type: 'quantitative', title: `Truth (${ope.truthSource})`, format: '.4~g' }] },
+    });
+  }
+  layers.push(
     {
       data: { values: ope.estimates.map((e) => ({ ...e })) },
       mark: { type: 'rule', strokeWidth: 3, color: NEUTRAL.estimate },
@@ -62,10 +64,12 @@ function opeChart(ctx: ChartContext, ope: OpeView): Chart {
     id: 'ope',
     family: 'ope',
     title,
-    caption: `Bars are ${level}% intervals; an estimator whose bar misses the black truth line (grey: the truth's own interval) is biased or over-confident.`,
+    caption: truth
+      ? `Bars are ${level}% intervals; an estimator whose bar misses the black truth line (grey: the truth's own interval) is biased or over-confident.`
+      : `Bars are ${level}% intervals. Nothing measured the target's value here, so no estimate can be checked.`,
     spec: {
       $schema: SCHEMA_URL,
-      title: { text: title, subtitle: `${ctx.data.name}${ope.window ? ` · ${ope.window}` : ''} · bars: ${level}% intervals · black line: truth from a twin world serving ${ope.target}` },
+      title: { text: title, subtitle: `${ctx.data.name}${ope.window ? ` · ${ope.window}` : ''} · bars: ${level}% intervals${truth ? ` · black line: truth from the ${ope.truthSource}` : ''}` },
       config: REPORT_CONFIG,
       width: WIDE.width,
       height: ROW_HEIGHT * Math.max(2, order.length),

@@ -8,39 +8,30 @@ import { opeSchema, type OpeFile } from './ope-schema.js';
 import { readJson, readOptionalText } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
 import { scenarioInfo } from './scenario-info.js';
+import { staticReportData } from './static-report.js';
 import { hasServingStages } from './serving-stages.js';
 
 export const OPE_FILE = 'ope.json';
 
 /** 1.96: the twin world's realised value is a mean over slates, with a normal interval. */
-const Z95 = 1.959963984540054;
+export const Z95 = 1.959963984540054;
 
 export async function loadOpeFolder(dir: string): Promise<ReportData> {
   const file = await readJson(join(dir, OPE_FILE), opeSchema);
   const yamlText = await readOptionalText(dir, RUN_INPUTS.scenario);
   const info = scenarioInfo(yamlText);
   const ope = opeView(file);
-  return {
+  return staticReportData({
     kind: 'ope',
     dir,
     name: file.scenario,
     description: info.description,
     scenarioYaml: yamlText,
     arms: [file.target.policy],
-    replicas: 1,
     level: ope.level,
-    time: { unit: 'day', title: 'Simulated day' },
-    metrics: [],
-    series: [],
-    summaries: [],
-    diffs: [],
-    oracleDiffs: [],
-    slopes: [],
     ope,
     latencyBudgetMs: info.latencyBudgetMs,
     servingStages: hasServingStages([info.recommenderKind]),
-    periods: [],
-    references: {},
     facts: [
       { label: 'Target policy', value: file.target.policy },
       { label: 'Logged by', value: file.logging.policy },
@@ -51,7 +42,7 @@ export async function loadOpeFolder(dir: string): Promise<ReportData> {
       `Truth: the target served online in a twin world (same seed, same users and items); its realised value with a ${Math.round(Z95 * 100) / 100}·SE interval.`,
       ...brokenAssumptions(file),
     ],
-  };
+  });
 }
 
 const BROKEN_LABEL = { yes: ' (assumption broken)', partly: ' (assumption partly broken)', no: '', unknown: '' } as const;
@@ -72,6 +63,7 @@ export function opeView(file: OpeFile): OpeView {
     logging: file.logging.policy,
     level: file.settings?.confidence ?? 0.95,
     truth: se !== undefined && se > 0 ? { value: t.twin_realised, ci_low: t.twin_realised - Z95 * se, ci_high: t.twin_realised + Z95 * se } : { value: t.twin_realised },
+    truthSource: 'twin world',
     // An estimator whose assumption the world breaks says so where it is drawn.
     estimates: file.estimators.map((e) => ({ estimator: e.estimator + BROKEN_LABEL[e.world_breaks_it ?? 'no'], estimate: e.estimate, ci_low: e.ci_lo, ci_high: e.ci_hi })),
     window: file.eval_window ? `days ${file.eval_window.from}–${file.eval_window.to}` : undefined,
