@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Comparison } from '../../src/experiment/comparison.js';
 import type { CalibrationFile, OpeInput } from '../../src/report/index.js';
 import type { ReportData } from '../../src/report/types.js';
+import { staticReportData } from '../../src/report/data/static-report.js';
 
 export const HEADS = ['click', 'watch'] as const;
 export const STAGES = ['retrieval', 'ranking', 'rerank'] as const;
@@ -211,28 +212,7 @@ export function writeSyntheticCompare(dir: string, epochs = 20, replicas = 5): s
 
 /** A hand-made compare report with nothing in it yet: tests fill in the arms and the figures they need. */
 export function handMadeCompare(arms: readonly string[], replicas: number): ReportData {
-  return {
-    kind: 'compare',
-    dir: 'hand-made',
-    name: 'hand-made',
-    arms: [...arms],
-    control: arms[0],
-    replicas,
-    level: 0.95,
-    time: { unit: 'day', title: 'Simulated day' },
-    metrics: [],
-    series: [],
-    summaries: [],
-    diffs: [],
-    oracleDiffs: [],
-    slopes: [],
-    latencyBudgetMs: {},
-    servingStages: false,
-    periods: [],
-    references: {},
-    facts: [],
-    notes: [],
-  };
+  return staticReportData({ kind: 'compare', dir: 'hand-made', name: 'hand-made', arms: [...arms], control: arms[0], replicas, level: 0.95, facts: [], notes: [] });
 }
 
 /**

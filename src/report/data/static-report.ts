@@ -1,4 +1,4 @@
-/** ReportData for folders with no time series (OPE, a fitted world's check): every series field empty. */
+/** ReportData with every series field empty: folders with no time series (OPE, a fitted world's check), or a report a test fills in. */
 import type { ReportData } from '../types.js';
 
 type Given = Pick<ReportData, 'kind' | 'dir' | 'name' | 'arms' | 'level' | 'facts' | 'notes'> & Partial<ReportData>;
