@@ -76,6 +76,22 @@ describe('the report of an ope-log folder', () => {
   });
 });
 
+describe('the report of an ope-log folder without a truth log', () => {
+  it('draws the estimates and claims nothing about covering', async () => {
+    const out = join(dir, 'ope-log-alone');
+    await ok(['ope-log', join(dir, 'random'), '--target', 'uniform', '--bootstrap', '20', '--out', out]);
+    const data = await loadReportData(out);
+    expect(data.ope?.truth).toBeUndefined();
+    expect(data.ope?.estimates.map((e) => e.estimator)).toEqual(['ips', 'snips', 'dm', 'dr']);
+    const table = summaryTable(data);
+    expect(table.rows.map((r) => r.metric)).toEqual(['ips', 'snips', 'dm', 'dr']);
+    expect(table.rows.every((r) => r.cells[1].text === '' && r.cells[2].text === '')).toBe(true);
+    const [chart] = buildCharts(data);
+    expect(chart.caption).toMatch(/no estimate can be checked/);
+    expect(JSON.stringify(chart.spec)).not.toContain('"truth"');
+  });
+});
+
 describe("the report of a fitted world's check", () => {
   let data: ReportData;
   beforeAll(async () => {
