@@ -17,6 +17,12 @@ export const GROUPS = {
     // they guard the estimators' statistics, the mechanics tests their arithmetic.
     tests: ['tests/ope-mechanics.test.ts', 'tests/ope-policies.test.ts'],
   },
+  'ope-slate': {
+    mutate: ['src/ope/slate/*.ts'],
+    // The slate estimators against exact answers on enumerated logs, the logit fit's recovery and its DM's
+    // unbiasedness over seeded logs, the user bootstrap's width.
+    tests: ['tests/ope-slate-estimators.test.ts'],
+  },
   metrics: {
     mutate: ['src/metrics/*.ts', '!src/metrics/index.ts', '!src/metrics/types.ts'],
     // metric-registry: the declarations and what is derived from them (labels, directions, epochMean).
@@ -143,4 +149,4 @@ export const GROUPS = {
 };
 
 /** The group names in the order `npm run mutation` runs them: cheapest first. */
-export const GROUP_ORDER = ['checkpoint', 'rerank', 'replay', 'metrics', 'ope', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
+export const GROUP_ORDER = ['checkpoint', 'rerank', 'replay', 'metrics', 'ope', 'ope-slate', 'sparse-optimiser', 'exploration', 'ranker-data', 'ranker', 'two-tower'];
