@@ -81,6 +81,29 @@ describe('NewCreatorMetric', () => {
     expect(second).toMatchObject({ new_creators: 1, new_creator_items: 1 });
   });
 
+  it('counts item-days and CTRs in epochs shorter than a day, with several impressions and clicks per group', () => {
+    const w = startingWorld();
+    const m = new NewCreatorMetric(w.view(), { newCreatorDays: 14, firstDays: 3 });
+    const joined = w.join(0.1);
+    m.observe(w.upload(joined, 0.2)); // items 4 and 5, there for 0.3 of the half-day epoch
+    m.observe(w.upload(joined, 0.2));
+    m.observe(slate(0.3, [4, 5], 0));
+    m.observe(slate(0.35, [4, 0]));
+    m.observe(slate(0.4, [5, 1], 1));
+    m.observe(slate(0.45, [2, 3], 0));
+    const first = m.endEpoch({ epoch: 0, start: 0, end: 0.5 });
+    // Impressions 4 of 8 to the new creator; item-days 0.6 of 4 × 0.5 + 0.6 = 2.6.
+    expect(first.new_creator_exposure_ratio).toBeCloseTo(4 / 8 / (0.6 / 2.6), 12);
+    // CTR 1 in 4 against the established creators' 2 in 4.
+    expect(first.new_creator_ctr_gap).toBeCloseTo(1 / 4 - 2 / 4, 12);
+    // Second half day: all six items there throughout (3 item-days, 1 of them the new creator's).
+    m.observe(slate(0.7, [4, 0], 0));
+    m.observe(slate(0.8, [5, 1, 2], 2));
+    const second = m.endEpoch({ epoch: 1, start: 0.5, end: 1 });
+    expect(second.new_creator_exposure_ratio).toBeCloseTo(2 / 5 / (1 / 3), 12);
+    expect(second.new_creator_ctr_gap).toBeCloseTo(1 / 2 - 1 / 3, 12);
+  });
+
   it('gives a recommender that shows every item alike a ratio of 1, whenever the items arrive', () => {
     const w = startingWorld();
     const m = new NewCreatorMetric(w.view(), { newCreatorDays: 14, firstDays: 3 });
