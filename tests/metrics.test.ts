@@ -562,6 +562,16 @@ describe('ColdStartMetric', () => {
     });
   });
 
+  it('judges a new item only once its first days have ended, in the epoch where they end', () => {
+    const world = new FakeWorld(1);
+    const m = new ColdStartMetric(world, { freshAge: 1, newItemDays: 1 });
+    world.addItem([[0, 1]], 0.5, 0.5); // 0: first day ends at 1.5
+    world.addItem([[0, 1]], 2.5, 0.5); // 1: first day ends at 3.5, after the first epoch
+    feed(m, [upload(0.5, 0), upload(2.5, 1), slate(2.75, 0, [1])]);
+    expect(m.endEpoch(bounds(0, 0, 3))).toMatchObject({ new_items_first_days_ended: 1, new_items_unseen_first_days: 1 });
+    expect(m.endEpoch(bounds(1, 3, 6))).toMatchObject({ new_items_first_days_ended: 1, new_items_unseen_first_days: 0 });
+  });
+
   it('median over an odd number of first impressions; no uploads gives 0 never-shown share', () => {
     const world = new FakeWorld(1);
     const m0 = new ColdStartMetric(world, { freshAge: 2 });
