@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { FitCheckReport } from '../src/fit/fit-check.js';
 import type { LoggedOpeReport } from '../src/ope/logged/evaluate-logged.js';
-import { buildCharts, loadReportData, summaryTable, writeReport, type FitCheckInput, type OpeLogInput, type ReportData } from '../src/report/index.js';
+import { buildCharts, loadReportData, loadReportInputs, summaryTable, writeReport, type FitCheckInput, type OpeLogInput, type ReportData } from '../src/report/index.js';
 import { CHROMIUM_ARGS, chromiumExecutable } from './support/chromium.js';
 import { cli } from './support/run-cli.js';
 import { tempDir } from './support/scenarios.js';
@@ -127,6 +127,10 @@ describe("the report of a fitted world's check", () => {
     expect(exposure?.cells[1].text).toContain(fitCheck.exposure.tvd.mean.toPrecision(3));
     // The real Thompson policy moved its exposure over the week; the fitted one does not follow: far beyond chance.
     expect(fitCheck.exposure.tvd.lo).toBeGreaterThan(fitCheck.exposure.reference_tvd.hi);
+  });
+
+  it('is refused among folders to overlay, naming the file that makes it no run folder', async () => {
+    await expect(loadReportInputs([join(dir, 'check'), join(dir, 'ope-log')])).rejects.toThrow(/check: has fit-check\.json, but only run folders/);
   });
 
   it('names the file and the field of a broken fit-check.json', async () => {

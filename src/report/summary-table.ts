@@ -8,7 +8,7 @@ import { formatDiff, formatPlain, formatValue } from './format.js';
 import { metricInfo, undefinedNote } from './metric-catalog.js';
 import { armLabel } from './oracle.js';
 import { trendOf, trendWindow } from './trend.js';
-import type { GuardrailFlag, ReportData } from './types.js';
+import type { GuardrailFlag, MeanInterval, ReportData } from './types.js';
 
 export interface TableCell {
   readonly text: string;
@@ -205,7 +205,7 @@ function checkTable(data: ReportData): SummaryTable {
     ],
   }));
   const e = check.exposure;
-  const tvd = (x: { mean: number; low: number; high: number }) => [num(x.mean), `[${num(x.low)}, ${num(x.high)}]`];
+  const tvd = (x: MeanInterval) => [num(x.mean), `[${num(x.low)}, ${num(x.high)}]`];
   rows.push(
     { metric: 'exposure_tvd', label: 'item exposure: distance, simulated vs real', cells: [{ text: '' }, cell(tvd(e.tvd)), { text: '' }, { text: '' }] },
     { metric: 'exposure_tvd_reference', label: 'item exposure: distance, two resamples of real', cells: [{ text: '' }, cell(tvd(e.reference)), { text: '' }, { text: '' }] },

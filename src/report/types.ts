@@ -94,11 +94,17 @@ export interface OpeView {
   readonly level: number;
   /** What the estimates are checked against; absent when nothing measured the target's value. */
   readonly truth?: { readonly value: number; readonly ci_low?: number; readonly ci_high?: number };
-  /** Where the truth comes from, e.g. "twin world" or "the bts log (on-policy)". */
+  /** Where the truth comes from, e.g. "twin world" or "on-policy log bts". */
   readonly truthSource: string;
   readonly estimates: readonly { readonly estimator: string; readonly estimate: number; readonly ci_low: number; readonly ci_high: number }[];
   /** e.g. "days 4–5". */
   readonly window?: string;
+}
+
+export interface MeanInterval {
+  readonly mean: number;
+  readonly low: number;
+  readonly high: number;
 }
 
 /** A fitted world's check (`recloop fit-check`): simulated figures against the real log's. */
@@ -123,8 +129,8 @@ export interface CheckView {
   }[];
   /** Total variation distance between real and simulated item exposure, and between two resamples of the real log. */
   readonly exposure: {
-    readonly tvd: { readonly mean: number; readonly low: number; readonly high: number };
-    readonly reference: { readonly mean: number; readonly low: number; readonly high: number };
+    readonly tvd: MeanInterval;
+    readonly reference: MeanInterval;
     /** Each item's share of impressions in the real log and over the simulated logs. */
     readonly items: readonly { readonly item: number; readonly real: number; readonly simulated: number }[];
   };

@@ -2,11 +2,13 @@
  * Several run folders → one ReportData, a series per run, for runs `recloop compare` cannot hold
  * (ε-greedy against Thompson in the bandit world, runs of different scenarios). Each run is named
  * by its folder; the runs must share a time axis, and only run folders can be overlaid (an
- * experiment already has its arms, an OPE folder has no series).
+ * experiment already has its arms; OPE and fit-check folders have no series).
  */
-import { basename, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import type { ReportData, ReportFact } from '../types.js';
 import { COMPARISON_FILE } from './compare-folder.js';
+import { FIT_CHECK_FILE, OPE_LOG_FILE } from './logged-folders.js';
 import { OPE_FILE } from './ope-folder.js';
 import { ReportInputError } from './read-files.js';
 import { RUN_INPUTS } from './run-folder.js';
@@ -17,7 +19,7 @@ export async function loadOverlay(dirs: readonly string[], load: (dir: string) =
   const runs = await Promise.all(dirs.map(load));
   for (const run of runs) {
     if (run.kind !== 'run') {
-      const file = run.kind === 'compare' ? COMPARISON_FILE : OPE_FILE;
+      const file = [COMPARISON_FILE, OPE_FILE, OPE_LOG_FILE, FIT_CHECK_FILE].find((f) => existsSync(join(run.dir, f)));
       throw new ReportInputError(`${run.dir}: has ${file}, but only run folders (${RUN_INPUTS.metrics}) can be overlaid; report it on its own`);
     }
     if (run.time.unit !== runs[0].time.unit) {
