@@ -97,6 +97,24 @@ describe('isotonic regression', () => {
     expect(iso.apply(1e9)).toBe(iso.y[iso.y.length - 1]);
   });
 
+  it('interpolates between the block centres either side of the logit, wherever the lookup grid puts them (crowded and sparse centres, logits on a centre)', () => {
+    const rng = new Rng('iso-grid');
+    // 300 centres crowded into [0, 0.01] beside a few spread to 50: many centres share a grid cell, and many cells hold none.
+    const x = Float64Array.from([...Array.from({ length: 300 }, (_, k) => k * 3.3e-5), 0.5, 2, 7.25, 30, 50]);
+    const y = Float64Array.from(x, (_, k) => k / x.length);
+    const iso = new IsotonicCalibrator(x, y);
+    // Interpolation from a linear scan: the last centre at or below the logit.
+    const reference = (z: number): number => {
+      if (!(z > x[0])) return y[0];
+      if (z >= x[x.length - 1]) return y[y.length - 1];
+      let lo = 0;
+      while (x[lo + 1] <= z) lo++;
+      return y[lo] + ((z - x[lo]) / (x[lo + 1] - x[lo])) * (y[lo + 1] - y[lo]);
+    };
+    const logits = [...Array.from({ length: 5_000 }, () => rng.uniform(-1, 51)), ...Array.from({ length: 5_000 }, () => rng.uniform(0, 0.011)), ...x, ...Array.from(x, (c) => c - 1e-12), ...Array.from(x, (c) => c + 1e-12)];
+    for (const z of logits) expect(iso.apply(z)).toBe(reference(z));
+  });
+
   it('pools adjacent violators on a hand case, giving tied scores one value', () => {
     // Sorted by score: labels 1, 0, 0, 1 at scores 1, 2, 2, 3 → blocks {1,2,2} mean 1/3, {3} mean 1.
     const iso = IsotonicCalibrator.fit([2, 1, 3, 2], [0, 1, 1, 0], 1);

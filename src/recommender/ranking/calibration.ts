@@ -121,6 +121,9 @@ export const PLATT_CALIBRATION = calibrator({ name: 'platt', fit: (logits, label
  */
 export class IsotonicCalibrator implements Calibrator {
   readonly kind = 'isotonic';
+  /** The last block centre at or below each of GRID_CELLS equal cells' left edges, from x[0] to x[last]: apply's starting guess. */
+  private readonly grid: Int32Array;
+  private readonly cellsPerUnit: number;
 
   constructor(
     /** Block centres (mean logit), strictly increasing. */
@@ -131,6 +134,14 @@ export class IsotonicCalibrator implements Calibrator {
     readonly rows: readonly number[] = [],
   ) {
     if (x.length !== y.length) throw new RangeError('isotonic: x and y must have the same length');
+    const span = x[x.length - 1] - x[0];
+    this.cellsPerUnit = span > 0 ? GRID_CELLS / span : 0;
+    this.grid = new Int32Array(GRID_CELLS);
+    for (let c = 0, lo = 0; c < GRID_CELLS; c++) {
+      const edge = x[0] + c / this.cellsPerUnit;
+      while (lo + 1 < x.length - 1 && x[lo + 1] <= edge) lo++;
+      this.grid[c] = lo;
+    }
   }
 
   /**
@@ -180,18 +191,20 @@ export class IsotonicCalibrator implements Calibrator {
     const last = x.length - 1;
     if (!(logit > x[0])) return y[0];
     if (logit >= x[last]) return y[last];
-    // Binary search for the block centres either side.
-    let lo = 0;
-    let hi = last;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (x[mid] <= logit) lo = mid;
-      else hi = mid;
-    }
+    // The block centres either side: from the grid's guess, stepped to the last centre at or below
+    // the logit (whatever the guess's rounding; the centres are strictly increasing).
+    const cell = Math.min(GRID_CELLS - 1, ((logit - x[0]) * this.cellsPerUnit) | 0);
+    let lo = this.grid[cell];
+    while (x[lo] > logit) lo--;
+    while (x[lo + 1] <= logit) lo++;
+    const hi = lo + 1;
     const t = (logit - x[lo]) / (x[hi] - x[lo]);
     return y[lo] + t * (y[hi] - y[lo]);
   }
 }
+
+/** Cells of an isotonic calibrator's lookup grid: a few block centres per cell at most, for the usual ≤ 100 blocks. */
+const GRID_CELLS = 256;
 
 /** `ranker.calibration: isotonic` (the default). */
 export const ISOTONIC_CALIBRATION = calibrator({ name: 'isotonic', fit: (logits, labels) => IsotonicCalibrator.fit(logits, labels) });

@@ -4,7 +4,7 @@
  * equal-width buckets by value (the range is read off a sample; scores outside it go to the end
  * buckets), and only the items of the highest buckets that together hold at least k are kept,
  * placed bucket by bucket and sorted within their bucket. One scan over the row usually does: it
- * counts the buckets and gathers the items above a cut guessed from the sample.
+ * gathers and counts the items above a cut guessed from the sample.
  * Bucketing is monotone in the score, so every item left out scores strictly below
  * every item kept, whatever range the sample gave: a poor range only means more items to sort.
  */
@@ -52,31 +52,39 @@ export class TopSelect {
     if (this.keptIndex.length < count) this.grow(count);
     const { keptIndex, keptScore, keptBucket } = this;
     let gathered = 0;
-    for (let i = from; i < from + count; i++) {
-      const s = scores[i];
-      // NaN fails the comparison and is neither counted nor kept, as in the heap's scan.
-      if (s !== s) continue;
-      const b = bucket((s - lo) * scale);
-      counts[b]++;
-      if (b >= guess) {
-        keptIndex[gathered] = i - from;
-        keptScore[gathered] = s;
-        keptBucket[gathered++] = b;
-      }
-    }
-    const cut = cutFor(counts, k);
-    if (cut < guess) {
-      // The guess was too high: gather again at the true cut.
-      gathered = 0;
+    if (guess > 0) {
+      // bucket(x) >= guess exactly when x >= guess (guess is a bucket above 0): one comparison per
+      // item, and only the gathered items are counted. NaN fails the comparison, as in the heap's scan.
       for (let i = from; i < from + count; i++) {
         const s = scores[i];
-        if (s !== s) continue;
-        const b = bucket((s - lo) * scale);
-        if (b >= cut) {
+        const x = (s - lo) * scale;
+        if (x >= guess) {
+          const b = bucket(x);
+          counts[b]++;
           keptIndex[gathered] = i - from;
           keptScore[gathered] = s;
           keptBucket[gathered++] = b;
         }
+      }
+      // Enough above the guess: the cut lies at or above it, where every bucket was counted.
+      if (gathered >= k) return this.ordered(gathered, cutFor(counts, k), k);
+      counts.fill(0);
+      gathered = 0;
+    }
+    // The guess was too high: count every bucket and gather at the true cut.
+    for (let i = from; i < from + count; i++) {
+      const s = scores[i];
+      if (s === s) counts[bucket((s - lo) * scale)]++;
+    }
+    const cut = cutFor(counts, k);
+    for (let i = from; i < from + count; i++) {
+      const s = scores[i];
+      if (s !== s) continue;
+      const b = bucket((s - lo) * scale);
+      if (b >= cut) {
+        keptIndex[gathered] = i - from;
+        keptScore[gathered] = s;
+        keptBucket[gathered++] = b;
       }
     }
     return this.ordered(gathered, cut, k);
