@@ -30,7 +30,7 @@ describe('PreRanker', () => {
   const target = Array.from({ length: n }, (_, i) => 3 + truth[0] * x[i * dim] + truth[1] * x[i * dim + 1] + truth[2] * x[i * dim + 2]);
 
   it('keeps each request\'s best by the fitted linear score, plus bypassing sources', () => {
-    const pre = new PreRanker({ keep: 2, bypass: ['fresh'] }, dim);
+    const pre = new PreRanker({ keep: 2, bypass: ['fresh'], bypass_kept: 'all' }, dim);
     expect(pre.fitted).toBe(false);
     pre.fit(x, n, target);
     expect(pre.fitted).toBe(true);
@@ -49,8 +49,25 @@ describe('PreRanker', () => {
     expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: count / 7 });
   });
 
+  it('with bypass_kept proportional, trims the bypassing candidates in proportion too, keeping their best and the rest\'s', () => {
+    const pre = new PreRanker({ keep: 5, bypass: ['fresh'], bypass_kept: 'proportional' }, 1);
+    pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
+    // Ten candidates, four of them fresh (rows 1, 4, 6, 9): round(5 · 4 / 10) = 2 fresh kept, the
+    // two fresh scored highest (rows 9 and 6), and the three best of the rest (rows 8, 0, 2),
+    // though fresh row 4 scores above rows 0 and 2.
+    const scores = Float32Array.from([7, 3, 6, 1, 8, 2, 9, 5, 10, 11]);
+    const lists = [candidates(['a', 'fresh', 'a', 'a', 'fresh', 'a', 'fresh', 'a', 'a', 'fresh'])];
+    const kept = new Uint8Array(10);
+    expect(pre.select(scores, lists, kept)).toBe(5);
+    expect([...kept]).toEqual([1, 0, 1, 0, 0, 0, 1, 0, 1, 1]);
+    // A request without bypassing candidates keeps its best five, as without a bypass.
+    const plain = new Uint8Array(10);
+    pre.select(scores, [candidates(new Array<string>(10).fill('a'))], plain);
+    expect([...plain]).toEqual([1, 0, 0, 0, 1, 0, 1, 0, 1, 1]);
+  });
+
   it('keeps rows in order across requests shorter than keep, and refuses to select before it is fitted', () => {
-    const pre = new PreRanker({ keep: 1, bypass: [] }, 1);
+    const pre = new PreRanker({ keep: 1, bypass: [], bypass_kept: 'all' }, 1);
     expect(() => pre.select(Float32Array.of(1), [candidates(['a'])], new Uint8Array(1))).toThrow(new Error('pre-ranker: not fitted'));
     pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
     // A one-candidate request, then one of three whose best is its last row.
@@ -61,7 +78,7 @@ describe('PreRanker', () => {
   });
 
   it('breaks ties at the cut by list position and counts what it kept', () => {
-    const pre = new PreRanker({ keep: 2, bypass: [] }, 1);
+    const pre = new PreRanker({ keep: 2, bypass: [], bypass_kept: 'all' }, 1);
     pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
     const kept = new Uint8Array(4);
     // Scores 1, 1, 1, 0: the first two of the tied three are kept.
@@ -72,7 +89,7 @@ describe('PreRanker', () => {
   });
 
   it('measures recall against the full list\'s own top', () => {
-    const pre = new PreRanker({ keep: 2, bypass: [] }, 1);
+    const pre = new PreRanker({ keep: 2, bypass: [], bypass_kept: 'all' }, 1);
     // Full scores 5, 4, 3, 2 at offset 1 of the kept flags; kept: items 0 and 2 of the list.
     pre.recordRecall([5, 4, 3, 2], Uint8Array.from([0, 1, 0, 1, 0]), 1, 2);
     expect(pre.takeFigures().recall).toBe(0.5);
@@ -90,7 +107,7 @@ describe('PreRanker', () => {
   });
 
   it('refuses a keep of zero', () => {
-    expect(() => new PreRanker({ keep: 0, bypass: [] }, 1)).toThrow(/prerank.keep/);
+    expect(() => new PreRanker({ keep: 0, bypass: [], bypass_kept: 'all' }, 1)).toThrow(/prerank.keep/);
   });
 });
 
@@ -117,7 +134,7 @@ describe('the cascade in the multi-task ranker', () => {
     const log = new TrainingLog(14);
     for (let epoch = 0; epoch < 4; epoch++) log.add({ ...world.log.chunks[0], epoch });
     // Uncalibrated, so the combined score is the formula over the heads' sigmoids; 90% held out: little to train.
-    const settings = { keep: 5, bypass: [] };
+    const settings = { keep: 5, bypass: [], bypass_kept: 'all' as const };
     const cascade = new MultiTaskRanker({ ...CONFIG, calibration: 'none', holdout: 0.9, prerank: settings }, FORMULA, world.catalog, world.users, new Rng('cascade-fit'));
     for (const f of world.feedback) cascade.observe(f);
     await cascade.retrain(log, world.now);
@@ -149,7 +166,7 @@ describe('the cascade in the multi-task ranker', () => {
   });
 
   it('scores only the kept candidates, with the network\'s own scores, and reports its recall', async () => {
-    const cascade = new MultiTaskRanker({ ...CONFIG, prerank: { keep: 5, bypass: ['fresh'] } }, FORMULA, world.catalog, world.users, new Rng('cascade'));
+    const cascade = new MultiTaskRanker({ ...CONFIG, prerank: { keep: 5, bypass: ['fresh'], bypass_kept: 'all' } }, FORMULA, world.catalog, world.users, new Rng('cascade'));
     const plain = new MultiTaskRanker(CONFIG, FORMULA, world.catalog, world.users, new Rng('cascade'));
     // Before the first retrain: no figures yet, reported as zeros.
     expect(cascade.diagnostics().metrics).toMatchObject({ prerank_recall_at_10: 0, prerank_kept_share: 0 });

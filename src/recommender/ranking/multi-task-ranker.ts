@@ -534,20 +534,24 @@ export class MultiTaskRanker implements Ranker {
       if (request.slateId % PRERANK_RECALL_EVERY === 0) scored.fill(1, row, row + candidates[r].length);
       row += candidates[r].length;
     }
-    const rows: number[] = [];
-    for (let i = 0; i < n; i++) if (scored[i]) rows.push(i);
-    const compact = new Float32Array(rows.length * dim);
-    rows.forEach((i, k) => compact.set(x.subarray(i * dim, (i + 1) * dim), k * dim));
-    const compactScores = this.combinedScores(model, compact, rows.length);
+    // The scored rows moved up in place (row k of the compacted rows never lies after row i ≥ k):
+    // the buffer's other rows are not read again.
+    let count = 0;
+    for (let i = 0; i < n; i++) {
+      if (!scored[i]) continue;
+      if (count !== i) x.copyWithin(count * dim, i * dim, (i + 1) * dim);
+      count++;
+    }
+    const compactScores = this.combinedScores(model, x, count);
     const full = new Float64Array(n).fill(Number.NaN);
-    rows.forEach((i, k) => (full[i] = compactScores[k]));
+    for (let i = 0, k = 0; i < n; i++) if (scored[i]) full[i] = compactScores[k++];
     for (const [r, request] of requests.entries()) {
       if (request.slateId % PRERANK_RECALL_EVERY !== 0) continue;
       const start = starts[r];
       preRanker.recordRecall(full.subarray(start, start + candidates[r].length), kept, start, PRERANK_RECALL_DEPTH);
     }
     for (let i = 0; i < n; i++) if (!kept[i]) full[i] = Number.NaN;
-    this.serving.candidates += rows.length;
+    this.serving.candidates += count;
     this.serving.seconds += (performance.now() - started) / 1000;
     return split(full, candidates);
   }

@@ -6,13 +6,17 @@
  * serving roughly by that share.
  *
  * Candidates of the `bypass` sources (by default the fresh and exploration sources, which exist
- * to show what the models know little about) always reach the ranker: a model distilled from
- * what was shown would otherwise trim exactly them.
+ * to show what the models know little about) are not left to the linear score alone: a model
+ * distilled from what was shown would trim exactly them. By default (`bypass_kept:
+ * proportional`) they keep their share of the `keep`, their best by the pre-ranker; with `all`
+ * every one of them reaches the ranker besides the `keep`, which gives them a larger share of
+ * what it scores than they had (docs/PERFORMANCE.md, "The ranking cascade").
  *
  * The fit is ridge regression in closed form on the most recent training rows' ranker scores;
  * `recall` measures, on sampled requests, how much of the ranker's own top list the cascade kept.
  */
-import { BayesianLinearModel } from '../explore/bayes-linear.js';
+import { cholesky, choleskySolve } from '../../ml/cholesky.js';
+import { matMul, matMulTransposedA } from '../../ml/typed-matmul.js';
 import type { Candidate } from '../types.js';
 
 /** Ridge penalty on standardized features (the intercept is penalised the same; it barely matters at thousands of rows). */
@@ -21,11 +25,19 @@ const RIDGE = 1;
 export interface PreRankerSettings {
   readonly keep: number;
   readonly bypass: readonly string[];
+  /** 'all': every candidate of a bypass source is kept; 'proportional': they are trimmed in the same proportion as the rest, their best kept. */
+  readonly bypass_kept: 'all' | 'proportional';
 }
 
 export class PreRanker {
   private weights: Float64Array | null = null;
+  /** The weights without the intercept, for the product over a batch's rows. */
+  private weights32 = new Float32Array(0);
   private readonly bypass: ReadonlySet<string>;
+  /** Per request, reused: each candidate's linear score, a sorting copy, and whether it bypasses. */
+  private scores = new Float64Array(0);
+  private sorted = new Float64Array(0);
+  private group = new Uint8Array(0);
   /** Sampled requests: the ranker's top-`recallDepth` items found among the kept ones. */
   private recallHits = 0;
   private recallTotal = 0;
@@ -44,57 +56,95 @@ export class PreRanker {
     return this.weights !== null;
   }
 
-  /** Fits score ≈ w·x + b on n rows of x (n × dim). */
+  /** Fits score ≈ w·x + b on n rows of x (n × dim): ridge regression's normal equations, solved once. */
   fit(x: Float32Array, n: number, target: ArrayLike<number>): void {
     const d = this.dim;
-    const model = new BayesianLinearModel(d + 1, RIDGE, 1);
-    const row = new Float64Array(d + 1);
-    row[d] = 1;
+    const m = d + 1;
+    // X with a column of ones for the intercept; XᵀX and Xᵀy as two native products.
+    const design = new Float32Array(n * m);
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < d; j++) row[j] = x[i * d + j];
-      model.update(row, target[i]);
+      design.set(x.subarray(i * d, (i + 1) * d), i * m);
+      design[i * m + d] = 1;
     }
-    this.weights = Float64Array.from(model.mean());
+    const gram = Float64Array.from(matMulTransposedA(design, n, m, design, m));
+    const xy = Float64Array.from(matMulTransposedA(design, n, m, Float32Array.from({ length: n }, (_, i) => target[i]), 1));
+    for (let a = 0; a < m; a++) gram[a * m + a] += RIDGE;
+    this.weights = choleskySolve(cholesky(gram, m), m, xy);
+    this.weights32 = Float32Array.from(this.weights.subarray(0, d));
   }
 
   /**
    * Marks in `kept` (one flag per row, rows in request then candidate order) the rows the ranker
-   * scores: each request's `keep` best by the linear score, plus every bypassing candidate.
-   * Returns how many rows are kept.
+   * scores: each request's `keep` best by the linear score, with every bypassing candidate besides
+   * (`bypass_kept: all`) or the bypassing candidates' best for their share of `keep` and the
+   * rest's best for the remainder (`proportional`). Ties go to the earlier candidate. Returns how
+   * many rows are kept.
    */
   select(x: Float32Array, candidates: readonly (readonly Candidate[])[], kept: Uint8Array): number {
     const w = this.weights;
     if (!w) throw new Error('pre-ranker: not fitted');
     const d = this.dim;
     const keep = this.settings.keep;
+    const rows = candidates.reduce((sum, list) => sum + list.length, 0);
+    // Every row's w·x in one product (the intercept is added below): a native kernel, not a JS loop per candidate.
+    const linear = candidates.some((list) => list.length > keep) ? matMul(x.subarray(0, rows * d), rows, d, this.weights32, 1) : null;
     let row = 0;
     let total = 0;
     for (const list of candidates) {
       const n = list.length;
-      if (n <= keep) {
+      if (n <= keep || !linear) {
         kept.fill(1, row, row + n);
         total += n;
         row += n;
         continue;
       }
-      const scores = new Float64Array(n);
+      if (this.scores.length < n) this.grow(n);
+      const { scores, group } = this;
+      let inGroup = 0;
       for (let k = 0; k < n; k++) {
-        const o = (row + k) * d;
-        let s = w[d];
-        for (let j = 0; j < d; j++) s += w[j] * x[o + j];
-        scores[k] = s;
+        scores[k] = linear[row + k] + w[d];
+        const bypassing = list[k].sources.some((source) => this.bypass.has(source));
+        group[k] = bypassing ? 1 : 0;
+        if (bypassing) inGroup++;
       }
-      // The keep-th best score; ties at it are broken by position in the list, so the count is exact.
-      const order = Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => scores[b] - scores[a] || a - b);
       kept.fill(0, row, row + n);
-      for (let r = 0; r < keep; r++) kept[row + order[r]] = 1;
-      for (let k = 0; k < n; k++) if (!kept[row + k] && list[k].sources.some((s) => this.bypass.has(s))) kept[row + k] = 1;
+      if (this.settings.bypass_kept === 'all') {
+        this.markBest(n, keep, -1, kept, row);
+        for (let k = 0; k < n; k++) if (group[k] === 1) kept[row + k] = 1;
+      } else {
+        const groupKeep = Math.round((keep * inGroup) / n);
+        this.markBest(n, groupKeep, 1, kept, row);
+        this.markBest(n, keep - groupKeep, 0, kept, row);
+      }
       for (let k = 0; k < n; k++) total += kept[row + k];
       row += n;
     }
     this.seenRows += row;
     this.keptRows += total;
     return total;
+  }
+
+  /** Marks the `count` best-scored of the first n candidates in group `only` (-1: all), ties to the earlier candidate. */
+  private markBest(n: number, count: number, only: number, kept: Uint8Array, row: number): void {
+    const { scores, group, sorted } = this;
+    let m = 0;
+    for (let k = 0; k < n; k++) if (only < 0 || group[k] === only) sorted[m++] = scores[k];
+    if (count <= 0 || m === 0) return;
+    // The count-th best score: everything above it is kept, and as many at it as are left, earliest first.
+    const threshold = count >= m ? -Infinity : sorted.subarray(0, m).sort()[m - count];
+    let ties = count;
+    for (let k = 0; k < n; k++) if ((only < 0 || group[k] === only) && scores[k] > threshold) ties--;
+    for (let k = 0; k < n; k++) {
+      if (only >= 0 && group[k] !== only) continue;
+      if (scores[k] > threshold || (scores[k] === threshold && ties-- > 0)) kept[row + k] = 1;
+    }
+  }
+
+  private grow(n: number): void {
+    const capacity = Math.max(n, 2 * this.scores.length);
+    this.scores = new Float64Array(capacity);
+    this.sorted = new Float64Array(capacity);
+    this.group = new Uint8Array(capacity);
   }
 
   /** Records, for one request scored in full, how many of the ranker's best `depth` were kept. */

@@ -28,13 +28,15 @@ export const rankerSection = z
     on_divergence: onDivergence,
     /**
      * A ranking cascade: a linear pre-ranker distilled from this ranker keeps each request's
-     * `keep` best candidates (plus every candidate of the `bypass` sources) for the network to
-     * score; the rest are dropped. Absent: the network scores every candidate.
+     * `keep` best candidates for the network to score; the rest are dropped. The `bypass`
+     * sources' candidates keep their share of the `keep` (`bypass_kept: proportional`, their best
+     * by the pre-ranker) or are all kept besides (`all`). Absent: the network scores every candidate.
      */
     prerank: z
       .strictObject({
         keep: positiveCount,
         bypass: z.array(z.string()).default(['fresh', 'explore']),
+        bypass_kept: z.enum(['all', 'proportional']).default('proportional'),
       })
       .optional(),
   })
