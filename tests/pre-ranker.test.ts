@@ -64,6 +64,14 @@ describe('PreRanker', () => {
     const plain = new Uint8Array(10);
     pre.select(scores, [candidates(new Array<string>(10).fill('a'))], plain);
     expect([...plain]).toEqual([1, 0, 0, 0, 1, 0, 1, 0, 1, 1]);
+    // Three fresh of ten: a share of 1.5 rounds to 2 (rows 6 and 4), the rest get 3 (rows 9, 8, 0).
+    const half = new Uint8Array(10);
+    pre.select(scores, [candidates(['a', 'fresh', 'a', 'a', 'fresh', 'a', 'fresh', 'a', 'a', 'a'])], half);
+    expect([...half]).toEqual([1, 0, 0, 0, 1, 0, 1, 0, 1, 1]);
+    // Two of ten (rows 4 and 6): exactly 1 (row 6); the rest get 4 (rows 9, 8, 0, 2).
+    const one = new Uint8Array(10);
+    pre.select(scores, [candidates(['a', 'a', 'a', 'a', 'fresh', 'a', 'fresh', 'a', 'a', 'a'])], one);
+    expect([...one]).toEqual([1, 0, 1, 0, 0, 0, 1, 0, 1, 1]);
   });
 
   it('keeps rows in order across requests shorter than keep, and refuses to select before it is fitted', () => {
