@@ -2,9 +2,11 @@
  * One loop-benchmark case in a process of its own (so its peak memory is its own), under the
  * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS.
  *
- *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--epochs] [--profiles DIR]
+ *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--epochs] [--profiles DIR] [--set key=value …]
  *
  * `--days N` measures N days instead of the case's own cap (the whole horizon at most);
+ * `--set key=value` (repeatable) changes a setting of the case, e.g. to measure it with a ranking
+ * cascade (`--set 'recommender.ranker.prerank={keep: 60}'`);
  * `--epochs` prints each epoch's largest phases as it ends; `--profiles DIR` also writes each
  * epoch's CPU profile there (epoch-E.cpuprofile).
  */
@@ -35,12 +37,15 @@ const name = process.argv[2];
 const benchCase = CASES.find((c) => c.name === name);
 if (!benchCase) throw new Error(`unknown case ${name}; cases: ${CASES.map((c) => c.name).join(', ')}`);
 
-const full = await loadScenario(benchCase.scenario, [...benchCase.overrides, 'logs.impressions=false']);
+// Every value after a --set, in order.
+const sets = process.argv.flatMap((arg, k) => (arg === '--set' && k + 1 < process.argv.length ? [process.argv[k + 1]] : []));
+const overrides = [...benchCase.overrides, ...sets, 'logs.impressions=false'];
+const full = await loadScenario(benchCase.scenario, overrides);
 const daysFlag = process.argv.indexOf('--days');
 const daysAsked = daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : (benchCase.days ?? full.horizon.days);
 if (!Number.isInteger(daysAsked) || daysAsked < 1) throw new Error(`--days: expected a whole number of days ≥ 1, got ${process.argv[daysFlag + 1]}`);
 const days = Math.min(daysAsked, full.horizon.days);
-const scenario = await loadScenario(benchCase.scenario, [...benchCase.overrides, 'logs.impressions=false', `horizon.days=${days}`]);
+const scenario = await loadScenario(benchCase.scenario, [...overrides, `horizon.days=${days}`]);
 
 const profilesFlag = process.argv.indexOf('--profiles');
 const profileDir = profilesFlag > 0 ? process.argv[profilesFlag + 1] : undefined;
