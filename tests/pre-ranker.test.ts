@@ -94,6 +94,10 @@ describe('PreRanker', () => {
     expect([...kept]).toEqual([1, 1, 0, 0]);
     expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: 0.5 });
     expect(pre.takeFigures()).toEqual({ recall: 0, keptShare: 0 });
+    // Scores 0, 1, 1, 5, 1 with keep 2: the 5, then the first of the tied 1s (one place is left for them).
+    const above = new Uint8Array(5);
+    expect(pre.select(Float32Array.from([0, 1, 1, 5, 1]), [candidates(['a', 'a', 'a', 'a', 'a'])], above)).toBe(2);
+    expect([...above]).toEqual([0, 1, 0, 1, 0]);
   });
 
   it('measures recall against the full list\'s own top', () => {

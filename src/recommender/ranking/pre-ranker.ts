@@ -81,12 +81,12 @@ export class PreRanker {
    * many rows are kept.
    */
   select(x: Float32Array, candidates: readonly (readonly Candidate[])[], kept: Uint8Array): number {
-    const w = this.weights;
-    if (!w) throw new Error('pre-ranker: not fitted');
+    if (!this.weights) throw new Error('pre-ranker: not fitted');
     const d = this.dim;
     const keep = this.settings.keep;
     const rows = candidates.reduce((sum, list) => sum + list.length, 0);
-    // Every row's w·x in one product (the intercept is added below): a native kernel, not a JS loop per candidate.
+    // Every row's w·x in one product, a native kernel rather than a JS loop per candidate. The
+    // intercept is left out: it moves every candidate of a request alike.
     const linear = candidates.some((list) => list.length > keep) ? matMul(x.subarray(0, rows * d), rows, d, this.weights32, 1) : null;
     let row = 0;
     let total = 0;
@@ -102,7 +102,7 @@ export class PreRanker {
       const { scores, group } = this;
       let inGroup = 0;
       for (let k = 0; k < n; k++) {
-        scores[k] = linear[row + k] + w[d];
+        scores[k] = linear[row + k];
         const bypassing = list[k].sources.some((source) => this.bypass.has(source));
         group[k] = bypassing ? 1 : 0;
         if (bypassing) inGroup++;
