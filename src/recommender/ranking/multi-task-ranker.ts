@@ -534,8 +534,8 @@ export class MultiTaskRanker implements Ranker {
       if (request.slateId % PRERANK_RECALL_EVERY === 0) scored.fill(1, row, row + candidates[r].length);
       row += candidates[r].length;
     }
-    // The scored rows moved up in place (row k of the compacted rows never lies after row i ≥ k):
-    // the buffer's other rows are not read again.
+    // The scored rows moved up in place: each moves to a lower row, never over one not yet read,
+    // and the rows left behind are not read again.
     let count = 0;
     for (let i = 0; i < n; i++) {
       if (!scored[i]) continue;
