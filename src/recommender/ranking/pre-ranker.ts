@@ -30,9 +30,8 @@ export interface PreRankerSettings {
 }
 
 export class PreRanker {
-  private weights: Float64Array | null = null;
-  /** The weights without the intercept, for the product over a batch's rows. */
-  private weights32 = new Float32Array(0);
+  /** The fitted weights without the intercept (it moves every candidate of a request alike); null until fitted. */
+  private weights: Float32Array | null = null;
   private readonly bypass: ReadonlySet<string>;
   /** Per request, reused: each candidate's linear score, a sorting copy, and whether it bypasses. */
   private scores = new Float64Array(0);
@@ -69,8 +68,7 @@ export class PreRanker {
     const gram = Float64Array.from(matMulTransposedA(design, n, m, design, m));
     const xy = Float64Array.from(matMulTransposedA(design, n, m, Float32Array.from({ length: n }, (_, i) => target[i]), 1));
     for (let a = 0; a < m; a++) gram[a * m + a] += RIDGE;
-    this.weights = choleskySolve(cholesky(gram, m), m, xy);
-    this.weights32 = Float32Array.from(this.weights.subarray(0, d));
+    this.weights = Float32Array.from(choleskySolve(cholesky(gram, m), m, xy).subarray(0, d));
   }
 
   /**
@@ -81,13 +79,14 @@ export class PreRanker {
    * many rows are kept.
    */
   select(x: Float32Array, candidates: readonly (readonly Candidate[])[], kept: Uint8Array): number {
-    if (!this.weights) throw new Error('pre-ranker: not fitted');
+    const w = this.weights;
+    if (!w) throw new Error('pre-ranker: not fitted');
     const d = this.dim;
     const keep = this.settings.keep;
     const rows = candidates.reduce((sum, list) => sum + list.length, 0);
     // Every row's w·x in one product, a native kernel rather than a JS loop per candidate. The
     // intercept is left out: it moves every candidate of a request alike.
-    const linear = candidates.some((list) => list.length > keep) ? matMul(x.subarray(0, rows * d), rows, d, this.weights32, 1) : null;
+    const linear = candidates.some((list) => list.length > keep) ? matMul(x.subarray(0, rows * d), rows, d, w, 1) : null;
     let row = 0;
     let total = 0;
     for (const list of candidates) {
