@@ -24,7 +24,7 @@ function shard(source: string, entries: [SimEvent, Place][]): ShardEpoch {
     const request = { slateId: event.slateId, userId: event.userId, time: event.time, hourOfDay: 0, device: 'mobile' as const, requestInSession: 0, pastSessions: 0 };
     feedback.push({ request, slate: { slateId: event.slateId, entries: [] }, clicked: -1, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
   }
-  return { events: entries.map(([e]) => e), keys: Float64Array.from(entries.flatMap(([, place]) => place)), impressions, feedback, prefs: new Float64Array(0) };
+  return { events: entries.map(([e]) => e), keys: Float64Array.from(entries.flatMap(([, place]) => place)), impressions, feedback, prefs: new Float64Array(0), tally: new Float64Array(0) };
 }
 
 const slate = (userId: number, slateId: number, items: number[]): SimEvent => ({ kind: 'slate', time: 1, userId, slateId, items, clicked: -1, watchMinutes: 0, trueUtility: Number.NaN });

@@ -68,3 +68,13 @@ function before(a: ShardEpoch, i: number, b: ShardEpoch, j: number): boolean {
   }
   return false;
 }
+
+/** The shards' tallies summed, count by count (in shard order, so every thread gets the same sums). */
+export function sumTallies(tallies: readonly Float64Array[]): Float64Array {
+  const total = new Float64Array(tallies[0]?.length ?? 0);
+  for (const tally of tallies) {
+    if (tally.length !== total.length) throw new Error(`shards kept ${tally.length} and ${total.length} serving counts`);
+    for (let k = 0; k < total.length; k++) total[k] += tally[k];
+  }
+  return total;
+}

@@ -31,6 +31,7 @@ export type ShardMessage =
       /** Packed (wire-format.ts). */
       readonly feedback: Packed;
       readonly prefs: Float64Array;
+      readonly tally: Float64Array;
     }
   | { readonly kind: 'done' }
   | { readonly kind: 'failed'; readonly message: string; readonly stack?: string };
@@ -43,4 +44,6 @@ export interface MergedMessage {
   /** Each shard's feedback, packed, by shard. */
   readonly feedback: readonly Packed[];
   readonly slates: number;
+  /** Every shard's serving counts, summed. */
+  readonly tally: Float64Array;
 }

@@ -24,7 +24,7 @@ const inbox = new Inbox<MergedMessage>(port);
 const exchange: EpochExchange = {
   async endEpoch(epoch: number, local: ShardEpoch): Promise<MergedEpoch> {
     const { columns, strings } = local.impressions;
-    const message: ShardMessage = { kind: 'epoch', epoch, events: local.events, keys: local.keys, impressions: { columns, strings }, feedback: packFeedback(local.feedback), prefs: local.prefs };
+    const message: ShardMessage = { kind: 'epoch', epoch, events: local.events, keys: local.keys, impressions: { columns, strings }, feedback: packFeedback(local.feedback), prefs: local.prefs, tally: local.tally };
     port.postMessage(message);
     const merged = await inbox.next();
     const feedback = merged.feedback.map((packed, s) => (s === start.index ? [] : unpackFeedback(packed)));
@@ -34,6 +34,7 @@ const exchange: EpochExchange = {
       prefs: null,
       replay: replayFor(start.index, merged.origin, feedback),
       slates: merged.slates,
+      tally: merged.tally,
     };
   },
 };

@@ -16,7 +16,7 @@ import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sh
 import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
 import { Inbox } from './inbox.js';
-import { mergeShardEpochs, replayFor } from './shard-merge.js';
+import { mergeShardEpochs, replayFor, sumTallies } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
 import { packFeedback, unpackFeedback, type Packed } from './wire-format.js';
 
@@ -59,17 +59,20 @@ export class UserShards implements EpochExchange {
         impressions: message.impressions,
         feedback: unpackFeedback(message.feedback),
         prefs: message.prefs,
+        tally: message.tally,
       });
       packed.push(message.feedback);
     }
     const merge = mergeShardEpochs(shards, this.slates);
     this.slates += merge.origin.length;
+    const tally = sumTallies(shards.map((shard) => shard.tally));
     const reply: MergedMessage = {
       kind: 'merged',
       impressions: { columns: merge.impressions.columns, strings: merge.impressions.strings },
       origin: merge.origin,
       feedback: packed,
       slates: this.slates,
+      tally,
     };
     for (const thread of this.threads) thread.port.postMessage(reply);
     return {
@@ -78,6 +81,7 @@ export class UserShards implements EpochExchange {
       prefs: shards.map((shard) => shard.prefs),
       replay: replayFor(0, merge.origin, shards.map((shard) => shard.feedback)),
       slates: this.slates,
+      tally,
     };
   }
 

@@ -15,6 +15,7 @@ import type {
   ReRanker,
   ScoredCandidate,
   RecommenderDiagnostics,
+  ServingTally,
   Slate,
   SlateFeedback,
 } from './types.js';
@@ -44,6 +45,7 @@ export class Pipeline implements Recommender {
   ) {
     if (stages.sources.length === 0) throw new Error(`recommender ${name}: needs at least one candidate source`);
     const { sources, ranker, policy } = stages;
+    this.tally = ranker?.tally;
     if (sources.some((s) => s.observe) || ranker?.observe || policy.observe) {
       this.observe = (feedback) => {
         for (const source of sources) source.observe?.(feedback);
@@ -52,6 +54,9 @@ export class Pipeline implements Recommender {
       };
     }
   }
+
+  /** The ranker's, when it keeps counts. */
+  readonly tally?: ServingTally;
 
   /** Streams feedback to the stages that learn from it; absent when none does, so the loop builds no feedback per slate. */
   readonly observe?: (feedback: SlateFeedback) => void;

@@ -4,7 +4,7 @@
  * first retrain on and serves every request after it.
  */
 import type { TrainingLog } from '../training/training-log.js';
-import type { Recommender, RecommenderDiagnostics, RecRequest, Slate, SlateFeedback } from './types.js';
+import type { Recommender, RecommenderDiagnostics, RecRequest, ServingTally, Slate, SlateFeedback } from './types.js';
 
 export class RandomStartup implements Recommender {
   readonly name: string;
@@ -16,7 +16,10 @@ export class RandomStartup implements Recommender {
   ) {
     this.name = inner.name;
     if (inner.observe) this.observe = (feedback) => inner.observe?.(feedback);
+    this.tally = inner.tally;
   }
+
+  readonly tally?: ServingTally;
 
   serve(requests: readonly RecRequest[]): Slate[] {
     // A batch shares one serving time, but mixed batches are handled for safety.

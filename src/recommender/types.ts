@@ -69,8 +69,23 @@ export interface RecommenderDiagnostics {
   readonly files?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Counts a recommender adds up over the requests it serves in an epoch (e.g. how many candidates
+ * a cascade kept), for figures it reports after the retrain. A run split by users (src/parallel)
+ * takes each thread's counts at the epoch's end and gives every thread the run's sums in their
+ * place, so the figures are those of one thread serving everyone.
+ */
+export interface ServingTally {
+  /** This thread's counts since its last figures. */
+  take(): Float64Array;
+  /** Puts the run's counts (every thread's, summed) in place of this thread's. */
+  replace(total: Float64Array): void;
+}
+
 export interface Recommender {
   readonly name: string;
+  /** Counts summed over the threads of a run split by users; absent when the recommender keeps none. */
+  readonly tally?: ServingTally;
   /** Serves every request of one batch window in one call; slates come back in request order. */
   serve(requests: readonly RecRequest[]): Slate[];
   /** Real-time feedback on each served slate, in serving order (e.g. to keep watch histories fresh). */
@@ -110,6 +125,7 @@ export interface Retriever {
 /** Stage two: scores each request's candidates (higher is better), for a whole batch at once. */
 export interface Ranker {
   readonly name: string;
+  readonly tally?: ServingTally;
   score(requests: readonly RecRequest[], candidates: readonly (readonly Candidate[])[]): Float64Array[];
   observe?(feedback: SlateFeedback): void;
   retrain?(log: TrainingLog, now: number): void | Promise<void>;

@@ -221,9 +221,6 @@ async function buildServing(scenario: Scenario, workers: number): Promise<Servin
   }
   const learnsOnline = learnsAcrossUsersOnline(scenario);
   if (learnsOnline) throw new Error(`exploration policy ${learnsOnline} learns online from every user's feedback, which a thread sees only at the epoch's end; set update: retrain for --workers, or drop --workers`);
-  if (scenario.recommender.kind === 'two_stage' && scenario.recommender.ranker.prerank) {
-    throw new Error('ranker.prerank measures its recall on the requests each thread serves, which one thread alone does not see; drop --workers');
-  }
   const shards = UserShards.start(toResolvedYaml(scenario), workers);
   return { parts: { ...parts, shard: { index: 0, count: workers, exchange: shards } }, finish: () => shards.finish(), close: () => shards.close() };
 }

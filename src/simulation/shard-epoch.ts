@@ -24,6 +24,8 @@ export interface ShardEpoch {
   readonly feedback: readonly SlateFeedback[];
   /** True topic preferences of the users the shard owns, `topics` numbers each, by owned user in id order. */
   readonly prefs: Float64Array;
+  /** The recommender's serving counts of the epoch (its `tally`; empty without one). */
+  readonly tally: Float64Array;
 }
 
 /** The whole run's epoch, as each shard gets it back. */
@@ -38,6 +40,8 @@ export interface MergedEpoch {
   readonly replay: readonly SlateFeedback[];
   /** Slates served in the run so far: the next slate id. */
   readonly slates: number;
+  /** Every shard's `tally`, summed. */
+  readonly tally: Float64Array;
 }
 
 export interface EpochExchange {
@@ -77,8 +81,8 @@ export class ShardRecord {
   }
 
   /** The epoch so far; the record starts afresh. */
-  take(impressions: ImpressionBuffer, prefs: Float64Array): ShardEpoch {
-    const epoch: ShardEpoch = { events: this.events, keys: this.keys.slice(0, this.events.length * KEY_WIDTH), impressions, feedback: this.feedback, prefs };
+  take(impressions: ImpressionBuffer, prefs: Float64Array, tally: Float64Array): ShardEpoch {
+    const epoch: ShardEpoch = { events: this.events, keys: this.keys.slice(0, this.events.length * KEY_WIDTH), impressions, feedback: this.feedback, prefs, tally };
     this.events = [];
     this.feedback = [];
     return epoch;

@@ -206,7 +206,9 @@ export class Simulation {
   private async mergeShards(epoch: number): Promise<ImpressionBuffer> {
     const { shard, record, world } = this;
     if (!shard || !record) throw new Error('not a shard');
-    const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, ownedPrefs(world, shard)));
+    const tally = this.recommender.tally;
+    const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, ownedPrefs(world, shard), tally?.take() ?? new Float64Array(0)));
+    tally?.replace(merged.tally);
     if (merged.prefs) adoptPrefs(world, shard, merged.prefs);
     for (const event of merged.events ?? []) this.metrics.observe(event);
     for (const feedback of merged.replay) this.recommender.observe?.(feedback);

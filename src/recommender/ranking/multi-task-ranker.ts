@@ -19,12 +19,12 @@
  */
 import { Adam } from '../../ml/adam.js';
 import { initBackend } from '../../ml/backend.js';
-import type { Rng } from '../../rng/index.js';
+import { KeyedStream, type Rng } from '../../rng/index.js';
 import type { RankerHead } from './heads.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog, PublicUsers } from '../../world/public.js';
-import type { Candidate, Ranker, RecommenderDiagnostics, RecRequest, SlateFeedback } from '../types.js';
+import type { Candidate, Ranker, RecommenderDiagnostics, RecRequest, ServingTally, SlateFeedback } from '../types.js';
 import { auc } from './auc.js';
 import { expectedCalibrationError, IdentityCalibrator, reliabilityBins, sigmoid, type Calibrator, type ReliabilityBin } from './calibration.js';
 import { crossFittedPredictions, fitCalibrator } from './calibrators.js';
@@ -57,8 +57,18 @@ export const RANKER_HISTORY_LENGTH = 30;
 export const EXPORTED_RECENT_ROWS = 5_000;
 /** Most recent training rows whose ranker scores the pre-ranker is fitted to. */
 export const PRERANK_FIT_ROWS = 20_000;
-/** One request in this many (by slate id) is scored in full, to measure the cascade's recall. */
+/** About one request in this many is scored in full, to measure the cascade's recall. */
 export const PRERANK_RECALL_EVERY = 50;
+const RECALL_SAMPLE = new KeyedStream('prerank-recall');
+
+/**
+ * Whether the cascade's recall is measured on this request: drawn by the request's identity (user,
+ * session, request in the session), not its slate id, which a run split by users gives only
+ * when the epochs merge.
+ */
+export function sampledForRecall(request: RecRequest): boolean {
+  return RECALL_SAMPLE.at(request.userId, request.pastSessions, request.requestInSession).next() < 1 / PRERANK_RECALL_EVERY;
+}
 /** The depth of the ranker's own list the recall is measured at. */
 export const PRERANK_RECALL_DEPTH = 10;
 
@@ -146,7 +156,11 @@ export class MultiTaskRanker implements Ranker {
     this.calibrators = this.heads.map(() => new IdentityCalibrator());
     this.calibrationFits = this.heads.map(() => null);
     this.preRanker = config.prerank ? new PreRanker(config.prerank, this.layout.dim) : null;
+    if (this.preRanker) this.tally = this.preRanker.tally;
   }
+
+  /** The cascade's counts, summed over the threads of a run split by users. */
+  readonly tally?: ServingTally;
 
   /** True once a retrain has produced a model. */
   get trained(): boolean {
@@ -193,6 +207,8 @@ export class MultiTaskRanker implements Ranker {
   }
 
   async retrain(log: TrainingLog, now: number): Promise<void> {
+    // The cascade's figures are those of the epoch just served, whatever this retrain does.
+    if (this.preRanker) this.cascadeLastEpoch = this.preRanker.takeFigures();
     await initBackend();
     if (log.rows === 0) return;
     const sharing = trainedStates();
@@ -234,7 +250,6 @@ export class MultiTaskRanker implements Ranker {
     if (this.preRanker) this.fitPreRanker(model, set);
     this.stats = new FrozenItemStats(set.stats, now);
     this.endRetrain(now);
-    if (this.preRanker) this.cascadeLastEpoch = this.preRanker.takeFigures();
     sharing?.publish('ranker', this.trainedState(weights, set.stats.state(), now));
   }
 
@@ -242,9 +257,10 @@ export class MultiTaskRanker implements Ranker {
   private trainedState(weights: Float32Array[], itemStats: ItemStatsState, now: number): RankerState {
     const { standardizer, lastRun } = this;
     if (!standardizer || !lastRun) throw new Error('ranker: not trained');
-    if (this.preRanker || this.exported) throw new Error('ranker: a pre-ranker or an exported representation is not handed to other threads');
+    if (this.exported) throw new Error('ranker: an exported representation is not handed to other threads');
     const { mean, inverseSd } = standardizer;
-    return { trainedAt: now, weights, standardizer: { mean, inverseSd }, calibrationFits: this.calibrationFits, reports: this.reports, lastRun, trainExamples: this.trainExamples, itemStats };
+    const preRanker = this.preRanker?.fittedWeights ?? null;
+    return { trainedAt: now, weights, standardizer: { mean, inverseSd }, calibrationFits: this.calibrationFits, reports: this.reports, lastRun, trainExamples: this.trainExamples, itemStats, preRanker };
   }
 
   /** Serves the model another thread trained on the same log, as that thread serves it (or, when that thread threw its retrain away, the model served so far). */
@@ -263,6 +279,7 @@ export class MultiTaskRanker implements Ranker {
     this.lastRun = state.lastRun;
     this.trainExamples = state.trainExamples;
     this.stats = new FrozenItemStats(ItemStats.fromState(state.itemStats), now);
+    if (state.preRanker) this.preRanker?.adoptWeights(state.preRanker);
     this.endRetrain(now);
   }
 
@@ -531,7 +548,7 @@ export class MultiTaskRanker implements Ranker {
     let row = 0;
     for (const [r, request] of requests.entries()) {
       starts.push(row);
-      if (request.slateId % PRERANK_RECALL_EVERY === 0) scored.fill(1, row, row + candidates[r].length);
+      if (sampledForRecall(request)) scored.fill(1, row, row + candidates[r].length);
       row += candidates[r].length;
     }
     // The scored rows moved up in place: each moves to a lower row, never over one not yet read,
@@ -546,7 +563,7 @@ export class MultiTaskRanker implements Ranker {
     const full = new Float64Array(n).fill(Number.NaN);
     for (let i = 0, k = 0; i < n; i++) if (scored[i]) full[i] = compactScores[k++];
     for (const [r, request] of requests.entries()) {
-      if (request.slateId % PRERANK_RECALL_EVERY !== 0) continue;
+      if (!sampledForRecall(request)) continue;
       const start = starts[r];
       preRanker.recordRecall(full.subarray(start, start + candidates[r].length), kept, start, PRERANK_RECALL_DEPTH);
     }

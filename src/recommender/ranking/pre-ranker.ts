@@ -17,10 +17,13 @@
  */
 import { cholesky, choleskySolve } from '../../ml/cholesky.js';
 import { matMul, matMulTransposedA } from '../../ml/typed-matmul.js';
-import type { Candidate } from '../types.js';
+import type { Candidate, ServingTally } from '../types.js';
 
 /** Ridge penalty on standardized features (the intercept is penalised the same; it barely matters at thousands of rows). */
 const RIDGE = 1;
+/** recall hits, recall total, rows kept, rows seen */
+const COUNTS = 4;
+const [HITS, TOTAL, KEPT, SEEN] = [0, 1, 2, 3];
 
 export interface PreRankerSettings {
   readonly keep: number;
@@ -37,11 +40,12 @@ export class PreRanker {
   private scores = new Float64Array(0);
   private sorted = new Float64Array(0);
   private group = new Uint8Array(0);
-  /** Sampled requests: the ranker's top-`recallDepth` items found among the kept ones. */
-  private recallHits = 0;
-  private recallTotal = 0;
-  private keptRows = 0;
-  private seenRows = 0;
+  /**
+   * Counts since the last `takeFigures`: of sampled requests, the ranker's top-`depth` items found
+   * among the kept ones and their number; rows kept and rows seen. Sums over requests, so a run
+   * split by users adds up its threads' counts (`tally`).
+   */
+  private readonly counts = new Float64Array(COUNTS);
 
   constructor(
     readonly settings: PreRankerSettings,
@@ -53,6 +57,17 @@ export class PreRanker {
 
   get fitted(): boolean {
     return this.weights !== null;
+  }
+
+  /** The fitted weights, for another thread to adopt (null until fitted). */
+  get fittedWeights(): Float32Array | null {
+    return this.weights;
+  }
+
+  /** Serves with weights another thread fitted on the same log. */
+  adoptWeights(weights: Float32Array): void {
+    if (weights.length !== this.dim) throw new RangeError(`pre-ranker: ${weights.length} weights for ${this.dim} features`);
+    this.weights = Float32Array.from(weights);
   }
 
   /** Fits score ≈ w·x + b on n rows of x (n × dim): ridge regression's normal equations, solved once. */
@@ -118,8 +133,8 @@ export class PreRanker {
       for (let k = 0; k < n; k++) total += kept[row + k];
       row += n;
     }
-    this.seenRows += row;
-    this.keptRows += total;
+    this.counts[SEEN] += row;
+    this.counts[KEPT] += total;
     return total;
   }
 
@@ -152,17 +167,24 @@ export class PreRanker {
     const top = Uint32Array.from({ length: n }, (_, k) => k)
       .sort((a, b) => fullScores[b] - fullScores[a] || a - b)
       .subarray(0, Math.min(depth, n));
-    for (const k of top) this.recallHits += kept[offset + k];
-    this.recallTotal += top.length;
+    for (const k of top) this.counts[HITS] += kept[offset + k];
+    this.counts[TOTAL] += top.length;
   }
+
+  /** This thread's counts since the last figures, and the run's in their place (a run split by users). */
+  readonly tally: ServingTally = {
+    take: () => Float64Array.from(this.counts),
+    replace: (total) => {
+      if (total.length !== COUNTS) throw new RangeError(`pre-ranker: a tally of ${total.length} counts, not ${COUNTS}`);
+      this.counts.set(total);
+    },
+  };
 
   /** Figures since the last call: share of the ranker's top list kept, share of candidates kept. */
   takeFigures(): { recall: number; keptShare: number } {
-    const figures = {
-      recall: this.recallTotal > 0 ? this.recallHits / this.recallTotal : 0,
-      keptShare: this.seenRows > 0 ? this.keptRows / this.seenRows : 0,
-    };
-    this.recallHits = this.recallTotal = this.keptRows = this.seenRows = 0;
+    const c = this.counts;
+    const figures = { recall: c[TOTAL] > 0 ? c[HITS] / c[TOTAL] : 0, keptShare: c[SEEN] > 0 ? c[KEPT] / c[SEEN] : 0 };
+    c.fill(0);
     return figures;
   }
 }

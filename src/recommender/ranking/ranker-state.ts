@@ -25,4 +25,6 @@ export interface RankerState {
   readonly lastRun: TrainingRun;
   readonly trainExamples: number;
   readonly itemStats: ItemStatsState;
+  /** The cascade's fitted pre-ranker weights (null without a cascade). */
+  readonly preRanker: Float32Array | null;
 }
