@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../src/metrics/types.js';
-import { mergeShardEpochs, replayFor } from '../src/parallel/shard-merge.js';
+import { mergeShardEpochs, replayFor, sumTallies } from '../src/parallel/shard-merge.js';
 import type { SlateFeedback } from '../src/recommender/types.js';
 import type { ShardEpoch } from '../src/simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
@@ -69,5 +69,11 @@ describe('merging the shards of an epoch', () => {
     const short = shard('zero', [[slate(2, 100, [5, 6]), [1, 0, 0.3, 1]]]);
     const lying = { ...short, events: [slate(2, 100, [5])] };
     expect(() => mergeShardEpochs([lying], 0)).toThrow(/shard 0: 2 impressions, but its slate events show 1/);
+  });
+
+  it("sums the shards' serving counts count by count, and refuses tallies of different lengths", () => {
+    expect(Array.from(sumTallies([Float64Array.of(1, 10, 3, 0), Float64Array.of(2, 20, 0, 5), Float64Array.of(4, 40, 1, 1)]))).toEqual([7, 70, 4, 6]);
+    expect(sumTallies([new Float64Array(0), new Float64Array(0)]).length).toBe(0);
+    expect(() => sumTallies([Float64Array.of(1, 2), Float64Array.of(1)])).toThrow(/1 and 2 serving counts/);
   });
 });
