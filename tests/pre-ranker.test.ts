@@ -118,6 +118,35 @@ describe('PreRanker', () => {
     expect(pre.takeFigures().recall).toBe(0.5);
   });
 
+  it('hands its counts over and takes the run\'s in their place (a run split by users), and its weights to another thread\'s copy', () => {
+    const pre = new PreRanker({ keep: 1, bypass: [], bypass_kept: 'all' }, 1);
+    pre.fit(Float32Array.from([0, 1, 2, 3]), 4, [0, 1, 2, 3]);
+    pre.select(Float32Array.from([5, 1, 2, 3]), [candidates(['a']), candidates(['a', 'a', 'a'])], new Uint8Array(4));
+    pre.recordRecall([3, 5, 3, 1], Uint8Array.from([1, 0, 0, 1]), 0, 2);
+    // Recall hits and total, rows kept and seen; taking them leaves them in place.
+    expect([...pre.tally.take()]).toEqual([1, 2, 2, 4]);
+    expect([...pre.tally.take()]).toEqual([1, 2, 2, 4]);
+    // The run's sums replace this thread's counts: the figures are the run's.
+    pre.tally.replace(Float64Array.of(3, 4, 2, 8));
+    expect(pre.takeFigures()).toEqual({ recall: 0.75, keptShare: 0.25 });
+    expect([...pre.tally.take()]).toEqual([0, 0, 0, 0]);
+    expect(() => pre.tally.replace(Float64Array.of(1, 2, 3))).toThrow(/a tally of 3 counts, not 4/);
+    // Another copy serves with the fitted weights it adopts (here a negative weight: the lowest score is kept).
+    const fitted = pre.fittedWeights;
+    expect(fitted?.length).toBe(1);
+    const other = new PreRanker({ keep: 1, bypass: [], bypass_kept: 'all' }, 1);
+    expect(other.fittedWeights).toBeNull();
+    other.adoptWeights(Float32Array.of(-1));
+    expect(other.fitted).toBe(true);
+    const kept = new Uint8Array(3);
+    other.select(Float32Array.from([5, 1, 2]), [candidates(['a', 'a', 'a'])], kept);
+    expect([...kept]).toEqual([0, 1, 0]);
+    other.adoptWeights(fitted ?? new Float32Array(0));
+    other.select(Float32Array.from([5, 1, 2]), [candidates(['a', 'a', 'a'])], kept.fill(0));
+    expect([...kept]).toEqual([1, 0, 0]);
+    expect(() => other.adoptWeights(Float32Array.of(1, 2))).toThrow(/2 weights for 1 features/);
+  });
+
   it('refuses a keep of zero', () => {
     expect(() => new PreRanker({ keep: 0, bypass: [], bypass_kept: 'all' }, 1)).toThrow(/prerank.keep/);
   });
