@@ -278,6 +278,25 @@ describe('new-user router', () => {
     expect(seen.has(0, shown)).toBe(false);
   });
 
+  it('SeenItems.filter keeps the unclicked candidates in their order, wherever the clicked ones sit, and returns an untouched list as it is', () => {
+    const seen = new SeenItems();
+    const list = [5, 9, 2, 7, 4].map((itemId) => ({ itemId, sources: ['a'], sourceScore: 0 }));
+    expect(seen.filter(0, list)).toBe(list);
+    seen.record(0, 8, 0.1);
+    expect(seen.filter(0, list)).toBe(list);
+    seen.record(0, 5, 0.2);
+    seen.record(0, 7, 0.3);
+    seen.record(1, 4, 0.3);
+    expect(ids(seen.filter(0, list))).toEqual([9, 2, 4]);
+    expect(ids(seen.filter(1, list))).toEqual([5, 9, 2, 7]);
+    seen.record(2, 9, 0.4);
+    seen.record(2, 2, 0.4);
+    expect(ids(seen.filter(2, list))).toEqual([5, 7, 4]);
+    // Another user's filter in between leaves no marks behind.
+    expect(ids(seen.filter(0, list))).toEqual([9, 2, 4]);
+    expect(list.map((c) => c.itemId)).toEqual([5, 9, 2, 7, 4]);
+  });
+
   it('rejects a bad threshold and an empty source list', () => {
     const catalog = catalogOf(specs);
     const popularity = new PopularitySource(catalog, { k: 3, windowDays: 3, excludeSeen: false });

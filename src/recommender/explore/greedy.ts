@@ -3,7 +3,7 @@ import type { Rng } from '../../rng/index.js';
 import { explorationPolicy, slateStage } from './component.js';
 import { entryOf, sourceLabel } from './entries.js';
 import { pointMasses } from './marginals.js';
-import { candidateLimit, cappedWalk } from './pool-limit.js';
+import { StampedIndex } from '../../core/typed-arrays.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 
 export class GreedyPolicy implements ExplorationPolicy {
@@ -12,10 +12,21 @@ export class GreedyPolicy implements ExplorationPolicy {
   private readonly entries: (SlateEntry | undefined)[] = [];
 
   select(_request: RecRequest, ordered: readonly ScoredCandidate[], slateSize: number, _rng?: Rng, cap?: CreatorCap): SlateEntry[] {
-    const limit = candidateLimit(cap, ordered);
-    if (limit) return cappedWalk(Array.from(ordered.keys()), slateSize, limit).map((k) => this.entry(ordered[k]));
-    const entries = new Array<SlateEntry>(Math.min(slateSize, ordered.length));
-    for (let p = 0; p < entries.length; p++) entries[p] = this.entry(ordered[p]);
+    if (!cap) {
+      const entries = new Array<SlateEntry>(Math.min(slateSize, ordered.length));
+      for (let p = 0; p < entries.length; p++) entries[p] = this.entry(ordered[p]);
+      return entries;
+    }
+    // The walk in order, skipping an item whose creator is full: only the creators it meets are counted.
+    const placed = creatorCounts.begin();
+    const entries: SlateEntry[] = [];
+    for (let p = 0; p < ordered.length && entries.length < slateSize; p++) {
+      const creator = cap.creatorOf(ordered[p].itemId);
+      const count = Math.max(0, creatorCounts.find(creator, placed));
+      if (count >= cap.cap) continue;
+      creatorCounts.place(creator, placed, count + 1);
+      entries.push(this.entry(ordered[p]));
+    }
     return entries;
   }
 
@@ -42,3 +53,6 @@ export const GREEDY = explorationPolicy({
   reorders: null,
   build: () => slateStage(new GreedyPolicy()),
 });
+
+/** Items placed per creator id in the slate being filled (shared by every select: nothing is allocated per request). */
+const creatorCounts = new StampedIndex();

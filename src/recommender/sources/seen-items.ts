@@ -3,6 +3,7 @@
  * pipeline can stop showing them again (`exclude_seen`). Clicks older than the retrain window
  * are forgotten at each retrain, matching "already clicked in the log window".
  */
+import { StampedIndex } from '../../core/typed-arrays.js';
 import type { Candidate, SlateFeedback } from '../types.js';
 
 export class SeenItems {
@@ -32,9 +33,22 @@ export class SeenItems {
     }
   }
 
-  /** The candidates the user has not clicked, in their order. */
-  filter(userId: number, candidates: readonly Candidate[]): Candidate[] {
+  /** The candidates the user has not clicked, in their order (the list itself when it holds none). */
+  filter(userId: number, candidates: readonly Candidate[]): readonly Candidate[] {
     const items = this.clicks.get(userId);
-    return items ? candidates.filter((c) => !items.has(c.itemId)) : [...candidates];
+    if (!items) return candidates;
+    // The user's clicks marked in a typed array once, then one array read a candidate, where a
+    // map lookup a candidate was most of the filter's time.
+    const stamp = clickedScratch.begin();
+    for (const itemId of items.keys()) clickedScratch.place(itemId, stamp, 1);
+    let first = 0;
+    while (first < candidates.length && clickedScratch.find(candidates[first].itemId, stamp) < 0) first++;
+    if (first === candidates.length) return candidates;
+    const kept = candidates.slice(0, first);
+    for (let k = first + 1; k < candidates.length; k++) if (clickedScratch.find(candidates[k].itemId, stamp) < 0) kept.push(candidates[k]);
+    return kept;
   }
 }
+
+/** The clicked items of the user being filtered (shared by every filter: nothing is allocated per request). */
+const clickedScratch = new StampedIndex();
