@@ -156,7 +156,7 @@ export class MultiTaskRanker implements Ranker {
     this.calibrators = this.heads.map(() => new IdentityCalibrator());
     this.calibrationFits = this.heads.map(() => null);
     this.preRanker = config.prerank ? new PreRanker(config.prerank, this.layout.dim) : null;
-    if (this.preRanker) this.tally = this.preRanker.tally;
+    this.tally = this.preRanker?.tally;
   }
 
   /** The cascade's counts, summed over the threads of a run split by users. */
@@ -544,11 +544,14 @@ export class MultiTaskRanker implements Ranker {
     const kept = new Uint8Array(n);
     preRanker.select(x, candidates, kept);
     const scored = kept.slice();
-    const starts: number[] = [];
+    // Each sampled request's index and first row: drawn once per request.
+    const sampled: [number, number][] = [];
     let row = 0;
     for (const [r, request] of requests.entries()) {
-      starts.push(row);
-      if (sampledForRecall(request)) scored.fill(1, row, row + candidates[r].length);
+      if (sampledForRecall(request)) {
+        sampled.push([r, row]);
+        scored.fill(1, row, row + candidates[r].length);
+      }
       row += candidates[r].length;
     }
     // The scored rows moved up in place: each moves to a lower row, never over one not yet read,
@@ -562,11 +565,7 @@ export class MultiTaskRanker implements Ranker {
     const compactScores = this.combinedScores(model, x, count);
     const full = new Float64Array(n).fill(Number.NaN);
     for (let i = 0, k = 0; i < n; i++) if (scored[i]) full[i] = compactScores[k++];
-    for (const [r, request] of requests.entries()) {
-      if (!sampledForRecall(request)) continue;
-      const start = starts[r];
-      preRanker.recordRecall(full.subarray(start, start + candidates[r].length), kept, start, PRERANK_RECALL_DEPTH);
-    }
+    for (const [r, start] of sampled) preRanker.recordRecall(full.subarray(start, start + candidates[r].length), kept, start, PRERANK_RECALL_DEPTH);
     for (let i = 0; i < n; i++) if (!kept[i]) full[i] = Number.NaN;
     this.serving.candidates += count;
     this.serving.seconds += (performance.now() - started) / 1000;
