@@ -94,6 +94,20 @@ describe('ImpressionBuffer', () => {
     expect(() => buf.row(-1)).toThrow(RangeError);
   });
 
+  it('trimmed() copies exactly its rows and strings into a buffer without spare rows, or is itself when full', () => {
+    const buf = new ImpressionBuffer(16);
+    fill(buf, N);
+    const trimmed = buf.trimmed();
+    expect(trimmed).not.toBe(buf);
+    expect(trimmed.capacity).toBe(N);
+    expect(trimmed.strings).toEqual(buf.strings);
+    for (const { name } of IMPRESSION_COLUMNS) expect(trimmed.columns[name]).toEqual(buf.columns[name]);
+    // A copy: rows appended to the original later do not reach it.
+    buf.append(makeRow(N));
+    expect(trimmed.length).toBe(N);
+    expect(trimmed.trimmed()).toBe(trimmed);
+  });
+
   it('dictionary-encodes arm and source into one shared string table', () => {
     const buf = new ImpressionBuffer();
     fill(buf, 100);

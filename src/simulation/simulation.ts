@@ -187,7 +187,7 @@ export class Simulation {
       this.flush(bounds.end);
       // The log's last batch of an epoch was served at its end, before the retrain.
       if (this.traffic && this.traffic.times[this.replayCursor] === bounds.end) this.replayBatch(bounds.end);
-      const impressions = this.shard ? await this.mergeShards(bounds.epoch) : this.impressions;
+      const impressions = this.shard ? await this.mergeShards(bounds.epoch) : this.impressions.trimmed();
       const worldMetrics = this.metrics.endEpoch(bounds);
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
       this.impressions = new ImpressionBuffer(Math.max(1 << 14, this.impressions.length));

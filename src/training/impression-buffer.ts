@@ -233,6 +233,14 @@ export class ImpressionBuffer {
     return buffer;
   }
 
+  /**
+   * This buffer when it has no spare rows, else a copy of exactly its rows: what a log that keeps
+   * an epoch for days should hold (a buffer that grew by doubling may be up to half empty).
+   */
+  trimmed(): ImpressionBuffer {
+    return this.n === this.cap ? this : ImpressionBuffer.fromColumns(this.columns, this.strings);
+  }
+
   /** Number of rows held. */
   get length(): number {
     return this.n;
