@@ -114,6 +114,20 @@ describe('the closed loop', () => {
     expect(seen.slates).toBeGreaterThan(100);
   });
 
+  it('takes the epoch\'s metrics beside the retrain: the row is the world\'s before the next epoch, and an error there ends the run', async () => {
+    const parts = buildParts(smallScenario(['horizon.days=2', 'logs.impressions=false']));
+    let retrains = 0;
+    const recommender: Recommender = { name: 'counting', serve: (requests) => parts.recommender.serve(requests), retrain: () => void retrains++ };
+    const seen: number[] = [];
+    const metrics: EpochMetrics = { observe: () => {}, endEpoch: (bounds) => (seen.push(bounds.epoch), { retrains_when_measured: retrains }) };
+    const epochs = await collect(new Simulation({ ...parts, recommender, metrics }));
+    // Each row is taken once, before the next epoch runs, whichever finishes first.
+    expect(seen).toEqual([0, 1]);
+    expect(epochs.map((e) => e.metrics.retrains_when_measured)).toEqual([1, 2]);
+    const failing: EpochMetrics = { observe: () => {}, endEpoch: () => { throw new Error('metric broke'); } };
+    await expect(new Simulation({ ...parts, recommender, metrics: failing }).run()).rejects.toThrow('metric broke');
+  });
+
   it('grows the population and the catalog through sign-ups and uploads', async () => {
     const sim = new Simulation(buildParts(smallScenario(['horizon.days=3'])));
     const epochs = await collect(sim);

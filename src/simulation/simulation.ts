@@ -187,11 +187,18 @@ export class Simulation {
       this.flush(bounds.end);
       // The log's last batch of an epoch was served at its end, before the retrain.
       if (this.traffic && this.traffic.times[this.replayCursor] === bounds.end) this.replayBatch(bounds.end);
-      const impressions = this.shard ? await this.mergeShards(bounds.epoch) : this.impressions.trimmed();
-      const worldMetrics = this.metrics.endEpoch(bounds);
+      const { impressions, events } = this.shard ? await this.mergeShards(bounds.epoch) : { impressions: this.impressions.trimmed(), events: [] };
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
       this.impressions = new ImpressionBuffer(Math.max(1 << 14, this.impressions.length));
-      await this.recommender.retrain(this.trainingLog, bounds.end);
+      // The metrics read the world, which a retrain leaves alone: they take the epoch while the
+      // retrain waits on other threads (an index build, a model another thread trains).
+      const [worldMetrics] = await Promise.all([
+        whenIdle(() => {
+          for (const event of events) this.metrics.observe(event);
+          return this.metrics.endEpoch(bounds);
+        }),
+        this.recommender.retrain(this.trainingLog, bounds.end),
+      ]);
       const diagnostics = this.recommender.diagnostics?.() ?? { metrics: {}, timings: {} };
       const metrics = mergeRows(worldMetrics, diagnostics.metrics);
       this.epochsDone = bounds.epoch + 1;
@@ -200,20 +207,19 @@ export class Simulation {
   }
 
   /**
-   * Hands this shard's epoch over, and takes the run's back: the merged events go to the metrics,
-   * the other shards' feedback to the recommender, and the merged impressions are the epoch's log.
+   * Hands this shard's epoch over, and takes the run's back: the other shards' feedback goes to the
+   * recommender; the merged impressions are the epoch's log and the merged events the metrics'.
    */
-  private async mergeShards(epoch: number): Promise<ImpressionBuffer> {
+  private async mergeShards(epoch: number): Promise<{ impressions: ImpressionBuffer; events: readonly SimEvent[] }> {
     const { shard, record, world } = this;
     if (!shard || !record) throw new Error('not a shard');
     const tally = this.recommender.tally;
     const merged = await shard.exchange.endEpoch(epoch, record.take(this.impressions, ownedPrefs(world, shard), tally?.take() ?? new Float64Array(0)));
     tally?.replace(merged.tally);
     if (merged.prefs) adoptPrefs(world, shard, merged.prefs);
-    for (const event of merged.events ?? []) this.metrics.observe(event);
     for (const feedback of merged.replay) this.recommender.observe?.(feedback);
     this.nextSlateId = merged.slates;
-    return merged.impressions;
+    return { impressions: merged.impressions, events: merged.events ?? [] };
   }
 
   private owns(userId: number): boolean {
@@ -493,4 +499,17 @@ function mergeRows(world: Readonly<Record<string, number>>, recommender: Readonl
     if (key in world) throw new Error(`recommender figure "${key}" clashes with a world metric of the same name`);
   }
   return { ...world, ...recommender };
+}
+
+/** Runs `work` once the thread has nothing queued (microtasks, such as a retrain's synchronous steps, run first). */
+function whenIdle<T>(work: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    setImmediate(() => {
+      try {
+        resolve(work());
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
 }
