@@ -1,6 +1,6 @@
 /**
  * Progress for long work: a redrawn bar on a terminal; elsewhere (CI, pipes) a plain line at
- * most every tenth of the work, so logs stay short.
+ * most every tenth of the work, so logs stay short, with the time so far and the time left.
  */
 import type { Writable } from 'node:stream';
 
@@ -30,7 +30,11 @@ export function createProgress(label: string, total: number, out: Writable & { i
       const decile = Math.floor((done / total) * 10);
       if (decile > lastDecile || done === total) {
         lastDecile = decile;
-        out.write(`${label} ${done}/${total} ${detail}\n`);
+        // The time so far tells a log's reader what each step cost (later epochs of a world whose
+        // traffic grows cost more), and when the work may end.
+        const elapsed = formatSeconds((performance.now() - started) / 1000);
+        const left = done < total ? eta(done) : '';
+        out.write(`${[label, `${done}/${total}`, detail].filter((part) => part !== '').join(' ')} · ${elapsed}${left ? ` · ${left}` : ''}\n`);
       }
     },
     finish(message) {

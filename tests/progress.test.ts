@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createProgress, formatSeconds } from '../src/cli/progress.js';
+
+/** A stream that keeps what is written; `isTTY` as a terminal or a pipe would have it. */
+function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string } {
+  const chunks: string[] = [];
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return Object.assign(out, { isTTY, text: () => chunks.join('') });
+}
+
+describe('progress', () => {
+  it('off a terminal writes a line at most every tenth of the work, each with the time so far, and the time left until the last', () => {
+    const out = sink(false);
+    const progress = createProgress('run', 20, out);
+    for (let done = 1; done <= 20; done++) progress.update(done, `day ${done}`);
+    progress.finish('run: done');
+    const lines = out.text().trimEnd().split('\n');
+    // Done 1 starts tenth 0, then every second step starts a new one: 1, 2, 4, …, 20.
+    expect(lines.map((line) => line.split(' ')[1])).toEqual(['1/20', '2/20', '4/20', '6/20', '8/20', '10/20', '12/20', '14/20', '16/20', '18/20', '20/20', 'done']);
+    expect(lines[0]).toMatch(/^run 1\/20 day 1 · \d+\.\ds( · ETA [\dms.]+)?$/);
+    expect(lines[10]).toMatch(/^run 20\/20 day 20 · \d+\.\ds$/);
+    expect(lines[11]).toBe('run: done');
+  });
+
+  it('without a detail the line has no double space', () => {
+    const out = sink(false);
+    createProgress('sweep', 1, out).update(1);
+    expect(out.text()).toMatch(/^sweep 1\/1 · \d+\.\ds\n$/);
+  });
+
+  it('on a terminal redraws one bar in place and clears it at the end', () => {
+    const out = sink(true);
+    const progress = createProgress('run', 4, out);
+    progress.update(2, 'day 2');
+    progress.finish('run: done');
+    expect(out.text()).toMatch(/^\rrun ████████████░░░░░░░░░░░░ 2\/4 day 2 .*\x1b\[K\r\x1b\[Krun: done\n$/);
+  });
+
+  it('formats seconds as a person reads them', () => {
+    expect(formatSeconds(4.25)).toBe('4.3s');
+    expect(formatSeconds(42.4)).toBe('42s');
+    expect(formatSeconds(125)).toBe('2m05s');
+  });
+});
