@@ -6,6 +6,7 @@
  * same scenario and seed replay exactly. The loop builds nothing: it receives the world, the
  * recommender and the metrics (build.ts builds them from a scenario).
  */
+import { setImmediate as afterQueued } from 'node:timers/promises';
 import { Kernel } from '../core/index.js';
 import type { EpochBounds, SimEvent } from '../metrics/index.js';
 import type { Recommender, RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
@@ -502,14 +503,7 @@ function mergeRows(world: Readonly<Record<string, number>>, recommender: Readonl
 }
 
 /** Runs `work` once the thread has nothing queued (microtasks, such as a retrain's synchronous steps, run first). */
-function whenIdle<T>(work: () => T): Promise<T> {
-  return new Promise((resolve, reject) => {
-    setImmediate(() => {
-      try {
-        resolve(work());
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+async function whenIdle<T>(work: () => T): Promise<T> {
+  await afterQueued();
+  return work();
 }

@@ -1,9 +1,9 @@
 /** No exploration: the top of the ordered candidates (skipping items the creator cap excludes), each slot with propensity 1. */
+import { StampedIndex } from '../../core/typed-arrays.js';
 import type { Rng } from '../../rng/index.js';
 import { explorationPolicy, slateStage } from './component.js';
 import { entryOf, sourceLabel } from './entries.js';
 import { pointMasses } from './marginals.js';
-import { StampedIndex } from '../../core/typed-arrays.js';
 import type { CreatorCap, ExplorationPolicy, RecRequest, ScoredCandidate, SlateEntry, SlotDistribution } from '../types.js';
 
 export class GreedyPolicy implements ExplorationPolicy {
