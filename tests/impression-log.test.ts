@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,12 @@ function makeRow(i: number, epoch = 7): ImpressionRow {
     // One row in seven is logged without its request's context.
     ...(i % 7 === 0 ? {} : { hourOfDay: i % 24, pastSessions: i % 13, requestInSession: i % 4 }),
   };
+}
+
+/** Row i as a buffer gives it back (float32 columns rounded). */
+function buf0(i: number): ImpressionRow {
+  const row = makeRow(i);
+  return { ...row, watchMinutes: Math.fround(row.watchMinutes), watchFraction: Math.fround(row.watchFraction) };
 }
 
 function fill(buf: ImpressionBuffer, n: number, epoch = 7): void {
@@ -106,6 +113,45 @@ describe('ImpressionBuffer', () => {
     buf.append(makeRow(N));
     expect(trimmed.length).toBe(N);
     expect(trimmed.trimmed()).toBe(trimmed);
+  });
+
+  it('a buffer in shared memory reaches another thread without a copy; over() wraps rows as they are; clear() refuses, append copies out', async () => {
+    const shared = new ImpressionBuffer(N, 'shared');
+    fill(shared, N);
+    expect(shared.columns.time.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // A real worker thread receives the columns, writes into them and posts them back.
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       parentPort.once('message', (columns) => { columns.user_id[0] = 424242; parentPort.postMessage(columns.time.buffer instanceof SharedArrayBuffer); });`,
+      { eval: true },
+    );
+    const received = await new Promise<boolean>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+      worker.postMessage(shared.columns);
+    });
+    await worker.terminate();
+    expect(received).toBe(true);
+    expect(shared.columns.user_id[0]).toBe(424242); // the worker wrote the same memory
+    shared.columns.user_id[0] = makeRow(0).userId;
+
+    const wrapped = ImpressionBuffer.over({ columns: shared.columns, strings: shared.strings });
+    expect(wrapped.length).toBe(N);
+    expect(wrapped.strings).toEqual(shared.strings);
+    for (const i of [0, 1, 2048, N - 1]) expect(wrapped.row(i)).toEqual(shared.row(i));
+    expect(wrapped.columns.item_id.buffer).toBe(shared.columns.item_id.buffer); // not copied
+    // Rows other threads read are never overwritten: clear() refuses, and an append copies out first.
+    expect(() => shared.clear()).toThrow(/shared with other threads/);
+    expect(() => wrapped.clear()).toThrow(/shared with other threads/);
+    wrapped.append(makeRow(N));
+    expect(wrapped.columns.time.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(wrapped.row(N)).toEqual(buf0(N));
+    expect(wrapped.row(3)).toEqual(shared.row(3));
+    wrapped.clear();
+    wrapped.append(makeRow(7));
+    expect(shared.row(0)).toEqual(buf0(0));
+    expect(() => ImpressionBuffer.over({ columns: { ...shared.columns, epoch: shared.columns.epoch.subarray(1) }, strings: shared.strings })).toThrow(/column epoch holds 4999 rows, time 5000/);
+    expect(ImpressionBuffer.over({ columns: new ImpressionBuffer(4).columns, strings: ['a'] }).length).toBe(0);
   });
 
   it('dictionary-encodes arm and source into one shared string table', () => {
@@ -357,6 +403,17 @@ describe('ParquetLogWriter', () => {
     expect(await scalar(`SELECT max(user_id) FROM read_parquet(${sqlString(p)})`)).toBe(693); // 99*7
     b.clear(); // released after the write
     expect(b.length).toBe(0);
+  });
+
+  it('rows in shared memory (the merged log of a run split over threads) write the same file', async () => {
+    const shared = new ImpressionBuffer(N, 'shared');
+    fill(shared, N);
+    const written = await writer.writeEpoch(11, shared);
+    const differing = await scalar(
+      `SELECT count(*) FROM (SELECT * EXCLUDE (epoch) FROM read_parquet(${sqlString(written)}) EXCEPT ALL SELECT * EXCLUDE (epoch) FROM read_parquet(${sqlString(file)}))`,
+    );
+    expect(differing).toBe(0n);
+    expect(await scalar(`SELECT count(*) FROM read_parquet(${sqlString(written)})`)).toBe(BigInt(N));
   });
 
   it('the public-API fallback transfer writes identical data', async () => {

@@ -25,7 +25,8 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
   const events = new Array<SimEvent>(total);
   // Each shard's columns read once, and its string codes mapped to the merged log's once.
   const columns = shards.map((shard) => shard.impressions.columns);
-  const impressions = new ImpressionBuffer(Math.max(1, columns.reduce((sum, c) => sum + c.time.length, 0)));
+  // In shared memory: the merged log goes to every shard thread, which reads it without a copy.
+  const impressions = new ImpressionBuffer(Math.max(1, columns.reduce((sum, c) => sum + c.time.length, 0)), 'shared');
   const codes = shards.map((shard) => impressions.codesFor(shard.impressions.strings));
   const origin: number[] = [];
   for (let e = 0; e < total; e++) {

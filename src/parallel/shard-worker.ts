@@ -29,7 +29,7 @@ const exchange: EpochExchange = {
     const merged = await inbox.next();
     const feedback = merged.feedback.map((packed, s) => (s === start.index ? [] : unpackFeedback(packed)));
     return {
-      impressions: ImpressionBuffer.fromColumns(merged.impressions.columns, merged.impressions.strings),
+      impressions: ImpressionBuffer.over(merged.impressions),
       events: null,
       prefs: null,
       replay: replayFor(start.index, merged.origin, feedback),

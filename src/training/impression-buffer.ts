@@ -180,12 +180,16 @@ export class ImpressionBuffer {
   private lastSource = '';
   private lastSourceCode = -1;
 
-  constructor(initialCapacity: number = DEFAULT_CAPACITY) {
+  /**
+   * `memory: 'shared'` puts the columns in a SharedArrayBuffer: posting them to another thread then
+   * shares the rows instead of copying them (a run split over threads keeps one copy of its log).
+   */
+  constructor(initialCapacity: number = DEFAULT_CAPACITY, memory: 'private' | 'shared' = 'private') {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
       throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
     }
     this.cap = initialCapacity;
-    const columns = allocateColumns(initialCapacity);
+    const columns = allocateColumns(initialCapacity, memory);
     this.time = columns.time;
     this.epoch = columns.epoch;
     this.slateId = columns.slateId;
@@ -229,6 +233,47 @@ export class ImpressionBuffer {
     buffer.hourOfDay.set(columns.hour_of_day);
     buffer.pastSessions.set(columns.past_sessions);
     buffer.requestInSession.set(columns.request_in_session);
+    buffer.n = n;
+    return buffer;
+  }
+
+  /**
+   * A buffer over `rows` as they are, not copied: rows another thread sent, which a structured
+   * clone made this thread's own, or which sit in shared memory that no thread writes again.
+   * Appending to it first copies the rows into memory of its own.
+   */
+  static over(rows: ImpressionRows): ImpressionBuffer {
+    const { columns, strings } = rows;
+    const n = columns.time.length;
+    for (const [name, column] of Object.entries(columns)) {
+      if (column.length !== n) throw new RangeError(`ImpressionBuffer.over: column ${name} holds ${column.length} rows, time ${n}`);
+    }
+    const buffer = new ImpressionBuffer(1);
+    for (const s of strings) buffer.intern(s);
+    if (n === 0) return buffer;
+    buffer.place(
+      {
+        time: columns.time,
+        propensity: columns.propensity,
+        epoch: columns.epoch,
+        slateId: columns.slate_id,
+        userId: columns.user_id,
+        itemId: columns.item_id,
+        position: columns.position,
+        arm: columns.arm,
+        source: columns.source,
+        watchMinutes: columns.watch_minutes,
+        watchFraction: columns.watch_fraction,
+        hourOfDay: columns.hour_of_day,
+        pastSessions: columns.past_sessions,
+        requestInSession: columns.request_in_session,
+        clicked: columns.clicked,
+        completed: columns.completed,
+        liked: columns.liked,
+        survey: columns.survey,
+      },
+      n,
+    );
     buffer.n = n;
     return buffer;
   }
@@ -456,6 +501,8 @@ export class ImpressionBuffer {
    * `ParquetLogWriter.writeEpoch`).
    */
   clear(): void {
+    // New rows would overwrite rows other threads are reading.
+    if (this.time.buffer instanceof SharedArrayBuffer) throw new Error('ImpressionBuffer.clear(): its rows are shared with other threads');
     if (this.pins > 0) {
       throw new Error('ImpressionBuffer.clear() while a snapshot is being read (await writeEpoch first)');
     }
@@ -472,7 +519,7 @@ export class ImpressionBuffer {
   private grow(): void {
     // Copying the whole old columns is fine: growth only happens when they are full.
     const c = this.cap * 2;
-    const next = allocateColumns(c);
+    const next = allocateColumns(c, 'private');
     next.time.set(this.time);
     next.epoch.set(this.epoch);
     next.slateId.set(this.slateId);
@@ -491,26 +538,53 @@ export class ImpressionBuffer {
     next.hourOfDay.set(this.hourOfDay);
     next.pastSessions.set(this.pastSessions);
     next.requestInSession.set(this.requestInSession);
-    this.time = next.time;
-    this.epoch = next.epoch;
-    this.slateId = next.slateId;
-    this.userId = next.userId;
-    this.itemId = next.itemId;
-    this.position = next.position;
-    this.arm = next.arm;
-    this.source = next.source;
-    this.propensity = next.propensity;
-    this.clicked = next.clicked;
-    this.watchMinutes = next.watchMinutes;
-    this.watchFraction = next.watchFraction;
-    this.completed = next.completed;
-    this.liked = next.liked;
-    this.survey = next.survey;
-    this.hourOfDay = next.hourOfDay;
-    this.pastSessions = next.pastSessions;
-    this.requestInSession = next.requestInSession;
-    this.cap = c;
+    this.place(next, c);
   }
+
+  /** Makes `columns` (each of `capacity` rows) this buffer's storage. */
+  private place(columns: ColumnStorage, capacity: number): void {
+    this.time = columns.time;
+    this.epoch = columns.epoch;
+    this.slateId = columns.slateId;
+    this.userId = columns.userId;
+    this.itemId = columns.itemId;
+    this.position = columns.position;
+    this.arm = columns.arm;
+    this.source = columns.source;
+    this.propensity = columns.propensity;
+    this.clicked = columns.clicked;
+    this.watchMinutes = columns.watchMinutes;
+    this.watchFraction = columns.watchFraction;
+    this.completed = columns.completed;
+    this.liked = columns.liked;
+    this.survey = columns.survey;
+    this.hourOfDay = columns.hourOfDay;
+    this.pastSessions = columns.pastSessions;
+    this.requestInSession = columns.requestInSession;
+    this.cap = capacity;
+  }
+}
+
+/** The columns as the buffer holds them. */
+interface ColumnStorage {
+  readonly time: Float64Array;
+  readonly propensity: Float64Array;
+  readonly epoch: Int32Array;
+  readonly slateId: Int32Array;
+  readonly userId: Int32Array;
+  readonly itemId: Int32Array;
+  readonly position: Int32Array;
+  readonly arm: Int32Array;
+  readonly source: Int32Array;
+  readonly watchMinutes: Float32Array;
+  readonly watchFraction: Float32Array;
+  readonly hourOfDay: Int32Array;
+  readonly pastSessions: Int32Array;
+  readonly requestInSession: Int32Array;
+  readonly clicked: Uint8Array;
+  readonly completed: Uint8Array;
+  readonly liked: Uint8Array;
+  readonly survey: Int8Array;
 }
 
 /** Bytes of one row over all columns. */
@@ -521,8 +595,8 @@ const ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
  * of eighteen (each large typed array costs an allocation the garbage collector accounts for).
  * Wider columns come first, so every view is aligned.
  */
-function allocateColumns(capacity: number) {
-  const buffer = new ArrayBuffer(capacity * ROW_BYTES);
+function allocateColumns(capacity: number, memory: 'private' | 'shared'): ColumnStorage {
+  const buffer = memory === 'shared' ? new SharedArrayBuffer(capacity * ROW_BYTES) : new ArrayBuffer(capacity * ROW_BYTES);
   let at = 0;
   const next = (bytes: number): number => {
     const offset = at;

@@ -364,6 +364,12 @@ export class ParquetLogWriter {
             } else if (storage === 'bool-u8') {
               for (let j = 0; j < n; j++) if (a[start + j] > 1) throw badValue(c, start + j, a[start + j]);
             }
+            // DuckDB copies from an ArrayBuffer only: rows in shared memory (the merged log of a
+            // run split over threads) go through a private copy of the chunk.
+            if (a.buffer instanceof SharedArrayBuffer) {
+              a = a.slice(from, from + n);
+              from = 0;
+            }
             const bytes = a.BYTES_PER_ELEMENT;
             raw.copy_data_to_vector(
               raw.data_chunk_get_vector(out.chunk, c),
