@@ -9,7 +9,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnyScenario, parseScenario } from '../src/scenario/index.js';
-import { estimateRun } from '../src/run/resource-estimate.js';
+import { estimateRun, splitOverThreads } from '../src/run/resource-estimate.js';
 import { largeRunNote, resourceRefusal, type MachineMemory } from '../src/run/resource-check.js';
 import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
 import { cli } from './support/run-cli.js';
@@ -81,6 +81,21 @@ describe('accepted', () => {
     const estimate = estimateRun(medium);
     expect(resourceRefusal(estimate, LAPTOP)).toBeUndefined();
     expect(largeRunNote(estimate, LAPTOP)).toMatch(/^estimate: about [\d.]+ GiB of memory \(this machine: 8\.0 GiB\) and roughly \d+ min$/);
+  });
+
+  it('a run split over threads holds a world and recommender per thread, and its log window once', () => {
+    const large = shipped('two-stage', ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30']);
+    const one = estimateRun(large);
+    // 130k users at 4 slates of 10 a day, 7 days held, 68 bytes a row.
+    expect(one.sharedBytes).toBe(130_000 * 4 * 10 * 7 * 68);
+    expect(splitOverThreads(one, 1)).toEqual(one);
+    const two = splitOverThreads(one, 2);
+    expect(two.peakBytes).toBe(2 * one.peakBytes - one.sharedBytes);
+    expect(splitOverThreads(one, 3).peakBytes).toBe(3 * one.peakBytes - 2 * one.sharedBytes);
+    expect(two.heapBytes).toBe(one.heapBytes); // each thread's heap has a limit of its own
+    expect(one.sharedBytes).toBeLessThan(one.peakBytes / 2);
+    const bandit = estimateRun(parseAnyScenario(readFileSync('scenarios/bandit.yaml', 'utf8'), 'scenarios/bandit.yaml'));
+    expect(splitOverThreads(bandit, 2).peakBytes).toBe(2 * bandit.peakBytes);
   });
 
   it('the shipped scenarios fit and get no note', () => {

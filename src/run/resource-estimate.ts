@@ -7,6 +7,7 @@
  */
 import type { KeyPath } from '../settings/problem.js';
 import { isBanditScenario, type AnyScenario, type BanditScenario, type Scenario } from '../scenario/index.js';
+import { IMPRESSION_ROW_BYTES } from '../training/impression-buffer.js';
 
 const MIB = 2 ** 20;
 
@@ -45,6 +46,8 @@ const COUNTRY_BYTES = 40;
 export interface ResourceEstimate {
   readonly peakBytes: number;
   readonly heapBytes: number;
+  /** The part of `peakBytes` that a run split over threads holds once, whatever their number: the log window's rows. */
+  readonly sharedBytes: number;
   readonly seconds: number;
   /** The term that dominates the estimate, to name in a message: a scenario field and what it counts. */
   readonly largest: { readonly path: KeyPath; readonly what: string };
@@ -103,7 +106,21 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const largest = [...terms, offHeap].reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const impressions = slatesPerDay * recommender.slate_size * days;
   const rate = IMPRESSIONS_PER_SECOND[recommender.kind] ?? OTHER_IMPRESSIONS_PER_SECOND;
-  return { peakBytes: base + heapBytes + impressionBytes, heapBytes, seconds: impressions / rate, largest: { path: largest.path, what: largest.what } };
+  return {
+    peakBytes: base + heapBytes + impressionBytes,
+    heapBytes,
+    sharedBytes: impressionsHeld * IMPRESSION_ROW_BYTES,
+    seconds: impressions / rate,
+    largest: { path: largest.path, what: largest.what },
+  };
+}
+
+/**
+ * The estimate for a run split by users over `workers` threads: each holds its own world and
+ * recommender (and fills its share of each epoch), the merged log window sits in memory they share.
+ */
+export function splitOverThreads(estimate: ResourceEstimate, workers: number): ResourceEstimate {
+  return { ...estimate, peakBytes: (estimate.peakBytes - estimate.sharedBytes) * workers + estimate.sharedBytes };
 }
 
 /** The users' term is named at what makes each user large (many topics, many latent dimensions) or else at how many there are. */
@@ -122,6 +139,7 @@ function estimateBandit(scenario: BanditScenario): ResourceEstimate {
   return {
     peakBytes: BASE_BYTES + heapBytes,
     heapBytes,
+    sharedBytes: 0,
     seconds: rounds / BANDIT_ROUNDS_PER_SECOND,
     largest: { path: ['world', 'arms'], what: `${count(armCount)} arms` },
   };

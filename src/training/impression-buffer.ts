@@ -588,7 +588,8 @@ interface ColumnStorage {
 }
 
 /** Bytes of one row over all columns. */
-const ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
+export const IMPRESSION_ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
+const ROW_BYTES = IMPRESSION_ROW_BYTES;
 
 /**
  * Every column for `capacity` rows as views of one ArrayBuffer: one allocation per buffer instead

@@ -7,7 +7,7 @@ import { isBanditScenario, loadAnyScenario, loadScenario, type BanditScenario } 
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { resumeRun, RUN_FILES, RunStopped, runScenario, type RunOptions, type RunOutcome } from '../../run/run-scenario.js';
 import { findResumable } from '../../run/staging-cleanup.js';
-import { estimateRun } from '../../run/resource-estimate.js';
+import { estimateRun, splitOverThreads } from '../../run/resource-estimate.js';
 import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
@@ -48,9 +48,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       if (seed !== undefined) overrides.push(`seed=${seed}`);
       if (args.logs !== undefined) overrides.push(`logs.impressions=${args.logs}`);
       const scenario = await loadAnyScenario(args.scenario, overrides, { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
-      // Every thread of a run split by users holds its own world and recommender.
-      const estimate = estimateRun(scenario);
-      const split = { ...estimate, peakBytes: estimate.peakBytes * workers };
+      const split = splitOverThreads(estimateRun(scenario), workers);
       const refusal = workers > 1 ? resourceRefusal(split, machineMemory()) : undefined;
       if (refusal !== undefined) throw new UserError(`${args.scenario}: on ${workers} threads the run ${refusal} (or use fewer --workers)`);
       const note = largeRunNote(split, machineMemory());
