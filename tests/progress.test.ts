@@ -28,6 +28,14 @@ describe('progress', () => {
     expect(lines[11]).toBe('run: done');
   });
 
+  it('created after the first step with the time the work began, it counts that step in the time so far and the time left', () => {
+    const out = sink(false);
+    // The total is known once the first epoch ends, 30 s after the run began.
+    const progress = createProgress('run', 4, out, performance.now() - 30_000);
+    progress.update(1, 'day 1');
+    expect(out.text()).toMatch(/^run 1\/4 day 1 · 30s · ETA 1m30s\n$/);
+  });
+
   it('without a detail the line has no double space', () => {
     const out = sink(false);
     createProgress('sweep', 1, out).update(1);

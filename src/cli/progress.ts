@@ -9,8 +9,12 @@ export interface Progress {
   finish(message: string): void;
 }
 
-export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr): Progress {
-  const started = performance.now();
+/**
+ * `started` is when the work began (performance.now()): a caller that learns the total only
+ * once the first step is done creates its progress then, and passes when the work began, so the
+ * time so far and the time left count the first step too.
+ */
+export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr, started = performance.now()): Progress {
   const tty = out.isTTY === true;
   let lastDecile = -1;
   const eta = (done: number): string => {

@@ -28,7 +28,7 @@ export const classicCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       let progress: Progress | undefined;
       const { dir, result } = await writeStudy(outDir, args.force, config, () =>
         runStudy(config, (done, total) => {
-          progress ??= createProgress(`${config.name}`, total, io.stderr);
+          progress ??= createProgress(`${config.name}`, total, io.stderr, started);
           progress.update(done, 'runs');
         }),
       );

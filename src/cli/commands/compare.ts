@@ -39,13 +39,14 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       }
       const outDir = args.out ?? join('output', `${scenario.name}-compare`);
       let progress: Progress | undefined;
+      const started = performance.now();
       const outcome = await runExperiment(scenario, {
         outDir,
         force: args.force,
         workers,
         logs: args.logs,
         onProgress: (done, total, jobsDone, jobs) => {
-          progress ??= createProgress(`${scenario.name} compare`, total, io.stderr);
+          progress ??= createProgress(`${scenario.name} compare`, total, io.stderr, started);
           progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`);
         },
       });

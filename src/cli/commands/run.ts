@@ -84,10 +84,11 @@ async function resume(outDir: string, io: CliIo): Promise<string> {
 export async function runWithProgress(name: string, io: CliIo, start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>): Promise<RunOutcome> {
   let progress: ReturnType<typeof createProgress> | undefined;
   let outcome: RunOutcome;
+  const started = performance.now();
   try {
     outcome = await start({
       onEpoch: (result, total) => {
-        progress ??= createProgress(name, total, io.stderr);
+        progress ??= createProgress(name, total, io.stderr, started);
         const m = result.metrics;
         progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
       },
@@ -114,11 +115,12 @@ export async function runWithProgress(name: string, io: CliIo, start: (display: 
 /** A bandit world: progress per metrics row, then the regret curve, the bound and the arms. */
 async function runBandit(scenario: BanditScenario, outDir: string, force: boolean, io: CliIo): Promise<string> {
   let progress: ReturnType<typeof createProgress> | undefined;
+  const started = performance.now();
   const outcome = await runBanditScenario(scenario, {
     outDir,
     force,
     onRow: (row, done, total) => {
-      progress ??= createProgress(scenario.name, total, io.stderr);
+      progress ??= createProgress(scenario.name, total, io.stderr, started);
       progress.update(done, `round ${row.round} regret ${fmt(row.cumulative_regret)}`);
     },
   });

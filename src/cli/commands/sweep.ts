@@ -41,13 +41,14 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       const outDir = args.out ?? join('output', shard === undefined ? `${name}-sweep` : `${name}-sweep-shard-${shard.index}-of-${shard.count}`);
       const label = `${name} sweep${shard === undefined ? '' : ` shard ${shard.index}/${shard.count}`}`;
       let progress: Progress | undefined;
+      const started = performance.now();
       const outcome = await runSweep(plan, {
         outDir,
         force: args.force,
         workers,
         shard,
         onProgress: (done, total, jobsDone, jobs) => {
-          progress ??= createProgress(label, total, io.stderr);
+          progress ??= createProgress(label, total, io.stderr, started);
           progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`);
         },
       });
