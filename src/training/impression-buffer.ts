@@ -149,28 +149,29 @@ const DEFAULT_CAPACITY = 1024;
 
 export class ImpressionBuffer {
   private n = 0;
-  private cap: number;
+  private cap!: number;
   private pins = 0;
   private cleared = 0;
 
-  private time: Float64Array;
-  private epoch: Int32Array;
-  private slateId: Int32Array;
-  private userId: Int32Array;
-  private itemId: Int32Array;
-  private position: Int32Array;
-  private arm: Int32Array;
-  private source: Int32Array;
-  private propensity: Float64Array;
-  private clicked: Uint8Array;
-  private watchMinutes: Float32Array;
-  private watchFraction: Float32Array;
-  private completed: Uint8Array;
-  private liked: Uint8Array;
-  private survey: Int8Array;
-  private hourOfDay: Int32Array;
-  private pastSessions: Int32Array;
-  private requestInSession: Int32Array;
+  // Set by place(), from the constructor on.
+  private time!: Float64Array;
+  private epoch!: Int32Array;
+  private slateId!: Int32Array;
+  private userId!: Int32Array;
+  private itemId!: Int32Array;
+  private position!: Int32Array;
+  private arm!: Int32Array;
+  private source!: Int32Array;
+  private propensity!: Float64Array;
+  private clicked!: Uint8Array;
+  private watchMinutes!: Float32Array;
+  private watchFraction!: Float32Array;
+  private completed!: Uint8Array;
+  private liked!: Uint8Array;
+  private survey!: Int8Array;
+  private hourOfDay!: Int32Array;
+  private pastSessions!: Int32Array;
+  private requestInSession!: Int32Array;
 
   private readonly table: string[] = [];
   private readonly codes = new Map<string, number>();
@@ -188,29 +189,10 @@ export class ImpressionBuffer {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
       throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
     }
-    this.cap = initialCapacity;
-    const columns = allocateColumns(initialCapacity, memory);
-    this.time = columns.time;
-    this.epoch = columns.epoch;
-    this.slateId = columns.slateId;
-    this.userId = columns.userId;
-    this.itemId = columns.itemId;
-    this.position = columns.position;
-    this.arm = columns.arm;
-    this.source = columns.source;
-    this.propensity = columns.propensity;
-    this.clicked = columns.clicked;
-    this.watchMinutes = columns.watchMinutes;
-    this.watchFraction = columns.watchFraction;
-    this.completed = columns.completed;
-    this.liked = columns.liked;
-    this.survey = columns.survey;
-    this.hourOfDay = columns.hourOfDay;
-    this.pastSessions = columns.pastSessions;
-    this.requestInSession = columns.requestInSession;
+    this.place(allocateColumns(initialCapacity, memory), initialCapacity);
   }
 
-  /** A buffer holding a copy of `columns` (as `columns` and `strings` return them), e.g. one sent to another thread. */
+  /** A buffer holding a copy of `columns` and `strings` (as another buffer's `columns` and `strings` return them). */
   static fromColumns(columns: ImpressionColumns, strings: readonly string[]): ImpressionBuffer {
     const n = columns.time.length;
     const buffer = new ImpressionBuffer(Math.max(1, n));
