@@ -571,7 +571,6 @@ interface ColumnStorage {
 
 /** Bytes of one row over all columns. */
 export const IMPRESSION_ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
-const ROW_BYTES = IMPRESSION_ROW_BYTES;
 
 /**
  * Every column for `capacity` rows as views of one ArrayBuffer: one allocation per buffer instead
@@ -579,7 +578,7 @@ const ROW_BYTES = IMPRESSION_ROW_BYTES;
  * Wider columns come first, so every view is aligned.
  */
 function allocateColumns(capacity: number, memory: 'private' | 'shared'): ColumnStorage {
-  const buffer = memory === 'shared' ? new SharedArrayBuffer(capacity * ROW_BYTES) : new ArrayBuffer(capacity * ROW_BYTES);
+  const buffer = memory === 'shared' ? new SharedArrayBuffer(capacity * IMPRESSION_ROW_BYTES) : new ArrayBuffer(capacity * IMPRESSION_ROW_BYTES);
   let at = 0;
   const next = (bytes: number): number => {
     const offset = at;
