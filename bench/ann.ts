@@ -1,7 +1,9 @@
 /**
- * ANN retrieval at catalog scale: HNSW (hnswlib-node, space 'ip') against exact brute force,
- * on clustered, low-rank (learned-like) and random unit vectors (HNSW's worst case). Prints build time, recall@100 against exact search and ms per query, for HNSW at
- * several ef_search values and for exact search batched and one query at a time.
+ * ANN retrieval at catalog scale: HNSW (hnswlib-node, space 'ip') and an inverted file (IVF)
+ * against exact brute force, on clustered, low-rank (learned-like) and random unit vectors
+ * (HNSW's worst case). Prints build time, recall@100 against exact search and ms per query, for
+ * HNSW at several ef_search values, IVF at several probes, and exact search batched and one
+ * query at a time.
  *
  *   npx tsx bench/ann.ts                       # 100k items, dim 32, 200 queries
  *   npx tsx bench/ann.ts --items 20000 --queries 100
@@ -9,6 +11,7 @@
 import { parseArgs } from 'node:util';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
+import { defaultLists, IvfRetriever } from '../src/recommender/retrieval/ivf.js';
 import { Rng } from '../src/rng/index.js';
 
 const { values } = parseArgs({
@@ -26,6 +29,7 @@ const DIM = Number(values.dim);
 const M = Number(values.m);
 const EF_CONSTRUCTION = Number(values['ef-construction']);
 const EF_SEARCH = [100, 200, 400];
+const PROBES = [8, 16, 32];
 const K = 100;
 
 type Shape = 'clustered' | 'low-rank' | 'random';
@@ -101,6 +105,16 @@ function runCase(name: string, shape: Shape): void {
     const one = timed(() => queries.slice(0, singleCount).map((q) => index.search([q])[0]));
     console.log(
       `  hnsw    ef_search ${String(ef).padStart(3)}: recall@${K} ${recall(run.value, truth).toFixed(4)}, ` +
+        `batched ${(run.ms / QUERIES).toFixed(3)} ms/query, single ${(one.ms / singleCount).toFixed(3)} ms/query`,
+    );
+  }
+  const lists = defaultLists(ITEMS);
+  for (const probes of PROBES) {
+    const ivf = timed(() => new IvfRetriever(ids, vectors, DIM, { lists, probes, seed: 1 }));
+    const run = timed(() => ivf.value.search(queries, K));
+    const one = timed(() => queries.slice(0, singleCount).map((q) => ivf.value.search([q], K)[0]));
+    console.log(
+      `  ivf     ${lists} lists, probes ${String(probes).padStart(2)}: build ${(ivf.ms / 1000).toFixed(1)} s, recall@${K} ${recall(run.value, truth).toFixed(4)}, ` +
         `batched ${(run.ms / QUERIES).toFixed(3)} ms/query, single ${(one.ms / singleCount).toFixed(3)} ms/query`,
     );
   }

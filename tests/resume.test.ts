@@ -61,7 +61,7 @@ describe('a run restored from a checkpoint', () => {
     ['popularity on the steps schedule', GOLDEN_BASELINE, ['schedule={kind: steps, step: 2h}', 'horizon.days=2', 'recommender.retrain.every=6h', 'recommender.random_startup=6h'], 3],
     ['the oracle', GOLDEN_BASELINE, ['recommender={kind: oracle, slate_size: 5}', 'horizon.days=3'], 2],
     ['two-stage over an HNSW index, Thompson at the candidate stage', GOLDEN_TWO_STAGE, ['horizon.days=4', 'recommender.candidates[0].ann={kind: hnsw}', 'recommender.exploration={policy: thompson, stage: candidate}'], 2],
-    ['two-stage with MMoE, a ranking cascade and UCB', GOLDEN_TWO_STAGE, ['horizon.days=4', 'recommender.ranker.model=mmoe', 'recommender.ranker.prerank={keep: 10}', 'recommender.exploration={policy: ucb}'], 3],
+    ['two-stage over an inverted file, with MMoE, a ranking cascade and UCB', GOLDEN_TWO_STAGE, ['horizon.days=4', 'recommender.candidates[0].ann={kind: ivf, lists: 16, probes: 4}', 'recommender.ranker.model=mmoe', 'recommender.ranker.prerank={keep: 10}', 'recommender.exploration={policy: ucb}'], 3],
   ];
   for (const [name, yaml, overrides, cut] of cases) {
     it(`${name}: goes on exactly as the uninterrupted run`, async () => {

@@ -9,37 +9,9 @@ import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/in
 import { TopK } from '../src/recommender/retrieval/top-k.js';
 import { TopSelect } from '../src/recommender/retrieval/top-select.js';
 import { Rng } from '../src/rng/index.js';
+import { clustered, DIM, dot, rows } from './support/unit-vectors.js';
 
-const DIM = 32;
-
-/** Unit vectors around `clusters` random centres, like learned item embeddings. */
-function clustered(n: number, clusters: number, rng: Rng, spread = 0.35): Float32Array {
-  const centres = Array.from({ length: clusters }, () => Float32Array.from({ length: DIM }, () => rng.normal()));
-  const out = new Float32Array(n * DIM);
-  for (let i = 0; i < n; i++) {
-    const c = centres[rng.int(clusters)];
-    let norm = 0;
-    for (let d = 0; d < DIM; d++) {
-      const v = c[d] / Math.sqrt(DIM) + spread * rng.normal() / Math.sqrt(DIM);
-      out[i * DIM + d] = v;
-      norm += v * v;
-    }
-    for (let d = 0; d < DIM; d++) out[i * DIM + d] /= Math.sqrt(norm);
-  }
-  return out;
-}
-
-function rows(vectors: Float32Array, count: number): Float32Array[] {
-  return Array.from({ length: count }, (_, r) => vectors.subarray(r * DIM, (r + 1) * DIM));
-}
-
-function dot(a: Float32Array, vectors: Float32Array, index: number): number {
-  let s = 0;
-  for (let d = 0; d < DIM; d++) s += a[d] * vectors[index * DIM + d];
-  return s;
-}
-
-const ANN: AnnConfig = { kind: 'auto', exact_below: 1000, m: 16, ef_construction: 100, ef_search: 200 };
+const ANN: AnnConfig = { kind: 'auto', exact_below: 1000, m: 16, ef_construction: 100, ef_search: 200, probes: 16 };
 
 describe('TopK', () => {
   it('keeps the k best, best first, ties to the lower index', () => {

@@ -26,6 +26,26 @@ export function innerProducts(vectors: Float32Array, count: number, dim: number)
   return SIMD && dim > 0 ? new WasmInnerProducts(SIMD, vectors, count, dim) : new JsInnerProducts(vectors, count, dim);
 }
 
+/** One query against ranges of items, for an inverted file's lists (ivf.ts). */
+export interface RangeInnerProducts {
+  /**
+   * Scores of `query` against the items `from` .. `from + count` (multiples of 8, as an inverted
+   * file pads its lists), the sums `score` gives: item from + i's score goes to `[at + i]` of the
+   * returned array, which every call returns (a query's scores over several ranges sit side by
+   * side) and which holds twice the item count.
+   */
+  scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array;
+}
+
+/** Items a range kernel steps by. */
+export const RANGE_STEP = 8;
+
+/** The fastest range kernel this runtime offers, over `count` (a multiple of RANGE_STEP) row-major vectors of `dim`. */
+export function rangeInnerProducts(vectors: Float32Array, count: number, dim: number): RangeInnerProducts {
+  if (count % RANGE_STEP !== 0) throw new RangeError(`range inner products: ${count} items, not a multiple of ${RANGE_STEP}`);
+  return SIMD && dim > 0 ? new WasmRangeInnerProducts(SIMD, vectors, count, dim) : new JsRangeInnerProducts(vectors, count, dim);
+}
+
 /** The JavaScript kernel: four queries against two items at a time. */
 export class JsInnerProducts implements InnerProducts {
   private readonly wide: Float64Array;
@@ -161,6 +181,113 @@ class WasmInnerProducts implements InnerProducts {
   }
 }
 
+/** The JavaScript range kernel. */
+export class JsRangeInnerProducts implements RangeInnerProducts {
+  private readonly out: Float64Array;
+
+  constructor(
+    private readonly vectors: Float32Array,
+    private readonly count: number,
+    private readonly dim: number,
+  ) {
+    this.out = new Float64Array(2 * count);
+  }
+
+  scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array {
+    checkRange(from, count, at, this.count);
+    const { dim, vectors, out } = this;
+    for (let i = 0; i < count; i++) {
+      const x = (from + i) * dim;
+      let s = 0;
+      for (let d = 0; d < dim; d++) s += query[d] * vectors[x + d];
+      out[at + i] = s;
+    }
+    return out;
+  }
+}
+
+/**
+ * The WebAssembly range kernel. Its memory holds the items as float32 quads interleaved by
+ * dimension (quad p, dimension d: items 4p .. 4p+3 side by side), half the bytes of the exact
+ * kernel's pairs of float64 (a long scan waits on memory more than on arithmetic), then the
+ * query, then the scores. Each float32 is widened exactly before its product.
+ */
+class WasmRangeInnerProducts implements RangeInnerProducts {
+  private readonly scan: ScanFunction;
+  private readonly query: Float64Array;
+  private readonly scores: Float64Array;
+  private readonly queryAt: number;
+  private readonly scoresAt: number;
+
+  constructor(
+    simd: CompiledKernel,
+    vectors: Float32Array,
+    private readonly count: number,
+    private readonly dim: number,
+  ) {
+    const { exports } = new simd.api.Instance(simd.module);
+    const memory = exports.memory as WasmMemory;
+    this.scan = exports.scanQuads as ScanFunction;
+    this.queryAt = count * dim * 4;
+    this.scoresAt = this.queryAt + dim * 8;
+    const bytes = this.scoresAt + 2 * count * 8;
+    const pages = Math.ceil(bytes / 65536);
+    if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+    const items = new Float32Array(memory.buffer, 0, count * dim);
+    for (let i = 0; i < count; i++) {
+      const base = (i >> 2) * dim * 4 + (i & 3);
+      for (let d = 0; d < dim; d++) items[base + 4 * d] = vectors[i * dim + d];
+    }
+    this.query = new Float64Array(memory.buffer, this.queryAt, dim);
+    this.scores = new Float64Array(memory.buffer, this.scoresAt, 2 * count);
+  }
+
+  static {
+    // The kernel's memory lives outside JavaScript's objects: a checkpoint keeps the vectors and loads them into a new instance.
+    interface Saved {
+      readonly vectors: Float32Array;
+      readonly count: number;
+      readonly dim: number;
+    }
+    checkpointClass(WasmRangeInnerProducts, {
+      save: (kernel): Saved => ({ vectors: kernel.vectors(), count: kernel.count, dim: kernel.dim }),
+      restore: (state) => {
+        const { vectors, count, dim } = state as Saved;
+        if (!SIMD) throw new Error('checkpoint: the inverted file\'s kernel was saved where WebAssembly SIMD ran, and this runtime has none');
+        return new WasmRangeInnerProducts(SIMD, vectors, count, dim);
+      },
+    });
+  }
+
+  /** The item vectors, read back from the kernel's memory. */
+  vectors(): Float32Array {
+    const { count, dim } = this;
+    const items = new Float32Array(this.query.buffer, 0, count * dim);
+    const vectors = new Float32Array(count * dim);
+    for (let i = 0; i < count; i++) {
+      const base = (i >> 2) * dim * 4 + (i & 3);
+      for (let d = 0; d < dim; d++) vectors[i * dim + d] = items[base + 4 * d];
+    }
+    return vectors;
+  }
+
+  scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array {
+    checkRange(from, count, at, this.count);
+    const { dim } = this;
+    for (let d = 0; d < dim; d++) this.query[d] = query[d];
+    this.scan(this.queryAt, (from / 4) * dim * 16, count / RANGE_STEP, dim, this.scoresAt + at * 8);
+    return this.scores;
+  }
+}
+
+/** A range kernel's arguments: whole steps of items inside it, scores inside twice the item count. */
+function checkRange(from: number, count: number, at: number, items: number): void {
+  const steps = from % RANGE_STEP === 0 && count % RANGE_STEP === 0;
+  if (!(steps && Number.isInteger(at) && from >= 0 && count >= 0 && at >= 0 && from + count <= items && at + count <= 2 * items)) {
+    throw new RangeError(`range inner products: items ${from} .. ${from + count} of ${items} to ${at} (whole steps of ${RANGE_STEP}; scores within ${2 * items})`);
+  }
+}
+
 /**
  * scan(q, items, pairs, dim, out): for each item pair p and query b < 4,
  *   out[b][2p .. 2p+1] = Σ_d q[b][d] · (item 2p, item 2p+1)[d]   (f64x2, d ascending)
@@ -210,6 +337,48 @@ const SCAN_BODY: readonly number[] = [
   0x0b, // end function
 ]; // prettier-ignore
 
+/**
+ * scanQuads(q, items, groups, dim, out): one query against `groups` groups of two float32 quads,
+ *   out[8g + j] = Σ_d q[d] · f64(item 8g + j)[d]   (f64x2, d ascending: scan's sums)
+ * Locals: 0 q, 1 items, 2 groups, 3 dim, 4 out; i32 5 quad stride, 6 item pointer, 7 query
+ * pointer, 8 dims left, 9 out pointer, 10 the second quad's pointer; v128 11–14 the sums of
+ * items 0–1, 2–3, 4–5 and 6–7 of the group, 15 the query's value.
+ */
+const SCAN_QUADS_BODY: readonly number[] = [
+  // locals: 6 × i32, 5 × v128
+  0x02, 0x06, 0x7f, 0x05, 0x7b,
+  0x20, 3, 0x41, 4, 0x74, 0x21, 5, // quad stride = dim << 4
+  0x20, 1, 0x21, 6, // item pointer = items
+  0x20, 4, 0x21, 9, // out pointer = out
+  0x02, 0x40, // block
+  0x20, 2, 0x45, 0x0d, 0, // no groups: done
+  0x03, 0x40, // loop over groups
+  ...[11, 12, 13, 14].flatMap((local) => [0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x21, local]),
+  0x20, 0, 0x21, 7, // query pointer = q
+  0x20, 3, 0x21, 8, // dims left = dim
+  0x03, 0x40, // loop over dimensions
+  0x20, 7, 0xfd, 0x0a, 3, 0, 0x21, 15, // value = splat(q[d])
+  0x20, 6, 0x20, 5, 0x6a, 0x21, 10, // second quad = item pointer + quad stride
+  // sum = sum + value * widen(two float32 of a quad): v128.load64_zero, f64x2.promote_low_f32x4
+  ...[
+    [11, 6, 0],
+    [12, 6, 8],
+    [13, 10, 0],
+    [14, 10, 8],
+  ].flatMap(([sum, pointer, offset]) => [0x20, sum, 0x20, 15, 0x20, pointer, 0xfd, 0x5d, 3, offset, 0xfd, 0x5f, 0xfd, 0xf2, 0x01, 0xfd, 0xf0, 0x01, 0x21, sum]),
+  0x20, 6, 0x41, 16, 0x6a, 0x21, 6, // item pointer += 16
+  0x20, 7, 0x41, 8, 0x6a, 0x21, 7, // query pointer += 8
+  0x20, 8, 0x41, 1, 0x6b, 0x22, 8, 0x0d, 0, // while --dims left
+  0x0b,
+  ...[11, 12, 13, 14].flatMap((local, j) => [0x20, 9, 0x20, local, 0xfd, 0x0b, 4, 16 * j]),
+  0x20, 9, 0x41, 0xc0, 0x00, 0x6a, 0x21, 9, // out pointer += 64 (i32.const is signed LEB128)
+  0x20, 6, 0x20, 5, 0x6a, 0x21, 6, // item pointer += quad stride: past the second quad
+  0x20, 2, 0x41, 1, 0x6b, 0x22, 2, 0x0d, 0, // while --groups
+  0x0b,
+  0x0b, // end block
+  0x0b, // end function
+]; // prettier-ignore
+
 function section(id: number, contents: readonly number[]): number[] {
   return [id, ...leb128(contents.length), ...contents];
 }
@@ -230,10 +399,10 @@ const ascii = (text: string): number[] => [text.length, ...Array.from(text, (c) 
 const MODULE_BYTES = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
   ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 ×5) → ()
-  ...section(3, [1, 0]), // one function of type 0
+  ...section(3, [2, 0, 0]), // two functions of type 0
   ...section(5, [1, 0x00, 1]), // one memory, at least one page
-  ...section(7, [2, ...ascii('scan'), 0x00, 0, ...ascii('memory'), 0x02, 0]),
-  ...section(10, [1, ...leb128(SCAN_BODY.length), ...SCAN_BODY]),
+  ...section(7, [3, ...ascii('scan'), 0x00, 0, ...ascii('scanQuads'), 0x00, 1, ...ascii('memory'), 0x02, 0]),
+  ...section(10, [2, ...leb128(SCAN_BODY.length), ...SCAN_BODY, ...leb128(SCAN_QUADS_BODY.length), ...SCAN_QUADS_BODY]),
 ]);
 
 /** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */

@@ -1,0 +1,190 @@
+/**
+ * Approximate maximum-inner-product search with an inverted file (IVF): spherical k-means splits
+ * the items into lists around unit centroids (spherical-kmeans.ts); a query scans only the items
+ * of the `probes` lists whose centroids score highest with it. A build costs a few passes of the
+ * exact kernel over a sample instead of a graph's insertions, and a query's cost is set by how
+ * many items it scans, not by how far the user tower's vectors lie from the item vectors (where
+ * a graph built on items loses recall: docs/PERFORMANCE.md).
+ *
+ * A query's result depends on its own vector only, never on the batch it came in: every score is
+ * the exact kernel's float64 sum, and its scanned items are ordered by list, then by position.
+ */
+import type { Retriever } from '../types.js';
+import { innerProducts, QUERY_BLOCK, RANGE_STEP, rangeInnerProducts, type InnerProducts, type RangeInnerProducts } from './inner-products.js';
+import { fitCentroids, nearestCentroids } from './spherical-kmeans.js';
+import { TopSelect } from './top-select.js';
+
+export interface IvfParams {
+  /** Lists the items are split into (at most the item count). */
+  readonly lists: number;
+  /** Lists a query scans. */
+  readonly probes: number;
+  /** Seeds the sample the centroids are fitted to: the same vectors and seed give the same index. */
+  readonly seed: number;
+}
+
+/** The lists for a catalog of `count` items when the scenario names none: about √count, lists of about √count items. */
+export function defaultLists(count: number): number {
+  return Math.max(1, Math.round(Math.sqrt(count)));
+}
+
+export class IvfRetriever implements Retriever {
+  readonly exact = false;
+  readonly lists: number;
+  readonly probes: number;
+  private readonly centroidKernel: InnerProducts;
+  private readonly itemKernel: RangeInnerProducts;
+  /** List l's items are the kernel's rows listFirst[l] .. listFirst[l] + listSize[l], then zero rows to the kernel's step. */
+  private readonly listFirst: Int32Array;
+  private readonly listSize: Int32Array;
+  /** The item id of each kernel row (-1 for a padding row). */
+  private readonly rowId: Int32Array;
+  private readonly top = new TopSelect();
+
+  /** Builds the index of `vectors` (one unit row of `dim` per entry of `ids`, kept, not copied). */
+  constructor(
+    private readonly ids: Int32Array,
+    vectors: Float32Array,
+    readonly dim: number,
+    params: IvfParams,
+  ) {
+    const count = ids.length;
+    if (vectors.length !== count * dim) throw new RangeError(`IvfRetriever: ${vectors.length} values for ${count} ids of dim ${dim}`);
+    if (!(Number.isInteger(params.lists) && params.lists >= 1)) throw new RangeError(`IvfRetriever: lists must be a positive integer, got ${params.lists}`);
+    if (!(Number.isInteger(params.probes) && params.probes >= 1)) throw new RangeError(`IvfRetriever: probes must be a positive integer, got ${params.probes}`);
+    this.lists = Math.max(1, Math.min(params.lists, count));
+    this.probes = Math.min(params.probes, this.lists);
+    const centroids = count > 0 ? fitCentroids(vectors, count, dim, this.lists, params.seed) : new Float32Array(dim);
+    const list = count > 0 ? nearestCentroids(vectors, count, dim, centroids, this.lists) : new Int32Array(0);
+    this.listSize = new Int32Array(this.lists);
+    for (const l of list) this.listSize[l]++;
+    this.listFirst = new Int32Array(this.lists);
+    let rows = 0;
+    for (let l = 0; l < this.lists; l++) {
+      this.listFirst[l] = rows;
+      rows += padded(this.listSize[l]);
+    }
+    this.rowId = new Int32Array(rows).fill(-1);
+    const rowVectors = new Float32Array(rows * dim);
+    const next = this.listFirst.slice();
+    for (let i = 0; i < count; i++) {
+      const row = next[list[i]]++;
+      this.rowId[row] = ids[i];
+      rowVectors.set(vectors.subarray(i * dim, (i + 1) * dim), row * dim);
+    }
+    this.centroidKernel = innerProducts(centroids, this.lists, dim);
+    this.itemKernel = rangeInnerProducts(rowVectors, rows, dim);
+  }
+
+  search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[] {
+    const { dim, probes } = this;
+    for (const q of queries) if (q.length !== dim) throw new RangeError(`IvfRetriever: query of length ${q.length}, expected ${dim}`);
+    const take = Math.max(0, Math.min(k, this.ids.length));
+    if (take === 0) return queries.map(() => ({ ids: new Int32Array(0), scores: new Float32Array(0) }));
+    const probed = this.probe(queries);
+    const results: { ids: Int32Array; scores: Float32Array }[] = [];
+    // The kernel keeps a query's scores side by side in its own memory, which holds twice the
+    // rows: as many queries at a time as fit there.
+    const room = 2 * this.rowId.length;
+    for (let first = 0; first < queries.length; ) {
+      let last = first;
+      let end = 0;
+      const at = new Int32Array(queries.length * probes);
+      while (last < queries.length) {
+        let next = end;
+        for (let j = 0; j < probes; j++) {
+          at[last * probes + j] = next;
+          next += padded(this.listSize[probed[last * probes + j]]);
+        }
+        if (next > room && last > first) break;
+        end = next;
+        last++;
+      }
+      results.push(...this.scan(queries, first, last, probed, at, take));
+      first = last;
+    }
+    return results;
+  }
+
+  /**
+   * Queries `first` .. `last`, their probed lists scored into the kernel's memory at `at` list by
+   * list (the queries that probe a list read it from cache after the first), then each one's best.
+   */
+  private scan(queries: readonly Float32Array[], first: number, last: number, probed: Int32Array, at: Int32Array, take: number): { ids: Int32Array; scores: Float32Array }[] {
+    const { probes } = this;
+    const entries = probed.subarray(first * probes, last * probes);
+    const byList = invert(entries, this.lists);
+    let scores = new Float64Array(0);
+    for (let l = 0; l < this.lists; l++) {
+      const size = this.listSize[l];
+      for (let e = byList.start[l]; e < byList.start[l + 1]; e++) {
+        const entry = first * probes + byList.entry[e];
+        const to = at[entry];
+        scores = this.itemKernel.scoreRange(queries[Math.floor(entry / probes)], this.listFirst[l], padded(size), to);
+        scores.fill(-Infinity, to + size, to + padded(size)); // zero rows must never be picked
+      }
+    }
+    const out: { ids: Int32Array; scores: Float32Array }[] = [];
+    for (let q = first; q < last; q++) {
+      const from = at[q * probes];
+      let scanned = 0;
+      for (let j = 0; j < probes; j++) scanned += this.listSize[probed[q * probes + j]];
+      const end = at[q * probes + probes - 1] + padded(this.listSize[probed[q * probes + probes - 1]]);
+      const { indices, scores: best } = this.top.select(scores, from, end - from, Math.min(take, scanned));
+      const lists = probed.subarray(q * probes, (q + 1) * probes);
+      const starts = at.subarray(q * probes, (q + 1) * probes);
+      out.push({ ids: indices.map((i) => this.idAt(from + i, lists, starts)), scores: best });
+    }
+    return out;
+  }
+
+  /**
+   * The id of the item whose score sits at `index` of the kernel's scores, in the part of a query
+   * whose lists `probed` start at `at`: in the last list that starts at or before it (an empty
+   * list starts where the next one does).
+   */
+  private idAt(index: number, probed: Int32Array, at: Int32Array): number {
+    let lo = 0;
+    let hi = this.probes - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (at[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.rowId[this.listFirst[probed[lo]] + index - at[lo]];
+  }
+
+  /** Each query's `probes` lists of highest centroid score, in ascending list order. */
+  private probe(queries: readonly Float32Array[]): Int32Array {
+    const { dim, lists, probes } = this;
+    const probed = new Int32Array(queries.length * probes);
+    const packed = new Float64Array(QUERY_BLOCK * dim);
+    for (let start = 0; start < queries.length; start += QUERY_BLOCK) {
+      const block = Math.min(QUERY_BLOCK, queries.length - start);
+      packed.fill(0);
+      for (let b = 0; b < block; b++) packed.set(queries[start + b], b * dim);
+      const { scores, stride } = this.centroidKernel.score(packed);
+      for (let b = 0; b < block; b++) {
+        const best = this.top.select(scores, b * stride, lists, probes).indices.sort();
+        probed.set(best, (start + b) * probes);
+      }
+    }
+    return probed;
+  }
+}
+
+/** For each list, the entries of `probed` (query q's j-th list at q · probes + j) that scan it, in entry order. */
+function invert(probed: Int32Array, lists: number): { start: Int32Array; entry: Int32Array } {
+  const start = new Int32Array(lists + 1);
+  for (const l of probed) start[l + 1]++;
+  for (let l = 0; l < lists; l++) start[l + 1] += start[l];
+  const next = start.slice(0, lists);
+  const entry = new Int32Array(probed.length);
+  for (let e = 0; e < probed.length; e++) entry[next[probed[e]]++] = e;
+  return { start, entry };
+}
+
+/** Rows a list of `size` items takes in the kernel: whole steps. */
+function padded(size: number): number {
+  return Math.ceil(size / RANGE_STEP) * RANGE_STEP;
+}
