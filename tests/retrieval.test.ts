@@ -1,17 +1,18 @@
-/** Exact and HNSW retrieval over item vectors, and the auto choice between them. */
+/** Exact and HNSW retrieval over item vectors, and the auto choice of an index. */
 import { describe, expect, it } from 'vitest';
 import { annRecall } from '../src/recommender/retrieval/ann-recall.js';
 import { buildRetriever, type AnnConfig } from '../src/recommender/retrieval/build.js';
 import type { Retriever } from '../src/recommender/types.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
+import { IvfRetriever } from '../src/recommender/retrieval/ivf.js';
 import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
 import { TopK } from '../src/recommender/retrieval/top-k.js';
 import { TopSelect } from '../src/recommender/retrieval/top-select.js';
 import { Rng } from '../src/rng/index.js';
 import { clustered, DIM, dot, rows } from './support/unit-vectors.js';
 
-const ANN: AnnConfig = { kind: 'auto', exact_below: 1000, m: 16, ef_construction: 100, ef_search: 200, probes: 16 };
+const ANN: AnnConfig = { kind: 'auto', exact_below: 1000, m: 16, ef_construction: 100, ef_search: 200, probes: 32 };
 
 describe('TopK', () => {
   it('keeps the k best, best first, ties to the lower index', () => {
@@ -206,14 +207,15 @@ describe('buildRetriever', () => {
   const vectors = clustered(1500, 10, rng);
   const ids = Int32Array.from({ length: 1500 }, (_, i) => i);
 
-  it('auto searches exactly below exact_below and builds HNSW at or above it', async () => {
-    expect((await buildRetriever(ids.subarray(0, 999), vectors.subarray(0, 999 * DIM), DIM, ANN)).exact).toBe(true);
-    expect((await buildRetriever(ids, vectors, DIM, ANN)).exact).toBe(false);
+  it('auto searches exactly below exact_below and builds an inverted file at or above it', async () => {
+    expect(await buildRetriever(ids.subarray(0, 999), vectors.subarray(0, 999 * DIM), DIM, ANN)).toBeInstanceOf(ExactRetriever);
+    expect(await buildRetriever(ids, vectors, DIM, ANN)).toBeInstanceOf(IvfRetriever);
   });
 
   it('honours an explicit kind whatever the size', async () => {
     expect((await buildRetriever(ids, vectors, DIM, { ...ANN, kind: 'exact' })).exact).toBe(true);
-    expect((await buildRetriever(ids.subarray(0, 50), vectors.subarray(0, 50 * DIM), DIM, { ...ANN, kind: 'hnsw' })).exact).toBe(false);
+    expect(await buildRetriever(ids.subarray(0, 50), vectors.subarray(0, 50 * DIM), DIM, { ...ANN, kind: 'hnsw' })).toBeInstanceOf(HnswRetriever);
+    expect(await buildRetriever(ids.subarray(0, 50), vectors.subarray(0, 50 * DIM), DIM, { ...ANN, kind: 'ivf' })).toBeInstanceOf(IvfRetriever);
   });
 
   it('builds the HNSW graph on its own thread, the same graph an in-thread build gives', async () => {

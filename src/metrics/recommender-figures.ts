@@ -39,7 +39,7 @@ export const RECOMMENDER_FIGURES = metricFamily({
         unit: '% of the exact top k',
         format: 'percent',
         better: 'higher',
-        description: "share of the exact top k that the two-tower's index (HNSW, or exact) returns for the newest epoch's queries, measured after each retrain",
+        description: "share of the exact top k that the two-tower's index (an inverted file or HNSW; 1 when exact) returns for the newest epoch's queries, measured after each retrain",
         defined: { test: (row) => row.two_tower_ann_probes === undefined || row.two_tower_ann_probes > 0, note: 'undefined until a retrain has queries to probe the index with' },
       }),
     },

@@ -95,7 +95,7 @@ export class Pipeline implements Recommender {
 
   /**
    * Sources and the ranker learn from the log independently, so they retrain together: while a
-   * source waits on another thread (the two-tower's HNSW build), the ranker trains. Their
+   * source waits on another thread (an HNSW build, a model another thread trains), the ranker trains. Their
    * synchronous steps still run one after another in a fixed order. The policy comes last: it
    * may read the retrained ranker.
    */

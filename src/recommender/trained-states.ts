@@ -3,9 +3,9 @@
  * thread retrains its copy of the recommender on the same merged log, so every copy would train
  * the same models. With sharing on, each model is trained by one thread only, which publishes
  * what it trained (weights, calibration, the statistics serving reads); the other threads adopt
- * it instead of training. The two-tower trains on the main thread, which also builds the HNSW
- * graphs it is served from (hnsw-sharing.ts), and the ranker on the next: on two threads the two
- * models train at once, each on a core of its own.
+ * it instead of training. The two-tower trains on the main thread (which also builds the HNSW
+ * graphs it may be served from: hnsw-sharing.ts; every thread builds the same inverted file), and
+ * the ranker on the next: on two threads the two models train at once, each on a core of its own.
  *
  * States are matched by component and by their order since sharing began (a channel hears only
  * what is published after it opens: every thread opens its own when it starts). Adopting copies

@@ -1,11 +1,12 @@
 /**
- * Inner products of a block of four queries with every item vector, for exact search. Every
- * score is the float64 sum of float64 products over d = 0..dim−1 in order (vectors are widened
- * from float32 exactly), whichever kernel runs, so scores never depend on it.
+ * Inner products of a block of four queries with every item vector, for exact search, and of one
+ * query with ranges of items, for an inverted file's lists. Every score is the float64 sum of
+ * float64 products over d = 0..dim−1 in order (vectors are widened from float32 exactly),
+ * whichever kernel runs, so scores never depend on it.
  *
- * The fast kernel is a small hand-assembled WebAssembly SIMD function (two items per f64x2 lane
- * pair, four queries per pass); where WebAssembly SIMD is unavailable the same arithmetic runs in
- * JavaScript.
+ * The fast kernels are small hand-assembled WebAssembly SIMD functions (exact search: two items
+ * per f64x2 lane pair, four queries per pass; ranges: float32 quads widened to f64x2, eight items
+ * per pass); where WebAssembly SIMD is unavailable the same arithmetic runs in JavaScript.
  */
 import { checkpointClass } from '../../checkpoint/codecs.js';
 
@@ -146,20 +147,11 @@ class WasmInnerProducts implements InnerProducts {
   }
 
   static {
-    // The kernel's memory lives outside JavaScript's objects: a checkpoint keeps the vectors and loads them into a new instance.
-    interface Saved {
-      readonly vectors: Float32Array;
-      readonly count: number;
-      readonly dim: number;
-    }
-    checkpointClass(WasmInnerProducts, {
-      save: (kernel): Saved => ({ vectors: kernel.vectors(), count: kernel.count, dim: kernel.dim }),
-      restore: (state) => {
-        const { vectors, count, dim } = state as Saved;
-        if (!SIMD) throw new Error('checkpoint: the exact-search kernel was saved where WebAssembly SIMD ran, and this runtime has none');
-        return new WasmInnerProducts(SIMD, vectors, count, dim);
-      },
-    });
+    checkpointKernel(WasmInnerProducts, (simd, { vectors, count, dim }) => new WasmInnerProducts(simd, vectors, count, dim), 'the exact-search kernel');
+  }
+
+  state(): KernelState {
+    return { vectors: this.vectors(), count: this.count, dim: this.dim };
   }
 
   /** The item vectors, read back from the kernel's memory (float32 widened exactly, so narrowing gives them back). */
@@ -243,20 +235,11 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
   }
 
   static {
-    // The kernel's memory lives outside JavaScript's objects: a checkpoint keeps the vectors and loads them into a new instance.
-    interface Saved {
-      readonly vectors: Float32Array;
-      readonly count: number;
-      readonly dim: number;
-    }
-    checkpointClass(WasmRangeInnerProducts, {
-      save: (kernel): Saved => ({ vectors: kernel.vectors(), count: kernel.count, dim: kernel.dim }),
-      restore: (state) => {
-        const { vectors, count, dim } = state as Saved;
-        if (!SIMD) throw new Error('checkpoint: the inverted file\'s kernel was saved where WebAssembly SIMD ran, and this runtime has none');
-        return new WasmRangeInnerProducts(SIMD, vectors, count, dim);
-      },
-    });
+    checkpointKernel(WasmRangeInnerProducts, (simd, { vectors, count, dim }) => new WasmRangeInnerProducts(simd, vectors, count, dim), "the inverted file's kernel");
+  }
+
+  state(): KernelState {
+    return { vectors: this.vectors(), count: this.count, dim: this.dim };
   }
 
   /** The item vectors, read back from the kernel's memory. */
@@ -278,6 +261,24 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     this.scan(this.queryAt, (from / 4) * dim * 16, count / RANGE_STEP, dim, this.scoresAt + at * 8);
     return this.scores;
   }
+}
+
+/** What a checkpoint keeps of a WebAssembly kernel. */
+interface KernelState {
+  readonly vectors: Float32Array;
+  readonly count: number;
+  readonly dim: number;
+}
+
+/** A kernel's memory lives outside JavaScript's objects: a checkpoint keeps its vectors and loads them into a new instance. */
+function checkpointKernel<K extends { state(): KernelState }>(cls: { readonly prototype: K; readonly name: string }, make: (simd: CompiledKernel, state: KernelState) => K, what: string): void {
+  checkpointClass(cls, {
+    save: (kernel) => kernel.state(),
+    restore: (state) => {
+      if (!SIMD) throw new Error(`checkpoint: ${what} was saved where WebAssembly SIMD ran, and this runtime has none`);
+      return make(SIMD, state as KernelState);
+    },
+  });
 }
 
 /** A range kernel's arguments: whole steps of items inside it, scores inside twice the item count. */

@@ -1,6 +1,6 @@
 /**
  * Stage-one candidates from the two-tower model: after each retrain every item in the catalog
- * is embedded and indexed (exact or HNSW, per the scenario's `ann` block); a batch of requests
+ * is embedded and indexed (exact, an inverted file or HNSW, per the scenario's `ann` block); a batch of requests
  * is embedded in one forward pass and searched in one batched call.
  *
  * Items uploaded after the last retrain are not in the index until the next one (a real
