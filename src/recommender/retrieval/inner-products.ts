@@ -127,16 +127,12 @@ class WasmInnerProducts implements InnerProducts {
     private readonly count: number,
     private readonly dim: number,
   ) {
-    const { exports } = new simd.api.Instance(simd.module);
-    const memory = exports.memory as WasmMemory;
-    this.scan = exports.scan as ScanFunction;
     const pairs = Math.ceil(count / 2);
     this.pairs = pairs;
     this.queriesAt = pairs * dim * 16;
     this.scoresAt = this.queriesAt + QUERY_BLOCK * dim * 8;
-    const bytes = this.scoresAt + QUERY_BLOCK * pairs * 16;
-    const pages = Math.ceil(bytes / 65536);
-    if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+    const { exports, memory } = instantiate(simd, this.scoresAt + QUERY_BLOCK * pairs * 16);
+    this.scan = exports.scan as ScanFunction;
     const items = new Float64Array(memory.buffer, 0, pairs * dim * 2);
     for (let i = 0; i < count; i++) {
       const base = (i >> 1) * dim * 2 + (i & 1);
@@ -217,14 +213,10 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     private readonly count: number,
     private readonly dim: number,
   ) {
-    const { exports } = new simd.api.Instance(simd.module);
-    const memory = exports.memory as WasmMemory;
-    this.scan = exports.scanQuads as ScanFunction;
     this.queryAt = count * dim * 4;
     this.scoresAt = this.queryAt + dim * 8;
-    const bytes = this.scoresAt + 2 * count * 8;
-    const pages = Math.ceil(bytes / 65536);
-    if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+    const { exports, memory } = instantiate(simd, this.scoresAt + 2 * count * 8);
+    this.scan = exports.scanQuads as ScanFunction;
     const items = new Float32Array(memory.buffer, 0, count * dim);
     for (let i = 0; i < count; i++) {
       const base = (i >> 2) * dim * 4 + (i & 3);
@@ -261,6 +253,15 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     this.scan(this.queryAt, (from / 4) * dim * 16, count / RANGE_STEP, dim, this.scoresAt + at * 8);
     return this.scores;
   }
+}
+
+/** A new instance of the kernels' module (each kernel has memory of its own), its memory grown to hold `bytes`. */
+function instantiate(simd: CompiledKernel, bytes: number): { readonly exports: Record<string, unknown>; readonly memory: WasmMemory } {
+  const { exports } = new simd.api.Instance(simd.module);
+  const memory = exports.memory as WasmMemory;
+  const pages = Math.ceil(bytes / 65536);
+  if (pages > memory.buffer.byteLength / 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+  return { exports, memory };
 }
 
 /** What a checkpoint keeps of a WebAssembly kernel. */
