@@ -10,7 +10,8 @@
  * the exact kernel's float64 sum, and its scanned items are ordered by list, then by position.
  */
 import type { Retriever } from '../types.js';
-import { innerProducts, QUERY_BLOCK, RANGE_STEP, rangeInnerProducts, type InnerProducts, type RangeInnerProducts } from './inner-products.js';
+import { ExactRetriever } from './exact.js';
+import { RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from './inner-products.js';
 import { fitCentroids, nearestCentroids } from './spherical-kmeans.js';
 import { TopSelect } from './top-select.js';
 
@@ -32,7 +33,8 @@ export class IvfRetriever implements Retriever {
   readonly exact = false;
   readonly lists: number;
   readonly probes: number;
-  private readonly centroidKernel: InnerProducts;
+  /** Exact search over the centroids, ids the list numbers: which lists a query scans. */
+  private readonly centroids: ExactRetriever;
   private readonly itemKernel: RangeInnerProducts;
   /** List l's items are the kernel's rows listFirst[l] .. listFirst[l] + listSize[l], then zero rows to the kernel's step. */
   private readonly listFirst: Int32Array;
@@ -72,7 +74,7 @@ export class IvfRetriever implements Retriever {
       this.rowId[row] = ids[i];
       rowVectors.set(vectors.subarray(i * dim, (i + 1) * dim), row * dim);
     }
-    this.centroidKernel = innerProducts(centroids, this.lists, dim);
+    this.centroids = new ExactRetriever(Int32Array.from({ length: this.lists }, (_, l) => l), centroids, dim);
     this.itemKernel = rangeInnerProducts(rowVectors, rows, dim);
   }
 
@@ -156,19 +158,8 @@ export class IvfRetriever implements Retriever {
 
   /** Each query's `probes` lists of highest centroid score, in ascending list order. */
   private probe(queries: readonly Float32Array[]): Int32Array {
-    const { dim, lists, probes } = this;
-    const probed = new Int32Array(queries.length * probes);
-    const packed = new Float64Array(QUERY_BLOCK * dim);
-    for (let start = 0; start < queries.length; start += QUERY_BLOCK) {
-      const block = Math.min(QUERY_BLOCK, queries.length - start);
-      packed.fill(0);
-      for (let b = 0; b < block; b++) packed.set(queries[start + b], b * dim);
-      const { scores, stride } = this.centroidKernel.score(packed);
-      for (let b = 0; b < block; b++) {
-        const best = this.top.select(scores, b * stride, lists, probes).indices.sort();
-        probed.set(best, (start + b) * probes);
-      }
-    }
+    const probed = new Int32Array(queries.length * this.probes);
+    this.centroids.search(queries, this.probes).forEach(({ ids }, q) => probed.set(ids.sort(), q * this.probes));
     return probed;
   }
 }
