@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { annRecall } from '../src/recommender/retrieval/ann-recall.js';
 import { annSettings, buildRetriever } from '../src/recommender/retrieval/build.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
-import { JsRangeInnerProducts, RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from '../src/recommender/retrieval/inner-products.js';
+import { JsRangeInnerProducts, RANGE_ROOM, RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from '../src/recommender/retrieval/inner-products.js';
 import { defaultLists, IvfRetriever } from '../src/recommender/retrieval/ivf.js';
 import { fitCentroids, nearestCentroids } from '../src/recommender/retrieval/spherical-kmeans.js';
 import { Rng } from '../src/rng/index.js';
@@ -26,11 +26,28 @@ describe.each([
     for (let i = 0; i < 24; i++) expect(scores[8 + i]).toBe(dot(Float32Array.from(query), vectors, 16 + i));
   });
 
+  it('scores four queries over one range at once, each with the sums it gets alone', () => {
+    const block = Array.from({ length: 4 }, () => Float64Array.from(clustered(1, 4, rng)));
+    const at = [40, 0, 64, 16];
+    const scores = kernel.scoreRanges(block, 24, 16, at).slice();
+    block.forEach((q, b) => {
+      for (let i = 0; i < 16; i++) expect(scores[at[b] + i]).toBe(dot(Float32Array.from(q), vectors, 24 + i));
+    });
+    // Nothing else moved: what a single query wrote before is still there.
+    const alone = Float64Array.from(kernel.scoreRange(query, 0, 8, 80).subarray(80, 88));
+    kernel.scoreRanges(block, 0, 8, [0, 8, 16, 24]);
+    expect(kernel.scoreRanges(block, 0, 8, [0, 8, 16, 24]).subarray(80, 88)).toEqual(alone);
+  });
+
   it('refuses ranges that are not whole steps, leave the items, or write past its scores', () => {
+    const block = [query, query, query, query];
+    expect(() => kernel.scoreRanges(block.slice(0, 3), 0, 8, [0, 8, 16])).toThrow(/a block of 3 queries, expected 4/);
+    expect(() => kernel.scoreRanges(block, 0, 8, [0, 8, 16, RANGE_ROOM * n - 4])).toThrow(/within 384/);
+    expect(() => kernel.scoreRanges(block, 4, 8, [0, 8, 16, 24])).toThrow(/whole steps of 8/);
     expect(() => kernel.scoreRange(query, 4, 8, 0)).toThrow(/whole steps of 8/);
     expect(() => kernel.scoreRange(query, 0, 12, 0)).toThrow(/whole steps/);
     expect(() => kernel.scoreRange(query, 40, 16, 0)).toThrow(/items 40 \.\. 56 of 48/);
-    expect(() => kernel.scoreRange(query, 0, 16, 2 * n - 8)).toThrow(/within 96/);
+    expect(() => kernel.scoreRange(query, 0, 16, RANGE_ROOM * n - 8)).toThrow(/within 384/);
   });
 });
 
@@ -114,7 +131,7 @@ describe('IvfRetriever', () => {
     const alone = queries.map((q) => ivf.search([q], 25)[0]);
     expect(together).toEqual(alone);
     expect(ivf.search([queries[7], queries[3]], 25)).toEqual([together[7], together[3]]);
-    // Every list probed: each query fills the kernel's memory halfway, so a batch is scanned two queries at a time.
+    // Every list probed: each query fills an eighth of the kernel's score memory, so nine queries are scanned in two parts.
     const wide = new IvfRetriever(ids, vectors, DIM, { lists: 12, probes: 12, seed: 3 });
     expect(wide.search(queries.slice(0, 9), 25)).toEqual(exact.search(queries.slice(0, 9), 25));
   });

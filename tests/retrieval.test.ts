@@ -40,7 +40,7 @@ describe('TopSelect', () => {
     return heap.drain();
   };
 
-  it('selects what the heap selects, in its order, on rows with ties, NaN and infinities', () => {
+  it('selects what the heap selects, in its order, on rows with ties, NaN, infinities and runs of −∞', () => {
     const rng = new Rng('top-select');
     const select = new TopSelect();
     for (let trial = 0; trial < 200; trial++) {
@@ -51,6 +51,8 @@ describe('TopSelect', () => {
       const row = Float64Array.from({ length: count }, () => (coarse ? Math.round(rng.normal() * 4) : rng.normal()));
       if (trial % 5 === 1) for (let j = 0; j < 10; j++) row[rng.int(count)] = Number.NaN;
       if (trial % 7 === 2) row[rng.int(count)] = Infinity;
+      // Runs of −∞, as an inverted file's padding rows score.
+      if (trial % 4 === 1) for (let at = rng.int(8); at < count; at += 40) row.fill(-Infinity, at, at + 1 + rng.int(7));
       if (trial % 11 === 3) row.fill(0.5);
       // The row sits inside a longer array, as a query's row of the kernel's scores does.
       const padded = new Float64Array(count + 10).fill(99);

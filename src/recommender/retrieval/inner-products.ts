@@ -6,7 +6,8 @@
  *
  * The fast kernels are small hand-assembled WebAssembly SIMD functions (exact search: two items
  * per f64x2 lane pair, four queries per pass; ranges: float32 quads widened to f64x2, eight items
- * per pass); where WebAssembly SIMD is unavailable the same arithmetic runs in JavaScript.
+ * of one query or four items of four queries per pass); where WebAssembly SIMD is unavailable
+ * the same arithmetic runs in JavaScript.
  */
 import { checkpointClass } from '../../checkpoint/codecs.js';
 
@@ -33,13 +34,25 @@ export interface RangeInnerProducts {
    * Scores of `query` against the items `from` .. `from + count` (multiples of 8, as an inverted
    * file pads its lists), the sums `score` gives: item from + i's score goes to `[at + i]` of the
    * returned array, which every call returns (a query's scores over several ranges sit side by
-   * side) and which holds twice the item count.
+   * side) and which holds RANGE_ROOM times the item count.
    */
   scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array;
+  /**
+   * scoreRange for QUERY_BLOCK queries over the same range in one pass (each item row is read and
+   * widened once for all of them): query b's scores go to `[at[b] + i]`, the same sums.
+   */
+  scoreRanges(queries: readonly ArrayLike<number>[], from: number, count: number, at: ArrayLike<number>): Float64Array;
 }
 
 /** Items a range kernel steps by. */
 export const RANGE_STEP = 8;
+
+/**
+ * A range kernel's scores hold this many times its items: room for the scanned lists of dozens of
+ * queries, so an inverted file scans a batch's queries in few parts and a list is scanned for
+ * four of them at a time more often.
+ */
+export const RANGE_ROOM = 8;
 
 /** The fastest range kernel this runtime offers, over `count` (a multiple of RANGE_STEP) row-major vectors of `dim`. */
 export function rangeInnerProducts(vectors: Float32Array, count: number, dim: number): RangeInnerProducts {
@@ -178,7 +191,7 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
     private readonly count: number,
     private readonly dim: number,
   ) {
-    this.out = new Float64Array(2 * count);
+    this.out = new Float64Array(RANGE_ROOM * count);
   }
 
   scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array {
@@ -192,6 +205,12 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
     }
     return out;
   }
+
+  scoreRanges(queries: readonly ArrayLike<number>[], from: number, count: number, at: ArrayLike<number>): Float64Array {
+    checkBlock(queries);
+    for (let b = 0; b < QUERY_BLOCK; b++) this.scoreRange(queries[b], from, count, at[b]);
+    return this.out;
+  }
 }
 
 /**
@@ -202,6 +221,8 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
  */
 class WasmRangeInnerProducts implements RangeInnerProducts {
   private readonly scan: ScanFunction;
+  private readonly scanBlock: BlockScanFunction;
+  /** QUERY_BLOCK rows of dim: a block's queries, or the one query of scoreRange in the first. */
   private readonly query: Float64Array;
   private readonly scores: Float64Array;
   private readonly queryAt: number;
@@ -214,16 +235,17 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     private readonly dim: number,
   ) {
     this.queryAt = count * dim * 4;
-    this.scoresAt = this.queryAt + dim * 8;
-    const { exports, memory } = instantiate(simd, this.scoresAt + 2 * count * 8);
+    this.scoresAt = this.queryAt + QUERY_BLOCK * dim * 8;
+    const { exports, memory } = instantiate(simd, this.scoresAt + RANGE_ROOM * count * 8);
     this.scan = exports.scanQuads as ScanFunction;
+    this.scanBlock = exports.scanQuadsBlock as BlockScanFunction;
     const items = new Float32Array(memory.buffer, 0, count * dim);
     for (let i = 0; i < count; i++) {
       const base = (i >> 2) * dim * 4 + (i & 3);
       for (let d = 0; d < dim; d++) items[base + 4 * d] = vectors[i * dim + d];
     }
-    this.query = new Float64Array(memory.buffer, this.queryAt, dim);
-    this.scores = new Float64Array(memory.buffer, this.scoresAt, 2 * count);
+    this.query = new Float64Array(memory.buffer, this.queryAt, QUERY_BLOCK * dim);
+    this.scores = new Float64Array(memory.buffer, this.scoresAt, RANGE_ROOM * count);
   }
 
   static {
@@ -251,6 +273,19 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     const { dim } = this;
     for (let d = 0; d < dim; d++) this.query[d] = query[d];
     this.scan(this.queryAt, (from / 4) * dim * 16, count / RANGE_STEP, dim, this.scoresAt + at * 8);
+    return this.scores;
+  }
+
+  scoreRanges(queries: readonly ArrayLike<number>[], from: number, count: number, at: ArrayLike<number>): Float64Array {
+    checkBlock(queries);
+    for (let b = 0; b < QUERY_BLOCK; b++) checkRange(from, count, at[b], this.count);
+    const { dim, query } = this;
+    for (let b = 0; b < QUERY_BLOCK; b++) {
+      const q = queries[b];
+      for (let d = 0; d < dim; d++) query[b * dim + d] = q[d];
+    }
+    const out = (b: number): number => this.scoresAt + at[b] * 8;
+    this.scanBlock(this.queryAt, (from / 4) * dim * 16, count / 4, dim, out(0), out(1), out(2), out(3));
     return this.scores;
   }
 }
@@ -282,11 +317,15 @@ function checkpointKernel<K extends { state(): KernelState }>(cls: { readonly pr
   });
 }
 
-/** A range kernel's arguments: whole steps of items inside it, scores inside twice the item count. */
+function checkBlock(queries: readonly ArrayLike<number>[]): void {
+  if (queries.length !== QUERY_BLOCK) throw new RangeError(`range inner products: a block of ${queries.length} queries, expected ${QUERY_BLOCK}`);
+}
+
+/** A range kernel's arguments: whole steps of items inside it, scores inside RANGE_ROOM times the item count. */
 function checkRange(from: number, count: number, at: number, items: number): void {
   const steps = from % RANGE_STEP === 0 && count % RANGE_STEP === 0;
-  if (!(steps && Number.isInteger(at) && from >= 0 && count >= 0 && at >= 0 && from + count <= items && at + count <= 2 * items)) {
-    throw new RangeError(`range inner products: items ${from} .. ${from + count} of ${items} to ${at} (whole steps of ${RANGE_STEP}; scores within ${2 * items})`);
+  if (!(steps && Number.isInteger(at) && from >= 0 && count >= 0 && at >= 0 && from + count <= items && at + count <= RANGE_ROOM * items)) {
+    throw new RangeError(`range inner products: items ${from} .. ${from + count} of ${items} to ${at} (whole steps of ${RANGE_STEP}; scores within ${RANGE_ROOM * items})`);
   }
 }
 
@@ -381,6 +420,53 @@ const SCAN_QUADS_BODY: readonly number[] = [
   0x0b, // end function
 ]; // prettier-ignore
 
+/**
+ * scanQuadsBlock(q, items, quads, dim, out0, out1, out2, out3): four queries (rows of dim at q)
+ * against `quads` float32 quads, each quad read and widened once for all four:
+ *   out_b[4p + j] = Σ_d q[b][d] · f64(item 4p + j)[d]   (f64x2, d ascending: scanQuads' sums)
+ * Locals: 0 q, 1 items, 2 quads, 3 dim, 4–7 the out pointers; i32 8 query stride, 9 item
+ * pointer, 10 query pointer, 11 dims left, 12 2× and 13 3× the query stride; v128 14 items 0–1
+ * and 15 items 2–3 of the quad widened, 16 a query's value, 17–24 the sums (query b: 17 + 2b
+ * for items 0–1, 18 + 2b for items 2–3): eight sums and three operands stay in registers.
+ */
+const SCAN_QUADS_BLOCK_BODY: readonly number[] = [
+  // locals: 6 × i32, 11 × v128
+  0x02, 0x06, 0x7f, 0x0b, 0x7b,
+  0x20, 3, 0x41, 3, 0x74, 0x21, 8, // query stride = dim << 3
+  0x20, 8, 0x41, 1, 0x74, 0x21, 12,
+  0x20, 8, 0x20, 12, 0x6a, 0x21, 13,
+  0x20, 1, 0x21, 9, // item pointer = items
+  0x02, 0x40, // block
+  0x20, 2, 0x45, 0x0d, 0, // no quads: done
+  0x03, 0x40, // loop over quads
+  ...[17, 18, 19, 20, 21, 22, 23, 24].flatMap((local) => [0xfd, 0x0c, ...new Array<number>(16).fill(0), 0x21, local]),
+  0x20, 0, 0x21, 10, // query pointer = q
+  0x20, 3, 0x21, 11, // dims left = dim
+  0x03, 0x40, // loop over dimensions
+  // the quad's two halves, widened: v128.load64_zero, f64x2.promote_low_f32x4
+  0x20, 9, 0xfd, 0x5d, 3, 0, 0xfd, 0x5f, 0x21, 14,
+  0x20, 9, 0xfd, 0x5d, 3, 8, 0xfd, 0x5f, 0x21, 15,
+  // value = splat(q[b][d]); sums of query b += value * halves
+  ...[[], [0x20, 8, 0x6a], [0x20, 12, 0x6a], [0x20, 13, 0x6a]].flatMap((offset, b) => [
+    0x20, 10, ...offset, 0xfd, 0x0a, 3, 0, 0x21, 16,
+    ...[14, 15].flatMap((half, h) => [0x20, 17 + 2 * b + h, 0x20, 16, 0x20, half, 0xfd, 0xf2, 0x01, 0xfd, 0xf0, 0x01, 0x21, 17 + 2 * b + h]),
+  ]),
+  0x20, 9, 0x41, 16, 0x6a, 0x21, 9, // item pointer += 16: after the last dimension, the next quad
+  0x20, 10, 0x41, 8, 0x6a, 0x21, 10, // query pointer += 8
+  0x20, 11, 0x41, 1, 0x6b, 0x22, 11, 0x0d, 0, // while --dims left
+  0x0b,
+  // out_b[4p .. 4p+3], then out_b += 32
+  ...[4, 5, 6, 7].flatMap((pointer, b) => [
+    0x20, pointer, 0x20, 17 + 2 * b, 0xfd, 0x0b, 4, 0,
+    0x20, pointer, 0x20, 18 + 2 * b, 0xfd, 0x0b, 4, 16,
+    0x20, pointer, 0x41, 32, 0x6a, 0x21, pointer,
+  ]),
+  0x20, 2, 0x41, 1, 0x6b, 0x22, 2, 0x0d, 0, // while --quads
+  0x0b,
+  0x0b, // end block
+  0x0b, // end function
+]; // prettier-ignore
+
 function section(id: number, contents: readonly number[]): number[] {
   return [id, ...leb128(contents.length), ...contents];
 }
@@ -400,11 +486,11 @@ const ascii = (text: string): number[] => [text.length, ...Array.from(text, (c) 
 
 const MODULE_BYTES = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]), // type: (i32 ×5) → ()
-  ...section(3, [2, 0, 0]), // two functions of type 0
+  ...section(1, [2, 0x60, 5, ...new Array<number>(5).fill(0x7f), 0, 0x60, 8, ...new Array<number>(8).fill(0x7f), 0]), // types: (i32 ×5) → (), (i32 ×8) → ()
+  ...section(3, [3, 0, 0, 1]), // scan and scanQuads of type 0, scanQuadsBlock of type 1
   ...section(5, [1, 0x00, 1]), // one memory, at least one page
-  ...section(7, [3, ...ascii('scan'), 0x00, 0, ...ascii('scanQuads'), 0x00, 1, ...ascii('memory'), 0x02, 0]),
-  ...section(10, [2, ...leb128(SCAN_BODY.length), ...SCAN_BODY, ...leb128(SCAN_QUADS_BODY.length), ...SCAN_QUADS_BODY]),
+  ...section(7, [4, ...ascii('scan'), 0x00, 0, ...ascii('scanQuads'), 0x00, 1, ...ascii('scanQuadsBlock'), 0x00, 2, ...ascii('memory'), 0x02, 0]),
+  ...section(10, [3, ...[SCAN_BODY, SCAN_QUADS_BODY, SCAN_QUADS_BLOCK_BODY].flatMap((body) => [...leb128(body.length), ...body])]),
 ]);
 
 /** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
@@ -421,6 +507,7 @@ interface WasmApi {
   Instance: new (module: WasmModule) => { readonly exports: Record<string, unknown> };
 }
 type ScanFunction = (queries: number, items: number, pairs: number, dim: number, out: number) => void;
+type BlockScanFunction = (queries: number, items: number, quads: number, dim: number, out0: number, out1: number, out2: number, out3: number) => void;
 
 const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 

@@ -11,7 +11,7 @@
  */
 import type { Retriever } from '../types.js';
 import { ExactRetriever } from './exact.js';
-import { RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from './inner-products.js';
+import { QUERY_BLOCK, RANGE_ROOM, RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from './inner-products.js';
 import { fitCentroids, nearestCentroids } from './spherical-kmeans.js';
 import { TopSelect } from './top-select.js';
 
@@ -85,9 +85,9 @@ export class IvfRetriever implements Retriever {
     if (take === 0) return queries.map(() => ({ ids: new Int32Array(0), scores: new Float32Array(0) }));
     const probed = this.probe(queries);
     const results: { ids: Int32Array; scores: Float32Array }[] = [];
-    // The kernel keeps a query's scores side by side in its own memory, which holds twice the
-    // rows: as many queries at a time as fit there.
-    const room = 2 * this.rowId.length;
+    // The kernel keeps a query's scores side by side in its own memory, which holds RANGE_ROOM
+    // times the rows: as many queries at a time as fit there.
+    const room = RANGE_ROOM * this.rowId.length;
     for (let first = 0; first < queries.length; ) {
       let last = first;
       let end = 0;
@@ -110,20 +110,38 @@ export class IvfRetriever implements Retriever {
 
   /**
    * Queries `first` .. `last`, their probed lists scored into the kernel's memory at `at` list by
-   * list (the queries that probe a list read it from cache after the first), then each one's best.
+   * list (the queries that probe a list read it four at a time, and from cache after the first
+   * four), then each one's best.
    */
   private scan(queries: readonly Float32Array[], first: number, last: number, probed: Int32Array, at: Int32Array, take: number): { ids: Int32Array; scores: Float32Array }[] {
     const { probes } = this;
     const entries = probed.subarray(first * probes, last * probes);
     const byList = invert(entries, this.lists);
     let scores = new Float64Array(0);
+    const block: Float32Array[] = new Array<Float32Array>(QUERY_BLOCK);
+    const blockAt = new Int32Array(QUERY_BLOCK);
     for (let l = 0; l < this.lists; l++) {
       const size = this.listSize[l];
-      for (let e = byList.start[l]; e < byList.start[l + 1]; e++) {
+      const from = this.listFirst[l];
+      const end = byList.start[l + 1];
+      let e = byList.start[l];
+      // The list's queries four at a time (each row read once for four), then one by one.
+      for (; e + QUERY_BLOCK <= end; e += QUERY_BLOCK) {
+        for (let b = 0; b < QUERY_BLOCK; b++) {
+          const entry = first * probes + byList.entry[e + b];
+          block[b] = queries[Math.floor(entry / probes)];
+          blockAt[b] = at[entry];
+        }
+        scores = this.itemKernel.scoreRanges(block, from, padded(size), blockAt);
+      }
+      for (; e < end; e++) {
         const entry = first * probes + byList.entry[e];
-        const to = at[entry];
-        scores = this.itemKernel.scoreRange(queries[Math.floor(entry / probes)], this.listFirst[l], padded(size), to);
-        scores.fill(-Infinity, to + size, to + padded(size)); // zero rows must never be picked
+        scores = this.itemKernel.scoreRange(queries[Math.floor(entry / probes)], from, padded(size), at[entry]);
+      }
+      // Zero rows must never be picked.
+      for (e = byList.start[l]; e < end; e++) {
+        const to = at[first * probes + byList.entry[e]];
+        scores.fill(-Infinity, to + size, to + padded(size));
       }
     }
     const out: { ids: Int32Array; scores: Float32Array }[] = [];

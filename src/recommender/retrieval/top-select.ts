@@ -29,12 +29,14 @@ export class TopSelect {
 
   /** The `k` best of scores[from .. from + count) as indices relative to `from`, with their scores; NaN never enters. */
   select(scores: Float64Array, from: number, count: number, k: number): { indices: Int32Array; scores: Float32Array } {
+    // The range of the sample's finite scores: an inverted file's padding rows score −∞, and a
+    // range reaching down to them could not be cut into buckets.
     let lo = Infinity;
     let hi = -Infinity;
     for (let i = from; i < from + count; i += SAMPLE_STRIDE) {
       const s = scores[i];
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+      if (s < lo && s > -Infinity) lo = s;
+      if (s > hi && s < Infinity) hi = s;
     }
     const scale = BUCKETS / (hi - lo);
     // Few items for k, or a range that cannot be cut into buckets: the heap alone.
