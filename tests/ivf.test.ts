@@ -123,6 +123,10 @@ describe('IvfRetriever', () => {
     const all = new IvfRetriever(ids, vectors, DIM, { lists: 20, probes: 20, seed: 3 });
     expect(all.exact).toBe(false);
     expect(all.search(queries, 30)).toEqual(exact.search(queries, 30));
+    // searchExactly probes every list of an index built to probe few.
+    const few = new IvfRetriever(ids, vectors, DIM, { lists: 20, probes: 2, seed: 3 });
+    expect(few.searchExactly(queries, 30)).toEqual(exact.search(queries, 30));
+    expect(few.search(queries, 30)).not.toEqual(exact.search(queries, 30));
   });
 
   it('gives a query the same result whatever batch it comes in, also when a batch is scanned in parts', () => {
@@ -156,6 +160,9 @@ describe('IvfRetriever', () => {
     const narrow = annRecall(new IvfRetriever(ids, vectors, DIM, { lists: 40, probes: 1, seed: 9 }), ids, vectors, DIM, flat, 20);
     const wide = annRecall(a, ids, vectors, DIM, flat, 20);
     expect(narrow).toBeLessThan(wide);
+    // The recall against its own exact search is the recall against a new ExactRetriever's.
+    const searchOnly = { exact: false, search: (q: readonly Float32Array[], k: number) => a.search(q, k) };
+    expect(annRecall(searchOnly, ids, vectors, DIM, flat, 20)).toBe(wide);
   });
 
   it('returns what its probed lists hold when k exceeds them, nothing for k = 0 or an empty catalog', () => {

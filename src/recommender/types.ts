@@ -120,6 +120,8 @@ export interface Retriever {
   readonly exact: boolean;
   /** For each query, up to k item ids with their inner-product scores, best first. */
   search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[];
+  /** The exact top k, where an approximate index can give it for less than a new exact scan (ann-recall.ts). */
+  searchExactly?(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[];
 }
 
 /** Stage two: scores each request's candidates (higher is better), for a whole batch at once. */

@@ -79,11 +79,21 @@ export class IvfRetriever implements Retriever {
   }
 
   search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[] {
-    const { dim, probes } = this;
+    return this.searchLists(queries, k, this.probes);
+  }
+
+  /** Exact search through the same lists, every one probed: what ExactRetriever over the items finds, without building it. */
+  searchExactly(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[] {
+    return this.searchLists(queries, k, this.lists);
+  }
+
+  /** Each query's k best among the items of its `probes` closest lists. */
+  private searchLists(queries: readonly Float32Array[], k: number, probes: number): { ids: Int32Array; scores: Float32Array }[] {
+    const { dim } = this;
     for (const q of queries) if (q.length !== dim) throw new RangeError(`IvfRetriever: query of length ${q.length}, expected ${dim}`);
     const take = Math.max(0, Math.min(k, this.ids.length));
     if (take === 0) return queries.map(() => ({ ids: new Int32Array(0), scores: new Float32Array(0) }));
-    const probed = this.probe(queries);
+    const probed = this.probe(queries, probes);
     const results: { ids: Int32Array; scores: Float32Array }[] = [];
     // The kernel keeps a query's scores side by side in its own memory, which holds RANGE_ROOM
     // times the rows: as many queries at a time as fit there.
@@ -102,7 +112,7 @@ export class IvfRetriever implements Retriever {
         end = next;
         last++;
       }
-      results.push(...this.scan(queries, first, last, probed, at, take));
+      results.push(...this.scan(queries, first, last, probed, probes, at, take));
       first = last;
     }
     return results;
@@ -113,8 +123,7 @@ export class IvfRetriever implements Retriever {
    * list (the queries that probe a list read it four at a time, and from cache after the first
    * four), then each one's best.
    */
-  private scan(queries: readonly Float32Array[], first: number, last: number, probed: Int32Array, at: Int32Array, take: number): { ids: Int32Array; scores: Float32Array }[] {
-    const { probes } = this;
+  private scan(queries: readonly Float32Array[], first: number, last: number, probed: Int32Array, probes: number, at: Int32Array, take: number): { ids: Int32Array; scores: Float32Array }[] {
     const entries = probed.subarray(first * probes, last * probes);
     const byList = invert(entries, this.lists);
     let scores = new Float64Array(0);
@@ -165,7 +174,7 @@ export class IvfRetriever implements Retriever {
    */
   private idAt(index: number, probed: Int32Array, at: Int32Array): number {
     let lo = 0;
-    let hi = this.probes - 1;
+    let hi = probed.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (at[mid] <= index) lo = mid;
@@ -174,10 +183,11 @@ export class IvfRetriever implements Retriever {
     return this.rowId[this.listFirst[probed[lo]] + index - at[lo]];
   }
 
-  /** Each query's `probes` lists of highest centroid score, in ascending list order. */
-  private probe(queries: readonly Float32Array[]): Int32Array {
-    const probed = new Int32Array(queries.length * this.probes);
-    this.centroids.search(queries, this.probes).forEach(({ ids }, q) => probed.set(ids.sort(), q * this.probes));
+  /** Each query's `probes` lists of highest centroid score, in ascending list order (every list, when probes is all of them). */
+  private probe(queries: readonly Float32Array[], probes: number): Int32Array {
+    const probed = new Int32Array(queries.length * probes);
+    if (probes === this.lists) for (let i = 0; i < probed.length; i++) probed[i] = i % probes;
+    else this.centroids.search(queries, probes).forEach(({ ids }, q) => probed.set(ids.sort(), q * probes));
     return probed;
   }
 }
