@@ -98,10 +98,10 @@ export class IvfRetriever implements Retriever {
     // The kernel keeps a query's scores side by side in its own memory, which holds RANGE_ROOM
     // times the rows: as many queries at a time as fit there.
     const room = RANGE_ROOM * this.rowId.length;
+    const at = new Int32Array(queries.length * probes);
     for (let first = 0; first < queries.length; ) {
       let last = first;
       let end = 0;
-      const at = new Int32Array(queries.length * probes);
       while (last < queries.length) {
         let next = end;
         for (let j = 0; j < probes; j++) {
