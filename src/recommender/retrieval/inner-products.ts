@@ -317,6 +317,7 @@ function checkpointKernel<K extends { state(): KernelState }>(cls: { readonly pr
   });
 }
 
+/** A block kernel's queries: exactly QUERY_BLOCK of them. */
 function checkBlock(queries: readonly ArrayLike<number>[]): void {
   if (queries.length !== QUERY_BLOCK) throw new RangeError(`range inner products: a block of ${queries.length} queries, expected ${QUERY_BLOCK}`);
 }
