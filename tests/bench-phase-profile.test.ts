@@ -3,7 +3,7 @@
  * (bench/support/phase-profile.ts). A profile built by hand: each sample's expected phase.
  */
 import { describe, expect, it } from 'vitest';
-import { phaseSeconds, type CpuProfile, type ProfileNode } from '../bench/support/phase-profile.js';
+import { phaseSeconds, phaseTimeline, type CpuProfile, type ProfileNode } from '../bench/support/phase-profile.js';
 
 const SRC = 'file:///repo/src/';
 const TF = 'file:///repo/node_modules/@tensorflow/tfjs-core/dist/index.js';
@@ -26,6 +26,28 @@ function profileOf(stacks: readonly (readonly [string, string][])[]): CpuProfile
 }
 
 describe('phase attribution of CPU-profile samples', () => {
+  const mixed = profileOf([
+    [['generate', `${SRC}recommender/sources/popularity.ts`]],
+    [['score', `${SRC}recommender/ranking/multi-task-ranker.ts`]],
+    [['retrain', `${SRC}recommender/ranking/multi-task-ranker.ts`]],
+    [['(garbage collector)', '']],
+    [['respond', `${SRC}world/response.ts`]],
+  ]);
+
+  it('lays the samples out in time: bins from the profile start, or from an origin shared with other threads', () => {
+    // Samples end 1, 3, 6, 10 and 15 ms after the start.
+    expect(phaseTimeline(mixed, 0.005)).toEqual([
+      { 'source: popularity': 0.001, 'ranker serving': 0.002 },
+      { 'ranker training': 0.003 },
+      { 'garbage collection': 0.004 },
+      { world: 0.005 },
+    ]);
+    // Started 10 ms after another thread's profile: its samples fall 10 ms later on that thread's clock.
+    const later = phaseTimeline({ ...mixed, startTime: 50_000 }, 0.005, 40_000);
+    expect(later.slice(0, 2)).toEqual([{}, {}]);
+    expect(later.slice(2)).toEqual(phaseTimeline(mixed, 0.005));
+  });
+
   it('charges each sample by its deepest own frame, helpers and libraries to their caller, training by its retrain', () => {
     const seconds = phaseSeconds(
       profileOf([

@@ -19,6 +19,8 @@ export interface CpuProfile {
   readonly nodes: readonly ProfileNode[];
   readonly samples: readonly number[];
   readonly timeDeltas: readonly number[];
+  /** Microseconds on a clock the process's threads share; the first sample is timeDeltas[0] after it. */
+  readonly startTime?: number;
 }
 
 /** recloop's own path of a frame (e.g. recommender/sources/popularity.ts), or undefined outside src/. */
@@ -54,6 +56,35 @@ function trainingPhase(retrainer: string, deepest: string | undefined): string {
 
 /** Seconds per phase over the profile. */
 export function phaseSeconds(profile: CpuProfile): Record<string, number> {
+  const phases = samplePhases(profile);
+  const seconds: Record<string, number> = {};
+  phases.forEach((p, k) => {
+    seconds[p] = (seconds[p] ?? 0) + (profile.timeDeltas[k] ?? 0) / 1e6;
+  });
+  return seconds;
+}
+
+/**
+ * Seconds per phase in consecutive bins of `bin` seconds from `origin` (microseconds on the
+ * profile's clock; its own start by default): what a thread did when. Profiles of a run's
+ * threads share the clock, so one origin lines their timelines up.
+ */
+export function phaseTimeline(profile: CpuProfile, bin: number, origin = profile.startTime ?? 0): Record<string, number>[] {
+  const phases = samplePhases(profile);
+  const bins: Record<string, number>[] = [];
+  let time = profile.startTime ?? 0;
+  phases.forEach((p, k) => {
+    const delta = profile.timeDeltas[k] ?? 0;
+    time += delta;
+    const at = Math.max(0, Math.floor((time - origin) / 1e6 / bin));
+    while (bins.length <= at) bins.push({});
+    bins[at][p] = (bins[at][p] ?? 0) + delta / 1e6;
+  });
+  return bins;
+}
+
+/** The phase of each sample, in order. */
+function samplePhases(profile: CpuProfile): string[] {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -82,10 +113,5 @@ export function phaseSeconds(profile: CpuProfile): Record<string, number> {
     phaseOf.set(id, result);
     return result;
   };
-  const seconds: Record<string, number> = {};
-  profile.samples.forEach((id, k) => {
-    const p = phase(id);
-    seconds[p] = (seconds[p] ?? 0) + (profile.timeDeltas[k] ?? 0) / 1e6;
-  });
-  return seconds;
+  return profile.samples.map(phase);
 }
