@@ -284,8 +284,8 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
       const q = queries[b];
       for (let d = 0; d < dim; d++) query[b * dim + d] = q[d];
     }
-    const out = (b: number): number => this.scoresAt + at[b] * 8;
-    this.scanBlock(this.queryAt, (from / 4) * dim * 16, count / 4, dim, out(0), out(1), out(2), out(3));
+    const { scoresAt } = this;
+    this.scanBlock(this.queryAt, (from / 4) * dim * 16, count / 4, dim, scoresAt + at[0] * 8, scoresAt + at[1] * 8, scoresAt + at[2] * 8, scoresAt + at[3] * 8);
     return this.scores;
   }
 }
