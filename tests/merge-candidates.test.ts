@@ -31,6 +31,14 @@ describe('mergeCandidates', () => {
     const lone = [c(3, ['a'], 1)];
     expect(mergeCandidates([lone])).toBe(lone);
   });
+
+  it('names a source once even when a candidate repeats it, and leaves every input candidate as it was', () => {
+    const lists = [[c(4, ['a'], 1)], [c(4, ['b', 'b'], 2)], [c(4, ['c', 'a', 'c'], 3)], [c(4, ['b', 'd'], 4)]];
+    const inputs = lists.map((list) => [...list[0].sources]);
+    const [merged] = mergeCandidates(lists);
+    expect(merged).toEqual({ itemId: 4, sources: ['a', 'b', 'c', 'd'], sourceScore: 1 });
+    expect(lists.map((list) => list[0].sources)).toEqual(inputs);
+  });
 });
 
 describe('orderByScore', () => {

@@ -109,14 +109,19 @@ export class Pipeline implements Recommender {
 /**
  * Merges per-source candidate lists, keeping the first occurrence's score and every source's
  * name. A lone list is returned as it is, not copied; a candidate only one source produced is
- * passed through, not copied.
+ * passed through, not copied, and one several sources produced is copied once, however many.
  */
 export function mergeCandidates(lists: readonly (readonly Candidate[])[]): readonly Candidate[] {
   if (lists.length === 1) return lists[0];
   const merged: Candidate[] = [];
   const stamp = mergeScratch.begin();
-  for (const list of lists) {
-    for (const c of list) {
+  // Where merged[at] is a copy made here, its sources array is this merge's own to extend.
+  let owned: Map<number, string[]> | undefined;
+  // Indexed loops: for-of here allocated an iterator result per candidate (a sampling heap profile's largest site).
+  for (let l = 0; l < lists.length; l++) {
+    const list = lists[l];
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i];
       const at = mergeScratch.find(c.itemId, stamp);
       if (at < 0) {
         mergeScratch.place(c.itemId, stamp, merged.length);
@@ -124,12 +129,17 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
         continue;
       }
       const first = merged[at];
-      let sources: string[] | undefined;
-      for (const s of c.sources) {
-        if (first.sources.includes(s) || sources?.includes(s)) continue;
-        (sources ??= []).push(s);
+      let sources = owned?.get(at);
+      for (let k = 0; k < c.sources.length; k++) {
+        const s = c.sources[k];
+        if ((sources ?? first.sources).includes(s)) continue;
+        if (!sources) {
+          sources = first.sources.slice();
+          (owned ??= new Map()).set(at, sources);
+          merged[at] = { itemId: first.itemId, sources, sourceScore: first.sourceScore };
+        }
+        sources.push(s);
       }
-      if (sources) merged[at] = { itemId: first.itemId, sources: [...first.sources, ...sources], sourceScore: first.sourceScore };
     }
   }
   return merged;
