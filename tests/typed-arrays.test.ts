@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { grown, StampedIndex } from '../src/core/typed-arrays.js';
+import { ascendingOrder, grown, StampedIndex } from '../src/core/typed-arrays.js';
+import { Rng } from '../src/rng/index.js';
 
 describe('grown', () => {
   it('copies into a larger array of the same type, zeros after the old values', () => {
@@ -24,5 +25,21 @@ describe('StampedIndex', () => {
     expect([index.find(3, second), index.find(5000, second)]).toEqual([-1, -1]);
     index.place(3, second, 9);
     expect(index.find(3, second)).toBe(9);
+  });
+});
+
+describe('ascendingOrder', () => {
+  it('orders as the built-in stable sort by value does, ties in index order, on random rows with ties, signed zeros and infinities', () => {
+    const rng = new Rng('ascending-order');
+    const special = [0, -0, Infinity, -Infinity];
+    for (let trial = 0; trial < 400; trial++) {
+      const n = trial < 40 ? trial : rng.int(700);
+      const coarse = trial % 2 === 0;
+      const row = Array.from({ length: n }, () => (rng.next() < 0.05 ? special[rng.int(4)] : coarse ? rng.int(6) : rng.normal()));
+      for (const values of [row, Float32Array.from(row)]) {
+        const want = Array.from({ length: n }, (_, i) => i).sort((i, j) => values[i] - values[j]);
+        expect([...ascendingOrder(values)], `trial ${trial}`).toEqual(want);
+      }
+    }
   });
 });

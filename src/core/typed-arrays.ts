@@ -11,6 +11,34 @@ export function grown<T extends NumericArray>(array: T, capacity: number): T {
 }
 
 /**
+ * The indices of `values` in ascending order of value, equal values in index order: what a stable
+ * sort of 0..n−1 by (i, j) => values[i] − values[j] gives, for any values but NaN. A bottom-up
+ * merge sort over typed arrays, with no comparator to call: the calibrators and the AUC order
+ * tens of thousands of rows at every retrain.
+ */
+export function ascendingOrder(values: ArrayLike<number>): Int32Array {
+  const n = values.length;
+  let from = new Int32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
+  let to = new Int32Array(n);
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      // The left run's entry goes first unless the right one's value is strictly lower: stable.
+      while (i < mid && j < hi) to[k++] = values[from[j]] < values[from[i]] ? from[j++] : from[i++];
+      while (i < mid) to[k++] = from[i++];
+      while (j < hi) to[k++] = from[j++];
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+/**
  * A map from small non-negative ids to whole numbers, emptied in O(1): `begin()` starts a new
  * stamp, and an entry counts only while its stamp is the current one. Reused across calls, so
  * code on a hot path can number ids without allocating a Map each time.

@@ -1,3 +1,5 @@
+import { ascendingOrder } from '../../core/typed-arrays.js';
+
 /**
  * Area under the ROC curve: the chance a random positive outscores a random negative, ties
  * counting one half. Labels may be soft (the watch head's label is a watch fraction): a row
@@ -7,7 +9,7 @@
 export function auc(scores: ArrayLike<number>, labels: ArrayLike<number>): number {
   const n = scores.length;
   if (labels.length !== n) throw new RangeError(`scores and labels differ in length (${n} vs ${labels.length})`);
-  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[i] - scores[j]);
+  const order = ascendingOrder(scores);
   let negBelow = 0;
   let pairs = 0;
   let totalPos = 0;

@@ -11,6 +11,7 @@
  * Each calibrator is declared beside its class; calibrators.ts lists them, fits one by name and
  * cross-fits it.
  */
+import { ascendingOrder } from '../../core/typed-arrays.js';
 import { calibrator } from './calibrator-component.js';
 
 /** Maps a raw logit to a calibrated probability. */
@@ -154,7 +155,7 @@ export class IsotonicCalibrator implements Calibrator {
     checkPairs(logits, labels);
     const n = logits.length;
     if (n === 0) return new IsotonicCalibrator(Float64Array.of(0), Float64Array.of(0.5));
-    const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => logits[i] - logits[j]);
+    const order = ascendingOrder(logits);
     // Blocks as a stack: weight, sum of logits, sum of labels.
     const w: number[] = [];
     const sx: number[] = [];
