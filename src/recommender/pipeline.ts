@@ -113,7 +113,8 @@ export class Pipeline implements Recommender {
  */
 export function mergeCandidates(lists: readonly (readonly Candidate[])[]): readonly Candidate[] {
   if (lists.length === 1) return lists[0];
-  const merged: Candidate[] = [];
+  const merged = mergeBuffer;
+  let count = 0;
   const stamp = mergeScratch.begin();
   // Where merged[at] is a copy made here, its sources array is this merge's own to extend.
   let owned: Map<number, string[]> | undefined;
@@ -124,8 +125,8 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
       const c = list[i];
       const at = mergeScratch.find(c.itemId, stamp);
       if (at < 0) {
-        mergeScratch.place(c.itemId, stamp, merged.length);
-        merged.push(c);
+        mergeScratch.place(c.itemId, stamp, count);
+        merged[count++] = c;
         continue;
       }
       const first = merged[at];
@@ -142,8 +143,11 @@ export function mergeCandidates(lists: readonly (readonly Candidate[])[]): reado
       }
     }
   }
-  return merged;
+  return merged.slice(0, count);
 }
+
+/** The merge is built here and copied out at its length: an array grown by push allocates about three times its final size. */
+const mergeBuffer: Candidate[] = [];
 
 /** Where each item id sits in the list being merged (reused by every merge: nothing is allocated per item). */
 const mergeScratch = new StampedIndex();
