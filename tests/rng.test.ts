@@ -325,4 +325,32 @@ describe('KeyedStream', () => {
     const big = s.at(3, 3, 3).int(2 ** 40); // drawn from 53-bit uniforms
     expect(Number.isInteger(big) && big >= 0 && big < 2 ** 40).toBe(true);
   });
+
+  // Shapes below 1 (the boost), 1, large and unequal, and tiny ones whose gammas both underflow
+  // to 0 (the draw at 0 or 1); odd and even counts of normals, so a spare is left or not.
+  it('betaDrawsAt gives the draws of at() then rng.beta, and leaves the stream where they leave it', () => {
+    const alpha = [0.3, 1, 2.5, 40, 1e-6, 7, 0.9, 1e-7, 300];
+    const beta = [0.7, 1, 0.2, 3000, 1e-6, 7, 12, 2e-7, 5];
+    const batched = new KeyedStream('beta-row');
+    const single = new KeyedStream('beta-row');
+    let extremes = 0;
+    for (let key = 0; key < 300; key++) {
+      const count = 1 + (key % alpha.length);
+      const out = new Float64Array(count);
+      batched.betaDrawsAt(key, 2, 5, alpha, beta, out);
+      const rng = single.at(key, 2, 5);
+      const expected = Array.from({ length: count }, (_, i) => rng.beta(alpha[i], beta[i]));
+      expect(Array.from(out)).toEqual(expected);
+      for (const x of out) if (x === 0 || x === 1) extremes++;
+      // What comes next (a spare normal if one was left, then uniforms) is the same too.
+      expect([batched.rng.normal(), batched.rng.normal(), batched.rng.next()]).toEqual([rng.normal(), rng.normal(), rng.next()]);
+    }
+    expect(extremes).toBeGreaterThan(50); // the underflow branch ran
+  });
+
+  it('betaDrawsAt rejects a shape as Rng.beta does, naming it', () => {
+    const s = new KeyedStream('beta-row');
+    expect(() => s.betaDrawsAt(1, 0, 0, [1, 0], [1, 1], new Float64Array(2))).toThrow('beta: a must be a positive finite number (got 0)');
+    expect(() => s.betaDrawsAt(1, 0, 0, [1], [Number.NaN], new Float64Array(1))).toThrow('beta: b must be a positive finite number (got NaN)');
+  });
 });

@@ -83,6 +83,12 @@ export class Rng {
     this.hasSpareNormal = false;
   }
 
+  /** Keeps `value` as the spare normal, for an owner that drew a Box–Muller pair from this stream's source itself (KeyedStream.betaDrawsAt). */
+  keepSpareNormal(value: number): void {
+    this.hasSpareNormal = true;
+    this.spareNormal = value;
+  }
+
   /** Uniform in [0, 1). */
   next(): number {
     return this.source();

@@ -18,7 +18,7 @@ import type { Candidate, RecRequest } from '../types.js';
 import { exploreCandidate, type ExploreSource } from './candidate-stage.js';
 import { EXPLORE_SOURCE } from './entries.js';
 import { RewardCounts } from './reward-counts.js';
-import { requestDraws } from '../request-draws.js';
+import { requestBetaDraws } from '../request-draws.js';
 
 export interface ThompsonCandidatesOptions {
   readonly reward: BinaryReward;
@@ -55,7 +55,7 @@ export class ThompsonExploreSource implements ExploreSource {
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const theta = new Float64Array(this.headIds.length);
     return requests.map((request) => {
-      this.draw(requestDraws(this.draws, request), theta);
+      requestBetaDraws(this.draws, request, this.alpha, this.beta, theta);
       return topK(theta, this.k()).map((h) => exploreCandidate(this.headIds[h]));
     });
   }
