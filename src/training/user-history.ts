@@ -3,11 +3,6 @@
  * watch history that user towers and content sources read. Bounded per user, so memory is
  * O(users × length) whatever the run length.
  */
-export interface HistoryEntry {
-  readonly itemId: number;
-  readonly time: number;
-}
-
 export class UserHistory {
   private readonly items: Int32Array[] = [];
   private readonly times: Float64Array[] = [];
@@ -35,15 +30,22 @@ export class UserHistory {
     return this.counts[userId] ?? 0;
   }
 
-  /** The user's recent clicks, newest first. */
-  recent(userId: number): HistoryEntry[] {
+  /**
+   * The user's recent clicks, newest first: their items into items[at ..] and, if given, their
+   * times into times[at ..]; returns how many (at most `length`). Read per request by several
+   * sources and the ranker, so it fills the caller's arrays instead of making an object a click.
+   */
+  recentInto(userId: number, items: Int32Array, times?: Float64Array, at = 0): number {
     const count = this.counts[userId] ?? 0;
     const n = Math.min(count, this.length);
-    const out: HistoryEntry[] = [];
-    for (let k = 1; k <= n; k++) {
-      const slot = (count - k) % this.length;
-      out.push({ itemId: this.items[userId][slot], time: this.times[userId][slot] });
+    if (n === 0) return 0;
+    const ringItems = this.items[userId];
+    const ringTimes = this.times[userId];
+    for (let k = 0; k < n; k++) {
+      const slot = (count - 1 - k) % this.length;
+      items[at + k] = ringItems[slot];
+      if (times) times[at + k] = ringTimes[slot];
     }
-    return out;
+    return n;
   }
 }

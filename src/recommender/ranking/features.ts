@@ -82,6 +82,8 @@ export class UserSummary {
   private creatorStamps = new Int32Array(0);
   private itemStamps = new Int32Array(0);
   private stamp = 0;
+  /** The recent clicks' items, newest first (scratch of fill). */
+  private recentItems = new Int32Array(0);
 
   constructor(topics: number) {
     this.topicShare = new Float32Array(topics);
@@ -108,14 +110,15 @@ export class UserSummary {
     this.topicShare.fill(0);
     this.recentShare.fill(0);
     const stamp = this.nextStamp();
-    const recent = history.recent(userId);
-    this.size = recent.length;
+    if (this.recentItems.length < history.length) this.recentItems = new Int32Array(history.length);
+    const recent = this.recentItems;
+    this.size = history.recentInto(userId, recent);
     this.clicks = history.clicks(userId);
     const topics = this.topicShare.length;
     // Items' fields from flat arrays, not from catalog objects scattered over the heap.
     const items = sharedItemTable(catalog);
-    for (let k = 0; k < recent.length; k++) {
-      const itemId = recent[k].itemId;
+    for (let k = 0; k < this.size; k++) {
+      const itemId = recent[k];
       if (itemId >= items.size) items.sync();
       if (itemId >= this.itemStamps.length) this.itemStamps = grown(this.itemStamps, Math.max(itemId + 1, 2 * this.itemStamps.length));
       this.itemStamps[itemId] = stamp;

@@ -9,7 +9,7 @@
  */
 import { grown } from '../../core/typed-arrays.js';
 import { positiveCount } from '../../settings/fields.js';
-import { UserHistory, type HistoryEntry } from '../../training/user-history.js';
+import { UserHistory } from '../../training/user-history.js';
 import type { PublicCatalog } from '../../world/public.js';
 import type { Candidate, CandidateSource, RecRequest, SlateFeedback } from '../types.js';
 import { candidateSource } from './component.js';
@@ -53,6 +53,8 @@ export class ContentSource implements CandidateSource {
   /** …the items this request has met (clicked or scored) are those whose mark is the request's stamp… */
   private met = new Int32Array(0);
   private stamp = 0;
+  /** …the user's recent clicks, newest first… */
+  private readonly recentItems: Int32Array;
   /** …and the scored items, in visit order. */
   private readonly scoredIds: Int32Array;
   private readonly scoredValues: Float64Array;
@@ -77,6 +79,7 @@ export class ContentSource implements CandidateSource {
     this.index = new ContentIndex(catalog);
     this.items = new ItemTable(catalog);
     this.history = new UserHistory(history);
+    this.recentItems = new Int32Array(history);
     this.scoredIds = new Int32Array((this.topTags + this.topCreators) * this.perList);
     this.scoredValues = new Float64Array(this.scoredIds.length);
   }
@@ -107,16 +110,17 @@ export class ContentSource implements CandidateSource {
   }
 
   private forUser(userId: number): Candidate[] {
-    const recent = this.history.recent(userId);
-    if (recent.length === 0) return [];
+    const recent = this.recentItems;
+    const clicks = this.history.recentInto(userId, recent);
+    if (clicks === 0) return [];
     if (this.stamp === 0x7fffffff) {
       this.met.fill(0);
       this.stamp = 0;
     }
     const stamp = ++this.stamp;
     const { met } = this;
-    this.buildProfile(recent);
-    for (const { itemId } of recent) met[itemId] = stamp;
+    this.buildProfile(recent, clicks);
+    for (let k = 0; k < clicks; k++) met[recent[k]] = stamp;
     let scored = 0;
     const visit = (list: readonly number[]): void => {
       for (let i = list.length - 1, read = 0; i >= 0 && read < this.perList; i--, read++) {
@@ -139,12 +143,13 @@ export class ContentSource implements CandidateSource {
    * shares in [0,1] and the tag profile a vector of norm at most 1, so scores are comparable
    * between users with long and short histories.
    */
-  private buildProfile(recent: readonly HistoryEntry[]): void {
+  private buildProfile(recent: Int32Array, clicks: number): void {
     const { topicStart, topics, creators } = this.items;
     const { tagProfile, creatorProfile, profileTags, profileCreators } = this;
     let total = 0;
     let w = 1;
-    for (const { itemId } of recent) {
+    for (let k = 0; k < clicks; k++) {
+      const itemId = recent[k];
       const from = topicStart[itemId];
       const count = topicStart[itemId + 1] - from;
       const norm = cachedTagVectorNorm(count);

@@ -39,8 +39,9 @@ export class TopicSpreadSource implements CandidateSource {
   private rankedTopics: number[] = [];
   /** Clicks in the window per topic: the tie-break between topics a user has not clicked. */
   private topicClicks = new Float64Array(0);
-  /** Per-request scratch: the user's recent clicks per topic. */
+  /** Per-request scratch: the user's recent clicks per topic, and their items. */
   private userShare = new Float64Array(0);
+  private readonly recentItems: Int32Array;
 
   constructor(
     catalog: PublicCatalog,
@@ -55,6 +56,7 @@ export class TopicSpreadSource implements CandidateSource {
     if (!(options.windowDays > 0)) throw new RangeError(`topic_spread source: window must be a positive number of days, got ${options.windowDays}`);
     this.items = new ItemTable(catalog);
     this.history = new UserHistory(options.history);
+    this.recentItems = new Int32Array(options.history);
   }
 
   retrain(log: TrainingLog, now: number): void {
@@ -97,7 +99,9 @@ export class TopicSpreadSource implements CandidateSource {
     userShare.fill(0, 0, topics);
     // A clicked item is in the catalog (synced above); an untagged one says nothing of topics. A
     // topic first tagged since the retrain falls past the table and is not counted.
-    for (const { itemId } of this.history.recent(userId)) {
+    const recent = this.recentItems;
+    for (let k = 0, n = this.history.recentInto(userId, recent); k < n; k++) {
+      const itemId = recent[k];
       if (items.topicStart[itemId + 1] > items.topicStart[itemId]) userShare[items.topics[items.topicStart[itemId]]] += 1;
     }
     const order = this.rankedTopics.slice();

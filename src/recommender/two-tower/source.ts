@@ -79,6 +79,8 @@ export class TwoTowerSource implements CandidateSource {
   private model: TwoTowerModel | undefined;
   private readonly streams: RandomStreams;
   private readonly history: UserHistory;
+  /** A request's recent clicks (scratch of generate). */
+  private readonly clickedItems: Int32Array;
   private readonly vocabulary: Vocabulary;
   private readonly evidence = new IdEvidence(ID_EVIDENCE_PRIOR);
   private readonly trainRng: Rng;
@@ -105,6 +107,7 @@ export class TwoTowerSource implements CandidateSource {
     this.trainRng = streams.stream('shuffle');
     this.indexSeed = streams.stream('index').int(2 ** 31);
     this.history = new UserHistory(config.history);
+    this.clickedItems = new Int32Array(config.history);
     this.vocabulary = new Vocabulary(catalog, users);
   }
 
@@ -250,12 +253,13 @@ export class TwoTowerSource implements CandidateSource {
     const results = retriever.search(queries, this.source.k + this.config.history);
     return requests.map((request, r) => {
       // At most `history` recent clicks: a linear scan beats building a set per request.
-      const clicked = this.history.recent(request.userId);
+      const clicked = this.clickedItems;
+      const clicks = this.history.recentInto(request.userId, clicked);
       const { ids, scores } = results[r];
       const out: Candidate[] = [];
       for (let j = 0; j < ids.length && out.length < this.source.k; j++) {
         const id = ids[j];
-        if (!clicked.some((h) => h.itemId === id)) out.push({ itemId: id, sources: this.sourceNames, sourceScore: scores[j] });
+        if (!includes(clicked, clicks, id)) out.push({ itemId: id, sources: this.sourceNames, sourceScore: scores[j] });
       }
       return out;
     });
@@ -318,12 +322,7 @@ export class TwoTowerSource implements CandidateSource {
       q.times[b] = request.time;
       q.hours[b] = request.hourOfDay;
       q.devices[b] = deviceIndex(request.device);
-      const recent = this.history.recent(request.userId);
-      q.historyCounts[b] = recent.length;
-      recent.forEach((h, j) => {
-        q.historyItems[b * H + j] = h.itemId;
-        q.historyTimes[b * H + j] = h.time;
-      });
+      q.historyCounts[b] = this.history.recentInto(request.userId, q.historyItems, q.historyTimes, b * H);
     });
     return q;
   }
@@ -338,3 +337,9 @@ export const TWO_TOWER_SOURCE = candidateSource({
     return new TwoTowerSource(config, ctx.twoTower, catalog, users, streams.stream(path), path);
   },
 });
+
+/** Whether values[0 .. count) holds value. */
+function includes(values: Int32Array, count: number, value: number): boolean {
+  for (let k = 0; k < count; k++) if (values[k] === value) return true;
+  return false;
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { UserHistory } from '../src/training/user-history.js';
+
+describe('UserHistory.recentInto', () => {
+  it('gives the last `length` clicks newest first, at the offset asked, after the ring wraps', () => {
+    const history = new UserHistory(3);
+    for (let k = 0; k < 5; k++) history.record(2, 10 + k, 100 + k); // 10..14: the ring holds 12, 13, 14
+    history.record(0, 7, 1);
+    const items = new Int32Array(8).fill(-1);
+    const times = new Float64Array(8).fill(-1);
+    expect(history.recentInto(2, items, times, 4)).toBe(3);
+    expect(Array.from(items)).toEqual([-1, -1, -1, -1, 14, 13, 12, -1]);
+    expect(Array.from(times)).toEqual([-1, -1, -1, -1, 104, 103, 102, -1]);
+    expect(history.recentInto(0, items)).toBe(1);
+    expect(items[0]).toBe(7);
+    expect(history.recentInto(1, items)).toBe(0); // a user with no clicks, below the largest id
+    expect(history.recentInto(9, items)).toBe(0); // one never seen
+    expect(history.clicks(2)).toBe(5);
+  });
+});
