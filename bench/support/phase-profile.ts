@@ -3,7 +3,7 @@
  * sample is charged to a phase by its call stack, with no timer in the code under test.
  *
  * A sample's phase is read from the deepest frame in recloop's own source that is not a helper
- * (rng, ml: they belong to their caller), so time inside tfjs, hnswlib or V8 builtins goes to
+ * (rng, ml and the request's draws: they belong to their caller), so time inside tfjs, hnswlib or V8 builtins goes to
  * the recloop code that called them. Anything below a `retrain` is training, split by the file
  * whose retrain it is (the innermost one) (two-tower, ranker, the ANN index build, the rest); the serving path is split by
  * the file doing the work (each candidate source, retrieval, ranker, re-ranker, policy), and the
@@ -30,7 +30,7 @@ function ownPath(url: string): string | undefined {
 }
 
 /** Helpers charged to their caller. */
-const TRANSPARENT = /^(rng|ml)\//;
+const TRANSPARENT = /^(rng|ml)\/|^recommender\/request-draws\.ts$/;
 
 function servingPhase(path: string): string {
   const source = /^recommender\/sources\/([\w-]+)\.ts$/.exec(path);
