@@ -10,6 +10,7 @@ import { AliasTable, type Rng } from '../rng/index.js';
 import type { WorldConfig } from './schema.js';
 import { topicPrior } from './topic-prior.js';
 import { PublicRegistry, type PublicCatalog, type PublicItem } from './public.js';
+import { TruthRows } from './truth-rows.js';
 
 export interface ItemTruth {
   /** Topic ids of the sparse true mixture, heaviest first (the public tags are the same ids). */
@@ -43,6 +44,8 @@ const CREATOR_TOPIC_CONCENTRATION = 0.2;
 export class Items {
   readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
   private readonly truth: ItemTruth[] = [];
+  /** The same truth packed for scoring slates (truth-rows.ts). */
+  readonly rows: TruthRows;
   private readonly creators: Creator[] = [];
   /** Each creator's productivity: its weight in picking an upload's creator. */
   private readonly productivity: number[] = [];
@@ -57,6 +60,7 @@ export class Items {
     private readonly rng: Rng,
     private readonly joinRng: Rng,
   ) {
+    this.rows = new TruthRows(Math.min(config.items.topics_per_item, config.topics), config.latent_dim);
     for (let c = 0; c < config.items.creators; c++) this.drawCreator(rng, Number.NEGATIVE_INFINITY);
     this.creatorPicker = new AliasTable(this.productivity);
   }
@@ -134,7 +138,9 @@ export class Items {
     const [mu, sigma] = config.items.length_minutes.lognormal;
     const lengthMinutes = Math.min(MAX_LENGTH_MINUTES, Math.max(MIN_LENGTH_MINUTES, rng.lognormal(mu, sigma)));
 
-    this.truth.push({ topicIds, topicWeights, topicNorm: Math.sqrt(norm), latent, quality, appeal, clickbait });
+    const truth: ItemTruth = { topicIds, topicWeights, topicNorm: Math.sqrt(norm), latent, quality, appeal, clickbait };
+    this.truth.push(truth);
+    this.rows.add(truth);
     this.public.add({ id, creatorId, topics: Array.from(topicIds), lengthMinutes, uploadTime });
     return id;
   }

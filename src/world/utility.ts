@@ -5,7 +5,7 @@
  * to the user (affinity plus real quality). Both are lowered by satiation on the item's topics.
  */
 import type { WorldWithUsers } from './user-models/user-model-entry.js';
-import type { ItemTruth } from './items.js';
+import { APPEAL, QUALITY, TAG_COUNT, TOPIC_IDS, TOPIC_NORM, type TruthRows } from './truth-rows.js';
 import type { Tastes } from './tastes.js';
 
 /** Utility weighs satiation as the satisfaction user model's settings say (`world.users.satiation`). */
@@ -19,28 +19,38 @@ export class UtilityModel {
   }
 
   /** Topic cosine similarity plus latent dot product; satiation not included. */
-  affinity(user: Tastes, item: ItemTruth): number {
+  affinity(user: Tastes, items: TruthRows, itemId: number): number {
+    const v = items.values;
+    const o = itemId * items.width;
+    const tags = v[o + TAG_COUNT];
+    const weights = o + items.weightsAt;
     let topicDot = 0;
-    for (let j = 0; j < item.topicIds.length; j++) topicDot += user.topicPrefs[item.topicIds[j]] * item.topicWeights[j];
-    const cosine = user.topicNorm > 0 ? topicDot / (user.topicNorm * item.topicNorm) : 0;
+    for (let j = 0; j < tags; j++) topicDot += user.topicPrefs[v[o + TOPIC_IDS + j]] * v[weights + j];
+    const cosine = user.topicNorm > 0 ? topicDot / (user.topicNorm * v[o + TOPIC_NORM]) : 0;
+    const latent = o + items.latentAt;
     let latentDot = 0;
-    for (let d = 0; d < item.latent.length; d++) latentDot += user.latent[d] * item.latent[d];
+    for (let d = 0; d < items.dim; d++) latentDot += user.latent[d] * v[latent + d];
     const { topic_weight, latent_weight } = this.config.affinity;
     return topic_weight * cosine + latent_weight * latentDot * this.latentScale;
   }
 
   /** Boredom with the item's topics (user satiation must be brought up to date first). */
-  satiationPenalty(user: Tastes, item: ItemTruth): number {
+  satiationPenalty(user: Tastes, items: TruthRows, itemId: number): number {
+    const v = items.values;
+    const o = itemId * items.width;
+    const tags = v[o + TAG_COUNT];
+    const weights = o + items.weightsAt;
     let s = 0;
-    for (let j = 0; j < item.topicIds.length; j++) s += user.satiation[item.topicIds[j]] * item.topicWeights[j];
+    for (let j = 0; j < tags; j++) s += user.satiation[v[o + TOPIC_IDS + j]] * v[weights + j];
     return this.config.users.satiation.weight * s;
   }
 
-  clickUtility(user: Tastes, item: ItemTruth): number {
-    return this.affinity(user, item) + item.appeal - this.satiationPenalty(user, item);
+  clickUtility(user: Tastes, items: TruthRows, itemId: number): number {
+    return this.affinity(user, items, itemId) + items.values[itemId * items.width + APPEAL] - this.satiationPenalty(user, items, itemId);
   }
 
-  trueUtility(user: Tastes, item: ItemTruth): number {
-    return this.affinity(user, item) + this.config.affinity.quality_weight * (2 * item.quality - 1) - this.satiationPenalty(user, item);
+  trueUtility(user: Tastes, items: TruthRows, itemId: number): number {
+    const quality = items.values[itemId * items.width + QUALITY];
+    return this.affinity(user, items, itemId) + this.config.affinity.quality_weight * (2 * quality - 1) - this.satiationPenalty(user, items, itemId);
   }
 }

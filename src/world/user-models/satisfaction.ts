@@ -76,12 +76,12 @@ export class SatisfactionUserModel implements UserModel {
     recover(this.config, user, time);
     const u = this.clickUtilities;
     u.length = slate.length;
-    for (let p = 0; p < u.length; p++) u[p] = utility.clickUtility(user, items.truthOf(slate[p]));
+    for (let p = 0; p < u.length; p++) u[p] = utility.clickUtility(user, items.rows, slate[p]);
     const clicked = this.choice.choose(u, rng.choice.at(userId, user.sessions, requestInSession));
     if (clicked < 0) return { clicked, trueUtility: Number.NaN };
     const itemId = slate[clicked];
     const item = items.truthOf(itemId);
-    const trueUtility = utility.trueUtility(user, item);
+    const trueUtility = utility.trueUtility(user, items.rows, itemId);
     const lengthMinutes = items.public.get(itemId).lengthMinutes;
     const watched = this.response.respond(trueUtility, lengthMinutes, rng.response.at(userId, user.sessions, requestInSession));
     consume(this.config, user, item);
@@ -90,14 +90,14 @@ export class SatisfactionUserModel implements UserModel {
 
   clickProbabilities(userId: number, slate: ArrayLike<number>, time: number): Float64Array {
     const user = recoveredCopy(this.config, this.users[userId], time);
-    const u = Array.from(slate, (itemId) => this.utility.clickUtility(user, this.items.truthOf(itemId)));
+    const u = Array.from(slate, (itemId) => this.utility.clickUtility(user, this.items.rows, itemId));
     return this.choice.clickProbabilities(u);
   }
 
   trueUtility(userId: number, itemId: number, time: number): number {
     const user = this.users[userId];
     recover(this.config, user, time);
-    return this.utility.trueUtility(user, this.items.truthOf(itemId));
+    return this.utility.trueUtility(user, this.items.rows, itemId);
   }
 
   firstVisit(userId: number): number {
