@@ -1,9 +1,11 @@
 /**
  * The item truth packed for scoring slates (src/world/truth-rows.ts) holds every item's own
  * values: a user's utilities read from it are, to the bit, the formulas applied to the item's
- * ItemTruth object, for starting items and for uploads past the table's first growth.
+ * ItemTruth object, for starting items and for uploads past the table's first growth; and the
+ * metrics read the same topics from it as from the world view's itemTopics.
  */
 import { describe, expect, it } from 'vitest';
+import { ItemTopics } from '../src/metrics/item-topics.js';
 import { RandomStreams } from '../src/rng/index.js';
 import type { ItemTruth } from '../src/world/items.js';
 import type { WorldConfig } from '../src/world/schema.js';
@@ -59,5 +61,23 @@ describe('TruthRows', () => {
       expect(utility.trueUtility(user, world.items.rows, id)).toBe(expected.truth);
     }
     expect(multiTopic).toBeGreaterThan(100);
+  });
+});
+
+describe('ItemTopics (metrics)', () => {
+  it("reads an item's topics from the packed records as itemTopics gives them, and from itemTopics where a view has no records", () => {
+    const world = new World(smallScenario(['world.items.count=300', 'world.items.topics_per_item=3']).world, new RandomStreams(4).child('world'));
+    const view = world.view();
+    const packed = new ItemTopics(view);
+    const plain = new ItemTopics({ ...view, topicRows: undefined });
+    for (let id = 0; id < world.items.size; id++) {
+      const { ids, weights } = view.itemTopics(id);
+      for (const topics of [packed, plain]) {
+        expect(topics.read(id)).toBe(ids.length);
+        expect(Array.from(topics.ids.subarray(0, topics.count))).toEqual(Array.from(ids));
+        expect(Array.from(topics.weights.subarray(0, topics.count))).toEqual(Array.from(weights));
+      }
+    }
+    expect(() => packed.read(world.items.size)).toThrow(RangeError);
   });
 });

@@ -26,6 +26,7 @@ import { positiveCount } from '../settings/fields.js';
 import { metricFamily, type MetricDeclarations } from './declaration.js';
 import { WITH_CLICKS } from './engagement.js';
 import { entropyBits, gini } from './stats.js';
+import { ItemTopics } from './item-topics.js';
 import { UserVectors } from './user-vectors.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 
@@ -58,6 +59,7 @@ export class DiversityMetric implements Metric {
   private itemsShown = 0;
   private giniScratch = new Float64Array(0);
   private readonly homogenization: Homogenization;
+  private readonly topics: ItemTopics;
 
   constructor(
     private readonly world: WorldView,
@@ -66,6 +68,7 @@ export class DiversityMetric implements Metric {
     this.homogenization = new Homogenization(world, options.homogenizationSample, options.sampler);
     this.shownTopics = new UserVectors(world.topics);
     this.clickedTopics = new UserVectors(world.topics);
+    this.topics = new ItemTopics(world);
   }
 
   observe(event: SimEvent): void {
@@ -122,8 +125,8 @@ export class DiversityMetric implements Metric {
   }
 
   private addTopics(vectors: UserVectors, row: number, itemId: number): void {
-    const { ids, weights } = this.world.itemTopics(itemId);
-    vectors.add(row, ids, weights);
+    const { topics } = this;
+    vectors.add(row, topics.ids, topics.weights, topics.read(itemId));
   }
 
   /** Mean entropy over the users' vectors, summed in first-seen order. */

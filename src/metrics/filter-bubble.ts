@@ -33,6 +33,7 @@ import { clickedItem, ensureLength, ratio } from './arrays.js';
 import { metricFamily, type MetricDeclarations, type MetricRow } from './declaration.js';
 import { entropyBits, quantile } from './stats.js';
 import { probability } from '../settings/fields.js';
+import { ItemTopics } from './item-topics.js';
 import { UserVectors } from './user-vectors.js';
 import type { EpochBounds, Metric, SimEvent, WorldView } from './types.js';
 
@@ -89,6 +90,7 @@ export class FilterBubbleMetric implements Metric {
   private distanceSum = 0;
   /** Scratch: the sum of a slate's unit topic vectors. */
   private readonly slateTopics: Float64Array;
+  private readonly topics: ItemTopics;
   /** Each user's preferences when first seen (rows of `topics`), and how many users have one. */
   private startPrefs = new Float64Array(0);
   private usersWithStart = 0;
@@ -101,6 +103,7 @@ export class FilterBubbleMetric implements Metric {
     this.weekShown = new UserVectors(world.topics);
     this.weekWatched = new UserVectors(world.topics);
     this.slateTopics = new Float64Array(world.topics);
+    this.topics = new ItemTopics(world);
     this.recordStartPrefs(world.userCount());
   }
 
@@ -115,9 +118,10 @@ export class FilterBubbleMetric implements Metric {
         this.itemLimit = item + 1;
         this.epochImpressions = ensureLength(this.epochImpressions, this.itemLimit, 0);
       }
-      const { ids, weights } = this.world.itemTopics(item);
-      this.shown.add(row, ids, weights);
-      this.weekShown.add(weekRow, ids, weights);
+      const { topics } = this;
+      const count = topics.read(item);
+      this.shown.add(row, topics.ids, topics.weights, count);
+      this.weekShown.add(weekRow, topics.ids, topics.weights, count);
       this.epochImpressions[item]++;
       if (this.ranked) {
         const known = item < this.percentile.length;
@@ -130,8 +134,8 @@ export class FilterBubbleMetric implements Metric {
     this.distanceSum += this.meanPairDistance(items);
     const clicked = clickedItem(event);
     if (clicked >= 0) {
-      const { ids, weights } = this.world.itemTopics(clicked);
-      this.weekWatched.add(this.weekWatched.rowFor(userId), ids, weights);
+      const { topics } = this;
+      this.weekWatched.add(this.weekWatched.rowFor(userId), topics.ids, topics.weights, topics.read(clicked));
     }
   }
 
@@ -173,13 +177,14 @@ export class FilterBubbleMetric implements Metric {
     const sum = this.slateTopics;
     let unitItems = 0;
     for (let p = 0; p < n; p++) {
-      const { ids, weights } = this.world.itemTopics(items[p]);
+      const count = this.topics.read(items[p]);
+      const { ids, weights } = this.topics;
       let norm = 0;
-      for (let k = 0; k < ids.length; k++) if (ids[k] < sum.length) norm += weights[k] * weights[k];
+      for (let k = 0; k < count; k++) if (ids[k] < sum.length) norm += weights[k] * weights[k];
       if (!(norm > 0)) continue;
       unitItems++;
       const scale = 1 / Math.sqrt(norm);
-      for (let k = 0; k < ids.length; k++) if (ids[k] < sum.length) sum[ids[k]] += weights[k] * scale;
+      for (let k = 0; k < count; k++) if (ids[k] < sum.length) sum[ids[k]] += weights[k] * scale;
     }
     let squared = 0;
     for (let t = 0; t < sum.length; t++) squared += sum[t] * sum[t];

@@ -34,11 +34,11 @@ export class UserVectors {
     return row;
   }
 
-  /** Adds `weights[k]` at index `ids[k]` of a row; an index outside the width is dropped, never spilled into another row. */
-  add(row: number, ids: ArrayLike<number>, weights: ArrayLike<number>): void {
+  /** Adds `weights[k]` at index `ids[k]` of a row, k below `count`; an index outside the width is dropped, never spilled into another row. */
+  add(row: number, ids: ArrayLike<number>, weights: ArrayLike<number>, count = ids.length): void {
     const { data, width } = this;
     const offset = row * width;
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = 0; k < count; k++) {
       const index = ids[k];
       if (index >= 0 && index < width) data[offset + index] += weights[k];
     }

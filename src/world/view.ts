@@ -2,12 +2,20 @@
  * The read-only ground truth the experimenter's instruments (metrics) may read. Declared by the
  * world, which provides it; metrics import it from here, so the world knows nothing of metrics.
  */
+import type { TruthRows } from './truth-rows.js';
+
 export interface WorldView {
   readonly topics: number;
   itemCount(): number;
   userCount(): number;
   /** True topic mixture of an item: ids and weights, heaviest first. */
   itemTopics(itemId: number): { readonly ids: ArrayLike<number>; readonly weights: ArrayLike<number> };
+  /**
+   * The same mixtures packed one record an item (truth-rows.ts), where the world has them: a
+   * metric that reads every impression's topics finds there, in cache, the records the slate's
+   * reaction has just read (metrics/item-topics.ts reads either).
+   */
+  readonly topicRows?: TruthRows;
   itemUploadTime(itemId: number): number;
   /** True quality of an item in [0, 1] (clickbait items have low quality and high appeal). */
   itemQuality(itemId: number): number;

@@ -69,6 +69,7 @@ export class World {
     const topicsOf: { readonly ids: Int32Array; readonly weights: Float32Array }[] = [];
     return {
       topics: this.config.topics,
+      topicRows: items.rows,
       itemCount: () => items.size,
       userCount: () => users.size,
       itemTopics: (id) => {
