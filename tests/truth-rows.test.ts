@@ -59,6 +59,8 @@ describe('TruthRows', () => {
       const expected = reference(config, user, item);
       expect(utility.clickUtility(user, world.items.rows, id)).toBe(expected.click);
       expect(utility.trueUtility(user, world.items.rows, id)).toBe(expected.truth);
+      const record = world.items.public.get(id);
+      expect([world.items.rows.uploadTime(id), world.items.rows.lengthMinutes(id)]).toEqual([record.uploadTime, record.lengthMinutes]);
     }
     expect(multiTopic).toBeGreaterThan(100);
   });

@@ -140,7 +140,7 @@ export class Items {
 
     const truth: ItemTruth = { topicIds, topicWeights, topicNorm: Math.sqrt(norm), latent, quality, appeal, clickbait };
     this.truth.push(truth);
-    this.rows.add(truth);
+    this.rows.add(truth, uploadTime, lengthMinutes);
     this.public.add({ id, creatorId, topics: Array.from(topicIds), lengthMinutes, uploadTime });
     return id;
   }

@@ -4,7 +4,7 @@
  */
 import type { Rng } from '../rng/index.js';
 import type { WorldWithUsers } from './user-models/user-model-entry.js';
-import type { ItemTruth } from './items.js';
+import { TAG_COUNT, TOPIC_IDS, type TruthRows } from './truth-rows.js';
 import { topicPrior } from './topic-prior.js';
 
 /** Tastes belong to the satisfaction user model; its settings are read from `world.users`. */
@@ -50,18 +50,23 @@ export function recoveredCopy<T extends Tastes>(config: SatisfactionWorld, taste
 }
 
 /** Consuming an item satiates its topics and pulls preferences toward it. */
-export function consume(config: SatisfactionWorld, tastes: Tastes, item: ItemTruth): void {
+export function consume(config: SatisfactionWorld, tastes: Tastes, items: TruthRows, itemId: number): void {
   const { per_view } = config.users.satiation;
   const rate = config.users.drift.toward_consumed;
-  for (let j = 0; j < item.topicIds.length; j++) tastes.satiation[item.topicIds[j]] += per_view * item.topicWeights[j];
+  const v = items.values;
+  const o = itemId * items.width;
+  const tags = v[o + TAG_COUNT];
+  const weights = o + items.weightsAt;
+  for (let j = 0; j < tags; j++) tastes.satiation[v[o + TOPIC_IDS + j]] += per_view * v[weights + j];
   if (rate === 0) return;
   const prefs = tastes.topicPrefs;
   for (let k = 0; k < prefs.length; k++) prefs[k] *= 1 - rate;
-  for (let j = 0; j < item.topicIds.length; j++) prefs[item.topicIds[j]] += rate * item.topicWeights[j];
+  for (let j = 0; j < tags; j++) prefs[v[o + TOPIC_IDS + j]] += rate * v[weights + j];
   tastes.topicNorm = norm(prefs);
   // Latent taste moves toward the item but keeps its scale, so affinities stay comparable.
   const before = norm(tastes.latent);
-  for (let d = 0; d < tastes.latent.length; d++) tastes.latent[d] = (1 - rate) * tastes.latent[d] + rate * item.latent[d];
+  const latent = o + items.latentAt;
+  for (let d = 0; d < tastes.latent.length; d++) tastes.latent[d] = (1 - rate) * tastes.latent[d] + rate * v[latent + d];
   const after = norm(tastes.latent);
   if (after > 0) for (let d = 0; d < tastes.latent.length; d++) tastes.latent[d] *= before / after;
 }

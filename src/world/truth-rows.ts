@@ -1,21 +1,23 @@
 /**
- * The item truth a user's utility reads, one record of doubles per item in one array: a slate's
- * items are scored at every request, and an item's record is a cache line or two where an
- * ItemTruth object and its three typed arrays are seven or so, scattered over the heap (in a
- * 200,000-item world most of a reaction's time was those misses). The values are the objects'
- * own, float32 fields widened exactly, so utilities computed from either are the same numbers.
+ * What the world reads of an item at every impression (the truth a user's utility and
+ * consumption read, and the upload time and length), one record of doubles per item in one
+ * array: an item's record is a cache line or two where an ItemTruth object, its three typed
+ * arrays and the public item are eight or so, scattered over the heap (in a 200,000-item world
+ * most of a reaction's time was those misses). The values are the objects' own, float32 fields
+ * widened exactly, so what is computed from either is the same numbers.
  *
- * Record layout: [topicNorm, appeal, quality, tag count, topic ids (maxTags), topic weights
- * (maxTags), latent (dim)].
+ * Record layout: [topicNorm, appeal, quality, tag count, upload time, length in minutes, topic
+ * ids (maxTags), topic weights (maxTags), latent (dim)].
  */
-import { grown } from '../core/typed-arrays.js';
 import type { ItemTruth } from './items.js';
 
 export const TOPIC_NORM = 0;
 export const APPEAL = 1;
 export const QUALITY = 2;
 export const TAG_COUNT = 3;
-export const TOPIC_IDS = 4;
+export const UPLOAD_TIME = 4;
+export const LENGTH_MINUTES = 5;
+export const TOPIC_IDS = 6;
 
 export class TruthRows {
   /** Doubles per item. */
@@ -36,22 +38,38 @@ export class TruthRows {
   }
 
   /** Appends the next item's record (items are added in id order). */
-  add(truth: ItemTruth): void {
+  add(truth: ItemTruth, uploadTime: number, lengthMinutes: number): void {
     const tags = truth.topicIds.length;
     if (tags > this.maxTags) throw new RangeError(`TruthRows: an item with ${tags} topics, at most ${this.maxTags}`);
     if (truth.latent.length !== this.dim) throw new RangeError(`TruthRows: a latent vector of ${truth.latent.length}, expected ${this.dim}`);
     const o = this.count * this.width;
-    if (o + this.width > this.values.length) this.values = grown(this.values, Math.max(o + this.width, 2 * this.values.length, 1024 * this.width));
+    if (o + this.width > this.values.length) {
+      const values = new Float64Array(Math.max(o + this.width, 2 * this.values.length, 1024 * this.width));
+      values.set(this.values);
+      this.values = values;
+    }
     const v = this.values;
     v[o + TOPIC_NORM] = truth.topicNorm;
     v[o + APPEAL] = truth.appeal;
     v[o + QUALITY] = truth.quality;
     v[o + TAG_COUNT] = tags;
+    v[o + UPLOAD_TIME] = uploadTime;
+    v[o + LENGTH_MINUTES] = lengthMinutes;
     for (let j = 0; j < tags; j++) {
       v[o + TOPIC_IDS + j] = truth.topicIds[j];
       v[o + this.weightsAt + j] = truth.topicWeights[j];
     }
     v.set(truth.latent, o + this.latentAt);
     this.count++;
+  }
+
+  /** The item's upload time (in days). */
+  uploadTime(itemId: number): number {
+    return this.values[itemId * this.width + UPLOAD_TIME];
+  }
+
+  /** The item's length in minutes. */
+  lengthMinutes(itemId: number): number {
+    return this.values[itemId * this.width + LENGTH_MINUTES];
   }
 }

@@ -82,7 +82,10 @@ export class World {
         if (topics === undefined) throw new RangeError(`unknown item ${id}`);
         return topics;
       },
-      itemUploadTime: (id) => items.public.get(id).uploadTime,
+      itemUploadTime: (id) => {
+        if (!(id >= 0 && id < items.size)) throw new RangeError(`unknown id ${id}`);
+        return items.rows.uploadTime(id);
+      },
       itemQuality: (id) => items.truthOf(id).quality,
       itemCreator: (id) => items.public.get(id).creatorId,
       get creatorCount() {

@@ -80,11 +80,10 @@ export class SatisfactionUserModel implements UserModel {
     const clicked = this.choice.choose(u, rng.choice.at(userId, user.sessions, requestInSession));
     if (clicked < 0) return { clicked, trueUtility: Number.NaN };
     const itemId = slate[clicked];
-    const item = items.truthOf(itemId);
     const trueUtility = utility.trueUtility(user, items.rows, itemId);
-    const lengthMinutes = items.public.get(itemId).lengthMinutes;
+    const lengthMinutes = items.rows.lengthMinutes(itemId);
     const watched = this.response.respond(trueUtility, lengthMinutes, rng.response.at(userId, user.sessions, requestInSession));
-    consume(this.config, user, item);
+    consume(this.config, user, items.rows, itemId);
     return { clicked, response: watched, trueUtility };
   }
 
