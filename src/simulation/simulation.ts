@@ -190,7 +190,8 @@ export class Simulation {
       if (this.traffic && this.traffic.times[this.replayCursor] === bounds.end) this.replayBatch(bounds.end);
       const { impressions, events } = this.shard ? await this.mergeShards(bounds.epoch) : { impressions: this.impressions.trimmed(), events: [] };
       this.trainingLog.add({ epoch: bounds.epoch, start: bounds.start, end: bounds.end, impressions });
-      this.impressions = new ImpressionBuffer(Math.max(1 << 14, this.impressions.length));
+      // Room for a day's growth in traffic: a full buffer doubles, copying every row it holds.
+      this.impressions = new ImpressionBuffer(Math.max(1 << 14, Math.ceil(1.25 * this.impressions.length)));
       // The metrics read the world, which a retrain leaves alone: they take the epoch while the
       // retrain waits on other threads (an index build, a model another thread trains).
       const [worldMetrics] = await Promise.all([
