@@ -44,7 +44,7 @@ const CREATOR_TOPIC_CONCENTRATION = 0.2;
 export class Items {
   readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
   private readonly truth: ItemTruth[] = [];
-  /** The same truth packed for scoring slates (truth-rows.ts). */
+  /** The same truth with the upload time and length, one packed record an item: what is read per impression (truth-rows.ts). */
   readonly rows: TruthRows;
   private readonly creators: Creator[] = [];
   /** Each creator's productivity: its weight in picking an upload's creator. */
