@@ -60,7 +60,8 @@ describe('TruthRows', () => {
       expect(utility.clickUtility(user, world.items.rows, id)).toBe(expected.click);
       expect(utility.trueUtility(user, world.items.rows, id)).toBe(expected.truth);
       const record = world.items.public.get(id);
-      expect([world.items.rows.uploadTime(id), world.items.rows.lengthMinutes(id)]).toEqual([record.uploadTime, record.lengthMinutes]);
+      const { rows } = world.items;
+      expect([rows.creator(id), rows.uploadTime(id), rows.lengthMinutes(id)]).toEqual([record.creatorId, record.uploadTime, record.lengthMinutes]);
     }
     expect(multiTopic).toBeGreaterThan(100);
   });

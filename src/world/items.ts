@@ -44,7 +44,7 @@ const CREATOR_TOPIC_CONCENTRATION = 0.2;
 export class Items {
   readonly public: PublicCatalog = new PublicRegistry<PublicItem>();
   private readonly truth: ItemTruth[] = [];
-  /** The same truth with the upload time and length, one packed record an item: what is read per impression (truth-rows.ts). */
+  /** The same truth with the creator, upload time and length, one packed record an item: what is read per impression (truth-rows.ts). */
   readonly rows: TruthRows;
   private readonly creators: Creator[] = [];
   /** Each creator's productivity: its weight in picking an upload's creator. */
@@ -140,7 +140,7 @@ export class Items {
 
     const truth: ItemTruth = { topicIds, topicWeights, topicNorm: Math.sqrt(norm), latent, quality, appeal, clickbait };
     this.truth.push(truth);
-    this.rows.add(truth, uploadTime, lengthMinutes);
+    this.rows.add(truth, creatorId, uploadTime, lengthMinutes);
     this.public.add({ id, creatorId, topics: Array.from(topicIds), lengthMinutes, uploadTime });
     return id;
   }

@@ -1,13 +1,13 @@
 /**
  * What the world reads of an item at every impression (the truth a user's utility and
- * consumption read, and the upload time and length), one record of doubles per item in one
+ * consumption read, and the creator, upload time and length), one record of doubles per item in one
  * array: an item's record is a cache line or two where an ItemTruth object, its three typed
  * arrays and the public item are eight or so, scattered over the heap (in a 200,000-item world
  * most of a reaction's time was those misses). The values are the objects' own, float32 fields
  * widened exactly, so what is computed from either is the same numbers.
  *
- * Record layout: [topicNorm, appeal, quality, tag count, upload time, length in minutes, topic
- * ids (maxTags), topic weights (maxTags), latent (dim)].
+ * Record layout: [topicNorm, appeal, quality, tag count, creator, upload time, length in
+ * minutes, topic ids (maxTags), topic weights (maxTags), latent (dim)].
  */
 import type { ItemTruth } from './items.js';
 
@@ -15,9 +15,10 @@ export const TOPIC_NORM = 0;
 export const APPEAL = 1;
 export const QUALITY = 2;
 export const TAG_COUNT = 3;
-export const UPLOAD_TIME = 4;
-export const LENGTH_MINUTES = 5;
-export const TOPIC_IDS = 6;
+export const CREATOR = 4;
+export const UPLOAD_TIME = 5;
+export const LENGTH_MINUTES = 6;
+export const TOPIC_IDS = 7;
 
 export class TruthRows {
   /** Doubles per item. */
@@ -38,7 +39,7 @@ export class TruthRows {
   }
 
   /** Appends the next item's record (items are added in id order). */
-  add(truth: ItemTruth, uploadTime: number, lengthMinutes: number): void {
+  add(truth: ItemTruth, creatorId: number, uploadTime: number, lengthMinutes: number): void {
     const tags = truth.topicIds.length;
     if (tags > this.maxTags) throw new RangeError(`TruthRows: an item with ${tags} topics, at most ${this.maxTags}`);
     if (truth.latent.length !== this.dim) throw new RangeError(`TruthRows: a latent vector of ${truth.latent.length}, expected ${this.dim}`);
@@ -53,6 +54,7 @@ export class TruthRows {
     v[o + APPEAL] = truth.appeal;
     v[o + QUALITY] = truth.quality;
     v[o + TAG_COUNT] = tags;
+    v[o + CREATOR] = creatorId;
     v[o + UPLOAD_TIME] = uploadTime;
     v[o + LENGTH_MINUTES] = lengthMinutes;
     for (let j = 0; j < tags; j++) {
@@ -61,6 +63,11 @@ export class TruthRows {
     }
     v.set(truth.latent, o + this.latentAt);
     this.count++;
+  }
+
+  /** The item's creator. */
+  creator(itemId: number): number {
+    return this.values[itemId * this.width + CREATOR];
   }
 
   /** The item's upload time (in days). */

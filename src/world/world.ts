@@ -87,7 +87,10 @@ export class World {
         return items.rows.uploadTime(id);
       },
       itemQuality: (id) => items.truthOf(id).quality,
-      itemCreator: (id) => items.public.get(id).creatorId,
+      itemCreator: (id) => {
+        if (!(id >= 0 && id < items.size)) throw new RangeError(`unknown id ${id}`);
+        return items.rows.creator(id);
+      },
       get creatorCount() {
         return items.creatorCount;
       },
