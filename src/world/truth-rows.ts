@@ -67,16 +67,22 @@ export class TruthRows {
 
   /** The item's creator. */
   creator(itemId: number): number {
-    return this.values[itemId * this.width + CREATOR];
+    return this.field(itemId, CREATOR);
   }
 
   /** The item's upload time (in days). */
   uploadTime(itemId: number): number {
-    return this.values[itemId * this.width + UPLOAD_TIME];
+    return this.field(itemId, UPLOAD_TIME);
   }
 
   /** The item's length in minutes. */
   lengthMinutes(itemId: number): number {
-    return this.values[itemId * this.width + LENGTH_MINUTES];
+    return this.field(itemId, LENGTH_MINUTES);
+  }
+
+  /** One field of an item's record; an id with no record is refused, as the public catalog refuses it. */
+  private field(itemId: number, offset: number): number {
+    if (!(itemId >= 0 && itemId < this.count && Number.isInteger(itemId))) throw new RangeError(`unknown id ${itemId}`);
+    return this.values[itemId * this.width + offset];
   }
 }

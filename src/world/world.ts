@@ -82,15 +82,9 @@ export class World {
         if (topics === undefined) throw new RangeError(`unknown item ${id}`);
         return topics;
       },
-      itemUploadTime: (id) => {
-        if (!(id >= 0 && id < items.size)) throw new RangeError(`unknown id ${id}`);
-        return items.rows.uploadTime(id);
-      },
+      itemUploadTime: (id) => items.rows.uploadTime(id),
       itemQuality: (id) => items.truthOf(id).quality,
-      itemCreator: (id) => {
-        if (!(id >= 0 && id < items.size)) throw new RangeError(`unknown id ${id}`);
-        return items.rows.creator(id);
-      },
+      itemCreator: (id) => items.rows.creator(id),
       get creatorCount() {
         return items.creatorCount;
       },
