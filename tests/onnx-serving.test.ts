@@ -1,10 +1,10 @@
 /**
  * Serving on ONNX Runtime: the graph each ranker network writes must give the logits (and the
- * exported representation) of its tfjs forward pass at position 0, for every weight, and a
- * RankerModel must never serve with weights older than its own. The protobuf writer is checked
- * byte for byte on varints, the one encoding it does by hand; the graph builder's refusal of a
- * constant that does not fill its shape, and the fixed sizes it declares, which ONNX Runtime
- * holds the feeds to.
+ * exported representation, an output only when a head asks for it) of its tfjs forward pass at
+ * position 0, for every weight, and a RankerModel must never serve with weights older than its
+ * own. The protobuf writer is checked byte for byte on varints, the one encoding it does by hand;
+ * the graph builder's refusal of a constant that does not fill its shape, and the fixed sizes it
+ * declares, which ONNX Runtime holds the feeds to.
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,15 @@ describe('ONNX Runtime serving', () => {
         expectClose(model.predict(x, rows), logits);
       }
       model.dispose();
+    });
+
+    it(`${name}: the graph serves its representation only when a head asks for it`, () => {
+      const network = new RankerModel(ranker, 7, 3, new Rng(`onnx-${name}`)).network;
+      const graph = new OnnxGraph();
+      const x = graph.input('x', ['batch', 7]);
+      // Every serving call copies each output out of the runtime: rows × representationDim floats for nothing.
+      expect(network.servingGraph(graph, x, null).representation).toBeNull();
+      expect(network.servingGraph(graph, x, 1).representation).not.toBeNull();
     });
   }
 

@@ -119,7 +119,7 @@ export class DcnV2Network implements RankerNetwork {
     return [x, h];
   }
 
-  servingGraph(graph: OnnxGraph, x: string): ServingOutputs {
+  servingGraph(graph: OnnxGraph, x: string, head: number | null): ServingOutputs {
     const { dim } = this;
     const firstDeep = this.deepSizes.length > 1 ? this.deepSizes[1] : 0;
     const first = this.firstWeights.dataSync() as Float32Array;
@@ -139,7 +139,10 @@ export class DcnV2Network implements RankerNetwork {
     const heads = this.headWeights.dataSync() as Float32Array;
     const readout = graph.floats(rowBlock(heads, this.heads, 0, width), [width, this.heads]);
     const logits = graph.node('Gemm', [shared, readout, graph.floats(rowBlock(heads, this.heads, width, 1), [this.heads])]);
-    return { logits, representation: shared };
+    // Every head reads the same representation; it is an output only when asked for: copying it
+    // out of the runtime (rows × representationDim floats, a fresh buffer each call) costs more
+    // than the forward pass's readout.
+    return { logits, representation: head === null ? null : shared };
   }
 
   setOutputBias(bias: Float32Array): void {
