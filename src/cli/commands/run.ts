@@ -29,7 +29,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         .option('seed', { type: 'string', describe: 'root seed (overrides the scenario)' })
         .option('set', { type: 'string', array: true, default: [] as string[], describe: 'override a field, e.g. --set world.users.count=5000' })
         .option('force', { type: 'boolean', default: false, describe: 'replace an existing run folder' })
-        .option('workers', { type: 'string', describe: 'threads to split the run over, by users; the results do not depend on it (two-stage runs 1.2–1.4× faster on 2 threads, with twice the memory: docs/PERFORMANCE.md)' })
+        .option('workers', { type: 'string', describe: 'threads to split the run over, by users; the results do not depend on it (two-stage runs 1.2–1.6× faster on 2 threads, holding one more world and recommender in memory per thread: docs/PERFORMANCE.md)' })
         .option('logs', { type: 'boolean', describe: 'write impression logs (Parquet); --no-logs turns them off' })
         .option('report', { type: 'boolean', default: true, describe: 'write charts, report.html and summary.md at the end; --no-report skips them' }),
     async (args) => {
