@@ -80,12 +80,13 @@ describe('ONNX Runtime serving', () => {
     });
 
     it(`${name}: the graph serves its representation only when a head asks for it`, () => {
-      const network = new RankerModel(ranker, 7, 3, new Rng(`onnx-${name}`)).network;
+      const model = new RankerModel(ranker, 7, 3, new Rng(`onnx-${name}`));
       const graph = new OnnxGraph();
       const x = graph.input('x', ['batch', 7]);
       // Every serving call copies each output out of the runtime: rows × representationDim floats for nothing.
-      expect(network.servingGraph(graph, x, null).representation).toBeNull();
-      expect(network.servingGraph(graph, x, 1).representation).not.toBeNull();
+      expect(model.network.servingGraph(graph, x, null).representation).toBeNull();
+      expect(model.network.servingGraph(graph, x, 1).representation).not.toBeNull();
+      model.dispose();
     });
   }
 

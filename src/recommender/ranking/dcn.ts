@@ -139,9 +139,8 @@ export class DcnV2Network implements RankerNetwork {
     const heads = this.headWeights.dataSync() as Float32Array;
     const readout = graph.floats(rowBlock(heads, this.heads, 0, width), [width, this.heads]);
     const logits = graph.node('Gemm', [shared, readout, graph.floats(rowBlock(heads, this.heads, width, 1), [this.heads])]);
-    // Every head reads the same representation; it is an output only when asked for: copying it
-    // out of the runtime (rows × representationDim floats, a fresh buffer each call) costs more
-    // than the forward pass's readout.
+    // An output only when a head asks for it: ONNX Runtime copies every output into a fresh
+    // buffer per call, here rows × representationDim floats.
     return { logits, representation: head === null ? null : shared };
   }
 
