@@ -18,3 +18,30 @@ describe('UserHistory.recentInto', () => {
     expect(history.clicks(2)).toBe(5);
   });
 });
+
+describe('UserHistory growth', () => {
+  it('keeps every user’s ring when room is made for more users, whatever order they arrive in', () => {
+    const history = new UserHistory(2);
+    const ids = [3, 1500, 0, 1023, 1024, 4000, 2];
+    for (const [k, id] of ids.entries()) {
+      history.record(id, 100 * id, k);
+      history.record(id, 100 * id + 1, k + 0.5);
+    }
+    history.record(1500, 7, 9); // wraps 1500's ring: its oldest click goes
+    const items = new Int32Array(2);
+    const times = new Float64Array(2);
+    for (const [k, id] of ids.entries()) {
+      expect(history.recentInto(id, items, times)).toBe(2);
+      if (id === 1500) {
+        expect(Array.from(items)).toEqual([7, 150001]);
+        expect(Array.from(times)).toEqual([9, k + 0.5]);
+      } else {
+        expect(Array.from(items)).toEqual([100 * id + 1, 100 * id]);
+        expect(Array.from(times)).toEqual([k + 0.5, k]);
+      }
+    }
+    expect(history.clicks(1500)).toBe(3);
+    expect(history.clicks(1501)).toBe(0);
+    expect(history.recentInto(5000, items)).toBe(0);
+  });
+});
