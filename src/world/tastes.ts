@@ -2,6 +2,7 @@
  * A user's tastes, ground truth side: latent topic preferences and continuous tastes that drift
  * toward what they consume, and per-topic satiation that recovers over time.
  */
+import { BlockSlices } from '../core/typed-arrays.js';
 import type { Rng } from '../rng/index.js';
 import type { WorldWithUsers } from './user-models/user-model-entry.js';
 import { TAG_COUNT, TOPIC_IDS, type TruthRows } from './truth-rows.js';
@@ -20,11 +21,23 @@ export interface Tastes {
   satiationTime: number;
 }
 
-export function drawTastes(config: SatisfactionWorld, signupTime: number, rng: Rng): Tastes {
-  const topicPrefs = rng.dirichlet(topicPrior(config.topics, config.users.preferences.topic_concentration, config.topic_skew));
+/** Where a population's taste vectors live: views of shared blocks, not two arrays of their own a user. */
+export class TasteArrays {
+  readonly prefs: BlockSlices<Float64Array>;
+  readonly satiation: BlockSlices<Float32Array>;
+
+  constructor(topics: number) {
+    this.prefs = new BlockSlices(new Float64Array(0), topics);
+    this.satiation = new BlockSlices(new Float32Array(0), topics);
+  }
+}
+
+export function drawTastes(config: SatisfactionWorld, signupTime: number, rng: Rng, arrays: TasteArrays): Tastes {
+  const topicPrefs = arrays.prefs.take();
+  topicPrefs.set(rng.dirichlet(topicPrior(config.topics, config.users.preferences.topic_concentration, config.topic_skew)));
   const latent = new Float32Array(config.latent_dim);
   for (let d = 0; d < latent.length; d++) latent[d] = rng.normal();
-  return { topicPrefs, topicNorm: norm(topicPrefs), latent, satiation: new Float32Array(config.topics), satiationTime: signupTime };
+  return { topicPrefs, topicNorm: norm(topicPrefs), latent, satiation: arrays.satiation.take(), satiationTime: signupTime };
 }
 
 /** The factor satiation keeps after `dt` days, or undefined when there is nothing to recover. */

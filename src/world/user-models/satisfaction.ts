@@ -12,7 +12,7 @@ import { buildChoiceModel } from '../choice/registry.js';
 import type { ChoiceModel } from '../choice/choice-model.js';
 import type { Items } from '../items.js';
 import { ResponseModel } from '../response.js';
-import { consume, drawTastes, recover, recoveredCopy, type Tastes } from '../tastes.js';
+import { consume, drawTastes, recover, recoveredCopy, TasteArrays, type Tastes } from '../tastes.js';
 import type { FollowUp, SessionEnding, SlateOutcome, UserModel } from '../user-model.js';
 import type { UserState } from '../users.js';
 import { UtilityModel } from '../utility.js';
@@ -48,12 +48,14 @@ export class SatisfactionUserModel implements UserModel {
   private readonly choice: ChoiceModel;
   private readonly response: ResponseModel;
   private readonly users: SatisfactionUser[] = [];
+  private readonly tasteArrays: TasteArrays;
   private readonly active = new Map<number, ActiveSession>();
   /** Reused between slates: users react one at a time. */
   private readonly clickUtilities: number[] = [];
 
   constructor(context: UserModelContext<Config>) {
     this.config = context.config;
+    this.tasteArrays = new TasteArrays(context.config.topics);
     this.items = context.items;
     this.rng = context.rng;
     this.utility = new UtilityModel(context.config);
@@ -63,7 +65,7 @@ export class SatisfactionUserModel implements UserModel {
 
   newUser(userId: number, signupTime: number, rng: Rng): SatisfactionUser {
     if (userId !== this.users.length) throw new Error(`users must be created in id order: expected ${this.users.length}, got ${userId}`);
-    const tastes = drawTastes(this.config, signupTime, rng);
+    const tastes = drawTastes(this.config, signupTime, rng, this.tasteArrays);
     const patience = 1 + rng.poisson(Math.max(0, this.config.users.patience.bad_slates - 1));
     const user: SatisfactionUser = { ...tastes, patience, satisfaction: 0, sessions: 0, churned: false };
     this.users.push(user);
