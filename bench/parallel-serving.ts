@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SEMI_SPACE_FLAG } from '../src/core/young-generation.js';
+import { HEAP_FLAGS } from '../src/core/young-generation.js';
 
 const args = process.argv.slice(2);
 const option = (name: string): string[] => args.flatMap((a, i) => (args[i - 1] === name ? [a] : []));
@@ -30,7 +30,7 @@ interface Measured {
 /** One `recloop run`; its peak memory is the one it records in run.json. */
 function run(n: number): Promise<Measured> {
   const out = join(root, `workers-${n}`);
-  const cli = [SEMI_SPACE_FLAG, '--import', 'tsx', 'src/cli/main.ts', 'run', scenario, '--out', out, '--workers', String(n), '--no-report', '--no-logs', ...sets];
+  const cli = [...HEAP_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'run', scenario, '--out', out, '--workers', String(n), '--no-report', '--no-logs', ...sets];
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, cli, { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { SEMI_SPACE_FLAG } from '../src/core/young-generation.js';
+import { HEAP_FLAGS } from '../src/core/young-generation.js';
 import { initBackend } from '../src/ml/backend.js';
 import { CASES } from './cases.js';
 import type { CaseResult } from './case-worker.js';
@@ -27,7 +27,7 @@ const chosen = CASES.filter((c) => (named.length > 0 ? named.includes(c.name) : 
 /** Runs one case's worker; its stderr (epoch progress) passes through. */
 function runCase(name: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SEMI_SPACE_FLAG, '--import', 'tsx', 'bench/case-worker.ts', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', 'bench/case-worker.ts', name], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);

@@ -1,21 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SEMI_SPACE_FLAG } from '../src/core/young-generation.js';
+import { HEAP_FLAGS } from '../src/core/young-generation.js';
 
-// The flag must be given when a process starts, so it is written where processes start: these
-// places cannot import the constant, and would silently fall back to V8's default if they drifted.
-describe('the young generation simulations run with', () => {
-  it('is a flag node accepts', () => {
-    const run = spawnSync(process.execPath, [SEMI_SPACE_FLAG, '-e', 'process.exit(0)'], { encoding: 'utf8' });
+// The flags must be given when a process starts, so they are written where processes start: these
+// places cannot import the constants, and would silently fall back to V8's defaults if they drifted.
+describe('the heap flags simulations run with', () => {
+  it('are flags node accepts', () => {
+    const run = spawnSync(process.execPath, [...HEAP_FLAGS, '-e', 'process.exit(0)'], { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });
 
-  it('is given by the recloop command and by npm start', () => {
+  it('are given by the recloop command and by npm start', () => {
     const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n')[0];
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${SEMI_SPACE_FLAG}`);
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${HEAP_FLAGS.join(' ')}`);
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toContain(`node ${SEMI_SPACE_FLAG} dist/cli/main.js compare`);
+    expect(scripts.start).toContain(`node ${HEAP_FLAGS.join(' ')} dist/cli/main.js compare`);
   });
 });

@@ -16,7 +16,7 @@ import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SEMI_SPACE_FLAG } from '../core/young-generation.js';
+import { HEAP_FLAGS } from '../core/young-generation.js';
 import { onInterrupt } from '../run/interrupt.js';
 import { runJob, type ExperimentJob, type JobResult } from './job.js';
 import type { FromWorker, ToWorker } from './protocol.js';
@@ -108,9 +108,9 @@ function runOnWorkers(jobs: readonly ExperimentJob[], count: number, options: Po
 
 /**
  * One core per job (see the top of this file). A simulation allocates many short-lived objects:
- * a larger young generation means fewer scavenges.
+ * a larger young generation means fewer scavenges, and no pretenuring keeps them out of the old one.
  */
-const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', SEMI_SPACE_FLAG];
+const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', ...HEAP_FLAGS];
 
 function startWorker(): ChildProcess {
   const here = import.meta.url;
