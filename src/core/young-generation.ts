@@ -10,7 +10,7 @@
  * allocation site whose objects it saw survive scavenges, and keeps doing so: at the large world's
  * batch windows (hundreds of requests, tens of thousands of candidates) sites of the serving path
  * were pretenured, and their objects, which die within the window, filled the old generation by
- * ~900 MB between mark-compacts (the large world's 3 days on two threads peaked at 5.3 GiB with it,
+ * ~900 MB between mark-compacts (the large world's 3 days on two threads peaked at 5.3–5.8 GiB with it,
  * 4.3 GiB without). A flag of the process, which its threads share.
  */
 export const SEMI_SPACE_MIB = 64;
