@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ascendingOrder, BlockSlices, grown, StampedIndex } from '../src/core/typed-arrays.js';
+import { ascendingOrder, grown, StampedIndex } from '../src/core/typed-arrays.js';
 import { Rng } from '../src/rng/index.js';
 
 describe('grown', () => {
@@ -41,22 +41,5 @@ describe('ascendingOrder', () => {
         expect([...ascendingOrder(values)], `trial ${trial}`).toEqual(want);
       }
     }
-  });
-});
-
-describe('BlockSlices', () => {
-  it('hands out zeroed arrays of its length and type that never overlap, across blocks', () => {
-    const slices = new BlockSlices(new Float64Array(0), 3, 4);
-    const taken = Array.from({ length: 10 }, () => slices.take());
-    for (const [k, array] of taken.entries()) {
-      expect(array).toBeInstanceOf(Float64Array);
-      expect(Array.from(array)).toEqual([0, 0, 0]);
-      array.fill(k + 1);
-    }
-    for (const [k, array] of taken.entries()) expect(Array.from(array)).toEqual([k + 1, k + 1, k + 1]);
-    // Four to a block: the fifth starts a new one.
-    expect(taken[3].buffer).toBe(taken[0].buffer);
-    expect(taken[4].buffer).not.toBe(taken[0].buffer);
-    expect(new BlockSlices(new Float32Array(0), 2).take()).toBeInstanceOf(Float32Array);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedClicks } from '../src/ope/world-truth.js';
 import { RandomStreams } from '../src/rng/index.js';
 import { parseScenario, ScenarioError } from '../src/scenario/index.js';
+import { BlockSlices } from '../src/world/tastes.js';
 import { USER_MODELS } from '../src/world/user-models/registry.js';
 import { World } from '../src/world/world.js';
 import { smallScenario } from './support/scenarios.js';
@@ -105,5 +106,22 @@ describe('the world layer', () => {
         expect(['world', 'rng', 'settings'], `${file} imports ${target}`).toContain(layer);
       }
     }
+  });
+});
+
+describe('BlockSlices', () => {
+  it('hands out zeroed arrays of its length and type that never overlap, across blocks', () => {
+    const slices = new BlockSlices(new Float64Array(0), 3, 4);
+    const taken = Array.from({ length: 10 }, () => slices.take());
+    for (const [k, array] of taken.entries()) {
+      expect(array).toBeInstanceOf(Float64Array);
+      expect(Array.from(array)).toEqual([0, 0, 0]);
+      array.fill(k + 1);
+    }
+    for (const [k, array] of taken.entries()) expect(Array.from(array)).toEqual([k + 1, k + 1, k + 1]);
+    // Four to a block: the fifth starts a new one.
+    expect(taken[3].buffer).toBe(taken[0].buffer);
+    expect(taken[4].buffer).not.toBe(taken[0].buffer);
+    expect(new BlockSlices(new Float32Array(0), 2).take()).toBeInstanceOf(Float32Array);
   });
 });

@@ -72,33 +72,3 @@ export class StampedIndex {
     this.value[id] = value;
   }
 }
-
-/**
- * Arrays of one fixed length handed out as views of larger blocks, for arrays kept one per user
- * or item: a typed array of its own has its own backing store, an allocation the collector tracks
- * and sweeps, and at 100k users a few of those a user added up to hundreds of thousands.
- */
-export class BlockSlices<T extends Float32Array | Float64Array> {
-  /** Arrays handed out of the current block (a full count: the first take allocates one). */
-  private used: number;
-
-  /** `block`: an empty array of the type to hand out (the blocks are made like it). */
-  constructor(
-    private block: T,
-    readonly length: number,
-    private readonly perBlock = 4096,
-  ) {
-    this.used = perBlock;
-  }
-
-  /** A new zero-filled array of `length`, sharing a block with its neighbours. */
-  take(): T {
-    if (this.used === this.perBlock) {
-      // The type from the block itself: a checkpoint walks this object's fields, and cannot save a constructor.
-      this.block = new (this.block.constructor as new (length: number) => T)(this.length * this.perBlock);
-      this.used = 0;
-    }
-    const start = this.used++ * this.length;
-    return this.block.subarray(start, start + this.length) as T;
-  }
-}
