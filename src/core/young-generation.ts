@@ -16,10 +16,10 @@
 export const SEMI_SPACE_MIB = 64;
 
 /** The node flag for a process. */
-export const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
+const SEMI_SPACE_FLAG = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
 
 /** The node flag that stops V8 pretenuring allocation sites. */
-export const PRETENURING_FLAG = '--no-allocation-site-pretenuring';
+const PRETENURING_FLAG = '--no-allocation-site-pretenuring';
 
 /** Both flags, for a process that simulates. */
 export const HEAP_FLAGS = [SEMI_SPACE_FLAG, PRETENURING_FLAG] as const;
