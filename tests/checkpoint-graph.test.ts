@@ -169,6 +169,29 @@ describe('snapshotGraph and restoreGraph', () => {
     expect(() => restoreGraph(snapshot, {})).toThrow(new CheckpointError('cannot restore run.late: an object of class Lazy, and no module of the run exports it; register it with checkpointClass'));
   });
 
+  it('find a class elsewhere in a twin whose arrays are as long as a large world holds', () => {
+    class Cell {
+      constructor(readonly value: number) {}
+    }
+    // Members of 300,000 (a 100k-user world's users, items and their fields): walking them must
+    // not spread an array into one call's arguments, which overflows the stack.
+    const run = { moved: new Cell(5), users: [1], ids: new Set([2]), cell: new Cell(1) };
+    const twin = { moved: undefined as Cell | undefined, users: Array.from({ length: 300_000 }, (_, i) => i), ids: new Set(Array.from({ length: 300_000 }, (_, i) => i)), cell: new Cell(0) };
+    const restored = restoreGraph(throughFile(snapshotGraph(run)), twin);
+    expect(restored.moved).toBeInstanceOf(Cell);
+    expect(restored.moved?.value).toBe(5);
+    expect(restored.users).toEqual([1]);
+    expect([...restored.ids]).toEqual([2]);
+  });
+
+  it('keep every kind of value exactly: integers, doubles, negative zero, NaN, big integers, strings, holes', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    const run = { values: [0, -0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, 0.1, NaN, Infinity, -Infinity, 12345678901234567890n, '', 'é', true, false, null, undefined, , 7] };
+    const restored = restoreGraph(throughFile(snapshotGraph(run)), { values: [] as unknown[] });
+    expect(restored.values).toHaveLength(run.values.length);
+    for (let i = 0; i < run.values.length; i++) expect(Object.is(restored.values[i], run.values[i])).toBe(true);
+  });
+
   it('refuse to save what a walk of fields cannot reach, naming where it is', () => {
     const run = { stages: [{ pending: Promise.resolve(1) }] };
     expect(() => snapshotGraph(run)).toThrow('cannot checkpoint run.stages[0].pending: a Promise, whose state a walk of fields cannot reach; register a codec for the class that owns it');

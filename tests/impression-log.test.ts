@@ -6,8 +6,10 @@ import { Worker } from 'node:worker_threads';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { snapshotGraph } from '../src/checkpoint/object-graph.js';
 import {
   IMPRESSION_COLUMNS,
+  IMPRESSION_ROW_BYTES,
   ImpressionBuffer,
   type ImpressionRow,
 } from '../src/training/impression-buffer.js';
@@ -93,6 +95,20 @@ describe('ImpressionBuffer', () => {
     }
     expect(() => buf.row(N)).toThrow(RangeError);
     expect(() => buf.row(-1)).toThrow(RangeError);
+  });
+
+  it('holds no memory until its first row, then its reserved rows in the memory asked for; a checkpoint of it writes none', () => {
+    const reserved = 1 << 16;
+    const buf = new ImpressionBuffer(reserved, 'shared');
+    expect(buf.capacity).toBe(reserved);
+    expect(buf.columns.time.buffer.byteLength).toBe(0);
+    expect(snapshotGraph(buf).buffers.reduce((sum, b) => sum + b.byteLength, 0)).toBe(0);
+    expect(buf.trimmed()).toBe(buf);
+    buf.append(makeRow(0));
+    expect(buf.capacity).toBe(reserved);
+    expect(buf.columns.time.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(buf.columns.time.buffer.byteLength).toBe(reserved * IMPRESSION_ROW_BYTES);
+    expect(buf.row(0)).toEqual(stored(0));
   });
 
   it('trimmed() copies exactly its rows and strings into a buffer without spare rows, or is itself when full', () => {

@@ -15,25 +15,9 @@
  * are themselves restored in place).
  */
 import { codecOf, registeredClass } from './codecs.js';
+import { GraphReader, GraphWriter, type Encoded, type GraphSnapshot } from './graph-code.js';
 
-type Ref = { readonly $: number };
-/** A function or weak collection: the twin's value at the same place is kept. */
-type Keep = { readonly k: 1 };
-type Encoded = string | number | boolean | bigint | null | undefined | Ref | Keep;
-
-type GraphNode =
-  | readonly ['array', readonly Encoded[], boolean]
-  | readonly ['map', readonly Encoded[], readonly Encoded[]]
-  | readonly ['set', readonly Encoded[]]
-  | readonly ['object', string, readonly string[], readonly Encoded[], boolean]
-  | readonly ['buffer', ArrayBuffer]
-  | readonly ['view', string, Encoded, number, number]
-  | readonly ['codec', string, unknown];
-
-export interface GraphSnapshot {
-  readonly root: Encoded;
-  readonly nodes: readonly GraphNode[];
-}
+export type { GraphSnapshot } from './graph-code.js';
 
 export class CheckpointError extends Error {
   constructor(message: string) {
@@ -42,7 +26,6 @@ export class CheckpointError extends Error {
   }
 }
 
-const KEEP: Keep = { k: 1 };
 /** `[object Object]` for plain objects and class instances; anything else is a built-in (or native) kind. */
 const tagOf = (value: object): string => Object.prototype.toString.call(value);
 
@@ -90,65 +73,69 @@ function field(name: string): string {
 export function snapshotGraph(root: unknown, rootName = 'run'): GraphSnapshot {
   const ids = new Map<object, number>();
   const objects: object[] = [];
-  const nodes: GraphNode[] = [];
   const places = new Places();
+  const out = new GraphWriter();
 
-  const encode = (value: unknown, parent: number, key: string | number): Encoded => {
-    if (typeof value === 'function') return KEEP;
-    if (value === null || typeof value !== 'object') return value as Encoded;
-    if (value instanceof WeakMap || value instanceof WeakSet) return KEEP;
+  const write = (value: unknown, parent: number, key: string | number): void => {
+    if (typeof value === 'function') return out.keep();
+    if (typeof value === 'symbol') throw new CheckpointError(`cannot checkpoint ${places.path(parent)}${typeof key === 'number' ? `[${key}]` : field(key)}: a symbol`);
+    if (value === null || typeof value !== 'object') return out.primitive(value as Exclude<Encoded, object>);
+    if (value instanceof WeakMap || value instanceof WeakSet) return out.keep();
     const known = ids.get(value);
-    if (known !== undefined) return { $: known };
+    if (known !== undefined) return out.ref(known);
     const id = objects.length;
     ids.set(value, id);
     objects.push(value);
     places.add(parent, key);
-    return { $: id };
+    out.ref(id);
   };
 
-  const rootValue = encode(root, -1, rootName);
+  write(root, -1, rootName);
   for (let id = 0; id < objects.length; id++) {
     const value = objects[id];
     if (value instanceof ArrayBuffer) {
-      nodes.push(['buffer', value]);
+      out.buffer(value);
     } else if (ArrayBuffer.isView(value)) {
       // By its buffer, so views that share one still do (v8's serializer copies each view apart).
       if (!(value.buffer instanceof ArrayBuffer)) throw new CheckpointError(`cannot checkpoint ${places.path(id)}: a view of a SharedArrayBuffer, which other threads hold`);
       const length = value instanceof DataView ? value.byteLength : (value as unknown as { length: number }).length;
-      nodes.push(['view', value.constructor.name, encode(value.buffer, id, 'buffer'), value.byteOffset, length]);
+      out.view(value.constructor.name, value.byteOffset, length);
+      write(value.buffer, id, 'buffer');
     } else if (Array.isArray(value)) {
-      nodes.push(['array', Array.from(value, (item: unknown, i) => encode(item, id, i)), Object.isFrozen(value)]);
+      const items = value as unknown[];
+      out.array(items.length, Object.isFrozen(items));
+      for (let i = 0; i < items.length; i++) write(items[i], id, i);
     } else if (value instanceof Map) {
-      const keys: Encoded[] = [];
-      const values: Encoded[] = [];
+      out.map(value.size);
       for (const [k, v] of value as Map<unknown, unknown>) {
-        keys.push(encode(k, id, '{key}'));
-        values.push(encode(v, id, '{value}'));
+        write(k, id, '{key}');
+        write(v, id, '{value}');
       }
-      nodes.push(['map', keys, values]);
     } else if (value instanceof Set) {
-      nodes.push(['set', Array.from(value as Set<unknown>, (item) => encode(item, id, '{item}'))]);
+      out.set(value.size);
+      for (const item of value as Set<unknown>) write(item, id, '{item}');
     } else {
       const codec = codecOf(value);
       if (codec) {
-        nodes.push(['codec', codec.name, codec.codec.save(value)]);
+        out.codec(codec.name, codec.codec.save(value));
         continue;
       }
       if (tagOf(value) !== '[object Object]') {
         throw new CheckpointError(`cannot checkpoint ${places.path(id)}: a ${tagOf(value).slice(8, -1)}, whose state a walk of fields cannot reach; register a codec for the class that owns it`);
       }
       const names: string[] = [];
-      const values: Encoded[] = [];
+      const values: unknown[] = [];
       for (const name of Object.getOwnPropertyNames(value)) {
         const descriptor = Object.getOwnPropertyDescriptor(value, name);
         if (!descriptor || !('value' in descriptor)) continue;
         names.push(name);
-        values.push(encode(descriptor.value, id, name));
+        values.push(descriptor.value);
       }
-      nodes.push(['object', className(value), names, values, Object.isFrozen(value)]);
+      out.object(className(value), names, Object.isFrozen(value));
+      for (let i = 0; i < names.length; i++) write(values[i], id, names[i]);
     }
   }
-  return { root: rootValue, nodes };
+  return out.finish();
 }
 
 /** Every class instance reachable from `root`, by class name (undefined where two classes share one). */
@@ -160,9 +147,10 @@ function prototypesIn(root: unknown): Map<string, object | undefined> {
     const value = stack.pop();
     if (value === null || typeof value !== 'object' || seen.has(value) || isBinary(value)) continue;
     seen.add(value);
-    if (Array.isArray(value)) stack.push(...(value as unknown[]));
+    // One push per member: spreading an array of a large world's users into push overflows the stack.
+    if (Array.isArray(value)) for (const item of value as unknown[]) stack.push(item);
     else if (value instanceof Map) for (const [k, v] of value as Map<unknown, unknown>) stack.push(k, v);
-    else if (value instanceof Set) stack.push(...(value as Set<unknown>));
+    else if (value instanceof Set) for (const item of value as Set<unknown>) stack.push(item);
     else if (tagOf(value) === '[object Object]') {
       const name = className(value);
       if (name !== '' && name !== '-') {
@@ -184,7 +172,7 @@ function prototypesIn(root: unknown): Map<string, object | undefined> {
  * twin's own root object, now holding the saved state).
  */
 export function restoreGraph<T>(snapshot: GraphSnapshot, twin: T, classes: ReadonlyMap<string, object | undefined> = new Map()): T {
-  const { nodes } = snapshot;
+  const nodes = new GraphReader(snapshot);
   const made = new Map<number, unknown>();
   const used = new Set<object>();
   const fills: Array<() => void> = [];
@@ -217,7 +205,7 @@ export function restoreGraph<T>(snapshot: GraphSnapshot, twin: T, classes: Reado
 
   const obtain = (id: number, twinValue: unknown, where: string): unknown => {
     if (made.has(id)) return made.get(id);
-    const node = nodes[id];
+    const node = nodes.node(id);
     switch (node[0]) {
       case 'buffer': {
         made.set(id, node[1]);
@@ -308,7 +296,7 @@ export function restoreGraph<T>(snapshot: GraphSnapshot, twin: T, classes: Reado
     }
   };
 
-  const root = decode(snapshot.root, twin, 'run') as T;
+  const root = decode(nodes.root, twin, 'run') as T;
   for (let i = 0; i < fills.length; i++) fills[i]();
   return root;
 }

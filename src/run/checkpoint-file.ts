@@ -12,7 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { GraphSnapshot } from '../checkpoint/object-graph.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.bin';
-const FORMAT = 2;
+const FORMAT = 3;
 let version: string | undefined;
 
 /**
@@ -39,31 +39,35 @@ export interface RunCheckpoint {
 }
 
 /**
- * The file: the byte length of the header, the header (v8-serialized: the checkpoint with each of
- * the graph's buffers replaced by its length), then the buffers' bytes in order. Written raw, the
- * buffers (most of a run's state: the impression log window) are never copied into one serialized
- * whole, which took longer than writing them.
+ * The file: the byte length of the header, the header (v8-serialized: the checkpoint with the
+ * graph's code and buffers replaced by their lengths), the graph's code, then the buffers' bytes
+ * in order. Written raw, the code and the buffers (most of a run's state: the impression log
+ * window) are never copied into one serialized whole, which took longer than writing them.
  */
 export async function writeCheckpoint(dir: string, checkpoint: RunCheckpoint): Promise<void> {
   const file = join(dir, CHECKPOINT_FILE);
-  const buffers: Uint8Array[] = [];
-  const nodes = checkpoint.graph.nodes.map((node) => {
-    if (node[0] !== 'buffer') return node;
-    buffers.push(new Uint8Array(node[1]));
-    return ['buffer', node[1].byteLength] as const;
-  });
-  const header = serialize({ format: FORMAT, version: recloopVersion(), ...checkpoint, graph: { root: checkpoint.graph.root, nodes } });
+  const { code, strings, buffers, payloads } = checkpoint.graph;
+  const graph = { strings, payloads, codeLength: code.length, bufferLengths: buffers.map((b) => b.byteLength) };
+  const header = serialize({ format: FORMAT, version: recloopVersion(), epochsDone: checkpoint.epochsDone, force: checkpoint.force, graph });
   const length = Buffer.alloc(8);
   length.writeBigUInt64LE(BigInt(header.length));
   const handle = await open(`${file}.tmp`, 'w');
   try {
-    const parts = [length, header, ...buffers];
+    const parts = [length, header, code, ...buffers.map((b) => new Uint8Array(b))];
     // writev takes a bounded number of buffers per call.
     for (let at = 0; at < parts.length; at += 512) await handle.writev(parts.slice(at, at + 512));
   } finally {
     await handle.close();
   }
   await rename(`${file}.tmp`, file);
+}
+
+interface Header {
+  readonly format?: unknown;
+  readonly version?: unknown;
+  readonly epochsDone?: unknown;
+  readonly force?: boolean;
+  readonly graph?: { readonly strings: string[]; readonly payloads: unknown[]; readonly codeLength: number; readonly bufferLengths: number[] };
 }
 
 export function hasCheckpoint(dir: string): boolean {
@@ -74,23 +78,25 @@ export function readCheckpoint(dir: string): RunCheckpoint {
   const file = join(dir, CHECKPOINT_FILE);
   const bytes = readFileSync(file);
   const headerLength = bytes.length >= 8 ? Number(bytes.readBigUInt64LE(0)) : Infinity;
-  const header = headerLength <= bytes.length - 8 ? (deserialize(bytes.subarray(8, 8 + headerLength)) as Partial<RunCheckpoint> & { format?: unknown; version?: unknown }) : undefined;
+  const header = headerLength <= bytes.length - 8 ? (deserialize(bytes.subarray(8, 8 + headerLength)) as Header) : undefined;
   if (header?.format !== FORMAT || typeof header.epochsDone !== 'number' || header.graph === undefined) {
     throw new Error(`${file}: not a checkpoint this version of recloop wrote (format ${String(header?.format)}, expected ${FORMAT})`);
   }
   if (header.version !== recloopVersion()) {
     throw new Error(`${file}: written by recloop ${String(header.version)}, and this is ${recloopVersion()}; resume with the version that started the run, or start it over with --force`);
   }
+  const { strings, payloads, codeLength, bufferLengths } = header.graph;
   let at = 8 + headerLength;
-  const nodes = header.graph.nodes.map((node) => {
-    if (node[0] !== 'buffer') return node;
-    const length = node[1] as unknown as number;
+  const described = at + codeLength + bufferLengths.reduce((sum, n) => sum + n, 0);
+  if (described !== bytes.length) throw new Error(`${file}: ${bytes.length} bytes where its header describes ${described}; the file is damaged`);
+  const code = bytes.subarray(at, at + codeLength);
+  at += codeLength;
+  const buffers = bufferLengths.map((length) => {
     const start = bytes.byteOffset + at;
     at += length;
-    return ['buffer', bytes.buffer.slice(start, start + length) as ArrayBuffer] as const;
+    return bytes.buffer.slice(start, start + length) as ArrayBuffer;
   });
-  if (at !== bytes.length) throw new Error(`${file}: ${bytes.length} bytes where its header describes ${at}; the file is damaged`);
-  return { epochsDone: header.epochsDone, force: header.force ?? false, graph: { root: header.graph.root, nodes } };
+  return { epochsDone: header.epochsDone, force: header.force ?? false, graph: { code, strings, buffers, payloads } };
 }
 
 export async function removeCheckpoint(dir: string): Promise<void> {

@@ -149,7 +149,11 @@ const DEFAULT_CAPACITY = 1024;
 
 export class ImpressionBuffer {
   private n = 0;
+  /** Rows allocated: 0 until the first row comes (then `reserved`), doubled when full. */
   private cap!: number;
+  /** Rows to allocate for when the first row comes, and in which memory. */
+  private readonly reserved: number;
+  private readonly memory: 'private' | 'shared';
   private pins = 0;
   private cleared = 0;
 
@@ -189,13 +193,18 @@ export class ImpressionBuffer {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
       throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
     }
-    this.place(allocateColumns(initialCapacity, memory), initialCapacity);
+    // Allocated when the first row comes: a buffer made ready for the next epoch holds no memory
+    // until then, and a checkpoint taken between epochs does not write its empty rows.
+    this.reserved = initialCapacity;
+    this.memory = memory;
+    this.place(allocateColumns(0, 'private'), 0);
   }
 
   /** A buffer holding a copy of `columns` and `strings` (as another buffer's `columns` and `strings` return them). */
   static fromColumns(columns: ImpressionColumns, strings: readonly string[]): ImpressionBuffer {
     const n = columns.time.length;
     const buffer = new ImpressionBuffer(Math.max(1, n));
+    buffer.grow();
     for (const s of strings) buffer.intern(s);
     buffer.time.set(columns.time);
     buffer.epoch.set(columns.epoch);
@@ -278,9 +287,9 @@ export class ImpressionBuffer {
     return this.cleared;
   }
 
-  /** Allocated rows per column. */
+  /** Rows per column it holds before it grows (allocated when the first row comes). */
   get capacity(): number {
-    return this.cap;
+    return this.cap === 0 ? this.reserved : this.cap;
   }
 
   /** The shared string table of `arm` and `source`; index = code. */
@@ -499,6 +508,10 @@ export class ImpressionBuffer {
   }
 
   private grow(): void {
+    if (this.cap === 0) {
+      this.place(allocateColumns(this.reserved, this.memory), this.reserved);
+      return;
+    }
     // Copying the whole old columns is fine: growth only happens when they are full.
     const c = this.cap * 2;
     const next = allocateColumns(c, 'private');
