@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { expectedClicks } from '../src/ope/world-truth.js';
 import { RandomStreams } from '../src/rng/index.js';
 import { parseScenario, ScenarioError } from '../src/scenario/index.js';
-import { BlockSlices } from '../src/world/tastes.js';
+import { BlockSlices } from '../src/world/block-slices.js';
 import { USER_MODELS } from '../src/world/user-models/registry.js';
 import { World } from '../src/world/world.js';
 import { smallScenario } from './support/scenarios.js';
@@ -123,5 +123,18 @@ describe('BlockSlices', () => {
     expect(taken[3].buffer).toBe(taken[0].buffer);
     expect(taken[4].buffer).not.toBe(taken[0].buffer);
     expect(new BlockSlices(new Float32Array(0), 2).take()).toBeInstanceOf(Float32Array);
+  });
+
+  it('hands out shorter arrays back to back, a new block when the next would not fit, and refuses a longer one', () => {
+    const slices = new BlockSlices(new Int32Array(0), 3, 2);
+    const [a, b, c] = [slices.take(2), slices.take(3), slices.take(2)];
+    expect([a.length, b.length, c.length]).toEqual([2, 3, 2]);
+    expect([a.byteOffset, b.byteOffset]).toEqual([0, 8]);
+    expect(b.buffer).toBe(a.buffer);
+    // 2 + 3 of a block of 6 used: 2 more would not fit.
+    expect(c.buffer).not.toBe(a.buffer);
+    b.fill(7);
+    expect(Array.from(a)).toEqual([0, 0]);
+    expect(() => slices.take(4)).toThrow('BlockSlices: an array of 4, at most 3');
   });
 });

@@ -7,6 +7,7 @@
  * uploads from their join on, by productivity like everyone else.
  */
 import { AliasTable, type Rng } from '../rng/index.js';
+import { BlockSlices } from './block-slices.js';
 import type { WorldConfig } from './schema.js';
 import { topicPrior } from './topic-prior.js';
 import { PublicRegistry, type PublicCatalog, type PublicItem } from './public.js';
@@ -46,6 +47,8 @@ export class Items {
   private readonly truth: ItemTruth[] = [];
   /** The same truth with the creator, upload time and length, one packed record an item: what is read per impression (truth-rows.ts). */
   readonly rows: TruthRows;
+  /** Where the items' truth arrays live: views of shared blocks, not three arrays of their own an item. */
+  private readonly slices: { readonly topicIds: BlockSlices<Int32Array>; readonly topicWeights: BlockSlices<Float32Array>; readonly latent: BlockSlices<Float32Array> };
   private readonly creators: Creator[] = [];
   /** Each creator's productivity: its weight in picking an upload's creator. */
   private readonly productivity: number[] = [];
@@ -60,7 +63,9 @@ export class Items {
     private readonly rng: Rng,
     private readonly joinRng: Rng,
   ) {
-    this.rows = new TruthRows(Math.min(config.items.topics_per_item, config.topics), config.latent_dim);
+    const maxTags = Math.min(config.items.topics_per_item, config.topics);
+    this.rows = new TruthRows(maxTags, config.latent_dim);
+    this.slices = { topicIds: new BlockSlices(new Int32Array(0), maxTags), topicWeights: new BlockSlices(new Float32Array(0), maxTags), latent: new BlockSlices(new Float32Array(0), config.latent_dim) };
     for (let c = 0; c < config.items.creators; c++) this.drawCreator(rng, Number.NEGATIVE_INFINITY);
     this.creatorPicker = new AliasTable(this.productivity);
   }
@@ -120,12 +125,16 @@ export class Items {
     }
     const raw = rng.dirichlet(new Array<number>(chosen.length).fill(1.5));
     const order = chosen.map((topic, k) => ({ topic, weight: raw[k] })).sort((a, b) => b.weight - a.weight);
-    const topicIds = Int32Array.from(order.map((o) => o.topic));
-    const topicWeights = Float32Array.from(order.map((o) => o.weight));
+    const topicIds = this.slices.topicIds.take(order.length);
+    const topicWeights = this.slices.topicWeights.take(order.length);
+    for (let k = 0; k < order.length; k++) {
+      topicIds[k] = order[k].topic;
+      topicWeights[k] = order[k].weight;
+    }
     let norm = 0;
     for (const w of topicWeights) norm += w * w;
 
-    const latent = new Float32Array(config.latent_dim);
+    const latent = this.slices.latent.take();
     const noise = Math.sqrt(1 - CREATOR_LATENT_SHARE * CREATOR_LATENT_SHARE);
     for (let d = 0; d < latent.length; d++) latent[d] = CREATOR_LATENT_SHARE * creator.latent[d] + noise * rng.normal();
 

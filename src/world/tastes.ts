@@ -3,6 +3,7 @@
  * toward what they consume, and per-topic satiation that recovers over time.
  */
 import type { Rng } from '../rng/index.js';
+import { BlockSlices } from './block-slices.js';
 import type { WorldWithUsers } from './user-models/user-model-entry.js';
 import { TAG_COUNT, TOPIC_IDS, type TruthRows } from './truth-rows.js';
 import { topicPrior } from './topic-prior.js';
@@ -20,43 +21,15 @@ export interface Tastes {
   satiationTime: number;
 }
 
-/**
- * Arrays of one fixed length handed out as views of larger blocks, for arrays kept one per user
- * or item: a typed array of its own has its own backing store, an allocation the collector tracks
- * and sweeps, and at 100k users a few of those a user added up to hundreds of thousands.
- */
-export class BlockSlices<T extends Float32Array | Float64Array> {
-  /** Arrays handed out of the current block (a full count: the first take allocates one). */
-  private used: number;
-
-  /** `block`: an empty array of the type to hand out (the blocks are made like it). */
-  constructor(
-    private block: T,
-    readonly length: number,
-    private readonly perBlock = 4096,
-  ) {
-    this.used = perBlock;
-  }
-
-  /** A new zero-filled array of `length`, sharing a block with its neighbours. */
-  take(): T {
-    if (this.used === this.perBlock) {
-      // The type from the block itself: a checkpoint walks this object's fields, and cannot save a constructor.
-      this.block = new (this.block.constructor as new (length: number) => T)(this.length * this.perBlock);
-      this.used = 0;
-    }
-    const start = this.used++ * this.length;
-    return this.block.subarray(start, start + this.length) as T;
-  }
-}
-
-/** Where a population's taste vectors live: views of shared blocks, not two arrays of their own a user. */
+/** Where a population's taste vectors live: views of shared blocks, not three arrays of their own a user. */
 export class TasteArrays {
   readonly prefs: BlockSlices<Float64Array>;
+  readonly latent: BlockSlices<Float32Array>;
   readonly satiation: BlockSlices<Float32Array>;
 
-  constructor(topics: number) {
+  constructor(topics: number, latentDim: number) {
     this.prefs = new BlockSlices(new Float64Array(0), topics);
+    this.latent = new BlockSlices(new Float32Array(0), latentDim);
     this.satiation = new BlockSlices(new Float32Array(0), topics);
   }
 }
@@ -64,7 +37,7 @@ export class TasteArrays {
 export function drawTastes(config: SatisfactionWorld, signupTime: number, rng: Rng, arrays: TasteArrays): Tastes {
   const topicPrefs = arrays.prefs.take();
   topicPrefs.set(rng.dirichlet(topicPrior(config.topics, config.users.preferences.topic_concentration, config.topic_skew)));
-  const latent = new Float32Array(config.latent_dim);
+  const latent = arrays.latent.take();
   for (let d = 0; d < latent.length; d++) latent[d] = rng.normal();
   return { topicPrefs, topicNorm: norm(topicPrefs), latent, satiation: arrays.satiation.take(), satiationTime: signupTime };
 }

@@ -55,7 +55,7 @@ export class SatisfactionUserModel implements UserModel {
 
   constructor(context: UserModelContext<Config>) {
     this.config = context.config;
-    this.tasteArrays = new TasteArrays(context.config.topics);
+    this.tasteArrays = new TasteArrays(context.config.topics, context.config.latent_dim);
     this.items = context.items;
     this.rng = context.rng;
     this.utility = new UtilityModel(context.config);
