@@ -246,10 +246,10 @@ export class GraphReader {
       case BUFFER:
         return ['buffer', this.snapshot.buffers[this.sideIndex[id]]];
       case VIEW: {
-        const view = this.string();
+        const kind = this.string();
         const byteOffset = this.double();
         const length = this.double();
-        return ['view', view, this.value(), byteOffset, length];
+        return ['view', kind, this.value(), byteOffset, length];
       }
       case CODEC:
         return ['codec', this.string(), this.snapshot.payloads[this.sideIndex[id]]];
@@ -316,7 +316,7 @@ export class GraphReader {
         return;
       }
       case OBJECT: {
-        this.at += 5;
+        this.at += 4 + 1; // class name, frozen
         const names = this.count();
         this.at += 4 * names;
         for (let i = 0; i < names; i++) this.skipValue();
@@ -325,7 +325,7 @@ export class GraphReader {
       case BUFFER:
         return;
       case VIEW:
-        this.at += 20;
+        this.at += 4 + 8 + 8; // kind, byte offset, length
         this.skipValue();
         return;
       case CODEC:
