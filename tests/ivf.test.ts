@@ -6,6 +6,7 @@ import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { JsRangeInnerProducts, RANGE_ROOM, RANGE_STEP, rangeInnerProducts, type RangeInnerProducts } from '../src/recommender/retrieval/inner-products.js';
 import { defaultLists, IvfRetriever } from '../src/recommender/retrieval/ivf.js';
 import { fitCentroids, nearestCentroids } from '../src/recommender/retrieval/spherical-kmeans.js';
+import { aboveCut } from '../src/recommender/retrieval/top-select.js';
 import { Rng } from '../src/rng/index.js';
 import { clustered, DIM, dot, rows } from './support/unit-vectors.js';
 
@@ -36,6 +37,28 @@ describe.each([
     // Nothing else moved: what a single query wrote right after the last block's range is still there.
     const alone = Float64Array.from(kernel.scoreRange(query, 0, 8, 80).subarray(80, 88));
     expect(kernel.scoreRanges(block, 0, 8, [0, 8, 16, 72]).subarray(80, 88)).toEqual(alone);
+  });
+
+  it("finds its scores at or above a cut as the selection's own pass does: ascending, NaN failing, from any offset", () => {
+    const scores = kernel.scoreRange(query, 0, n, 0);
+    scores.set(Float64Array.from({ length: RANGE_ROOM * n }, (_, i) => Math.round(rng.normal() * 3)));
+    // (s − 0) · 1 lands exactly on the cut for s = 2: kept, as ≥ keeps it.
+    scores.set([Number.NaN, Infinity, -Infinity, 2, 2, Number.NaN, 1.5, -3], 37);
+    const want = new Int32Array(RANGE_ROOM * n);
+    for (const [lo, scale, cut] of [[0, 1, 2], [-1.5, 0.3, 1], [0.25, 7, 40], [0, 1, Infinity]]) {
+      for (const from of [0, 1, 7, 30, 37]) {
+        for (const count of [0, 1, 7, 8, 9, 23, 40, 48]) {
+          const found = aboveCut(scores, from, count, lo, scale, cut, want);
+          expect(Array.from(kernel.above(from, count, lo, scale, cut))).toEqual(Array.from(want.subarray(0, found)));
+        }
+      }
+    }
+    expect(Array.from(kernel.above(37, 8, 0, 1, 2))).toEqual([1, 3, 4]);
+    // A step of eight whose one score lands exactly on the cut.
+    scores.set([0, 0, 0, 2, 0, 0, 0, 0, 0], 47);
+    expect(Array.from(kernel.above(47, 9, 0, 1, 2))).toEqual([3]);
+    expect(() => kernel.above(RANGE_ROOM * n - 4, 8, 0, 1, 0)).toThrow(/scores 380 \.\. 388 of 384/);
+    expect(() => kernel.above(0, n + 8, 0, 1, 0)).toThrow(/at most 48 at once/);
   });
 
   it('refuses ranges that are not whole steps, leave the items, or write past its scores', () => {

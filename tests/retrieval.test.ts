@@ -6,7 +6,7 @@ import type { Retriever } from '../src/recommender/types.js';
 import { ExactRetriever } from '../src/recommender/retrieval/exact.js';
 import { HnswRetriever } from '../src/recommender/retrieval/hnsw.js';
 import { IvfRetriever } from '../src/recommender/retrieval/ivf.js';
-import { JsInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
+import { JsInnerProducts, rangeInnerProducts, SIMD_AVAILABLE } from '../src/recommender/retrieval/inner-products.js';
 import { TopK } from '../src/recommender/retrieval/top-k.js';
 import { TopSelect } from '../src/recommender/retrieval/top-select.js';
 import { Rng } from '../src/rng/index.js';
@@ -40,9 +40,12 @@ describe('TopSelect', () => {
     return heap.drain();
   };
 
-  it('selects what the heap selects, in its order, on rows with ties, NaN, infinities and runs of −∞', () => {
+  it('selects what the heap selects, in its order, on rows with ties, NaN, infinities and runs of −∞, with and without a kernel’s pass', () => {
     const rng = new Rng('top-select');
     const select = new TopSelect();
+    // A kernel whose score memory holds the rows, to make the full pass there (CutScan).
+    const kernel = rangeInnerProducts(new Float32Array(3008 * DIM), 3008, DIM);
+    const memory = kernel.scoreRange(new Float64Array(DIM), 0, 8, 0);
     for (let trial = 0; trial < 200; trial++) {
       const count = 1 + rng.int(3000);
       const k = rng.int(200);
@@ -61,6 +64,10 @@ describe('TopSelect', () => {
       const want = heapTop(row, k);
       expect(Array.from(got.indices)).toEqual(Array.from(want.indices));
       expect(Array.from(got.scores)).toEqual(Array.from(want.scores));
+      memory.set(padded, 3);
+      const scanned = select.select(memory, 8, count, k, kernel);
+      expect(Array.from(scanned.indices)).toEqual(Array.from(want.indices));
+      expect(Array.from(scanned.scores)).toEqual(Array.from(want.scores));
     }
   });
 

@@ -48,7 +48,7 @@ export class ExactRetriever implements Retriever {
       }
       const { scores, stride } = this.kernel.score(packed);
       for (let b = 0; b < size; b++) {
-        const { indices, scores: best } = this.top.select(scores, b * stride, count, take);
+        const { indices, scores: best } = this.top.select(scores, b * stride, count, take, this.kernel);
         out.push({ ids: indices.map((i) => this.ids[i]), scores: best });
       }
     }

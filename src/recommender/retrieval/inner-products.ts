@@ -7,14 +7,16 @@
  * The fast kernels are small hand-assembled WebAssembly SIMD functions (exact search: two items
  * per f64x2 lane pair, four queries per pass; ranges: float32 quads widened to f64x2, eight items
  * of one query or four items of four queries per pass); where WebAssembly SIMD is unavailable
- * the same arithmetic runs in JavaScript.
+ * the same arithmetic runs in JavaScript. Each kernel also makes the top-k selection's full pass
+ * over its own scores (CutScan, top-select.ts), eight scores per step in WebAssembly.
  */
 import { checkpointClass } from '../../checkpoint/codecs.js';
+import { aboveCut, type CutScan } from './top-select.js';
 
 /** Queries scored together per pass over the items. */
 export const QUERY_BLOCK = 4;
 
-export interface InnerProducts {
+export interface InnerProducts extends CutScan {
   /**
    * Scores of the QUERY_BLOCK queries in `packed` (row-major, QUERY_BLOCK × dim; unused rows
    * zero) against every item: query b's score for item i is at `scores[b * stride + i]`.
@@ -29,7 +31,7 @@ export function innerProducts(vectors: Float32Array, count: number, dim: number)
 }
 
 /** One query against ranges of items, for an inverted file's lists (ivf.ts). */
-export interface RangeInnerProducts {
+export interface RangeInnerProducts extends CutScan {
   /**
    * Scores of `query` against the items `from` .. `from + count` (multiples of 8, as an inverted
    * file pads its lists), the sums `score` gives: item from + i's score goes to `[at + i]` of the
@@ -64,6 +66,7 @@ export function rangeInnerProducts(vectors: Float32Array, count: number, dim: nu
 export class JsInnerProducts implements InnerProducts {
   private readonly wide: Float64Array;
   private readonly out: Float64Array;
+  private readonly positions: Int32Array;
 
   constructor(
     vectors: Float32Array,
@@ -72,6 +75,12 @@ export class JsInnerProducts implements InnerProducts {
   ) {
     this.wide = Float64Array.from(vectors);
     this.out = new Float64Array(QUERY_BLOCK * count);
+    this.positions = new Int32Array(count);
+  }
+
+  above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array {
+    checkScan(from, count, this.out.length, this.positions.length);
+    return this.positions.subarray(0, aboveCut(this.out, from, count, lo, scale, cut, this.positions));
   }
 
   score(packed: Float64Array): { scores: Float64Array; stride: number } {
@@ -128,10 +137,13 @@ export class JsInnerProducts implements InnerProducts {
  */
 class WasmInnerProducts implements InnerProducts {
   private readonly scan: ScanFunction;
+  private readonly gather: GatherFunction;
   private readonly queries: Float64Array;
   private readonly scores: Float64Array;
+  private readonly positions: Int32Array;
   private readonly queriesAt: number;
   private readonly scoresAt: number;
+  private readonly positionsAt: number;
   private readonly pairs: number;
 
   constructor(
@@ -144,8 +156,10 @@ class WasmInnerProducts implements InnerProducts {
     this.pairs = pairs;
     this.queriesAt = pairs * dim * 16;
     this.scoresAt = this.queriesAt + QUERY_BLOCK * dim * 8;
-    const { exports, memory } = instantiate(simd, this.scoresAt + QUERY_BLOCK * pairs * 16);
+    this.positionsAt = this.scoresAt + QUERY_BLOCK * pairs * 16;
+    const { exports, memory } = instantiate(simd, this.positionsAt + pairs * 2 * 4);
     this.scan = exports.scan as ScanFunction;
+    this.gather = exports.gatherAbove as GatherFunction;
     const items = new Float64Array(memory.buffer, 0, pairs * dim * 2);
     for (let i = 0; i < count; i++) {
       const base = (i >> 1) * dim * 2 + (i & 1);
@@ -153,6 +167,7 @@ class WasmInnerProducts implements InnerProducts {
     }
     this.queries = new Float64Array(memory.buffer, this.queriesAt, QUERY_BLOCK * dim);
     this.scores = new Float64Array(memory.buffer, this.scoresAt, QUERY_BLOCK * pairs * 2);
+    this.positions = new Int32Array(memory.buffer, this.positionsAt, pairs * 2);
   }
 
   static {
@@ -180,11 +195,17 @@ class WasmInnerProducts implements InnerProducts {
     this.scan(this.queriesAt, 0, this.pairs, this.dim, this.scoresAt);
     return { scores: this.scores, stride: 2 * this.pairs };
   }
+
+  above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array {
+    checkScan(from, count, this.scores.length, this.positions.length);
+    return this.positions.subarray(0, this.gather(this.scoresAt + from * 8, count, lo, scale, cut, this.positionsAt));
+  }
 }
 
 /** The JavaScript range kernel. */
 export class JsRangeInnerProducts implements RangeInnerProducts {
   private readonly out: Float64Array;
+  private readonly positions: Int32Array;
 
   constructor(
     private readonly vectors: Float32Array,
@@ -192,6 +213,12 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
     private readonly dim: number,
   ) {
     this.out = new Float64Array(RANGE_ROOM * count);
+    this.positions = new Int32Array(count);
+  }
+
+  above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array {
+    checkScan(from, count, this.out.length, this.positions.length);
+    return this.positions.subarray(0, aboveCut(this.out, from, count, lo, scale, cut, this.positions));
   }
 
   scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array {
@@ -222,11 +249,15 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
 class WasmRangeInnerProducts implements RangeInnerProducts {
   private readonly scan: ScanFunction;
   private readonly scanBlock: BlockScanFunction;
+  private readonly gather: GatherFunction;
   /** QUERY_BLOCK rows of dim: a block's queries, or the one query of scoreRange in the first. */
   private readonly query: Float64Array;
   private readonly scores: Float64Array;
+  /** Positions CutScan found: a selection covers at most the item count (a query's lists are distinct). */
+  private readonly positions: Int32Array;
   private readonly queryAt: number;
   private readonly scoresAt: number;
+  private readonly positionsAt: number;
 
   constructor(
     simd: CompiledKernel,
@@ -236,9 +267,11 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
   ) {
     this.queryAt = count * dim * 4;
     this.scoresAt = this.queryAt + QUERY_BLOCK * dim * 8;
-    const { exports, memory } = instantiate(simd, this.scoresAt + RANGE_ROOM * count * 8);
+    this.positionsAt = this.scoresAt + RANGE_ROOM * count * 8;
+    const { exports, memory } = instantiate(simd, this.positionsAt + count * 4);
     this.scan = exports.scanQuads as ScanFunction;
     this.scanBlock = exports.scanQuadsBlock as BlockScanFunction;
+    this.gather = exports.gatherAbove as GatherFunction;
     const items = new Float32Array(memory.buffer, 0, count * dim);
     for (let i = 0; i < count; i++) {
       const base = (i >> 2) * dim * 4 + (i & 3);
@@ -246,6 +279,7 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     }
     this.query = new Float64Array(memory.buffer, this.queryAt, QUERY_BLOCK * dim);
     this.scores = new Float64Array(memory.buffer, this.scoresAt, RANGE_ROOM * count);
+    this.positions = new Int32Array(memory.buffer, this.positionsAt, count);
   }
 
   static {
@@ -288,6 +322,11 @@ class WasmRangeInnerProducts implements RangeInnerProducts {
     this.scanBlock(this.queryAt, (from / 4) * dim * 16, count / 4, dim, scoresAt + at[0] * 8, scoresAt + at[1] * 8, scoresAt + at[2] * 8, scoresAt + at[3] * 8);
     return this.scores;
   }
+
+  above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array {
+    checkScan(from, count, this.scores.length, this.positions.length);
+    return this.positions.subarray(0, this.gather(this.scoresAt + from * 8, count, lo, scale, cut, this.positionsAt));
+  }
 }
 
 /** A new instance of the kernels' module (each kernel has memory of its own), its memory grown to hold `bytes`. */
@@ -327,6 +366,13 @@ function checkRange(from: number, count: number, at: number, items: number): voi
   const steps = from % RANGE_STEP === 0 && count % RANGE_STEP === 0;
   if (!(steps && Number.isInteger(at) && from >= 0 && count >= 0 && at >= 0 && from + count <= items && at + count <= RANGE_ROOM * items)) {
     throw new RangeError(`range inner products: items ${from} .. ${from + count} of ${items} to ${at} (whole steps of ${RANGE_STEP}; scores within ${RANGE_ROOM * items})`);
+  }
+}
+
+/** CutScan's arguments: inside the kernel's scores, and no more positions than it has room for. */
+function checkScan(from: number, count: number, scores: number, room: number): void {
+  if (!(Number.isInteger(from) && Number.isInteger(count) && from >= 0 && count >= 0 && from + count <= scores && count <= room)) {
+    throw new RangeError(`inner products: a pass over scores ${from} .. ${from + count} of ${scores} (at most ${room} at once)`);
   }
 }
 
@@ -468,6 +514,52 @@ const SCAN_QUADS_BLOCK_BODY: readonly number[] = [
   0x0b, // end function
 ]; // prettier-ignore
 
+/**
+ * gatherAbove(scores, count, lo, scale, cut, out) → found: writes to out (i32) each i < count,
+ * ascending, with (scores[i] − lo) · scale ≥ cut (f64: the sum, the product and the comparison as
+ * JavaScript does them, NaN failing), and returns how many. Eight scores a step are tested as
+ * four f64x2 lanes; a step with any hit, and the last part step, are tested one by one.
+ * Locals: 0 scores, 1 count, 2 lo, 3 scale, 4 cut, 5 out; i32 6 i, 7 found, 8 the one-by-one
+ * pass's end; v128 9 lo, 10 scale, 11 cut, splatted.
+ */
+const GATHER_ABOVE_BODY: readonly number[] = [
+  // locals: 3 × i32, 3 × v128
+  0x02, 0x03, 0x7f, 0x03, 0x7b,
+  0x20, 2, 0xfd, 0x14, 0x21, 9, // splat(lo)
+  0x20, 3, 0xfd, 0x14, 0x21, 10, // splat(scale)
+  0x20, 4, 0xfd, 0x14, 0x21, 11, // splat(cut)
+  0x03, 0x40, // loop: steps, then one by one
+  0x02, 0x40, // block: a step to test one by one found
+  0x03, 0x40, // loop over steps of eight
+  // past the last whole step: the rest one by one
+  0x20, 6, 0x41, 8, 0x6a, 0x20, 1, 0x4b, 0x04, 0x40, 0x20, 1, 0x21, 8, 0x0c, 2, 0x0b,
+  // any of the eight at or above the cut: (v − lo) · scale ≥ cut, lanes or-ed
+  ...[0, 16, 32, 48].flatMap((offset, j) => [
+    0x20, 0, 0x20, 6, 0x41, 3, 0x74, 0x6a, 0xfd, 0x00, 4, offset,
+    0x20, 9, 0xfd, 0xf1, 0x01, 0x20, 10, 0xfd, 0xf2, 0x01, 0x20, 11, 0xfd, 0x4c,
+    ...(j > 0 ? [0xfd, 0x50] : []),
+  ]),
+  0xfd, 0x53, 0x04, 0x40, 0x20, 6, 0x41, 8, 0x6a, 0x21, 8, 0x0c, 2, 0x0b, // a hit: this step one by one
+  0x20, 6, 0x41, 8, 0x6a, 0x21, 6, // i += 8
+  0x0c, 0,
+  0x0b,
+  0x0b,
+  0x02, 0x40, // block: one by one up to the end
+  0x03, 0x40,
+  0x20, 6, 0x20, 8, 0x4f, 0x0d, 1, // i ≥ end: done
+  0x20, 0, 0x20, 6, 0x41, 3, 0x74, 0x6a, 0x2b, 3, 0, // scores[i]
+  0x20, 2, 0xa1, 0x20, 3, 0xa2, 0x20, 4, 0x66, // (· − lo) · scale ≥ cut
+  0x04, 0x40, 0x20, 5, 0x20, 7, 0x41, 2, 0x74, 0x6a, 0x20, 6, 0x36, 2, 0, 0x20, 7, 0x41, 1, 0x6a, 0x21, 7, 0x0b, // out[found++] = i
+  0x20, 6, 0x41, 1, 0x6a, 0x21, 6, // i++
+  0x0c, 0,
+  0x0b,
+  0x0b,
+  0x20, 6, 0x20, 1, 0x49, 0x0d, 0, // i < count: more steps
+  0x0b,
+  0x20, 7, // found
+  0x0b, // end function
+]; // prettier-ignore
+
 function section(id: number, contents: readonly number[]): number[] {
   return [id, ...leb128(contents.length), ...contents];
 }
@@ -487,11 +579,12 @@ const ascii = (text: string): number[] => [text.length, ...Array.from(text, (c) 
 
 const MODULE_BYTES = new Uint8Array([
   ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-  ...section(1, [2, 0x60, 5, ...new Array<number>(5).fill(0x7f), 0, 0x60, 8, ...new Array<number>(8).fill(0x7f), 0]), // types: (i32 ×5) → (), (i32 ×8) → ()
-  ...section(3, [3, 0, 0, 1]), // scan and scanQuads of type 0, scanQuadsBlock of type 1
+  // types: (i32 ×5) → (), (i32 ×8) → (), (i32, i32, f64, f64, f64, i32) → i32
+  ...section(1, [3, 0x60, 5, ...new Array<number>(5).fill(0x7f), 0, 0x60, 8, ...new Array<number>(8).fill(0x7f), 0, 0x60, 6, 0x7f, 0x7f, 0x7c, 0x7c, 0x7c, 0x7f, 1, 0x7f]),
+  ...section(3, [4, 0, 0, 1, 2]), // scan and scanQuads of type 0, scanQuadsBlock of type 1, gatherAbove of type 2
   ...section(5, [1, 0x00, 1]), // one memory, at least one page
-  ...section(7, [4, ...ascii('scan'), 0x00, 0, ...ascii('scanQuads'), 0x00, 1, ...ascii('scanQuadsBlock'), 0x00, 2, ...ascii('memory'), 0x02, 0]),
-  ...section(10, [3, ...[SCAN_BODY, SCAN_QUADS_BODY, SCAN_QUADS_BLOCK_BODY].flatMap((body) => [...leb128(body.length), ...body])]),
+  ...section(7, [5, ...ascii('scan'), 0x00, 0, ...ascii('scanQuads'), 0x00, 1, ...ascii('scanQuadsBlock'), 0x00, 2, ...ascii('gatherAbove'), 0x00, 3, ...ascii('memory'), 0x02, 0]),
+  ...section(10, [4, ...[SCAN_BODY, SCAN_QUADS_BODY, SCAN_QUADS_BLOCK_BODY, GATHER_ABOVE_BODY].flatMap((body) => [...leb128(body.length), ...body])]),
 ]);
 
 /** The parts of the WebAssembly API used here (the project's TypeScript libs do not declare it). */
@@ -509,6 +602,7 @@ interface WasmApi {
 }
 type ScanFunction = (queries: number, items: number, pairs: number, dim: number, out: number) => void;
 type BlockScanFunction = (queries: number, items: number, quads: number, dim: number, out0: number, out1: number, out2: number, out3: number) => void;
+type GatherFunction = (scores: number, count: number, lo: number, scale: number, cut: number, out: number) => number;
 
 const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 

@@ -159,7 +159,7 @@ export class IvfRetriever implements Retriever {
       let scanned = 0;
       for (let j = 0; j < probes; j++) scanned += this.listSize[probed[q * probes + j]];
       const end = at[q * probes + probes - 1] + padded(this.listSize[probed[q * probes + probes - 1]]);
-      const { indices, scores: best } = this.top.select(scores, from, end - from, Math.min(take, scanned));
+      const { indices, scores: best } = this.top.select(scores, from, end - from, Math.min(take, scanned), this.itemKernel);
       const lists = probed.subarray(q * probes, (q + 1) * probes);
       const starts = at.subarray(q * probes, (q + 1) * probes);
       out.push({ ids: indices.map((i) => this.idAt(from + i, lists, starts)), scores: best });

@@ -10,6 +10,19 @@
  */
 import { TopK } from './top-k.js';
 
+/**
+ * The one full pass of a selection, done where the scores live: a scoring kernel scans its own
+ * score memory faster than a JavaScript loop can (inner-products.ts).
+ */
+export interface CutScan {
+  /**
+   * The positions i (relative to `from`, ascending) of scores[from .. from + count) of the
+   * kernel's last scores whose (s − lo) · scale ≥ cut, each computed in float64 as written; the
+   * view is reused by the next call.
+   */
+  above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array;
+}
+
 const BUCKETS = 1024;
 const TOP = BUCKETS - 1;
 /** Every SAMPLE_STRIDE-th score sets the buckets' range. */
@@ -27,8 +40,11 @@ export class TopSelect {
   private outIndex = new Int32Array(0);
   private outScore = new Float64Array(0);
 
-  /** The `k` best of scores[from .. from + count) as indices relative to `from`, with their scores; NaN never enters. */
-  select(scores: Float64Array, from: number, count: number, k: number): { indices: Int32Array; scores: Float32Array } {
+  /**
+   * The `k` best of scores[from .. from + count) as indices relative to `from`, with their scores;
+   * NaN never enters. `scan`, the kernel that wrote `scores`, makes the full pass in its memory.
+   */
+  select(scores: Float64Array, from: number, count: number, k: number, scan?: CutScan): { indices: Int32Array; scores: Float32Array } {
     // The range of the sample's finite scores: an inverted file's padding rows score −∞, and a
     // range reaching down to them could not be cut into buckets.
     let lo = Infinity;
@@ -52,27 +68,14 @@ export class TopSelect {
     const guess = cutFor(counts, 2 * Math.ceil(k / SAMPLE_STRIDE) + 2);
     counts.fill(0);
     if (this.keptIndex.length < count) this.grow(count);
-    const { keptIndex, keptScore, keptBucket } = this;
-    let gathered = 0;
     if (guess > 0) {
-      // bucket(x) >= guess exactly when x >= guess (guess is a bucket above 0): one comparison per
-      // item, and only the gathered items are counted. NaN fails the comparison, as in the heap's scan.
-      for (let i = from; i < from + count; i++) {
-        const s = scores[i];
-        const x = (s - lo) * scale;
-        if (x >= guess) {
-          const b = bucket(x);
-          counts[b]++;
-          keptIndex[gathered] = i - from;
-          keptScore[gathered] = s;
-          keptBucket[gathered++] = b;
-        }
-      }
+      const gathered = this.gatherAbove(scores, from, count, lo, scale, guess, scan);
       // Enough above the guess: the cut lies at or above it, where every bucket was counted.
       if (gathered >= k) return this.ordered(gathered, cutFor(counts, k), k);
       counts.fill(0);
-      gathered = 0;
     }
+    const { keptIndex, keptScore, keptBucket } = this;
+    let gathered = 0;
     // The guess was too high: count every bucket and gather at the true cut.
     for (let i = from; i < from + count; i++) {
       const s = scores[i];
@@ -90,6 +93,26 @@ export class TopSelect {
       }
     }
     return this.ordered(gathered, cut, k);
+  }
+
+  /**
+   * Gathers (index, score, bucket) of every item whose (s − lo) · scale ≥ guess and counts their
+   * buckets: bucket(x) ≥ guess exactly when x ≥ guess (guess is a bucket above 0), so one
+   * comparison per item decides and only the gathered items are counted. Returns how many.
+   */
+  private gatherAbove(scores: Float64Array, from: number, count: number, lo: number, scale: number, guess: number, scan: CutScan | undefined): number {
+    const { counts, keptIndex, keptScore, keptBucket } = this;
+    const above = scan ? scan.above(from, count, lo, scale, guess) : keptIndex.subarray(0, aboveCut(scores, from, count, lo, scale, guess, keptIndex));
+    for (let g = 0; g < above.length; g++) {
+      const i = above[g];
+      const s = scores[from + i];
+      const b = bucket((s - lo) * scale);
+      counts[b]++;
+      keptIndex[g] = i;
+      keptScore[g] = s;
+      keptBucket[g] = b;
+    }
+    return above.length;
   }
 
   /**
@@ -135,6 +158,17 @@ export class TopSelect {
     this.outIndex = new Int32Array(capacity);
     this.outScore = new Float64Array(capacity);
   }
+}
+
+/**
+ * CutScan's pass in JavaScript: writes to `out` the positions i (relative to `from`, ascending) of
+ * scores[from .. from + count) whose (s − lo) · scale ≥ cut and returns how many. NaN fails the
+ * comparison, as in the heap's scan.
+ */
+export function aboveCut(scores: Float64Array, from: number, count: number, lo: number, scale: number, cut: number, out: Int32Array): number {
+  let found = 0;
+  for (let i = 0; i < count; i++) if ((scores[from + i] - lo) * scale >= cut) out[found++] = i;
+  return found;
 }
 
 /** The highest bucket such that it and the buckets above hold at least `k` items (0 if none does). */
