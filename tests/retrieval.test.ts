@@ -44,10 +44,11 @@ describe('TopSelect', () => {
     const rng = new Rng('top-select');
     const select = new TopSelect();
     // A kernel whose score memory holds the rows, to make the full pass there (CutScan).
-    const kernel = rangeInnerProducts(new Float32Array(3008 * DIM), 3008, DIM);
+    const kernel = rangeInnerProducts(new Float32Array(40_016 * DIM), 40_016, DIM);
     const memory = kernel.scoreRange(new Float64Array(DIM), 0, 8, 0);
     for (let trial = 0; trial < 200; trial++) {
-      const count = 1 + rng.int(3000);
+      // Some rows long enough that the sample takes fewer than every eighth score.
+      const count = trial % 25 === 0 ? 16_000 + rng.int(24_000) : 1 + rng.int(3000);
       const k = rng.int(200);
       // Coarse values give many exact ties, some at the cut between kept and dropped buckets.
       const coarse = trial % 3 === 0;

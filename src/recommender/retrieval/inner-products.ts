@@ -516,11 +516,12 @@ const SCAN_QUADS_BLOCK_BODY: readonly number[] = [
 
 /**
  * gatherAbove(scores, count, lo, scale, cut, out) → found: writes to out (i32) each i < count,
- * ascending, with (scores[i] − lo) · scale ≥ cut (f64: the sum, the product and the comparison as
- * JavaScript does them, NaN failing), and returns how many. Eight scores a step are tested as
- * four f64x2 lanes; a step with any hit, and the last part step, are tested one by one.
- * Locals: 0 scores, 1 count, 2 lo, 3 scale, 4 cut, 5 out; i32 6 i, 7 found, 8 the one-by-one
- * pass's end; v128 9 lo, 10 scale, 11 cut, splatted.
+ * ascending, with (scores[i] − lo) · scale ≥ cut (f64: the difference, the product and the
+ * comparison as JavaScript does them, NaN failing), and returns how many. Eight scores a step are
+ * tested as four f64x2 lanes whose results make an eight-bit mask, each set bit written; the last
+ * part step is tested one by one.
+ * Locals: 0 scores, 1 count, 2 lo, 3 scale, 4 cut, 5 out; i32 6 i, 7 found, 8 the step's mask;
+ * v128 9 lo, 10 scale, 11 cut, splatted.
  */
 const GATHER_ABOVE_BODY: readonly number[] = [
   // locals: 3 × i32, 3 × v128
@@ -528,33 +529,38 @@ const GATHER_ABOVE_BODY: readonly number[] = [
   0x20, 2, 0xfd, 0x14, 0x21, 9, // splat(lo)
   0x20, 3, 0xfd, 0x14, 0x21, 10, // splat(scale)
   0x20, 4, 0xfd, 0x14, 0x21, 11, // splat(cut)
-  0x03, 0x40, // loop: steps, then one by one
-  0x02, 0x40, // block: a step to test one by one found
+  0x02, 0x40, // block: whole steps done
   0x03, 0x40, // loop over steps of eight
-  // past the last whole step: the rest one by one
-  0x20, 6, 0x41, 8, 0x6a, 0x20, 1, 0x4b, 0x04, 0x40, 0x20, 1, 0x21, 8, 0x0c, 2, 0x0b,
-  // any of the eight at or above the cut: (v − lo) · scale ≥ cut, lanes or-ed
+  0x20, 6, 0x41, 8, 0x6a, 0x20, 1, 0x4b, 0x0d, 1, // i + 8 > count: to the last part step
+  // mask bit 2j + lane: (v − lo) · scale ≥ cut for the lanes of the j-th pair (i64x2.bitmask)
   ...[0, 16, 32, 48].flatMap((offset, j) => [
     0x20, 0, 0x20, 6, 0x41, 3, 0x74, 0x6a, 0xfd, 0x00, 4, offset,
-    0x20, 9, 0xfd, 0xf1, 0x01, 0x20, 10, 0xfd, 0xf2, 0x01, 0x20, 11, 0xfd, 0x4c,
-    ...(j > 0 ? [0xfd, 0x50] : []),
+    0x20, 9, 0xfd, 0xf1, 0x01, 0x20, 10, 0xfd, 0xf2, 0x01, 0x20, 11, 0xfd, 0x4c, 0xfd, 0xc4, 0x01,
+    ...(j > 0 ? [0x41, 2 * j, 0x74, 0x72] : []),
   ]),
-  0xfd, 0x53, 0x04, 0x40, 0x20, 6, 0x41, 8, 0x6a, 0x21, 8, 0x0c, 2, 0x0b, // a hit: this step one by one
+  0x21, 8,
+  0x02, 0x40, // block: the mask's bits written
+  0x03, 0x40, // loop over set bits, lowest first
+  0x20, 8, 0x45, 0x0d, 1, // none left
+  0x20, 5, 0x20, 7, 0x41, 2, 0x74, 0x6a, 0x20, 6, 0x20, 8, 0x68, 0x6a, 0x36, 2, 0, // out[found] = i + ctz(mask)
+  0x20, 7, 0x41, 1, 0x6a, 0x21, 7, // found++
+  0x20, 8, 0x20, 8, 0x41, 1, 0x6b, 0x71, 0x21, 8, // mask &= mask − 1
+  0x0c, 0,
+  0x0b,
+  0x0b,
   0x20, 6, 0x41, 8, 0x6a, 0x21, 6, // i += 8
   0x0c, 0,
   0x0b,
   0x0b,
-  0x02, 0x40, // block: one by one up to the end
+  0x02, 0x40, // block: the last part step, one by one
   0x03, 0x40,
-  0x20, 6, 0x20, 8, 0x4f, 0x0d, 1, // i ≥ end: done
+  0x20, 6, 0x20, 1, 0x4f, 0x0d, 1, // i ≥ count: done
   0x20, 0, 0x20, 6, 0x41, 3, 0x74, 0x6a, 0x2b, 3, 0, // scores[i]
   0x20, 2, 0xa1, 0x20, 3, 0xa2, 0x20, 4, 0x66, // (· − lo) · scale ≥ cut
   0x04, 0x40, 0x20, 5, 0x20, 7, 0x41, 2, 0x74, 0x6a, 0x20, 6, 0x36, 2, 0, 0x20, 7, 0x41, 1, 0x6a, 0x21, 7, 0x0b, // out[found++] = i
   0x20, 6, 0x41, 1, 0x6a, 0x21, 6, // i++
   0x0c, 0,
   0x0b,
-  0x0b,
-  0x20, 6, 0x20, 1, 0x49, 0x0d, 0, // i < count: more steps
   0x0b,
   0x20, 7, // found
   0x0b, // end function

@@ -25,8 +25,12 @@ export interface CutScan {
 
 const BUCKETS = 1024;
 const TOP = BUCKETS - 1;
-/** Every SAMPLE_STRIDE-th score sets the buckets' range. */
-const SAMPLE_STRIDE = 8;
+/**
+ * A sample of every stride-th score sets the buckets' range and guesses the cut: every eighth, or
+ * about SAMPLE_SIZE of a longer row (reading a row's every cache line costs more than the pass).
+ */
+const MIN_STRIDE = 8;
+const SAMPLE_SIZE = 1024;
 
 export class TopSelect {
   private readonly counts = new Int32Array(BUCKETS);
@@ -47,9 +51,10 @@ export class TopSelect {
   select(scores: Float64Array, from: number, count: number, k: number, scan?: CutScan): { indices: Int32Array; scores: Float32Array } {
     // The range of the sample's finite scores: an inverted file's padding rows score −∞, and a
     // range reaching down to them could not be cut into buckets.
+    const stride = Math.max(MIN_STRIDE, Math.floor(count / SAMPLE_SIZE));
     let lo = Infinity;
     let hi = -Infinity;
-    for (let i = from; i < from + count; i += SAMPLE_STRIDE) {
+    for (let i = from; i < from + count; i += stride) {
       const s = scores[i];
       if (s < lo && s > -Infinity) lo = s;
       if (s > hi && s < Infinity) hi = s;
@@ -61,11 +66,11 @@ export class TopSelect {
     // A guess at the cut from the sample, low enough that the one full scan below usually
     // gathers every item the cut keeps (the sample holds about twice k's share above it).
     counts.fill(0);
-    for (let i = from; i < from + count; i += SAMPLE_STRIDE) {
+    for (let i = from; i < from + count; i += stride) {
       const s = scores[i];
       if (s === s) counts[bucket((s - lo) * scale)]++;
     }
-    const guess = cutFor(counts, 2 * Math.ceil(k / SAMPLE_STRIDE) + 2);
+    const guess = cutFor(counts, 2 * Math.ceil(k / stride) + 2);
     counts.fill(0);
     if (this.keptIndex.length < count) this.grow(count);
     if (guess > 0) {
