@@ -39,7 +39,7 @@ describe.each([
     expect(kernel.scoreRanges(block, 0, 8, [0, 8, 16, 72]).subarray(80, 88)).toEqual(alone);
   });
 
-  it("finds its scores at or above a cut as the selection's own pass does: ascending, NaN failing, from any offset", () => {
+  it("finds its scores at or above a cut as the selection's own pass does: ascending, NaN failing, from several offsets", () => {
     const scores = kernel.scoreRange(query, 0, n, 0);
     scores.set(Float64Array.from({ length: RANGE_ROOM * n }, (_, i) => Math.round(rng.normal() * 3)));
     // (s − 0) · 1 lands exactly on the cut for s = 2: kept, as ≥ keeps it.

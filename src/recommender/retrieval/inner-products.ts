@@ -133,7 +133,8 @@ export class JsInnerProducts implements InnerProducts {
 /**
  * The WebAssembly kernel. Its memory holds the items as pairs interleaved by dimension (pair p,
  * dimension d: items 2p and 2p+1 side by side, so one 128-bit load feeds both lanes; an odd last
- * item is paired with zeros), then the packed queries, then the scores.
+ * item is paired with zeros), then the packed queries, then the scores, then the positions a
+ * selection's pass finds (CutScan).
  */
 class WasmInnerProducts implements InnerProducts {
   private readonly scan: ScanFunction;
@@ -244,7 +245,8 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
  * The WebAssembly range kernel. Its memory holds the items as float32 quads interleaved by
  * dimension (quad p, dimension d: items 4p .. 4p+3 side by side), half the bytes of the exact
  * kernel's pairs of float64 (a long scan waits on memory more than on arithmetic), then the
- * query, then the scores. Each float32 is widened exactly before its product.
+ * query, then the scores, then the positions a selection's pass finds. Each float32 is widened
+ * exactly before its product.
  */
 class WasmRangeInnerProducts implements RangeInnerProducts {
   private readonly scan: ScanFunction;
