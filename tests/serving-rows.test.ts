@@ -20,8 +20,9 @@ describe('serving rows', () => {
     const rng = new Rng('serving-rows');
     const catalog = new PublicRegistry<PublicItem>();
     for (let id = 0; id < 60; id++) {
-      // Tags may repeat and may lie beyond the layout's topics (both are ignored or counted as the writer does).
-      const topics = Array.from({ length: rng.int(4) }, () => rng.int(TOPICS + 2));
+      // Tags may repeat and may lie beyond the layout's topics (both are ignored or counted as the
+      // writer does); every tenth item has more tags than a serving record holds.
+      const topics = Array.from({ length: id % 10 === 0 ? 12 + rng.int(4) : rng.int(4) }, () => rng.int(TOPICS + 2));
       catalog.add({ id, creatorId: rng.int(8), topics, lengthMinutes: rng.uniform(0, 40), uploadTime: rng.uniform(-5, 3) });
     }
     const users = new PublicRegistry<PublicUser>();

@@ -8,7 +8,7 @@
  * Layout: [item topics (multi-hot) | user topic interest | their product | scalars], with
  * `topics` = number of topic ids (tags at or above it are ignored).
  */
-import { grown } from '../../core/typed-arrays.js';
+import { SmallCounts } from '../../core/small-counts.js';
 import type { UserHistory } from '../../training/user-history.js';
 import { sharedItemTable, type ItemTable } from '../item-table.js';
 import { DEVICES, type PublicCatalog, type PublicUsers } from '../../world/public.js';
@@ -74,14 +74,9 @@ export class UserSummary {
   size = 0;
   /** Clicks recorded for the user in all (capped like `size` in the features). */
   clicks = 0;
-  /**
-   * Recent clicks per creator and the clicked items, indexed by id: an entry counts only where
-   * its stamp is this fill's, so a refill clears nothing and a lookup is two array reads.
-   */
-  private creatorCounts = new Int32Array(0);
-  private creatorStamps = new Int32Array(0);
-  private itemStamps = new Int32Array(0);
-  private stamp = 0;
+  /** Recent clicks per creator, and the recently clicked items (a handful of keys each, looked up per candidate). */
+  private readonly creatorCounts = new SmallCounts();
+  private readonly recentClicks = new SmallCounts();
   /** The recent clicks' items, newest first (scratch of fill). */
   private recentItems = new Int32Array(0);
 
@@ -93,12 +88,12 @@ export class UserSummary {
 
   /** Recent clicks on the creator's items. */
   creatorClicks(creatorId: number): number {
-    return creatorId < this.creatorStamps.length && this.creatorStamps[creatorId] === this.stamp ? this.creatorCounts[creatorId] : 0;
+    return this.creatorCounts.count(creatorId);
   }
 
   /** Whether the item is among the recent clicks. */
   clickedRecently(itemId: number): boolean {
-    return itemId < this.itemStamps.length && this.itemStamps[itemId] === this.stamp;
+    return this.recentClicks.count(itemId) > 0;
   }
 
   /**
@@ -109,10 +104,11 @@ export class UserSummary {
     this.userRate = engagement.topicRates(userId, time, globalRate, this.topicRate);
     this.topicShare.fill(0);
     this.recentShare.fill(0);
-    const stamp = this.nextStamp();
     if (this.recentItems.length < history.length) this.recentItems = new Int32Array(history.length);
     const recent = this.recentItems;
     this.size = history.recentInto(userId, recent);
+    this.creatorCounts.clear(this.size);
+    this.recentClicks.clear(this.size);
     this.clicks = history.clicks(userId);
     const topics = this.topicShare.length;
     // Items' fields from flat arrays, not from catalog objects scattered over the heap.
@@ -120,9 +116,8 @@ export class UserSummary {
     for (let k = 0; k < this.size; k++) {
       const itemId = recent[k];
       if (itemId >= items.size) items.sync();
-      if (itemId >= this.itemStamps.length) this.itemStamps = grown(this.itemStamps, Math.max(itemId + 1, 2 * this.itemStamps.length));
-      this.itemStamps[itemId] = stamp;
-      this.countCreator(items.creators[itemId], stamp);
+      this.recentClicks.add(itemId);
+      this.creatorCounts.add(items.creators[itemId]);
       const from = items.topicStart[itemId];
       const count = items.topicStart[itemId + 1] - from;
       const share = 1 / Math.max(1, count);
@@ -134,28 +129,6 @@ export class UserSummary {
       }
     }
     return this;
-  }
-
-  private nextStamp(): number {
-    if (this.stamp === 0x7fffffff) {
-      this.creatorStamps.fill(0);
-      this.itemStamps.fill(0);
-      this.stamp = 0;
-    }
-    return ++this.stamp;
-  }
-
-  private countCreator(creatorId: number, stamp: number): void {
-    if (creatorId >= this.creatorStamps.length) {
-      const capacity = Math.max(creatorId + 1, 2 * this.creatorStamps.length);
-      this.creatorStamps = grown(this.creatorStamps, capacity);
-      this.creatorCounts = grown(this.creatorCounts, capacity);
-    }
-    if (this.creatorStamps[creatorId] !== stamp) {
-      this.creatorStamps[creatorId] = stamp;
-      this.creatorCounts[creatorId] = 0;
-    }
-    this.creatorCounts[creatorId] += 1;
   }
 }
 
@@ -211,30 +184,36 @@ export class FeatureWriter {
 
   /** The candidate columns that depend on the request or user as well as the item: its topic columns and USER_ITEM_SCALARS. */
   writeUserItem(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number): void {
-    const { topics } = this.layout;
     // The item's public fields from flat arrays: per candidate, no catalog object is touched.
     const items = this.itemTable(itemId);
-    const from = items.topicStart[itemId];
-    const to = items.topicStart[itemId + 1];
+    this.writeUserItemOf(out, o, ctx, user, itemId, items.topics, items.topicStart[itemId], items.topicStart[itemId + 1], items.creators[itemId], items.uploadTimes[itemId]);
+  }
+
+  /**
+   * writeUserItem from the item's fields given: its tags are tags[from .. to). Serving keeps each
+   * item's fields side by side (ServingRows), a candidate's one read from memory.
+   */
+  writeUserItemOf(out: Float32Array, o: number, ctx: RequestContext, user: UserSummary, itemId: number, tags: Int32Array, from: number, to: number, creatorId: number, uploadTime: number): void {
+    const { topics } = this.layout;
     let recentMatch = 0;
     let topicRate = 0;
-    let tags = 0;
+    let count = 0;
     for (let j = from; j < to; j++) {
-      const t = items.topics[j];
+      const t = tags[j];
       if (t >= topics) continue;
       out[o + t] = 1;
       // The product of user interest and item topic: zero off the item's topics.
       out[o + 2 * topics + t] = user.topicShare[t];
       recentMatch += user.recentShare[t];
       topicRate += user.topicRate[t];
-      tags++;
+      count++;
     }
     const s = o + 3 * topics;
-    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(items.creators[itemId]) / user.size : 0;
+    out[s + CREATOR_SHARE] = user.size > 0 ? user.creatorClicks(creatorId) / user.size : 0;
     out[s + CLICKED_BEFORE] = user.clickedRecently(itemId) ? 1 : 0;
     out[s + RECENT_TOPIC_MATCH] = recentMatch;
-    out[s + USER_TOPIC_CTR] = tags > 0 ? topicRate / tags : user.userRate;
-    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - items.uploadTimes[itemId]));
+    out[s + USER_TOPIC_CTR] = count > 0 ? topicRate / count : user.userRate;
+    out[s + LOG_ITEM_AGE] = Math.log1p(Math.max(0, ctx.time - uploadTime));
   }
 
   /** The candidate columns of the item alone (ITEM_SCALARS): the same for every request while `stats` and `statsTime` are. */

@@ -7,6 +7,11 @@
  * standardized into place. Every value goes through the same float32 store and the same
  * (x − mean)·(1/sd) as FeatureWriter.write followed by Standardizer.apply, so the rows are
  * identical to theirs.
+ *
+ * What a candidate's row needs of its item (upload time, creator, tags and those standardized
+ * columns) is kept in one 128-byte record per item: on a catalog of hundreds of thousands of
+ * items a candidate's item costs one or two cache misses there, where the catalog's own arrays
+ * (one per field) cost one each.
  */
 import { grown } from '../../core/typed-arrays.js';
 import { ITEM_SCALARS, USER_ITEM_SCALARS, type FeatureWriter, type ItemStatFeatures, type UserSummary } from './features.js';
@@ -14,6 +19,19 @@ import type { RequestContext } from './request-context.js';
 import type { Standardizer } from './standardizer.js';
 
 const ITEM_WIDTH = ITEM_SCALARS.length;
+/** An item's record: float64 slots [upload time, ITEM_WIDTH standardized columns], then int32 slots [stamp, creator, tag count, tags …]. */
+const RECORD_BYTES = 128;
+const RECORD_FLOATS = RECORD_BYTES / 8;
+const RECORD_INTS = RECORD_BYTES / 4;
+const UPLOAD = 0;
+const COLUMNS = 1;
+const STAMP = 2 * (COLUMNS + ITEM_WIDTH);
+const CREATOR = STAMP + 1;
+const TAG_COUNT = STAMP + 2;
+const TAGS = STAMP + 3;
+/** Tags a record holds; an item with more reads them from the item table (TAG_COUNT −1). */
+const RECORD_TAGS = RECORD_INTS - TAGS;
+if (RECORD_TAGS < 4) throw new Error('serving rows: an item record has no room for its tags');
 
 export class ServingRows {
   /** The request's row, standardized (candidate columns hold a standardized zero until written). */
@@ -22,9 +40,10 @@ export class ServingRows {
   private readonly scratch: Float32Array;
   private readonly mean: Float32Array;
   private readonly inverseSd: Float32Array;
-  /** Standardized ITEM_SCALARS per item, valid where `known` is set, for `itemStats` read at `itemStatsTime`. */
-  private itemColumns = new Float32Array(0);
-  private known = new Uint8Array(0);
+  /** Item records, two views of one buffer; a record is current where its stamp is `stamp`. */
+  private floats = new Float64Array(0);
+  private ints = new Int32Array(0);
+  private stamp = 0;
   private itemStats: ItemStatFeatures | null = null;
   private itemStatsTime = Number.NaN;
 
@@ -53,10 +72,21 @@ export class ServingRows {
     const { scratch, mean, inverseSd } = this;
     const { topics } = this.writer.layout;
     out.set(this.request, o);
-    this.writer.writeUserItem(scratch, 0, ctx, user, itemId);
-    const items = this.writer.itemTable(itemId);
-    for (let j = items.topicStart[itemId]; j < items.topicStart[itemId + 1]; j++) {
-      const t = items.topics[j];
+    const at = this.recordAt(itemId, stats, statsTime);
+    const { floats, ints } = this;
+    const i = at * 2;
+    let tags = ints;
+    let from = i + TAGS;
+    let to = from + ints[i + TAG_COUNT];
+    if (ints[i + TAG_COUNT] < 0) {
+      const items = this.writer.itemTable(itemId);
+      tags = items.topics;
+      from = items.topicStart[itemId];
+      to = items.topicStart[itemId + 1];
+    }
+    this.writer.writeUserItemOf(scratch, 0, ctx, user, itemId, tags, from, to, ints[i + CREATOR], floats[at + UPLOAD]);
+    for (let j = from; j < to; j++) {
+      const t = tags[j];
       if (t >= topics) continue;
       const m = 2 * topics + t;
       // A repeated tag was written once and is standardized once: its scratch is zeroed below.
@@ -72,35 +102,45 @@ export class ServingRows {
       out[o + c] = (scratch[c] - mean[c]) * inverseSd[c];
       scratch[c] = 0;
     }
-    const at = this.itemAt(itemId, stats, statsTime);
-    const { itemColumns } = this;
-    for (let k = 0; k < ITEM_WIDTH; k++) out[o + s + ITEM_SCALARS[k]] = itemColumns[at + k];
+    for (let k = 0; k < ITEM_WIDTH; k++) out[o + s + ITEM_SCALARS[k]] = floats[at + COLUMNS + k];
   }
 
-  /** Where the item's standardized ITEM_SCALARS start in itemColumns, written on first use after a change of statistics. */
-  private itemAt(itemId: number, stats: ItemStatFeatures, statsTime: number): number {
+  /** Where the item's record starts in `floats`, (re)written on first use after a change of statistics. */
+  private recordAt(itemId: number, stats: ItemStatFeatures, statsTime: number): number {
     if (stats !== this.itemStats || !Object.is(statsTime, this.itemStatsTime)) {
-      this.known.fill(0);
+      this.stamp++;
       this.itemStats = stats;
       this.itemStatsTime = statsTime;
     }
-    if (itemId >= this.known.length) {
-      const capacity = Math.max(itemId + 1, 2 * this.known.length, 1024);
-      this.known = grown(this.known, capacity);
-      this.itemColumns = grown(this.itemColumns, capacity * ITEM_WIDTH);
-    }
-    const at = itemId * ITEM_WIDTH;
-    if (this.known[itemId] === 0) {
-      const { scratch, mean, inverseSd, itemColumns } = this;
-      this.writer.writeItem(scratch, 0, itemId, stats, statsTime);
-      const s = 3 * this.writer.layout.topics;
-      for (let k = 0; k < ITEM_WIDTH; k++) {
-        const c = s + ITEM_SCALARS[k];
-        itemColumns[at + k] = (scratch[c] - mean[c]) * inverseSd[c];
-        scratch[c] = 0;
-      }
-      this.known[itemId] = 1;
-    }
+    const at = itemId * RECORD_FLOATS;
+    if (at >= this.floats.length) this.grow(itemId);
+    if (this.ints[2 * at + STAMP] !== this.stamp) this.writeRecord(itemId, at, stats, statsTime);
     return at;
+  }
+
+  private writeRecord(itemId: number, at: number, stats: ItemStatFeatures, statsTime: number): void {
+    const { scratch, mean, inverseSd, floats, ints } = this;
+    this.writer.writeItem(scratch, 0, itemId, stats, statsTime);
+    const s = 3 * this.writer.layout.topics;
+    for (let k = 0; k < ITEM_WIDTH; k++) {
+      const c = s + ITEM_SCALARS[k];
+      floats[at + COLUMNS + k] = (scratch[c] - mean[c]) * inverseSd[c];
+      scratch[c] = 0;
+    }
+    const items = this.writer.itemTable(itemId);
+    floats[at + UPLOAD] = items.uploadTimes[itemId];
+    const i = 2 * at;
+    ints[i + STAMP] = this.stamp;
+    ints[i + CREATOR] = items.creators[itemId];
+    const from = items.topicStart[itemId];
+    const count = items.topicStart[itemId + 1] - from;
+    ints[i + TAG_COUNT] = count <= RECORD_TAGS ? count : -1;
+    for (let k = 0; k < Math.min(count, RECORD_TAGS); k++) ints[i + TAGS + k] = items.topics[from + k];
+  }
+
+  private grow(itemId: number): void {
+    const capacity = Math.max(itemId + 1, 2 * (this.floats.length / RECORD_FLOATS), 1024);
+    this.floats = grown(this.floats, capacity * RECORD_FLOATS);
+    this.ints = new Int32Array(this.floats.buffer);
   }
 }
