@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withHugePages } from '../src/core/huge-pages.js';
 import { HEAP_FLAGS } from '../src/core/young-generation.js';
 
 const args = process.argv.slice(2);
@@ -33,7 +34,7 @@ function run(n: number): Promise<Measured> {
   const cli = [...HEAP_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'run', scenario, '--out', out, '--workers', String(n), '--no-report', '--no-logs', ...sets];
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cli, { stdio: ['ignore', 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, cli, { stdio: ['ignore', 'ignore', 'inherit'], env: withHugePages(process.env) });
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`recloop run --workers ${n} failed (exit ${code})`));

@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { withHugePages } from '../src/core/huge-pages.js';
 import { HEAP_FLAGS } from '../src/core/young-generation.js';
 import { initBackend } from '../src/ml/backend.js';
 import { CASES } from './cases.js';
@@ -27,7 +28,7 @@ const chosen = CASES.filter((c) => (named.length > 0 ? named.includes(c.name) : 
 /** Runs one case's worker; its stderr (epoch progress) passes through. */
 function runCase(name: string): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', 'bench/case-worker.ts', name], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...HEAP_FLAGS, '--import', 'tsx', 'bench/case-worker.ts', name], { stdio: ['ignore', 'pipe', 'inherit'], env: withHugePages(process.env) });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.on('error', reject);

@@ -16,6 +16,7 @@ import { fork, type ChildProcess, type ForkOptions } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { withHugePages } from '../core/huge-pages.js';
 import { HEAP_FLAGS } from '../core/young-generation.js';
 import { onInterrupt } from '../run/interrupt.js';
 import { runJob, type ExperimentJob, type JobResult } from './job.js';
@@ -114,7 +115,7 @@ const WORKER_FLAGS = ['--single-threaded-gc', '--no-concurrent-recompilation', .
 
 function startWorker(): ChildProcess {
   const here = import.meta.url;
-  const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  const options: ForkOptions = { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: withHugePages(process.env) };
   if (!here.endsWith('.ts')) return fork(fileURLToPath(new URL('./worker.js', here)), [], { ...options, execArgv: WORKER_FLAGS });
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
   return fork(fileURLToPath(new URL('./worker.ts', here)), [], { ...options, execArgv: ['--import', tsx, ...WORKER_FLAGS] });
