@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { HUGE_PAGES_TUNABLE } from '../src/core/huge-pages.js';
 import { HEAP_FLAGS } from '../src/core/young-generation.js';
 
 // The flags must be given when a process starts, so they are written where processes start: these
@@ -14,8 +15,22 @@ describe('the heap flags simulations run with', () => {
 
   it('are given by the recloop command and by npm start', () => {
     const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n')[0];
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${HEAP_FLAGS.join(' ')}`);
+    expect(shebang).toBe(`#!/usr/bin/env -S GLIBC_TUNABLES=\${GLIBC_TUNABLES}:${HUGE_PAGES_TUNABLE} node ${HEAP_FLAGS.join(' ')}`);
     const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toContain(`node ${HEAP_FLAGS.join(' ')} dist/cli/main.js compare`);
+  });
+
+  it('come with huge pages on the recloop command\'s first line, the caller\'s tunables kept', () => {
+    // What the kernel runs for the first line: env with its -S string, then node with a script.
+    const shebang = readFileSync('src/cli/main.ts', 'utf8').split('\n')[0];
+    const split = shebang.slice('#!/usr/bin/env '.length);
+    const tunables = (env: NodeJS.ProcessEnv): string => {
+      const run = spawnSync('/usr/bin/env', [split, '-e', 'process.stdout.write(process.env.GLIBC_TUNABLES ?? "")'], { encoding: 'utf8', env });
+      expect(run.stderr).toBe('');
+      return run.stdout;
+    };
+    const { GLIBC_TUNABLES: _, ...rest } = process.env;
+    expect(tunables(rest)).toBe(`:${HUGE_PAGES_TUNABLE}`);
+    expect(tunables({ ...rest, GLIBC_TUNABLES: 'glibc.malloc.check=0' })).toBe(`glibc.malloc.check=0:${HUGE_PAGES_TUNABLE}`);
   });
 });
