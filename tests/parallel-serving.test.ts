@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shardThreadsWaiting, startShardThreadsEarly } from '../src/parallel/shard-threads.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { reproducibleFiles } from './support/run-folder.js';
@@ -99,6 +100,13 @@ describe('a run split by users over threads', () => {
     await expectSameFolders(popularity.replace('{ kind: continuous, batch_window: 10m }', '{ kind: steps, step: 2h }'), [1, 2, 3]);
     await expectSameFolders(scenario('parallel-oracle', '', 'oracle'), [1, 2]);
   }, 180_000);
+
+  it('takes the shard thread the recloop command started before the run was read, and tells it what to simulate: the same files as one thread', async () => {
+    startShardThreadsEarly(1);
+    expect(shardThreadsWaiting()).toBe(1);
+    await expectSameFolders(scenario('parallel-early', '', 'popularity'), [1, 2]);
+    expect(shardThreadsWaiting()).toBe(0);
+  }, 120_000);
 
   it('refuses slate policies that learn online from every user (Thompson, UCB), linear Thompson sampling, which learns from what only the serving thread saw, and a worker count below one', async () => {
     for (const policy of ['thompson', 'ucb']) {

@@ -8,7 +8,7 @@ import type { SimEvent } from '../metrics/types.js';
 import type { ImpressionRows } from '../training/impression-buffer.js';
 import type { Packed } from './wire-format.js';
 
-/** What a shard thread is started with (its workerData). */
+/** What a shard thread is told to simulate (its first message). */
 export interface ShardStart {
   /** The run's scenario as resolved YAML: the thread builds the same world and recommender from it. */
   readonly scenarioYaml: string;

@@ -3,7 +3,7 @@
  * again from the resolved scenario, simulating the users it owns. Its metrics stay unused: the
  * main thread's metrics see every shard's events, merged.
  */
-import { workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { resolvePlugins } from '../plugins/resolve.js';
 import { HnswReceiver, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
 import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
@@ -17,7 +17,9 @@ import { replayFor } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
 import { packFeedback, unpackFeedback } from './wire-format.js';
 
-const start = workerData as ShardStart;
+// The thread may have been started before the run was read (shard-threads.ts): what it
+// simulates comes as its first message, once its modules are loaded.
+const start = await new Promise<ShardStart>((resolve, reject) => (parentPort ? parentPort.once('message', resolve) : reject(new Error('shard-worker runs as a worker thread'))));
 const port = start.port;
 const inbox = new Inbox<MergedMessage>(port);
 

@@ -10,14 +10,13 @@
  * (retrieval/hnsw-sharing.ts).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
-import { moduleWorker } from '../core/module-worker.js';
-import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
 import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
 import { Inbox } from './inbox.js';
 import { mergeShardEpochs, replayFor, sumTallies } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
+import { takeShardThread } from './shard-threads.js';
 import { packFeedback, unpackFeedback, type Packed } from './wire-format.js';
 
 /** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
@@ -103,9 +102,8 @@ export class UserShards implements EpochExchange {
 
 /** A shard thread; its failure also ends the main thread's wait for a model it would have trained. */
 function startShard(settings: Omit<ShardStart, 'port'>, states: TrainedStates): ShardThread {
+  const { worker, stopped } = takeShardThread();
   const { port1, port2 } = new MessageChannel();
-  const workerData: ShardStart = { ...settings, port: port2 };
-  const worker = moduleWorker(import.meta.url, 'shard-worker', { workerData, transferList: [port2], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
   const inbox = new Inbox<ShardMessage>(port1);
   const fail = (error: Error): void => {
     inbox.fail(error);
@@ -116,5 +114,8 @@ function startShard(settings: Omit<ShardStart, 'port'>, states: TrainedStates): 
   port1.on('message', (message: ShardMessage) => {
     if (message.kind === 'failed') states.fail(new Error(`shard thread: ${message.message}`));
   });
+  const early = stopped();
+  if (early) fail(early);
+  else worker.postMessage({ ...settings, port: port2 } satisfies ShardStart, [port2]);
   return { worker, port: port1, inbox };
 }
