@@ -40,7 +40,7 @@ describe('compileScoreFormula', () => {
     expect(f.evaluate([[0.3], [0], [0], [0.4], [0.1]])[0]).toBeCloseTo(2 * (0.3 - 0.1) - 0.1 + 1, 12);
   });
 
-  it('evaluates a nonlinear formula through mathjs and agrees with evaluateOne', () => {
+  it('evaluates a nonlinear formula from its tree and agrees with evaluateOne', () => {
     const f = compileScoreFormula('click * watch^2 + log1p(like) + max(survey, 0.3)', HEADS);
     expect(f.linear).toBeNull();
     const row = { click: 0.4, watch: 0.7, complete: 0.2, like: 0.05, survey: 0.1 };
@@ -49,6 +49,39 @@ describe('compileScoreFormula', () => {
     const scores = f.evaluate(HEADS.map((h) => [row[h], 0]));
     expect(scores[0]).toBeCloseTo(expected, 12);
     expect(scores[1]).toBeCloseTo(0.3, 12);
+  });
+
+  it('binds ^ tighter than unary minus and to the right, * and / to the left, and reads numbers as written', () => {
+    const one = (text: string): number => compileScoreFormula(`${text} + 0*click`, HEADS).evaluateOne({ click: 0, watch: 0.5, complete: 0, like: 0, survey: 0 });
+    expect(one('-2^2')).toBe(-4);
+    expect(one('2^3^2')).toBe(512);
+    expect(one('2^-1')).toBe(0.5);
+    expect(one('8/4/2')).toBe(1);
+    expect(one('2-3-4')).toBe(-5);
+    expect(one('-(2-3)*+4')).toBe(4);
+    expect(one('.5e1 + 1.25E-2 + 3.')).toBe(8.0125);
+    expect(one('log(8, 2) + log(exp(1)) + min(3, 1, 2) + max(watch) + pow(2, 10) + abs(-1) + sqrt(9)')).toBeCloseTo(3 + 1 + 1 + 0.5 + 1024 + 1 + 3, 12);
+  });
+
+  it('leaves a candidate the cascade dropped (NaN heads) at NaN, and stops on a value with no real number from real heads', () => {
+    const f = compileScoreFormula('sqrt(click - 0.25) + watch', HEADS);
+    const scores = f.evaluate([[0.5, Number.NaN], [0.1, Number.NaN], [0, 0], [0, 0], [0, 0]]);
+    expect(scores[0]).toBeCloseTo(0.6, 12);
+    expect(scores[1]).toBeNaN();
+    expect(() => f.evaluate([[0.1], [0], [0], [0], [0]])).toThrow(/does not evaluate to a real number/);
+  });
+
+  it('names a product without its *, a function given the wrong number of arguments, and a formula cut short', () => {
+    expect(formulaError('2click').message).toContain('"click" at character 2 follows a value with no operator between them (write * for a product)');
+    expect(formulaError('0.5 watch').message).toContain('write * for a product');
+    expect(formulaError('(click)(watch)').message).toContain('"(" at character 8 follows a value');
+    expect(formulaError('pow(click)').message).toContain('pow takes 2 arguments, found 1');
+    expect(formulaError('sqrt(click, 2)').message).toContain('sqrt takes 1 argument, found 2');
+    expect(formulaError('log(click, 2, 3)').message).toContain('log takes 1 to 2 arguments, found 3');
+    expect(formulaError('max()').message).toContain('max takes 1 or more arguments, found 0');
+    expect(formulaError('(click + watch').message).toContain('it ends where ")" was expected');
+    expect(formulaError('click # 2').message).toContain('unexpected "#" at character 7');
+    expect(formulaError('click,watch').message).toContain('"," at character 6, where an operator or the end was expected');
   });
 
   it('names an unknown name and the allowed ones, with a suggestion', () => {

@@ -1,28 +1,18 @@
 /**
  * The score formula of a scenario, e.g. `0.5*watch + 0.2*complete + 0.1*like + 0.2*survey`:
- * one number per candidate from its calibrated head outputs. Parsed once with mathjs and checked
- * against the configured heads, so a typo is a validation error, not a silent zero at run time.
+ * one number per candidate from its calibrated head outputs. Parsed once (formula-expression.ts)
+ * and checked against the configured heads, so a typo is a validation error, not a silent zero
+ * at run time.
  *
  * Allowed: numbers, the configured head names, named parameters (`recommender.score_params`,
  * so a sweep can vary one weight by name: `w*click + (1-w)*survey`), + - * / ^, parentheses and a
  * few functions (ALLOWED_FUNCTIONS). Parameters are replaced by their values before anything
  * else, so a formula linear in the heads (the usual weighted sum) is evaluated as a dot product
- * whatever its parameters; anything else goes through mathjs per candidate with one reused scope.
+ * whatever its parameters; anything else is evaluated per candidate from its compiled tree.
  */
-import { createRequire } from 'node:module';
-import type { EvalFunction, MathNode } from 'mathjs';
+import { compileExpression, ExpressionSyntaxError, FORMULA_FUNCTIONS, namesIn, parseExpression, substitute, type Expression } from './formula-expression.js';
 import { RANKER_HEADS } from './heads.js';
 import { didYouMean } from '../../settings/suggest.js';
-
-/**
- * mathjs, loaded on the first formula: it takes about half a second to load, which every
- * process (and every experiment worker) would otherwise pay whether or not it has a formula.
- */
-let mathjs: typeof import('mathjs') | undefined;
-function parse(text: string): MathNode {
-  mathjs ??= createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
-  return mathjs.parse(text);
-}
 
 export class FormulaError extends Error {
   override readonly name = 'FormulaError';
@@ -38,9 +28,7 @@ export class FormulaError extends Error {
 /** Named numbers a formula may use besides the heads, e.g. `{ w: 0.25 }`. */
 export type ScoreParams = Readonly<Record<string, number>>;
 
-export const ALLOWED_FUNCTIONS = ['abs', 'exp', 'log', 'log1p', 'max', 'min', 'pow', 'sqrt'] as const;
-
-const ALLOWED_OPERATORS = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus']);
+export const ALLOWED_FUNCTIONS = Object.keys(FORMULA_FUNCTIONS);
 
 export interface LinearFormula {
   /** One weight per configured head, in the order of `heads`. */
@@ -65,12 +53,13 @@ export interface CompiledFormula {
 export function compileScoreFormula(text: string, heads: readonly string[], params: ScoreParams = {}): CompiledFormula {
   if (text.trim() === '') throw new FormulaError('the score formula is empty; write e.g. "0.5*watch + 0.5*click"');
   checkParamNames(params, heads);
-  let parsed: MathNode;
+  let parsed: Expression;
   try {
-    parsed = parse(text);
+    parsed = parseExpression(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new FormulaError(`score formula "${text}" is not a valid expression: ${reason}`);
+    if (!(error instanceof ExpressionSyntaxError)) throw error;
+    if (error.notAllowed !== null) throw new FormulaError(`score formula "${text}": ${error.message}`);
+    throw new FormulaError(`score formula "${text}" is not a valid expression: ${error.message}`);
   }
   const uses = new Set<string>();
   const usedParams = new Set<string>();
@@ -80,15 +69,15 @@ export function compileScoreFormula(text: string, heads: readonly string[], para
   if (unused.length > 0) {
     throw new FormulaError(
       `score parameter "${unused[0]}" is not used by the score formula "${text}"; use it in recommender.score or remove it from recommender.score_params` +
-        didYouMean(unused[0], [...symbolsOf(parsed)].filter((name) => !heads.includes(name))),
+        didYouMean(unused[0], [...namesIn(parsed)].filter((name) => !heads.includes(name))),
       unused[0],
     );
   }
-  const root = withParams(parsed, params);
+  const root = substitute(parsed, params);
   const linear = linearize(root, heads);
-  const compiled = root.compile();
+  const compiled = compileExpression(root, heads);
   const formula = linear ? new LinearScoreFormula(text, heads, [...uses], linear, compiled) : new GeneralScoreFormula(text, heads, [...uses], compiled);
-  // Catch what only evaluation can show, e.g. sqrt of a negative constant giving a complex number.
+  // Catch what only evaluation can show, e.g. sqrt of a negative constant, which has no real value.
   formula.evaluateOne(Object.fromEntries(heads.map((h) => [h, 0.5])));
   return formula;
 }
@@ -106,81 +95,41 @@ function checkParamNames(params: ScoreParams, heads: readonly string[]): void {
   }
 }
 
-/** The names a formula's symbols use (heads, parameters, unknown names). */
-function symbolsOf(root: MathNode): Set<string> {
-  const names = new Set<string>();
-  root.traverse((node, _path, parent) => {
-    if (isVariable(node, parent)) names.add((node as MathNode & { name: string }).name);
-  });
-  return names;
-}
-
-/** A symbol that stands for a value: a function's own name is a SymbolNode too, but not a variable of the formula. */
-function isVariable(node: MathNode, parent: MathNode | null): boolean {
-  return node.type === 'SymbolNode' && !(parent?.type === 'FunctionNode' && (parent as MathNode & { fn: MathNode }).fn === node);
-}
-
-/** The tree with every parameter replaced by its value, as if the number had been written. */
-function withParams(root: MathNode, params: ScoreParams): MathNode {
-  if (Object.keys(params).length === 0) return root;
-  mathjs ??= createRequire(import.meta.url)('mathjs') as typeof import('mathjs');
-  const { ConstantNode } = mathjs;
-  return root.transform((node, _path, parent) => {
-    const name = isVariable(node, parent) ? (node as MathNode & { name: string }).name : undefined;
-    return name !== undefined && Object.prototype.hasOwnProperty.call(params, name) ? new ConstantNode(params[name]) : node;
-  });
-}
-
 interface Names {
   readonly heads: readonly string[];
   readonly params: ScoreParams;
 }
 
-/** Walks the tree, rejecting anything but numbers, configured heads, parameters, arithmetic and allowed functions. */
-function checkNode(node: MathNode, text: string, names: Names, uses: Set<string>, usedParams: Set<string>): void {
+/** Walks the tree: every name a configured head or a parameter, every call an allowed function with as many arguments as it takes. */
+function checkNode(node: Expression, text: string, names: Names, uses: Set<string>, usedParams: Set<string>): void {
   const { heads, params } = names;
-  switch (node.type) {
-    case 'ConstantNode': {
-      const { value } = node as MathNode & { value: unknown };
-      if (typeof value !== 'number') throw new FormulaError(`score formula "${text}": only numbers may appear as constants, found ${node.toString()}`);
+  switch (node.kind) {
+    case 'number':
       return;
-    }
-    case 'SymbolNode': {
-      const { name } = node as MathNode & { name: string };
-      if (heads.includes(name)) {
-        uses.add(name);
-        return;
+    case 'name':
+      if (heads.includes(node.name)) uses.add(node.name);
+      else if (Object.prototype.hasOwnProperty.call(params, node.name)) usedParams.add(node.name);
+      else throw new FormulaError(unknownName(node.name, text, names));
+      return;
+    case 'negate':
+      checkNode(node.arg, text, names, uses, usedParams);
+      return;
+    case 'binary':
+      checkNode(node.left, text, names, uses, usedParams);
+      checkNode(node.right, text, names, uses, usedParams);
+      return;
+    case 'call': {
+      const fn = Object.prototype.hasOwnProperty.call(FORMULA_FUNCTIONS, node.fn) ? FORMULA_FUNCTIONS[node.fn] : undefined;
+      if (fn === undefined) {
+        throw new FormulaError(`unknown function "${node.fn}" in score formula "${text}" (allowed functions: ${ALLOWED_FUNCTIONS.join(', ')})${didYouMean(node.fn, ALLOWED_FUNCTIONS)}`);
       }
-      if (Object.prototype.hasOwnProperty.call(params, name)) {
-        usedParams.add(name);
-        return;
+      if (node.args.length < fn.min || node.args.length > fn.max) {
+        const takes = fn.min === fn.max ? `${fn.min}` : fn.max === Infinity ? `${fn.min} or more` : `${fn.min} to ${fn.max}`;
+        throw new FormulaError(`score formula "${text}": ${node.fn} takes ${takes} argument${takes === '1' ? '' : 's'}, found ${node.args.length}`);
       }
-      throw new FormulaError(unknownName(name, text, names));
-    }
-    case 'ParenthesisNode':
-      checkNode((node as MathNode & { content: MathNode }).content, text, names, uses, usedParams);
-      return;
-    case 'OperatorNode': {
-      const { fn, op, args } = node as MathNode & { fn: string; op: string; args: MathNode[] };
-      if (!ALLOWED_OPERATORS.has(fn)) throw new FormulaError(`score formula "${text}": operator "${op}" is not allowed (use + - * / ^)`);
-      for (const arg of args) checkNode(arg, text, names, uses, usedParams);
+      for (const arg of node.args) checkNode(arg, text, names, uses, usedParams);
       return;
     }
-    case 'FunctionNode': {
-      const { fn, args } = node as MathNode & { fn: MathNode & { name?: string }; args: MathNode[] };
-      const name = fn.name ?? fn.toString();
-      if (!(ALLOWED_FUNCTIONS as readonly string[]).includes(name)) {
-        throw new FormulaError(
-          `unknown function "${name}" in score formula "${text}" (allowed functions: ${ALLOWED_FUNCTIONS.join(', ')})${didYouMean(name, ALLOWED_FUNCTIONS)}`,
-        );
-      }
-      for (const arg of args) checkNode(arg, text, names, uses, usedParams);
-      return;
-    }
-    default:
-      throw new FormulaError(
-        `score formula "${text}": ${node.toString()} is not allowed; use numbers, head names (${heads.join(', ')}), + - * / ^, parentheses and ${ALLOWED_FUNCTIONS.join(', ')}`,
-      );
   }
 }
 
@@ -202,45 +151,43 @@ interface Affine {
 }
 
 /** The formula as weights and a constant when it is affine in the heads, else null. */
-function linearize(root: MathNode, heads: readonly string[]): LinearFormula | null {
+function linearize(root: Expression, heads: readonly string[]): LinearFormula | null {
   const affine = toAffine(root);
   if (affine === null) return null;
   return { weights: Float64Array.from(heads, (h) => affine.weights.get(h) ?? 0), constant: affine.constant };
 }
 
-function toAffine(node: MathNode): Affine | null {
-  switch (node.type) {
-    case 'ConstantNode':
-      return { weights: new Map(), constant: (node as MathNode & { value: number }).value };
-    case 'SymbolNode':
-      return { weights: new Map([[(node as MathNode & { name: string }).name, 1]]), constant: 0 };
-    case 'ParenthesisNode':
-      return toAffine((node as MathNode & { content: MathNode }).content);
-    case 'OperatorNode': {
-      const { fn, args } = node as MathNode & { fn: string; args: MathNode[] };
-      const parts = args.map(toAffine);
-      if (parts.some((p) => p === null)) return null;
-      const [a, b] = parts as Affine[];
-      switch (fn) {
-        case 'unaryPlus':
-          return a;
-        case 'unaryMinus':
-          return scale(a, -1);
-        case 'add':
+function toAffine(node: Expression): Affine | null {
+  switch (node.kind) {
+    case 'number':
+      return { weights: new Map(), constant: node.value };
+    case 'name':
+      return { weights: new Map([[node.name, 1]]), constant: 0 };
+    case 'negate': {
+      const a = toAffine(node.arg);
+      return a && scale(a, -1);
+    }
+    case 'binary': {
+      const a = toAffine(node.left);
+      const b = toAffine(node.right);
+      if (a === null || b === null) return null;
+      switch (node.op) {
+        case '+':
           return sum(a, b, 1);
-        case 'subtract':
+        case '-':
           return sum(a, b, -1);
-        case 'multiply':
+        case '*':
           if (a.weights.size === 0) return scale(b, a.constant);
           if (b.weights.size === 0) return scale(a, b.constant);
           return null;
-        case 'divide':
+        case '/':
           return b.weights.size === 0 && b.constant !== 0 ? scale(a, 1 / b.constant) : null;
-        default:
+        case '^':
           return null;
       }
+      return null;
     }
-    default:
+    case 'call':
       return null;
   }
 }
@@ -255,16 +202,24 @@ function sum(a: Affine, b: Affine, sign: number): Affine {
   return { weights, constant: a.constant + sign * b.constant };
 }
 
+/** A compiled tree over the values of the configured heads, in their order. */
+type Compiled = (values: ArrayLike<number>) => number;
+
 abstract class BaseFormula implements CompiledFormula {
   constructor(
     readonly text: string,
     readonly heads: readonly string[],
     readonly uses: readonly string[],
     readonly linear: LinearFormula | null,
+    protected readonly compiled: Compiled,
   ) {}
 
   abstract evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array;
-  abstract evaluateOne(values: Readonly<Record<string, number>>): number;
+
+  evaluateOne(values: Readonly<Record<string, number>>): number {
+    const row = this.heads.map((h) => values[h] ?? Number.NaN);
+    return realValue(this.compiled(row), row, this.text);
+  }
 
   protected checkColumns(columns: readonly ArrayLike<number>[], out: Float64Array | undefined): Float64Array {
     if (columns.length !== this.heads.length) throw new RangeError(`score formula: expected ${this.heads.length} head columns, got ${columns.length}`);
@@ -274,14 +229,8 @@ abstract class BaseFormula implements CompiledFormula {
 }
 
 class LinearScoreFormula extends BaseFormula {
-  constructor(
-    text: string,
-    heads: readonly string[],
-    uses: readonly string[],
-    private readonly affine: LinearFormula,
-    private readonly compiled: EvalFunction,
-  ) {
-    super(text, heads, uses, affine);
+  constructor(text: string, heads: readonly string[], uses: readonly string[], private readonly affine: LinearFormula, compiled: Compiled) {
+    super(text, heads, uses, affine, compiled);
   }
 
   evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array {
@@ -295,41 +244,30 @@ class LinearScoreFormula extends BaseFormula {
     }
     return scores;
   }
-
-  evaluateOne(values: Readonly<Record<string, number>>): number {
-    return toNumber(this.compiled.evaluate(new Map(Object.entries(values))), this.text);
-  }
 }
 
 class GeneralScoreFormula extends BaseFormula {
-  /** Reused across candidates: mathjs reads head values from it by name. */
-  private readonly scope = new Map<string, number>();
-
-  constructor(
-    text: string,
-    heads: readonly string[],
-    uses: readonly string[],
-    private readonly compiled: EvalFunction,
-  ) {
-    super(text, heads, uses, null);
+  constructor(text: string, heads: readonly string[], uses: readonly string[], compiled: Compiled) {
+    super(text, heads, uses, null, compiled);
   }
 
   evaluate(columns: readonly ArrayLike<number>[], out?: Float64Array): Float64Array {
     const scores = this.checkColumns(columns, out);
-    const used = this.uses.map((name) => ({ name, column: columns[this.heads.indexOf(name)] }));
+    const row = new Float64Array(columns.length);
     for (let i = 0; i < scores.length; i++) {
-      for (const { name, column } of used) this.scope.set(name, column[i]);
-      scores[i] = toNumber(this.compiled.evaluate(this.scope), this.text);
+      for (let h = 0; h < columns.length; h++) row[h] = columns[h][i];
+      scores[i] = realValue(this.compiled(row), row, this.text);
     }
     return scores;
   }
-
-  evaluateOne(values: Readonly<Record<string, number>>): number {
-    return toNumber(this.compiled.evaluate(new Map(Object.entries(values))), this.text);
-  }
 }
 
-function toNumber(value: unknown, text: string): number {
-  if (typeof value === 'number') return value;
-  throw new FormulaError(`score formula "${text}" does not evaluate to a real number (got ${String(value)})`);
+/**
+ * The value, or a FormulaError when real head values gave none (the square root or logarithm
+ * of a negative number): a NaN head (a candidate a ranking cascade dropped) passes through.
+ */
+function realValue(value: number, row: ArrayLike<number>, text: string): number {
+  if (!Number.isNaN(value)) return value;
+  for (let h = 0; h < row.length; h++) if (Number.isNaN(row[h])) return value;
+  throw new FormulaError(`score formula "${text}" does not evaluate to a real number (got NaN)`);
 }
