@@ -1,12 +1,15 @@
 /**
  * Picks the fastest tfjs backend present at run time: tfjs-node (native TensorFlow) when it is
- * installed, else WebAssembly, else the pure-JS cpu backend. Every tfjs user (two-tower,
- * ranker) awaits `initBackend()` before building tensors, and the run reports `backendName()`.
+ * installed, else WebAssembly, else the pure-JS cpu backend. Only tfjs-core and the backend in
+ * use are loaded: the models compute their own gradients, so the tfjs bundle (layers, converter,
+ * the WebGL backend and the gradient registry, ~0.3 s to load) is left to the tests that compare
+ * against tfjs's own gradients. Every tfjs user (two-tower, ranker) awaits `initBackend()` before
+ * building tensors, and the run reports `backendName()`.
  *
  * The tfjs engine is one per process, so the chosen backend is too: the promise below is the
  * one piece of module state, mirroring the engine's own.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { useFastWasmMatMul } from './wasm-matmul.js';
@@ -34,7 +37,7 @@ async function pickBackend(): Promise<BackendName> {
     useFastWasmMatMul();
     return 'wasm';
   }
-  if (await trySet('cpu')) return 'cpu';
+  if ((await tryCpu()) && (await trySet('cpu'))) return 'cpu';
   throw new Error('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
 }
 
@@ -56,6 +59,16 @@ async function tryWasm(): Promise<boolean> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(`${dirname(main)}/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pure-JS backend, registered only when it is needed: tfjs-core alone registers no backend. */
+async function tryCpu(): Promise<boolean> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
     return true;
   } catch {
     return false;

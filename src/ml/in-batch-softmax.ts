@@ -11,7 +11,7 @@
  *   logits[b, j] = u_b·v_j / T − logQ[j], and −∞ where j ≠ b and ids[j] = ids[b]
  *   loss = −(1/n) Σ_b log softmax(logits[b])[b]
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { inBatchSoftmaxOnnx } from './onnx/in-batch-softmax-graph.js';
 import { matMul, matMulsSharing, transpose } from './typed-matmul.js';
 

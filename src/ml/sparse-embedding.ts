@@ -10,7 +10,7 @@
  * order from the table's own stream, so a row's initial value does not depend on when the
  * table grew.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng/index.js';
 import { bagCount, type Bags } from './bags.js';
 

@@ -3,7 +3,7 @@
  * by hand: on ONNX Runtime's Gemm where it runs (onnx/gemm.ts), else on the active tfjs backend
  * (XNNPACK under wasm, ~30× faster than a JS loop).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { gemm } from './onnx/gemm.js';
 
 /** a (rows × inner) · b (inner × cols), row-major. */

@@ -11,7 +11,7 @@
  * the result are copied. The second wins when a large operand is the transposed one, as in a
  * gradient like dV = dLᵀ·U with dL batch × batch.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 

@@ -9,7 +9,7 @@
  * layer and the first deep layer read the same input, so they share one matMul too. Fewer,
  * larger ops per step: per-op overhead dominates small tensors on the wasm backend.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 import { DcnV2OnnxTrainable } from './dcn-onnx-training.js';

@@ -3,7 +3,7 @@
  * DCN-V2 cross network (MMoE's shared bottom). Layers are plain tfjs variables and fused ops, not tf.layers models:
  * per-op overhead dominates small tensors on the wasm backend, so fewer, fused ops per step.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 

@@ -9,7 +9,7 @@
  * over experts), and all gates as one matMul, so the op count per step does not grow with the
  * number of experts or heads.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 import { positiveCount } from '../../settings/fields.js';

@@ -4,7 +4,7 @@
  * during training, so the network does not have to explain position bias as relevance. At
  * serving every candidate is scored as if shown at position 0.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { OnnxGraph } from '../../ml/onnx/graph.js';
 import { OnnxSession } from '../../ml/onnx/runtime.js';
 import type { Rng } from '../../rng/index.js';
