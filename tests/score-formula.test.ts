@@ -100,6 +100,7 @@ describe('compileScoreFormula', () => {
     expect(formulaError('0.5*').message).toContain('is not a valid expression');
     expect(formulaError('').message).toContain('empty');
     expect(formulaError('foo(click)').message).toContain('unknown function "foo"');
+    expect(formulaError('constructor(click)').message).toContain('unknown function "constructor"');
     expect(formulaError('click = 1').message).toContain('is not allowed');
     expect(formulaError('"x" + click').message).toContain('only numbers');
     expect(formulaError('click > 0.5').message).toContain('not allowed');

@@ -12,16 +12,16 @@ import { moduleWorker } from '../core/module-worker.js';
 import { YOUNG_GENERATION_MIB } from '../core/young-generation.js';
 
 /** A started shard thread, and why it stopped if it did before a run took it. */
-export interface ShardThreadStart {
+export interface StartedShardThread {
   readonly worker: Worker;
   /** Set when the thread failed or stopped while waiting: the run that takes it fails with this. */
   readonly stopped: () => Error | undefined;
 }
 
-const waiting: ShardThreadStart[] = [];
+const waiting: StartedShardThread[] = [];
 
 /** A new shard thread, loading its modules; it waits for its ShardStart message. */
-function startShardThread(): ShardThreadStart {
+function startShardThread(): StartedShardThread {
   const worker = moduleWorker(import.meta.url, 'shard-worker', { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MIB } });
   let stopped: Error | undefined;
   // Always listened to: an 'error' with no listener would throw in this thread.
@@ -44,7 +44,7 @@ export function startShardThreadsEarly(count: number): void {
 }
 
 /** A shard thread for a run: one started early if any waits, else a new one. */
-export function takeShardThread(): ShardThreadStart {
+export function takeShardThread(): StartedShardThread {
   const thread = waiting.shift() ?? startShardThread();
   thread.worker.ref();
   return thread;

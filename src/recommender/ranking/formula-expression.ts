@@ -239,8 +239,8 @@ export function compileExpression(e: Expression, names: readonly string[]): (val
       return (values) => op(left(values), right(values));
     }
     case 'call': {
+      if (!Object.prototype.hasOwnProperty.call(FORMULA_FUNCTIONS, e.fn)) throw new RangeError(`formula: unknown function "${e.fn}"`);
       const fn = FORMULA_FUNCTIONS[e.fn];
-      if (fn === undefined) throw new RangeError(`formula: unknown function "${e.fn}"`);
       const args = e.args.map((arg) => compileExpression(arg, names));
       const scratch = new Array<number>(args.length);
       return (values) => {
