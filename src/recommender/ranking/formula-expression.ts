@@ -84,21 +84,20 @@ export function parseExpression(text: string): Expression {
     k++;
   };
 
-  function sum(): Expression {
-    let left = product();
-    while (isSymbol('+') || isSymbol('-')) {
-      const op = tokens[k++].text as '+' | '-';
-      left = { kind: 'binary', op, left, right: product() };
+  /** Operands joined left to right by any of `ops` (a − b − c is (a − b) − c). */
+  function chain(operand: () => Expression, ops: readonly BinaryOperator[]): Expression {
+    let left = operand();
+    while (peek().kind === 'symbol' && (ops as readonly string[]).includes(peek().text)) {
+      const op = tokens[k++].text as BinaryOperator;
+      left = { kind: 'binary', op, left, right: operand() };
     }
     return left;
   }
+  function sum(): Expression {
+    return chain(product, ['+', '-']);
+  }
   function product(): Expression {
-    let left = signed();
-    while (isSymbol('*') || isSymbol('/')) {
-      const op = tokens[k++].text as '*' | '/';
-      left = { kind: 'binary', op, left, right: signed() };
-    }
-    return left;
+    return chain(signed, ['*', '/']);
   }
   function signed(): Expression {
     if (isSymbol('-')) {
