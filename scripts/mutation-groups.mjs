@@ -86,6 +86,11 @@ export const GROUPS = {
       'tests/calibration-mechanics.test.ts',
     ],
   },
+  // The score formula: its parser, its checks against the heads, the affine fold and evaluation.
+  'score-formula': {
+    mutate: ['src/recommender/ranking/score-formula.ts', 'src/recommender/ranking/formula-expression.ts'],
+    tests: ['tests/score-formula.test.ts'],
+  },
   ranker: {
     mutate: [
       'src/recommender/ranking/dcn.ts',

@@ -43,6 +43,8 @@ describe('compileScoreFormula', () => {
   it('evaluates a nonlinear formula from its tree and agrees with evaluateOne', () => {
     const f = compileScoreFormula('click * watch^2 + log1p(like) + max(survey, 0.3)', HEADS);
     expect(f.linear).toBeNull();
+    expect([...f.uses].sort()).toEqual(['click', 'like', 'survey', 'watch']);
+    expect(() => f.evaluate([[0.5], [0.5]])).toThrow('score formula: expected 5 head columns, got 2');
     const row = { click: 0.4, watch: 0.7, complete: 0.2, like: 0.05, survey: 0.1 };
     const expected = 0.4 * 0.49 + Math.log1p(0.05) + 0.3;
     expect(f.evaluateOne(row)).toBeCloseTo(expected, 12);
@@ -61,6 +63,13 @@ describe('compileScoreFormula', () => {
     expect(one('-(2-3)*+4')).toBe(4);
     expect(one('.5e1 + 1.25E-2 + 3.')).toBe(8.0125);
     expect(one('log(8, 2) + log(exp(1)) + min(3, 1, 2) + max(watch) + pow(2, 10) + abs(-1) + sqrt(9)')).toBeCloseTo(3 + 1 + 1 + 0.5 + 1024 + 1 + 3, 12);
+  });
+
+  it('folds only what is affine: a product or quotient of heads, a power and a division by zero stay formulas; constants scale with their terms', () => {
+    for (const text of ['click*watch', 'click/watch', 'click/(watch+1)', 'click^2', 'click/(2-2)']) expect(compileScoreFormula(text, HEADS).linear, text).toBeNull();
+    const f = compileScoreFormula('(click + 2) * 3 + 12.5*watch - .25*like + 1e-12*survey', HEADS);
+    expect(Array.from(f.linear?.weights ?? [])).toEqual([3, 12.5, 0, -0.25, 1e-12]);
+    expect(f.linear?.constant).toBe(6);
   });
 
   it('leaves a candidate the cascade dropped (NaN heads) at NaN, and stops on a value with no real number from real heads', () => {
@@ -87,8 +96,10 @@ describe('compileScoreFormula', () => {
   it('names an unknown name and the allowed ones, with a suggestion', () => {
     const error = formulaError('0.5*wach + 0.5*click');
     expect(error.message).toContain('unknown name "wach"');
-    expect(error.message).toContain('allowed names: click, watch, complete, like, survey');
-    expect(error.message).toContain('did you mean "watch"?');
+    expect(error.message).toContain('allowed names: click, watch, complete, like, survey)');
+    expect(error.message).toMatch(/did you mean "watch"\?$/);
+    // A near miss of a head is a typo: no hint to declare it as a weight.
+    expect(error.message).not.toContain('score_params');
   });
 
   it('says when a formula names a head that is not configured', () => {
@@ -99,10 +110,16 @@ describe('compileScoreFormula', () => {
   it('rejects syntax errors, unknown functions, assignments, strings and comparisons', () => {
     expect(formulaError('0.5*').message).toContain('is not a valid expression');
     expect(formulaError('').message).toContain('empty');
-    expect(formulaError('foo(click)').message).toContain('unknown function "foo"');
+    expect(formulaError('foo(click)').message).toContain('unknown function "foo" in score formula "foo(click)" (allowed functions: abs, exp, log, log1p, max, min, pow, sqrt)');
+    expect(formulaError('-wach + click').message).toContain('unknown name "wach"');
     expect(formulaError('constructor(click)').message).toContain('unknown function "constructor"');
-    expect(formulaError('click = 1').message).toContain('is not allowed');
-    expect(formulaError('"x" + click').message).toContain('only numbers');
+    expect(formulaError('   ').message).toContain('empty');
+    expect(formulaError('click = 1').message).toContain('operator "=" is not allowed');
+    expect(formulaError('click = 1').message).not.toContain('not a valid expression');
+    expect(formulaError('"x" + click').message).toMatch(/only numbers may appear as constants, found "x"$/);
+    expect(formulaError("click + 'x'").message).toContain("only numbers may appear as constants, found 'x'");
+    expect(formulaError('click + "x').message).toContain('found "x');
+    expect(formulaError('click + )').message).toContain('")" at character 9, where a number, a name or "(" was expected');
     expect(formulaError('click > 0.5').message).toContain('not allowed');
     expect(formulaError('sqrt(-1) + click').message).toContain('does not evaluate to a real number');
   });
@@ -143,6 +160,8 @@ describe('named parameters in the score formula', () => {
     const typo = paramError('ww*click + (1-w)*survey', { w: 0.5 });
     expect(typo.message).toContain('unknown name "ww"');
     expect(typo.message).toContain('parameters in recommender.score_params: w');
+    const two = paramError('v*click + ww*watch', { v: 0.5, w: 0.5 });
+    expect(two.message).toContain('(allowed names: click, watch, complete, like, survey; parameters in recommender.score_params: v, w)');
     expect(typo.message).toContain('did you mean "w"?');
     expect(typo.param).toBeUndefined();
     const undeclared = formulaError('w*click + (1-w)*survey');
@@ -155,7 +174,14 @@ describe('named parameters in the score formula', () => {
     expect(unused.param).toBe('ww');
     expect(unused.message).toContain('score parameter "ww" is not used by the score formula');
     expect(unused.message).toContain('did you mean "w"?');
+    // The suggestion reads the weights inside calls and negations, never the heads.
+    expect(paramError('max(-w1*click, watch)', { w1: 0.5, w2: 0.25 }).message).toContain('did you mean "w1"?');
+    expect(paramError('click', { clicks: 0.5 }).message).not.toContain('did you mean');
     expect(paramError('click', { watch: 1 }).message).toContain('has the name of a ranker head');
+    // A configured head that is not one of the built-in heads is refused too.
+    expect(() => compileScoreFormula('ctr2', ['click', 'ctr2'], { ctr2: 1 })).toThrow('has the name of a ranker head');
+    expect(paramError('click', { '2w': 1 }).message).toContain('score parameter "2w": expected a name of letters, digits and _');
+    expect(paramError('click', { 'w-1': 1 }).message).toContain('expected a name of letters');
     expect(paramError('max(click, 1)', { max: 1 }).message).toContain('or a function');
     expect(paramError('w*click', { w: Number.POSITIVE_INFINITY }).message).toContain('expected a finite number');
   });

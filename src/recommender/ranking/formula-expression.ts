@@ -76,7 +76,8 @@ export function parseExpression(text: string): Expression {
   const tokens = tokenize(text);
   let k = 0;
   const peek = (): Token => tokens[k];
-  const isSymbol = (s: string): boolean => peek().kind === 'symbol' && peek().text === s;
+  // A name or number never spells a symbol, and the end's text is empty.
+  const isSymbol = (s: string): boolean => peek().text === s;
   const unexpected = (token: Token, wanted: string): ExpressionSyntaxError =>
     new ExpressionSyntaxError(token.kind === 'end' ? `it ends where ${wanted} was expected` : `"${token.text}" at character ${token.at}, where ${wanted} was expected`);
   const expect = (s: string): void => {
@@ -87,7 +88,7 @@ export function parseExpression(text: string): Expression {
   /** Operands joined left to right by any of `ops` (a − b − c is (a − b) − c). */
   function chain(operand: () => Expression, ops: readonly BinaryOperator[]): Expression {
     let left = operand();
-    while (peek().kind === 'symbol' && (ops as readonly string[]).includes(peek().text)) {
+    while ((ops as readonly string[]).includes(peek().text)) {
       const op = tokens[k++].text as BinaryOperator;
       left = { kind: 'binary', op, left, right: operand() };
     }

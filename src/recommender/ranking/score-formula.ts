@@ -182,10 +182,8 @@ function toAffine(node: Expression): Affine | null {
           return null;
         case '/':
           return b.weights.size === 0 && b.constant !== 0 ? scale(a, 1 / b.constant) : null;
-        case '^':
-          return null;
       }
-      return null;
+      return null; // a power
     }
     case 'call':
       return null;
