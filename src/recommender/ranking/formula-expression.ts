@@ -3,7 +3,7 @@
  * minus: -a^2 is -(a^2)), parentheses and calls of a few named functions. Parsed into a tree
  * that score-formula.ts checks against the heads, folds into weights when it is affine, and
  * otherwise evaluates. Its own parser: a general expression library took ~0.7 s to load in
- * every process and thread that read a scenario, for this much grammar.
+ * every process and thread that read a two-stage scenario, for this much grammar.
  */
 
 export type Expression =
@@ -50,9 +50,8 @@ function tokenize(text: string): Token[] {
     }
     const rest = text.slice(i);
     const number = NUMBER.exec(rest);
-    const name = number ? null : NAME.exec(rest);
-    if (number || name) {
-      const word = (number ?? name)?.[0] ?? '';
+    const word = number?.[0] ?? NAME.exec(rest)?.[0];
+    if (word !== undefined) {
       tokens.push({ kind: number ? 'number' : 'name', text: word, at: i + 1 });
       i += word.length;
     } else if (SYMBOLS.has(c)) {
