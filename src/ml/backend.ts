@@ -32,19 +32,20 @@ export function backendName(): BackendName | undefined {
 }
 
 async function pickBackend(): Promise<BackendName> {
-  if ((await tryNative()) && (await trySet('tensorflow'))) return 'tensorflow';
+  // tfjs-node is an optional dependency; importing it registers the 'tensorflow' backend.
+  if ((await registers('@tensorflow/tfjs-node')) && (await trySet('tensorflow'))) return 'tensorflow';
   if ((await tryWasm()) && (await trySet('wasm'))) {
     useFastWasmMatMul();
     return 'wasm';
   }
-  if ((await tryCpu()) && (await trySet('cpu'))) return 'cpu';
+  // The pure-JS backend, registered only when it is needed: tfjs-core alone registers no backend.
+  if ((await registers('@tensorflow/tfjs-backend-cpu')) && (await trySet('cpu'))) return 'cpu';
   throw new Error('no tfjs backend could be initialised (tried tensorflow, wasm, cpu)');
 }
 
-/** tfjs-node is an optional dependency; importing it registers the 'tensorflow' backend. */
-async function tryNative(): Promise<boolean> {
-  // A variable specifier keeps TypeScript from requiring the package at compile time.
-  const specifier: string = '@tensorflow/tfjs-node';
+/** Whether the package `specifier` imports (importing a backend package registers its backend). */
+async function registers(specifier: string): Promise<boolean> {
+  // A string parameter keeps TypeScript from requiring an optional package at compile time.
   try {
     await import(specifier);
     return true;
@@ -59,16 +60,6 @@ async function tryWasm(): Promise<boolean> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(`${dirname(main)}/`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The pure-JS backend, registered only when it is needed: tfjs-core alone registers no backend. */
-async function tryCpu(): Promise<boolean> {
-  try {
-    await import('@tensorflow/tfjs-backend-cpu');
     return true;
   } catch {
     return false;
