@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runScenario } from '../src/run/run-scenario.js';
 import { SMALL_SCENARIO, smallScenario, tempDir } from './support/scenarios.js';
 import { cli } from './support/run-cli.js';
@@ -80,6 +80,37 @@ describe('recloop run', () => {
     expect(err).toContain('world.users.count');
     expect(err).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'run'))).toBe(false);
+  });
+});
+
+describe('the command line', () => {
+  it('lists every command in --help, and each one named alone gives its own help', async () => {
+    // yargs prints help with console.log, not through the command line's streams.
+    const help = async (args: string[]) => {
+      const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+      try {
+        const { code } = await cli(args);
+        return { code, out: log.mock.calls.map((call) => call.join(' ')).join('\n') };
+      } finally {
+        log.mockRestore();
+      }
+    };
+    const all = await help(['--help']);
+    expect(all.code).toBe(0);
+    const words = [...all.out.matchAll(/^ {2}recloop ([a-z-]+)/gm)].map((m) => m[1]);
+    expect(words).toEqual(['run', 'compare', 'sweep', 'merge', 'ope', 'ope-log', 'replay', 'import', 'fit', 'fit-check', 'report', 'validate', 'query', 'init', 'classic']);
+    // Only the named command is loaded: a word pointing at another command's module would leave its own unknown.
+    for (const word of words) {
+      const own = await help([word, '--help']);
+      expect(own.code, word).toBe(0);
+      expect(own.out.split('\n')[0], word).toMatch(new RegExp(`^recloop ${word}( |$)`));
+    }
+  });
+
+  it('an unknown command is refused with the list of commands', async () => {
+    const { code, err } = await cli(['rnu', 'scenarios/popularity.yaml']);
+    expect(code).toBe(2);
+    expect(err).toContain('rnu');
   });
 });
 

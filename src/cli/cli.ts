@@ -5,35 +5,47 @@
  * there plus one line in COMMANDS.
  */
 import yargs, { type ArgumentsCamelCase, type Argv } from 'yargs';
-import { ScenarioError } from '../scenario/index.js';
+import { ScenarioError } from '../scenario/problems.js';
 import { OutputExistsError } from '../run/output-dir.js';
 import { SweepError } from '../sweep/errors.js';
-import { classicCommand } from './commands/classic.js';
-import { compareCommand } from './commands/compare.js';
-import { fitCommand } from './commands/fit.js';
-import { fitCheckCommand } from './commands/fit-check.js';
-import { importCommand } from './commands/import.js';
-import { initCommand } from './commands/init.js';
-import { opeCommand } from './commands/ope.js';
-import { opeLogCommand } from './commands/ope-log.js';
-import { queryCommand } from './commands/query.js';
-import { reportCommand } from './commands/report.js';
-import { replayCommand } from './commands/replay.js';
-import { runCommand } from './commands/run.js';
-import { sweepCommand } from './commands/sweep.js';
-import { mergeCommand } from './commands/merge.js';
 import { UserError, type CliIo, type CommandModule } from './commands/types.js';
-import { validateCommand } from './commands/validate.js';
 
 export type { CliIo } from './commands/types.js';
 
-const COMMANDS: readonly CommandModule[] = [runCommand, compareCommand, sweepCommand, mergeCommand, opeCommand, opeLogCommand, replayCommand, importCommand, fitCommand, fitCheckCommand, reportCommand, validateCommand, queryCommand, initCommand, classicCommand];
+/**
+ * Each command by the word that names it, loaded when asked for: a command's modules (the
+ * simulation, DuckDB, the charts) take about a second to load, and only the one named is needed.
+ * In the order `--help` lists them.
+ */
+const COMMANDS: readonly (readonly [string, () => Promise<CommandModule>])[] = [
+  ['run', async () => (await import('./commands/run.js')).runCommand],
+  ['compare', async () => (await import('./commands/compare.js')).compareCommand],
+  ['sweep', async () => (await import('./commands/sweep.js')).sweepCommand],
+  ['merge', async () => (await import('./commands/merge.js')).mergeCommand],
+  ['ope', async () => (await import('./commands/ope.js')).opeCommand],
+  ['ope-log', async () => (await import('./commands/ope-log.js')).opeLogCommand],
+  ['replay', async () => (await import('./commands/replay.js')).replayCommand],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['fit', async () => (await import('./commands/fit.js')).fitCommand],
+  ['fit-check', async () => (await import('./commands/fit-check.js')).fitCheckCommand],
+  ['report', async () => (await import('./commands/report.js')).reportCommand],
+  ['validate', async () => (await import('./commands/validate.js')).validateCommand],
+  ['query', async () => (await import('./commands/query.js')).queryCommand],
+  ['init', async () => (await import('./commands/init.js')).initCommand],
+  ['classic', async () => (await import('./commands/classic.js')).classicCommand],
+];
+
+/** The command the first word names, or all of them (for --help, or a message that lists them). */
+async function commandsFor(argv: readonly string[]): Promise<CommandModule[]> {
+  const named = COMMANDS.filter(([word]) => word === argv[0]);
+  return Promise.all((named.length > 0 ? named : COMMANDS).map(([, load]) => load()));
+}
 
 const EXIT_USER_ERROR = 2;
 
 export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let parser = yargs([...argv]).scriptName('recloop').usage('$0 <command> [options]');
-  for (const register of COMMANDS) parser = register(parser, io);
+  for (const register of await commandsFor(argv)) parser = register(parser, io);
   parser = parser
     .middleware((argv) => rejectRepeatedOptions(argv, listOptions(parser)))
     .demandCommand(1, 'name a command (see --help)')
