@@ -29,6 +29,8 @@ export interface CaseResult {
   readonly impressions: number;
   readonly build_seconds: number;
   readonly loop_seconds: number;
+  /** Each measured day's wall time (an epoch a day), in order; absent from results written before 2026-12-07. */
+  readonly day_seconds?: readonly number[];
   readonly phases: Record<string, number>;
   readonly peak_rss_mib: number;
 }
@@ -63,6 +65,8 @@ const loopStart = performance.now();
 await session.post('Profiler.start');
 let slates = 0;
 let impressions = 0;
+const daySeconds: number[] = [];
+let dayStart = loopStart;
 const phases: Record<string, number> = {};
 const addPhases = (profile: CpuProfile): Record<string, number> => {
   const own = phaseSeconds(profile);
@@ -75,6 +79,9 @@ const addPhases = (profile: CpuProfile): Record<string, number> => {
 await sim.run(async ({ metrics }) => {
   slates += metrics.slates;
   impressions += metrics.impressions;
+  const now = performance.now();
+  daySeconds.push((now - dayStart) / 1000);
+  dayStart = now;
   const at = ((performance.now() - loopStart) / 1000).toFixed(1);
   if (!perEpoch) return void process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates\n`);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
@@ -97,6 +104,7 @@ const result: CaseResult = {
   impressions,
   build_seconds: (loopStart - buildStart) / 1000,
   loop_seconds: (end - loopStart) / 1000,
+  day_seconds: daySeconds,
   phases,
   peak_rss_mib: process.resourceUsage().maxRSS / 1024,
 };

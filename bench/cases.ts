@@ -1,6 +1,6 @@
 /**
  * The loop benchmark's cases: shipped scenarios with `--set` overrides. `days` caps a case's
- * measured horizon (the rest is projected from the measured rate and labelled so); `slow`
+ * measured horizon (the rest is projected, as a floor, from the last measured day and labelled so); `slow`
  * cases run only with `--all` or when named.
  */
 export interface BenchCase {
