@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createProgress, formatSeconds } from '../src/cli/progress.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createProgress, formatSeconds, type ProgressPace } from '../src/cli/progress.js';
 
 /** A stream that keeps what is written; `isTTY` as a terminal or a pipe would have it. */
 function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string } {
@@ -34,6 +34,26 @@ describe('progress', () => {
     const progress = createProgress('run', 4, out, performance.now() - 30_000);
     progress.update(1, 'day 1');
     expect(out.text()).toMatch(/^run 1\/4 day 1 · 30s · ETA 1m30s\n$/);
+  });
+
+  it('at the latest pace counts each step left at the cost of the last one, where the mean would count the cheap first ones', () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const paced = (pace: ProgressPace) => {
+        const out = sink(true);
+        const progress = createProgress('run', 10, out, performance.now(), pace);
+        vi.advanceTimersByTime(10_000);
+        progress.update(1, 'day 1');
+        vi.advanceTimersByTime(30_000);
+        progress.update(2, 'day 2');
+        return out.text().split('\r').at(-1);
+      };
+      // Steps of 10 s then 30 s, 8 left: 8 × 30 s at the latest pace, 8 × 20 s at the mean.
+      expect(paced('latest')).toMatch(/ 2\/10 day 2 ETA 4m00s\x1b\[K$/);
+      expect(paced('mean')).toMatch(/ 2\/10 day 2 ETA 2m40s\x1b\[K$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('without a detail the line has no double space', () => {

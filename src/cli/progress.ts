@@ -10,25 +10,40 @@ export interface Progress {
 }
 
 /**
+ * How the time left is reckoned: `mean`, each step left at the mean cost of those done (steps
+ * alike, such as a sweep's cells); `latest`, each step left at the cost of the steps done since
+ * the last update (a run's epochs, which cost more as a world's traffic grows: the mean would
+ * count the cheap random start-up days and promise an end far too early).
+ */
+export type ProgressPace = 'mean' | 'latest';
+
+/**
  * `started` is when the work began (performance.now()): a caller that learns the total only
  * once the first step is done creates its progress then, and passes when the work began, so the
  * time so far and the time left count the first step too.
  */
-export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr, started = performance.now()): Progress {
+export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr, started = performance.now(), pace: ProgressPace = 'mean'): Progress {
   const tty = out.isTTY === true;
   let lastDecile = -1;
-  const eta = (done: number): string => {
+  let lastDone = 0;
+  let lastTime = started;
+  const eta = (done: number, now: number): string => {
     if (done === 0) return '';
-    const seconds = ((performance.now() - started) / 1000 / done) * (total - done);
+    const perStep = pace === 'latest' && done > lastDone ? (now - lastTime) / (done - lastDone) : (now - started) / done;
+    const seconds = (perStep / 1000) * (total - done);
     return seconds >= 1 ? `ETA ${formatSeconds(seconds)}` : '';
   };
   return {
     update(done, detail = '') {
+      const now = performance.now();
+      const left = done < total ? eta(done, now) : '';
+      lastDone = done;
+      lastTime = now;
       if (tty) {
         const width = 24;
         const filled = Math.round((done / total) * width);
         const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-        out.write(`\r${label} ${bar} ${done}/${total} ${detail} ${eta(done)}\x1b[K`);
+        out.write(`\r${label} ${bar} ${done}/${total} ${detail} ${left}\x1b[K`);
         return;
       }
       const decile = Math.floor((done / total) * 10);
@@ -36,8 +51,7 @@ export function createProgress(label: string, total: number, out: Writable & { i
         lastDecile = decile;
         // The time so far tells a log's reader what each step cost (later epochs of a world whose
         // traffic grows cost more), and when the work may end.
-        const elapsed = formatSeconds((performance.now() - started) / 1000);
-        const left = done < total ? eta(done) : '';
+        const elapsed = formatSeconds((now - started) / 1000);
         out.write(`${[label, `${done}/${total}`, detail].filter((part) => part !== '').join(' ')} · ${elapsed}${left ? ` · ${left}` : ''}\n`);
       }
     },

@@ -88,7 +88,8 @@ export async function runWithProgress(name: string, io: CliIo, start: (display: 
   try {
     outcome = await start({
       onEpoch: (result, total) => {
-        progress ??= createProgress(name, total, io.stderr, started);
+        // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace.
+        progress ??= createProgress(name, total, io.stderr, started, 'latest');
         const m = result.metrics;
         progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
       },
