@@ -9,9 +9,9 @@
  * identical to theirs.
  *
  * What a candidate's row needs of its item (upload time, creator, tags and those standardized
- * columns) is kept in one 128-byte record per item: on a catalog of hundreds of thousands of
- * items a candidate's item costs one or two cache misses there, where the catalog's own arrays
- * (one per field) cost one each.
+ * columns) is kept in one 64-byte record per item: on a catalog of hundreds of thousands of items
+ * a candidate's item costs one or two cache misses there, where the catalog's own arrays (one per
+ * field) cost one each.
  */
 import { grown } from '../../core/typed-arrays.js';
 import { ITEM_SCALARS, USER_ITEM_SCALARS, type FeatureWriter, type ItemStatFeatures, type UserSummary } from './features.js';
@@ -19,19 +19,22 @@ import type { RequestContext } from './request-context.js';
 import type { Standardizer } from './standardizer.js';
 
 const ITEM_WIDTH = ITEM_SCALARS.length;
-/** An item's record: float64 slots [upload time, ITEM_WIDTH standardized columns], then int32 slots [stamp, creator, tag count, tags …]. */
-const RECORD_BYTES = 128;
-const RECORD_FLOATS = RECORD_BYTES / 8;
-const RECORD_INTS = RECORD_BYTES / 4;
-const UPLOAD = 0;
-const COLUMNS = 1;
-const STAMP = 2 * (COLUMNS + ITEM_WIDTH);
+/**
+ * An item's record, one cache line: a float64 upload time, then float32 slots [ITEM_WIDTH
+ * standardized columns, then as int32: stamp, creator, tag count, tags …]. The columns are stored
+ * as the float32 the rows hold, so copying them gives the rows' values exactly.
+ */
+const RECORD_BYTES = 64;
+const RECORD_SLOTS = RECORD_BYTES / 4;
+/** The upload time's float64 slot is the record's first; the float32 and int32 slots follow it. */
+const COLUMNS = 2;
+const STAMP = COLUMNS + ITEM_WIDTH;
 const CREATOR = STAMP + 1;
 const TAG_COUNT = STAMP + 2;
 const TAGS = STAMP + 3;
 /** Tags a record holds; an item with more reads them from the item table (TAG_COUNT −1). */
-const RECORD_TAGS = RECORD_INTS - TAGS;
-if (RECORD_TAGS < 4) throw new Error('serving rows: an item record has no room for its tags');
+const RECORD_TAGS = RECORD_SLOTS - TAGS;
+if (RECORD_TAGS < 2) throw new Error('serving rows: an item record has no room for its tags');
 
 export class ServingRows {
   /** The request's row, standardized (candidate columns hold a standardized zero until written). */
@@ -40,8 +43,9 @@ export class ServingRows {
   private readonly scratch: Float32Array;
   private readonly mean: Float32Array;
   private readonly inverseSd: Float32Array;
-  /** Item records, two views of one buffer; a record is current where its stamp is `stamp`. */
-  private floats = new Float64Array(0);
+  /** Item records, three views of one buffer; a record is current where its stamp is `stamp`. */
+  private uploads = new Float64Array(0);
+  private floats = new Float32Array(0);
   private ints = new Int32Array(0);
   private stamp = 0;
   private itemStats: ItemStatFeatures | null = null;
@@ -74,17 +78,16 @@ export class ServingRows {
     out.set(this.request, o);
     const at = this.recordAt(itemId, stats, statsTime);
     const { floats, ints } = this;
-    const i = at * 2;
     let tags = ints;
-    let from = i + TAGS;
-    let to = from + ints[i + TAG_COUNT];
-    if (ints[i + TAG_COUNT] < 0) {
+    let from = at + TAGS;
+    let to = from + ints[at + TAG_COUNT];
+    if (ints[at + TAG_COUNT] < 0) {
       const items = this.writer.itemTable(itemId);
       tags = items.topics;
       from = items.topicStart[itemId];
       to = items.topicStart[itemId + 1];
     }
-    this.writer.writeUserItemOf(scratch, 0, ctx, user, itemId, tags, from, to, ints[i + CREATOR], floats[at + UPLOAD]);
+    this.writer.writeUserItemOf(scratch, 0, ctx, user, itemId, tags, from, to, ints[at + CREATOR], this.uploads[at >> 1]);
     for (let j = from; j < to; j++) {
       const t = tags[j];
       if (t >= topics) continue;
@@ -105,16 +108,16 @@ export class ServingRows {
     for (let k = 0; k < ITEM_WIDTH; k++) out[o + s + ITEM_SCALARS[k]] = floats[at + COLUMNS + k];
   }
 
-  /** Where the item's record starts in `floats`, (re)written on first use after a change of statistics. */
+  /** Where the item's record starts in `floats` and `ints` (its upload time at half that in `uploads`), (re)written on first use after a change of statistics. */
   private recordAt(itemId: number, stats: ItemStatFeatures, statsTime: number): number {
     if (stats !== this.itemStats || !Object.is(statsTime, this.itemStatsTime)) {
       this.stamp++;
       this.itemStats = stats;
       this.itemStatsTime = statsTime;
     }
-    const at = itemId * RECORD_FLOATS;
-    if (at >= this.floats.length) this.grow(itemId);
-    if (this.ints[2 * at + STAMP] !== this.stamp) this.writeRecord(itemId, at, stats, statsTime);
+    const at = itemId * RECORD_SLOTS;
+    if (at >= this.ints.length) this.grow(itemId);
+    if (this.ints[at + STAMP] !== this.stamp) this.writeRecord(itemId, at, stats, statsTime);
     return at;
   }
 
@@ -128,19 +131,19 @@ export class ServingRows {
       scratch[c] = 0;
     }
     const items = this.writer.itemTable(itemId);
-    floats[at + UPLOAD] = items.uploadTimes[itemId];
-    const i = 2 * at;
-    ints[i + STAMP] = this.stamp;
-    ints[i + CREATOR] = items.creators[itemId];
+    this.uploads[at >> 1] = items.uploadTimes[itemId];
+    ints[at + STAMP] = this.stamp;
+    ints[at + CREATOR] = items.creators[itemId];
     const from = items.topicStart[itemId];
     const count = items.topicStart[itemId + 1] - from;
-    ints[i + TAG_COUNT] = count <= RECORD_TAGS ? count : -1;
-    for (let k = 0; k < Math.min(count, RECORD_TAGS); k++) ints[i + TAGS + k] = items.topics[from + k];
+    ints[at + TAG_COUNT] = count <= RECORD_TAGS ? count : -1;
+    for (let k = 0; k < Math.min(count, RECORD_TAGS); k++) ints[at + TAGS + k] = items.topics[from + k];
   }
 
   private grow(itemId: number): void {
-    const capacity = Math.max(itemId + 1, 2 * (this.floats.length / RECORD_FLOATS), 1024);
-    this.floats = grown(this.floats, capacity * RECORD_FLOATS);
-    this.ints = new Int32Array(this.floats.buffer);
+    const capacity = Math.max(itemId + 1, 2 * (this.ints.length / RECORD_SLOTS), 1024);
+    this.ints = grown(this.ints, capacity * RECORD_SLOTS);
+    this.floats = new Float32Array(this.ints.buffer);
+    this.uploads = new Float64Array(this.ints.buffer);
   }
 }
