@@ -31,3 +31,19 @@ export function dot(a: Float32Array, vectors: Float32Array, index: number): numb
   for (let d = 0; d < DIM; d++) s += a[d] * vectors[index * DIM + d];
   return s;
 }
+
+/** Row `index` of `vectors` times `a` in float32, as the inverted file's kernels add: each product and each sum rounded, in dimension order. */
+export function dotFloat32(a: ArrayLike<number>, vectors: Float32Array, index: number): number {
+  let s = 0;
+  for (let d = 0; d < DIM; d++) s = Math.fround(s + Math.fround(Math.fround(a[d]) * vectors[index * DIM + d]));
+  return s;
+}
+
+/** Each query's k best rows of `vectors` by dotFloat32, best first: what an inverted file probing every list returns. */
+export function topByFloat32(queries: readonly Float32Array[], ids: Int32Array, vectors: Float32Array, k: number): { ids: Int32Array; scores: Float32Array }[] {
+  return queries.map((q) => {
+    const scored = Array.from(ids, (id, i) => ({ id, score: dotFloat32(q, vectors, i) })).sort((x, y) => y.score - x.score);
+    const best = scored.slice(0, k);
+    return { ids: Int32Array.from(best, (b) => b.id), scores: Float32Array.from(best, (b) => b.score) };
+  });
+}

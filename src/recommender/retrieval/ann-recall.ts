@@ -15,7 +15,8 @@ export const ANN_PROBE_QUERIES = 256;
  * Share of the exact top k (by inner product over `vectors`, the rows of `ids`) that `index`
  * returns in its own top k, over the `dim`-wide rows of `queries`; 1 for an exact index, and
  * for no queries. The exact top k comes from the index where it offers it (`searchExactly`:
- * an inverted file probing every list), else from an exact scan built here.
+ * an inverted file probing every list, with its own float32 sums, so the recall counts only
+ * what probing misses), else from an exact scan built here.
  */
 export function annRecall(index: Retriever, ids: Int32Array, vectors: Float32Array, dim: number, queries: Float32Array, k: number): number {
   const n = queries.length / dim;

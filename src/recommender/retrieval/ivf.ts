@@ -7,7 +7,7 @@
  * a graph built on items loses recall: docs/PERFORMANCE.md).
  *
  * A query's result depends on its own vector only, never on the batch it came in: every score is
- * the exact kernel's float64 sum, and its scanned items are ordered by list, then by position.
+ * the range kernel's float32 sum, and its scanned items are ordered by list, then by position.
  */
 import type { Retriever } from '../types.js';
 import { ExactRetriever } from './exact.js';
