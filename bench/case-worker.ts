@@ -82,7 +82,7 @@ await sim.run(async ({ metrics }) => {
   const now = performance.now();
   daySeconds.push((now - dayStart) / 1000);
   dayStart = now;
-  const at = ((performance.now() - loopStart) / 1000).toFixed(1);
+  const at = ((now - loopStart) / 1000).toFixed(1);
   if (!perEpoch) return void process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates\n`);
   const { profile } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
   if (profileDir) writeFileSync(join(profileDir, `epoch-${metrics.epoch}.cpuprofile`), JSON.stringify(profile));

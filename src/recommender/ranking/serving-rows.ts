@@ -20,7 +20,7 @@ import type { Standardizer } from './standardizer.js';
 
 const ITEM_WIDTH = ITEM_SCALARS.length;
 /**
- * An item's record, one cache line: a float64 upload time, then float32 slots [ITEM_WIDTH
+ * An item's record, a cache line's 64 bytes: a float64 upload time, then float32 slots [ITEM_WIDTH
  * standardized columns, then as int32: stamp, creator, tag count, tags …]. The columns are stored
  * as the float32 the rows hold, so copying them gives the rows' values exactly.
  */
