@@ -120,7 +120,7 @@ export interface Retriever {
   readonly exact: boolean;
   /** For each query, up to k item ids with their inner-product scores, best first. */
   search(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[];
-  /** The exact top k, where an approximate index can give it for less than a new exact scan (ann-recall.ts). */
+  /** The exact top k in the index's own arithmetic (every list probed), where it can give it for less than a new exact scan (ann-recall.ts). */
   searchExactly?(queries: readonly Float32Array[], k: number): { ids: Int32Array; scores: Float32Array }[];
 }
 
