@@ -107,7 +107,7 @@ describe('the command line', () => {
     }
   });
 
-  it('an unknown command is refused with the list of commands', async () => {
+  it('an unknown command is refused, naming it, exit code 2', async () => {
     const { code, err } = await cli(['rnu', 'scenarios/popularity.yaml']);
     expect(code).toBe(2);
     expect(err).toContain('rnu');
