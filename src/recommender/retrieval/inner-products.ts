@@ -209,6 +209,8 @@ class WasmInnerProducts implements InnerProducts {
 export class JsRangeInnerProducts implements RangeInnerProducts {
   private readonly out: Float64Array;
   private readonly positions: Int32Array;
+  /** The query rounded to float32 once per call, as the WebAssembly kernel's query memory holds it. */
+  private readonly query: Float32Array;
 
   constructor(
     private readonly vectors: Float32Array,
@@ -217,6 +219,7 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
   ) {
     this.out = new Float64Array(RANGE_ROOM * count);
     this.positions = new Int32Array(count);
+    this.query = new Float32Array(dim);
   }
 
   above(from: number, count: number, lo: number, scale: number, cut: number): Int32Array {
@@ -226,12 +229,13 @@ export class JsRangeInnerProducts implements RangeInnerProducts {
 
   scoreRange(query: ArrayLike<number>, from: number, count: number, at: number): Float64Array {
     checkRange(from, count, at, this.count);
-    const { dim, vectors, out } = this;
+    const { dim, vectors, out, query: q } = this;
+    for (let d = 0; d < dim; d++) q[d] = query[d];
     for (let i = 0; i < count; i++) {
       const x = (from + i) * dim;
       let s = 0;
       // In float32, as the WebAssembly kernel's f32x4 lanes add: each product and each sum rounded.
-      for (let d = 0; d < dim; d++) s = Math.fround(s + Math.fround(Math.fround(query[d]) * vectors[x + d]));
+      for (let d = 0; d < dim; d++) s = Math.fround(s + Math.fround(q[d] * vectors[x + d]));
       out[at + i] = s;
     }
     return out;
