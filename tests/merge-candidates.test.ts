@@ -75,4 +75,28 @@ describe('orderByScore', () => {
       got.forEach((s, r) => expect(s.score).toBe(score(want[r])));
     }
   });
+
+  it('orders as the reference does keys apart only in their last bits, zeros of both signs, and lists past 4,096', () => {
+    // The typed array's sort sees each key with its position in the low mantissa bits: keys that
+    // differ only there, and ±0, must still come out in the exact order (or fall back to the merge sort).
+    const rng = new Rng('order-by-score-bits');
+    const near = (base: number, step: number): number => {
+      const value = Float64Array.of(base);
+      new Uint32Array(value.buffer)[0] += step;
+      return value[0];
+    };
+    for (let trial = 0; trial < 40; trial++) {
+      const n = trial % 10 === 0 ? 4090 + rng.int(20) : 1 + rng.int(300);
+      const list = Array.from({ length: n }, (_, k) => c(rng.int(3 * n), [`s${k}`], 0));
+      const scores = Float64Array.from(list, () => {
+        const u = rng.uniform(0, 1);
+        if (u < 0.1) return rng.uniform(0, 1) < 0.5 ? 0 : -0;
+        return near(u < 0.55 ? 0.3 : -0.3, trial % 2 === 0 ? rng.int(64) : rng.int(1 << 14));
+      });
+      const want = list
+        .map((_, k) => k)
+        .sort((a, b) => scores[b] - scores[a] || list[a].itemId - list[b].itemId);
+      expect(orderByScore(list, scores).map((s) => s.sources[0]), `trial ${trial}`).toEqual(want.map((k) => list[k].sources[0]));
+    }
+  });
 });

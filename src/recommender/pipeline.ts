@@ -184,6 +184,9 @@ class OrderScratch {
   private key = new Float64Array(0);
   private spareIndex = new Int32Array(0);
   private spareKey = new Float64Array(0);
+  /** nativeSort's keys, and their 32-bit words (the low word of float64 r is word 2r: little-endian). */
+  private packed = new Float64Array(0);
+  private packedWords = new Uint32Array(0);
 
   /** Candidate indices (the live ones, or all) best first; valid until the next call. */
   sort(candidates: readonly Candidate[], scores: ArrayLike<number> | undefined, live: Uint32Array | null, n: number): Int32Array {
@@ -202,6 +205,8 @@ class OrderScratch {
     if (sorted) return index;
     // A NaN source score makes the comparison inconsistent: keep the built-in sort's order.
     if (nan) return Int32Array.from(index.subarray(0, n)).sort((a, b) => compareCandidates(candidates, scores, a, b));
+    const native = this.nativeSort(candidates, n);
+    if (native) return native;
     let { spareIndex: toIndex, spareKey: toKey } = this;
     for (let width = 1; width < n; width *= 2) {
       for (let start = 0; start < n; start += 2 * width) {
@@ -235,8 +240,43 @@ class OrderScratch {
     return index;
   }
 
+  /**
+   * The order by the typed array's own sort: each position's negated key with the position in
+   * the low bits of its mantissa, sorted as float64 numbers; then keys checked to fall strictly
+   * from one run of equal keys to the next, and each run put in item id order (calibrated heads
+   * give equal scores often). Null, leaving the merge sort to do it, where the positions do not
+   * fit in POSITION_BITS, a key is infinite, or the check fails (keys apart only in the bits the
+   * positions took).
+   */
+  private nativeSort(candidates: readonly Candidate[], n: number): Int32Array | null {
+    if (!LITTLE_ENDIAN || n > 1 << POSITION_BITS) return null;
+    const { index, key, packed, packedWords, spareIndex, spareKey } = this;
+    for (let r = 0; r < n; r++) {
+      const k = key[r];
+      if (!Number.isFinite(k)) return null;
+      packed[r] = -k;
+      packedWords[2 * r] = (packedWords[2 * r] & ~POSITION_MASK) | r;
+    }
+    packed.subarray(0, n).sort();
+    let run = 0;
+    for (let p = 0; p <= n; p++) {
+      if (p < n) {
+        const r = packedWords[2 * p] & POSITION_MASK;
+        spareIndex[p] = index[r];
+        spareKey[p] = key[r];
+        if (p === 0 || spareKey[p] === spareKey[p - 1]) continue;
+        if (!(spareKey[p - 1] > spareKey[p])) return null;
+      }
+      if (p - run > 1) byItemId(candidates, spareIndex, run, p);
+      run = p;
+    }
+    return spareIndex;
+  }
+
   private grow(n: number): void {
     const capacity = Math.max(n, 2 * this.index.length, 64);
+    this.packed = new Float64Array(capacity);
+    this.packedWords = new Uint32Array(this.packed.buffer);
     this.index = new Int32Array(capacity);
     this.key = new Float64Array(capacity);
     this.spareIndex = new Int32Array(capacity);
@@ -244,6 +284,26 @@ class OrderScratch {
   }
 }
 const orderScratch = new OrderScratch();
+
+/** Low mantissa bits nativeSort gives a key's position: lists of up to 4,096 candidates. */
+const POSITION_BITS = 12;
+const POSITION_MASK = (1 << POSITION_BITS) - 1;
+/** Whether a float64's low word comes first in memory, as nativeSort reads it. */
+const LITTLE_ENDIAN = new Uint32Array(Float64Array.of(1).buffer)[1] === 0x3ff00000;
+
+/** Sorts order[from .. to) (candidates of equal score) by item id, equal ids by index: the merge sort's order for them. */
+function byItemId(candidates: readonly Candidate[], order: Int32Array, from: number, to: number): void {
+  for (let p = from + 1; p < to; p++) {
+    const k = order[p];
+    const id = candidates[k].itemId;
+    let at = p;
+    while (at > from && (candidates[order[at - 1]].itemId > id || (candidates[order[at - 1]].itemId === id && order[at - 1] > k))) {
+      order[at] = order[at - 1];
+      at--;
+    }
+    order[at] = k;
+  }
+}
 
 /** Whether candidate a (score keyA) goes strictly before candidate b: compareCandidates < 0, no NaN among the scores. */
 function before(candidates: readonly Candidate[], keyA: number, a: number, keyB: number, b: number): boolean {
