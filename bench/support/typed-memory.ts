@@ -1,12 +1,13 @@
 /**
  * Which parts of a running simulation hold its typed memory: every ArrayBuffer,
- * SharedArrayBuffer and WebAssembly memory reachable from a root object, each counted once and
- * charged to the shortest property path that reaches it (breadth first), the paths cut after
- * `depth` named properties (a view over part of a buffer is charged to the object holding it).
- * Array elements and map and set entries are followed but add no name,
- * so a list of epochs adds up under one owner. Only what properties reach is seen: buffers held
- * by closures or module-level caches are not. V8's own `arrayBuffers` figure leaves WebAssembly
- * memories out, so the total can fall short of it or pass it.
+ * SharedArrayBuffer and WebAssembly memory reachable from a root object, each counted once, by
+ * its length (pages never written may not be resident), and charged to the shortest property
+ * path that reaches it (breadth first), the paths cut after `depth` named properties (a view
+ * over part of a buffer is charged to the object holding it). Array elements and map and set
+ * entries are followed but add no name, so a list of epochs adds up under one owner. Only what
+ * properties reach is seen: buffers held by closures or module-level caches are not. V8's own
+ * `arrayBuffers` figure leaves WebAssembly memories out, so the total can fall short of it or
+ * pass it.
  */
 
 export interface MemoryOwner {
