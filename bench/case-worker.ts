@@ -13,10 +13,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { loadScenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
-import { CASES } from './cases.js';
+import { CASES, caseScenario } from './cases.js';
 import { phaseSeconds, type CpuProfile } from './support/phase-profile.js';
 
 export interface CaseResult {
@@ -41,13 +40,8 @@ if (!benchCase) throw new Error(`unknown case ${name}; cases: ${CASES.map((c) =>
 
 // Every value after a --set, in order.
 const sets = process.argv.flatMap((arg, k) => (arg === '--set' && k + 1 < process.argv.length ? [process.argv[k + 1]] : []));
-const overrides = [...benchCase.overrides, ...sets, 'logs.impressions=false'];
-const full = await loadScenario(benchCase.scenario, overrides);
 const daysFlag = process.argv.indexOf('--days');
-const daysAsked = daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : (benchCase.days ?? full.horizon.days);
-if (!Number.isInteger(daysAsked) || daysAsked < 1) throw new Error(`--days: expected a whole number of days ≥ 1, got ${process.argv[daysFlag + 1]}`);
-const days = Math.min(daysAsked, full.horizon.days);
-const scenario = await loadScenario(benchCase.scenario, [...overrides, `horizon.days=${days}`]);
+const { scenario, days, totalDays } = await caseScenario(benchCase, sets, daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : undefined);
 
 const profilesFlag = process.argv.indexOf('--profiles');
 const profileDir = profilesFlag > 0 ? process.argv[profilesFlag + 1] : undefined;
@@ -97,7 +91,7 @@ if (!perEpoch) addPhases(last);
 const result: CaseResult = {
   case: name,
   days_measured: days,
-  days_total: full.horizon.days,
+  days_total: totalDays,
   users: scenario.world.users.count,
   items: scenario.world.items.count,
   slates,

@@ -1,3 +1,6 @@
+import { loadScenario } from '../src/scenario/index.js';
+import type { Scenario } from '../src/scenario/index.js';
+
 /**
  * The loop benchmark's cases: shipped scenarios with `--set` overrides. `days` caps a case's
  * measured horizon (the rest is projected, as a floor, from the last measured day and labelled so); `slow`
@@ -62,3 +65,16 @@ export const CASES: readonly BenchCase[] = [
   { name: 'trecs-10k', scenario: POPULARITY, overrides: trecs(10_000, 10_000, 50), label: 'T-RECS setting: 10k users × 10k items × 50 steps' },
   { name: 'trecs-100k', scenario: POPULARITY, overrides: trecs(100_000, 50_000, 10), label: 'T-RECS setting: 100k users × 50k items × 10 steps', slow: true },
 ];
+
+/**
+ * A case's scenario as the bench runs it: its overrides, then `sets`, without the impression log,
+ * over `days` (default: the case's cap) at most of its horizon, whose length comes back as `totalDays`.
+ */
+export async function caseScenario(benchCase: BenchCase, sets: readonly string[], days?: number): Promise<{ scenario: Scenario; days: number; totalDays: number }> {
+  const overrides = [...benchCase.overrides, ...sets, 'logs.impressions=false'];
+  const full = await loadScenario(benchCase.scenario, overrides);
+  const asked = days ?? benchCase.days ?? full.horizon.days;
+  if (!Number.isInteger(asked) || asked < 1) throw new Error(`--days: expected a whole number of days ≥ 1, got ${asked}`);
+  const measured = Math.min(asked, full.horizon.days);
+  return { scenario: await loadScenario(benchCase.scenario, [...overrides, `horizon.days=${measured}`]), days: measured, totalDays: full.horizon.days };
+}

@@ -6,10 +6,9 @@
  *   node --max-semi-space-size=64 --import tsx bench/memory-owners.ts <case> [--days N] [--depth 6] [--top 20] [--set key=value …]
  */
 import { parseArgs } from 'node:util';
-import { loadScenario } from '../src/scenario/index.js';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
-import { CASES } from './cases.js';
+import { CASES, caseScenario } from './cases.js';
 import { typedMemoryByOwner } from './support/typed-memory.js';
 
 const { values, positionals } = parseArgs({
@@ -25,10 +24,7 @@ const benchCase = CASES.find((c) => c.name === positionals[0]);
 if (!benchCase) throw new Error(`usage: bench/memory-owners.ts <case> [--days N]; cases: ${CASES.map((c) => c.name).join(', ')}`);
 const depth = Number(values.depth);
 const top = Number(values.top);
-const overrides = [...benchCase.overrides, ...(values.set ?? []), 'logs.impressions=false'];
-const days = values.days === undefined ? benchCase.days : Number(values.days);
-if (days !== undefined && !(Number.isInteger(days) && days >= 1)) throw new Error(`--days: expected a whole number of days ≥ 1, got ${values.days}`);
-const scenario = await loadScenario(benchCase.scenario, days === undefined ? overrides : [...overrides, `horizon.days=${days}`]);
+const { scenario } = await caseScenario(benchCase, values.set ?? [], values.days === undefined ? undefined : Number(values.days));
 
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 const sim = new Simulation(buildParts(scenario));

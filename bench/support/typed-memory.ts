@@ -25,7 +25,7 @@ export function typedMemoryByOwner(root: object, rootName: string, depth: number
   const queue: { value: unknown; path: string; names: number }[] = [{ value: root, path: rootName, names: 0 }];
   for (let next = 0; next < queue.length; next++) {
     const { value, path, names } = queue[next];
-    queue[next] = { value: undefined, path: '', names: 0 };
+    queue[next] = RELEASED;
     if (value === null || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
     const buffer = backingBuffer(value);
@@ -64,6 +64,9 @@ export function typedMemoryByOwner(root: object, rootName: string, depth: number
   }
   return [...owners].map(([path, { bytes, buffers: count }]) => ({ path, bytes, buffers: count })).sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
 }
+
+/** What a read queue entry is replaced with, so the walk does not keep what it has passed alive. */
+const RELEASED = { value: undefined, path: '', names: 0 } as const;
 
 /** WebAssembly.Memory (the project's TypeScript libs do not declare WebAssembly). */
 const WasmMemory = (globalThis as { WebAssembly?: { Memory: abstract new (...args: never[]) => { readonly buffer: ArrayBuffer } } }).WebAssembly?.Memory;

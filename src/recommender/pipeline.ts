@@ -258,15 +258,15 @@ class OrderScratch {
       packedWords[2 * r] = (packedWords[2 * r] & ~POSITION_MASK) | r;
     }
     packed.subarray(0, n).sort();
-    let run = 0;
-    for (let p = 0; p <= n; p++) {
-      if (p < n) {
-        const r = packedWords[2 * p] & POSITION_MASK;
-        spareIndex[p] = index[r];
-        spareKey[p] = key[r];
-        if (p === 0 || spareKey[p] === spareKey[p - 1]) continue;
-        if (!(spareKey[p - 1] > spareKey[p])) return null;
-      }
+    for (let p = 0; p < n; p++) {
+      const r = packedWords[2 * p] & POSITION_MASK;
+      spareIndex[p] = index[r];
+      spareKey[p] = key[r];
+    }
+    // Runs of equal keys [run, p), each falling strictly below the one before it.
+    for (let run = 0, p = 1; p <= n; p++) {
+      if (p < n && spareKey[p] === spareKey[p - 1]) continue;
+      if (p < n && !(spareKey[p - 1] > spareKey[p])) return null;
       if (p - run > 1) byItemId(candidates, spareIndex, run, p);
       run = p;
     }
