@@ -20,7 +20,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 
-import { IMPRESSION_COLUMNS, ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
+import { columnOf, IMPRESSION_COLUMNS, ImpressionBuffer, type ImpressionRow } from '../src/training/impression-buffer.js';
 import {
   ParquetLogWriter,
   sqlString,
@@ -62,7 +62,7 @@ function fillBuffer(buf: ImpressionBuffer, n: number): number {
     // Fresh object per row, as a simulator would produce.
     buf.append({
       ...row,
-      time: 3 + i / n,
+      time: 3 + (slate * 10) / n, // a slate's rows share its time, as a simulator logs them
       slateId: slate,
       userId: slate % 200_000,
       itemId: (r >>> 4) % 100_000,
@@ -118,7 +118,9 @@ async function appenderRoute(buf: ImpressionBuffer, file: string): Promise<{ app
     const t0 = performance.now();
     const app = await con.createAppender('t');
     const cols = buf.columns;
-    const arrays = IMPRESSION_COLUMNS.map((c) => cols[c.name]);
+    const arrays = IMPRESSION_COLUMNS.map((c) => columnOf(cols, c.name));
+    // A slate's column holds one value a slate row.
+    const at = IMPRESSION_COLUMNS.map((c) => (c.level === 'slate' ? (r: number) => cols.slate_row[r] : (r: number) => r));
     const chunk = DuckDBDataChunk.create(types);
     for (let off = 0; off < buf.length; off += 2048) {
       const n = Math.min(2048, buf.length - off);
@@ -127,8 +129,9 @@ async function appenderRoute(buf: ImpressionBuffer, file: string): Promise<{ app
       for (let c = 0; c < arrays.length; c++) {
         const v = chunk.getColumnVector(c);
         const a = arrays[c];
-        if (IMPRESSION_COLUMNS[c].sqlType === 'BOOLEAN') for (let j = 0; j < n; j++) v.setItem(j, a[off + j] !== 0);
-        else for (let j = 0; j < n; j++) v.setItem(j, a[off + j]);
+        const row = at[c];
+        if (IMPRESSION_COLUMNS[c].sqlType === 'BOOLEAN') for (let j = 0; j < n; j++) v.setItem(j, a[row(off + j)] !== 0);
+        else for (let j = 0; j < n; j++) v.setItem(j, a[row(off + j)]);
         v.flush();
       }
       app.appendDataChunk(chunk);
@@ -158,9 +161,8 @@ async function main(): Promise<void> {
     fillBuffer(new ImpressionBuffer(), Math.min(N, 200_000));
     const buf = new ImpressionBuffer();
     const appendMs = fillBuffer(buf, N);
-    const cols0 = buf.columns;
-    const bytesPerRow = IMPRESSION_COLUMNS.reduce((sum, c) => sum + cols0[c.name].BYTES_PER_ELEMENT, 0);
-    const heapMB = (buf.capacity * bytesPerRow) / 1e6;
+    const bytesPerRow = Math.round(buf.allocatedBytes / buf.capacity);
+    const heapMB = buf.allocatedBytes / 1e6;
     console.log(
       `append:     ${appendMs.toFixed(0)} ms  ${fmtRate(N, appendMs)}  (capacity ${buf.capacity.toLocaleString('en-US')} rows, ${bytesPerRow} B/row, ${heapMB.toFixed(0)} MB of typed arrays)`,
     );

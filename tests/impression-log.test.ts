@@ -9,8 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotGraph } from '../src/checkpoint/object-graph.js';
 import {
   IMPRESSION_COLUMNS,
+  columnOf,
   IMPRESSION_ROW_BYTES,
   ImpressionBuffer,
+  SLATE_ROW_BYTES,
   type ImpressionRow,
 } from '../src/training/impression-buffer.js';
 import { ParquetLogWriter, epochFileName, sqlString } from '../src/training/parquet-log.js';
@@ -18,18 +20,19 @@ import { ParquetLogWriter, epochFileName, sqlString } from '../src/training/parq
 const ARMS = ['control', 'treatment', "o'brien"]; // a quote, to exercise SQL escaping
 const SOURCES = ['popularity', 'two_tower', 'popularity+two_tower', 'fresh'];
 
-/** Deterministic row i of epoch e. */
+/** Deterministic row i of epoch e: slates of ten rows, which share the slate's fields, as the loop logs them. */
 function makeRow(i: number, epoch = 7): ImpressionRow {
+  const slate = Math.floor(i / 10);
   const clicked = i % 3 === 0;
   const watchMinutes = clicked ? (i % 50) * 0.5 : 0;
   return {
-    time: epoch + i / 10_000,
+    time: epoch + slate / 1_000,
     epoch,
-    slateId: Math.floor(i / 10),
-    userId: (i * 7) % 1000,
+    slateId: slate,
+    userId: (slate * 7) % 1000,
     itemId: (i * 13) % 5000,
     position: i % 10,
-    arm: ARMS[i % ARMS.length],
+    arm: ARMS[slate % ARMS.length],
     source: SOURCES[Math.floor(i / 2) % SOURCES.length],
     propensity: i % 5 === 0 ? 1 : 1 / (1 + (i % 5)),
     clicked,
@@ -38,8 +41,8 @@ function makeRow(i: number, epoch = 7): ImpressionRow {
     completed: clicked && i % 2 === 0,
     liked: i % 11 === 0,
     survey: i % 4 === 0 ? (i % 5) + 1 : null,
-    // One row in seven is logged without its request's context.
-    ...(i % 7 === 0 ? {} : { hourOfDay: i % 24, pastSessions: i % 13, requestInSession: i % 4 }),
+    // One slate in seven is logged without its request's context.
+    ...(slate % 7 === 0 ? {} : { hourOfDay: slate % 24, pastSessions: slate % 13, requestInSession: slate % 4 }),
   };
 }
 
@@ -101,13 +104,18 @@ describe('ImpressionBuffer', () => {
     const reserved = 1 << 16;
     const buf = new ImpressionBuffer(reserved, 'shared');
     expect(buf.capacity).toBe(reserved);
-    expect(buf.columns.time.buffer.byteLength).toBe(0);
+    expect(buf.columns.item_id.buffer.byteLength).toBe(0);
+    expect(buf.columns.slates.time.buffer.byteLength).toBe(0);
     expect(snapshotGraph(buf).buffers.reduce((sum, b) => sum + b.byteLength, 0)).toBe(0);
     expect(buf.trimmed()).toBe(buf);
     buf.append(makeRow(0));
     expect(buf.capacity).toBe(reserved);
-    expect(buf.columns.time.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(buf.columns.time.buffer.byteLength).toBe(reserved * IMPRESSION_ROW_BYTES);
+    expect(buf.columns.item_id.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(buf.columns.slates.time.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(buf.columns.item_id.buffer.byteLength).toBe(reserved * IMPRESSION_ROW_BYTES);
+    // A slate row for every eight impression rows reserved.
+    expect(buf.columns.slates.time.buffer.byteLength).toBe((reserved / 8) * SLATE_ROW_BYTES);
+    expect(buf.allocatedBytes).toBe(reserved * IMPRESSION_ROW_BYTES + (reserved / 8) * SLATE_ROW_BYTES);
     expect(buf.row(0)).toEqual(stored(0));
   });
 
@@ -118,7 +126,10 @@ describe('ImpressionBuffer', () => {
     expect(trimmed).not.toBe(buf);
     expect(trimmed.capacity).toBe(N);
     expect(trimmed.strings).toEqual(buf.strings);
-    for (const { name } of IMPRESSION_COLUMNS) expect(trimmed.columns[name]).toEqual(buf.columns[name]);
+    expect(trimmed.columns.slates.time.length).toBe(N / 10);
+    expect(trimmed.allocatedBytes).toBe(N * IMPRESSION_ROW_BYTES + (N / 10) * SLATE_ROW_BYTES);
+    for (const { name } of IMPRESSION_COLUMNS) expect(columnOf(trimmed.columns, name)).toEqual(columnOf(buf.columns, name));
+    expect(trimmed.columns.slate_row).toEqual(buf.columns.slate_row);
     // A copy: rows appended to the original later do not reach it.
     buf.append(makeRow(N));
     expect(trimmed.length).toBe(N);
@@ -128,11 +139,11 @@ describe('ImpressionBuffer', () => {
   it('a buffer in shared memory reaches another thread without a copy; over() wraps rows as they are; clear() refuses, append copies out', async () => {
     const shared = new ImpressionBuffer(N, 'shared');
     fill(shared, N);
-    expect(shared.columns.time.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.columns.item_id.buffer).toBeInstanceOf(SharedArrayBuffer);
     // A real worker thread receives the columns, writes into them and posts them back.
     const worker = new Worker(
       `const { parentPort } = require('node:worker_threads');
-       parentPort.once('message', (columns) => { columns.user_id[0] = 424242; parentPort.postMessage(columns.time.buffer instanceof SharedArrayBuffer); });`,
+       parentPort.once('message', (columns) => { columns.slates.user_id[0] = 424242; parentPort.postMessage(columns.item_id.buffer instanceof SharedArrayBuffer && columns.slates.time.buffer instanceof SharedArrayBuffer); });`,
       { eval: true },
     );
     const received = await new Promise<boolean>((resolve, reject) => {
@@ -142,25 +153,35 @@ describe('ImpressionBuffer', () => {
     });
     await worker.terminate();
     expect(received).toBe(true);
-    expect(shared.columns.user_id[0]).toBe(424242); // the worker wrote the same memory
-    shared.columns.user_id[0] = makeRow(0).userId;
+    expect(shared.columns.slates.user_id[0]).toBe(424242); // the worker wrote the same memory
+    shared.columns.slates.user_id[0] = makeRow(0).userId;
 
     const wrapped = ImpressionBuffer.over({ columns: shared.columns, strings: shared.strings });
     expect(wrapped.length).toBe(N);
     expect(wrapped.strings).toEqual(shared.strings);
     for (const i of [0, 1, 2048, N - 1]) expect(wrapped.row(i)).toEqual(shared.row(i));
     expect(wrapped.columns.item_id.buffer).toBe(shared.columns.item_id.buffer); // not copied
+    expect(wrapped.columns.slates.time.buffer).toBe(shared.columns.slates.time.buffer);
     // Rows other threads read are never overwritten: clear() refuses, and an append copies out first.
     expect(() => shared.clear()).toThrow(/shared with other threads/);
     expect(() => wrapped.clear()).toThrow(/shared with other threads/);
     wrapped.append(makeRow(N));
-    expect(wrapped.columns.time.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(wrapped.columns.item_id.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(wrapped.columns.slates.time.buffer).toBeInstanceOf(ArrayBuffer);
     expect(wrapped.row(N)).toEqual(stored(N));
     expect(wrapped.row(3)).toEqual(shared.row(3));
     wrapped.clear();
     wrapped.append(makeRow(7));
     expect(shared.row(0)).toEqual(stored(0));
-    expect(() => ImpressionBuffer.over({ columns: { ...shared.columns, epoch: shared.columns.epoch.subarray(1) }, strings: shared.strings })).toThrow(/column epoch holds 4999 rows, time 5000/);
+    const columns = shared.columns;
+    expect(() => ImpressionBuffer.over({ columns: { ...columns, position: columns.position.subarray(1) }, strings: shared.strings })).toThrow(/column position holds 4999 rows, slate_row 5000/);
+    expect(() => ImpressionBuffer.over({ columns: { ...columns, slates: { ...columns.slates, epoch: columns.slates.epoch.subarray(1) } }, strings: shared.strings })).toThrow(/slate column epoch holds 499 rows, time 500/);
+    const pastTheEnd = columns.slate_row.slice();
+    pastTheEnd[N - 1] = N / 10;
+    expect(() => ImpressionBuffer.over({ columns: { ...columns, slate_row: pastTheEnd }, strings: shared.strings })).toThrow(/row 4999 points to slate row 500 \(500 slate rows, in order\)/);
+    const backwards = columns.slate_row.slice();
+    backwards[20] = 0;
+    expect(() => ImpressionBuffer.over({ columns: { ...columns, slate_row: backwards }, strings: shared.strings })).toThrow(/row 20 points to slate row 0 /);
     expect(ImpressionBuffer.over({ columns: new ImpressionBuffer(4).columns, strings: ['a'] }).length).toBe(0);
   });
 
@@ -169,10 +190,10 @@ describe('ImpressionBuffer', () => {
     fill(buf, 100);
     expect([...buf.strings].sort()).toEqual([...ARMS, ...SOURCES].sort());
     const cols = buf.columns;
-    expect(cols.arm.length).toBe(100);
-    expect(cols.arm).toBeInstanceOf(Int32Array);
+    expect(cols.slates.arm.length).toBe(10);
+    expect(cols.slates.arm).toBeInstanceOf(Int32Array);
     for (let i = 0; i < 100; i++) {
-      expect(buf.stringOf(cols.arm[i])).toBe(ARMS[i % ARMS.length]);
+      expect(buf.stringOf(cols.slates.arm[cols.slate_row[i]])).toBe(ARMS[Math.floor(i / 10) % ARMS.length]);
       expect(cols.source[i]).toBe(buf.codeOf(SOURCES[Math.floor(i / 2) % SOURCES.length]));
     }
     expect(buf.codeOf('nope')).toBe(-1);
@@ -183,14 +204,62 @@ describe('ImpressionBuffer', () => {
     const buf = new ImpressionBuffer(4);
     fill(buf, 10);
     const c = buf.columns;
-    expect(c.time).toBeInstanceOf(Float64Array);
+    expect(c.slates.time).toBeInstanceOf(Float64Array);
     expect(c.watch_minutes).toBeInstanceOf(Float32Array);
     expect(c.clicked).toBeInstanceOf(Uint8Array);
     expect(c.survey).toBeInstanceOf(Int8Array);
-    for (const spec of IMPRESSION_COLUMNS) expect(c[spec.name].length).toBe(10);
+    for (const spec of IMPRESSION_COLUMNS) expect(columnOf(c, spec.name).length).toBe(spec.level === 'slate' ? 1 : 10);
+    expect([...c.slate_row]).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     expect([...c.clicked]).toEqual([1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
     expect([...c.survey]).toEqual([1, 0, 0, 0, 5, 0, 0, 0, 4, 0]);
     expect([...c.position]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('keeps a slate\'s fields once a slate row, opens a new one when any of them changes, and reads every row back as appended', () => {
+    const base = stored(0);
+    // Each of the slate's fields changed alone, a zero of the other sign, the context left out.
+    const changes: Partial<ImpressionRow>[] = [
+      {},
+      { time: base.time + 1e-9 },
+      { epoch: 8 },
+      { slateId: 1 },
+      { userId: 1 },
+      { arm: 'treatment' },
+      { hourOfDay: 5 },
+      { pastSessions: 2 },
+      { requestInSession: 3 },
+      { hourOfDay: undefined, pastSessions: undefined, requestInSession: undefined },
+    ];
+    const appended: ImpressionRow[] = [];
+    for (const change of changes) for (let p = 0; p < 3; p++) appended.push({ ...base, ...change, itemId: appended.length, position: p });
+    // A row's own time: one slate row each (a log from elsewhere).
+    for (const time of [0, -0, 0]) appended.push({ ...base, time, slateId: 9, itemId: appended.length });
+    const buf = new ImpressionBuffer(2, 'private', 1);
+    for (const row of appended) buf.append(row);
+    expect(buf.columns.slates.time.length).toBe(changes.length + 3);
+    expect([...buf.columns.slate_row.subarray(0, 6)]).toEqual([0, 0, 0, 1, 1, 1]);
+    for (let i = 0; i < appended.length; i++) {
+      const { hourOfDay, pastSessions, requestInSession, ...rest } = appended[i];
+      expect(buf.row(i)).toEqual({ ...rest, ...(hourOfDay === undefined ? {} : { hourOfDay }), ...(pastSessions === undefined ? {} : { pastSessions }), ...(requestInSession === undefined ? {} : { requestInSession }) });
+    }
+    expect(Object.is(buf.row(appended.length - 2).time, -0)).toBe(true);
+
+    // A snapshot's slate rows stay as they were while rows are appended.
+    const snap = buf.snapshot();
+    const before = snap.columns.slates.user_id.slice();
+    buf.append({ ...appended[appended.length - 1], userId: 77 });
+    expect(snap.columns.slates.user_id).toEqual(before);
+    snap.release();
+
+    // A merge's slates: the slate id given, the string codes mapped, the slate's fields copied once.
+    const merged = new ImpressionBuffer(4, 'private', 1);
+    merged.intern('other');
+    const codes = merged.codesFor(buf.strings);
+    merged.appendSlate(buf.columns, codes, 0, 3, 40);
+    merged.appendSlate(buf.columns, codes, 3, 6, 41);
+    expect(merged.columns.slates.slate_id).toEqual(Int32Array.from([40, 41]));
+    expect(merged.row(4)).toEqual({ ...buf.row(4), slateId: 41 });
+    expect(merged.columns.slates.arm[0]).toBe(merged.codeOf(base.arm));
   });
 
   it('rejects a survey outside 1..5 (0 is the null sentinel)', () => {
@@ -209,17 +278,21 @@ describe('ImpressionBuffer', () => {
     buf.clear();
     expect(buf.length).toBe(0);
     expect(buf.capacity).toBe(cap);
-    expect(buf.columns.time.length).toBe(0);
+    expect(buf.columns.item_id.length).toBe(0);
+    expect(buf.columns.slates.time.length).toBe(0);
     expect(() => buf.row(0)).toThrow(RangeError);
     buf.append(makeRow(1, 9));
     expect(buf.length).toBe(1);
-    expect(buf.row(0)).toMatchObject({ epoch: 9, arm: 'treatment', slateId: 0, userId: 7 });
-    expect(buf.columns.arm[0]).toBe(armCode);
+    expect(buf.row(0)).toMatchObject({ epoch: 9, arm: 'control', slateId: 0, userId: 0 });
+    buf.append(makeRow(11, 9));
+    expect(buf.row(1)).toMatchObject({ epoch: 9, arm: 'treatment', slateId: 1, userId: 7 });
+    expect(buf.columns.slates.arm[1]).toBe(armCode);
+    expect([...buf.columns.slate_row]).toEqual([0, 1]);
 
     const snap = buf.snapshot();
     expect(() => buf.clear()).toThrow(/snapshot/);
-    buf.append(makeRow(2, 9)); // appending while pinned is allowed
-    expect(snap.length).toBe(1);
+    buf.append(makeRow(12, 9)); // appending while pinned is allowed
+    expect(snap.length).toBe(2);
     snap.release();
     snap.release(); // idempotent
     buf.clear();
@@ -295,10 +368,10 @@ describe('ParquetLogWriter', () => {
         request_in_session: e.requestInSession ?? null,
       });
     }
-    // Row order equals append order across the 2048-row slice boundaries.
+    // Row order equals append order across the 2048-row slice boundaries (slate 204's rows span one).
     const ordered = await scalar(
-      `WITH t AS (SELECT row_number() OVER () - 1 AS i, user_id FROM read_parquet(${sqlString(file)}))
-       SELECT bool_and(user_id = (i * 7) % 1000) FROM t`,
+      `WITH t AS (SELECT row_number() OVER () - 1 AS i, user_id, item_id FROM read_parquet(${sqlString(file)}))
+       SELECT bool_and(item_id = (i * 13) % 5000 AND user_id = (i // 10 * 7) % 1000) FROM t`,
     );
     expect(ordered).toBe(true);
   });
@@ -362,11 +435,10 @@ describe('ParquetLogWriter', () => {
     const byArm = await rows(
       `SELECT arm, count(*) AS n FROM read_parquet(${sqlString(file)}) GROUP BY arm ORDER BY arm`,
     );
-    expect(byArm.map((r) => [r.arm, Number(r.n)])).toEqual([
-      ['control', 1667],
-      ["o'brien", 1666],
-      ['treatment', 1667],
-    ]);
+    const armCounts = new Map<string, number>();
+    for (let i = 0; i < N; i++) armCounts.set(makeRow(i).arm, (armCounts.get(makeRow(i).arm) ?? 0) + 1);
+    expect(byArm.map((r) => [r.arm, Number(r.n)])).toEqual([...armCounts].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    expect(armCounts.get('control')).toBe(1670); // 167 slates of ten
   });
 
   it('an empty buffer writes a readable empty file with the schema', async () => {
@@ -410,7 +482,7 @@ describe('ParquetLogWriter', () => {
     for (let i = 100; i < 5000; i++) b.append(makeRow(i, 10)); // forces reallocation mid-write
     const p = await pending;
     expect(await scalar(`SELECT count(*) FROM read_parquet(${sqlString(p)})`)).toBe(100n);
-    expect(await scalar(`SELECT max(user_id) FROM read_parquet(${sqlString(p)})`)).toBe(693); // 99*7
+    expect(await scalar(`SELECT max(user_id) FROM read_parquet(${sqlString(p)})`)).toBe(63); // slate 9's user
     b.clear(); // released after the write
     expect(b.length).toBe(0);
   });
@@ -498,7 +570,9 @@ describe('ParquetLogWriter', () => {
     for (const [col, bad] of [['arm', 99], ['source', -1], ['clicked', 2]] as const) {
       const b = new ImpressionBuffer();
       fill(b, 3000);
-      b.columns[col][2500] = bad;
+      const c = b.columns;
+      if (col === 'arm') c.slates.arm[c.slate_row[2500]] = bad; // the slate's first row
+      else c[col][2500] = bad;
       await expect(writer.writeEpoch(42, b)).rejects.toThrow(`impression column ${col}, row 2500: invalid stored value ${bad}`);
     }
     expect((await readdir(writer.impressionsDir)).filter((f) => f.includes('00042'))).toEqual([]);

@@ -15,7 +15,8 @@ import { IsotonicCalibrator } from '../src/recommender/ranking/calibration.js';
 import { MultiTaskRanker } from '../src/recommender/ranking/multi-task-ranker.js';
 import { TwoTowerSource } from '../src/recommender/two-tower/source.js';
 import type { TrainingLog } from '../src/training/training-log.js';
-import { checkFiniteDocument, NonFiniteOutputError, nonFinitePath } from '../src/run/finite-output.js';
+import { checkFiniteDocument, checkFiniteImpressions, NonFiniteOutputError, nonFinitePath } from '../src/run/finite-output.js';
+import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 import { runScenario } from '../src/run/run-scenario.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { tempDir } from './support/scenarios.js';
@@ -209,5 +210,22 @@ describe('the checks themselves', () => {
     expect(() => checkFiniteDocument('metrics.jsonl, epoch 3', { ctr: Number.NaN })).toThrow(
       'metrics.jsonl, epoch 3: ctr is NaN; the run stops rather than write it (a NaN or Infinity means a component broke)',
     );
+  });
+
+  it('an impression log with NaN or Infinity is refused, naming the column and the row, also for a column kept once a slate', () => {
+    const log = (): ImpressionBuffer => {
+      const buffer = new ImpressionBuffer();
+      for (let i = 0; i < 30; i++) {
+        buffer.append({ time: 1 + Math.floor(i / 10) / 100, epoch: 1, slateId: Math.floor(i / 10), userId: 4, itemId: i, position: i % 10, arm: 'a', source: 's', propensity: 1, clicked: false, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
+      }
+      return buffer;
+    };
+    expect(() => checkFiniteImpressions('impression log, epoch 1', log())).not.toThrow();
+    const perImpression = log();
+    perImpression.columns.watch_minutes[13] = Number.NaN;
+    expect(() => checkFiniteImpressions('impression log, epoch 1', perImpression)).toThrow('impression log, epoch 1: column watch_minutes of row 13 is NaN');
+    const perSlate = log();
+    perSlate.columns.slates.time[2] = Number.POSITIVE_INFINITY;
+    expect(() => checkFiniteImpressions('impression log, epoch 1', perSlate)).toThrow('impression log, epoch 1: column time of row 20 is Infinity');
   });
 });

@@ -44,11 +44,12 @@ function recount(log: TrainingLog, since: number, userId: number, excludeSeen: b
   const clicks = new Map<number, number>();
   const seen = new Set<number>();
   for (const chunk of log.chunks) {
-    const { time, item_id, user_id, clicked } = chunk.impressions.columns;
-    for (let i = 0; i < time.length; i++) {
-      if (clicked[i] === 0) continue;
-      if (excludeSeen && user_id[i] === userId) seen.add(item_id[i]);
-      if (time[i] >= since) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
+    // Row by row through the object API, apart from the columns the source reads.
+    for (let i = 0; i < chunk.impressions.length; i++) {
+      const row = chunk.impressions.row(i);
+      if (!row.clicked) continue;
+      if (excludeSeen && row.userId === userId) seen.add(row.itemId);
+      if (row.time >= since) clicks.set(row.itemId, (clicks.get(row.itemId) ?? 0) + 1);
     }
   }
   const ranked = [...clicks].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([id]) => id);

@@ -86,8 +86,8 @@ describe('accepted', () => {
   it('a run split over threads holds a world and recommender per thread, and its log window once', () => {
     const large = shipped('two-stage', ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30']);
     const one = estimateRun(large);
-    // 130k users at 4 slates of 10 a day, 7 days held, 68 bytes a row.
-    expect(one.sharedBytes).toBe(130_000 * 4 * 10 * 7 * 68);
+    // 130k users at 4 slates of 10 a day, 7 days held, 36 bytes an impression and 36 a slate.
+    expect(one.sharedBytes).toBe(130_000 * 4 * 7 * (10 * 36 + 36));
     expect(splitOverThreads(one, 1)).toEqual(one);
     const two = splitOverThreads(one, 2);
     expect(two.peakBytes).toBe(2 * one.peakBytes - one.sharedBytes);

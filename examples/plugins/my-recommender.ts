@@ -30,16 +30,18 @@ class SameDeviceRecommender implements Recommender {
     const overall = new Map<number, number>();
     this.clickedBy = new Map();
     for (const chunk of log.chunks) {
-      const { time, user_id, item_id, clicked } = chunk.impressions.columns;
-      for (let i = 0; i < time.length; i++) {
-        if (clicked[i] === 0 || time[i] < since) continue;
-        const device = this.users.get(user_id[i]).device;
+      // A slate's time and user are kept once a slate: row i's are at slate_row[i] in `slates`.
+      const { slate_row, slates, item_id, clicked } = chunk.impressions.columns;
+      for (let i = 0; i < item_id.length; i++) {
+        if (clicked[i] === 0 || slates.time[slate_row[i]] < since) continue;
+        const userId = slates.user_id[slate_row[i]];
+        const device = this.users.get(userId).device;
         const forDevice = counts.get(device) ?? new Map<number, number>();
         counts.set(device, forDevice);
         forDevice.set(item_id[i], (forDevice.get(item_id[i]) ?? 0) + 1);
         overall.set(item_id[i], (overall.get(item_id[i]) ?? 0) + 1);
-        const seen = this.clickedBy.get(user_id[i]) ?? new Set<number>();
-        this.clickedBy.set(user_id[i], seen);
+        const seen = this.clickedBy.get(userId) ?? new Set<number>();
+        this.clickedBy.set(userId, seen);
         seen.add(item_id[i]);
       }
     }

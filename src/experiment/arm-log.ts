@@ -8,12 +8,12 @@ import type { LogChunk } from '../training/training-log.js';
 export function armChunk(chunk: LogChunk, arm: string): LogChunk {
   const source = chunk.impressions;
   const code = source.codeOf(arm);
-  const armColumn = source.columns.arm;
+  const { slate_row, slates } = source.columns;
   let rows = 0;
-  for (let i = 0; i < armColumn.length; i++) if (armColumn[i] === code) rows++;
+  for (let i = 0; i < slate_row.length; i++) if (slates.arm[slate_row[i]] === code) rows++;
   const impressions = new ImpressionBuffer(Math.max(1, rows));
   if (code >= 0) {
-    for (let i = 0; i < armColumn.length; i++) if (armColumn[i] === code) impressions.append(source.row(i));
+    for (let i = 0; i < slate_row.length; i++) if (slates.arm[slate_row[i]] === code) impressions.append(source.row(i));
   }
   return { epoch: chunk.epoch, start: chunk.start, end: chunk.end, impressions };
 }

@@ -64,11 +64,13 @@ export function meanRankingScores(cases: Iterable<{ ranked: readonly number[]; r
 export function clickedByUser(buffers: readonly ImpressionBuffer[], since: number, until: number): Map<number, Set<number>> {
   const byUser = new Map<number, Set<number>>();
   for (const buffer of buffers) {
-    const { time, user_id, item_id, clicked } = buffer.columns;
-    for (let i = 0; i < time.length; i++) {
-      if (clicked[i] === 0 || time[i] < since || time[i] >= until) continue;
-      let set = byUser.get(user_id[i]);
-      if (!set) byUser.set(user_id[i], (set = new Set()));
+    const { slate_row, item_id, clicked, slates } = buffer.columns;
+    for (let i = 0; i < item_id.length; i++) {
+      if (clicked[i] === 0) continue;
+      const s = slate_row[i];
+      if (slates.time[s] < since || slates.time[s] >= until) continue;
+      let set = byUser.get(slates.user_id[s]);
+      if (!set) byUser.set(slates.user_id[s], (set = new Set()));
       set.add(item_id[i]);
     }
   }
@@ -136,13 +138,14 @@ function pastSessions(log: TrainingLog): Map<number, number> {
   const last = new Map<number, number>();
   const count = new Map<number, number>();
   for (const chunk of log.chunks) {
-    const { time, user_id, position } = chunk.impressions.columns;
-    for (let i = 0; i < time.length; i++) {
+    const { slate_row, position, slates } = chunk.impressions.columns;
+    for (let i = 0; i < position.length; i++) {
       if (position[i] !== 0) continue;
-      const u = user_id[i];
+      const u = slates.user_id[slate_row[i]];
+      const time = slates.time[slate_row[i]];
       const prev = last.get(u);
-      if (prev === undefined || time[i] - prev > SESSION_GAP_DAYS) count.set(u, (count.get(u) ?? 0) + 1);
-      last.set(u, time[i]);
+      if (prev === undefined || time - prev > SESSION_GAP_DAYS) count.set(u, (count.get(u) ?? 0) + 1);
+      last.set(u, time);
     }
   }
   return count;

@@ -10,10 +10,12 @@ export function perSlateValue(buffers: readonly ImpressionBuffer[], reward: Rewa
   let squares = 0;
   for (const buffer of buffers) {
     const c = buffer.columns;
+    const slateId = c.slates.slate_id;
+    const rows = c.slate_row;
     let current = 0;
-    for (let i = 0; i < c.time.length; i++) {
+    for (let i = 0; i < rows.length; i++) {
       current += rewardOf(c, i, reward);
-      const last = i + 1 === c.time.length || c.slate_id[i + 1] !== c.slate_id[i];
+      const last = i + 1 === rows.length || slateId[rows[i + 1]] !== slateId[rows[i]];
       if (last) {
         slates++;
         sum += current;
@@ -33,7 +35,7 @@ export function countTopSlots(buffers: readonly ImpressionBuffer[], source: stri
   for (const buffer of buffers) {
     const code = buffer.codeOf(source);
     const c = buffer.columns;
-    for (let i = 0; i < c.time.length; i++) if (c.position[i] === 0 && c.source[i] === code) n++;
+    for (let i = 0; i < c.position.length; i++) if (c.position[i] === 0 && c.source[i] === code) n++;
   }
   return n;
 }

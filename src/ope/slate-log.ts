@@ -68,21 +68,24 @@ export function slateLogFromImpressions(buffers: readonly ImpressionBuffer[], op
   const builder = new SlateLogBuilder();
   for (const buffer of buffers) {
     const c = buffer.columns;
+    const { time, slate_id, user_id } = c.slates;
+    const rows = c.slate_row;
     let i = 0;
-    while (i < c.time.length) {
+    while (i < rows.length) {
+      const s = rows[i];
       let end = i + 1;
-      while (end < c.time.length && c.slate_id[end] === c.slate_id[i]) end++;
-      if (c.time[i] >= options.since && c.time[i] < options.until) {
+      while (end < rows.length && slate_id[rows[end]] === slate_id[s]) end++;
+      if (time[s] >= options.since && time[s] < options.until) {
         const items: number[] = [];
         const props: number[] = [];
         const rewards: number[] = [];
         for (let r = i; r < end; r++) {
-          if (c.position[r] !== r - i) throw new Error(`slate ${c.slate_id[i]}: rows are not in slot order`);
+          if (c.position[r] !== r - i) throw new Error(`slate ${slate_id[s]}: rows are not in slot order`);
           items.push(c.item_id[r]);
           props.push(c.propensity[r]);
           rewards.push(rewardOf(c, r, options.reward));
         }
-        const ctx = options.context(c.slate_id[i], c.user_id[i], c.time[i]);
+        const ctx = options.context(slate_id[s], user_id[s], time[s]);
         builder.add({ ...ctx, slateSize: items.length }, items, props, rewards);
       }
       i = end;

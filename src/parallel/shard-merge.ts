@@ -26,7 +26,11 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
   // Each shard's columns read once, and its string codes mapped to the merged log's once.
   const columns = shards.map((shard) => shard.impressions.columns);
   // In shared memory: the merged log goes to every shard thread, which reads it without a copy.
-  const impressions = new ImpressionBuffer(Math.max(1, columns.reduce((sum, c) => sum + c.time.length, 0)), 'shared');
+  const impressions = new ImpressionBuffer(
+    Math.max(1, columns.reduce((sum, c) => sum + c.slate_row.length, 0)),
+    'shared',
+    Math.max(1, columns.reduce((sum, c) => sum + c.slates.time.length, 0)),
+  );
   const codes = shards.map((shard) => impressions.codesFor(shard.impressions.strings));
   const origin: number[] = [];
   for (let e = 0; e < total; e++) {
@@ -47,7 +51,7 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
     origin.push(from);
   }
   columns.forEach((c, s) => {
-    if (rows[s] !== c.time.length) throw new Error(`shard ${s}: ${c.time.length} impressions, but its slate events show ${rows[s]}`);
+    if (rows[s] !== c.slate_row.length) throw new Error(`shard ${s}: ${c.slate_row.length} impressions, but its slate events show ${rows[s]}`);
   });
   return { events, impressions, origin: Uint8Array.from(origin) };
 }

@@ -4,7 +4,7 @@
  * logged figure that is not finite means something upstream broke, so the run stops, naming the
  * file, the epoch and the field.
  */
-import { IMPRESSION_COLUMNS, type ImpressionBuffer } from '../training/impression-buffer.js';
+import { columnOf, IMPRESSION_COLUMNS, type ImpressionBuffer } from '../training/impression-buffer.js';
 import { firstNonFinite } from '../ml/divergence.js';
 
 /** An output that would have held NaN or Infinity. */
@@ -39,15 +39,18 @@ export function checkFiniteDocument(where: string, document: unknown): void {
   }
 }
 
-const FLOAT_COLUMNS = IMPRESSION_COLUMNS.filter((column) => column.storage === 'float64' || column.storage === 'float32').map((column) => column.name);
+const FLOAT_COLUMNS = IMPRESSION_COLUMNS.filter((column) => column.storage === 'float64' || column.storage === 'float32');
 
 /** Throws when an impression log's float column holds NaN or Infinity. */
 export function checkFiniteImpressions(where: string, impressions: ImpressionBuffer): void {
   const columns = impressions.columns;
-  const arrays = FLOAT_COLUMNS.map((name) => columns[name]);
+  const arrays = FLOAT_COLUMNS.map((column) => columnOf(columns, column.name));
   const bad = firstNonFinite(arrays);
   if (bad !== undefined) {
-    throw new NonFiniteOutputError(`${where}: column ${FLOAT_COLUMNS[bad[0]]} of row ${bad[1]} is ${describe(bad[2])}; the run stops rather than write it (a NaN or Infinity means a component broke)`);
+    // A slate's column holds one value a slate row: the row named is the first of that slate row.
+    const column = FLOAT_COLUMNS[bad[0]];
+    const row = column.level === 'slate' ? columns.slate_row.indexOf(bad[1]) : bad[1];
+    throw new NonFiniteOutputError(`${where}: column ${column.name} of row ${row} is ${describe(bad[2])}; the run stops rather than write it (a NaN or Infinity means a component broke)`);
   }
 }
 

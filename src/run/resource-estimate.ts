@@ -7,7 +7,7 @@
  */
 import type { KeyPath } from '../settings/problem.js';
 import { isBanditScenario, type AnyScenario, type BanditScenario, type Scenario } from '../scenario/index.js';
-import { IMPRESSION_ROW_BYTES } from '../training/impression-buffer.js';
+import { IMPRESSION_ROW_BYTES, SLATE_ROW_BYTES } from '../training/impression-buffer.js';
 
 const MIB = 2 ** 20;
 
@@ -22,9 +22,10 @@ const ITEM_BYTES = 1_150;
 /**
  * An impression row held in the log window, off V8's heap (typed columns): its columns with the
  * buffers' doubling slack, the epoch being filled and the Parquet writer's copy (fitted to the
- * T-RECS 10k case: 1.4M rows held, 270–370 MiB above the base).
+ * T-RECS 10k case: 1.4M rows held, 270–370 MiB above the base with 68 bytes a row in the log,
+ * 150 bytes a row then; its peak fell by 64 MiB when the slates' columns went to one row a slate).
  */
-const IMPRESSION_BYTES = 150;
+const IMPRESSION_BYTES = 100;
 /** Per item and embedding dimension in the two-stage pipeline: item embeddings, the index's copy, its links. */
 const EMBEDDED_ITEM_BYTES_PER_DIM = 12;
 /** Per user in the two-stage pipeline: click histories, engagement and slate contexts. */
@@ -109,7 +110,7 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   return {
     peakBytes: base + heapBytes + impressionBytes,
     heapBytes,
-    sharedBytes: impressionsHeld * IMPRESSION_ROW_BYTES,
+    sharedBytes: impressionsHeld * (IMPRESSION_ROW_BYTES + SLATE_ROW_BYTES / recommender.slate_size),
     seconds: impressions / rate,
     largest: { path: largest.path, what: largest.what },
   };

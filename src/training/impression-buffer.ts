@@ -1,11 +1,15 @@
 /**
  * Columnar, append-only storage for the impression log.
  *
- * Every impression the recommender shows becomes one row. Rows live in
- * growable typed arrays (one per column, all views of one ArrayBuffer,
- * capacity doubled on growth), never as per-row objects, so a few million
- * rows per epoch cost a few tens of bytes each and can be handed to DuckDB
- * column by column.
+ * Every impression the recommender shows becomes one row of the log. Rows live in growable
+ * typed arrays (capacity doubled on growth), never as per-row objects, and are handed to DuckDB
+ * column by column. What belongs to the slate rather than to each of its items (when it was
+ * served, the epoch, slate id, user, arm and the request's context) is kept once a slate, in a
+ * table of slate rows that each impression points into (`slate_row`): 40 bytes an impression
+ * for slates of ten where every column repeated for each impression took 68. A new slate row
+ * starts whenever any of those fields changes from the row before, so rows appended one by one
+ * with anything in them (a log from elsewhere, with a time of its own for every row) read back
+ * exactly as they were appended.
  *
  * Storage conventions (also recorded in `IMPRESSION_COLUMNS[i].storage`):
  * - strings (`arm`, `source`) are dictionary-encoded: an Int32 code column plus
@@ -32,7 +36,7 @@ export type ImpressionStorage =
 export type ImpressionSqlType = 'DOUBLE' | 'FLOAT' | 'INTEGER' | 'TINYINT' | 'BOOLEAN' | 'VARCHAR';
 
 export interface ImpressionColumnSpec {
-  /** Column name in the buffer's `columns` object and in the Parquet file. */
+  /** Column name in the Parquet file, and in the buffer's `columns` (under `slates` for a slate's column). */
   readonly name: string;
   /** DuckDB type of the column in the Parquet file (as read back by DuckDB). */
   readonly sqlType: ImpressionSqlType;
@@ -40,28 +44,30 @@ export interface ImpressionColumnSpec {
   readonly nullable: boolean;
   /** How the column is held inside `ImpressionBuffer`. */
   readonly storage: ImpressionStorage;
+  /** Held once a slate row (`columns.slates`) or once an impression. The file has one row an impression either way. */
+  readonly level: 'slate' | 'impression';
 }
 
 /** The impression log schema, in file column order. */
 export const IMPRESSION_COLUMNS = [
-  { name: 'time', sqlType: 'DOUBLE', nullable: false, storage: 'float64' },
-  { name: 'epoch', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
-  { name: 'slate_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
-  { name: 'user_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
-  { name: 'item_id', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
-  { name: 'position', sqlType: 'INTEGER', nullable: false, storage: 'int32' },
-  { name: 'arm', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32' },
-  { name: 'source', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32' },
-  { name: 'propensity', sqlType: 'DOUBLE', nullable: false, storage: 'float64' },
-  { name: 'clicked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
-  { name: 'watch_minutes', sqlType: 'FLOAT', nullable: false, storage: 'float32' },
-  { name: 'watch_fraction', sqlType: 'FLOAT', nullable: false, storage: 'float32' },
-  { name: 'completed', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
-  { name: 'liked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8' },
-  { name: 'survey', sqlType: 'TINYINT', nullable: true, storage: 'int8-null0' },
-  { name: 'hour_of_day', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
-  { name: 'past_sessions', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
-  { name: 'request_in_session', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg' },
+  { name: 'time', sqlType: 'DOUBLE', nullable: false, storage: 'float64', level: 'slate' },
+  { name: 'epoch', sqlType: 'INTEGER', nullable: false, storage: 'int32', level: 'slate' },
+  { name: 'slate_id', sqlType: 'INTEGER', nullable: false, storage: 'int32', level: 'slate' },
+  { name: 'user_id', sqlType: 'INTEGER', nullable: false, storage: 'int32', level: 'slate' },
+  { name: 'item_id', sqlType: 'INTEGER', nullable: false, storage: 'int32', level: 'impression' },
+  { name: 'position', sqlType: 'INTEGER', nullable: false, storage: 'int32', level: 'impression' },
+  { name: 'arm', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32', level: 'slate' },
+  { name: 'source', sqlType: 'VARCHAR', nullable: false, storage: 'dict-i32', level: 'impression' },
+  { name: 'propensity', sqlType: 'DOUBLE', nullable: false, storage: 'float64', level: 'impression' },
+  { name: 'clicked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8', level: 'impression' },
+  { name: 'watch_minutes', sqlType: 'FLOAT', nullable: false, storage: 'float32', level: 'impression' },
+  { name: 'watch_fraction', sqlType: 'FLOAT', nullable: false, storage: 'float32', level: 'impression' },
+  { name: 'completed', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8', level: 'impression' },
+  { name: 'liked', sqlType: 'BOOLEAN', nullable: false, storage: 'bool-u8', level: 'impression' },
+  { name: 'survey', sqlType: 'TINYINT', nullable: true, storage: 'int8-null0', level: 'impression' },
+  { name: 'hour_of_day', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg', level: 'slate' },
+  { name: 'past_sessions', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg', level: 'slate' },
+  { name: 'request_in_session', sqlType: 'INTEGER', nullable: true, storage: 'int32-null-neg', level: 'slate' },
 ] as const satisfies readonly ImpressionColumnSpec[];
 
 export type ImpressionColumnName = (typeof IMPRESSION_COLUMNS)[number]['name'];
@@ -98,19 +104,29 @@ export interface ImpressionRow {
   requestInSession?: number;
 }
 
-/**
- * Length-trimmed views of the columns, keyed by file column name. They share
- * memory with the buffer: treat them as read-only (booleans must stay 0/1,
- * survey 0 means null, `arm`/`source` hold string-table codes).
- */
-export interface ImpressionColumns {
+/** The columns kept once a slate row, keyed by file column name; `ImpressionColumns.slate_row` points into them. */
+export interface SlateColumns {
   readonly time: Float64Array;
   readonly epoch: Int32Array;
   readonly slate_id: Int32Array;
   readonly user_id: Int32Array;
+  readonly arm: Int32Array;
+  readonly hour_of_day: Int32Array;
+  readonly past_sessions: Int32Array;
+  readonly request_in_session: Int32Array;
+}
+
+/**
+ * Length-trimmed views of the columns, keyed by file column name: one entry an impression, and
+ * the slate's columns under `slates` (impression i's user is `slates.user_id[slate_row[i]]`).
+ * They share memory with the buffer: treat them as read-only (booleans must stay 0/1, survey 0
+ * means null, `arm`/`source` hold string-table codes).
+ */
+export interface ImpressionColumns {
+  /** Each impression's row in `slates`: non-decreasing, the rows of one slate row together. */
+  readonly slate_row: Int32Array;
   readonly item_id: Int32Array;
   readonly position: Int32Array;
-  readonly arm: Int32Array;
   readonly source: Int32Array;
   readonly propensity: Float64Array;
   readonly clicked: Uint8Array;
@@ -119,9 +135,15 @@ export interface ImpressionColumns {
   readonly completed: Uint8Array;
   readonly liked: Uint8Array;
   readonly survey: Int8Array;
-  readonly hour_of_day: Int32Array;
-  readonly past_sessions: Int32Array;
-  readonly request_in_session: Int32Array;
+  readonly slates: SlateColumns;
+}
+
+/** Typed array types a column can have. */
+export type ColumnArray = ImpressionColumns[Exclude<keyof ImpressionColumns, 'slates'>] | SlateColumns[keyof SlateColumns];
+
+/** Column `name` of `columns`, wherever it is held (a slate's column has one entry a slate row). */
+export function columnOf(columns: ImpressionColumns, name: ImpressionColumnName): ColumnArray {
+  return name in columns.slates ? columns.slates[name as keyof SlateColumns] : columns[name as Exclude<ImpressionColumnName, keyof SlateColumns>];
 }
 
 /** A log's rows as columns and their string table: what an `ImpressionBuffer` shows, or what crossed from another thread. */
@@ -139,43 +161,95 @@ export interface ImpressionRows {
 export interface ImpressionSnapshot {
   readonly length: number;
   readonly columns: ImpressionColumns;
-  /** String table at snapshot time; `columns.arm[i]` indexes into it. */
+  /** String table at snapshot time; `columns.source[i]` and `columns.slates.arm[s]` index into it. */
   readonly strings: readonly string[];
   /** Idempotent. */
   release(): void;
 }
 
 const DEFAULT_CAPACITY = 1024;
+/** Slate rows reserved for each impression row reserved: room for slates of eight, doubled if smaller. */
+const IMPRESSIONS_PER_SLATE_RESERVED = 8;
+
+/** The tables' columns in allocation order (wider first, so every view of one buffer is aligned). */
+const SLATE_TABLE = {
+  time: Float64Array,
+  epoch: Int32Array,
+  slate_id: Int32Array,
+  user_id: Int32Array,
+  arm: Int32Array,
+  hour_of_day: Int32Array,
+  past_sessions: Int32Array,
+  request_in_session: Int32Array,
+} as const;
+const IMPRESSION_TABLE = {
+  propensity: Float64Array,
+  slate_row: Int32Array,
+  item_id: Int32Array,
+  position: Int32Array,
+  source: Int32Array,
+  watch_minutes: Float32Array,
+  watch_fraction: Float32Array,
+  clicked: Uint8Array,
+  completed: Uint8Array,
+  liked: Uint8Array,
+  survey: Int8Array,
+} as const;
+
+type Layout = Readonly<Record<string, { readonly BYTES_PER_ELEMENT: number; new (buffer: ArrayBufferLike, byteOffset: number, length: number): ColumnArray }>>;
+type Table<L extends Layout> = { readonly [K in keyof L]: InstanceType<L[K]> };
+type ImpressionTable = Table<typeof IMPRESSION_TABLE>;
+type SlateTable = Table<typeof SLATE_TABLE>;
+
+/** Bytes of one row of each table over all its columns. */
+const rowBytes = (layout: Layout): number => Object.values(layout).reduce((sum, type) => sum + type.BYTES_PER_ELEMENT, 0);
+export const IMPRESSION_ROW_BYTES = rowBytes(IMPRESSION_TABLE);
+export const SLATE_ROW_BYTES = rowBytes(SLATE_TABLE);
+
+/**
+ * Every column of a table for `capacity` rows as views of one ArrayBuffer: one allocation per
+ * table instead of one per column (each large typed array costs an allocation the garbage
+ * collector accounts for).
+ */
+function allocate<L extends Layout>(layout: L, capacity: number, memory: 'private' | 'shared'): Table<L> {
+  const bytes = capacity * rowBytes(layout);
+  const buffer = memory === 'shared' ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes);
+  let at = 0;
+  const table: Record<string, ColumnArray> = {};
+  for (const [name, type] of Object.entries(layout)) {
+    table[name] = new type(buffer, at, capacity);
+    at += type.BYTES_PER_ELEMENT * capacity;
+  }
+  return table as Table<L>;
+}
+
+/** The first `n` rows of each column of `table`. */
+function prefix<T extends Readonly<Record<string, ColumnArray>>>(table: T, n: number): T {
+  const out: Record<string, ColumnArray> = {};
+  for (const name in table) out[name] = table[name].subarray(0, n);
+  return out as T;
+}
+
+/** `to`'s columns start with `from`'s first `n` rows. */
+function copyRows<T extends Readonly<Record<string, ColumnArray>>>(from: T, to: T, n: number): void {
+  for (const name in from) to[name].set(from[name].subarray(0, n));
+}
 
 export class ImpressionBuffer {
   private n = 0;
-  /** Rows allocated: 0 until the first row comes (then `reserved`), doubled when full. */
-  private cap!: number;
-  /** Rows to allocate for when the first row comes, and in which memory. */
+  /** Slate rows held. */
+  private slateCount = 0;
+  /** Impression rows allocated: 0 until the first row comes (then `reserved`), doubled when full. */
+  private cap = 0;
+  private slateCap = 0;
+  /** Rows of each table to allocate for when the first row comes, and in which memory. */
   private readonly reserved: number;
+  private readonly reservedSlates: number;
   private readonly memory: 'private' | 'shared';
   private pins = 0;
   private cleared = 0;
-
-  // Set by place(), from the constructor on.
-  private time!: Float64Array;
-  private epoch!: Int32Array;
-  private slateId!: Int32Array;
-  private userId!: Int32Array;
-  private itemId!: Int32Array;
-  private position!: Int32Array;
-  private arm!: Int32Array;
-  private source!: Int32Array;
-  private propensity!: Float64Array;
-  private clicked!: Uint8Array;
-  private watchMinutes!: Float32Array;
-  private watchFraction!: Float32Array;
-  private completed!: Uint8Array;
-  private liked!: Uint8Array;
-  private survey!: Int8Array;
-  private hourOfDay!: Int32Array;
-  private pastSessions!: Int32Array;
-  private requestInSession!: Int32Array;
+  private rows: ImpressionTable;
+  private slates: SlateTable;
 
   private readonly table: string[] = [];
   private readonly codes = new Map<string, number>();
@@ -186,45 +260,38 @@ export class ImpressionBuffer {
   private lastSourceCode = -1;
 
   /**
-   * `memory: 'shared'` puts the columns in a SharedArrayBuffer: posting them to another thread then
+   * `memory: 'shared'` puts the columns in SharedArrayBuffers: posting them to another thread then
    * shares the rows instead of copying them (a run split over threads keeps one copy of its log).
+   * `initialSlates` is the slate rows to reserve (by default one for every eight impression rows).
    */
-  constructor(initialCapacity: number = DEFAULT_CAPACITY, memory: 'private' | 'shared' = 'private') {
+  constructor(initialCapacity: number = DEFAULT_CAPACITY, memory: 'private' | 'shared' = 'private', initialSlates?: number) {
     if (!Number.isInteger(initialCapacity) || initialCapacity < 1) {
       throw new RangeError(`initialCapacity must be a positive integer, got ${initialCapacity}`);
+    }
+    if (initialSlates !== undefined && !(Number.isInteger(initialSlates) && initialSlates >= 1)) {
+      throw new RangeError(`initialSlates must be a positive integer, got ${initialSlates}`);
     }
     // Allocated when the first row comes: a buffer made ready for the next epoch holds no memory
     // until then, and a checkpoint taken between epochs does not write its empty rows.
     this.reserved = initialCapacity;
+    this.reservedSlates = initialSlates ?? Math.ceil(initialCapacity / IMPRESSIONS_PER_SLATE_RESERVED);
     this.memory = memory;
-    this.place(allocateColumns(0, 'private'), 0);
+    this.rows = allocate(IMPRESSION_TABLE, 0, 'private');
+    this.slates = allocate(SLATE_TABLE, 0, 'private');
   }
 
   /** A buffer holding a copy of `columns` and `strings` (as another buffer's `columns` and `strings` return them). */
   static fromColumns(columns: ImpressionColumns, strings: readonly string[]): ImpressionBuffer {
-    const n = columns.time.length;
-    const buffer = new ImpressionBuffer(Math.max(1, n));
-    buffer.grow();
+    const source = ImpressionBuffer.over({ columns, strings });
+    const buffer = new ImpressionBuffer(Math.max(1, source.n), 'private', Math.max(1, source.slateCount));
     for (const s of strings) buffer.intern(s);
-    buffer.time.set(columns.time);
-    buffer.epoch.set(columns.epoch);
-    buffer.slateId.set(columns.slate_id);
-    buffer.userId.set(columns.user_id);
-    buffer.itemId.set(columns.item_id);
-    buffer.position.set(columns.position);
-    buffer.arm.set(columns.arm);
-    buffer.source.set(columns.source);
-    buffer.propensity.set(columns.propensity);
-    buffer.clicked.set(columns.clicked);
-    buffer.watchMinutes.set(columns.watch_minutes);
-    buffer.watchFraction.set(columns.watch_fraction);
-    buffer.completed.set(columns.completed);
-    buffer.liked.set(columns.liked);
-    buffer.survey.set(columns.survey);
-    buffer.hourOfDay.set(columns.hour_of_day);
-    buffer.pastSessions.set(columns.past_sessions);
-    buffer.requestInSession.set(columns.request_in_session);
-    buffer.n = n;
+    if (source.n === 0) return buffer;
+    buffer.growRows();
+    buffer.growSlates();
+    copyRows(source.rows, buffer.rows, source.n);
+    copyRows(source.slates, buffer.slates, source.slateCount);
+    buffer.n = source.n;
+    buffer.slateCount = source.slateCount;
     return buffer;
   }
 
@@ -234,38 +301,29 @@ export class ImpressionBuffer {
    * Appending to it first copies the rows into memory of its own.
    */
   static over(rows: ImpressionRows): ImpressionBuffer {
-    const { columns, strings } = rows;
-    const n = columns.time.length;
-    for (const [name, column] of Object.entries(columns)) {
-      if (column.length !== n) throw new RangeError(`ImpressionBuffer.over: column ${name} holds ${column.length} rows, time ${n}`);
+    const { slates, ...impressions } = rows.columns;
+    const n = impressions.slate_row.length;
+    const m = slates.time.length;
+    for (const [name, column] of Object.entries(impressions)) {
+      if (column.length !== n) throw new RangeError(`ImpressionBuffer.over: column ${name} holds ${column.length} rows, slate_row ${n}`);
+    }
+    for (const [name, column] of Object.entries(slates)) {
+      if (column.length !== m) throw new RangeError(`ImpressionBuffer.over: slate column ${name} holds ${column.length} rows, time ${m}`);
+    }
+    const slateRow = impressions.slate_row;
+    for (let i = 0; i < n; i++) {
+      const s = slateRow[i];
+      if (!(s >= 0 && s < m && (i === 0 || s >= slateRow[i - 1]))) {
+        throw new RangeError(`ImpressionBuffer.over: row ${i} points to slate row ${s} (${m} slate rows, in order)`);
+      }
     }
     const buffer = new ImpressionBuffer(1);
-    for (const s of strings) buffer.intern(s);
+    for (const s of rows.strings) buffer.intern(s);
     if (n === 0) return buffer;
-    buffer.place(
-      {
-        time: columns.time,
-        propensity: columns.propensity,
-        epoch: columns.epoch,
-        slateId: columns.slate_id,
-        userId: columns.user_id,
-        itemId: columns.item_id,
-        position: columns.position,
-        arm: columns.arm,
-        source: columns.source,
-        watchMinutes: columns.watch_minutes,
-        watchFraction: columns.watch_fraction,
-        hourOfDay: columns.hour_of_day,
-        pastSessions: columns.past_sessions,
-        requestInSession: columns.request_in_session,
-        clicked: columns.clicked,
-        completed: columns.completed,
-        liked: columns.liked,
-        survey: columns.survey,
-      },
-      n,
-    );
-    buffer.n = n;
+    buffer.rows = impressions;
+    buffer.slates = slates;
+    buffer.n = buffer.cap = n;
+    buffer.slateCount = buffer.slateCap = m;
     return buffer;
   }
 
@@ -274,7 +332,7 @@ export class ImpressionBuffer {
    * an epoch for days should hold (a buffer that grew by doubling may be up to half empty).
    */
   trimmed(): ImpressionBuffer {
-    return this.n === this.cap ? this : ImpressionBuffer.fromColumns(this.columns, this.strings);
+    return this.n === this.cap && this.slateCount === this.slateCap ? this : ImpressionBuffer.fromColumns(this.columns, this.strings);
   }
 
   /** Number of rows held. */
@@ -290,6 +348,11 @@ export class ImpressionBuffer {
   /** Rows per column it holds before it grows (allocated when the first row comes). */
   get capacity(): number {
     return this.cap === 0 ? this.reserved : this.cap;
+  }
+
+  /** Bytes its tables have allocated (both, whatever rows they hold). */
+  get allocatedBytes(): number {
+    return this.cap * IMPRESSION_ROW_BYTES + this.slateCap * SLATE_ROW_BYTES;
   }
 
   /** The shared string table of `arm` and `source`; index = code. */
@@ -347,26 +410,20 @@ export class ImpressionBuffer {
       this.lastSourceCode = sourceCode;
     }
 
-    if (this.n === this.cap) this.grow();
+    if (this.n === this.cap) this.growRows();
     const i = this.n;
-    this.time[i] = row.time;
-    this.epoch[i] = row.epoch;
-    this.slateId[i] = row.slateId;
-    this.userId[i] = row.userId;
-    this.itemId[i] = row.itemId;
-    this.position[i] = row.position;
-    this.arm[i] = armCode;
-    this.source[i] = sourceCode;
-    this.propensity[i] = row.propensity;
-    this.clicked[i] = row.clicked ? 1 : 0;
-    this.watchMinutes[i] = row.watchMinutes;
-    this.watchFraction[i] = row.watchFraction;
-    this.completed[i] = row.completed ? 1 : 0;
-    this.liked[i] = row.liked ? 1 : 0;
-    this.survey[i] = survey;
-    this.hourOfDay[i] = row.hourOfDay ?? -1;
-    this.pastSessions[i] = row.pastSessions ?? -1;
-    this.requestInSession[i] = row.requestInSession ?? -1;
+    const r = this.rows;
+    r.slate_row[i] = this.slateRowFor(row.time, row.epoch, row.slateId, row.userId, armCode, row.hourOfDay ?? -1, row.pastSessions ?? -1, row.requestInSession ?? -1);
+    r.item_id[i] = row.itemId;
+    r.position[i] = row.position;
+    r.source[i] = sourceCode;
+    r.propensity[i] = row.propensity;
+    r.clicked[i] = row.clicked ? 1 : 0;
+    r.watch_minutes[i] = row.watchMinutes;
+    r.watch_fraction[i] = row.watchFraction;
+    r.completed[i] = row.completed ? 1 : 0;
+    r.liked[i] = row.liked ? 1 : 0;
+    r.survey[i] = survey;
     this.n = i + 1;
   }
 
@@ -381,29 +438,25 @@ export class ImpressionBuffer {
    * merge their logs, straight from the columns another thread sent.
    */
   appendSlate(source: ImpressionColumns, codes: Int32Array, start: number, end: number, slateId: number): void {
-    const rows = source.time.length;
+    const rows = source.slate_row.length;
     if (start < 0 || end > rows || start > end) throw new RangeError(`rows ${start}..${end} out of range [0, ${rows}]`);
+    const from = source.slates;
     for (let j = start; j < end; j++) {
-      if (this.n === this.cap) this.grow();
+      if (this.n === this.cap) this.growRows();
       const i = this.n;
-      this.time[i] = source.time[j];
-      this.epoch[i] = source.epoch[j];
-      this.slateId[i] = slateId;
-      this.userId[i] = source.user_id[j];
-      this.itemId[i] = source.item_id[j];
-      this.position[i] = source.position[j];
-      this.arm[i] = codes[source.arm[j]];
-      this.source[i] = codes[source.source[j]];
-      this.propensity[i] = source.propensity[j];
-      this.clicked[i] = source.clicked[j];
-      this.watchMinutes[i] = source.watch_minutes[j];
-      this.watchFraction[i] = source.watch_fraction[j];
-      this.completed[i] = source.completed[j];
-      this.liked[i] = source.liked[j];
-      this.survey[i] = source.survey[j];
-      this.hourOfDay[i] = source.hour_of_day[j];
-      this.pastSessions[i] = source.past_sessions[j];
-      this.requestInSession[i] = source.request_in_session[j];
+      const r = this.rows;
+      const s = source.slate_row[j];
+      r.slate_row[i] = this.slateRowFor(from.time[s], from.epoch[s], slateId, from.user_id[s], codes[from.arm[s]], from.hour_of_day[s], from.past_sessions[s], from.request_in_session[s]);
+      r.item_id[i] = source.item_id[j];
+      r.position[i] = source.position[j];
+      r.source[i] = codes[source.source[j]];
+      r.propensity[i] = source.propensity[j];
+      r.clicked[i] = source.clicked[j];
+      r.watch_minutes[i] = source.watch_minutes[j];
+      r.watch_fraction[i] = source.watch_fraction[j];
+      r.completed[i] = source.completed[j];
+      r.liked[i] = source.liked[j];
+      r.survey[i] = source.survey[j];
       this.n = i + 1;
     }
   }
@@ -411,62 +464,45 @@ export class ImpressionBuffer {
   /** Row `i` as an object (allocates; for tests and debugging). */
   row(i: number): ImpressionRow {
     this.checkIndex(i);
-    const s = this.survey[i];
+    const r = this.rows;
+    const s = r.slate_row[i];
+    const slates = this.slates;
+    const survey = r.survey[i];
     return {
-      time: this.time[i],
-      epoch: this.epoch[i],
-      slateId: this.slateId[i],
-      userId: this.userId[i],
-      itemId: this.itemId[i],
-      position: this.position[i],
-      arm: this.table[this.arm[i]],
-      source: this.table[this.source[i]],
-      propensity: this.propensity[i],
-      clicked: this.clicked[i] !== 0,
-      watchMinutes: this.watchMinutes[i],
-      watchFraction: this.watchFraction[i],
-      completed: this.completed[i] !== 0,
-      liked: this.liked[i] !== 0,
-      survey: s === 0 ? null : s,
-      ...(this.hourOfDay[i] >= 0 ? { hourOfDay: this.hourOfDay[i] } : {}),
-      ...(this.pastSessions[i] >= 0 ? { pastSessions: this.pastSessions[i] } : {}),
-      ...(this.requestInSession[i] >= 0 ? { requestInSession: this.requestInSession[i] } : {}),
+      time: slates.time[s],
+      epoch: slates.epoch[s],
+      slateId: slates.slate_id[s],
+      userId: slates.user_id[s],
+      itemId: r.item_id[i],
+      position: r.position[i],
+      arm: this.table[slates.arm[s]],
+      source: this.table[r.source[i]],
+      propensity: r.propensity[i],
+      clicked: r.clicked[i] !== 0,
+      watchMinutes: r.watch_minutes[i],
+      watchFraction: r.watch_fraction[i],
+      completed: r.completed[i] !== 0,
+      liked: r.liked[i] !== 0,
+      survey: survey === 0 ? null : survey,
+      ...(slates.hour_of_day[s] >= 0 ? { hourOfDay: slates.hour_of_day[s] } : {}),
+      ...(slates.past_sessions[s] >= 0 ? { pastSessions: slates.past_sessions[s] } : {}),
+      ...(slates.request_in_session[s] >= 0 ? { requestInSession: slates.request_in_session[s] } : {}),
     };
   }
 
   armOf(i: number): string {
     this.checkIndex(i);
-    return this.table[this.arm[i]];
+    return this.table[this.slates.arm[this.rows.slate_row[i]]];
   }
 
   sourceOf(i: number): string {
     this.checkIndex(i);
-    return this.table[this.source[i]];
+    return this.table[this.rows.source[i]];
   }
 
   /** Length-trimmed views (fresh subarrays on every access; hoist out of loops). */
   get columns(): ImpressionColumns {
-    const n = this.n;
-    return {
-      time: this.time.subarray(0, n),
-      epoch: this.epoch.subarray(0, n),
-      slate_id: this.slateId.subarray(0, n),
-      user_id: this.userId.subarray(0, n),
-      item_id: this.itemId.subarray(0, n),
-      position: this.position.subarray(0, n),
-      arm: this.arm.subarray(0, n),
-      source: this.source.subarray(0, n),
-      propensity: this.propensity.subarray(0, n),
-      clicked: this.clicked.subarray(0, n),
-      watch_minutes: this.watchMinutes.subarray(0, n),
-      watch_fraction: this.watchFraction.subarray(0, n),
-      completed: this.completed.subarray(0, n),
-      liked: this.liked.subarray(0, n),
-      survey: this.survey.subarray(0, n),
-      hour_of_day: this.hourOfDay.subarray(0, n),
-      past_sessions: this.pastSessions.subarray(0, n),
-      request_in_session: this.requestInSession.subarray(0, n),
-    };
+    return { ...prefix(this.rows, this.n), slates: prefix(this.slates, this.slateCount) };
   }
 
   /** Pins the current rows for an asynchronous reader; see `ImpressionSnapshot`. */
@@ -493,12 +529,48 @@ export class ImpressionBuffer {
    */
   clear(): void {
     // New rows would overwrite rows other threads are reading.
-    if (this.time.buffer instanceof SharedArrayBuffer) throw new Error('ImpressionBuffer.clear(): its rows are shared with other threads');
+    if (this.rows.slate_row.buffer instanceof SharedArrayBuffer) throw new Error('ImpressionBuffer.clear(): its rows are shared with other threads');
     if (this.pins > 0) {
       throw new Error('ImpressionBuffer.clear() while a snapshot is being read (await writeEpoch first)');
     }
     this.n = 0;
+    this.slateCount = 0;
     this.cleared++;
+  }
+
+  /**
+   * The slate row of an impression with these slate fields: the last one when they are its
+   * fields, else a new one. A snapshot's rows stay as they were, since a slate row it holds is
+   * never written again: the next impression either points to it unchanged or opens a new one.
+   */
+  private slateRowFor(time: number, epoch: number, slateId: number, userId: number, arm: number, hourOfDay: number, pastSessions: number, requestInSession: number): number {
+    const t = this.slates;
+    const last = this.slateCount - 1;
+    if (
+      last >= 0 &&
+      t.slate_id[last] === slateId &&
+      t.user_id[last] === userId &&
+      Object.is(t.time[last], time) &&
+      t.epoch[last] === epoch &&
+      t.arm[last] === arm &&
+      t.hour_of_day[last] === hourOfDay &&
+      t.past_sessions[last] === pastSessions &&
+      t.request_in_session[last] === requestInSession
+    ) {
+      return last;
+    }
+    if (this.slateCount === this.slateCap) this.growSlates();
+    const s = this.slateCount++;
+    const w = this.slates;
+    w.time[s] = time;
+    w.epoch[s] = epoch;
+    w.slate_id[s] = slateId;
+    w.user_id[s] = userId;
+    w.arm[s] = arm;
+    w.hour_of_day[s] = hourOfDay;
+    w.past_sessions[s] = pastSessions;
+    w.request_in_session[s] = requestInSession;
+    return s;
   }
 
   private checkIndex(i: number): void {
@@ -507,115 +579,20 @@ export class ImpressionBuffer {
     }
   }
 
-  private grow(): void {
-    if (this.cap === 0) {
-      this.place(allocateColumns(this.reserved, this.memory), this.reserved);
-      return;
-    }
-    // Copying the whole old columns is fine: growth only happens when they are full.
-    const c = this.cap * 2;
-    const next = allocateColumns(c, 'private');
-    next.time.set(this.time);
-    next.epoch.set(this.epoch);
-    next.slateId.set(this.slateId);
-    next.userId.set(this.userId);
-    next.itemId.set(this.itemId);
-    next.position.set(this.position);
-    next.arm.set(this.arm);
-    next.source.set(this.source);
-    next.propensity.set(this.propensity);
-    next.clicked.set(this.clicked);
-    next.watchMinutes.set(this.watchMinutes);
-    next.watchFraction.set(this.watchFraction);
-    next.completed.set(this.completed);
-    next.liked.set(this.liked);
-    next.survey.set(this.survey);
-    next.hourOfDay.set(this.hourOfDay);
-    next.pastSessions.set(this.pastSessions);
-    next.requestInSession.set(this.requestInSession);
-    this.place(next, c);
-  }
-
-  /** Makes `columns` (each of `capacity` rows) this buffer's storage. */
-  private place(columns: ColumnStorage, capacity: number): void {
-    this.time = columns.time;
-    this.epoch = columns.epoch;
-    this.slateId = columns.slateId;
-    this.userId = columns.userId;
-    this.itemId = columns.itemId;
-    this.position = columns.position;
-    this.arm = columns.arm;
-    this.source = columns.source;
-    this.propensity = columns.propensity;
-    this.clicked = columns.clicked;
-    this.watchMinutes = columns.watchMinutes;
-    this.watchFraction = columns.watchFraction;
-    this.completed = columns.completed;
-    this.liked = columns.liked;
-    this.survey = columns.survey;
-    this.hourOfDay = columns.hourOfDay;
-    this.pastSessions = columns.pastSessions;
-    this.requestInSession = columns.requestInSession;
+  // Copying the whole old columns is fine: growth only happens when they are full.
+  private growRows(): void {
+    const capacity = this.cap === 0 ? this.reserved : this.cap * 2;
+    const next = allocate(IMPRESSION_TABLE, capacity, this.cap === 0 ? this.memory : 'private');
+    copyRows(this.rows, next, this.n);
+    this.rows = next;
     this.cap = capacity;
   }
-}
 
-/** The columns as the buffer holds them. */
-interface ColumnStorage {
-  readonly time: Float64Array;
-  readonly propensity: Float64Array;
-  readonly epoch: Int32Array;
-  readonly slateId: Int32Array;
-  readonly userId: Int32Array;
-  readonly itemId: Int32Array;
-  readonly position: Int32Array;
-  readonly arm: Int32Array;
-  readonly source: Int32Array;
-  readonly watchMinutes: Float32Array;
-  readonly watchFraction: Float32Array;
-  readonly hourOfDay: Int32Array;
-  readonly pastSessions: Int32Array;
-  readonly requestInSession: Int32Array;
-  readonly clicked: Uint8Array;
-  readonly completed: Uint8Array;
-  readonly liked: Uint8Array;
-  readonly survey: Int8Array;
-}
-
-/** Bytes of one row over all columns. */
-export const IMPRESSION_ROW_BYTES = 2 * 8 + 12 * 4 + 4 * 1;
-
-/**
- * Every column for `capacity` rows as views of one ArrayBuffer: one allocation per buffer instead
- * of eighteen (each large typed array costs an allocation the garbage collector accounts for).
- * Wider columns come first, so every view is aligned.
- */
-function allocateColumns(capacity: number, memory: 'private' | 'shared'): ColumnStorage {
-  const buffer = memory === 'shared' ? new SharedArrayBuffer(capacity * IMPRESSION_ROW_BYTES) : new ArrayBuffer(capacity * IMPRESSION_ROW_BYTES);
-  let at = 0;
-  const next = (bytes: number): number => {
-    const offset = at;
-    at += bytes * capacity;
-    return offset;
-  };
-  return {
-    time: new Float64Array(buffer, next(8), capacity),
-    propensity: new Float64Array(buffer, next(8), capacity),
-    epoch: new Int32Array(buffer, next(4), capacity),
-    slateId: new Int32Array(buffer, next(4), capacity),
-    userId: new Int32Array(buffer, next(4), capacity),
-    itemId: new Int32Array(buffer, next(4), capacity),
-    position: new Int32Array(buffer, next(4), capacity),
-    arm: new Int32Array(buffer, next(4), capacity),
-    source: new Int32Array(buffer, next(4), capacity),
-    watchMinutes: new Float32Array(buffer, next(4), capacity),
-    watchFraction: new Float32Array(buffer, next(4), capacity),
-    hourOfDay: new Int32Array(buffer, next(4), capacity),
-    pastSessions: new Int32Array(buffer, next(4), capacity),
-    requestInSession: new Int32Array(buffer, next(4), capacity),
-    clicked: new Uint8Array(buffer, next(1), capacity),
-    completed: new Uint8Array(buffer, next(1), capacity),
-    liked: new Uint8Array(buffer, next(1), capacity),
-    survey: new Int8Array(buffer, next(1), capacity),
-  };
+  private growSlates(): void {
+    const capacity = this.slateCap === 0 ? this.reservedSlates : this.slateCap * 2;
+    const next = allocate(SLATE_TABLE, capacity, this.slateCap === 0 ? this.memory : 'private');
+    copyRows(this.slates, next, this.slateCount);
+    this.slates = next;
+    this.slateCap = capacity;
+  }
 }

@@ -45,7 +45,8 @@ import {
 import {
   IMPRESSION_COLUMNS,
   type ImpressionBuffer,
-  type ImpressionColumns,
+  columnOf,
+  type ColumnArray,
   type ImpressionSnapshot,
   type ImpressionStorage,
 } from './impression-buffer.js';
@@ -147,12 +148,12 @@ function loadRawBindings(): RawBindings | null {
   return rawBindings;
 }
 
-type ColumnArray = ImpressionColumns[keyof ImpressionColumns];
-
 /** State of one COPY: the pinned rows, the ENUM for the string columns, the scan cursor. */
 interface ScanJob {
   readonly snapshot: ImpressionSnapshot;
+  /** Each file column as held: a slate's column has one entry a slate row (`slateRow`). */
   readonly arrays: readonly ColumnArray[];
+  readonly slateRow: Int32Array;
   readonly dictType: DuckDBType;
   /** Bytes per code of `dictType`'s storage: 1, 2 or 4. */
   readonly dictWidth: 1 | 2 | 4;
@@ -274,7 +275,8 @@ export class ParquetLogWriter {
     const dictType = ENUM(snapshot.strings);
     this.active = {
       snapshot,
-      arrays: IMPRESSION_COLUMNS.map((c) => cols[c.name]),
+      arrays: IMPRESSION_COLUMNS.map((c) => columnOf(cols, c.name)),
+      slateRow: cols.slate_row,
       dictType,
       dictWidth: enumWidth(dictType),
       next: 0,
@@ -316,6 +318,16 @@ export class ParquetLogWriter {
     // Narrowed enum codes of one slice, reused across slices.
     const codes8 = new Uint8Array(maxRows);
     const codes16 = new Uint16Array(maxRows);
+    // A slate's columns, one value an impression, for one slice.
+    const spread = IMPRESSION_COLUMNS.map((c) => (c.level === 'impression' ? null : c.storage === 'float64' ? new Float64Array(maxRows) : new Int32Array(maxRows)));
+    /** Column c's values for the slice's n rows from `start`: the column itself from `start`, or a slate's column spread to them from 0. */
+    const sliceOf = (job: ScanJob, c: number, start: number, n: number): { a: ColumnArray; from: number } => {
+      const column = job.arrays[c];
+      const out = spread[c];
+      if (out === null) return { a: column, from: start };
+      for (let j = 0; j < n; j++) out[j] = column[job.slateRow[start + j]];
+      return { a: out, from: 0 };
+    };
     return DuckDBTableFunction.create({
       name: SCAN_FUNCTION,
       bindFunction: (info) => {
@@ -342,8 +354,9 @@ export class ParquetLogWriter {
         if (raw) {
           const dictSize = job.snapshot.strings.length;
           for (let c = 0; c < job.arrays.length; c++) {
-            let a: ColumnArray | Uint16Array = job.arrays[c];
-            let from = start;
+            const slice = sliceOf(job, c, start, n);
+            let a: ColumnArray | Uint16Array = slice.a;
+            let from = slice.from;
             const storage = IMPRESSION_COLUMNS[c].storage;
             // The copy below is an unchecked memcpy, so values DuckDB would
             // misread (an enum code past the dictionary is an out-of-bounds
@@ -353,7 +366,7 @@ export class ParquetLogWriter {
               // are non-negative, so their bits already are the UINTEGER storage.)
               const narrow = job.dictWidth === 1 ? codes8 : job.dictWidth === 2 ? codes16 : null;
               for (let j = 0; j < n; j++) {
-                const code = a[start + j];
+                const code = a[from + j];
                 if (!(code >= 0 && code < dictSize)) throw badValue(c, start + j, code);
                 if (narrow) narrow[j] = code;
               }
@@ -362,7 +375,7 @@ export class ParquetLogWriter {
                 from = 0;
               }
             } else if (storage === 'bool-u8') {
-              for (let j = 0; j < n; j++) if (a[start + j] > 1) throw badValue(c, start + j, a[start + j]);
+              for (let j = 0; j < n; j++) if (a[from + j] > 1) throw badValue(c, start + j, a[from + j]);
             }
             // DuckDB copies from an ArrayBuffer only: rows in shared memory (the merged log of a
             // run split over threads) go through a private copy of the chunk.
@@ -382,15 +395,15 @@ export class ParquetLogWriter {
         } else {
           const strings = job.snapshot.strings;
           for (let c = 0; c < job.arrays.length; c++) {
-            const a = job.arrays[c];
+            const { a, from } = sliceOf(job, c, start, n);
             const v = out.getColumnVector(c);
             const storage = IMPRESSION_COLUMNS[c].storage;
             if (storage === 'bool-u8') {
-              for (let j = 0; j < n; j++) v.setItem(j, a[start + j] !== 0);
+              for (let j = 0; j < n; j++) v.setItem(j, a[from + j] !== 0);
             } else if (storage === 'dict-i32') {
-              for (let j = 0; j < n; j++) v.setItem(j, strings[a[start + j]]);
+              for (let j = 0; j < n; j++) v.setItem(j, strings[a[from + j]]);
             } else {
-              for (let j = 0; j < n; j++) v.setItem(j, a[start + j]);
+              for (let j = 0; j < n; j++) v.setItem(j, a[from + j]);
             }
             v.flush();
           }

@@ -30,9 +30,10 @@ export class PopularityRanking implements Ranking {
   static fit(buffers: readonly ImpressionBuffer[], since: number, until: number): PopularityRanking {
     const clicks = new Map<number, number>();
     for (const buffer of buffers) {
-      const { time, item_id, clicked } = buffer.columns;
-      for (let i = 0; i < time.length; i++) {
-        if (clicked[i] === 1 && time[i] >= since && time[i] < until) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
+      const { slate_row, item_id, clicked, slates } = buffer.columns;
+      for (let i = 0; i < item_id.length; i++) {
+        const time = slates.time[slate_row[i]];
+        if (clicked[i] === 1 && time >= since && time < until) clicks.set(item_id[i], (clicks.get(item_id[i]) ?? 0) + 1);
       }
     }
     const ranked = [...clicks].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([item]) => item);

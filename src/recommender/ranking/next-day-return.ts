@@ -42,9 +42,9 @@ export function nextDayReturnLabels(log: TrainingLog, now: number, from = 0): Fl
 function forRowsFrom(log: TrainingLog, from: number, visit: (time: number, userId: number) => void): void {
   let g = 0;
   for (const chunk of log.chunks) {
-    const { time, user_id } = chunk.impressions.columns;
-    for (let i = Math.max(0, from - g); i < time.length; i++) visit(time[i], user_id[i]);
-    g += time.length;
+    const { slate_row, slates } = chunk.impressions.columns;
+    for (let i = Math.max(0, from - g); i < slate_row.length; i++) visit(slates.time[slate_row[i]], slates.user_id[slate_row[i]]);
+    g += slate_row.length;
   }
 }
 
@@ -53,19 +53,21 @@ function sessionStartDays(log: TrainingLog, since: number): Map<number, Set<numb
   const days = new Map<number, Set<number>>();
   const lastRequest = new Map<number, number>();
   for (const chunk of log.chunks) {
-    const { time, user_id, slate_id, request_in_session } = chunk.impressions.columns;
-    for (let i = 0; i < time.length; i++) {
-      if (i > 0 && slate_id[i] === slate_id[i - 1]) continue; // one decision per slate
-      if (time[i] < since) continue;
-      const userId = user_id[i];
+    const { slate_row, slates } = chunk.impressions.columns;
+    const { time, user_id, slate_id, request_in_session } = slates;
+    for (let i = 0; i < slate_row.length; i++) {
+      const s = slate_row[i];
+      if (i > 0 && slate_id[s] === slate_id[slate_row[i - 1]]) continue; // one decision per slate
+      if (time[s] < since) continue;
+      const userId = user_id[s];
       const previous = lastRequest.get(userId);
-      const logged = request_in_session[i];
-      const started = logged >= 0 ? logged === 0 : previous === undefined || time[i] - previous > SESSION_GAP_DAYS;
-      lastRequest.set(userId, time[i]);
+      const logged = request_in_session[s];
+      const started = logged >= 0 ? logged === 0 : previous === undefined || time[s] - previous > SESSION_GAP_DAYS;
+      lastRequest.set(userId, time[s]);
       if (!started) continue;
       let set = days.get(userId);
       if (set === undefined) days.set(userId, (set = new Set()));
-      set.add(Math.floor(time[i]));
+      set.add(Math.floor(time[s]));
     }
   }
   return days;

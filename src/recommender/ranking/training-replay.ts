@@ -12,6 +12,7 @@
  * history than serving had. A log whose epochs do not follow on from those replayed (another
  * run's, or one that dropped epochs the replay never saw) starts the replay afresh from its first.
  */
+import type { ImpressionColumns } from '../../training/impression-buffer.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { Device, PublicCatalog, PublicUsers } from '../../world/public.js';
@@ -78,10 +79,9 @@ export class TrainingReplay {
     let w = oldRows; // window row
     for (let k = firstNew; k < chunks.length; k++) {
       const c = chunks[k].impressions.columns;
-      const rows = c.time.length;
+      const rows = c.slate_row.length;
       for (let start = 0; start < rows; ) {
-        let end = start + 1;
-        while (end < rows && c.slate_id[end] === c.slate_id[start]) end++;
+        const end = slateEnd(c, start);
         if (w + (end - start) > first) this.writeSlate(x, w - first, c, start, end, writer, users);
         this.addSlate(c, start, end);
         w += end - start;
@@ -117,18 +117,19 @@ export class TrainingReplay {
   }
 
   /** Writes the rows of slate [start, end) whose example index (e0 + i - start) is 0 or more. */
-  private writeSlate(x: Float32Array, e0: number, c: SlateColumns, start: number, end: number, writer: FeatureWriter, users: PublicUsers): void {
+  private writeSlate(x: Float32Array, e0: number, c: ImpressionColumns, start: number, end: number, writer: FeatureWriter, users: PublicUsers): void {
     const { ctx, stats } = this;
-    const userId = c.user_id[start];
-    const time = c.time[start];
+    const s = c.slate_row[start];
+    const userId = c.slates.user_id[s];
+    const time = c.slates.time[s];
     this.summary.fill(this.history, this.engagement, userId, time, stats.globalClickRate(time), this.catalog);
     ctx.userId = userId;
     ctx.time = time;
     // The request's context as logged; the device is the user's public one, as when it was served.
     ctx.device = users.get(userId).device;
-    ctx.hourOfDay = c.hour_of_day[start];
-    ctx.pastSessions = c.past_sessions[start];
-    ctx.requestInSession = c.request_in_session[start];
+    ctx.hourOfDay = c.slates.hour_of_day[s];
+    ctx.pastSessions = c.slates.past_sessions[s];
+    ctx.requestInSession = c.slates.request_in_session[s];
     if (!contextLogged(c, start)) {
       // Logged without it (e.g. a log from elsewhere): the hour of the row's time, a first request.
       ctx.hourOfDay = Math.floor((time - Math.floor(time)) * 24);
@@ -139,23 +140,34 @@ export class TrainingReplay {
   }
 
   /** Only now does the slate's outcome become history. */
-  private addSlate(c: SlateColumns, start: number, end: number): void {
-    const userId = c.user_id[start];
+  private addSlate(c: ImpressionColumns, start: number, end: number): void {
+    const { time, user_id } = c.slates;
+    const userId = user_id[c.slate_row[start]];
     let clickedItem = -1;
     for (let i = start; i < end; i++) {
-      this.stats.add(c.item_id[i], c.time[i], c.clicked[i], c.watch_fraction[i], c.completed[i], c.liked[i], c.survey[i]);
+      const t = time[c.slate_row[i]];
+      this.stats.add(c.item_id[i], t, c.clicked[i], c.watch_fraction[i], c.completed[i], c.liked[i], c.survey[i]);
       if (c.clicked[i] === 1) {
-        this.history.record(userId, c.item_id[i], c.time[i]);
+        this.history.record(userId, c.item_id[i], t);
         clickedItem = c.item_id[i];
       }
     }
-    this.engagement.addSlate(userId, c.time[start], c.item_id.subarray(start, end), clickedItem);
+    this.engagement.addSlate(userId, time[c.slate_row[start]], c.item_id.subarray(start, end), clickedItem);
   }
 }
 
-type SlateColumns = TrainingLog['chunks'][number]['impressions']['columns'];
-
 /** Whether the slate starting at row `start` was logged with its request context (hour, sessions). */
-export function contextLogged(c: SlateColumns, start: number): boolean {
-  return c.hour_of_day[start] >= 0 && c.past_sessions[start] >= 0 && c.request_in_session[start] >= 0;
+export function contextLogged(c: ImpressionColumns, start: number): boolean {
+  const s = c.slate_row[start];
+  return c.slates.hour_of_day[s] >= 0 && c.slates.past_sessions[s] >= 0 && c.slates.request_in_session[s] >= 0;
+}
+
+/** The end of the slate whose rows start at `start`: the first row after it with another slate id. */
+export function slateEnd(c: ImpressionColumns, start: number): number {
+  const { slate_row } = c;
+  const slateId = c.slates.slate_id;
+  const id = slateId[slate_row[start]];
+  let end = start + 1;
+  while (end < slate_row.length && slateId[slate_row[end]] === id) end++;
+  return end;
 }

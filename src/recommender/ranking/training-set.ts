@@ -18,7 +18,7 @@ import type { FeatureWriter } from './features.js';
 import { ItemStats } from './item-stats.js';
 import { headLabel } from './labels.js';
 import { nextDayReturnLabels } from './next-day-return.js';
-import { contextLogged, TrainingReplay } from './training-replay.js';
+import { contextLogged, slateEnd, TrainingReplay } from './training-replay.js';
 import type { UserEngagement } from './user-engagement.js';
 
 export interface TrainingSetOptions {
@@ -85,14 +85,13 @@ export function buildTrainingSet(
   let w = 0; // window row
   for (const chunk of log.chunks) {
     const c = chunk.impressions.columns;
-    const rows = c.time.length;
+    const rows = c.slate_row.length;
     if (w + rows <= first) {
       w += rows;
       continue;
     }
     for (let start = 0; start < rows; ) {
-      let end = start + 1;
-      while (end < rows && c.slate_id[end] === c.slate_id[start]) end++;
+      const end = slateEnd(c, start);
       if (w + (end - start) > first && !contextLogged(c, start)) unobservedSlates += 1;
       for (let i = start; i < end; i++) {
         const e = w + (i - start) - first;

@@ -49,17 +49,18 @@ export function collectExamples(log: TrainingLog, historyLength: number, maxExam
   // Chunks are oldest first and rows are appended in serving order, so this is time order.
   for (const [c, chunk] of log.chunks.entries()) {
     const eligible = c >= firstChunk;
-    const { user_id, item_id, time, clicked } = chunk.impressions.columns;
+    const { slate_row, item_id, clicked, slates } = chunk.impressions.columns;
     for (let i = 0; i < clicked.length; i++) {
       if (clicked[i] === 0) continue;
-      const user = user_id[i];
+      const user = slates.user_id[slate_row[i]];
+      const time = slates.time[slate_row[i]];
       let ring = rings.get(user);
       if (!ring) rings.set(user, (ring = { items: new Int32Array(H), times: new Float64Array(H), clicks: 0 }));
       const e = eligible ? seen++ - skip : -1;
       if (e >= 0) {
         out.userIds[e] = user;
         out.itemIds[e] = item_id[i];
-        out.times[e] = time[i];
+        out.times[e] = time;
         const n = Math.min(ring.clicks, H);
         out.historyCounts[e] = n;
         for (let k = 1; k <= n; k++) {
@@ -71,7 +72,7 @@ export function collectExamples(log: TrainingLog, historyLength: number, maxExam
       // Recorded after the example is taken: this click is history only for later ones.
       const slot = ring.clicks % H;
       ring.items[slot] = item_id[i];
-      ring.times[slot] = time[i];
+      ring.times[slot] = time;
       ring.clicks++;
     }
   }
