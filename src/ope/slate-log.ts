@@ -4,7 +4,7 @@
  * are grouped by slate (slate s owns rows start[s]..start[s+1]) because the bootstrap
  * resamples whole slates.
  */
-import type { ImpressionBuffer } from '../training/impression-buffer.js';
+import { slateEnd, type ImpressionBuffer } from '../training/impression-buffer.js';
 import { rewardOf, type Reward } from '../training/rewards.js';
 import type { OpeContext } from './types.js';
 
@@ -73,8 +73,7 @@ export function slateLogFromImpressions(buffers: readonly ImpressionBuffer[], op
     let i = 0;
     while (i < rows.length) {
       const s = rows[i];
-      let end = i + 1;
-      while (end < rows.length && slate_id[rows[end]] === slate_id[s]) end++;
+      const end = slateEnd(c, i);
       if (time[s] >= options.since && time[s] < options.until) {
         const items: number[] = [];
         const props: number[] = [];

@@ -146,6 +146,16 @@ export function columnOf(columns: ImpressionColumns, name: ImpressionColumnName)
   return name in columns.slates ? columns.slates[name as keyof SlateColumns] : columns[name as Exclude<ImpressionColumnName, keyof SlateColumns>];
 }
 
+/** The end of the slate whose rows start at row `start`: the first row after it with another slate id. */
+export function slateEnd(columns: ImpressionColumns, start: number): number {
+  const { slate_row } = columns;
+  const slateId = columns.slates.slate_id;
+  const id = slateId[slate_row[start]];
+  let end = start + 1;
+  while (end < slate_row.length && slateId[slate_row[end]] === id) end++;
+  return end;
+}
+
 /** A log's rows as columns and their string table: what an `ImpressionBuffer` shows, or what crossed from another thread. */
 export interface ImpressionRows {
   readonly columns: ImpressionColumns;
@@ -168,7 +178,7 @@ export interface ImpressionSnapshot {
 }
 
 const DEFAULT_CAPACITY = 1024;
-/** Slate rows reserved for each impression row reserved: room for slates of eight, doubled if smaller. */
+/** One slate row reserved for every eight impression rows reserved (slates of ten fit; shorter ones grow the table by doubling). */
 const IMPRESSIONS_PER_SLATE_RESERVED = 8;
 
 /** The tables' columns in allocation order (wider first, so every view of one buffer is aligned). */

@@ -12,7 +12,7 @@
  * history than serving had. A log whose epochs do not follow on from those replayed (another
  * run's, or one that dropped epochs the replay never saw) starts the replay afresh from its first.
  */
-import type { ImpressionColumns } from '../../training/impression-buffer.js';
+import { slateEnd, type ImpressionColumns } from '../../training/impression-buffer.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import { UserHistory } from '../../training/user-history.js';
 import type { Device, PublicCatalog, PublicUsers } from '../../world/public.js';
@@ -162,12 +162,3 @@ export function contextLogged(c: ImpressionColumns, start: number): boolean {
   return c.slates.hour_of_day[s] >= 0 && c.slates.past_sessions[s] >= 0 && c.slates.request_in_session[s] >= 0;
 }
 
-/** The end of the slate whose rows start at `start`: the first row after it with another slate id. */
-export function slateEnd(c: ImpressionColumns, start: number): number {
-  const { slate_row } = c;
-  const slateId = c.slates.slate_id;
-  const id = slateId[slate_row[start]];
-  let end = start + 1;
-  while (end < slate_row.length && slateId[slate_row[end]] === id) end++;
-  return end;
-}

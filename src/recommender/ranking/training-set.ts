@@ -18,7 +18,8 @@ import type { FeatureWriter } from './features.js';
 import { ItemStats } from './item-stats.js';
 import { headLabel } from './labels.js';
 import { nextDayReturnLabels } from './next-day-return.js';
-import { contextLogged, slateEnd, TrainingReplay } from './training-replay.js';
+import { slateEnd } from '../../training/impression-buffer.js';
+import { contextLogged, TrainingReplay } from './training-replay.js';
 import type { UserEngagement } from './user-engagement.js';
 
 export interface TrainingSetOptions {

@@ -96,28 +96,28 @@ export class WindowClicks {
 /** The clicked rows of a chunk, sorted by time (stable); nothing counted yet. */
 function readClicks(buffer: ImpressionBuffer): ChunkClicks {
   const { slate_row, item_id, clicked, slates } = buffer.columns;
-  const time = (i: number): number => slates.time[slate_row[i]];
-  const user_id = (i: number): number => slates.user_id[slate_row[i]];
+  const timeOf = (i: number): number => slates.time[slate_row[i]];
+  const userOf = (i: number): number => slates.user_id[slate_row[i]];
   let n = 0;
   for (let i = 0; i < clicked.length; i++) if (clicked[i] !== 0) n++;
   const rows = new Int32Array(n);
   let sorted = true;
   for (let i = 0, j = 0; i < clicked.length; i++) {
     if (clicked[i] === 0) continue;
-    if (item_id[i] < 0 || user_id(i) < 0) throw new RangeError(`impression log: negative id in row ${i}`);
+    if (item_id[i] < 0 || userOf(i) < 0) throw new RangeError(`impression log: negative id in row ${i}`);
     rows[j] = i;
-    if (j > 0 && timeKey(time(i)) < timeKey(time(rows[j - 1]))) sorted = false;
+    if (j > 0 && timeKey(timeOf(i)) < timeKey(timeOf(rows[j - 1]))) sorted = false;
     j++;
   }
   // The loop logs in time order, so this sort only runs for logs put together by hand.
-  if (!sorted) rows.sort((a, b) => timeKey(time(a)) - timeKey(time(b)) || a - b);
+  if (!sorted) rows.sort((a, b) => timeKey(timeOf(a)) - timeKey(timeOf(b)) || a - b);
   const times = new Float64Array(n);
   const items = new Int32Array(n);
   const users = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    times[j] = timeKey(time(rows[j]));
+    times[j] = timeKey(timeOf(rows[j]));
     items[j] = item_id[rows[j]];
-    users[j] = user_id(rows[j]);
+    users[j] = userOf(rows[j]);
   }
   return { buffer, rows: buffer.length, generation: buffer.generation, times, items, users, start: n };
 }
