@@ -173,6 +173,13 @@ describe('ImpressionBuffer', () => {
     wrapped.clear();
     wrapped.append(makeRow(7));
     expect(shared.row(0)).toEqual(stored(0));
+    // An append that continues the last slate opens no slate row, yet copies the slate rows out too.
+    const continued = ImpressionBuffer.over({ columns: shared.columns, strings: shared.strings });
+    continued.append({ ...makeRow(N - 1), itemId: 1 });
+    expect(continued.columns.slates.time.buffer).toBeInstanceOf(ArrayBuffer);
+    continued.clear();
+    continued.append(makeRow(N - 10));
+    expect(shared.row(0)).toEqual(stored(0));
     const columns = shared.columns;
     expect(() => ImpressionBuffer.over({ columns: { ...columns, position: columns.position.subarray(1) }, strings: shared.strings })).toThrow(/column position holds 4999 rows, slate_row 5000/);
     expect(() => ImpressionBuffer.over({ columns: { ...columns, slates: { ...columns.slates, epoch: columns.slates.epoch.subarray(1) } }, strings: shared.strings })).toThrow(/slate column epoch holds 499 rows, time 500/);

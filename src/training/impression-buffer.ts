@@ -591,11 +591,15 @@ export class ImpressionBuffer {
 
   // Copying the whole old columns is fine: growth only happens when they are full.
   private growRows(): void {
-    const capacity = this.cap === 0 ? this.reserved : this.cap * 2;
-    const next = allocate(IMPRESSION_TABLE, capacity, this.cap === 0 ? this.memory : 'private');
+    const first = this.cap === 0;
+    const capacity = first ? this.reserved : this.cap * 2;
+    const next = allocate(IMPRESSION_TABLE, capacity, first ? this.memory : 'private');
     copyRows(this.rows, next, this.n);
     this.rows = next;
     this.cap = capacity;
+    // Rows other threads read are never written: leaving shared memory, the slate rows come too
+    // (an append that continues the last slate would otherwise leave them there for clear()).
+    if (!first && this.slates.time.buffer instanceof SharedArrayBuffer) this.growSlates();
   }
 
   private growSlates(): void {
