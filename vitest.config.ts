@@ -1,5 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { withHugePages } from './src/core/huge-pages.js';
+
+// The test workers simulate as `recloop` does, so they start with its huge pages (glibc reads
+// the tunable when a process starts: set here, before Vitest forks them). Small worlds' runs
+// allocate training rows afresh at every retrain; a page fault each 4 KiB cost them ~10%.
+process.env.GLIBC_TUNABLES = withHugePages(process.env).GLIBC_TUNABLES;
 
 /**
  * The suite's longest files (minutes each, the rest seconds). Run first, they end about when the
