@@ -69,10 +69,10 @@ export function slateLogFromImpressions(buffers: readonly ImpressionBuffer[], op
   for (const buffer of buffers) {
     const c = buffer.columns;
     const { time, slate_id, user_id } = c.slates;
-    const rows = c.slate_row;
+    const { slate_row } = c;
     let i = 0;
-    while (i < rows.length) {
-      const s = rows[i];
+    while (i < slate_row.length) {
+      const s = slate_row[i];
       const end = slateEnd(c, i);
       if (time[s] >= options.since && time[s] < options.until) {
         const items: number[] = [];
