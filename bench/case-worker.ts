@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { buildParts } from '../src/simulation/build.js';
 import { Simulation } from '../src/simulation/simulation.js';
+import { dailySlates } from '../src/run/traffic-estimate.js';
 import { CASES, caseScenario } from './cases.js';
 import { phaseSeconds, type CpuProfile } from './support/phase-profile.js';
 
@@ -30,6 +31,8 @@ export interface CaseResult {
   readonly loop_seconds: number;
   /** Each measured day's wall time (an epoch a day), in order; absent from results written before 2026-12-07. */
   readonly day_seconds?: readonly number[];
+  /** The traffic estimate's slates for each day of the whole horizon (src/run/traffic-estimate.ts); absent before 2026-12-07 (late). */
+  readonly estimated_day_slates?: readonly number[];
   readonly phases: Record<string, number>;
   readonly peak_rss_mib: number;
 }
@@ -41,7 +44,7 @@ if (!benchCase) throw new Error(`unknown case ${name}; cases: ${CASES.map((c) =>
 // Every value after a --set, in order.
 const sets = process.argv.flatMap((arg, k) => (arg === '--set' && k + 1 < process.argv.length ? [process.argv[k + 1]] : []));
 const daysFlag = process.argv.indexOf('--days');
-const { scenario, days, totalDays } = await caseScenario(benchCase, sets, daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : undefined);
+const { scenario, full, days, totalDays } = await caseScenario(benchCase, sets, daysFlag > 0 ? Number(process.argv[daysFlag + 1]) : undefined);
 
 const profilesFlag = process.argv.indexOf('--profiles');
 const profileDir = profilesFlag > 0 ? process.argv[profilesFlag + 1] : undefined;
@@ -99,6 +102,7 @@ const result: CaseResult = {
   build_seconds: (loopStart - buildStart) / 1000,
   loop_seconds: (end - loopStart) / 1000,
   day_seconds: daySeconds,
+  estimated_day_slates: Array.from(dailySlates(full)),
   phases,
   peak_rss_mib: process.resourceUsage().maxRSS / 1024,
 };

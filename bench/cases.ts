@@ -70,11 +70,11 @@ export const CASES: readonly BenchCase[] = [
  * A case's scenario as the bench runs it: its overrides, then `sets`, without the impression log,
  * over `days` (default: the case's cap) at most of its horizon, whose length comes back as `totalDays`.
  */
-export async function caseScenario(benchCase: BenchCase, sets: readonly string[], days?: number): Promise<{ scenario: Scenario; days: number; totalDays: number }> {
+export async function caseScenario(benchCase: BenchCase, sets: readonly string[], days?: number): Promise<{ scenario: Scenario; full: Scenario; days: number; totalDays: number }> {
   const overrides = [...benchCase.overrides, ...sets, 'logs.impressions=false'];
   const full = await loadScenario(benchCase.scenario, overrides);
   const asked = days ?? benchCase.days ?? full.horizon.days;
   if (!Number.isInteger(asked) || asked < 1) throw new Error(`--days: expected a whole number of days ≥ 1, got ${asked}`);
   const measured = Math.min(asked, full.horizon.days);
-  return { scenario: await loadScenario(benchCase.scenario, [...overrides, `horizon.days=${measured}`]), days: measured, totalDays: full.horizon.days };
+  return { scenario: await loadScenario(benchCase.scenario, [...overrides, `horizon.days=${measured}`]), full, days: measured, totalDays: full.horizon.days };
 }

@@ -15,10 +15,17 @@ function tableRow(result: CaseResult): string {
 const measured = { case: 'medium', users: 20_000, items: 50_000, slates: 1000, impressions: 10_000, build_seconds: 1, phases: {}, peak_rss_mib: 1000 };
 
 describe('the loop benchmark table', () => {
-  it('projects a long horizon as a floor: the measured days, then each day left at the last one’s cost', () => {
+  it('without the traffic estimate, projects a floor: the measured days, then each day left at the last one’s cost', () => {
     // 4 of 60 days: 10 + 10 + 20 + 40 s measured; 56 days left at 40 s: 80 + 2,240 s = 38.7 min.
     const row = tableRow({ ...measured, days_measured: 4, days_total: 60, loop_seconds: 80, day_seconds: [10, 10, 20, 40] });
     expect(row).toContain('≥ 38.7 min (each day left as long as day 3)');
+  });
+
+  it('projects each day left at the last one’s time a slate, scaled by the traffic estimate', () => {
+    // Day 3 took 40 s for an estimated 100 slates; the 56 days left are estimated at 200 each: 80 + 56 × 80 s = 76.0 min.
+    const estimated = [50, 50, 80, 100, ...Array.from({ length: 56 }, () => 200)];
+    const row = tableRow({ ...measured, days_measured: 4, days_total: 60, loop_seconds: 80, day_seconds: [10, 10, 20, 40], estimated_day_slates: estimated });
+    expect(row).toContain("≈ 76.0 min (day 3's time a slate, estimated traffic)");
   });
 
   it('labels a results file without each day’s time as the linear projection it was', () => {

@@ -20,14 +20,20 @@ function duration(seconds: number): string {
 
 /**
  * The whole horizon from its first days. A world's traffic grows as its recommender improves
- * (users come back more often), so later days cost more than the measured ones: the projection
- * is a floor, each day left at the last measured day's cost.
+ * (users come back more often), so later days cost more than the measured ones: each day left
+ * costs the last measured day's time in proportion to the traffic estimate's slates for the two
+ * days (src/run/traffic-estimate.ts). Results without the estimate give a floor, each day left
+ * at the last measured day's cost.
  */
 function projection(r: CaseResult): string {
   const last = r.day_seconds?.at(-1);
   // Results written before day_seconds was recorded: the old linear figure, as it was labelled.
   if (last === undefined) return `${duration((r.loop_seconds * r.days_total) / r.days_measured)} (linear in days)`;
-  return `≥ ${duration(r.loop_seconds + last * (r.days_total - r.days_measured))} (each day left as long as day ${r.days_measured - 1})`;
+  const expected = r.estimated_day_slates;
+  if (expected === undefined) return `≥ ${duration(r.loop_seconds + last * (r.days_total - r.days_measured))} (each day left as long as day ${r.days_measured - 1})`;
+  const perSlate = last / expected[r.days_measured - 1];
+  const left = expected.slice(r.days_measured).reduce((sum, slates) => sum + slates, 0);
+  return `≈ ${duration(r.loop_seconds + perSlate * left)} (day ${r.days_measured - 1}'s time a slate, estimated traffic)`;
 }
 
 export function performanceTables(run: BenchRun, cases: readonly BenchCase[]): string {
@@ -37,7 +43,7 @@ export function performanceTables(run: BenchRun, cases: readonly BenchCase[]): s
       `${fixed(run.machine.memory_gib, 0)} GiB, Node ${run.machine.node}, model backend ${run.backend} ` +
       `(1024² matmul: ${fixed(run.matmul_gflops, 1)} GFLOP/s).`,
     '',
-    '| case | days measured | slates | impressions | loop wall | impressions/s | slates/s | full horizon (projected floor) | peak RSS |',
+    '| case | days measured | slates | impressions | loop wall | impressions/s | slates/s | full horizon (projected) | peak RSS |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of run.cases) {

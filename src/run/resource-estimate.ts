@@ -1,12 +1,14 @@
 /**
- * How much memory and time a scenario will take, from its sizes alone, before any work starts:
- * users and items (with sign-ups and uploads over the horizon), the impressions the log window
- * holds, and the two-stage pipeline's models and index. The constants are fitted to measured
+ * How much memory and time a scenario will take, from its sizes and settings, before any work
+ * starts: users and items (with sign-ups and uploads over the horizon), the impressions its busiest
+ * log window holds and all it serves (the traffic reckoned day by day, ./traffic-estimate.ts), and
+ * the two-stage pipeline's models and index. The constants are fitted to measured
  * peaks (docs/PERFORMANCE.md, "Resource estimate"); the estimate is meant to be within a factor
  * of two of a run's peak RSS, enough to refuse a run that cannot fit long before it fails.
  */
 import type { KeyPath } from '../settings/problem.js';
 import { isBanditScenario, type AnyScenario, type BanditScenario, type Scenario } from '../scenario/index.js';
+import { estimateTraffic } from './traffic-estimate.js';
 import { IMPRESSION_ROW_BYTES, SLATE_ROW_BYTES } from '../training/impression-buffer.js';
 
 const MIB = 2 ** 20;
@@ -30,11 +32,6 @@ const IMPRESSION_BYTES = 100;
 const EMBEDDED_ITEM_BYTES_PER_DIM = 12;
 /** Per user in the two-stage pipeline: click histories, engagement and slate contexts. */
 const PIPELINE_USER_BYTES = 1_500;
-/**
- * Slates a user asks for per day on the continuous schedule. Measured: 2.2 (scenarios/popularity.yaml),
- * 4.6 (two-stage), rising to 8.5 as the medium case's recommender improved.
- */
-const SLATES_PER_USER_DAY = 4;
 /** Impressions a second, by recommender kind (docs/PERFORMANCE.md: 750k popularity, 35k two-stage). */
 const IMPRESSIONS_PER_SECOND: Readonly<Record<string, number>> = { popularity: 600_000, random: 600_000, oracle: 200_000, two_stage: 30_000 };
 const OTHER_IMPRESSIONS_PER_SECOND = 100_000;
@@ -72,9 +69,9 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
   const items = world.items.count + world.items.uploads_per_day * days;
   const userBytes = USER_BYTES + 12 * world.topics + 4 * world.latent_dim;
   const itemBytes = ITEM_BYTES + 12 * world.items.topics_per_item + 4 * world.latent_dim;
-  const slatesPerDay = scenario.schedule.kind === 'steps' ? users / scenario.schedule.step : users * SLATES_PER_USER_DAY;
+  const traffic = estimateTraffic(scenario);
   const windowDays = Math.min(recommender.retrain.window, days);
-  const impressionsHeld = slatesPerDay * recommender.slate_size * windowDays;
+  const impressionsHeld = traffic.busiestWindow * recommender.slate_size;
   // Named at the field that makes most of the users (items): the count, or the sign-ups (uploads) over the horizon.
   const usersPath: KeyPath = ['world', 'users', world.users.count >= world.users.signups_per_day * days ? 'count' : 'signups_per_day'];
   const itemsPath: KeyPath = ['world', 'items', world.items.count >= world.items.uploads_per_day * days ? 'count' : 'uploads_per_day'];
@@ -105,7 +102,7 @@ function estimatePopulation(scenario: Scenario): ResourceEstimate {
     what: `the ${count(impressionsHeld)} impressions ${count(users)} users see in a ${count(windowDays)}-day log window`,
   };
   const largest = [...terms, offHeap].reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const impressions = slatesPerDay * recommender.slate_size * days;
+  const impressions = traffic.slates * recommender.slate_size;
   const rate = IMPRESSIONS_PER_SECOND[recommender.kind] ?? OTHER_IMPRESSIONS_PER_SECOND;
   return {
     peakBytes: base + heapBytes + impressionBytes,

@@ -133,14 +133,12 @@ export class SatisfactionUserModel implements UserModel {
     const satisfaction = session.utilitySum / Math.max(1, requests);
     const user = this.users[userId];
     this.recordSession(user, satisfaction);
-    const { returns, churn } = this.config.users;
-    const relative = user.satisfaction - NEUTRAL_SATISFACTION;
     const rng = this.rng.sessions.at(userId, user.sessions, 0);
-    if (rng.bernoulli(Math.min(1, churn.base * Math.exp(-churn.satisfaction_weight * relative)))) {
+    if (rng.bernoulli(churnChance(this.config.users, user.satisfaction))) {
       user.churned = true;
       return { satisfaction, returnAt: undefined };
     }
-    return { satisfaction, returnAt: time + rng.exponential(returns.base_per_day * Math.exp(returns.satisfaction_weight * relative)) };
+    return { satisfaction, returnAt: time + rng.exponential(returnsPerDay(this.config.users, user.satisfaction)) };
   }
 
   endStep(userId: number, outcome: SlateOutcome): void {
@@ -157,6 +155,26 @@ export class SatisfactionUserModel implements UserModel {
     if (!session) throw new Error(`user ${userId} has no active session`);
     return session;
   }
+}
+
+type SatisfactionUsers = Config['users'];
+
+/** How often a user at running satisfaction `satisfaction` comes back: sessions a day. */
+export function returnsPerDay(users: Pick<SatisfactionUsers, 'returns'>, satisfaction: number): number {
+  const { base_per_day, satisfaction_weight } = users.returns;
+  return base_per_day * Math.exp(satisfaction_weight * (satisfaction - NEUTRAL_SATISFACTION));
+}
+
+/** The chance a user at running satisfaction `satisfaction` leaves for good after a session. */
+export function churnChance(users: Pick<SatisfactionUsers, 'churn'>, satisfaction: number): number {
+  const { base, satisfaction_weight } = users.churn;
+  return Math.min(1, base * Math.exp(-satisfaction_weight * (satisfaction - NEUTRAL_SATISFACTION)));
+}
+
+/** Slates in a session whose every slate gets a watch: each goes on with chance c, up to max_requests. */
+export function slatesPerWatchedSession(users: Pick<SatisfactionUsers, 'sessions'>): number {
+  const { continue_after_watch: c, max_requests } = users.sessions;
+  return c < 1 ? (1 - c ** max_requests) / (1 - c) : max_requests;
 }
 
 const fields = {
