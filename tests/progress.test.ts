@@ -36,7 +36,7 @@ describe('progress', () => {
     expect(out.text()).toMatch(/^run 1\/4 day 1 · 30s · ETA 1m30s\n$/);
   });
 
-  it('at the latest pace counts each step left at the cost of the last one, where the mean would count the cheap first ones', () => {
+  it('at the latest pace counts each step left at the cost of the last one (per unit of work where each step\'s is given), where the mean would count the cheap first ones', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     try {
       const paced = (pace: ProgressPace) => {
@@ -51,6 +51,10 @@ describe('progress', () => {
       // Steps of 10 s then 30 s, 8 left: 8 × 30 s at the latest pace, 8 × 20 s at the mean.
       expect(paced('latest')).toMatch(/ 2\/10 day 2 ETA 4m00s\x1b\[K$/);
       expect(paced('mean')).toMatch(/ 2\/10 day 2 ETA 2m40s\x1b\[K$/);
+      // The last step took 30 s for 3 units of work; the 8 left are expected to take 40: 400 s.
+      expect(paced({ work: [1, 3, 5, 5, 5, 5, 5, 5, 5, 5] })).toMatch(/ 2\/10 day 2 ETA 6m40s\x1b\[K$/);
+      // No work counted in the last step (a caller's zeros): the mean's time left.
+      expect(paced({ work: [1, 0, 5, 5, 5, 5, 5, 5, 5, 5] })).toMatch(/ 2\/10 day 2 ETA 2m40s\x1b\[K$/);
     } finally {
       vi.useRealTimers();
     }

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseScenario, type Scenario } from '../src/scenario/index.js';
-import { dailySlates, estimateTraffic, mostSlatesInWindow } from '../src/run/traffic-estimate.js';
+import { dailySlates, estimateTraffic, mostSlatesInWindow, slatesPerEpoch } from '../src/run/traffic-estimate.js';
 import { returnsPerDay, slatesPerWatchedSession } from '../src/world/user-models/satisfaction.js';
 import { smallScenario } from './support/scenarios.js';
 
@@ -83,6 +83,20 @@ describe('from the user model', () => {
   it('on the steps schedule: each user once a step, the last part-day in proportion', () => {
     const scenario = smallScenario(['schedule={kind: steps, step: 0.5}', 'horizon.days=2.25', 'world.users.signups_per_day=0']);
     expect(Array.from(dailySlates(scenario))).toEqual([600, 600, 150]);
+  });
+});
+
+describe('per epoch, for the time a run has left', () => {
+  it("splits the days' slates over the retrain periods, the last cut at the horizon", () => {
+    const scenario = shipped('two-stage', ['horizon.days=5.5', 'recommender.retrain.every=2']);
+    const days = dailySlates(scenario);
+    const epochs = slatesPerEpoch(scenario);
+    expect(epochs).toHaveLength(3);
+    expect(epochs[0]).toBeCloseTo(days[0] + days[1], 6);
+    expect(epochs[1]).toBeCloseTo(days[2] + days[3], 6);
+    expect(epochs[2]).toBeCloseTo(days[4] + days[5], 6); // day 5 is half a day: its slates already halved
+    const halfDays = slatesPerEpoch(shipped('two-stage', ['horizon.days=2', 'recommender.retrain.every=0.5']));
+    expect(Array.from(halfDays, (x) => Math.round(x))).toEqual([days[0] / 2, days[0] / 2, days[1] / 2, days[1] / 2].map(Math.round));
   });
 });
 

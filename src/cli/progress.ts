@@ -13,9 +13,11 @@ export interface Progress {
  * How the time left is reckoned: `mean`, each step left at the mean cost of those done (steps
  * alike, such as a sweep's cells); `latest`, each step left at the cost of the steps done since
  * the last update (a run's epochs, which cost more as a world's traffic grows: the mean would
- * count the cheap random start-up days and promise an end far too early).
+ * count the cheap random start-up days and promise an end far too early); `{ work }`, the steps
+ * left at the latest steps' time per unit of work, where `work[s]` is what step s is expected to
+ * take (a run's epochs: the slates the traffic estimate expects in each).
  */
-export type ProgressPace = 'mean' | 'latest';
+export type ProgressPace = 'mean' | 'latest' | { readonly work: ArrayLike<number> };
 
 /**
  * `started` is when the work began (performance.now()): a caller that learns the total only
@@ -27,10 +29,16 @@ export function createProgress(label: string, total: number, out: Writable & { i
   let lastDecile = -1;
   let lastDone = 0;
   let lastTime = started;
+  /** The milliseconds left at the latest steps' pace, or undefined for the mean's. */
+  const leftAtPace = (done: number, now: number): number | undefined => {
+    if (pace === 'mean' || done <= lastDone) return undefined;
+    if (pace === 'latest') return ((now - lastTime) / (done - lastDone)) * (total - done);
+    const recent = sum(pace.work, lastDone, done);
+    return recent > 0 ? ((now - lastTime) / recent) * sum(pace.work, done, total) : undefined;
+  };
   const eta = (done: number, now: number): string => {
     if (done === 0) return '';
-    const perStep = pace === 'latest' && done > lastDone ? (now - lastTime) / (done - lastDone) : (now - started) / done;
-    const seconds = (perStep / 1000) * (total - done);
+    const seconds = (leftAtPace(done, now) ?? ((now - started) / done) * (total - done)) / 1000;
     return seconds >= 1 ? `ETA ${formatSeconds(seconds)}` : '';
   };
   return {
@@ -66,4 +74,10 @@ export function formatSeconds(seconds: number): string {
   if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
   const m = Math.floor(seconds / 60);
   return `${m}m${String(Math.round(seconds - 60 * m)).padStart(2, '0')}s`;
+}
+
+function sum(values: ArrayLike<number>, from: number, to: number): number {
+  let total = 0;
+  for (let i = from; i < Math.min(to, values.length); i++) total += values[i];
+  return total;
 }

@@ -8,6 +8,7 @@
  * went from 3 slates a user a day to 18 by day 30); a world that is hard to serve rises more slowly.
  */
 import type { Scenario } from '../scenario/index.js';
+import { epochBounds } from '../simulation/simulation.js';
 import { churnChance, returnsPerDay, slatesPerWatchedSession } from '../world/user-models/satisfaction.js';
 
 /** Slates a user a day for a user model that does not say how it returns (a plug-in's). */
@@ -88,6 +89,22 @@ function reckon(scenario: Scenario, days: number): { slates: Float64Array; growt
     population += world.users.signups_per_day * share;
   }
   return { slates, growth: world.users.signups_per_day * perUser };
+}
+
+/** Slates expected in each of the run's epochs (its retrain periods), for the time a run has left. */
+export function slatesPerEpoch(scenario: Scenario): Float64Array {
+  const days = scenario.horizon.days;
+  const slates = dailySlates(scenario);
+  return Float64Array.from(epochBounds(days, scenario.recommender.retrain.every), ({ start, end }) => {
+    let total = 0;
+    // Day d's slates spread evenly over its part of the horizon, [d, min(d + 1, days)).
+    for (let d = Math.floor(start); d < Math.min(Math.ceil(end), slates.length); d++) {
+      const dayEnd = Math.min(d + 1, days);
+      const overlap = Math.min(end, dayEnd) - Math.max(start, d);
+      if (overlap > 0) total += (slates[d] * overlap) / (dayEnd - d);
+    }
+    return total;
+  });
 }
 
 /** The most slates any `window` consecutive days hold (all of them when there are fewer). */

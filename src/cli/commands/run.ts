@@ -8,6 +8,7 @@ import { resolvePlugins } from '../../plugins/resolve.js';
 import { resumeRun, RUN_FILES, RunStopped, runScenario, type RunOptions, type RunOutcome } from '../../run/run-scenario.js';
 import { findResumable } from '../../run/staging-cleanup.js';
 import { estimateRun, splitOverThreads } from '../../run/resource-estimate.js';
+import { slatesPerEpoch } from '../../run/traffic-estimate.js';
 import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
@@ -62,7 +63,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         if (args.report) await reportAfterRun(dir, io);
         return;
       }
-      const outcome = await runWithProgress(scenario.name, io, (display) => runScenario(scenario, { outDir, force: args.force, workers, ...display }));
+      const outcome = await runWithProgress(scenario.name, io, (display) => runScenario(scenario, { outDir, force: args.force, workers, ...display }), slatesPerEpoch(scenario));
       if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );
@@ -73,23 +74,30 @@ async function resume(outDir: string, io: CliIo): Promise<string> {
   if (stopped === undefined) throw new UserError(`--resume ${outDir}: no stopped run of that folder waits to be resumed (its staging folder, .${basename(outDir)}.tmp-*, holds none with a checkpoint)`);
   const scenario = await loadScenario(join(stopped, RUN_FILES.scenario), [], { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
   io.stderr.write(`${scenario.name}: resuming from ${stopped}\n`);
-  return (await runWithProgress(scenario.name, io, (display) => resumeRun(scenario, stopped, { outDir, ...display }))).dir;
+  return (await runWithProgress(scenario.name, io, (display) => resumeRun(scenario, stopped, { outDir, ...display }), slatesPerEpoch(scenario))).dir;
 }
 
 /**
  * A run with its progress, then its headline metrics. Ctrl-C is answered at once (the epoch in
  * progress may take a while); a run it stopped says how to resume it and ends with the shell's
- * code for SIGINT.
+ * code for SIGINT. `work`: what each epoch is expected to take (the slates the traffic estimate
+ * expects), so the time left counts the busier epochs to come.
  */
-export async function runWithProgress(name: string, io: CliIo, start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>): Promise<RunOutcome> {
+export async function runWithProgress(
+  name: string,
+  io: CliIo,
+  start: (display: Pick<RunOptions, 'onEpoch' | 'onStopRequest'>) => Promise<RunOutcome>,
+  work?: ArrayLike<number>,
+): Promise<RunOutcome> {
   let progress: ReturnType<typeof createProgress> | undefined;
   let outcome: RunOutcome;
   const started = performance.now();
   try {
     outcome = await start({
       onEpoch: (result, total) => {
-        // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace.
-        progress ??= createProgress(name, total, io.stderr, started, 'latest');
+        // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace,
+        // per slate the estimate expects where there is an estimate.
+        progress ??= createProgress(name, total, io.stderr, started, work === undefined ? 'latest' : { work });
         const m = result.metrics;
         progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
       },
