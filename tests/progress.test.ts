@@ -60,6 +60,17 @@ describe('progress', () => {
     }
   });
 
+  it('resumed after steps done before it began, it paces only the steps it did', () => {
+    const out = sink(false);
+    // Steps 1–6 were done by a run that stopped; this one began 30 s ago and has done step 7.
+    const progress = createProgress('run', 10, out, performance.now() - 30_000, 'mean', 6);
+    progress.update(7, 'day 7');
+    expect(out.text()).toMatch(/^run 7\/10 day 7 · 30s · ETA 1m30s\n$/);
+    const latest = sink(false);
+    createProgress('run', 10, latest, performance.now() - 30_000, 'latest', 6).update(7, 'day 7');
+    expect(latest.text()).toMatch(/ETA 1m30s\n$/);
+  });
+
   it('without a detail the line has no double space', () => {
     const out = sink(false);
     createProgress('sweep', 1, out).update(1);

@@ -22,12 +22,20 @@ export type ProgressPace = 'mean' | 'latest' | { readonly work: ArrayLike<number
 /**
  * `started` is when the work began (performance.now()): a caller that learns the total only
  * once the first step is done creates its progress then, and passes when the work began, so the
- * time so far and the time left count the first step too.
+ * time so far and the time left count the first step too. `doneBefore`: steps done before
+ * `started` (a resumed run's epochs), which the pace leaves out.
  */
-export function createProgress(label: string, total: number, out: Writable & { isTTY?: boolean } = process.stderr, started = performance.now(), pace: ProgressPace = 'mean'): Progress {
+export function createProgress(
+  label: string,
+  total: number,
+  out: Writable & { isTTY?: boolean } = process.stderr,
+  started = performance.now(),
+  pace: ProgressPace = 'mean',
+  doneBefore = 0,
+): Progress {
   const tty = out.isTTY === true;
   let lastDecile = -1;
-  let lastDone = 0;
+  let lastDone = doneBefore;
   let lastTime = started;
   /** The milliseconds left at the latest steps' pace, or undefined for the mean's. */
   const leftAtPace = (done: number, now: number): number | undefined => {
@@ -37,8 +45,8 @@ export function createProgress(label: string, total: number, out: Writable & { i
     return recent > 0 ? ((now - lastTime) / recent) * sum(pace.work, done, total) : undefined;
   };
   const eta = (done: number, now: number): string => {
-    if (done === 0) return '';
-    const seconds = (leftAtPace(done, now) ?? ((now - started) / done) * (total - done)) / 1000;
+    if (done <= doneBefore) return '';
+    const seconds = (leftAtPace(done, now) ?? ((now - started) / (done - doneBefore)) * (total - done)) / 1000;
     return seconds >= 1 ? `ETA ${formatSeconds(seconds)}` : '';
   };
   return {
