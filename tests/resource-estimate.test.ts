@@ -93,11 +93,15 @@ describe('accepted', () => {
     const one = estimateRun(large);
     // The busiest 7 days' slates of 10, 36 bytes an impression and 36 a slate.
     expect(one.sharedBytes / (estimateTraffic(large).busiestWindow * (10 * 36 + 36))).toBeCloseTo(1, 12);
-    expect(splitOverThreads(one, 1)).toEqual(one);
+    expect(splitOverThreads(one, 1, 2)).toEqual(one);
     const two = splitOverThreads(one, 2);
     expect(two.peakBytes / (2 * one.peakBytes - one.sharedBytes)).toBeCloseTo(1, 12);
     expect(splitOverThreads(one, 3).peakBytes / (3 * one.peakBytes - 2 * one.sharedBytes)).toBeCloseTo(1, 12);
     expect(two.heapBytes).toBe(one.heapBytes); // each thread's heap has a limit of its own
+    // Time: by √2 where two threads run at once, not at all on one core.
+    expect(splitOverThreads(one, 2, 2).seconds).toBeCloseTo(one.seconds / Math.SQRT2, 6);
+    expect(splitOverThreads(one, 2, 1).seconds).toBe(one.seconds);
+    expect(splitOverThreads(one, 8, 4).seconds).toBeCloseTo(one.seconds / 2, 6);
     expect(one.sharedBytes).toBeLessThan(one.peakBytes / 2);
     const bandit = estimateRun(parseAnyScenario(readFileSync('scenarios/bandit.yaml', 'utf8'), 'scenarios/bandit.yaml'));
     expect(splitOverThreads(bandit, 2).peakBytes).toBe(2 * bandit.peakBytes);
