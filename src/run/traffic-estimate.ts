@@ -76,16 +76,12 @@ function reckon(scenario: Scenario, days: number): { slates: Float64Array; growt
   let perUser = 0;
   for (let day = 0; day < slates.length; day++) {
     const share = Math.min(1, days - day);
-    if (scenario.schedule.kind === 'steps') {
-      perUser = 1 / scenario.schedule.step;
-      slates[day] = population * perUser * share;
-    } else {
-      const today = userDay(scenario, satisfactionOn(scenario, day));
-      perUser = today.slatesPerUser;
-      slates[day] = population * perUser * share;
-      const churned = today.churnPerUser * share;
-      population = churned >= 1 ? 0 : population * (1 - churned);
-    }
+    // The steps schedule: each user once a step, whatever happened before.
+    const today = scenario.schedule.kind === 'steps' ? { slatesPerUser: 1 / scenario.schedule.step, churnPerUser: 0 } : userDay(scenario, satisfactionOn(scenario, day));
+    perUser = today.slatesPerUser;
+    slates[day] = population * perUser * share;
+    const churned = today.churnPerUser * share;
+    population = churned >= 1 ? 0 : population * (1 - churned);
     population += world.users.signups_per_day * share;
   }
   return { slates, growth: world.users.signups_per_day * perUser };

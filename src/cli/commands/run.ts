@@ -95,9 +95,8 @@ export async function runWithProgress(
   try {
     outcome = await start({
       onEpoch: (result, total) => {
-        // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace,
-        // per slate the estimate expects where there is an estimate.
-        // A resumed run's first epoch is the one after its checkpoint: the epochs before took no time here.
+        // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace
+        // (per expected slate, given the estimate). A resumed run's epochs before its checkpoint took no time here.
         progress ??= createProgress(name, total, io.stderr, started, work === undefined ? 'latest' : { work }, result.bounds.epoch);
         const m = result.metrics;
         progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
