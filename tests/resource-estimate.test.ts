@@ -11,9 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { parseAnyScenario, parseScenario } from '../src/scenario/index.js';
 import { estimateRun, splitOverThreads } from '../src/run/resource-estimate.js';
 import { estimateTraffic } from '../src/run/traffic-estimate.js';
-import { largeRunNote, resourceRefusal, type MachineMemory } from '../src/run/resource-check.js';
+import { totalmem } from 'node:os';
+import { largeRunNote, resourceRefusal, runsAtOnce, type MachineMemory } from '../src/run/resource-check.js';
+import type { ResourceEstimate } from '../src/run/resource-estimate.js';
+import { checkRunsAtOnce } from '../src/cli/commands/runs-at-once.js';
 import { SMALL_SCENARIO, tempDir } from './support/scenarios.js';
-import { cli } from './support/run-cli.js';
+import { Capture, cli } from './support/run-cli.js';
 
 const GIB = 2 ** 30;
 const LAPTOP: MachineMemory = { totalBytes: 8 * GIB, heapLimitBytes: 4 * GIB };
@@ -69,6 +72,26 @@ describe('refused before any work', () => {
     expect(resourceRefusal(estimate, { totalBytes: 64 * GIB, heapLimitBytes: 16 * GIB })).toBeUndefined();
   });
 
+  it("a comparison whose runs fit one at a time but not as many at once as it would run is refused, naming --workers, before anything is written", async () => {
+    const file = 'scenarios/compare-exploration.yaml';
+    const peak = (users: number): number => estimateRun(shipped('compare-exploration', [`world.users.count=${users}`])).peakBytes;
+    // Users enough for one run to need 55–90% of this machine's memory: two at once cannot fit.
+    let low = 1000;
+    let high = 1000;
+    while (peak(high) < 0.9 * totalmem()) high *= 2;
+    while (!(peak(high) >= 0.55 * totalmem() && peak(high) <= 0.9 * totalmem())) {
+      const mid = Math.round((low + high) / 2);
+      if (peak(mid) > 0.9 * totalmem()) high = mid;
+      else if (peak(mid) < 0.55 * totalmem()) low = mid;
+      else high = mid;
+    }
+    const dir = tempDir();
+    const { code, err } = await cli(['compare', file, '--set', `world.users.count=${high}`, '--workers', '2', '--out', join(dir, 'out')]);
+    expect(code, err).toBe(2);
+    expect(err).toMatch(/^scenarios\/compare-exploration\.yaml: with 2 runs at once the batch needs about [\d.]+ GiB of memory \(mostly for .*\), more than this machine's .*; make the scenario smaller \(or use fewer --workers\)\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('a bandit world with a billion arms is refused too', () => {
     const text = 'name: b\nworld: { kind: bandit, arms: { count: 1000000000000 }, rounds: 1000 }\nrecommender: { kind: bandit, exploration: { policy: ucb } }\n';
     const estimate = estimateRun(parseAnyScenario(text, 'b.yaml'));
@@ -113,6 +136,35 @@ describe('accepted', () => {
       expect(resourceRefusal(estimate, LAPTOP)).toBeUndefined();
       expect(largeRunNote(estimate, LAPTOP)).toBeUndefined();
     }
+  });
+});
+
+describe('runs at once', () => {
+  const run = (gib: number, minutes: number): ResourceEstimate => ({ peakBytes: gib * GIB, heapBytes: GIB / 2, sharedBytes: GIB / 4, seconds: minutes * 60, largest: { path: ['world', 'users', 'count'], what: 'users' } });
+
+  it("hold the largest run's memory as many times as processes run together, and share out their time", () => {
+    const { estimate, atOnce, what } = runsAtOnce([run(1, 10), run(3, 20), run(2, 30)], 2);
+    expect(atOnce).toBe(2);
+    expect(estimate.peakBytes).toBe(6 * GIB);
+    expect(estimate.seconds).toBe(30 * 60);
+    expect(estimate.heapBytes).toBe(GIB / 2); // each process has a heap of its own
+    expect(what).toBe(' for 3 runs, 2 at a time');
+    expect(largeRunNote(estimate, LAPTOP, what)).toBe('estimate: about 6.0 GiB of memory for 3 runs, 2 at a time (this machine: 8.0 GiB) and roughly 30 min');
+    // On the main thread (workers 0) one at a time; never more processes than runs.
+    expect(runsAtOnce([run(1, 10), run(3, 20)], 0).estimate.peakBytes).toBe(3 * GIB);
+    expect(runsAtOnce([run(1, 10)], 8)).toMatchObject({ atOnce: 1, what: '' });
+  });
+
+  it('a batch too large for the machine together is refused with the number at once; a long one gets its note', () => {
+    const io = { stdout: new Capture(), stderr: new Capture() };
+    expect(() => checkRunsAtOnce('a.yaml', [run(3, 1), run(3, 1), run(3, 1)], 3, io, LAPTOP)).toThrow(
+      /^a\.yaml: with 3 runs at once the batch needs about 9\.0 GiB of memory \(mostly for users\), more than this machine's 8\.0 GiB; make the scenario smaller \(or use fewer --workers\)$/,
+    );
+    checkRunsAtOnce('a.yaml', [run(3, 1), run(3, 1), run(3, 1)], 2, io, LAPTOP);
+    expect(io.stderr.text).toBe('estimate: about 6.0 GiB of memory for 3 runs, 2 at a time (this machine: 8.0 GiB) and roughly 2 min\n');
+    const quiet = { stdout: new Capture(), stderr: new Capture() };
+    checkRunsAtOnce('a.yaml', [run(0.5, 1), run(0.5, 1)], 2, quiet, LAPTOP);
+    expect(quiet.stderr.text).toBe('');
   });
 });
 

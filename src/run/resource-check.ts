@@ -40,12 +40,23 @@ export function resourceRefusal(estimate: ResourceEstimate, machine: MachineMemo
   return undefined;
 }
 
-/** The one quiet line printed before a large run, or undefined for a small one. `runs`: how many runs the command makes of it. */
-export function largeRunNote(estimate: ResourceEstimate, machine: MachineMemory, runs = 1): string | undefined {
-  const seconds = estimate.seconds * runs;
-  if (estimate.peakBytes < LARGE_RUN_BYTES && seconds < LARGE_RUN_SECONDS) return undefined;
-  const each = runs > 1 ? ` per run, ${runs} runs,` : '';
-  return `estimate: about ${formatBytes(estimate.peakBytes)} of memory${each} (this machine: ${formatBytes(machine.totalBytes)}) and roughly ${formatDuration(seconds)}`;
+/** The one quiet line printed before a large run, or undefined for a small one. `what`: the runs it counts, when more than one (see `runsAtOnce`). */
+export function largeRunNote(estimate: ResourceEstimate, machine: MachineMemory, what = ''): string | undefined {
+  if (estimate.peakBytes < LARGE_RUN_BYTES && estimate.seconds < LARGE_RUN_SECONDS) return undefined;
+  return `estimate: about ${formatBytes(estimate.peakBytes)} of memory${what} (this machine: ${formatBytes(machine.totalBytes)}) and roughly ${formatDuration(estimate.seconds)}`;
+}
+
+/**
+ * Runs made in worker processes, `workers` at a time (a comparison's or a sweep's jobs; 0 runs
+ * them one by one on the main thread): the memory of the largest `atOnce` together, and their
+ * time shared among the processes. `what` names them for the note and a refusal.
+ */
+export function runsAtOnce(runs: readonly ResourceEstimate[], workers: number): { estimate: ResourceEstimate; atOnce: number; what: string } {
+  const atOnce = Math.max(1, Math.min(workers, runs.length));
+  const largest = runs.reduce((a, b) => (b.peakBytes > a.peakBytes ? b : a));
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  const estimate: ResourceEstimate = { ...largest, peakBytes: largest.peakBytes * atOnce, sharedBytes: 0, seconds: seconds / atOnce };
+  return { estimate, atOnce, what: runs.length > 1 ? ` for ${runs.length} runs, ${atOnce} at a time` : '' };
 }
 
 /**

@@ -6,6 +6,9 @@ import { runExperiment } from '../../experiment/run-experiment.js';
 import { loadScenario } from '../../scenario/index.js';
 import { resolvePlugins } from '../../plugins/resolve.js';
 import { withResourceCheck } from '../../run/resource-check.js';
+import { estimateRun } from '../../run/resource-estimate.js';
+import { resolveExperiment } from '../../experiment/arms.js';
+import { checkRunsAtOnce } from './runs-at-once.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { UserError, noteTo, type CliIo, type CommandModule } from './types.js';
 import { wholeNumberOption } from './whole-number.js';
@@ -37,6 +40,10 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
       if (scenario.experiment === undefined) {
         throw new UserError(`${args.scenario}: no experiment section; add experiment: { control: ..., arms: { ... } } to compare arms`);
       }
+      // Twin worlds run each arm in a process of its own; a user split runs every arm in one world a seed.
+      const experiment = resolveExperiment(scenario);
+      const perSeed = experiment.config.design === 'twin_worlds' ? experiment.arms.map((arm) => estimateRun({ ...scenario, recommender: arm.recommender })) : [estimateRun(scenario)];
+      checkRunsAtOnce(args.scenario, Array.from({ length: scenario.replicas }, () => perSeed).flat(), workers, io);
       const outDir = args.out ?? join('output', `${scenario.name}-compare`);
       let progress: Progress | undefined;
       const started = performance.now();

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { formatComparison } from '../../experiment/table.js';
-import { parseShard, planSweep, runSweep, type Shard } from '../../sweep/index.js';
+import { parseShard, planSweep, runSweep, shardJobs, type Shard } from '../../sweep/index.js';
+import { estimateRun } from '../../run/resource-estimate.js';
+import { checkRunsAtOnce } from './runs-at-once.js';
 import { createProgress, formatSeconds, type Progress } from '../progress.js';
 import { reportAfterRun } from './report.js';
 import { noteTo, type CliIo, type CommandModule } from './types.js';
@@ -37,6 +39,10 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         logs: args.logs,
         onNote: noteTo(io),
       });
+      const estimates = plan.cells.map((cell) => estimateRun(cell.scenario));
+      const jobs = plan.cells.length * plan.seeds.length;
+      const ids = shard === undefined ? Array.from({ length: jobs }, (_, k) => k) : shardJobs(jobs, shard);
+      checkRunsAtOnce(args.scenario, ids.map((k) => estimates[Math.floor(k / plan.seeds.length)]), workers, io);
       const name = plan.scenario.name;
       const outDir = args.out ?? join('output', shard === undefined ? `${name}-sweep` : `${name}-sweep-shard-${shard.index}-of-${shard.count}`);
       const label = `${name} sweep${shard === undefined ? '' : ` shard ${shard.index}/${shard.count}`}`;
