@@ -21,6 +21,8 @@ import { resolveExperiment } from './arms.js';
 import { compareArms, type Comparison } from './comparison.js';
 import type { ExperimentJob, JobResult } from './job.js';
 import { defaultWorkers, runJobs } from './pool.js';
+import { WorkShare } from './work-share.js';
+import { slatesPerEpoch } from '../run/traffic-estimate.js';
 
 export const EXPERIMENT_FILES = {
   scenario: 'scenario.resolved.yaml',
@@ -37,8 +39,8 @@ export interface ExperimentOptions {
   readonly workers?: number;
   /** Write Parquet impression logs (off by default: an experiment multiplies them). */
   readonly logs?: boolean;
-  /** Progress over all jobs' epochs. */
-  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number) => void;
+  /** Progress over all jobs' epochs; `workShare`: the share of the expected work done (./work-share.ts). */
+  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, workShare: number) => void;
 }
 
 export interface ExperimentOutcome {
@@ -76,12 +78,18 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
     const epochsDone = new Map<number, number>();
     let epochsTotal = 0;
     let jobsDone = 0;
-    const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length);
+    const armScenario = (arm: string | undefined): Scenario => {
+      const recommender = experiment.arms.find((a) => a.name === arm)?.recommender;
+      return recommender === undefined ? scenario : { ...scenario, recommender };
+    };
+    const work = new WorkShare(new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])));
+    const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length, work.share);
     const results = await runJobs(jobs, {
       workers,
       onEpoch: (job, done, epochs) => {
         epochsTotal = epochs * jobs.length;
         epochsDone.set(job.id, done);
+        work.epochsDone(job.id, done);
         report();
       },
       onJobDone: () => {

@@ -14,6 +14,8 @@ import { toResolvedYaml } from '../scenario/index.js';
 import { SWEEP_FILES, finishSweep, jobDir, sweepInfo, toJson, writeJobFolder, type SliceInfo } from './folder.js';
 import type { SweepPlan } from './plan.js';
 import { shardJobs, type Shard } from './shard.js';
+import { WorkShare } from '../experiment/work-share.js';
+import { slatesPerEpoch } from '../run/traffic-estimate.js';
 
 export interface SweepOptions {
   readonly outDir: string;
@@ -22,7 +24,8 @@ export interface SweepOptions {
   readonly workers?: number;
   /** Run only this slice of the jobs and write a slice folder for `recloop merge`. */
   readonly shard?: Shard;
-  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number) => void;
+  /** `workShare`: the share of the expected work done (experiment/work-share.ts). */
+  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, workShare: number) => void;
 }
 
 export interface SweepOutcome {
@@ -50,18 +53,20 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
 
     const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
     const epochs = new Map<number, { done: number; of: number }>();
+    const work = new WorkShare(new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])));
     let jobsDone = 0;
     const report = (): void => {
       const all = [...epochs.values()];
       // Jobs not yet started count as long as the ones seen (cells may differ in length).
       const typical = all.length === 0 ? 0 : all.reduce((s, e) => s + e.of, 0) / all.length;
       const total = Math.round(all.reduce((s, e) => s + e.of, 0) + typical * (jobs.length - all.length));
-      options.onProgress?.(all.reduce((s, e) => s + e.done, 0), total, jobsDone, jobs.length);
+      options.onProgress?.(all.reduce((s, e) => s + e.done, 0), total, jobsDone, jobs.length, work.share);
     };
     const results = await runJobs(jobs, {
       workers,
       onEpoch: (job, done, of) => {
         epochs.set(job.id, { done, of });
+        work.epochsDone(job.id, done);
         report();
       },
       onJobDone: () => {
