@@ -143,7 +143,7 @@ describe('runs at once', () => {
   const run = (gib: number, minutes: number): ResourceEstimate => ({ peakBytes: gib * GIB, heapBytes: GIB / 2, sharedBytes: GIB / 4, seconds: minutes * 60, largest: { path: ['world', 'users', 'count'], what: 'users' } });
 
   it("hold the largest run's memory as many times as processes run together, and share out their time", () => {
-    const { estimate, atOnce, what } = runsAtOnce([run(1, 10), run(3, 20), run(2, 30)], 2);
+    const { estimate, atOnce, what } = runsAtOnce([run(1, 10), run(3, 20), run(2, 30)], 2, 2);
     expect(atOnce).toBe(2);
     expect(estimate.peakBytes).toBe(6 * GIB);
     expect(estimate.seconds).toBe(30 * 60);
@@ -152,6 +152,10 @@ describe('runs at once', () => {
     expect(largeRunNote(estimate, LAPTOP, what)).toBe('estimate: about 6.0 GiB of memory for 3 runs, 2 at a time (this machine: 8.0 GiB) and roughly 30 min');
     // On the main thread (workers 0) one at a time; never more processes than runs.
     expect(runsAtOnce([run(1, 10), run(3, 20)], 0).estimate.peakBytes).toBe(3 * GIB);
+    // More processes than cores: all of them hold memory, but the time is shared among the cores.
+    const crowded = runsAtOnce([run(1, 10), run(1, 10), run(1, 10), run(1, 10)], 4, 2).estimate;
+    expect(crowded.peakBytes).toBe(4 * GIB);
+    expect(crowded.seconds).toBe(20 * 60);
     expect(runsAtOnce([run(1, 10)], 8)).toMatchObject({ atOnce: 1, what: '' });
   });
 
@@ -160,8 +164,8 @@ describe('runs at once', () => {
     expect(() => checkRunsAtOnce('a.yaml', [run(3, 1), run(3, 1), run(3, 1)], 3, io, LAPTOP)).toThrow(
       /^a\.yaml: with 3 runs at once the batch needs about 9\.0 GiB of memory \(mostly for users\), more than this machine's 8\.0 GiB; make the scenario smaller \(or use fewer --workers\)$/,
     );
-    checkRunsAtOnce('a.yaml', [run(3, 1), run(3, 1), run(3, 1)], 2, io, LAPTOP);
-    expect(io.stderr.text).toBe('estimate: about 6.0 GiB of memory for 3 runs, 2 at a time (this machine: 8.0 GiB) and roughly 2 min\n');
+    checkRunsAtOnce('a.yaml', [run(3, 0), run(3, 0), run(3, 0)], 2, io, LAPTOP);
+    expect(io.stderr.text).toBe('estimate: about 6.0 GiB of memory for 3 runs, 2 at a time (this machine: 8.0 GiB) and roughly 1 s\n');
     const quiet = { stdout: new Capture(), stderr: new Capture() };
     checkRunsAtOnce('a.yaml', [run(0.5, 1), run(0.5, 1)], 2, quiet, LAPTOP);
     expect(quiet.stderr.text).toBe('');

@@ -3,7 +3,7 @@
  * in this machine or in V8's heap, with one line that gives the estimate and the machine's
  * memory; `run` and `validate` both check it, so `validate` tells what `run` would refuse.
  */
-import { totalmem } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { ScenarioError, type ScenarioResolver } from '../scenario/index.js';
 import { estimateRun, type ResourceEstimate } from './resource-estimate.js';
@@ -49,13 +49,14 @@ export function largeRunNote(estimate: ResourceEstimate, machine: MachineMemory,
 /**
  * Runs made in worker processes, `workers` at a time (a comparison's or a sweep's jobs; 0 runs
  * them one by one on the main thread): the memory of the largest `atOnce` together, and their
- * time shared among the processes. `what` names them for the note and a refusal.
+ * time shared among the processes the machine's `cores` run side by side. `what` names them for
+ * the note and a refusal.
  */
-export function runsAtOnce(runs: readonly ResourceEstimate[], workers: number): { estimate: ResourceEstimate; atOnce: number; what: string } {
+export function runsAtOnce(runs: readonly ResourceEstimate[], workers: number, cores = availableParallelism()): { estimate: ResourceEstimate; atOnce: number; what: string } {
   const atOnce = Math.max(1, Math.min(workers, runs.length));
   const largest = runs.reduce((a, b) => (b.peakBytes > a.peakBytes ? b : a));
   const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
-  const estimate: ResourceEstimate = { ...largest, peakBytes: largest.peakBytes * atOnce, sharedBytes: 0, seconds: seconds / atOnce };
+  const estimate: ResourceEstimate = { ...largest, peakBytes: largest.peakBytes * atOnce, sharedBytes: 0, seconds: seconds / Math.min(atOnce, Math.max(1, cores)) };
   return { estimate, atOnce, what: runs.length > 1 ? ` for ${runs.length} runs, ${atOnce} at a time` : '' };
 }
 
