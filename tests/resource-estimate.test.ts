@@ -111,6 +111,16 @@ describe('accepted', () => {
     expect(twoThreads / 6.48).toBeLessThan(2);
   });
 
+  it('validate tells the cost of a large run as run would, before it starts, and stays quiet for a small one', async () => {
+    const medium = ['world.users.count=20000', 'world.users.signups_per_day=200', 'world.items.count=50000', 'world.items.uploads_per_day=1000', 'horizon.days=60'];
+    const large = await cli(['validate', 'scenarios/two-stage.yaml', ...medium.flatMap((o) => ['--set', o])]);
+    expect(large.code, large.err).toBe(0);
+    expect(large.err).toMatch(/^estimate: about [\d.]+ GiB of memory \(this machine: [\d.]+ GiB\) and roughly \d+ (min|h)\n$/);
+    expect(large.out).toBe('scenarios/two-stage.yaml: valid scenario "two-stage"\n');
+    const small = await cli(['validate', 'scenarios/two-stage.yaml']);
+    expect(small.err).toBe('');
+  });
+
   it('a run split over threads holds a world and recommender per thread, and its log window once', () => {
     const large = shipped('two-stage', ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30']);
     const one = estimateRun(large);
