@@ -63,9 +63,9 @@ export function estimateTraffic(scenario: Scenario): TrafficEstimate {
   return { slates: total + beyond * last + (growth * beyond * beyond) / 2, busiestWindow: Math.max(busiest, window * (last + growth * beyond)) };
 }
 
-/** Slates asked for on each day of the first `days` (the last one in proportion to its part of a day). */
-export function dailySlates(scenario: Scenario, days = scenario.horizon.days): Float64Array {
-  return reckon(scenario, days).slates;
+/** Slates asked for on each day of the horizon (the last one in proportion to its part of a day). */
+export function dailySlates(scenario: Scenario): Float64Array {
+  return reckon(scenario, scenario.horizon.days).slates;
 }
 
 /** Each day's slates, and how many more slates a day the sign-ups bring at the last day's rates. */
