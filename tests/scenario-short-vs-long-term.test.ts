@@ -9,10 +9,7 @@
  * Margins come from seeds 1–5 at these sizes (measured 2026-12-04, satisfaction arm minus click
  * arm). 12 days, means over days 3–12: CTR −0.0005 to −0.0044 (the mean of any three seeds at
  * most −0.0011), return rate +0.010 to +0.075, daily active users +4.7 to +18.0, active days
- * +0.036 to +0.147, true satisfaction +0.15 to +0.36. 60 days, 30-day retention's mean over days
- * 51–60: +0.055, −0.014, +0.018, +0.028, +0.036 (one seed of five the other way at this size; the
- * mean of any three seeds +0.011 or more), and users churned over the run, click arm against
- * satisfaction arm, 117/89, 85/84, 115/88, 101/88, 96/76 (any three seeds' totals 1.14× or more).
+ * +0.036 to +0.147, true satisfaction +0.15 to +0.36. The 60-day margins are in the other file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { armRows, meanOver, type Row } from './support/arm-runs.js';
