@@ -1,7 +1,8 @@
 /**
  * A comparison's and a sweep's time left: the share of the batch's expected work done, each epoch
- * weighed by the slates the traffic estimate expects in it (src/experiment/work-share.ts), as
- * runExperiment reports it, and the progress line's `share` pace that reads it.
+ * weighed by the slates the traffic estimate expects in it, and the time the work left takes on
+ * the batch's processes (src/experiment/work-share.ts), as runExperiment reports it, and the
+ * progress line's `given` pace that prints it.
  */
 import { Writable } from 'node:stream';
 import { join } from 'node:path';
@@ -29,7 +30,57 @@ describe('the share of the expected work done', () => {
     expect(new WorkShare(new Map()).share).toBe(0);
   });
 
-  it('is what runExperiment reports as its jobs go, rising to the whole', async () => {
+  it('leaves as much time as the jobs left take on the processes that run them: the last ones alone', () => {
+    let now = 0;
+    // Three jobs of two epochs (5 and 5) on two processes; job 2 starts when one of the first two ends.
+    const work = new WorkShare(new Map([[0, [5, 5]], [1, [5, 5]], [2, [5, 5]]]), 2, () => now);
+    expect(work.timeLeft()).toBeUndefined();
+    now = 10_000;
+    work.epochsDone(0, 1);
+    work.epochsDone(1, 1);
+    // 10 of 30 done in 20 process-seconds: 5 left on each running job (10 s), then job 2's 10
+    // alone (20 s). The share of work left would say 20 s.
+    expect(work.timeLeft()).toBeCloseTo(30_000, 6);
+    expect((now * (1 - work.share)) / work.share).toBeCloseTo(20_000, 6);
+    now = 20_000;
+    work.epochsDone(0, 2);
+    work.jobDone(0);
+    work.epochsDone(1, 2);
+    work.jobDone(1);
+    expect(work.timeLeft()).toBeCloseTo(20_000, 6);
+    now = 30_000;
+    work.epochsDone(2, 1);
+    // Job 2 ran from 20 s: 25 done in 50 process-seconds, 5 left at that speed.
+    expect(work.timeLeft()).toBeCloseTo(10_000, 6);
+    work.jobDone(7); // a job it was not told of changes nothing
+    expect(work.timeLeft()).toBeCloseTo(10_000, 6);
+    now = 40_000;
+    work.epochsDone(2, 2);
+    work.jobDone(2);
+    expect(work.timeLeft()).toBe(0);
+  });
+
+  it('on one process is the time so far in proportion to the work left; a job started late is timed from when its process freed', () => {
+    let now = 0;
+    const one = new WorkShare(new Map([[0, [1, 3]], [1, [4]]]), 1, () => now);
+    now = 2_000;
+    one.epochsDone(0, 1); // 1 of 8 in 2 s
+    expect(one.timeLeft()).toBeCloseTo(14_000, 6);
+    // Two processes, a longer job first: the second process takes job 2 when job 1 ends.
+    const two = new WorkShare(new Map([[0, [8]], [1, [2]], [2, [2]]]), 2, () => now);
+    now = 4_000;
+    two.epochsDone(1, 1);
+    two.jobDone(1);
+    now = 6_000;
+    two.epochsDone(2, 1);
+    two.jobDone(2);
+    // 4 done in 4 s (job 0, still running) + 2 s + 2 s of process time: half a unit a second;
+    // job 0 has reported nothing, so all its 8 are left. Timed from the batch's start, job 2
+    // would have counted 4 s, the speed 0.4 and the time left 20 s.
+    expect(two.timeLeft()).toBeCloseTo(16_000, 6);
+  });
+
+  it('is what runExperiment reports as its jobs go, down to nothing', async () => {
     const scenario = parseScenario(
       `name: share
 seed: 5
@@ -48,31 +99,37 @@ experiment:
 `,
       'share.yaml',
     );
-    const reports: { done: number; share: number }[] = [];
-    await runExperiment(scenario, { outDir: join(tempDir(), 'compare'), workers: 0, onProgress: (done, _total, _jobsDone, _jobs, share) => reports.push({ done, share }) });
-    const shares = reports.map((r) => r.share);
-    expect(shares.every((s, k) => k === 0 || s >= shares[k - 1])).toBe(true);
-    expect(shares.at(-1)).toBeCloseTo(1, 12);
-    // A learning recommender's later days are expected busier than its first, so after the first
-    // job's first epoch (jobs one by one on the main thread) less than a sixth of the work is done.
+    const reports: { done: number; left: number | undefined; elapsed: number }[] = [];
+    const before = performance.now();
+    await runExperiment(scenario, {
+      outDir: join(tempDir(), 'compare'),
+      workers: 0,
+      onProgress: (done, _total, _jobsDone, _jobs, left) => reports.push({ done, left, elapsed: performance.now() - before }),
+    });
+    expect(reports.every((r) => r.left !== undefined && r.left >= 0)).toBe(true);
+    expect(reports.at(-1)?.left).toBe(0);
+    // Jobs one by one on the main thread: after the first job's first epoch, the time so far
+    // times the expected work left over the work done, which a learning recommender's busier
+    // later days make more than five times the time so far.
     const perJob = slatesPerEpoch(scenario);
-    expect(perJob[2]).toBeGreaterThan(perJob[0]);
+    const total = 2 * perJob.reduce((a, b) => a + b, 0);
     const first = reports.find((r) => r.done === 1);
-    expect(first?.share).toBeCloseTo(perJob[0] / (2 * perJob.reduce((a, b) => a + b, 0)), 12);
-    expect(first?.share).toBeLessThan(1 / 6);
+    const ratio = (total - perJob[0]) / perJob[0];
+    expect(ratio).toBeGreaterThan(5);
+    expect(first?.left).toBeLessThanOrEqual((first?.elapsed ?? 0) * ratio);
   });
 });
 
-describe('the share pace', () => {
-  it('counts the time left from the share of the expected work left', () => {
+describe('the given pace', () => {
+  it('prints the time left each update gives', () => {
     vi.useFakeTimers({ toFake: ['performance'] });
     try {
       const chunks: string[] = [];
       const out = Object.assign(new Writable({ write: (chunk: Buffer, _e, done) => void (chunks.push(chunk.toString()), done()) }), { isTTY: false });
-      const progress = createProgress('compare', 100, out, performance.now(), 'share');
+      const progress = createProgress('compare', 100, out, performance.now(), 'given');
       vi.advanceTimersByTime(30_000);
-      // A quarter of the work in 30 s: 90 s left, though 10 of 100 epochs are done.
-      progress.update(10, 'epochs', 0.25);
+      // 90 s left, though 10 of 100 epochs are done in 30 s.
+      progress.update(10, 'epochs', 90_000);
       expect(chunks.join('')).toMatch(/ETA 1m30s\n$/);
     } finally {
       vi.useRealTimers();

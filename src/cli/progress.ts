@@ -5,8 +5,8 @@
 import type { Writable } from 'node:stream';
 
 export interface Progress {
-  /** `share`: with the `share` pace, the share of the expected work done so far. */
-  update(done: number, detail?: string, share?: number): void;
+  /** `timeLeft`: with the `given` pace, the caller's reckoning of the milliseconds left. */
+  update(done: number, detail?: string, timeLeft?: number): void;
   finish(message: string): void;
 }
 
@@ -16,11 +16,11 @@ export interface Progress {
  * the last update (a run's epochs, which cost more as a world's traffic grows: the mean would
  * count the cheap random start-up days and promise an end far too early); `{ work }`, the steps
  * left at the latest steps' time per unit of work, where `work[s]` is what step s is expected to
- * take (a run's epochs: the slates the traffic estimate expects in each); `share`, the time so far
- * in proportion to the share of the expected work left, as each update gives it (jobs that run
- * side by side, whose steps finish in no set order: a comparison's or a sweep's).
+ * take (a run's epochs: the slates the traffic estimate expects in each); `given`, the time left
+ * each update gives (jobs that run side by side, whose steps finish in no set order: a
+ * comparison's or a sweep's, reckoned by experiment/work-share.ts).
  */
-export type ProgressPace = 'mean' | 'latest' | 'share' | { readonly work: ArrayLike<number> };
+export type ProgressPace = 'mean' | 'latest' | 'given' | { readonly work: ArrayLike<number> };
 
 /**
  * `started` is when the work began (performance.now()): a caller that learns the total only
@@ -41,22 +41,22 @@ export function createProgress(
   let lastDone = doneBefore;
   let lastTime = started;
   /** The milliseconds left at the latest steps' pace, or undefined for the mean's. */
-  const leftAtPace = (done: number, now: number, share: number | undefined): number | undefined => {
-    if (pace === 'share') return share !== undefined && share > 0 ? ((now - started) * (1 - share)) / share : undefined;
+  const leftAtPace = (done: number, now: number, given: number | undefined): number | undefined => {
+    if (pace === 'given') return given;
     if (pace === 'mean' || done <= lastDone) return undefined;
     if (pace === 'latest') return ((now - lastTime) / (done - lastDone)) * (total - done);
     const recent = sum(pace.work, lastDone, done);
     return recent > 0 ? ((now - lastTime) / recent) * sum(pace.work, done, total) : undefined;
   };
-  const eta = (done: number, now: number, share: number | undefined): string => {
+  const eta = (done: number, now: number, given: number | undefined): string => {
     if (done <= doneBefore) return '';
-    const seconds = (leftAtPace(done, now, share) ?? ((now - started) / (done - doneBefore)) * (total - done)) / 1000;
+    const seconds = (leftAtPace(done, now, given) ?? ((now - started) / (done - doneBefore)) * (total - done)) / 1000;
     return seconds >= 1 ? `ETA ${formatSeconds(seconds)}` : '';
   };
   return {
-    update(done, detail = '', share) {
+    update(done, detail = '', timeLeft) {
       const now = performance.now();
-      const left = done < total ? eta(done, now, share) : '';
+      const left = done < total ? eta(done, now, timeLeft) : '';
       lastDone = done;
       lastTime = now;
       if (tty) {

@@ -39,8 +39,8 @@ export interface ExperimentOptions {
   readonly workers?: number;
   /** Write Parquet impression logs (off by default: an experiment multiplies them). */
   readonly logs?: boolean;
-  /** Progress over all jobs' epochs; `workShare`: the share of the expected work done (./work-share.ts). */
-  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, workShare: number) => void;
+  /** Progress over all jobs' epochs; `timeLeft`: milliseconds, reckoned from the expected work left (./work-share.ts). */
+  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, timeLeft: number | undefined) => void;
 }
 
 export interface ExperimentOutcome {
@@ -82,8 +82,8 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
       const recommender = experiment.arms.find((a) => a.name === arm)?.recommender;
       return recommender === undefined ? scenario : { ...scenario, recommender };
     };
-    const work = new WorkShare(new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])));
-    const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length, work.share);
+    const work = new WorkShare(new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])), Math.max(1, workers));
+    const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length, work.timeLeft());
     const results = await runJobs(jobs, {
       workers,
       onEpoch: (job, done, epochs) => {
@@ -92,8 +92,9 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
         work.epochsDone(job.id, done);
         report();
       },
-      onJobDone: () => {
+      onJobDone: (result) => {
         jobsDone++;
+        work.jobDone(result.id);
         report();
       },
     });

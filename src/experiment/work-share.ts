@@ -1,17 +1,35 @@
 /**
  * How much of a batch's expected work its jobs have done, each epoch weighed by the slates the
- * traffic estimate expects in it (run/traffic-estimate.ts): a comparison's or a sweep's time left,
- * where counting epochs alike would weigh the cheap start-up days like the busy last ones.
+ * traffic estimate expects in it (run/traffic-estimate.ts), and the time left: a comparison's or a
+ * sweep's, where counting epochs alike would weigh the cheap start-up days like the busy last ones.
+ *
+ * The time left is a schedule, not a proportion: the batch's processes take the jobs in the order
+ * given, each the next one as it frees, so when fewer jobs are left than processes the last ones
+ * run alone and the end comes later than the share of work left would say. Each process is taken
+ * to work at the speed measured so far (expected work done per millisecond a process was busy).
  */
 export class WorkShare {
   /** Per job: the expected work of its first e epochs at [e]. */
   private readonly cumulative = new Map<number, Float64Array>();
   private readonly doneOf = new Map<number, number>();
+  /** The jobs in the order the processes take them. */
+  private readonly order: number[];
+  private readonly finishedAt = new Map<number, number>();
+  /** When each process freed, in order: the k-th frees the job `processes + k` takes. */
+  private readonly frees: number[] = [];
+  private readonly started: number;
   private readonly total: number;
   private done = 0;
 
-  /** `perEpoch`: each job's expected work per epoch, by job id. */
-  constructor(perEpoch: ReadonlyMap<number, ArrayLike<number>>) {
+  /**
+   * `perEpoch`: each job's expected work per epoch, by job id, in the order the jobs start;
+   * `processes`: how many run at once; `clock`: milliseconds (performance.now()).
+   */
+  constructor(
+    perEpoch: ReadonlyMap<number, ArrayLike<number>>,
+    private readonly processes = 1,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     let total = 0;
     for (const [job, work] of perEpoch) {
       const sums = new Float64Array(work.length + 1);
@@ -19,7 +37,9 @@ export class WorkShare {
       this.cumulative.set(job, sums);
       total += sums[work.length];
     }
+    this.order = [...perEpoch.keys()];
     this.total = total;
+    this.started = clock();
   }
 
   /** Job `job` has finished its first `epochs` epochs. */
@@ -31,8 +51,43 @@ export class WorkShare {
     this.doneOf.set(job, epochs);
   }
 
+  /** Job `job` has ended: its process takes the next job. */
+  jobDone(job: number): void {
+    if (!this.cumulative.has(job) || this.finishedAt.has(job)) return;
+    const now = this.clock();
+    this.finishedAt.set(job, now);
+    this.frees.push(now);
+  }
+
   /** The share done, in [0, 1] (0 while nothing is expected). */
   get share(): number {
     return this.total > 0 ? Math.min(1, this.done / this.total) : 0;
+  }
+
+  /** Milliseconds left, or undefined until some work is done. */
+  timeLeft(): number | undefined {
+    const now = this.clock();
+    const { order, processes } = this;
+    const takenCount = Math.min(order.length, processes + this.frees.length);
+    const startOf = (d: number): number => (d < processes ? this.started : this.frees[d - processes]);
+    let busy = 0;
+    for (let d = 0; d < takenCount; d++) busy += (this.finishedAt.get(order[d]) ?? now) - startOf(d);
+    if (!(this.done > 0 && busy > 0)) return undefined;
+    const speed = this.done / busy;
+    // When each process frees: after its job's work left; idle ones now.
+    const free: number[] = [];
+    for (let d = 0; d < takenCount; d++) if (!this.finishedAt.has(order[d])) free.push(now + this.workLeft(order[d]) / speed);
+    while (free.length < processes) free.push(now);
+    for (let d = takenCount; d < order.length; d++) {
+      let first = 0;
+      for (let p = 1; p < free.length; p++) if (free[p] < free[first]) first = p;
+      free[first] += this.workLeft(order[d]) / speed;
+    }
+    return Math.max(...free) - now;
+  }
+
+  private workLeft(job: number): number {
+    const sums = this.cumulative.get(job) ?? new Float64Array(1);
+    return sums[sums.length - 1] - sums[Math.min(this.doneOf.get(job) ?? 0, sums.length - 1)];
   }
 }

@@ -24,8 +24,8 @@ export interface SweepOptions {
   readonly workers?: number;
   /** Run only this slice of the jobs and write a slice folder for `recloop merge`. */
   readonly shard?: Shard;
-  /** `workShare`: the share of the expected work done (experiment/work-share.ts). */
-  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, workShare: number) => void;
+  /** `timeLeft`: milliseconds, reckoned from the expected work left (experiment/work-share.ts). */
+  readonly onProgress?: (epochsDone: number, epochsTotal: number, jobsDone: number, jobs: number, timeLeft: number | undefined) => void;
 }
 
 export interface SweepOutcome {
@@ -53,14 +53,14 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
 
     const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
     const epochs = new Map<number, { done: number; of: number }>();
-    const work = new WorkShare(new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])));
+    const work = new WorkShare(new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])), Math.max(1, workers));
     let jobsDone = 0;
     const report = (): void => {
       const all = [...epochs.values()];
       // Jobs not yet started count as long as the ones seen (cells may differ in length).
       const typical = all.length === 0 ? 0 : all.reduce((s, e) => s + e.of, 0) / all.length;
       const total = Math.round(all.reduce((s, e) => s + e.of, 0) + typical * (jobs.length - all.length));
-      options.onProgress?.(all.reduce((s, e) => s + e.done, 0), total, jobsDone, jobs.length, work.share);
+      options.onProgress?.(all.reduce((s, e) => s + e.done, 0), total, jobsDone, jobs.length, work.timeLeft());
     };
     const results = await runJobs(jobs, {
       workers,
@@ -69,8 +69,9 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
         work.epochsDone(job.id, done);
         report();
       },
-      onJobDone: () => {
+      onJobDone: (result) => {
         jobsDone++;
+        work.jobDone(result.id);
         report();
       },
     });

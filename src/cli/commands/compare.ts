@@ -52,9 +52,9 @@ export const compareCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         force: args.force,
         workers,
         logs: args.logs,
-        onProgress: (done, total, jobsDone, jobs, share) => {
-          progress ??= createProgress(`${scenario.name} compare`, total, io.stderr, started, 'share');
-          progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`, share);
+        onProgress: (done, total, jobsDone, jobs, timeLeft) => {
+          progress ??= createProgress(`${scenario.name} compare`, total, io.stderr, started, 'given');
+          progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`, timeLeft);
         },
       });
       const done = `${scenario.name}: ${outcome.jobs} jobs on ${outcome.workers || 'no'} worker${outcome.workers === 1 ? '' : 's'} in ${formatSeconds(outcome.wallSeconds)} → ${outcome.dir}`;

@@ -53,9 +53,9 @@ export const sweepCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         force: args.force,
         workers,
         shard,
-        onProgress: (done, total, jobsDone, jobs, share) => {
-          progress ??= createProgress(label, total, io.stderr, started, 'share');
-          progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`, share);
+        onProgress: (done, total, jobsDone, jobs, timeLeft) => {
+          progress ??= createProgress(label, total, io.stderr, started, 'given');
+          progress.update(done, `epochs, ${jobsDone}/${jobs} jobs`, timeLeft);
         },
       });
       const size = `${plan.cells.length} cell${plan.cells.length === 1 ? '' : 's'} × ${plan.seeds.length} seed${plan.seeds.length === 1 ? '' : 's'}`;
