@@ -81,11 +81,17 @@ export class SlateLogitModel {
     const itemClicks = new Float64Array(items);
     const slotClicks = new Float64Array(slots);
     const shown = new Uint8Array(items);
+    // The slates the fit counts and how often: a bootstrap resample leaves about a third out.
+    const counted = new Int32Array(S);
+    const times = new Int32Array(S);
+    let n = 0;
     let slatesSeen = 0;
     for (let s = 0; s < S; s++) {
       const c = slateWeights ? slateWeights[s] : 1;
       if (c === 0) continue;
       slatesSeen += c;
+      counted[n] = s;
+      times[n++] = c;
       for (let j = start[s]; j < start[s + 1]; j++) {
         shown[itemId[j]] = 1;
         if (reward[j] === 1) {
@@ -104,16 +110,6 @@ export class SlateLogitModel {
     } else w.fill(1);
     if (slatesSeen === 0) return new SlateLogitModel(beta, w, pooled);
 
-    // The slates the fit counts and how often: a bootstrap resample leaves about a third out.
-    const counted = new Int32Array(S);
-    const times = new Int32Array(S);
-    let n = 0;
-    for (let s = 0; s < S; s++) {
-      const c = slateWeights ? slateWeights[s] : 1;
-      if (c === 0) continue;
-      counted[n] = s;
-      times[n++] = c;
-    }
     const slates: CountedSlates = { log, slates: counted.subarray(0, n), times };
     const itemExposure = new Float64Array(items);
     const slotExposure = new Float64Array(slots);
