@@ -72,6 +72,20 @@ onEachEngine('Mlp', () => {
     });
   });
 
+  it('predicts what its forward pass outputs, value for value, for one row, a few and three layers', () => {
+    const rng = new Rng('dense/predict');
+    for (const sizes of [SIZES, [6, 9, 4, 3], [4, 2]]) {
+      const mlp = new Mlp('probe', sizes, new Rng('dense/init'), { learningRate: 0.01 });
+      // Biases large enough to switch some units off, so a ReLU misplaced shows.
+      for (const [k, p] of mlp.parameters.entries()) if (k % 2 === 1) p.set(randomArray(rng, p.length));
+      for (const rows of [1, ROWS]) {
+        const x = randomArray(rng, rows * sizes[0]);
+        expect(Array.from(mlp.predict(x, rows))).toEqual(Array.from(mlp.forward(x, rows).output));
+      }
+    }
+    expect(() => new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.01 }).predict(new Float32Array(4), 1)).toThrow('probe: 4 inputs for 1 rows of 5');
+  });
+
   it('refuses fewer than two sizes and an input of the wrong length; one layer is a linear map', () => {
     expect(() => new Mlp('probe', [4], new Rng('dense/one'), { learningRate: 0.01 })).toThrow('probe: an MLP needs at least input and output sizes');
     const linear = new Mlp('linear', [2, 1], new Rng('dense/one'), { learningRate: 0.01 });

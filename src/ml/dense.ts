@@ -7,7 +7,7 @@
  * replays exactly.
  */
 import type { Rng } from '../rng/index.js';
-import { affineGemm } from './onnx/gemm.js';
+import { affineGemm, mlpGemm } from './onnx/gemm.js';
 import { matMul, matMulTransposedA, matMulTransposedB } from './typed-matmul.js';
 
 /** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
@@ -110,6 +110,12 @@ export class Mlp {
       h = z;
     }
     return { rows, inputs, output: h };
+  }
+
+  /** The output of `rows` input rows, with nothing kept for a backward pass: serving's forward, in one call where it can. */
+  predict(x: Float32Array, rows: number): Float32Array {
+    if (x.length !== rows * this.sizes[0]) throw new RangeError(`${this.name}: ${x.length} inputs for ${rows} rows of ${this.sizes[0]}`);
+    return mlpGemm(x, rows, this.sizes, this.weights, this.biases) ?? this.forward(x, rows).output;
   }
 
   /** Gradients of every parameter from d loss / d output (kept for `step`); returns d loss / d input. */

@@ -58,3 +58,34 @@ export function affineGemm(x: Float32Array, rows: number, fanIn: number, w: Floa
   if (!session) return null;
   return session.runInputs({ x: { data: x, dims: [rows, fanIn] }, w: { data: w, dims: [fanIn, fanOut] }, b: { data: bias, dims: [fanOut] } })[0];
 }
+
+/**
+ * A whole MLP's forward pass in one call (ReLU between layers, linear output): `weights[l]` is
+ * sizes[l] × sizes[l + 1], `biases[l]` sizes[l + 1]. The same Gemm and Relu kernels as
+ * affineGemm layer by layer, so the same output, for one call's overhead (~15 µs here) where a
+ * layer-by-layer pass pays one a layer: a serving batch of a few rows costs mostly that.
+ * Null where ONNX Runtime does not run.
+ */
+export function mlpGemm(x: Float32Array, rows: number, sizes: readonly number[], weights: readonly Float32Array[], biases: readonly Float32Array[]): Float32Array | null {
+  if (inferenceBackend() !== 'onnxruntime') return null;
+  const layers = sizes.length - 1;
+  const session = sessionOf(`mlp_${layers}`, (graph) => {
+    const input = graph.input('x', ['m', 'k0']);
+    let h = input;
+    for (let l = 0; l < layers; l++) {
+      graph.input(`w${l}`, [`k${l}`, `k${l + 1}`]);
+      graph.input(`b${l}`, [`k${l + 1}`]);
+      const z = graph.node('Gemm', [h, `w${l}`, `b${l}`]);
+      h = l + 1 < layers ? graph.node('Relu', [z]) : z;
+    }
+    graph.output(h, ['m', `k${layers}`]);
+    return { input, outputs: [h] };
+  });
+  if (!session) return null;
+  const inputs: Record<string, { data: Float32Array; dims: readonly number[] }> = { x: { data: x, dims: [rows, sizes[0]] } };
+  for (let l = 0; l < layers; l++) {
+    inputs[`w${l}`] = { data: weights[l], dims: [sizes[l], sizes[l + 1]] };
+    inputs[`b${l}`] = { data: biases[l], dims: [sizes[l + 1]] };
+  }
+  return session.runInputs(inputs)[0];
+}

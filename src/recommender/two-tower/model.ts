@@ -136,7 +136,7 @@ export class TwoTowerModel {
 
   private embed(tower: Mlp, inputs: TowerInputs): Float32Array {
     if (inputs.count === 0) return new Float32Array(0);
-    return normaliseRows(tower.forward(this.assemble(inputs), inputs.count).output, inputs.count, this.dim).unit;
+    return normaliseRows(tower.predict(this.assemble(inputs), inputs.count), inputs.count, this.dim).unit;
   }
 
   /** The tower's input matrix: each segment's pooled rows, then the numeric columns. */
