@@ -33,7 +33,7 @@ describe('the share of the expected work done', () => {
   it('leaves as much time as the jobs left take on the processes that run them: the last ones alone', () => {
     let now = 0;
     // Three jobs of two epochs (5 and 5) on two processes; job 2 starts when one of the first two ends.
-    const work = new WorkShare(new Map([[0, [5, 5]], [1, [5, 5]], [2, [5, 5]]]), 2, () => now);
+    const work = new WorkShare(new Map([[0, [5, 5]], [1, [5, 5]], [2, [5, 5]]]), { processes: 2, clock: () => now });
     expect(work.timeLeft()).toBeUndefined();
     now = 10_000;
     work.epochsDone(0, 1);
@@ -62,12 +62,12 @@ describe('the share of the expected work done', () => {
 
   it('on one process is the time so far in proportion to the work left; a job started late is timed from when its process freed', () => {
     let now = 0;
-    const one = new WorkShare(new Map([[0, [1, 3]], [1, [4]]]), 1, () => now);
+    const one = new WorkShare(new Map([[0, [1, 3]], [1, [4]]]), { clock: () => now });
     now = 2_000;
     one.epochsDone(0, 1); // 1 of 8 in 2 s
     expect(one.timeLeft()).toBeCloseTo(14_000, 6);
     // Two processes, a longer job first: the second process takes job 2 when job 1 ends.
-    const two = new WorkShare(new Map([[0, [8]], [1, [2]], [2, [2]]]), 2, () => now);
+    const two = new WorkShare(new Map([[0, [8]], [1, [2]], [2, [2]]]), { processes: 2, clock: () => now });
     now = 4_000;
     two.epochsDone(1, 1);
     two.jobDone(1);
@@ -78,6 +78,28 @@ describe('the share of the expected work done', () => {
     // job 0 has reported nothing, so all its 8 are left. Timed from the batch's start, job 2
     // would have counted 4 s, the speed 0.4 and the time left 20 s.
     expect(two.timeLeft()).toBeCloseTo(16_000, 6);
+  });
+
+  it("times each job at its own group's speed, and a group with nothing done at everyone's", () => {
+    let now = 0;
+    // Arms a and b alternating, two epochs of 10 each, on two processes.
+    const jobs = new Map([[0, [10, 10]], [1, [10, 10]], [2, [10, 10]], [3, [10, 10]]]);
+    const paced = (groups: string[]): WorkShare => {
+      now = 0;
+      const work = new WorkShare(jobs, { processes: 2, clock: () => now, groups: new Map(groups.map((g, job) => [job, g])) });
+      now = 20_000;
+      work.epochsDone(0, 2); // a: 20 in 20 s
+      work.jobDone(0);
+      work.epochsDone(1, 1); // b: 10 in 20 s, still running
+      return work;
+    };
+    // Job 1's 10 left at b's half a unit a second ends at 40 s; job 2 (a, 20 s) on the free
+    // process ends at 40 s; job 3 (b, 40 s) then ends at 80 s. One speed for all (0.75) says 40 s.
+    expect(paced(['a', 'b', 'a', 'b']).timeLeft()).toBeCloseTo(60_000, 6);
+    expect(paced(['', '', '', '']).timeLeft()).toBeCloseTo(40_000, 6);
+    expect(paced([]).timeLeft()).toBeCloseTo(40_000, 6);
+    // Job 3 in a group not yet started: at everyone's 0.75, 26.7 s after 40 s.
+    expect(paced(['a', 'b', 'a', 'c']).timeLeft()).toBeCloseTo(140_000 / 3, 6);
   });
 
   it('is what runExperiment reports as its jobs go, down to nothing', async () => {

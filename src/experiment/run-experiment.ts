@@ -82,7 +82,11 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
       const recommender = experiment.arms.find((a) => a.name === arm)?.recommender;
       return recommender === undefined ? scenario : { ...scenario, recommender };
     };
-    const work = new WorkShare(new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])), Math.max(1, workers));
+    // An arm's runs are paced together: arms differ in what a slate costs.
+    const work = new WorkShare(
+      new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])),
+      { processes: Math.max(1, workers), groups: new Map(jobs.map((job) => [job.id, job.arm ?? ''])) },
+    );
     const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length, work.timeLeft());
     const results = await runJobs(jobs, {
       workers,

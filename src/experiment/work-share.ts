@@ -5,9 +5,18 @@
  *
  * The time left is a schedule, not a proportion: the batch's processes take the jobs in the order
  * given, each the next one as it frees, so when fewer jobs are left than processes the last ones
- * run alone and the end comes later than the share of work left would say. Each process is taken
- * to work at the speed measured so far (expected work done per millisecond a process was busy).
+ * run alone and the end comes later than the share of work left would say. A job is taken to
+ * work at the speed its group's jobs (a comparison's arm, a sweep's cell) have kept so far
+ * (expected work done per millisecond a process was busy on them): arms differ in what a slate
+ * costs (a Thompson arm draws from posteriors an ε-greedy arm does not). A group with nothing
+ * done yet is taken at the speed of all jobs.
  */
+export interface WorkShareOptions {
+  readonly processes?: number;
+  readonly groups?: ReadonlyMap<number, string>;
+  readonly clock?: () => number;
+}
+
 export class WorkShare {
   /** Per job: the expected work of its first e epochs at [e]. */
   private readonly cumulative = new Map<number, Float64Array>();
@@ -19,17 +28,21 @@ export class WorkShare {
   private readonly frees: number[] = [];
   private readonly started: number;
   private readonly total: number;
+  private readonly processes: number;
+  /** Each job's group: jobs of one group are taken to work at one speed. */
+  private readonly groupOf: ReadonlyMap<number, string>;
+  private readonly clock: () => number;
   private done = 0;
 
   /**
    * `perEpoch`: each job's expected work per epoch, by job id, in the order the jobs start;
-   * `processes`: how many run at once; `clock`: milliseconds (performance.now()).
+   * `processes`: how many run at once; `groups`: each job's group (all in one where left out);
+   * `clock`: milliseconds (performance.now()).
    */
-  constructor(
-    perEpoch: ReadonlyMap<number, ArrayLike<number>>,
-    private readonly processes = 1,
-    private readonly clock: () => number = () => performance.now(),
-  ) {
+  constructor(perEpoch: ReadonlyMap<number, ArrayLike<number>>, options: WorkShareOptions = {}) {
+    this.processes = options.processes ?? 1;
+    this.groupOf = options.groups ?? new Map();
+    this.clock = options.clock ?? (() => performance.now());
     let total = 0;
     for (const [job, work] of perEpoch) {
       const sums = new Float64Array(work.length + 1);
@@ -39,7 +52,7 @@ export class WorkShare {
     }
     this.order = [...perEpoch.keys()];
     this.total = total;
-    this.started = clock();
+    this.started = this.clock();
   }
 
   /** Job `job` has finished its first `epochs` epochs. */
@@ -70,24 +83,45 @@ export class WorkShare {
     const { order, processes } = this;
     const takenCount = Math.min(order.length, processes + this.frees.length);
     const startOf = (d: number): number => (d < processes ? this.started : this.frees[d - processes]);
-    let busy = 0;
-    for (let d = 0; d < takenCount; d++) busy += (this.finishedAt.get(order[d]) ?? now) - startOf(d);
-    if (!(this.done > 0 && busy > 0)) return undefined;
-    const speed = this.done / busy;
+    // Work done and process time spent, by group and in all.
+    const groups = new Map<string, { done: number; busy: number }>();
+    const all = { done: 0, busy: 0 };
+    for (let d = 0; d < takenCount; d++) {
+      const job = order[d];
+      const group = this.groupOf.get(job) ?? '';
+      const spent = groups.get(group) ?? { done: 0, busy: 0 };
+      const done = this.workDone(job);
+      const busy = (this.finishedAt.get(job) ?? now) - startOf(d);
+      groups.set(group, { done: spent.done + done, busy: spent.busy + busy });
+      all.done += done;
+      all.busy += busy;
+    }
+    const speed = ({ done, busy }: { done: number; busy: number }): number => (done > 0 && busy > 0 ? done / busy : 0);
+    const overall = speed(all);
+    if (!(overall > 0)) return undefined;
+    const timeFor = (job: number): number => {
+      const group = groups.get(this.groupOf.get(job) ?? '');
+      return this.workLeft(job) / ((group && speed(group)) || overall);
+    };
     // When each process frees: after its job's work left; idle ones now.
     const free: number[] = [];
-    for (let d = 0; d < takenCount; d++) if (!this.finishedAt.has(order[d])) free.push(now + this.workLeft(order[d]) / speed);
+    for (let d = 0; d < takenCount; d++) if (!this.finishedAt.has(order[d])) free.push(now + timeFor(order[d]));
     while (free.length < processes) free.push(now);
     for (let d = takenCount; d < order.length; d++) {
       let first = 0;
       for (let p = 1; p < free.length; p++) if (free[p] < free[first]) first = p;
-      free[first] += this.workLeft(order[d]) / speed;
+      free[first] += timeFor(order[d]);
     }
     return Math.max(...free) - now;
   }
 
+  private workDone(job: number): number {
+    const sums = this.cumulative.get(job) ?? new Float64Array(1);
+    return sums[Math.min(this.doneOf.get(job) ?? 0, sums.length - 1)];
+  }
+
   private workLeft(job: number): number {
     const sums = this.cumulative.get(job) ?? new Float64Array(1);
-    return sums[sums.length - 1] - sums[Math.min(this.doneOf.get(job) ?? 0, sums.length - 1)];
+    return sums[sums.length - 1] - this.workDone(job);
   }
 }

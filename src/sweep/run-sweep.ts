@@ -53,7 +53,11 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
 
     const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
     const epochs = new Map<number, { done: number; of: number }>();
-    const work = new WorkShare(new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])), Math.max(1, workers));
+    // A cell's runs are paced together: cells differ in what a slate costs.
+    const work = new WorkShare(
+      new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])),
+      { processes: Math.max(1, workers), groups: new Map(ids.map((k) => [k, cellOf(k).name])) },
+    );
     let jobsDone = 0;
     const report = (): void => {
       const all = [...epochs.values()];
