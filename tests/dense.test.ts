@@ -72,16 +72,24 @@ onEachEngine('Mlp', () => {
     });
   });
 
-  it('predicts what its forward pass outputs, value for value, for one row, a few and three layers', () => {
+  it('predicts what its forward pass outputs, each row whatever rows share the call, with the weights of the moment', () => {
     const rng = new Rng('dense/predict');
     for (const sizes of [SIZES, [6, 9, 4, 3], [4, 2]]) {
       const mlp = new Mlp('probe', sizes, new Rng('dense/init'), { learningRate: 0.01 });
       // Biases large enough to switch some units off, so a ReLU misplaced shows.
       for (const [k, p] of mlp.parameters.entries()) if (k % 2 === 1) p.set(randomArray(rng, p.length));
-      for (const rows of [1, ROWS]) {
-        const x = randomArray(rng, rows * sizes[0]);
-        expect(Array.from(mlp.predict(x, rows))).toEqual(Array.from(mlp.forward(x, rows).output));
-      }
+      const x = randomArray(rng, ROWS * sizes[0]);
+      const all = mlp.predict(x, ROWS);
+      expectClose(all, mlp.forward(x, ROWS).output, 1e-6);
+      const out = sizes[sizes.length - 1];
+      for (let r = 0; r < ROWS; r++) expect(Array.from(mlp.predict(x.subarray(r * sizes[0], (r + 1) * sizes[0]), 1))).toEqual(Array.from(all.subarray(r * out, (r + 1) * out)));
+      // A training step, and weights set from outside, are served from then on.
+      mlp.backward(mlp.forward(x, ROWS), randomArray(rng, ROWS * out));
+      mlp.step();
+      expectClose(mlp.predict(x, ROWS), mlp.forward(x, ROWS).output, 1e-6);
+      for (const p of mlp.parameters) p.set(randomArray(rng, p.length));
+      mlp.weightsChanged();
+      expectClose(mlp.predict(x, ROWS), mlp.forward(x, ROWS).output, 1e-6);
     }
     expect(() => new Mlp('probe', SIZES, new Rng('dense/init'), { learningRate: 0.01 }).predict(new Float32Array(4), 1)).toThrow('probe: 4 inputs for 1 rows of 5');
   });

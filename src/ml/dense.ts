@@ -7,7 +7,8 @@
  * replays exactly.
  */
 import type { Rng } from '../rng/index.js';
-import { affineGemm, mlpGemm } from './onnx/gemm.js';
+import { affineGemm, mlpSession } from './onnx/gemm.js';
+import type { OnnxSession } from './onnx/runtime.js';
 import { matMul, matMulTransposedA, matMulTransposedB } from './typed-matmul.js';
 
 /** x (rows × fanIn) · w (fanIn × fanOut) + bias, through a ReLU when `relu`. A new array. */
@@ -52,6 +53,8 @@ export class Mlp {
   private readonly firstMoments: Float32Array[] = [];
   private readonly secondMoments: Float32Array[] = [];
   private steps = 0;
+  /** predict's session, with the weights baked in: built on first use, dropped when they change (null: no ONNX Runtime). */
+  private serving: OnnxSession | null | undefined;
   private readonly learningRate: number;
   private readonly beta1: number;
   private readonly beta2: number;
@@ -112,10 +115,21 @@ export class Mlp {
     return { rows, inputs, output: h };
   }
 
-  /** The output of `rows` input rows, with nothing kept for a backward pass: serving's forward, in one call where it can. */
+  /**
+   * The output of `rows` input rows, with nothing kept for a backward pass (serving): on ONNX
+   * Runtime one call to a session with the weights baked in, whose output for a row does not
+   * depend on the other rows of the call (forward's may differ in the last bit).
+   */
   predict(x: Float32Array, rows: number): Float32Array {
     if (x.length !== rows * this.sizes[0]) throw new RangeError(`${this.name}: ${x.length} inputs for ${rows} rows of ${this.sizes[0]}`);
-    return mlpGemm(x, rows, this.sizes, this.weights, this.biases) ?? this.forward(x, rows).output;
+    if (this.serving === undefined) this.serving = mlpSession(this.sizes, this.weights, this.biases);
+    return this.serving ? this.serving.run(x, rows, this.sizes[0])[0] : this.forward(x, rows).output;
+  }
+
+  /** The weights were set from outside (through `parameters`): predict's session is rebuilt on next use. */
+  weightsChanged(): void {
+    this.serving?.dispose();
+    this.serving = undefined;
   }
 
   /** Gradients of every parameter from d loss / d output (kept for `step`); returns d loss / d input. */
@@ -140,6 +154,7 @@ export class Mlp {
 
   /** One Adam step with the last backward pass's gradients (bias-corrected as tfjs's Adam). */
   step(): void {
+    this.weightsChanged();
     const { beta1: b1, beta2: b2, epsilon, learningRate: lr } = this;
     this.steps++;
     const c1 = 1 - Math.pow(b1, this.steps);
@@ -159,6 +174,7 @@ export class Mlp {
 
   /** Fresh weights from the stream, optimiser state forgotten (a cold start). */
   reset(): void {
+    this.weightsChanged();
     for (let l = 0; l < this.weights.length; l++) {
       this.glorot(this.weights[l], this.sizes[l], this.sizes[l + 1]);
       this.biases[l].fill(0);

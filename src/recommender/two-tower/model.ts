@@ -80,6 +80,8 @@ export class TwoTowerModel {
       if (values[k].length !== p.length) throw new RangeError(`two_tower: parameter ${k} has ${values[k].length} values, expected ${p.length}`);
       p.set(values[k]);
     });
+    this.userTower.weightsChanged();
+    this.itemTower.weightsChanged();
   }
 
   /**
@@ -93,6 +95,8 @@ export class TwoTowerModel {
     for (const name of TABLES) this.tables[name].forgetMoments();
     this.userTower.forgetMoments();
     this.itemTower.forgetMoments();
+    this.userTower.weightsChanged();
+    this.itemTower.weightsChanged();
   }
 
   /** Trainable values of both towers (the id tables not counted). */
