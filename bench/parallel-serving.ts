@@ -1,9 +1,12 @@
 /**
  * One run served on 1, 2, … threads (`recloop run --workers N`): wall time, impressions per second,
  * the speed-up over one thread, peak memory, and whether the run folders agree. Each run is a
- * `recloop run` process of its own.
+ * `recloop run` process of its own. With `--ceiling`, N one-thread runs at once besides, for
+ * each N above 1: what N cores give N independent copies of the work (N × one run's time over
+ * their time each), the most one run split over N threads could reach on this machine.
  *
  *   npx tsx bench/parallel-serving.ts                                   # scenarios/two-stage.yaml on 1 and 2 threads
+ *   npx tsx bench/parallel-serving.ts --ceiling                         # and two one-thread runs at once
  *   npx tsx bench/parallel-serving.ts --scenario S --workers 1,2,3 --set horizon.days=5
  */
 import { spawn } from 'node:child_process';
@@ -28,9 +31,8 @@ interface Measured {
   readonly metrics: string;
 }
 
-/** One `recloop run`; its peak memory is the one it records in run.json. */
-function run(n: number): Promise<Measured> {
-  const out = join(root, `workers-${n}`);
+/** One `recloop run` on `n` threads into `out`; its peak memory is the one it records in run.json. */
+function run(n: number, out = join(root, `workers-${n}`)): Promise<Measured> {
   const cli = [...HEAP_FLAGS, '--import', 'tsx', 'src/cli/main.ts', 'run', scenario, '--out', out, '--workers', String(n), '--no-report', '--no-logs', ...sets];
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -57,4 +59,13 @@ console.log('threads  wall s  impressions/s  speed-up  peak MiB  same metrics as
 for (const r of results) {
   const rate = Math.round(r.impressions / r.seconds).toLocaleString('en-US');
   console.log(`${String(r.workers).padStart(7)}  ${r.seconds.toFixed(1).padStart(6)}  ${rate.padStart(13)}  ${(base.seconds / r.seconds).toFixed(2).padStart(7)}×  ${String(r.peakMib).padStart(8)}  ${r.metrics === base.metrics ? 'yes' : 'NO'}`);
+}
+if (args.includes('--ceiling')) {
+  console.log('one-thread runs at once  wall s each  ceiling (runs × one alone / each)');
+  for (const n of workers.filter((w) => w > 1)) {
+    process.stderr.write(`${scenario}: ${n} one-thread runs at once…\n`);
+    const copies = await Promise.all(Array.from({ length: n }, (_, k) => run(1, join(root, `copy-${n}-${k}`))));
+    const each = copies.reduce((sum, r) => sum + r.seconds, 0) / n;
+    console.log(`${String(n).padStart(23)}  ${copies.map((r) => r.seconds.toFixed(1)).join(', ').padStart(11)}  ${((n * base.seconds) / each).toFixed(2).padStart(7)}×`);
+  }
 }
