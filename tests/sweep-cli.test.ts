@@ -182,5 +182,13 @@ describe('recloop sweep', () => {
     // Day 1 is the same random start-up in the same worlds; day 2 has no control epoch to pair with.
     expect(ctr.series.diff).toEqual([0, null]);
     expect(ctr.vs_control?.diff).not.toBe(0);
+    // The 2-day cell's runs, expected to take longer, started first; the jobs are listed in grid order.
+    const info = readJson<{ jobs: { job: number; cell: string; seed: number }[] }>(join(lengths, 'experiment.json'));
+    expect(info.jobs.map((j) => [j.job, j.cell])).toEqual([
+      [0, 'horizon.days=1'],
+      [1, 'horizon.days=1'],
+      [2, 'horizon.days=2'],
+      [3, 'horizon.days=2'],
+    ]);
   });
 });

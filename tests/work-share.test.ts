@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createProgress } from '../src/cli/progress.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
-import { WorkShare } from '../src/experiment/work-share.js';
+import { longestFirst, WorkShare } from '../src/experiment/work-share.js';
 import { slatesPerEpoch } from '../src/run/traffic-estimate.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { tempDir } from './support/scenarios.js';
@@ -100,6 +100,15 @@ describe('the share of the expected work done', () => {
     expect(paced([]).timeLeft()).toBeCloseTo(40_000, 6);
     // Job 3 in a group not yet started: at everyone's 0.75, 26.7 s after 40 s.
     expect(paced(['a', 'b', 'a', 'c']).timeLeft()).toBeCloseTo(140_000 / 3, 6);
+  });
+
+  it('starts the jobs with the most expected work first, equal work in the order given', () => {
+    const jobs = [0, 1, 2, 3, 4].map((id) => ({ id }));
+    const work = new Map([[0, [1, 1]], [1, [5]], [2, [1, 2]], [3, [2, 1]], [4, [0.5]]]);
+    expect(longestFirst(jobs, work).map((j) => j.id)).toEqual([1, 2, 3, 0, 4]);
+    expect(jobs.map((j) => j.id)).toEqual([0, 1, 2, 3, 4]); // a new array
+    // A job without expected work counts as none.
+    expect(longestFirst([{ id: 9 }, { id: 1 }], work).map((j) => j.id)).toEqual([1, 9]);
   });
 
   it('is what runExperiment reports as its jobs go, down to nothing', async () => {

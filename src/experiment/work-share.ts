@@ -125,3 +125,21 @@ export class WorkShare {
     return sums[sums.length - 1] - this.workDone(job);
   }
 }
+
+/**
+ * The jobs in the order to start them: the most expected work first, equal work as given. The
+ * last to end are then short ones, and no long run is left to end alone on one process while
+ * the others idle (a sweep over world sizes holds cells many times each other's work).
+ */
+export function longestFirst<J extends { readonly id: number }>(jobs: readonly J[], perEpoch: ReadonlyMap<number, ArrayLike<number>>): J[] {
+  const totals = new Map<number, number>();
+  for (const job of jobs) {
+    const work = perEpoch.get(job.id) ?? [];
+    let total = 0;
+    for (let e = 0; e < work.length; e++) total += work[e];
+    totals.set(job.id, total);
+  }
+  // Array sort is stable: equal work keeps the order given.
+  return [...jobs].sort((a, b) => (totals.get(b.id) ?? 0) - (totals.get(a.id) ?? 0));
+}
+

@@ -14,7 +14,7 @@ import { toResolvedYaml } from '../scenario/index.js';
 import { SWEEP_FILES, finishSweep, jobDir, sweepInfo, toJson, writeJobFolder, type SliceInfo } from './folder.js';
 import type { SweepPlan } from './plan.js';
 import { shardJobs, type Shard } from './shard.js';
-import { WorkShare } from '../experiment/work-share.js';
+import { longestFirst, WorkShare } from '../experiment/work-share.js';
 import { slatesPerEpoch } from '../run/traffic-estimate.js';
 
 export interface SweepOptions {
@@ -53,11 +53,13 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
 
     const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
     const epochs = new Map<number, { done: number; of: number }>();
+    const perEpoch = new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)]));
+    const order = longestFirst(jobs, perEpoch);
     // A cell's runs are paced together: cells differ in what a slate costs.
-    const work = new WorkShare(
-      new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)])),
-      { processes: Math.max(1, workers), groups: new Map(ids.map((k) => [k, cellOf(k).name])) },
-    );
+    const work = new WorkShare(new Map(order.map((job) => [job.id, perEpoch.get(job.id) ?? []])), {
+      processes: Math.max(1, workers),
+      groups: new Map(ids.map((k) => [k, cellOf(k).name])),
+    });
     let jobsDone = 0;
     const report = (): void => {
       const all = [...epochs.values()];
@@ -66,7 +68,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
       const total = Math.round(all.reduce((s, e) => s + e.of, 0) + typical * (jobs.length - all.length));
       options.onProgress?.(all.reduce((s, e) => s + e.done, 0), total, jobsDone, jobs.length, work.timeLeft());
     };
-    const results = await runJobs(jobs, {
+    const unordered = await runJobs(order, {
       workers,
       onEpoch: (job, done, of) => {
         epochs.set(job.id, { done, of });
@@ -79,6 +81,8 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
         report();
       },
     });
+    // Written and listed in job order, whatever order they ran in.
+    const results = unordered.sort((a, b) => a.id - b.id);
     for (const result of results) {
       const cell = cellOf(result.id);
       await writeJobFolder(output.dir, cell.scenario, cell.name, result);
