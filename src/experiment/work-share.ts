@@ -32,7 +32,6 @@ export class WorkShare {
   /** Each job's group: jobs of one group are taken to work at one speed. */
   private readonly groupOf: ReadonlyMap<number, string>;
   private readonly clock: () => number;
-  private done = 0;
 
   /**
    * `perEpoch`: each job's expected work per epoch, by job id, in the order the jobs start;
@@ -57,11 +56,7 @@ export class WorkShare {
 
   /** Job `job` has finished its first `epochs` epochs. */
   epochsDone(job: number, epochs: number): void {
-    const sums = this.cumulative.get(job);
-    if (sums === undefined) return;
-    const at = (e: number): number => sums[Math.min(e, sums.length - 1)];
-    this.done += at(epochs) - at(this.doneOf.get(job) ?? 0);
-    this.doneOf.set(job, epochs);
+    if (this.cumulative.has(job)) this.doneOf.set(job, epochs);
   }
 
   /** Job `job` has ended: its process takes the next job. */
@@ -74,7 +69,9 @@ export class WorkShare {
 
   /** The share done, in [0, 1] (0 while nothing is expected). */
   get share(): number {
-    return this.total > 0 ? Math.min(1, this.done / this.total) : 0;
+    let done = 0;
+    for (const job of this.doneOf.keys()) done += this.workDone(job);
+    return this.total > 0 ? Math.min(1, done / this.total) : 0;
   }
 
   /** Milliseconds left, or undefined until some work is done. */
