@@ -11,8 +11,3 @@ import type { RecRequest } from './types.js';
 export function requestDraws(stream: KeyedStream, request: RecRequest): Rng {
   return stream.at(request.userId, request.pastSessions, request.requestInSession);
 }
-
-/** Beta(alpha[i], beta[i]) draws into out from the request's key: the draws `requestDraws(…).beta` would give, in one loop. */
-export function requestBetaDraws(stream: KeyedStream, request: RecRequest, alpha: ArrayLike<number>, beta: ArrayLike<number>, out: Float64Array): void {
-  stream.betaDrawsAt(request.userId, request.pastSessions, request.requestInSession, alpha, beta, out);
-}

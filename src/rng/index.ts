@@ -1,4 +1,4 @@
 export { Rng } from './rng.js';
 export { AliasTable } from './alias-table.js';
 export { RandomStreams } from './streams.js';
-export { KeyedStream } from './keyed.js';
+export { KeyedStream, betaDrawBound } from './keyed.js';

@@ -42,16 +42,25 @@ export class KeyedStream {
   /**
    * Positions the stream at key (a, b, c), as at() does, and draws out[i] ~ Beta(alpha[i], beta[i])
    * for every i: the same numbers as `const rng = at(a, b, c)` followed by `out[i] =
-   * rng.beta(alpha[i], beta[i])` in order, and the stream left where those calls leave it. It runs
-   * the generator, the normals and the gamma sampler (gamma.ts) in one loop, without a call per
-   * uniform: a Thompson policy draws a Beta for each of hundreds of items per request.
+   * rng.beta(alpha[i], beta[i])` in order, and the stream left where those calls leave it.
    */
   betaDrawsAt(a: number, b: number, c: number, alpha: ArrayLike<number>, beta: ArrayLike<number>, out: Float64Array): void {
     this.at(a, b, c);
+    this.betaDraws(alpha, beta, out, 0, out.length);
+  }
+
+  /**
+   * out[i] ~ Beta(alpha[i], beta[i]) for i in [from, to), drawn from where the stream stands: the
+   * same numbers as `rng.beta(alpha[i], beta[i])` in order, and the stream left where those calls
+   * leave it, so a row can be drawn in pieces. It runs the generator, the normals and the gamma
+   * sampler (gamma.ts) in one loop, without a call per uniform: a Thompson policy draws a Beta for
+   * each of hundreds of items per request. Every draw is at most betaDrawBound(alpha[i], beta[i]).
+   */
+  betaDraws(alpha: ArrayLike<number>, beta: ArrayLike<number>, out: Float64Array, from: number, to: number): void {
     let state = this.state;
-    let hasSpare = false;
-    let spare = 0;
-    for (let i = 0; i < out.length; i++) {
+    let spare = this.rng.takeSpareNormal();
+    let hasSpare = !Number.isNaN(spare);
+    for (let i = from; i < to; i++) {
       const alphaI = alpha[i];
       const betaI = beta[i];
       if (!(alphaI > 0 && alphaI < Infinity)) requirePositive('beta', 'a', alphaI);
@@ -121,6 +130,34 @@ export class KeyedStream {
     this.state = (this.state + MULBERRY_STEP) | 0;
     return mulberryOutput(this.state);
   }
+}
+
+/**
+ * The largest normal betaDraws' Box–Muller pairs can give: the radius at the smallest 1 − u
+ * a 32-bit uniform leaves, 2^-32 (|z| ≤ 6.66).
+ */
+const MAX_NORMAL = Math.sqrt(-2 * Math.log(TWO_POW_MINUS_32));
+/** Room for the rounding of a Beta draw's last division, which the bound's own arithmetic does not follow step by step. */
+const BOUND_MARGIN = 1 + 1e-9;
+
+/**
+ * A number no Beta(alpha, beta) draw of betaDraws exceeds: the largest gamma its sampler can
+ * return for alpha over the smallest for beta, each taken at the normal's bound with the
+ * sampler's own arithmetic (rounding is monotone, so no draw's steps pass the bound's). Below
+ * shape 1 the boost, a power of a uniform, can take a gamma as near 0 as it likes.
+ */
+export function betaDrawBound(alpha: number, beta: number): number {
+  const x = gammaDrawLimit(alpha, MAX_NORMAL);
+  const y = beta < 1 ? 0 : gammaDrawLimit(beta, -MAX_NORMAL);
+  return Math.min(1, (x / (x + y)) * BOUND_MARGIN);
+}
+
+/** The gamma betaDraws' sampler returns for this shape and normal z, before the boost below shape 1 (at most 1). */
+function gammaDrawLimit(shape: number, z: number): number {
+  const d = (shape < 1 ? shape + 1 : shape) - 1 / 3;
+  const v = 1 + (1 / Math.sqrt(9 * d)) * z;
+  // The sampler's order of operations: v cubed, then times d.
+  return v <= 0 ? 0 : d * (v * v * v);
 }
 
 /** Mulberry32's output for a state: the state's bits scrambled. */

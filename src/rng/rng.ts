@@ -83,10 +83,17 @@ export class Rng {
     this.hasSpareNormal = false;
   }
 
-  /** Keeps `value` as the spare normal, for an owner that drew a Box–Muller pair from this stream's source itself (KeyedStream.betaDrawsAt). */
+  /** Keeps `value` as the spare normal, for an owner that drew a Box–Muller pair from this stream's source itself (KeyedStream.betaDraws). */
   keepSpareNormal(value: number): void {
     this.hasSpareNormal = true;
     this.spareNormal = value;
+  }
+
+  /** Hands the spare normal over and forgets it (NaN when there is none), for an owner that goes on drawing from this stream's source itself (KeyedStream.betaDraws). */
+  takeSpareNormal(): number {
+    if (!this.hasSpareNormal) return Number.NaN;
+    this.hasSpareNormal = false;
+    return this.spareNormal;
   }
 
   /** Uniform in [0, 1). */

@@ -4,6 +4,11 @@
  * the log is young). Per request, every head item's reward rate is drawn from its Beta posterior
  * and the k best draws become `explore` candidates.
  *
+ * A draw cannot pass its posterior's bound (betaDrawBound), so the head is drawn in order of
+ * that bound, highest first, and a request stops once the next item's bound is no higher than
+ * its k-th best draw: no item left could take a place. The candidates are those of drawing the
+ * whole head in that order; once the counts have grown, most of the head is never drawn.
+ *
  * The posterior changes only at retrain, so an item's inclusion probability is the same for
  * every request until the next retrain; it is estimated at each retrain (and when built) from
  * `mcDraws` draws of the whole head, smoothed by one phantom uniform draw: π = (wins + k/H) /
@@ -12,13 +17,16 @@
  * request comes must not matter (serving replicas meet their first request at different times).
  */
 import type { BinaryReward } from '../../training/rewards.js';
-import type { KeyedStream, Rng } from '../../rng/index.js';
+import { betaDrawBound, type KeyedStream, type Rng } from '../../rng/index.js';
 import type { TrainingLog } from '../../training/training-log.js';
 import type { Candidate, RecRequest } from '../types.js';
 import { exploreCandidate, type ExploreSource } from './candidate-stage.js';
 import { EXPLORE_SOURCE } from './entries.js';
 import { RewardCounts } from './reward-counts.js';
-import { requestBetaDraws } from '../request-draws.js';
+import { requestDraws } from '../request-draws.js';
+
+/** Head items drawn between two looks at the bound: a look costs about what a draw does. */
+const DRAWS_PER_LOOK = 16;
 
 export interface ThompsonCandidatesOptions {
   readonly reward: BinaryReward;
@@ -35,6 +43,13 @@ export class ThompsonExploreSource implements ExploreSource {
   private alpha = new Float64Array(0);
   private beta = new Float64Array(0);
   private inclusionOf = new Map<number, number>();
+  /** The head in the order a request draws it, highest bound first: head positions, and their posteriors and bounds in that order. */
+  private drawOrder = new Int32Array(0);
+  private orderedAlpha = new Float64Array(0);
+  private orderedBeta = new Float64Array(0);
+  private orderedBound = new Float64Array(0);
+  /** Drawn by every request before the bound is looked at: the k a request needs to compare with, and the items whose bound is 1. */
+  private mustDraw = 0;
 
   constructor(
     private readonly options: ThompsonCandidatesOptions,
@@ -54,10 +69,36 @@ export class ThompsonExploreSource implements ExploreSource {
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const theta = new Float64Array(this.headIds.length);
+    const best = new Float64Array(this.k());
     return requests.map((request) => {
-      requestBetaDraws(this.draws, request, this.alpha, this.beta, theta);
-      return topK(theta, this.k()).map((h) => exploreCandidate(this.headIds[h]));
+      const drawn = this.drawUntilBound(request, theta, best);
+      return topK(theta.subarray(0, drawn), best.length).map((j) => exploreCandidate(this.headIds[this.drawOrder[j]]));
     });
+  }
+
+  /**
+   * Draws the head in bound order into theta from the request's key until no item left can pass
+   * the k-th best draw; returns how many were drawn. `best` is scratch: the k best draws so far.
+   */
+  private drawUntilBound(request: RecRequest, theta: Float64Array, best: Float64Array): number {
+    const k = best.length;
+    const { orderedAlpha, orderedBeta, orderedBound } = this;
+    const size = orderedAlpha.length;
+    if (k === 0) return 0;
+    requestDraws(this.draws, request);
+    // Those that must be drawn in one call, then a look at the bound every few.
+    let drawn = this.mustDraw;
+    this.draws.betaDraws(orderedAlpha, orderedBeta, theta, 0, drawn);
+    if (drawn === size) return drawn;
+    let held = 0;
+    for (let j = 0; j < drawn; j++) held = keepBest(best, held, theta[j]);
+    // An item left draws at most its bound, and a tie goes to the item drawn first.
+    while (drawn < size && orderedBound[drawn] > best[k - 1]) {
+      const end = Math.min(size, drawn + DRAWS_PER_LOOK);
+      this.draws.betaDraws(orderedAlpha, orderedBeta, theta, drawn, end);
+      for (; drawn < end; drawn++) held = keepBest(best, held, theta[drawn]);
+    }
+    return drawn;
   }
 
   inclusion(_request: RecRequest, itemId: number): number {
@@ -87,6 +128,12 @@ export class ThompsonExploreSource implements ExploreSource {
     const [a, b] = this.options.prior;
     this.alpha = Float64Array.from(ids, (id) => a + this.counts.successes(id));
     this.beta = Float64Array.from(ids, (id) => b + this.counts.trials(id) - this.counts.successes(id));
+    const bounds = Float64Array.from(ids, (_, h) => betaDrawBound(this.alpha[h], this.beta[h]));
+    this.drawOrder = Int32Array.from(ids.keys()).sort((g, h) => bounds[h] - bounds[g] || g - h);
+    this.orderedAlpha = Float64Array.from(this.drawOrder, (h) => this.alpha[h]);
+    this.orderedBeta = Float64Array.from(this.drawOrder, (h) => this.beta[h]);
+    this.orderedBound = Float64Array.from(this.drawOrder, (h) => bounds[h]);
+    this.mustDraw = Math.max(this.k(), this.orderedBound.filter((bound) => bound >= 1).length);
     this.estimateInclusion();
   }
 
@@ -103,6 +150,19 @@ export class ThompsonExploreSource implements ExploreSource {
     this.inclusionOf = new Map();
     for (let j = 0; j < h; j++) this.inclusionOf.set(this.headIds[j], (wins[j] + k / h) / (draws + 1));
   }
+}
+
+/** Adds `value` to the `held` largest values kept in best (largest first, at most best.length); returns how many it holds now. */
+function keepBest(best: Float64Array, held: number, value: number): number {
+  const k = best.length;
+  if (held === k && !(value > best[k - 1])) return held;
+  let at = held === k ? k - 1 : held;
+  while (at > 0 && value > best[at - 1]) {
+    best[at] = best[at - 1];
+    at--;
+  }
+  best[at] = value;
+  return held === k ? k : held + 1;
 }
 
 /** Indices of the k largest values, largest first (ties: lower index); O(n·k), for small k. */
