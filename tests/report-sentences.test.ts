@@ -81,6 +81,15 @@ describe("an experiment's sentence", () => {
       impression_gini: { control: 0.6, thompson: { mean: 0.61, half: 0.05 } },
     });
     expect(failureSentence(data, FILTER_BUBBLES)).toBe('No arm differed measurably from greedy on topic entropy of what users see, catalog coverage or 1 more measure: every 95% interval includes 0.');
+    // Names with commas of their own are parted by semicolons.
+    const commas = experiment({
+      topic_entropy_impressions: { control: 3.2, eps: { mean: 2.2, half: 1.1 } },
+      user_topic_entropy_p10: { control: 2.1, eps: { mean: 2.0, half: 0.3 } },
+      catalog_coverage: { control: 0.3, eps: { mean: 0.5, half: 0.21 } },
+    });
+    expect(failureSentence(commas, FILTER_BUBBLES)).toBe(
+      'No arm differed measurably from greedy on topic entropy of what users see; topic entropy of what users see, narrowest tenth; or 1 more measure: every 95% interval includes 0.',
+    );
     // A later key metric that does differ is told instead.
     const later = experiment({ topic_entropy_impressions: { control: 3.2, eps: { mean: 2.2, half: 1.1 } }, impression_gini: { control: 0.6, eps: { mean: 0.42, half: 0.05 } } });
     expect(failureSentence(later, FILTER_BUBBLES)).toBe("Against greedy, eps's impression concentration was 30% lower (0.42 against 0.6 Gini).");

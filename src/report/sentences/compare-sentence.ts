@@ -38,7 +38,9 @@ export function compareSentence(data: ReportData, failure: Failure): string | un
   }
   const level = Math.round(data.level * 100);
   const first = keys.slice(0, 2).map(inText);
-  const named = keys.length > 2 ? `${first.join(', ')} or ${keys.length - 2} more measure${keys.length === 3 ? '' : 's'}` : first.join(' or ');
+  // A name with a comma of its own ("…, narrowest tenth") would run into the next: semicolons part them.
+  const comma = first.some((name) => name.includes(',')) ? ';' : ',';
+  const named = keys.length > 2 ? `${first.join(`${comma} `)}${comma === ';' ? ';' : ''} or ${keys.length - 2} more measure${keys.length === 3 ? '' : 's'}` : first.join(' or ');
   const why = diffs.some((d) => keys.includes(d.metric) && d.ci_low !== undefined) ? `every ${level}% interval includes 0` : 'with one replica there are no intervals to tell';
   return `No arm differed measurably from ${control} on ${named}: ${why}.`;
 }
