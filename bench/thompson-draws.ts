@@ -14,6 +14,7 @@ import { ThompsonExploreSource, topK } from '../src/recommender/explore/thompson
 import type { RecRequest } from '../src/recommender/types.js';
 import { KeyedStream, Rng } from '../src/rng/index.js';
 import { clickLog } from '../tests/support/click-log.js';
+import { CountingStream } from '../tests/support/counting-stream.js';
 
 const HEAD = 500;
 const REQUESTS = 20_000;
@@ -39,15 +40,6 @@ const row = nsPerDraw((r) => stream.betaDrawsAt(r, 0, 0, alpha, beta, theta));
 console.log(`Beta draws for ${HEAD} posteriors a request (best of 5 rounds of ${REQUESTS.toLocaleString('en')} requests):`);
 console.log(`  rng.beta per item:  ${single.toFixed(1)} ns a draw`);
 console.log(`  betaDrawsAt (row):  ${row.toFixed(1)} ns a draw`);
-
-/** A keyed stream that counts the Beta draws made through betaDraws. */
-class CountingStream extends KeyedStream {
-  drawn = 0;
-  override betaDraws(a: ArrayLike<number>, b: ArrayLike<number>, out: Float64Array, from: number, to: number): void {
-    this.drawn += to - from;
-    super.betaDraws(a, b, out, from, to);
-  }
-}
 
 const requests = Array.from({ length: REQUESTS }, (_, r): RecRequest => ({ slateId: r, userId: r, time: 0, hourOfDay: 0, device: 'mobile', requestInSession: 0, pastSessions: 0 }));
 console.log(`The candidate stage's requests, a head of ${HEAD}, k = 10 (best of 5 rounds of ${REQUESTS.toLocaleString('en')}):`);

@@ -8,6 +8,7 @@ import { ThompsonExploreSource, topK } from '../src/recommender/explore/thompson
 import type { RecRequest } from '../src/recommender/types.js';
 import { betaDrawBound, KeyedStream, Rng } from '../src/rng/index.js';
 import { clickLog } from './support/click-log.js';
+import { CountingStream } from './support/counting-stream.js';
 
 const request = (userId: number, pastSessions: number, requestInSession: number): RecRequest => ({
   slateId: userId,
@@ -19,17 +20,10 @@ const request = (userId: number, pastSessions: number, requestInSession: number)
   pastSessions,
 });
 
-/** A keyed stream that counts the Beta draws made through betaDraws. */
-class CountingStream extends KeyedStream {
-  drawn = 0;
-  override betaDraws(alpha: ArrayLike<number>, beta: ArrayLike<number>, out: Float64Array, from: number, to: number): void {
-    this.drawn += to - from;
-    super.betaDraws(alpha, beta, out, from, to);
-  }
-}
-
-/** A head of 60 items, item i shown 40·i times with clicks at a rate spread over 2–20%: some posteriors wide, most narrow. */
-const grown = clickLog(Array.from({ length: 60 }, (_, i): [number, number, number] => [i, 40 * (i + 1), Math.round(40 * (i + 1) * (0.02 + 0.003 * ((i * 7) % 61)))]));
+/** A head of 60 items, item i shown 40·(i + 1) times with clicks at a rate spread over 2–20%: some posteriors wide, most narrow. */
+const shown = (i: number): number => 40 * (i + 1);
+const clicked = (i: number): number => Math.round(shown(i) * (0.02 + 0.003 * ((i * 7) % 61)));
+const grown = clickLog(Array.from({ length: 60 }, (_, i): [number, number, number] => [i, shown(i), clicked(i)]));
 
 describe('the Beta draws of a keyed stream', () => {
   it('never pass betaDrawBound: shapes below 1, around 1 and in the thousands, over 20,000 keys each', () => {
@@ -77,9 +71,8 @@ describe('Thompson sampling at the candidate stage, drawn until the bound', () =
     source.retrain(grown);
     const head = Array.from(source.head);
     // The posteriors as the log gives them, in the order of their bounds (ties to the head's order).
-    const counts = new Map(Array.from({ length: 60 }, (_, i) => [i, [40 * (i + 1), Math.round(40 * (i + 1) * (0.02 + 0.003 * ((i * 7) % 61)))]]));
-    const alpha = head.map((id) => 1 + (counts.get(id) ?? [0, 0])[1]);
-    const beta = head.map((id) => 1 + (counts.get(id) ?? [0, 0])[0] - (counts.get(id) ?? [0, 0])[1]);
+    const alpha = head.map((id) => 1 + clicked(id));
+    const beta = head.map((id) => 1 + shown(id) - clicked(id));
     const bounds = head.map((_, h) => betaDrawBound(alpha[h], beta[h]));
     const order = head.map((_, h) => h).sort((g, h) => bounds[h] - bounds[g] || g - h);
     const reference = new KeyedStream('explore');

@@ -86,7 +86,7 @@ export class ThompsonExploreSource implements ExploreSource {
     const size = orderedAlpha.length;
     if (k === 0) return 0;
     requestDraws(this.draws, request);
-    // Those that must be drawn in one call, then a look at the bound every few.
+    // What every request draws in one call (the k to compare with, and the items whose bound is 1), then a look at the bound every few.
     let drawn = this.mustDraw;
     this.draws.betaDraws(orderedAlpha, orderedBeta, theta, 0, drawn);
     if (drawn === size) return drawn;
