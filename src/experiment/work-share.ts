@@ -139,4 +139,3 @@ export function longestFirst<J extends { readonly id: number }>(jobs: readonly J
   // Array sort is stable: equal work keeps the order given.
   return [...jobs].sort((a, b) => (totals.get(b.id) ?? 0) - (totals.get(a.id) ?? 0));
 }
-

@@ -69,36 +69,35 @@ export class ThompsonExploreSource implements ExploreSource {
 
   generate(requests: readonly RecRequest[]): Candidate[][] {
     const theta = new Float64Array(this.headIds.length);
-    const best = new Float64Array(this.k());
+    const best = { values: new Float64Array(this.k()), draws: new Int32Array(this.k()) };
     return requests.map((request) => {
-      const drawn = this.drawUntilBound(request, theta, best);
-      return topK(theta.subarray(0, drawn), best.length).map((j) => exploreCandidate(this.headIds[this.drawOrder[j]]));
+      this.drawUntilBound(request, theta, best);
+      return Array.from(best.draws, (j) => exploreCandidate(this.headIds[this.drawOrder[j]]));
     });
   }
 
   /**
    * Draws the head in bound order into theta from the request's key until no item left can pass
-   * the k-th best draw; returns how many were drawn. `best` is scratch: the k best draws so far.
+   * the k-th best draw, keeping the k best in `best` (largest first, ties to the item drawn first,
+   * as topK over the draws would give them).
    */
-  private drawUntilBound(request: RecRequest, theta: Float64Array, best: Float64Array): number {
-    const k = best.length;
+  private drawUntilBound(request: RecRequest, theta: Float64Array, best: BestDraws): void {
+    const k = best.values.length;
     const { orderedAlpha, orderedBeta, orderedBound } = this;
     const size = orderedAlpha.length;
-    if (k === 0) return 0;
+    if (k === 0) return;
     requestDraws(this.draws, request);
     // What every request draws in one call (the k to compare with, and the items whose bound is 1), then a look at the bound every few.
     let drawn = this.mustDraw;
     this.draws.betaDraws(orderedAlpha, orderedBeta, theta, 0, drawn);
-    if (drawn === size) return drawn;
     let held = 0;
-    for (let j = 0; j < drawn; j++) held = keepBest(best, held, theta[j]);
+    for (let j = 0; j < drawn; j++) held = keepBest(best, held, theta[j], j);
     // An item left draws at most its bound, and a tie goes to the item drawn first.
-    while (drawn < size && orderedBound[drawn] > best[k - 1]) {
+    while (drawn < size && orderedBound[drawn] > best.values[k - 1]) {
       const end = Math.min(size, drawn + DRAWS_PER_LOOK);
       this.draws.betaDraws(orderedAlpha, orderedBeta, theta, drawn, end);
-      for (; drawn < end; drawn++) held = keepBest(best, held, theta[drawn]);
+      for (; drawn < end; drawn++) held = keepBest(best, held, theta[drawn], drawn);
     }
-    return drawn;
   }
 
   inclusion(_request: RecRequest, itemId: number): number {
@@ -152,16 +151,25 @@ export class ThompsonExploreSource implements ExploreSource {
   }
 }
 
-/** Adds `value` to the `held` largest values kept in best (largest first, at most best.length); returns how many it holds now. */
-function keepBest(best: Float64Array, held: number, value: number): number {
-  const k = best.length;
-  if (held === k && !(value > best[k - 1])) return held;
+/** The k best draws of a request: their values, largest first, and which draws they were. */
+interface BestDraws {
+  readonly values: Float64Array;
+  readonly draws: Int32Array;
+}
+
+/** Adds draw `draw` of value `value` to the `held` best kept (at most k); returns how many are kept now. */
+function keepBest(best: BestDraws, held: number, value: number, draw: number): number {
+  const { values, draws } = best;
+  const k = values.length;
+  if (held === k && !(value > values[k - 1])) return held;
   let at = held === k ? k - 1 : held;
-  while (at > 0 && value > best[at - 1]) {
-    best[at] = best[at - 1];
+  while (at > 0 && value > values[at - 1]) {
+    values[at] = values[at - 1];
+    draws[at] = draws[at - 1];
     at--;
   }
-  best[at] = value;
+  values[at] = value;
+  draws[at] = draw;
   return held === k ? k : held + 1;
 }
 
