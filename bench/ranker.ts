@@ -5,7 +5,7 @@
  * backend can do at best.
  *
  *   npx tsx bench/ranker.ts [--users 2000] [--days 4] [--requests 200] [--candidates 500] [--reps 3]
- *                           [--max-examples 300000] [--models dcn_v2,mmoe]
+ *                           [--max-examples 300000] [--models dcn_v2,mmoe] [--cross-rank 16]
  *
  * `--requests 7 --candidates 94 --reps 200` is one batch window of the two-stage scenario.
  *
@@ -44,6 +44,8 @@ const CANDIDATES = flag('candidates', 500);
 const MAX_EXAMPLES = flag('max-examples', 300_000);
 /** Which models to measure. */
 const MODELS = (process.argv.includes('--models') ? process.argv[process.argv.indexOf('--models') + 1].split(',') : ['dcn_v2', 'mmoe']) as ('dcn_v2' | 'mmoe')[];
+/** dcn_v2's cross_rank: full unless given. */
+const CROSS_RANK = process.argv.includes('--cross-rank') ? flag('cross-rank', 0) : 'full';
 /** Timed serving calls; the best one counts. */
 const REPS = flag('reps', 3);
 
@@ -143,6 +145,7 @@ function config(model: 'dcn_v2' | 'mmoe'): RankerConfig {
     cross_layers: 2,
     hidden: [64, 32],
     experts: 4,
+    cross_rank: CROSS_RANK,
     epochs: 2,
     batch_size: 1024,
     learning_rate: 0.003,

@@ -57,6 +57,8 @@ describe('ONNX Runtime serving', () => {
   const cases: [string, RankerConfig][] = [
     ['dcn_v2 with a deep tower', config({ model: 'dcn_v2', cross_layers: 3, hidden: [16, 8] })],
     ['dcn_v2, cross network only', config({ model: 'dcn_v2', cross_layers: 1, hidden: [] })],
+    ['dcn_v2 at rank 3 with a deep tower', config({ model: 'dcn_v2', cross_layers: 2, hidden: [16, 8], cross_rank: 3 })],
+    ['dcn_v2 at rank 2, cross network only', config({ model: 'dcn_v2', cross_layers: 2, hidden: [], cross_rank: 2 })],
     ['mmoe, one expert layer', config({ model: 'mmoe', cross_layers: 2, hidden: [6], experts: 3 })],
     ['mmoe, two expert layers', config({ model: 'mmoe', cross_layers: 1, hidden: [8, 5], experts: 4 })],
   ];

@@ -66,6 +66,7 @@ const CONFIG: RankerConfig = {
   cross_layers: 1,
   hidden: [],
   experts: 2,
+  cross_rank: 'full',
   epochs: 1,
   batch_size: 4,
   learning_rate: 0.01,
@@ -149,6 +150,8 @@ describe('network shapes and errors', () => {
     expect(new DcnV2Network(3, 2, [4, 2], 2, 3, new Rng('x')).multiplyAdds).toBe(56);
     // Cross 1 × 12, no deep tower, heads 3 · 1, position add 1.
     expect(new DcnV2Network(3, 1, [], 1, 3, new Rng('x')).multiplyAdds).toBe(16);
+    // Rank 1 over 4 features: cross 2 × (4·1 + 1·4 + 4) = 24, deep 4·4 + 4·2 = 24, heads (4 + 2) · 2 = 12, position adds 2.
+    expect(new DcnV2Network(4, 2, [4, 2], 2, 3, new Rng('x'), 1).multiplyAdds).toBe(62);
     // Cross 12; experts 3·(3·3 + 3·2) = 45; gates 3·2·3 = 18; towers 3·2·2 = 12; mixture 2·3 = 6; position 2.
     expect(new MmoeNetwork(3, 1, [3, 2], 3, 2, 3, new Rng('x')).multiplyAdds).toBe(95);
     expect(new CrossNetwork(3, 2, new Rng('x')).multiplyAdds).toBe(24);

@@ -88,6 +88,27 @@ describe('DCN-V2 network', () => {
     tf.dispose([gotLogits, gotShared]);
   });
 
+  it('at low rank computes x0 ⊙ ((x U + c) V + b) + x, the first U beside the deep tower\'s first W', () => {
+    const dim = 3;
+    const rank = 2;
+    const hidden = [4];
+    const net = new DcnV2Network(dim, 2, hidden, 1, POSITIONS, new Rng('dcn-init'), rank);
+    // Order: first [dim, rank + 4] (U_0 beside deep W), its bias, U_1, c_1, V_0, V_1, b_0, b_1, heads.
+    const [first, firstBias, u1, c1, v0, v1, b0, b1, head] = setWeights(net.variables, new Rng('dcn-low-rank'));
+    expect(net.variables.map((v) => v.shape)).toEqual([[3, 6], [6], [3, 2], [2], [2, 3], [2, 3], [3], [3], [3 + 4 + POSITIONS, 1]]);
+    const firstOut = addRow(matMul(X, rows(first, rank + hidden[0])), Array.from(firstBias));
+    const w0 = addRow(matMul(columns(firstOut, 0, rank), rows(v0, dim)), Array.from(b0));
+    const x1 = w0.map((row, i) => row.map((v, j) => X[i][j] * v + X[i][j]));
+    const z1 = addRow(matMul(x1, rows(u1, rank)), Array.from(c1));
+    const w1 = addRow(matMul(z1, rows(v1, dim)), Array.from(b1));
+    const x2 = w1.map((row, i) => row.map((v, j) => X[i][j] * v + x1[i][j]));
+    const shared = concat(x2, relu(columns(firstOut, rank, hidden[0])));
+    const [logits, gotShared] = tf.tidy(() => net.applyWithRepresentation(tf.tensor2d(X), tf.tensor2d(ONE_HOT)));
+    expectClose(gotShared, shared);
+    expectClose(logits, matMul(concat(shared, ONE_HOT), rows(head, 1)));
+    tf.dispose([logits, gotShared]);
+  });
+
   it('without a deep tower, the heads read the cross output alone', () => {
     const net = new DcnV2Network(3, 1, [], 1, POSITIONS, new Rng('dcn-init'));
     const [w, b, head] = setWeights(net.variables, new Rng('dcn-cross-only'));

@@ -35,6 +35,7 @@ const BASE: RankerConfig = {
   cross_layers: 1,
   hidden: [16],
   experts: 3,
+  cross_rank: 'full',
   epochs: 2,
   batch_size: 512,
   learning_rate: 0.005,

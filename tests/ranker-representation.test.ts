@@ -26,6 +26,7 @@ const BASE: RankerConfig = {
   cross_layers: 2,
   hidden: [16, 8],
   experts: 3,
+  cross_rank: 'full',
   epochs: 1,
   batch_size: 512,
   learning_rate: 0.005,

@@ -39,7 +39,7 @@ describe('Adam', () => {
 describe('typed training networks', () => {
   it('refuse a wrong number of weight arrays and a backward pass before a forward one', () => {
     // DCN-V2 with one cross layer and no deep tower: the first W and b and the head W.
-    const dcnShape = { dim: 2, crossLayers: 1, deepSizes: [2], heads: 1, positions: 2 };
+    const dcnShape = { dim: 2, crossLayers: 1, crossRank: null, deepSizes: [2], heads: 1, positions: 2 };
     expect(() => new DcnV2Trainable(dcnShape, [f32([0])])).toThrow(new RangeError('dcn_v2: 1 weight arrays for 3'));
     const dcn = new DcnV2Trainable(dcnShape, [new Float32Array(4), new Float32Array(2), new Float32Array(4)]);
     expect(() => dcn.backward(new Float32Array(1))).toThrow(new Error('dcn_v2: backward before forward'));
@@ -51,7 +51,7 @@ describe('typed training networks', () => {
   });
 
   it('DCN-V2 on ONNX Runtime: the same refusals, and the pass opens on that engine only', () => {
-    const shape = { dim: 2, crossLayers: 1, deepSizes: [2], heads: 1, positions: 2 };
+    const shape = { dim: 2, crossLayers: 1, crossRank: null, deepSizes: [2], heads: 1, positions: 2 };
     const weights = () => [new Float32Array(4), new Float32Array(2), new Float32Array(4)];
     expect(() => DcnV2OnnxTrainable.open(shape, [f32([0])])).toThrow(new RangeError('dcn_v2: 1 weight arrays for 3'));
     const onnx = DcnV2OnnxTrainable.open(shape, weights());

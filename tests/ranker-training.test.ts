@@ -1,6 +1,7 @@
 /**
  * The ranker's hand-differentiated training step against tfjs's tape, on both networks with and
- * without a deep tower, with one, two and three expert layers:
+ * without a deep tower, DCN-V2's cross network at full and low rank, with one, two and three
+ * expert layers:
  * - the logits, loss and every weight's gradient of one batch against tfjs's gradient of the
  *   same masked, weighted loss (same weights, same batch). A wrong transpose, a ReLU or softmax
  *   gradient, experts mixed up between rows, a position bias added at the wrong row or a head's
@@ -35,6 +36,7 @@ const BASE: RankerConfig = {
   cross_layers: 2,
   hidden: [5, 4],
   experts: 3,
+  cross_rank: 'full',
   epochs: 1,
   batch_size: 8,
   learning_rate: 0.01,
@@ -49,6 +51,9 @@ const NETWORKS: { name: string; config: RankerConfig }[] = [
   // Three cross layers: the passes' loops over the layers after the first run more than once.
   { name: 'dcn_v2, three cross layers only', config: { ...BASE, cross_layers: 3, hidden: [] } },
   { name: 'dcn_v2, one cross layer, one deep layer', config: { ...BASE, cross_layers: 1, hidden: [5] } },
+  // Low rank: each cross layer's W is U (6 × 2) then V (2 × 6), the first U beside the deep layer's W.
+  { name: 'dcn_v2 at rank 2, cross and deep tower', config: { ...BASE, cross_rank: 2 } },
+  { name: 'dcn_v2 at rank 4, three cross layers only', config: { ...BASE, cross_layers: 3, hidden: [], cross_rank: 4 } },
   { name: 'mmoe, one expert layer', config: { ...BASE, model: 'mmoe', hidden: [5] } },
   { name: 'mmoe, two expert layers', config: { ...BASE, model: 'mmoe', hidden: [5, 4] } },
   { name: 'mmoe, three expert layers, three cross layers', config: { ...BASE, model: 'mmoe', cross_layers: 3, hidden: [4, 5, 3] } },

@@ -62,6 +62,7 @@ const CONFIG: RankerConfig = {
   cross_layers: 1,
   hidden: [32],
   experts: 4,
+  cross_rank: 'full',
   epochs: 4,
   batch_size: 1024,
   learning_rate: 0.005,

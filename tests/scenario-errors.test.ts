@@ -42,6 +42,7 @@ const rows: readonly Row[] = [
   { file: 'bad-calibration.yaml', line: 7, path: 'recommender.ranker.calibration', says: 'expected none, platt or isotonic, found the string "platts"; did you mean "platt"?' },
   { file: 'bad-rerank-kind.yaml', line: 7, path: 'recommender.rerank.kind', says: 'unknown rerank kind "mmr" (expected one of: diversity)' },
   { file: 'bad-ranker-model.yaml', line: 7, path: 'recommender.ranker.model', says: 'expected dcn_v2 or mmoe, found the string "dcn_v3"; did you mean "dcn_v2"?' },
+  { file: 'bad-cross-rank.yaml', line: 7, path: 'recommender.ranker.cross_rank', says: 'expected full or a positive whole number, found the string "half"' },
   // Durations
   { file: 'bad-duration.yaml', line: 7, path: 'schedule.batch_window', says: 'expected a duration such as 30s, 5m, 2h, 1d or a number of days, found the string "5 minutes"' },
   { file: 'zero-duration.yaml', line: 7, path: 'recommender.retrain.every', says: 'expected a duration above zero' },
@@ -61,6 +62,7 @@ const rows: readonly Row[] = [
   { file: 'linear-features-without-ranker.yaml', line: 8, path: 'recommender.exploration.features', says: 'a popularity recommender has no ranker; use kind: two_stage, or features: topics' },
   { file: 'linear-features-no-holdout.yaml', line: 7, path: 'recommender.ranker.holdout', says: 'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics' },
   { file: 'mmoe-without-hidden.yaml', line: 8, path: 'recommender.ranker.hidden', says: 'mmoe: experts need at least one hidden layer' },
+  { file: 'mmoe-low-rank.yaml', line: 8, path: 'recommender.ranker.cross_rank', says: "mmoe: its cross network is full rank; cross_rank is dcn_v2's" },
   { file: 'new-epoch-cold-start.yaml', line: 8, path: 'recommender.two_tower.train_on', says: 'train_on: new_epoch needs warm_start: true' },
   { file: 'rescoring-policy-with-mmr.yaml', line: 7, path: 'recommender.rerank.mmr_lambda', says: "thompson orders the slate by its own posterior draws, so the re-ranker's MMR order (mmr_lambda: 0.2) would be discarded" },
   { file: 'rescoring-policy-with-fresh-boost.yaml', line: 6, path: 'recommender.rerank.fresh_boost', says: 'set recommender.rerank.fresh_boost to 0, or explore with greedy or epsilon_greedy' },

@@ -107,6 +107,7 @@ const CONFIG: RankerConfig = {
   cross_layers: 1,
   hidden: [4],
   experts: 2,
+  cross_rank: 'full',
   epochs: 1,
   batch_size: BATCH,
   learning_rate: 0.002,

@@ -79,6 +79,7 @@ function twoStage(answers: InitAnswers): string[] {
     line('  new_users: { popularity_until_sessions: 2 }', 'brand-new users see popular items until they have a history'),
     '  ranker:',
     line(`    heads: [${heads.join(', ')}]`, 'one head per logged signal'),
+    line('    cross_rank: 16', 'low-rank cross layers: ~40% less ranker arithmetic, the same quality'),
     line(`  score: ${JSON.stringify(scoreFormula(answers.objective, answers.signals))}`, OBJECTIVE_WHY[answers.objective]),
     line(`  rerank: { creator_cap: ${surface.rerank.creatorCap}, mmr_lambda: ${surface.rerank.mmrLambda} }`, surface.rerank.why),
   ];

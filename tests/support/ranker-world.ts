@@ -73,6 +73,7 @@ export const TINY_RANKER: RankerConfig = {
   cross_layers: 1,
   hidden: [8],
   experts: 2,
+  cross_rank: 'full',
   epochs: 2,
   batch_size: 256,
   learning_rate: 0.01,

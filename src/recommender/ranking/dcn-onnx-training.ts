@@ -11,23 +11,26 @@ import { copiesOf, type TrainableNetwork } from './trainable.js';
 import type { DcnV2Shape } from './dcn-training.js';
 
 /** Names of the weight inputs, in the order of DcnV2Network.variables. */
-function weightNames(shape: DcnV2Shape): string[] {
-  const cross = shape.crossLayers - 1;
-  const deep = Math.max(0, shape.deepSizes.length - 2);
+function weightNames(layout: Layout): string[] {
   const range = (n: number, prefix: string) => Array.from({ length: n }, (_, l) => `${prefix}${l}`);
-  return ['first', 'first_bias', ...range(cross, 'cross'), ...range(cross, 'cross_bias'), ...range(deep, 'deep'), ...range(deep, 'deep_bias'), 'head'];
+  return [
+    ...['first', 'first_bias', ...range(layout.cross, 'cross'), ...range(layout.cross, 'cross_bias'), ...range(layout.ups, 'up'), ...range(layout.ups, 'up_bias')],
+    ...[...range(layout.deep, 'deep'), ...range(layout.deep, 'deep_bias'), 'head'],
+  ];
 }
 
 /** Each weight's dimensions, in weightNames order. */
 function weightDims(shape: DcnV2Shape, layout: Layout): number[][] {
-  const { dim, firstDeep: F, shared: S } = layout;
+  const { dim, width: C, firstDeep: F, shared: S } = layout;
   const sizes = shape.deepSizes;
   const range = (n: number, dims: (l: number) => number[]) => Array.from({ length: n }, (_, l) => dims(l));
   return [
-    [dim, dim + F],
-    [dim + F],
-    ...range(layout.cross, () => [dim, dim]),
-    ...range(layout.cross, () => [dim]),
+    [dim, C + F],
+    [C + F],
+    ...range(layout.cross, () => [dim, C]),
+    ...range(layout.cross, () => [C]),
+    ...range(layout.ups, () => [C, dim]),
+    ...range(layout.ups, () => [dim]),
     ...range(layout.deep, (l) => [sizes[l + 1], sizes[l + 2]]),
     ...range(layout.deep, (l) => [sizes[l + 2]]),
     [S + shape.positions, shape.heads],
@@ -36,11 +39,16 @@ function weightDims(shape: DcnV2Shape, layout: Layout): number[][] {
 
 interface Layout {
   readonly dim: number;
+  /** Columns of a cross layer's first product: dim, or the rank. */
+  readonly width: number;
   /** Width of the first deep layer (0 without a deep tower). */
   readonly firstDeep: number;
   /** Width of the representation the heads read. */
   readonly shared: number;
+  /** Cross layers after the first. */
   readonly cross: number;
+  /** Low rank: every cross layer's V; else 0. */
+  readonly ups: number;
   readonly deep: number;
 }
 
@@ -48,9 +56,11 @@ function layoutOf(shape: DcnV2Shape): Layout {
   const sizes = shape.deepSizes;
   return {
     dim: shape.dim,
+    width: shape.crossRank ?? shape.dim,
     firstDeep: sizes.length > 1 ? sizes[1] : 0,
     shared: shape.dim + (sizes.length > 1 ? sizes[sizes.length - 1] : 0),
     cross: shape.crossLayers - 1,
+    ups: shape.crossRank === null ? 0 : shape.crossLayers,
     deep: Math.max(0, sizes.length - 2),
   };
 }
@@ -64,20 +74,23 @@ function rowsOf(graph: OnnxGraph, x: string, from: number, to: number): string {
   return graph.node('Slice', [x, graph.ints([from]), graph.ints([to]), graph.ints([0])]);
 }
 
-/** Outputs: logits, then what the backward pass reads: the cross layers' inputs x_1 … x_{L−1}, the deep ReLU outputs, the shared representation. */
+/**
+ * Outputs: logits, then what the backward pass reads: the cross layers' inputs x_1 … x_{L−1},
+ * at low rank their bottlenecks z_0 … z_{L−1}, the deep ReLU outputs, the shared representation.
+ */
 function forwardGraph(shape: DcnV2Shape, layout: Layout): { model: Uint8Array; outputs: string[] } {
-  const { dim, firstDeep: F, shared: S } = layout;
+  const { dim, width: C, firstDeep: F, shared: S } = layout;
   const graph = new OnnxGraph();
   const x0 = graph.input('x0', ['n', dim]);
   const onehot = graph.input('positions', ['n', shape.positions]);
   const dims = weightDims(shape, layout);
-  weightNames(shape).forEach((name, k) => graph.input(name, dims[k]));
+  weightNames(layout).forEach((name, k) => graph.input(name, dims[k]));
   const first = graph.node('Gemm', [x0, 'first', 'first_bias']);
   const deep: string[] = [];
   let w0 = first;
   if (F > 0) {
-    w0 = columns(graph, first, 0, dim);
-    let h = graph.node('Relu', [columns(graph, first, dim, dim + F)]);
+    w0 = columns(graph, first, 0, C);
+    let h = graph.node('Relu', [columns(graph, first, C, C + F)]);
     deep.push(h);
     for (let l = 0; l < layout.deep; l++) {
       h = graph.node('Relu', [graph.node('Gemm', [h, `deep${l}`, `deep_bias${l}`])]);
@@ -85,31 +98,38 @@ function forwardGraph(shape: DcnV2Shape, layout: Layout): { model: Uint8Array; o
     }
   }
   const xs: string[] = [];
-  let x = graph.node('Add', [graph.node('Mul', [x0, w0]), x0]);
+  const zs: string[] = [];
+  const up = (w: string, l: number) => {
+    if (layout.ups === 0) return w;
+    zs.push(w);
+    return graph.node('Gemm', [w, `up${l}`, `up_bias${l}`]);
+  };
+  let x = graph.node('Add', [graph.node('Mul', [x0, up(w0, 0)]), x0]);
   for (let l = 0; l < layout.cross; l++) {
     xs.push(x);
-    x = graph.node('Add', [graph.node('Mul', [x0, graph.node('Gemm', [x, `cross${l}`, `cross_bias${l}`])]), x]);
+    x = graph.node('Add', [graph.node('Mul', [x0, up(graph.node('Gemm', [x, `cross${l}`, `cross_bias${l}`]), l + 1)]), x]);
   }
   const shared = F > 0 ? graph.node('Concat', [x, deep[deep.length - 1]], { axis: 1 }) : x;
   const logits = graph.node('Add', [graph.node('MatMul', [shared, rowsOf(graph, 'head', 0, S)]), graph.node('MatMul', [onehot, rowsOf(graph, 'head', S, S + shape.positions)])]);
-  const outputs = [logits, ...xs, ...deep, shared];
-  const widths = [shape.heads, ...xs.map(() => dim), ...deep.map((_, l) => shape.deepSizes[l + 1]), S];
+  const outputs = [logits, ...xs, ...zs, ...deep, shared];
+  const widths = [shape.heads, ...xs.map(() => dim), ...zs.map(() => C), ...deep.map((_, l) => shape.deepSizes[l + 1]), S];
   outputs.forEach((name, k) => graph.output(name, ['n', widths[k]]));
   return { model: graph.serialise('dcn_v2_forward'), outputs };
 }
 
 /** Outputs: every weight's gradient, in weightNames order. */
 function backwardGraph(shape: DcnV2Shape, layout: Layout): { model: Uint8Array; outputs: string[] } {
-  const { dim, firstDeep: F, shared: S } = layout;
+  const { dim, width: C, firstDeep: F, shared: S } = layout;
   const graph = new OnnxGraph();
   const dLogits = graph.input('d_logits', ['n', shape.heads]);
   const x0 = graph.input('x0', ['n', dim]);
   const onehot = graph.input('positions', ['n', shape.positions]);
   const xs = Array.from({ length: layout.cross }, (_, l) => graph.input(`x${l + 1}`, ['n', dim]));
+  const zs = Array.from({ length: layout.ups }, (_, l) => graph.input(`z${l}`, ['n', C]));
   const deep = F > 0 ? Array.from({ length: layout.deep + 1 }, (_, l) => graph.input(`h${l}`, ['n', shape.deepSizes[l + 1]])) : [];
   const shared = graph.input('shared', ['n', S]);
   const dims = weightDims(shape, layout);
-  weightNames(shape).forEach((name, k) => graph.input(name, dims[k]));
+  weightNames(layout).forEach((name, k) => graph.input(name, dims[k]));
   const sumRows = (d: string) => graph.node('ReduceSum', [d, graph.ints([0])], { keepdims: 0 });
   const weightGradient = (input: string, d: string) => graph.node('Gemm', [input, d], { transA: 1 });
   const inputGradient = (d: string, w: string) => graph.node('Gemm', [d, w], { transB: 1 });
@@ -135,16 +155,29 @@ function backwardGraph(shape: DcnV2Shape, layout: Layout): { model: Uint8Array; 
   }
   const crossWeights: string[] = [];
   const crossBiases: string[] = [];
+  const upWeights: string[] = [];
+  const upBiases: string[] = [];
+  // d loss / d of layer l's first product, from d loss / d x_{l+1}.
+  const throughLayer = (dx: string, l: number) => {
+    const dw = graph.node('Mul', [dx, x0]);
+    if (layout.ups === 0) return dw;
+    upWeights[l] = weightGradient(zs[l], dw);
+    upBiases[l] = sumRows(dw);
+    return inputGradient(dw, `up${l}`);
+  };
   let dx = dCross;
   for (let l = layout.cross - 1; l >= 0; l--) {
-    const dw = graph.node('Mul', [dx, x0]);
+    const dw = throughLayer(dx, l + 1);
     crossWeights[l] = weightGradient(xs[l], dw);
     crossBiases[l] = sumRows(dw);
     dx = graph.node('Add', [inputGradient(dw, `cross${l}`), dx]);
   }
-  const dw0 = graph.node('Mul', [dx, x0]);
+  const dw0 = throughLayer(dx, 0);
   const dFirst = F > 0 ? graph.node('Concat', [dw0, dDeepIn], { axis: 1 }) : dw0;
-  const outputs = [weightGradient(x0, dFirst), sumRows(dFirst), ...crossWeights, ...crossBiases, ...deepWeights, ...deepBiases, head];
+  const outputs = [
+    ...[weightGradient(x0, dFirst), sumRows(dFirst), ...crossWeights, ...crossBiases, ...upWeights, ...upBiases],
+    ...[...deepWeights, ...deepBiases, head],
+  ];
   outputs.forEach((name, k) => graph.output(name, dims[k]));
   return { model: graph.serialise('dcn_v2_backward'), outputs };
 }
@@ -164,8 +197,8 @@ export class DcnV2OnnxTrainable implements TrainableNetwork {
     private readonly forwardSession: OnnxSession,
     private readonly backwardSession: OnnxSession,
   ) {
-    this.names = weightNames(shape);
     this.layout = layoutOf(shape);
+    this.names = weightNames(this.layout);
     this.dims = weightDims(shape, this.layout);
     if (values.length !== this.names.length) throw new RangeError(`dcn_v2: ${values.length} weight arrays for ${this.names.length}`);
     ({ parameters: this.parameters, gradients: this.gradients } = copiesOf(values));
@@ -199,7 +232,7 @@ export class DcnV2OnnxTrainable implements TrainableNetwork {
     if (!pass) throw new Error('dcn_v2: backward before forward');
     const { rows, outputs } = pass;
     const { dim, heads, positions } = this.shape;
-    const { cross, firstDeep: F, deep, shared: S } = this.layout;
+    const { cross, ups, width: C, firstDeep: F, deep, shared: S } = this.layout;
     const feeds: Record<string, { data: Float32Array; dims: readonly number[] }> = {
       ...this.weightFeeds(),
       d_logits: { data: dLogits, dims: [rows, heads] },
@@ -208,9 +241,10 @@ export class DcnV2OnnxTrainable implements TrainableNetwork {
       shared: { data: outputs[outputs.length - 1], dims: [rows, S] },
     };
     for (let l = 0; l < cross; l++) feeds[`x${l + 1}`] = { data: outputs[1 + l], dims: [rows, dim] };
+    for (let l = 0; l < ups; l++) feeds[`z${l}`] = { data: outputs[1 + cross + l], dims: [rows, C] };
     if (F > 0) {
       const sizes = this.shape.deepSizes;
-      for (let l = 0; l <= deep; l++) feeds[`h${l}`] = { data: outputs[1 + cross + l], dims: [rows, sizes[l + 1]] };
+      for (let l = 0; l <= deep; l++) feeds[`h${l}`] = { data: outputs[1 + cross + ups + l], dims: [rows, sizes[l + 1]] };
     }
     this.backwardSession.runInputs(feeds).forEach((g, k) => this.gradients[k].set(g));
   }

@@ -1,6 +1,6 @@
 /**
  * DCN-V2's training pass in typed arrays (trainable.ts), the same network as dcn.ts over copies
- * of its weights: the first product [dim, dim + hidden[0]] shared by the first cross layer and
+ * of its weights: the first product [dim, width + hidden[0]] shared by the first cross layer and
  * the first deep layer, the rest of the cross network and the deep tower, and the heads' product
  * over the shared representation plus each row's position bias (the head weights' rows below the
  * representation's, read by index instead of a one-hot product).
@@ -12,6 +12,8 @@ import { affine, columnSums, concatColumns, crossBackward, crossForward, inputGr
 export interface DcnV2Shape {
   readonly dim: number;
   readonly crossLayers: number;
+  /** null: full rank. */
+  readonly crossRank: number | null;
   /** [dim, hidden…]. */
   readonly deepSizes: readonly number[];
   readonly heads: number;
@@ -40,9 +42,15 @@ export class DcnV2Trainable implements TrainableNetwork {
     values: readonly Float32Array[],
   ) {
     const deepLayers = Math.max(0, shape.deepSizes.length - 2);
-    const expected = 2 + 2 * (shape.crossLayers - 1) + 2 * deepLayers + 1;
+    const upLayers = shape.crossRank === null ? 0 : shape.crossLayers;
+    const expected = 2 + 2 * (shape.crossLayers - 1) + 2 * upLayers + 2 * deepLayers + 1;
     if (values.length !== expected) throw new RangeError(`dcn_v2: ${values.length} weight arrays for ${expected}`);
     ({ parameters: this.parameters, gradients: this.gradients } = copiesOf(values));
+  }
+
+  /** Columns of a cross layer's first product: dim, or the rank. */
+  private get crossWidth(): number {
+    return this.shape.crossRank ?? this.shape.dim;
   }
 
   private get firstDeep(): number {
@@ -55,29 +63,35 @@ export class DcnV2Trainable implements TrainableNetwork {
     return this.shape.dim + (sizes.length > 1 ? sizes[sizes.length - 1] : 0);
   }
 
-  /** [first W, first b, cross Ws, cross bs, deep Ws, deep bs, head W] of `arrays` (parameters or gradients). */
+  /** [first W, first b, cross Ws, cross bs, up Vs, up bs, deep Ws, deep bs, head W] of `arrays` (parameters or gradients). */
   private parts(arrays: readonly Float32Array[]) {
-    const cross = this.shape.crossLayers - 1;
-    const deep = Math.max(0, this.shape.deepSizes.length - 2);
+    const { crossLayers, crossRank, deepSizes } = this.shape;
+    const cross = crossLayers - 1;
+    const ups = crossRank === null ? 0 : crossLayers;
+    const deep = Math.max(0, deepSizes.length - 2);
     let k = 2;
     const crossWeights = arrays.slice(k, (k += cross));
     const crossBiases = arrays.slice(k, (k += cross));
+    const upWeights = arrays.slice(k, (k += ups));
+    const upBiases = arrays.slice(k, (k += ups));
     const deepWeights = arrays.slice(k, (k += deep));
     const deepBiases = arrays.slice(k, (k += deep));
-    return { first: arrays[0], firstBias: arrays[1], crossWeights, crossBiases, deepWeights, deepBiases, head: arrays[k] };
+    const up = crossRank === null ? null : { rank: crossRank, weights: upWeights, biases: upBiases };
+    return { first: arrays[0], firstBias: arrays[1], crossWeights, crossBiases, up, deepWeights, deepBiases, head: arrays[k] };
   }
 
   forward(x0: Float32Array, positions: Int32Array, rows: number): Float32Array {
     const { dim, heads: H, deepSizes } = this.shape;
     const F = this.firstDeep;
+    const C = this.crossWidth;
     const p = this.parts(this.parameters);
-    const first = affine(x0, rows, dim, p.first, dim + F, p.firstBias, false);
+    const first = affine(x0, rows, dim, p.first, C + F, p.firstBias, false);
     let w0 = first;
     const deep: Float32Array[] = [];
     if (F > 0) {
-      // Split the shared product: its first dim columns are the cross layer's, the rest the deep layer's (through its ReLU).
-      w0 = sliceColumns(first, rows, dim + F, 0, dim);
-      let h = sliceColumns(first, rows, dim + F, dim, F);
+      // Split the shared product: its first C columns are the cross layer's, the rest the deep layer's (through its ReLU).
+      w0 = sliceColumns(first, rows, C + F, 0, C);
+      let h = sliceColumns(first, rows, C + F, C, F);
       for (let k = 0; k < h.length; k++) if (!(h[k] > 0)) h[k] = 0;
       deep.push(h);
       for (let l = 0; l < p.deepWeights.length; l++) {
@@ -85,7 +99,7 @@ export class DcnV2Trainable implements TrainableNetwork {
         deep.push(h);
       }
     }
-    const cross = crossForward(x0, rows, dim, w0, p.crossWeights, p.crossBiases);
+    const cross = crossForward(x0, rows, dim, w0, p.crossWeights, p.crossBiases, p.up);
     const crossOut = cross.xs[cross.xs.length - 1];
     const S = this.sharedWidth;
     let shared = crossOut;
@@ -132,10 +146,11 @@ export class DcnV2Trainable implements TrainableNetwork {
       throughRelu(dh, pass.deep[0]);
       dDeepIn = dh;
     }
-    const dw0 = crossBackward(pass.cross, rows, dim, dCross, p.crossWeights, g.crossWeights, g.crossBiases);
+    const dw0 = crossBackward(pass.cross, rows, dim, dCross, p.crossWeights, g.crossWeights, g.crossBiases, p.up, g.up);
+    const C = this.crossWidth;
     let dFirst = dw0;
-    if (dDeepIn) dFirst = concatColumns(dw0, dim, dDeepIn, F, rows);
-    weightGradient(x0, rows, dim, dFirst, dim + F, g.first);
-    columnSums(dFirst, rows, dim + F, g.firstBias);
+    if (dDeepIn) dFirst = concatColumns(dw0, C, dDeepIn, F, rows);
+    weightGradient(x0, rows, dim, dFirst, C + F, g.first);
+    columnSums(dFirst, rows, C + F, g.firstBias);
   }
 }

@@ -3,6 +3,12 @@
  * are concatenated into the shared representation, and one linear layer maps it to one logit per
  * head (all heads in one matMul, one column each).
  *
+ * A cross layer's W is dim × dim, or with `cross_rank: r` the product of a dim × r and an r × dim
+ * matrix (the paper's low-rank form, its production setting): x_{l+1} = x0 ⊙ ((x_l U_l + c_l) V_l
+ * + b_l) + x_l, 2·dim·r multiply-adds a layer instead of dim². The bottleneck's bias c_l adds no
+ * function (V_l carries it into b_l); it is there because the first layer's U shares its product,
+ * and so its bias, with the first deep layer.
+ *
  * The position tower is folded into that same matMul: the position one-hot is appended to the
  * shared representation, so its weights are one learned bias per (position, head), and they also
  * play the part of the heads' output bias (exactly one position is hot per row). The first cross
@@ -14,18 +20,23 @@ import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 import { DcnV2OnnxTrainable } from './dcn-onnx-training.js';
 import { DcnV2Trainable } from './dcn-training.js';
-import { columnBlock, constant, crossLayer, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
+import { columnBlock, constant, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
 import { rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 import type { TrainableNetwork } from './trainable.js';
 
 export class DcnV2Network implements RankerNetwork {
-  /** [dim, dim + hidden[0]]: the first cross layer's W beside the first deep layer's. */
+  /** [dim, width + hidden[0]]: the first cross layer's W (or U) beside the first deep layer's. */
   private readonly firstWeights: tf.Variable;
   private readonly firstBias: tf.Variable;
-  /** Cross layers after the first. */
+  /** Cross layers after the first: W (dim × dim) or U (dim × rank). */
   private readonly crossWeights: tf.Variable[] = [];
   private readonly crossBiases: tf.Variable[] = [];
+  /** Low rank only: every cross layer's V (rank × dim), the first's included. */
+  private readonly upWeights: tf.Variable[] = [];
+  private readonly upBiases: tf.Variable[] = [];
+  /** Columns of a cross layer's first product: dim, or the rank. */
+  private readonly crossWidth: number;
   /** Deep layers after the first. */
   private readonly deepWeights: tf.Variable[] = [];
   private readonly deepBiases: tf.Variable[] = [];
@@ -40,23 +51,30 @@ export class DcnV2Network implements RankerNetwork {
     private readonly heads: number,
     private readonly positions: number,
     rng: Rng,
+    /** null: full rank. */
+    private readonly crossRank: number | null = null,
   ) {
     if (crossLayers < 1) throw new RangeError('dcn_v2: needs at least one cross layer');
     this.deepSizes = [dim, ...hidden];
+    const width = (this.crossWidth = crossRank ?? dim);
     const firstDeep = hidden[0] ?? 0;
     // Column blocks with their own Glorot limits, side by side in one matrix.
-    const cross = glorotValues(rng, dim, dim);
+    const cross = glorotValues(rng, dim, width);
     const deep = glorotValues(rng, dim, firstDeep);
-    const first = new Float32Array(dim * (dim + firstDeep));
+    const first = new Float32Array(dim * (width + firstDeep));
     for (let i = 0; i < dim; i++) {
-      first.set(cross.subarray(i * dim, (i + 1) * dim), i * (dim + firstDeep));
-      first.set(deep.subarray(i * firstDeep, (i + 1) * firstDeep), i * (dim + firstDeep) + dim);
+      first.set(cross.subarray(i * width, (i + 1) * width), i * (width + firstDeep));
+      first.set(deep.subarray(i * firstDeep, (i + 1) * firstDeep), i * (width + firstDeep) + width);
     }
-    this.firstWeights = variableFrom(first, [dim, dim + firstDeep]);
-    this.firstBias = zeros([dim + firstDeep]);
+    this.firstWeights = variableFrom(first, [dim, width + firstDeep]);
+    this.firstBias = zeros([width + firstDeep]);
     for (let l = 1; l < crossLayers; l++) {
-      this.crossWeights.push(variableFrom(glorotValues(rng, dim, dim), [dim, dim]));
-      this.crossBiases.push(zeros([dim]));
+      this.crossWeights.push(variableFrom(glorotValues(rng, dim, width), [dim, width]));
+      this.crossBiases.push(zeros([width]));
+    }
+    for (let l = 0; crossRank !== null && l < crossLayers; l++) {
+      this.upWeights.push(variableFrom(glorotValues(rng, width, dim), [width, dim]));
+      this.upBiases.push(zeros([dim]));
     }
     for (let l = 1; l < hidden.length; l++) {
       this.deepWeights.push(variableFrom(glorotValues(rng, hidden[l - 1], hidden[l]), [hidden[l - 1], hidden[l]]));
@@ -69,11 +87,15 @@ export class DcnV2Network implements RankerNetwork {
   }
 
   get variables(): tf.Variable[] {
-    return [this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.deepWeights, ...this.deepBiases, this.headWeights];
+    return [
+      ...[this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.upWeights, ...this.upBiases],
+      ...[...this.deepWeights, ...this.deepBiases, this.headWeights],
+    ];
   }
 
   trainable(): TrainableNetwork {
-    const shape = { dim: this.dim, crossLayers: this.crossLayers, deepSizes: this.deepSizes, heads: this.heads, positions: this.positions };
+    const { dim, crossLayers, crossRank, deepSizes, heads, positions } = this;
+    const shape = { dim, crossLayers, crossRank, deepSizes, heads, positions };
     const values = this.variables.map((v) => v.dataSync() as Float32Array);
     return DcnV2OnnxTrainable.open(shape, values) ?? new DcnV2Trainable(shape, values);
   }
@@ -105,11 +127,14 @@ export class DcnV2Network implements RankerNetwork {
   private sharedParts(x0: tf.Tensor2D): tf.Tensor2D[] {
     const first = tf.fused.matMul({ a: x0, b: this.firstWeights as tf.Tensor2D, bias: this.firstBias }) as tf.Tensor2D;
     const hasDeep = this.deepSizes.length > 1;
-    const [wx, deepIn] = hasDeep ? tf.split(first, [this.dim, this.deepSizes[1]], 1) : [first, null];
-    let x: tf.Tensor2D = tf.add(tf.mul(x0, wx), x0);
+    const [w0, deepIn] = hasDeep ? tf.split(first, [this.crossWidth, this.deepSizes[1]], 1) : [first, null];
+    // Low rank: each layer's product continues through its V.
+    const up = (w: tf.Tensor2D, l: number): tf.Tensor2D =>
+      l < this.upWeights.length ? (tf.fused.matMul({ a: w, b: this.upWeights[l] as tf.Tensor2D, bias: this.upBiases[l] }) as tf.Tensor2D) : w;
+    let x: tf.Tensor2D = tf.add(tf.mul(x0, up(w0 as tf.Tensor2D, 0)), x0);
     for (let l = 0; l < this.crossWeights.length; l++) {
-      const w = tf.fused.matMul({ a: x, b: this.crossWeights[l] as tf.Tensor2D, bias: this.crossBiases[l] });
-      x = tf.add(tf.mul(x0, w), x) as tf.Tensor2D;
+      const w = tf.fused.matMul({ a: x, b: this.crossWeights[l] as tf.Tensor2D, bias: this.crossBiases[l] }) as tf.Tensor2D;
+      x = tf.add(tf.mul(x0, up(w, l + 1)), x) as tf.Tensor2D;
     }
     if (!deepIn) return [x];
     let h = tf.relu(deepIn) as tf.Tensor2D;
@@ -120,16 +145,20 @@ export class DcnV2Network implements RankerNetwork {
   }
 
   servingGraph(graph: OnnxGraph, x: string, head: number | null): ServingOutputs {
-    const { dim } = this;
+    const { dim, crossWidth: C } = this;
     const firstDeep = this.deepSizes.length > 1 ? this.deepSizes[1] : 0;
     const first = this.firstWeights.dataSync() as Float32Array;
     const firstBias = this.firstBias.dataSync() as Float32Array;
-    const wx = graph.node('Gemm', [x, graph.floats(columnBlock(first, dim, dim + firstDeep, 0, dim), [dim, dim]), graph.floats(firstBias.slice(0, dim), [dim])]);
-    let cross = graph.node('Add', [graph.node('Mul', [x, wx]), x]);
-    for (let l = 0; l < this.crossWeights.length; l++) cross = crossLayer(graph, x, cross, this.crossWeights[l], this.crossBiases[l]);
+    const up = (w: string, l: number) => (l < this.upWeights.length ? graph.node('Gemm', [w, constant(graph, this.upWeights[l]), constant(graph, this.upBiases[l])]) : w);
+    const w0 = graph.node('Gemm', [x, graph.floats(columnBlock(first, dim, C + firstDeep, 0, C), [dim, C]), graph.floats(firstBias.slice(0, C), [C])]);
+    let cross = graph.node('Add', [graph.node('Mul', [x, up(w0, 0)]), x]);
+    for (let l = 0; l < this.crossWeights.length; l++) {
+      const w = graph.node('Gemm', [cross, constant(graph, this.crossWeights[l]), constant(graph, this.crossBiases[l])]);
+      cross = graph.node('Add', [graph.node('Mul', [x, up(w, l + 1)]), cross]);
+    }
     let shared = cross;
     if (firstDeep > 0) {
-      const deepIn = [graph.floats(columnBlock(first, dim, dim + firstDeep, dim, firstDeep), [dim, firstDeep]), graph.floats(firstBias.slice(dim), [firstDeep])];
+      const deepIn = [graph.floats(columnBlock(first, dim, C + firstDeep, C, firstDeep), [dim, firstDeep]), graph.floats(firstBias.slice(C), [firstDeep])];
       let h = graph.node('Relu', [graph.node('Gemm', [x, ...deepIn])]);
       for (let l = 0; l < this.deepWeights.length; l++) h = graph.node('Relu', [graph.node('Gemm', [h, constant(graph, this.deepWeights[l]), constant(graph, this.deepBiases[l])])]);
       shared = graph.node('Concat', [cross, h], { axis: 1 });
@@ -158,7 +187,9 @@ export class DcnV2Network implements RankerNetwork {
     const hidden = this.deepSizes.slice(1);
     let deep = 0;
     for (let l = 0; l < hidden.length; l++) deep += this.deepSizes[l] * hidden[l];
-    const cross = this.crossLayers * (this.dim * this.dim + this.dim);
+    // A layer's products (one, or U then V) and its elementwise product.
+    const products = this.crossRank === null ? 1 : 2;
+    const cross = this.crossLayers * (products * this.dim * this.crossWidth + this.dim);
     const shared = this.dim + (hidden.length > 0 ? hidden[hidden.length - 1] : 0);
     // The position one-hot contributes one add per head.
     return cross + deep + shared * this.heads + this.heads;
@@ -170,5 +201,6 @@ export const DCN_V2_MODEL = rankerModel({
   name: 'dcn_v2',
   settings: {},
   check: null,
-  build: (settings, shape) => new DcnV2Network(shape.dim, settings.cross_layers, settings.hidden, shape.heads, shape.positions, shape.rng),
+  build: (settings, shape) =>
+    new DcnV2Network(shape.dim, settings.cross_layers, settings.hidden, shape.heads, shape.positions, shape.rng, settings.cross_rank === 'full' ? null : settings.cross_rank),
 });

@@ -191,9 +191,13 @@ export const MMOE_MODEL = rankerModel({
     /** Expert MLPs the heads' gates mix. */
     experts: positiveCount.default(4),
   },
-  check: (settings) =>
-    settings.hidden.length > 0
+  check: (settings) => [
+    ...(settings.hidden.length > 0
       ? []
-      : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }],
+      : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }]),
+    ...(settings.cross_rank === 'full'
+      ? []
+      : [{ paths: [['recommender', 'ranker', 'cross_rank']], message: "mmoe: its cross network is full rank; cross_rank is dcn_v2's (leave it out, or use model: dcn_v2)" }]),
+  ],
   build: (settings, shape) => new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng),
 });

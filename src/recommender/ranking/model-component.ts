@@ -15,6 +15,8 @@ import type { RankerNetwork } from './model.js';
 export const NETWORK_SETTINGS = {
   cross_layers: positiveCount.default(2),
   hidden: z.array(positiveCount).default([64, 32]),
+  /** `full`: a cross layer's W is dim × dim; a number r: the product of dim × r and r × dim (dcn_v2 only). */
+  cross_rank: z.union([z.literal('full'), positiveCount], { error: 'expected full or a positive whole number' }).default('full'),
 };
 
 /** What a network is sized by, besides its settings. */

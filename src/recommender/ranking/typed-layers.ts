@@ -67,21 +67,46 @@ export function clipPositions(positions: Int32Array, count: number, into: Int32A
 export interface CrossPass {
   /** x_0 (the input), x_1, …, x_L: layer l reads x_l, the network's output is x_L. */
   readonly xs: Float32Array[];
+  /** Low rank: each layer's bottleneck x_l U_l + c_l (rows × rank), which its V reads; else empty. */
+  readonly zs: Float32Array[];
+}
+
+/** A low-rank cross network's V_l (rank × dim) and b_l, for every layer; their gradients in the backward pass. */
+export interface CrossUp {
+  readonly rank: number;
+  readonly weights: readonly Float32Array[];
+  readonly biases: readonly Float32Array[];
 }
 
 /**
- * x_{l+1} = x0 ⊙ w_l + x_l with w_l = x_l·W_l + b_l. The first layer's w_0 is given (its product
- * may be shared with another layer reading x0); `weights`/`biases` are layers 1 … L−1.
+ * x_{l+1} = x0 ⊙ w_l + x_l with w_l = x_l·W_l + b_l, or at low rank w_l = (x_l·U_l + c_l)·V_l + b_l.
+ * The first layer's first product is given (it may be shared with another layer reading x0);
+ * `weights`/`biases` are layers 1 … L−1's W (or U) and b (or c).
  */
-export function crossForward(x0: Float32Array, rows: number, dim: number, w0: Float32Array, weights: readonly Float32Array[], biases: readonly Float32Array[]): CrossPass {
+export function crossForward(
+  x0: Float32Array,
+  rows: number,
+  dim: number,
+  w0: Float32Array,
+  weights: readonly Float32Array[],
+  biases: readonly Float32Array[],
+  up: CrossUp | null = null,
+): CrossPass {
+  const width = up ? up.rank : dim;
   const xs = [x0];
-  let x = crossStep(x0, w0, x0);
+  const zs: Float32Array[] = [];
+  const toDim = (w: Float32Array, l: number) => {
+    if (!up) return w;
+    zs.push(w);
+    return affine(w, rows, width, up.weights[l], dim, up.biases[l], false);
+  };
+  let x = crossStep(x0, toDim(w0, 0), x0);
   xs.push(x);
   for (let l = 0; l < weights.length; l++) {
-    x = crossStep(x0, affine(x, rows, dim, weights[l], dim, biases[l], false), x);
+    x = crossStep(x0, toDim(affine(x, rows, dim, weights[l], width, biases[l], false), l + 1), x);
     xs.push(x);
   }
-  return { xs };
+  return { xs, zs };
 }
 
 /** x0 ⊙ w + x, in w's array. */
@@ -91,8 +116,9 @@ function crossStep(x0: Float32Array, w: Float32Array, x: Float32Array): Float32A
 }
 
 /**
- * From d loss / d x_L: the gradients of layers 1 … L−1 (into `weightGrads`/`biasGrads`) and
- * d loss / d w_0, returned for the first layer's own product.
+ * From d loss / d x_L: the gradients of layers 1 … L−1 (into `weightGrads`/`biasGrads`; at low
+ * rank every layer's V and b into `upGrads`) and d loss / d of the first layer's first product,
+ * returned for that product's own gradient.
  */
 export function crossBackward(
   pass: CrossPass,
@@ -102,20 +128,29 @@ export function crossBackward(
   weights: readonly Float32Array[],
   weightGrads: readonly Float32Array[],
   biasGrads: readonly Float32Array[],
+  up: CrossUp | null = null,
+  upGrads: { readonly weights: readonly Float32Array[]; readonly biases: readonly Float32Array[] } | null = null,
 ): Float32Array {
   const x0 = pass.xs[0];
+  const width = up ? up.rank : dim;
+  // d loss / d of layer l's first product, from d loss / d x_{l+1}.
+  const throughLayer = (dx: Float32Array, l: number): Float32Array => {
+    const dw = new Float32Array(dx.length);
+    for (let k = 0; k < dw.length; k++) dw[k] = dx[k] * x0[k];
+    if (!up || !upGrads) return dw;
+    weightGradient(pass.zs[l], rows, width, dw, dim, upGrads.weights[l]);
+    columnSums(dw, rows, dim, upGrads.biases[l]);
+    return inputGradient(dw, rows, dim, up.weights[l], width);
+  };
   // dx accumulates d loss / d x_l: x_{l+1} passes it on unchanged and through w_l.
   let dx = Float32Array.from(dOut);
   for (let l = weights.length; l >= 1; l--) {
-    const dw = new Float32Array(dx.length);
-    for (let k = 0; k < dw.length; k++) dw[k] = dx[k] * x0[k];
-    const input = pass.xs[l];
-    weightGradient(input, rows, dim, dw, dim, weightGrads[l - 1]);
-    columnSums(dw, rows, dim, biasGrads[l - 1]);
-    const through = inputGradient(dw, rows, dim, weights[l - 1], dim);
+    const dw = throughLayer(dx, l);
+    weightGradient(pass.xs[l], rows, dim, dw, width, weightGrads[l - 1]);
+    columnSums(dw, rows, width, biasGrads[l - 1]);
+    const through = inputGradient(dw, rows, width, weights[l - 1], dim);
     for (let k = 0; k < dx.length; k++) through[k] += dx[k];
     dx = through;
   }
-  for (let k = 0; k < dx.length; k++) dx[k] *= x0[k];
-  return dx;
+  return throughLayer(dx, 0);
 }
