@@ -82,8 +82,8 @@ describe('a run split by users over threads', () => {
     expect(graphFiles()).toEqual(before);
   }, 300_000);
 
-  it('two-stage over an inverted file with a ranking cascade (each thread builds the same index; the pre-ranker fitted on one thread, its recall and kept share counted on every thread and summed): 1, 2 and 3 threads write the same files', async () => {
-    const text = scenario('parallel-cascade', '{ policy: greedy }', 'two_stage', undefined, ', ann: { kind: ivf, lists: 8, probes: 3 }').replace('ranker: { hidden: [8], epochs: 1 }', 'ranker: { hidden: [8], epochs: 1, prerank: { keep: 12 } }');
+  it('two-stage over an inverted file with a ranking cascade in front of a low-rank ranker (each thread builds the same index; the pre-ranker fitted on one thread, its recall and kept share counted on every thread and summed; the cross layers\' U and V adopted by every thread): 1, 2 and 3 threads write the same files', async () => {
+    const text = scenario('parallel-cascade', '{ policy: greedy }', 'two_stage', undefined, ', ann: { kind: ivf, lists: 8, probes: 3 }').replace('ranker: { hidden: [8], epochs: 1 }', 'ranker: { hidden: [8], epochs: 1, cross_rank: 4, prerank: { keep: 12 } }');
     expect(text).toContain('prerank');
     const dirs = await expectSameFolders(text, [1, 2, 3]);
     const last = JSON.parse(readFileSync(join(dirs[0], 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1) ?? '{}');
