@@ -13,10 +13,8 @@ import type { DcnV2Shape } from './dcn-training.js';
 /** Names of the weight inputs, in the order of DcnV2Network.variables. */
 function weightNames(layout: Layout): string[] {
   const range = (n: number, prefix: string) => Array.from({ length: n }, (_, l) => `${prefix}${l}`);
-  return [
-    ...['first', 'first_bias', ...range(layout.cross, 'cross'), ...range(layout.cross, 'cross_bias'), ...range(layout.ups, 'up'), ...range(layout.ups, 'up_bias')],
-    ...[...range(layout.deep, 'deep'), ...range(layout.deep, 'deep_bias'), 'head'],
-  ];
+  const { cross, ups, deep } = layout;
+  return ['first', 'first_bias', ...range(cross, 'cross'), ...range(cross, 'cross_bias'), ...range(ups, 'up'), ...range(ups, 'up_bias'), ...range(deep, 'deep'), ...range(deep, 'deep_bias'), 'head'];
 }
 
 /** Each weight's dimensions, in weightNames order. */
@@ -174,10 +172,8 @@ function backwardGraph(shape: DcnV2Shape, layout: Layout): { model: Uint8Array; 
   }
   const dw0 = throughLayer(dx, 0);
   const dFirst = F > 0 ? graph.node('Concat', [dw0, dDeepIn], { axis: 1 }) : dw0;
-  const outputs = [
-    ...[weightGradient(x0, dFirst), sumRows(dFirst), ...crossWeights, ...crossBiases, ...upWeights, ...upBiases],
-    ...[...deepWeights, ...deepBiases, head],
-  ];
+  const first = [weightGradient(x0, dFirst), sumRows(dFirst)];
+  const outputs = [...first, ...crossWeights, ...crossBiases, ...upWeights, ...upBiases, ...deepWeights, ...deepBiases, head];
   outputs.forEach((name, k) => graph.output(name, dims[k]));
   return { model: graph.serialise('dcn_v2_backward'), outputs };
 }

@@ -119,6 +119,7 @@ export class DcnV2Trainable implements TrainableNetwork {
     const { dim, heads: H, deepSizes } = this.shape;
     const { rows, x0, shared } = pass;
     const F = this.firstDeep;
+    const C = this.crossWidth;
     const S = this.sharedWidth;
     const p = this.parts(this.parameters);
     const g = this.parts(this.gradients);
@@ -147,7 +148,6 @@ export class DcnV2Trainable implements TrainableNetwork {
       dDeepIn = dh;
     }
     const dw0 = crossBackward(pass.cross, rows, dim, dCross, p.crossWeights, g.crossWeights, g.crossBiases, p.up, g.up);
-    const C = this.crossWidth;
     let dFirst = dw0;
     if (dDeepIn) dFirst = concatColumns(dw0, C, dDeepIn, F, rows);
     weightGradient(x0, rows, dim, dFirst, C + F, g.first);

@@ -88,8 +88,15 @@ export class DcnV2Network implements RankerNetwork {
 
   get variables(): tf.Variable[] {
     return [
-      ...[this.firstWeights, this.firstBias, ...this.crossWeights, ...this.crossBiases, ...this.upWeights, ...this.upBiases],
-      ...[...this.deepWeights, ...this.deepBiases, this.headWeights],
+      this.firstWeights,
+      this.firstBias,
+      ...this.crossWeights,
+      ...this.crossBiases,
+      ...this.upWeights,
+      ...this.upBiases,
+      ...this.deepWeights,
+      ...this.deepBiases,
+      this.headWeights,
     ];
   }
 

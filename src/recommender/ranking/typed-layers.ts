@@ -137,7 +137,8 @@ export function crossBackward(
   const throughLayer = (dx: Float32Array, l: number): Float32Array => {
     const dw = new Float32Array(dx.length);
     for (let k = 0; k < dw.length; k++) dw[k] = dx[k] * x0[k];
-    if (!up || !upGrads) return dw;
+    if (!up) return dw;
+    if (!upGrads) throw new Error('crossBackward: a low-rank cross network needs its V gradients');
     weightGradient(pass.zs[l], rows, width, dw, dim, upGrads.weights[l]);
     columnSums(dw, rows, dim, upGrads.biases[l]);
     return inputGradient(dw, rows, dim, up.weights[l], width);
