@@ -61,6 +61,7 @@ describe('ONNX Runtime serving', () => {
     ['dcn_v2 at rank 2, cross network only', config({ model: 'dcn_v2', cross_layers: 2, hidden: [], cross_rank: 2 })],
     ['mmoe, one expert layer', config({ model: 'mmoe', cross_layers: 2, hidden: [6], experts: 3 })],
     ['mmoe, two expert layers', config({ model: 'mmoe', cross_layers: 1, hidden: [8, 5], experts: 4 })],
+    ['mmoe at rank 3', config({ model: 'mmoe', cross_layers: 2, hidden: [6], experts: 3, cross_rank: 3 })],
   ];
   for (const [name, ranker] of cases) {
     it(`${name}: the graph's logits and representation are the tfjs forward pass's`, () => {

@@ -155,6 +155,8 @@ describe('network shapes and errors', () => {
     // Cross 12; experts 3·(3·3 + 3·2) = 45; gates 3·2·3 = 18; towers 3·2·2 = 12; mixture 2·3 = 6; position 2.
     expect(new MmoeNetwork(3, 1, [3, 2], 3, 2, 3, new Rng('x')).multiplyAdds).toBe(95);
     expect(new CrossNetwork(3, 2, new Rng('x')).multiplyAdds).toBe(24);
+    // Rank 1 over 3 features: 2 × (3·1 + 1·3 + 3).
+    expect(new CrossNetwork(3, 2, new Rng('x'), 1).multiplyAdds).toBe(18);
   });
 
   it('has the representation widths the heads read', () => {

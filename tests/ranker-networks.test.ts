@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/ml/backend.js';
 import { DcnV2Network } from '../src/recommender/ranking/dcn.js';
+import { CrossNetwork } from '../src/recommender/ranking/layers.js';
 import { MmoeNetwork } from '../src/recommender/ranking/mmoe.js';
 import { Rng } from '../src/rng/index.js';
 
@@ -27,6 +28,10 @@ const softmax = (z: number[]): number[] => {
 
 /** One cross layer by hand: x0 ⊙ (x W + b) + x. */
 const crossLayer = (x0: Matrix, x: Matrix, w: Matrix, b: number[]): Matrix => addRow(matMul(x, w), b).map((row, i) => row.map((v, j) => x0[i][j] * v + x[i][j]));
+
+/** One low-rank cross layer by hand: x0 ⊙ ((x U + c) V + b) + x. */
+const lowRankLayer = (x0: Matrix, x: Matrix, u: Matrix, c: number[], v: Matrix, b: number[]): Matrix =>
+  addRow(matMul(addRow(matMul(x, u), c), v), b).map((row, i) => row.map((w, j) => x0[i][j] * w + x[i][j]));
 
 /** Sets every variable to seeded uniform values in ±scale (biases included, so they are tested too); returns them by index. */
 function setWeights(variables: tf.Variable[], rng: Rng, scale: (index: number) => number = () => 1): Float32Array[] {
@@ -99,9 +104,7 @@ describe('DCN-V2 network', () => {
     const firstOut = addRow(matMul(X, rows(first, rank + hidden[0])), Array.from(firstBias));
     const w0 = addRow(matMul(columns(firstOut, 0, rank), rows(v0, dim)), Array.from(b0));
     const x1 = w0.map((row, i) => row.map((v, j) => X[i][j] * v + X[i][j]));
-    const z1 = addRow(matMul(x1, rows(u1, rank)), Array.from(c1));
-    const w1 = addRow(matMul(z1, rows(v1, dim)), Array.from(b1));
-    const x2 = w1.map((row, i) => row.map((v, j) => X[i][j] * v + x1[i][j]));
+    const x2 = lowRankLayer(X, x1, rows(u1, rank), Array.from(c1), rows(v1, dim), Array.from(b1));
     const shared = concat(x2, relu(columns(firstOut, rank, hidden[0])));
     const [logits, gotShared] = tf.tidy(() => net.applyWithRepresentation(tf.tensor2d(X), tf.tensor2d(ONE_HOT)));
     expectClose(gotShared, shared);
@@ -117,6 +120,20 @@ describe('DCN-V2 network', () => {
     expectClose(shared, x1);
     expectClose(logits, matMul(concat(x1, ONE_HOT), rows(head, 1)));
     tf.dispose([logits, shared]);
+  });
+});
+
+describe('cross network (MMoE\'s bottom)', () => {
+  it('at low rank computes x0 ⊙ ((x U + c) V + b) + x per layer', () => {
+    const net = new CrossNetwork(3, 2, new Rng('cross-init'), 2);
+    // Order: U_0, U_1, c_0, c_1, V_0, V_1, b_0, b_1.
+    const [u0, u1, c0, c1, v0, v1, b0, b1] = setWeights(net.variables, new Rng('cross-low-rank'));
+    expect(net.variables.map((v) => v.shape)).toEqual([[3, 2], [3, 2], [2], [2], [2, 3], [2, 3], [3], [3]]);
+    const x1 = lowRankLayer(X, X, rows(u0, 2), Array.from(c0), rows(v0, 3), Array.from(b0));
+    const x2 = lowRankLayer(X, x1, rows(u1, 2), Array.from(c1), rows(v1, 3), Array.from(b1));
+    const got = tf.tidy(() => net.apply(tf.tensor2d(X)));
+    expectClose(got, x2);
+    got.dispose();
   });
 });
 

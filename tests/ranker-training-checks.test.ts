@@ -44,7 +44,7 @@ describe('typed training networks', () => {
     const dcn = new DcnV2Trainable(dcnShape, [new Float32Array(4), new Float32Array(2), new Float32Array(4)]);
     expect(() => dcn.backward(new Float32Array(1))).toThrow(new Error('dcn_v2: backward before forward'));
     // MMoE with one cross layer and one expert layer: 2 + 2 + gate W, gate b, tower W, position W.
-    const mmoeShape = { dim: 2, crossLayers: 1, sizes: [2, 3], experts: 2, heads: 1, positions: 2 };
+    const mmoeShape = { dim: 2, crossLayers: 1, crossRank: null, sizes: [2, 3], experts: 2, heads: 1, positions: 2 };
     expect(() => new MmoeTrainable(mmoeShape, [])).toThrow(new RangeError('mmoe: 0 weight arrays for 8'));
     const mmoe = new MmoeTrainable(mmoeShape, Array.from({ length: 8 }, () => new Float32Array(12)));
     expect(() => mmoe.backward(new Float32Array(1))).toThrow(new Error('mmoe: backward before forward'));

@@ -57,6 +57,7 @@ const NETWORKS: { name: string; config: RankerConfig }[] = [
   { name: 'mmoe, one expert layer', config: { ...BASE, model: 'mmoe', hidden: [5] } },
   { name: 'mmoe, two expert layers', config: { ...BASE, model: 'mmoe', hidden: [5, 4] } },
   { name: 'mmoe, three expert layers, three cross layers', config: { ...BASE, model: 'mmoe', cross_layers: 3, hidden: [4, 5, 3] } },
+  { name: 'mmoe at rank 2, two cross layers', config: { ...BASE, model: 'mmoe', hidden: [5], cross_rank: 2 } },
 ];
 
 beforeAll(async () => {

@@ -62,7 +62,6 @@ const rows: readonly Row[] = [
   { file: 'linear-features-without-ranker.yaml', line: 8, path: 'recommender.exploration.features', says: 'a popularity recommender has no ranker; use kind: two_stage, or features: topics' },
   { file: 'linear-features-no-holdout.yaml', line: 7, path: 'recommender.ranker.holdout', says: 'set recommender.ranker.holdout above 0 (e.g. 0.1), or use recommender.exploration.features: topics' },
   { file: 'mmoe-without-hidden.yaml', line: 8, path: 'recommender.ranker.hidden', says: 'mmoe: experts need at least one hidden layer' },
-  { file: 'mmoe-low-rank.yaml', line: 8, path: 'recommender.ranker.cross_rank', says: "mmoe: its cross network is full rank; cross_rank is dcn_v2's" },
   { file: 'new-epoch-cold-start.yaml', line: 8, path: 'recommender.two_tower.train_on', says: 'train_on: new_epoch needs warm_start: true' },
   { file: 'rescoring-policy-with-mmr.yaml', line: 7, path: 'recommender.rerank.mmr_lambda', says: "thompson orders the slate by its own posterior draws, so the re-ranker's MMR order (mmr_lambda: 0.2) would be discarded" },
   { file: 'rescoring-policy-with-fresh-boost.yaml', line: 6, path: 'recommender.rerank.fresh_boost', says: 'set recommender.rerank.fresh_boost to 0, or explore with greedy or epsilon_greedy' },

@@ -31,33 +31,47 @@ export function zeros(shape: readonly number[]): tf.Variable {
 }
 
 /**
- * DCN-V2 cross network, `layers` deep: x_{l+1} = x0 ⊙ (W_l x_l + b_l) + x_l, with full-rank
- * W_l (dim × dim). Each layer raises the polynomial degree of feature interactions by one.
+ * DCN-V2 cross network, `layers` deep: x_{l+1} = x0 ⊙ (W_l x_l + b_l) + x_l, with W_l dim × dim,
+ * or with a rank r the product of a dim × r U_l and an r × dim V_l: x0 ⊙ ((x_l U_l + c_l) V_l +
+ * b_l) + x_l (dcn.ts says why the bottleneck has a bias). Each layer raises the polynomial degree
+ * of feature interactions by one.
  */
 export class CrossNetwork {
+  /** W (dim × dim) or U (dim × rank), and b or c. */
   readonly weights: tf.Variable[] = [];
   readonly biases: tf.Variable[] = [];
+  /** Low rank only: V (rank × dim) and b. */
+  readonly upWeights: tf.Variable[] = [];
+  readonly upBiases: tf.Variable[] = [];
 
   constructor(
     readonly dim: number,
     readonly layers: number,
     rng: Rng,
+    /** null: full rank. */
+    readonly rank: number | null = null,
   ) {
+    const width = rank ?? dim;
     for (let l = 0; l < layers; l++) {
-      this.weights.push(glorot(rng, [dim, dim], dim, dim));
-      this.biases.push(zeros([dim]));
+      this.weights.push(glorot(rng, [dim, width], dim, width));
+      this.biases.push(zeros([width]));
+    }
+    for (let l = 0; rank !== null && l < layers; l++) {
+      this.upWeights.push(glorot(rng, [width, dim], width, dim));
+      this.upBiases.push(zeros([dim]));
     }
   }
 
   get variables(): tf.Variable[] {
-    return [...this.weights, ...this.biases];
+    return [...this.weights, ...this.biases, ...this.upWeights, ...this.upBiases];
   }
 
   apply(x0: tf.Tensor2D): tf.Tensor2D {
     let x = x0;
     for (let l = 0; l < this.layers; l++) {
-      const wx = tf.fused.matMul({ a: x, b: this.weights[l] as tf.Tensor2D, bias: this.biases[l] });
-      x = tf.add(tf.mul(x0, wx), x);
+      let w = tf.fused.matMul({ a: x, b: this.weights[l] as tf.Tensor2D, bias: this.biases[l] });
+      if (this.rank !== null) w = tf.fused.matMul({ a: w, b: this.upWeights[l] as tf.Tensor2D, bias: this.upBiases[l] });
+      x = tf.add(tf.mul(x0, w), x);
     }
     return x;
   }
@@ -65,20 +79,19 @@ export class CrossNetwork {
   /** The cross network in an ONNX serving graph, reading `x0`. */
   servingGraph(graph: OnnxGraph, x0: string): string {
     let x = x0;
-    for (let l = 0; l < this.layers; l++) x = crossLayer(graph, x0, x, this.weights[l], this.biases[l]);
+    for (let l = 0; l < this.layers; l++) {
+      let w = graph.node('Gemm', [x, constant(graph, this.weights[l]), constant(graph, this.biases[l])]);
+      if (this.rank !== null) w = graph.node('Gemm', [w, constant(graph, this.upWeights[l]), constant(graph, this.upBiases[l])]);
+      x = graph.node('Add', [graph.node('Mul', [x0, w]), x]);
+    }
     return x;
   }
 
   get multiplyAdds(): number {
-    // matMul plus the elementwise product, per layer.
-    return this.layers * (this.dim * this.dim + this.dim);
+    // The products (one, or U then V) plus the elementwise product, per layer.
+    const products = this.rank === null ? this.dim * this.dim : 2 * this.dim * this.rank;
+    return this.layers * (products + this.dim);
   }
-}
-
-/** One cross layer in an ONNX graph: x0 ⊙ (W x + b) + x. */
-export function crossLayer(graph: OnnxGraph, x0: string, x: string, weights: tf.Variable, bias: tf.Variable): string {
-  const wx = graph.node('Gemm', [x, constant(graph, weights), constant(graph, bias)]);
-  return graph.node('Add', [graph.node('Mul', [x0, wx]), x]);
 }
 
 /** A variable's current values as a constant of an ONNX graph. */

@@ -12,6 +12,8 @@ import { affine, columnSums, crossBackward, crossForward, type CrossPass, inputG
 export interface MmoeShape {
   readonly dim: number;
   readonly crossLayers: number;
+  /** null: full rank. */
+  readonly crossRank: number | null;
   /** [dim, hidden…]: each expert's layer sizes. */
   readonly sizes: readonly number[];
   readonly experts: number;
@@ -45,29 +47,39 @@ export class MmoeTrainable implements TrainableNetwork {
     private readonly shape: MmoeShape,
     values: readonly Float32Array[],
   ) {
-    const expected = 2 * shape.crossLayers + 2 * (shape.sizes.length - 1) + 4;
+    const ups = shape.crossRank === null ? 0 : shape.crossLayers;
+    const expected = 2 * shape.crossLayers + 2 * ups + 2 * (shape.sizes.length - 1) + 4;
     if (values.length !== expected) throw new RangeError(`mmoe: ${values.length} weight arrays for ${expected}`);
     ({ parameters: this.parameters, gradients: this.gradients } = copiesOf(values));
   }
 
-  /** [cross Ws, cross bs, expert Ws, expert bs, gate W, gate b, tower W, position W] of `arrays`. */
+  /** [cross Ws, cross bs, up Vs, up bs, expert Ws, expert bs, gate W, gate b, tower W, position W] of `arrays`. */
   private parts(arrays: readonly Float32Array[]) {
-    const cross = this.shape.crossLayers;
+    const { crossLayers: cross, crossRank } = this.shape;
+    const ups = crossRank === null ? 0 : cross;
     const layers = this.shape.sizes.length - 1;
     let k = 0;
     const crossWeights = arrays.slice(k, (k += cross));
     const crossBiases = arrays.slice(k, (k += cross));
+    const upWeights = arrays.slice(k, (k += ups));
+    const upBiases = arrays.slice(k, (k += ups));
+    const up = crossRank === null ? null : { rank: crossRank, weights: upWeights, biases: upBiases };
     const expertWeights = arrays.slice(k, (k += layers));
     const expertBiases = arrays.slice(k, (k += layers));
-    return { crossWeights, crossBiases, expertWeights, expertBiases, gate: arrays[k], gateBias: arrays[k + 1], tower: arrays[k + 2], position: arrays[k + 3] };
+    return { crossWeights, crossBiases, up, expertWeights, expertBiases, gate: arrays[k], gateBias: arrays[k + 1], tower: arrays[k + 2], position: arrays[k + 3] };
+  }
+
+  /** Columns of a cross layer's first product: dim, or the rank. */
+  private get crossWidth(): number {
+    return this.shape.crossRank ?? this.shape.dim;
   }
 
   forward(x0: Float32Array, positions: Int32Array, rows: number): Float32Array {
     const { dim, sizes, experts: E, heads: H } = this.shape;
     const p = this.parts(this.parameters);
     const out = sizes[sizes.length - 1];
-    const w0 = affine(x0, rows, dim, p.crossWeights[0], dim, p.crossBiases[0], false);
-    const cross = crossForward(x0, rows, dim, w0, p.crossWeights.slice(1), p.crossBiases.slice(1));
+    const w0 = affine(x0, rows, dim, p.crossWeights[0], this.crossWidth, p.crossBiases[0], false);
+    const cross = crossForward(x0, rows, dim, w0, p.crossWeights.slice(1), p.crossBiases.slice(1), p.up);
     const bottom = cross.xs[cross.xs.length - 1];
     const first = affine(bottom, rows, dim, p.expertWeights[0], E * sizes[1], p.expertBiases[0], true);
     const layers: Float32Array[][] = [];
@@ -157,10 +169,10 @@ export class MmoeTrainable implements TrainableNetwork {
     const dBottom = inputGradient(dFirst, rows, E * sizes[1], p.expertWeights[0], dim);
     const fromGates = inputGradient(dGateLogits, rows, H * E, p.gate, dim);
     for (let k = 0; k < dBottom.length; k++) dBottom[k] += fromGates[k];
-    const dw0 = crossBackward(pass.cross, rows, dim, dBottom, p.crossWeights.slice(1), g.crossWeights.slice(1), g.crossBiases.slice(1));
+    const dw0 = crossBackward(pass.cross, rows, dim, dBottom, p.crossWeights.slice(1), g.crossWeights.slice(1), g.crossBiases.slice(1), p.up, g.up);
     const x0 = pass.cross.xs[0];
-    weightGradient(x0, rows, dim, dw0, dim, g.crossWeights[0]);
-    columnSums(dw0, rows, dim, g.crossBiases[0]);
+    weightGradient(x0, rows, dim, dw0, this.crossWidth, g.crossWeights[0]);
+    columnSums(dw0, rows, this.crossWidth, g.crossBiases[0]);
   }
 }
 

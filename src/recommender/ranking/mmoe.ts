@@ -38,9 +38,11 @@ export class MmoeNetwork implements RankerNetwork {
     private readonly heads: number,
     positions: number,
     rng: Rng,
+    /** null: full rank. */
+    crossRank: number | null = null,
   ) {
     if (hidden.length === 0) throw new RangeError('mmoe: experts need at least one hidden layer');
-    this.cross = new CrossNetwork(dim, crossLayers, rng);
+    this.cross = new CrossNetwork(dim, crossLayers, rng, crossRank);
     this.sizes = [dim, ...hidden];
     const E = experts;
     this.expertWeights.push(glorot(rng, [dim, E * hidden[0]], dim, hidden[0]));
@@ -70,7 +72,8 @@ export class MmoeNetwork implements RankerNetwork {
   }
 
   trainable(): MmoeTrainable {
-    const shape = { dim: this.dim, crossLayers: this.cross.layers, sizes: this.sizes, experts: this.experts, heads: this.heads, positions: this.positionWeights.shape[0] };
+    const { dim, sizes, experts, heads } = this;
+    const shape = { dim, crossLayers: this.cross.layers, crossRank: this.cross.rank, sizes, experts, heads, positions: this.positionWeights.shape[0] };
     return new MmoeTrainable(shape, this.variables.map((v) => v.dataSync() as Float32Array));
   }
 
@@ -191,13 +194,10 @@ export const MMOE_MODEL = rankerModel({
     /** Expert MLPs the heads' gates mix. */
     experts: positiveCount.default(4),
   },
-  check: (settings) => [
-    ...(settings.hidden.length > 0
+  check: (settings) =>
+    settings.hidden.length > 0
       ? []
-      : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }]),
-    ...(settings.cross_rank === 'full'
-      ? []
-      : [{ paths: [['recommender', 'ranker', 'cross_rank']], message: "mmoe: its cross network is full rank; cross_rank is dcn_v2's (leave it out, or use model: dcn_v2)" }]),
-  ],
-  build: (settings, shape) => new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng),
+      : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }],
+  build: (settings, shape) =>
+    new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng, settings.cross_rank === 'full' ? null : settings.cross_rank),
 });

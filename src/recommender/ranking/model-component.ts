@@ -16,8 +16,8 @@ export const NETWORK_SETTINGS = {
   cross_layers: positiveCount.default(2),
   hidden: z.array(positiveCount).default([64, 32]),
   /**
-   * `full`: a cross layer's W is dim × dim; a number r: the product of dim × r and r × dim
-   * (dcn_v2 only), cheaper than full rank while r is below half the features.
+   * `full`: a cross layer's W is dim × dim; a number r: the product of dim × r and r × dim,
+   * cheaper than full rank while r is below half the features.
    */
   cross_rank: z.union([z.literal('full'), positiveCount], { error: 'expected full or a positive whole number' }).default('full'),
 };
