@@ -21,7 +21,7 @@ import type { Rng } from '../../rng/index.js';
 import { DcnV2OnnxTrainable } from './dcn-onnx-training.js';
 import { DcnV2Trainable } from './dcn-training.js';
 import { columnBlock, constant, glorotValues, rowBlock, variableFrom, zeros } from './layers.js';
-import { rankerModel } from './model-component.js';
+import { crossRankOf, rankerModel } from './model-component.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 import type { TrainableNetwork } from './trainable.js';
 
@@ -209,5 +209,5 @@ export const DCN_V2_MODEL = rankerModel({
   settings: {},
   check: null,
   build: (settings, shape) =>
-    new DcnV2Network(shape.dim, settings.cross_layers, settings.hidden, shape.heads, shape.positions, shape.rng, settings.cross_rank === 'full' ? null : settings.cross_rank),
+    new DcnV2Network(shape.dim, settings.cross_layers, settings.hidden, shape.heads, shape.positions, shape.rng, crossRankOf(settings)),
 });

@@ -14,7 +14,7 @@ import type { OnnxGraph } from '../../ml/onnx/graph.js';
 import type { Rng } from '../../rng/index.js';
 import { positiveCount } from '../../settings/fields.js';
 import { constant, CrossNetwork, glorot, rowBlock, zeros } from './layers.js';
-import { rankerModel } from './model-component.js';
+import { crossRankOf, rankerModel } from './model-component.js';
 import { MmoeTrainable } from './mmoe-training.js';
 import type { HeadReadout, RankerNetwork, ServingOutputs } from './model.js';
 
@@ -199,5 +199,5 @@ export const MMOE_MODEL = rankerModel({
       ? []
       : [{ paths: [['recommender', 'ranker', 'hidden']], message: 'mmoe: experts need at least one hidden layer; give recommender.ranker.hidden a size (e.g. [64, 32]), or use model: dcn_v2' }],
   build: (settings, shape) =>
-    new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng, settings.cross_rank === 'full' ? null : settings.cross_rank),
+    new MmoeNetwork(shape.dim, settings.cross_layers, settings.hidden, settings.experts, shape.heads, shape.positions, shape.rng, crossRankOf(settings)),
 });

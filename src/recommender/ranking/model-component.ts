@@ -22,6 +22,11 @@ export const NETWORK_SETTINGS = {
   cross_rank: z.union([z.literal('full'), positiveCount], { error: 'expected full or a positive whole number' }).default('full'),
 };
 
+/** `cross_rank` as the networks take it: null for full rank. */
+export function crossRankOf(settings: { readonly cross_rank: 'full' | number }): number | null {
+  return settings.cross_rank === 'full' ? null : settings.cross_rank;
+}
+
 /** What a network is sized by, besides its settings. */
 export interface NetworkShape {
   /** Features per example. */
