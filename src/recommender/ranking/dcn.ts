@@ -35,8 +35,6 @@ export class DcnV2Network implements RankerNetwork {
   /** Low rank only: every cross layer's V (rank × dim), the first's included. */
   private readonly upWeights: tf.Variable[] = [];
   private readonly upBiases: tf.Variable[] = [];
-  /** Columns of a cross layer's first product: dim, or the rank. */
-  private readonly crossWidth: number;
   /** Deep layers after the first. */
   private readonly deepWeights: tf.Variable[] = [];
   private readonly deepBiases: tf.Variable[] = [];
@@ -56,7 +54,7 @@ export class DcnV2Network implements RankerNetwork {
   ) {
     if (crossLayers < 1) throw new RangeError('dcn_v2: needs at least one cross layer');
     this.deepSizes = [dim, ...hidden];
-    const width = (this.crossWidth = crossRank ?? dim);
+    const width = crossRank ?? dim;
     const firstDeep = hidden[0] ?? 0;
     // Column blocks with their own Glorot limits, side by side in one matrix.
     const cross = glorotValues(rng, dim, width);
@@ -84,6 +82,11 @@ export class DcnV2Network implements RankerNetwork {
     // All zero: every head starts at its base rate (setOutputBias) and moves only as far as its
     // labels take it. A random start would leave a head with few labels (survey) at a random offset.
     this.headWeights = zeros([shared + positions, heads]);
+  }
+
+  /** Columns of a cross layer's first product: dim, or the rank. */
+  private get crossWidth(): number {
+    return this.crossRank ?? this.dim;
   }
 
   get variables(): tf.Variable[] {
