@@ -119,8 +119,8 @@ describe('a run split by users over threads', () => {
   });
 
   it('stops with the training thread’s error when a model diverges on a thread other than the main one, instead of waiting for its state', async () => {
-    // The ranker trains on shard 1; the main thread waits for what it trained.
-    const text = scenario('parallel-diverges', '{ policy: greedy }').replace('ranker: { hidden: [8], epochs: 1 }', 'ranker: { hidden: [8], epochs: 1, learning_rate: 1e30 }');
-    await expect(runScenario(parseScenario(text, 'diverges.yaml'), { outDir: join(tempDir(), 'diverges'), workers: 2 })).rejects.toThrow(/shard thread: ranker diverged/);
+    // The two-tower trains on shard 1; the main thread waits for what it trained.
+    const text = scenario('parallel-diverges', '{ policy: greedy }').replace('two_tower: { dim: 8, epochs: 1 }', 'two_tower: { dim: 8, epochs: 1, learning_rate: 1e30 }');
+    await expect(runScenario(parseScenario(text, 'diverges.yaml'), { outDir: join(tempDir(), 'diverges'), workers: 2 })).rejects.toThrow(/shard thread: two_tower diverged/);
   }, 60_000);
 });

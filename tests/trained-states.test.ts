@@ -20,14 +20,16 @@ const pair = (shards = 2): [TrainedStates, TrainedStates] => {
 afterEach(() => shareTrainedStates(null));
 
 describe('TrainedStates', () => {
-  it('gives the ranker to shard 1 and every other model to shard 0, and everything to a thread alone', () => {
-    expect(trainingShard('ranker', 2)).toBe(1);
-    expect(trainingShard('ranker', 3)).toBe(1);
+  it('gives every model but the ranker to shard 1, the ranker to shard 2 (the main thread on two), and everything to a thread alone', () => {
+    expect(trainingShard('ranker', 2)).toBe(0);
+    expect(trainingShard('ranker', 3)).toBe(2);
     expect(trainingShard('ranker', 1)).toBe(0);
-    expect(trainingShard('sources/0/two_tower', 3)).toBe(0);
+    expect(trainingShard('sources/0/two_tower', 3)).toBe(1);
+    expect(trainingShard('sources/0/two_tower', 2)).toBe(1);
+    expect(trainingShard('sources/0/two_tower', 1)).toBe(0);
     const [main, other] = pair();
-    expect([main.trains('ranker'), other.trains('ranker')]).toEqual([false, true]);
-    expect([main.trains('sources/0/two_tower'), other.trains('sources/0/two_tower')]).toEqual([true, false]);
+    expect([main.trains('ranker'), other.trains('ranker')]).toEqual([true, false]);
+    expect([main.trains('sources/0/two_tower'), other.trains('sources/0/two_tower')]).toEqual([false, true]);
     main.close();
     other.close();
   });
@@ -61,13 +63,13 @@ describe('a ranker that adopts another thread’s training', () => {
   it('serves the same scores, calibration and figures as the ranker that trained, without training itself', async () => {
     const world = await simulateRankerWorld();
     const [main, other] = pair();
-    // The trainer (shard 1) and the adopter (shard 0) draw from different streams: an adopter that trained on its own would score otherwise.
+    // The trainer (shard 0 of two) and the adopter (shard 1) draw from different streams: an adopter that trained on its own would score otherwise.
     const trainer = new MultiTaskRanker({ ...TINY_RANKER, calibration: 'isotonic' }, TINY_FORMULA, world.catalog, world.users, new Rng('trainer'));
     const adopter = new MultiTaskRanker({ ...TINY_RANKER, calibration: 'isotonic' }, TINY_FORMULA, world.catalog, world.users, new Rng('adopter'));
-    shareTrainedStates(other);
-    await replayAndRetrain(trainer, world);
     shareTrainedStates(main);
-    expect(trainedStates()).toBe(main);
+    await replayAndRetrain(trainer, world);
+    shareTrainedStates(other);
+    expect(trainedStates()).toBe(other);
     await replayAndRetrain(adopter, world);
     const batch = servingBatch({ seed: 'adopt', users: world.users, catalog: world.catalog, requests: 40, candidatesPerRequest: 12, time: world.now, pastSessions: 3 });
     expect(adopter.score(batch.requests, batch.candidates)).toEqual(trainer.score(batch.requests, batch.candidates));
@@ -87,9 +89,9 @@ describe('a ranker that adopts another thread’s training', () => {
     const [main, other] = pair();
     const trainer = new MultiTaskRanker(TINY_RANKER, TINY_FORMULA, world.catalog, world.users, new Rng('trainer'));
     const adopter = new MultiTaskRanker(TINY_RANKER, TINY_FORMULA, world.catalog, world.users, new Rng('adopter'));
-    shareTrainedStates(other);
-    await trainer.retrain(world.log, world.now);
     shareTrainedStates(main);
+    await trainer.retrain(world.log, world.now);
+    shareTrainedStates(other);
     await expect(adopter.retrain(world.log, world.now + 1)).rejects.toThrow(/trained on day 1 reached the retrain of day 2: this thread is out of step/);
   });
 });

@@ -5,8 +5,8 @@
  * collects the shards' epochs, merges them into the order one thread would have produced
  * (shard-merge.ts), and sends every shard the merged log and the others' feedback; then every
  * copy retrains on the same log, at the same time. Each model is trained by one thread and
- * adopted by the others (recommender/trained-states.ts: the two-tower here, the ranker on shard
- * 1), and the HNSW graphs are built once, by the main thread, and read by the others
+ * adopted by the others (recommender/trained-states.ts: the two-tower on shard 1, the ranker on
+ * shard 2 or, on two threads, here), and the HNSW graphs are built once, by the main thread, and read by the others
  * (retrieval/hnsw-sharing.ts).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';

@@ -3,9 +3,11 @@
  * thread retrains its copy of the recommender on the same merged log, so every copy would train
  * the same models. With sharing on, each model is trained by one thread only, which publishes
  * what it trained (weights, calibration, the statistics serving reads); the other threads adopt
- * it instead of training. The two-tower trains on the main thread (which also builds the HNSW
- * graphs it may be served from: hnsw-sharing.ts; every thread builds the same inverted file), and
- * the ranker on the next: on two threads the two models train at once, each on a core of its own.
+ * it instead of training. The two-tower trains on shard 1 and the ranker on shard 2, which on two
+ * threads is the main one: the two models train at once, each on a core of its own, and the main
+ * thread, whose epoch end also holds the metrics (and the log's files), takes the ranker, usually
+ * the shorter training. The main thread builds the HNSW graphs every thread serves from
+ * (hnsw-sharing.ts) once it has the two-tower; every thread builds the same inverted file.
  *
  * States are matched by component and by their order since sharing began (a channel hears only
  * what is published after it opens: every thread opens its own when it starts). Adopting copies
@@ -14,9 +16,9 @@
  */
 import { BroadcastChannel } from 'node:worker_threads';
 
-/** The shard that trains `component`: the ranker on shard 1 (0 when alone), everything else on shard 0. */
+/** The shard that trains `component`: the ranker on shard 2 (0 on two threads), everything else on shard 1 (0 when alone). */
 export function trainingShard(component: string, shards: number): number {
-  return component === 'ranker' ? 1 % shards : 0;
+  return component === 'ranker' ? 2 % shards : 1 % shards;
 }
 
 interface Published {
