@@ -276,9 +276,9 @@ describe('TwoTowerSource on a world with planted structure', () => {
       for (let round = 0; round < 2; round++) {
         const name = `two-tower-adopts-${round}`;
         const [main, other] = [new TrainedStates(name, 0, 2), new TrainedStates(name, 1, 2)];
-        shareTrainedStates(main);
-        await trainer.retrain(trainingLog, DAYS);
         shareTrainedStates(other);
+        await trainer.retrain(trainingLog, DAYS);
+        shareTrainedStates(main);
         await adopter.retrain(trainingLog, DAYS);
       }
     } finally {
@@ -316,10 +316,10 @@ describe('TwoTowerSource on a world with planted structure', () => {
           step.call(this);
           if (round === 1) this.parameters[0][0] = Number.NaN; // the second retrain diverges
         });
-        shareTrainedStates(main);
+        shareTrainedStates(other);
         await trainer.retrain(trainingLog, DAYS);
         spy.mockRestore();
-        shareTrainedStates(other);
+        shareTrainedStates(main);
         await adopter.retrain(trainingLog, DAYS);
         expect(adopter.generate(requests.slice(0, 50))).toEqual(trainer.generate(requests.slice(0, 50)));
         expect(adopter.diagnostics().metrics).toEqual(trainer.diagnostics().metrics);
