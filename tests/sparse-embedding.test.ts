@@ -75,6 +75,18 @@ describe('SparseEmbedding', () => {
     for (let d = 0; d < DIM; d++) expect(t.row(2)[d] - before[d]).toBeCloseTo(-0.05 * Math.sign(g[d]), 6);
   });
 
+  it("Adam's bias correction stays exact over hundreds of a row's steps: under a constant gradient every step moves it by lr·sign(g)", () => {
+    // With g fixed, m = g(1 − β1^t) and v = g²(1 − β2^t), so m̂ = g and v̂ = g² at every t; a wrong
+    // β2^t at any step count (as from a table of powers grown short) moves the row by more or less.
+    const t = table(2);
+    const g = Float32Array.from({ length: DIM }, (_, d) => (d % 2 === 0 ? 0.4 : -0.05) * (1 + d / 8));
+    for (let step = 1; step <= 600; step++) {
+      const before = t.row(1).slice();
+      t.applyGradient([1], g);
+      for (let d = 0; d < DIM; d++) expect(t.row(1)[d] - before[d], `step ${step}, d=${d}`).toBeCloseTo(-0.05 * Math.sign(g[d]), 4);
+    }
+  });
+
   it('Adagrad steps a row by lr·g/(√Σg² + δ)', () => {
     const t = table(2, 'adagrad');
     const g1 = Float32Array.from({ length: DIM }, (_, d) => 0.1 * (d + 1));

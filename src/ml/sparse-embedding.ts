@@ -53,6 +53,8 @@ export class SparseEmbedding {
   private touchedCount = 0;
   /** Scratch: each bag entry's offset in `accum`. */
   private entryRows = new Int32Array(0);
+  /** beta1^t and beta2^t interleaved, for t = 0, 1, … (Adam's bias corrections; `power`). */
+  private powers = new Float64Array(0);
 
   constructor(
     readonly name: string,
@@ -262,34 +264,70 @@ export class SparseEmbedding {
 
   /** One optimiser step on every row with a pending gradient; clears the pending update. */
   step(): void {
-    const { dim, accum, table, m, v, learningRate: lr } = this;
+    if (this.optimizer === 'adam') this.adamStep();
+    else this.adagradStep();
+    this.touchedCount = 0;
+  }
+
+  /**
+   * Adam on each touched row at its own step count. The moments are read once and rounded to
+   * float32 as stored (Math.fround), so the update uses the values the arrays hold, as when it read
+   * them back; the bias corrections come from a table of powers instead of two Math.pow a row.
+   */
+  private adamStep(): void {
+    const { dim, accum, table, m, v, learningRate: lr, beta1: b1, beta2: b2, epsilon } = this;
+    const a1 = 1 - b1;
+    const a2 = 1 - b2;
     for (let s = 0; s < this.touchedCount; s++) {
       const id = this.touched[s];
       this.slotOf[id] = -1;
       const t = ++this.steps[id];
+      const c1 = 1 - this.power(t, 0);
+      const c2 = 1 - this.power(t, 1);
       const base = id * dim;
       const g0 = s * dim;
-      if (this.optimizer === 'adam') {
-        const { beta1: b1, beta2: b2, epsilon } = this;
-        const c1 = 1 - Math.pow(b1, t);
-        const c2 = 1 - Math.pow(b2, t);
-        for (let d = 0; d < dim; d++) {
-          const g = accum[g0 + d];
-          const k = base + d;
-          m[k] = b1 * m[k] + (1 - b1) * g;
-          v[k] = b2 * v[k] + (1 - b2) * g * g;
-          table[k] -= (lr * (m[k] / c1)) / (Math.sqrt(v[k] / c2) + epsilon);
-        }
-      } else {
-        for (let d = 0; d < dim; d++) {
-          const g = accum[g0 + d];
-          const k = base + d;
-          v[k] += g * g;
-          table[k] -= (lr * g) / (Math.sqrt(v[k]) + 1e-7);
-        }
+      for (let d = 0; d < dim; d++) {
+        const g = accum[g0 + d];
+        const k = base + d;
+        const mk = Math.fround(b1 * m[k] + a1 * g);
+        const vk = Math.fround(b2 * v[k] + a2 * g * g);
+        m[k] = mk;
+        v[k] = vk;
+        table[k] -= (lr * (mk / c1)) / (Math.sqrt(vk / c2) + epsilon);
       }
     }
-    this.touchedCount = 0;
+  }
+
+  private adagradStep(): void {
+    const { dim, accum, table, v, learningRate: lr } = this;
+    for (let s = 0; s < this.touchedCount; s++) {
+      const id = this.touched[s];
+      this.slotOf[id] = -1;
+      ++this.steps[id];
+      const base = id * dim;
+      const g0 = s * dim;
+      for (let d = 0; d < dim; d++) {
+        const g = accum[g0 + d];
+        const k = base + d;
+        const vk = Math.fround(v[k] + g * g);
+        v[k] = vk;
+        table[k] -= (lr * g) / (Math.sqrt(vk) + 1e-7);
+      }
+    }
+  }
+
+  /** beta1^t (which 0) or beta2^t (which 1), as Math.pow gives them, kept for every step count reached. */
+  private power(t: number, which: 0 | 1): number {
+    if (t >= this.powers.length >> 1) {
+      const grown = new Float64Array(Math.max(2 * (t + 1), 2 * 64) * 2);
+      grown.set(this.powers);
+      for (let k = this.powers.length >> 1; k < grown.length >> 1; k++) {
+        grown[2 * k] = Math.pow(this.beta1, k);
+        grown[2 * k + 1] = Math.pow(this.beta2, k);
+      }
+      this.powers = grown;
+    }
+    return this.powers[2 * t + which];
   }
 
   private grow(capacity: number): void {
