@@ -11,7 +11,7 @@ import { initBackend } from '../src/ml/backend.js';
 import { affineGemm, gemm } from '../src/ml/onnx/gemm.js';
 import { inferenceBackend } from '../src/ml/onnx/runtime.js';
 import { matMul, matMulsSharing, matMulTransposedA, matMulTransposedB, transpose } from '../src/ml/typed-matmul.js';
-import { affine } from '../src/recommender/ranking/typed-layers.js';
+import { affine, crossBackward, crossForward } from '../src/recommender/ranking/typed-layers.js';
 import { Rng } from '../src/rng/index.js';
 import { onEachEngine } from './support/engines.js';
 
@@ -71,6 +71,16 @@ onEachEngine('typed products', (engine) => {
     // x·w = [[7, 1], [1, 1]].
     expect(Array.from(affine(x, 2, 3, w, 2, bias, false))).toEqual([7.5, -2, 1.5, -2]);
     expect(Array.from(affine(x, 2, 3, w, 2, bias, true))).toEqual([7.5, 0, 1.5, 0]);
+  });
+
+  it('a low-rank cross network’s backward pass refuses to run without its V gradients, instead of returning a gradient of the wrong width', () => {
+    // One row, dim 2, rank 1: the first layer's U product is given; one more layer (U, c) and every layer's V, b.
+    const up = { rank: 1, weights: [f32([1, 2]), f32([0.5, -1])], biases: [f32([0, 0]), f32([0.1, 0.2])] };
+    const pass = crossForward(f32([1, -2]), 1, 2, f32([0.3]), [f32([1, 1])], [f32([0])], up);
+    const grads = { weights: [new Float32Array(2)], biases: [new Float32Array(1)] };
+    expect(() => crossBackward(pass, 1, 2, f32([1, 1]), [f32([1, 1])], grads.weights, grads.biases, up)).toThrow('crossBackward: a low-rank cross network needs its V gradients');
+    const upGrads = { weights: [new Float32Array(2), new Float32Array(2)], biases: [new Float32Array(2), new Float32Array(2)] };
+    expect(crossBackward(pass, 1, 2, f32([1, 1]), [f32([1, 1])], grads.weights, grads.biases, up, upGrads)).toHaveLength(1);
   });
 
   describe('typed matrix products', () => {
