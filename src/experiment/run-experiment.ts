@@ -22,7 +22,7 @@ import { compareArms, type Comparison } from './comparison.js';
 import type { ExperimentJob, JobResult } from './job.js';
 import { defaultWorkers, runJobs } from './pool.js';
 import { WorkShare } from './work-share.js';
-import { slatesPerEpoch } from '../run/traffic-estimate.js';
+import { epochWork } from '../run/epoch-work.js';
 
 export const EXPERIMENT_FILES = {
   scenario: 'scenario.resolved.yaml',
@@ -84,7 +84,7 @@ export async function runExperiment(scenario: Scenario, options: ExperimentOptio
     };
     // An arm's runs are paced together: arms differ in what a slate costs.
     const work = new WorkShare(
-      new Map(jobs.map((job) => [job.id, slatesPerEpoch(armScenario(job.arm))])),
+      new Map(jobs.map((job) => [job.id, epochWork(armScenario(job.arm))])),
       { processes: Math.max(1, workers), groups: new Map(jobs.map((job) => [job.id, job.arm ?? ''])) },
     );
     const report = (): void => options.onProgress?.([...epochsDone.values()].reduce((a, b) => a + b, 0), epochsTotal, jobsDone, jobs.length, work.timeLeft());

@@ -15,7 +15,7 @@ import { SWEEP_FILES, finishSweep, jobDir, sweepInfo, toJson, writeJobFolder, ty
 import type { SweepPlan } from './plan.js';
 import { shardJobs, type Shard } from './shard.js';
 import { longestFirst, WorkShare } from '../experiment/work-share.js';
-import { slatesPerEpoch } from '../run/traffic-estimate.js';
+import { epochWork } from '../run/epoch-work.js';
 
 export interface SweepOptions {
   readonly outDir: string;
@@ -53,7 +53,7 @@ export async function runSweep(plan: SweepPlan, options: SweepOptions): Promise<
 
     const workers = Math.min(options.workers ?? defaultWorkers(), jobs.length);
     const epochs = new Map<number, { done: number; of: number }>();
-    const perEpoch = new Map(ids.map((k) => [k, slatesPerEpoch(cellOf(k).scenario)]));
+    const perEpoch = new Map(ids.map((k) => [k, epochWork(cellOf(k).scenario)]));
     const order = longestFirst(jobs, perEpoch);
     // A cell's runs are paced together: cells differ in what a slate costs.
     const work = new WorkShare(new Map(order.map((job) => [job.id, perEpoch.get(job.id) ?? []])), {

@@ -8,7 +8,7 @@ import { resolvePlugins } from '../../plugins/resolve.js';
 import { resumeRun, RUN_FILES, RunStopped, runScenario, type RunOptions, type RunOutcome } from '../../run/run-scenario.js';
 import { findResumable } from '../../run/staging-cleanup.js';
 import { estimateRun, splitOverThreads } from '../../run/resource-estimate.js';
-import { slatesPerEpoch } from '../../run/traffic-estimate.js';
+import { epochWork } from '../../run/epoch-work.js';
 import { largeRunNote, machineMemory, resourceRefusal, withResourceCheck } from '../../run/resource-check.js';
 import { createProgress, formatSeconds } from '../progress.js';
 import { reportAfterRun } from './report.js';
@@ -63,7 +63,7 @@ export const runCommand: CommandModule = (yargs: Argv, io: CliIo) =>
         if (args.report) await reportAfterRun(dir, io);
         return;
       }
-      const outcome = await runWithProgress(scenario.name, io, (display) => runScenario(scenario, { outDir, force: args.force, workers, ...display }), slatesPerEpoch(scenario));
+      const outcome = await runWithProgress(scenario.name, io, (display) => runScenario(scenario, { outDir, force: args.force, workers, ...display }), epochWork(scenario));
       if (args.report) await reportAfterRun(outcome.dir, io);
     },
   );
@@ -74,14 +74,14 @@ async function resume(outDir: string, io: CliIo): Promise<string> {
   if (stopped === undefined) throw new UserError(`--resume ${outDir}: no stopped run of that folder waits to be resumed (its staging folder, .${basename(outDir)}.tmp-*, holds none with a checkpoint)`);
   const scenario = await loadScenario(join(stopped, RUN_FILES.scenario), [], { onNote: noteTo(io), resolve: withResourceCheck(resolvePlugins) });
   io.stderr.write(`${scenario.name}: resuming from ${stopped}\n`);
-  return (await runWithProgress(scenario.name, io, (display) => resumeRun(scenario, stopped, { outDir, ...display }), slatesPerEpoch(scenario))).dir;
+  return (await runWithProgress(scenario.name, io, (display) => resumeRun(scenario, stopped, { outDir, ...display }), epochWork(scenario))).dir;
 }
 
 /**
  * A run with its progress, then its headline metrics. Ctrl-C is answered at once (the epoch in
  * progress may take a while); a run it stopped says how to resume it and ends with the shell's
- * code for SIGINT. `work`: what each epoch is expected to take (the slates the traffic estimate
- * expects), so the time left counts the busier epochs to come.
+ * code for SIGINT. `work`: what each epoch is expected to take (run/epoch-work.ts), so the time
+ * left counts the busier epochs to come.
  */
 export async function runWithProgress(
   name: string,
@@ -96,7 +96,7 @@ export async function runWithProgress(
     outcome = await start({
       onEpoch: (result, total) => {
         // Later epochs cost more as a world's traffic grows: the time left at the latest epoch's pace
-        // (per expected slate, given the estimate). A resumed run's epochs before its checkpoint took no time here.
+        // (per expected slate, run/epoch-work.ts). A resumed run's epochs before its checkpoint took no time here.
         progress ??= createProgress(name, total, io.stderr, started, work === undefined ? 'latest' : { work }, result.bounds.epoch);
         const m = result.metrics;
         progress.update(result.bounds.epoch + 1, `day ${result.bounds.end.toFixed(0)} ctr ${fmt(m.ctr)} entropy ${fmt(m.topic_entropy_impressions)}`);
