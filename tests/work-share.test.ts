@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createProgress } from '../src/cli/progress.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { longestFirst, WorkShare } from '../src/experiment/work-share.js';
-import { slatesPerEpoch } from '../src/run/traffic-estimate.js';
+import { epochWork } from '../src/run/epoch-work.js';
 import { parseScenario } from '../src/scenario/index.js';
 import { tempDir } from './support/scenarios.js';
 
@@ -141,8 +141,8 @@ experiment:
     expect(reports.at(-1)?.left).toBe(0);
     // Jobs one by one on the main thread: after the first job's first epoch, the time so far
     // times the expected work left over the work done, which a learning recommender's busier
-    // later days make more than five times the time so far.
-    const perJob = slatesPerEpoch(scenario);
+    // later days (and its start-up day's lighter weight) make more than five times the time so far.
+    const perJob = epochWork(scenario);
     const total = 2 * perJob.reduce((a, b) => a + b, 0);
     const first = reports.find((r) => r.done === 1);
     const ratio = (total - perJob[0]) / perJob[0];
