@@ -1,6 +1,8 @@
 /**
  * One loop-benchmark case in a process of its own (so its peak memory is its own), under the
- * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS.
+ * CPU profiler; prints one JSON line: work done, wall time, seconds per phase, peak RSS. A case
+ * split over threads (`workers`) runs as `recloop run --workers` does, and the profile, so the
+ * phases, are the main thread's (its waits for the other thread among them, as idle).
  *
  *   node --max-semi-space-size=64 --import tsx bench/case-worker.ts <case> [--days N] [--epochs] [--profiles DIR] [--set key=value …]
  *
@@ -13,7 +15,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
-import { buildParts } from '../src/simulation/build.js';
+import { buildServing } from '../src/run/run-scenario.js';
 import { Simulation } from '../src/simulation/simulation.js';
 import { dailySlates } from '../src/run/traffic-estimate.js';
 import { CASES, caseScenario } from './cases.js';
@@ -21,6 +23,8 @@ import { phaseSeconds, type CpuProfile } from './support/phase-profile.js';
 
 export interface CaseResult {
   readonly case: string;
+  /** Threads the run was split over; absent (one) before 2026-12-08. */
+  readonly workers?: number;
   readonly days_measured: number;
   readonly days_total: number;
   readonly users: number;
@@ -56,7 +60,9 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 1000 });
 const buildStart = performance.now();
-const sim = new Simulation(buildParts(scenario));
+// On several threads the others simulate their users' shards; this one's profile is its own.
+const serving = await buildServing(scenario, benchCase.workers ?? 1);
+const sim = new Simulation(serving.parts);
 const loopStart = performance.now();
 // Profiled from here: the phases add up to the loop's wall time.
 await session.post('Profiler.start');
@@ -87,12 +93,15 @@ await sim.run(async ({ metrics }) => {
   process.stderr.write(`${name}: epoch ${metrics.epoch} done at ${at} s, ${metrics.slates} slates; ${largest.map(([p, s]) => `${p} ${s.toFixed(1)}`).join(', ')}\n`);
   await session.post('Profiler.start');
 });
+await serving.finish();
 const end = performance.now();
+await serving.close();
 const { profile: last } = (await session.post('Profiler.stop')) as { profile: CpuProfile };
 if (!perEpoch) addPhases(last);
 
 const result: CaseResult = {
   case: name,
+  workers: benchCase.workers ?? 1,
   days_measured: days,
   days_total: totalDays,
   users: scenario.world.users.count,

@@ -14,6 +14,8 @@ export interface BenchCase {
   readonly label: string;
   /** Measure only the first `days` simulated days of a long horizon. */
   readonly days?: number;
+  /** Threads the run is split over (`recloop run --workers`); the phases are then the main thread's. */
+  readonly workers?: number;
   readonly slow?: boolean;
 }
 
@@ -38,6 +40,7 @@ function trecs(users: number, items: number, steps: number): readonly string[] {
 export const CASES: readonly BenchCase[] = [
   { name: 'popularity', scenario: POPULARITY, overrides: [], label: 'popularity: 3k users, 3k items, 30 days' },
   { name: 'two-stage', scenario: TWO_STAGE, overrides: [], label: 'two-stage: 2k users, 2k items, 14 days' },
+  { name: 'two-stage-2t', scenario: TWO_STAGE, overrides: [], label: 'two-stage on 2 threads (phases: the main thread’s)', workers: 2 },
   {
     name: 'medium',
     scenario: TWO_STAGE,

@@ -202,15 +202,15 @@ async function keepFirstEpochs(dir: string, epochs: number): Promise<MetricsRow[
   return rows;
 }
 
-interface Serving {
+export interface Serving {
   readonly parts: SimulationParts;
   /** After the run: waits for the other threads to end theirs. */
   finish(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The scenario's parts; with more than one worker, the run is split by users over that many threads. */
-async function buildServing(scenario: Scenario, workers: number): Promise<Serving> {
+/** The scenario's parts; with more than one worker, the run is split by users over that many threads (this one serves shard 0). */
+export async function buildServing(scenario: Scenario, workers: number): Promise<Serving> {
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`workers must be a whole number of at least 1, got ${workers}`);
   if (workers === 1) return { parts: buildParts(scenario), finish: async () => {}, close: async () => {} };
   // Its posterior learns from the features each slate was scored with, which stay on the thread
