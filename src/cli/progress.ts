@@ -16,9 +16,10 @@ export interface Progress {
  * the last update (a run's epochs, which cost more as a world's traffic grows: the mean would
  * count the cheap random start-up days and promise an end far too early); `{ work }`, the steps
  * left at the latest steps' time per unit of work, where `work[s]` is what step s is expected to
- * take (a run's epochs: the slates the traffic estimate expects in each, a two-stage start-up's at a fraction: run/epoch-work.ts); `given`, the time left
- * each update gives (jobs that run side by side, whose steps finish in no set order: a
- * comparison's or a sweep's, reckoned by experiment/work-share.ts).
+ * take (a run's epochs: the slates the traffic estimate expects in each, a two-stage start-up's
+ * at a fraction: run/epoch-work.ts); `given`, the time left each update gives (jobs that run side
+ * by side, whose steps finish in no set order: a comparison's or a sweep's, reckoned by
+ * experiment/work-share.ts).
  */
 export type ProgressPace = 'mean' | 'latest' | 'given' | { readonly work: ArrayLike<number> };
 

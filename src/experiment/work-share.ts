@@ -1,7 +1,8 @@
 /**
  * How much of a batch's expected work its jobs have done, each epoch weighed by the slates the
- * traffic estimate expects in it (run/epoch-work.ts: a two-stage start-up's at a fraction), and the time left: a comparison's or a
- * sweep's, where counting epochs alike would weigh the cheap start-up days like the busy last ones.
+ * traffic estimate expects in it (run/epoch-work.ts: a two-stage start-up's at a fraction), and
+ * the time left: a comparison's or a sweep's, where counting epochs alike would weigh the cheap
+ * start-up days like the busy last ones.
  *
  * The time left is a schedule, not a proportion: the batch's processes take the jobs in the order
  * given, each the next one as it frees, so when fewer jobs are left than processes the last ones

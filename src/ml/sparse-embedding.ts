@@ -319,7 +319,8 @@ export class SparseEmbedding {
   /** beta1^t (which 0) or beta2^t (which 1), as Math.pow gives them, kept for every step count reached. */
   private power(t: number, which: 0 | 1): number {
     if (t >= this.powers.length >> 1) {
-      const grown = new Float64Array(Math.max(2 * (t + 1), 2 * 64) * 2);
+      const steps = Math.max(2 * (t + 1), 128);
+      const grown = new Float64Array(2 * steps);
       grown.set(this.powers);
       for (let k = this.powers.length >> 1; k < grown.length >> 1; k++) {
         grown[2 * k] = Math.pow(this.beta1, k);

@@ -6,8 +6,8 @@
  * (shard-merge.ts), and sends every shard the merged log and the others' feedback; then every
  * copy retrains on the same log, at the same time. Each model is trained by one thread and
  * adopted by the others (recommender/trained-states.ts: the two-tower on shard 1, the ranker on
- * shard 2 or, on two threads, here), and the HNSW graphs are built once, by the main thread, and read by the others
- * (retrieval/hnsw-sharing.ts).
+ * shard 2 or, on two threads, here), and the HNSW graphs are built once, by the main thread, and
+ * read by the others (retrieval/hnsw-sharing.ts).
  */
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
 import { HnswPublisher, shareHnswGraphs } from '../recommender/retrieval/hnsw-sharing.js';
