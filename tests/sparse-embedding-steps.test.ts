@@ -65,12 +65,13 @@ describe('sparse Adam and Adagrad steps', () => {
     expect(moves(t, 0, [1e-4])[0]).toBeCloseTo((-0.3 * 1e-4) / (1e-4 + 1e-7), 6);
   });
 
-  it('steps each row of a batch once, whatever the order of repeated ids, and only that batch’s rows', () => {
-    const t = embedding({ optimizer: 'adagrad' }, 2);
+  it.each(['adagrad', 'adam'] as const)('%s steps each row of a batch once, whatever the order of repeated ids, and only that batch’s rows', (optimizer) => {
+    const t = embedding({ optimizer }, 2);
     const before = [...t.weights];
     t.applyGradient([0, 1, 0], f32([1, 2, 3, 4, 1, 2]));
     const step = (g: number): number => -0.1 * Math.sign(g);
-    // Row 0 sums (1, 2) and (1, 2); row 1 gets (3, 4): each moves by lr·sign(g) on a first Adagrad step.
+    // Row 0 sums (1, 2) and (1, 2); row 1 gets (3, 4): each moves by lr·sign(g) on a first step.
+    // The next batch is smaller: its step must not reach the slots the first one left behind.
     [step(2), step(4), step(3), step(4)].forEach((d, k) => expect(t.weights[k] - before[k]).toBeCloseTo(d, 6));
     const afterFirst = [...t.weights];
     t.applyGradient([2], f32([1, 1]));

@@ -303,7 +303,6 @@ export class SparseEmbedding {
     for (let s = 0; s < this.touchedCount; s++) {
       const id = this.touched[s];
       this.slotOf[id] = -1;
-      ++this.steps[id];
       const base = id * dim;
       const g0 = s * dim;
       for (let d = 0; d < dim; d++) {
