@@ -37,33 +37,24 @@ function trecs(users: number, items: number, steps: number): readonly string[] {
   ];
 }
 
+const MEDIUM = [
+  'world.users.count=20000',
+  'world.users.signups_per_day=200',
+  'world.items.count=50000',
+  'world.items.uploads_per_day=1000',
+  'horizon.days=60',
+  'recommender.exploration={policy: thompson, stage: candidate}',
+];
+const LARGE = ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30'];
+
 export const CASES: readonly BenchCase[] = [
   { name: 'popularity', scenario: POPULARITY, overrides: [], label: 'popularity: 3k users, 3k items, 30 days' },
   { name: 'two-stage', scenario: TWO_STAGE, overrides: [], label: 'two-stage: 2k users, 2k items, 14 days' },
   { name: 'two-stage-2t', scenario: TWO_STAGE, overrides: [], label: 'two-stage on 2 threads (phases: the main thread’s)', workers: 2 },
-  {
-    name: 'medium',
-    scenario: TWO_STAGE,
-    overrides: [
-      'world.users.count=20000',
-      'world.users.signups_per_day=200',
-      'world.items.count=50000',
-      'world.items.uploads_per_day=1000',
-      'horizon.days=60',
-      'recommender.exploration={policy: thompson, stage: candidate}',
-    ],
-    label: 'medium: two-stage + Thompson (candidate stage), 20k users, 50k items, 60 days',
-    days: 4,
-    slow: true,
-  },
-  {
-    name: 'large',
-    scenario: TWO_STAGE,
-    overrides: ['world.users.count=100000', 'world.users.signups_per_day=1000', 'world.items.count=200000', 'world.items.uploads_per_day=4000', 'horizon.days=30'],
-    label: 'large: two-stage, 100k users, 200k items, 30 days',
-    days: 3,
-    slow: true,
-  },
+  { name: 'medium', scenario: TWO_STAGE, overrides: MEDIUM, label: 'medium: two-stage + Thompson (candidate stage), 20k users, 50k items, 60 days', days: 4, slow: true },
+  { name: 'medium-2t', scenario: TWO_STAGE, overrides: MEDIUM, label: 'medium on 2 threads (phases: the main thread’s)', days: 4, workers: 2, slow: true },
+  { name: 'large', scenario: TWO_STAGE, overrides: LARGE, label: 'large: two-stage, 100k users, 200k items, 30 days', days: 3, slow: true },
+  { name: 'large-2t', scenario: TWO_STAGE, overrides: LARGE, label: 'large on 2 threads (phases: the main thread’s)', days: 3, workers: 2, slow: true },
   { name: 'trecs-1k', scenario: POPULARITY, overrides: trecs(1000, 1250, 100), label: 'T-RECS setting: popularity, steps, 1k users × 1.25k items × 100 steps' },
   { name: 'trecs-10k', scenario: POPULARITY, overrides: trecs(10_000, 10_000, 50), label: 'T-RECS setting: 10k users × 10k items × 50 steps' },
   { name: 'trecs-100k', scenario: POPULARITY, overrides: trecs(100_000, 50_000, 10), label: 'T-RECS setting: 100k users × 50k items × 10 steps', slow: true },

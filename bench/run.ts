@@ -4,7 +4,7 @@
  * bench/results/<date>.json and the tables between the bench markers of docs/PERFORMANCE.md.
  *
  *   npm run bench                         # the cases that take minutes
- *   npm run bench -- --all                # and the slow ones (medium, large, T-RECS at 100k)
+ *   npm run bench -- --all                # and the slow ones (medium and large, on one thread and on two; T-RECS at 100k)
  *   npm run bench -- --case two-stage     # one case (repeatable)
  *   npm run bench -- --no-docs            # results file only
  */
