@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../src/metrics/types.js';
 import { mergeShardEpochs, replayFor, sumTallies } from '../src/parallel/shard-merge.js';
-import type { SlateFeedback } from '../src/recommender/types.js';
+import { FeedbackPacker, unpackFeedback } from '../src/parallel/wire-format.js';
+import { EventLog } from '../src/simulation/event-log.js';
 import type { ShardEpoch } from '../src/simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
 
@@ -15,16 +16,18 @@ type Place = [number, number, number, number];
 /** A shard's epoch from (event, place) pairs; each slate event's items become rows tagged with `source`. */
 function shard(source: string, entries: [SimEvent, Place][]): ShardEpoch {
   const impressions = new ImpressionBuffer(4);
-  const feedback: SlateFeedback[] = [];
+  const feedback = new FeedbackPacker();
+  const events = new EventLog(1);
   for (const [event] of entries) {
+    events.add(event);
     if (event.kind !== 'slate') continue;
     event.items.forEach((itemId, position) =>
       impressions.append({ time: event.time, epoch: 0, slateId: event.slateId, userId: event.userId, itemId, position, arm: 'a', source, propensity: 1, clicked: false, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null }),
     );
     const request = { slateId: event.slateId, userId: event.userId, time: event.time, hourOfDay: 0, device: 'mobile' as const, requestInSession: 0, pastSessions: 0 };
-    feedback.push({ request, slate: { slateId: event.slateId, entries: [] }, clicked: -1, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
+    feedback.add({ request, slate: { slateId: event.slateId, entries: [] }, clicked: -1, watchMinutes: 0, watchFraction: 0, completed: false, liked: false, survey: null });
   }
-  return { events: entries.map(([e]) => e), keys: Float64Array.from(entries.flatMap(([, place]) => place)), impressions, feedback, prefs: new Float64Array(0), tally: new Float64Array(0) };
+  return { events: events.columns(), keys: Float64Array.from(entries.flatMap(([, place]) => place)), impressions, feedback: feedback.take(), prefs: new Float64Array(0), tally: new Float64Array(0) };
 }
 
 const slate = (userId: number, slateId: number, items: number[]): SimEvent => ({ kind: 'slate', time: 1, userId, slateId, items, clicked: -1, watchMinutes: 0, trueUtility: Number.NaN });
@@ -44,11 +47,13 @@ describe('merging the shards of an epoch', () => {
   const merged = mergeShardEpochs([zero, one], 40);
 
   it('orders the events by their places and gives the slates their ids in that order', () => {
-    expect(merged.events.map((e) => e.kind)).toEqual(['upload', 'session_start', 'slate', 'slate', 'slate']);
-    expect(merged.events.flatMap((e) => (e.kind === 'slate' ? [[e.userId, e.slateId]] : []))).toEqual([[2, 40], [1, 41], [4, 42]]);
+    const events = [...merged.events];
+    expect(events.map((e) => e.kind)).toEqual(['upload', 'session_start', 'slate', 'slate', 'slate']);
+    expect(events.flatMap((e) => (e.kind === 'slate' ? [[e.userId, e.slateId]] : []))).toEqual([[2, 40], [1, 41], [4, 42]]);
+    expect(events[3]).toEqual({ ...slate(1, 41, [8, 9, 5]) });
     expect(Array.from(merged.origin)).toEqual([0, 1, 0]);
     // The shards' own events keep their provisional ids.
-    expect(zero.events[1]).toMatchObject({ slateId: 100 });
+    expect(EventLog.over(zero.events).event(1)).toMatchObject({ slateId: 100 });
   });
 
   it('brings each slate its own rows, with the new id and its strings', () => {
@@ -61,13 +66,15 @@ describe('merging the shards of an epoch', () => {
   });
 
   it("replays to each shard the other shards' feedback in the merged order", () => {
-    expect(replayFor(0, merged.origin, [[], one.feedback]).map((f) => f.request.userId)).toEqual([1]);
-    expect(replayFor(1, merged.origin, [zero.feedback, []]).map((f) => f.request.userId)).toEqual([2, 4]);
+    expect(replayFor(0, merged.origin, [[], unpackFeedback(one.feedback)]).map((f) => f.request.userId)).toEqual([1]);
+    expect(replayFor(1, merged.origin, [unpackFeedback(zero.feedback), []]).map((f) => f.request.userId)).toEqual([2, 4]);
   });
 
   it('refuses a shard whose rows do not match its slate events', () => {
     const short = shard('zero', [[slate(2, 100, [5, 6]), [1, 0, 0.3, 1]]]);
-    const lying = { ...short, events: [slate(2, 100, [5])] };
+    const fewer = new EventLog();
+    fewer.add(slate(2, 100, [5]));
+    const lying = { ...short, events: fewer.columns() };
     expect(() => mergeShardEpochs([lying], 0)).toThrow(/shard 0: 2 impressions, but its slate events show 1/);
   });
 

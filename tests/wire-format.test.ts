@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packFeedback, unpackFeedback } from '../src/parallel/wire-format.js';
+import { FeedbackPacker, unpackFeedback, type Packed } from '../src/parallel/wire-format.js';
 import type { SlateFeedback } from '../src/recommender/types.js';
 
 const FEEDBACK: SlateFeedback[] = [
@@ -41,16 +41,35 @@ const FEEDBACK: SlateFeedback[] = [
   },
 ];
 
+function packed(list: readonly SlateFeedback[]): Packed {
+  const packer = new FeedbackPacker();
+  for (const f of list) packer.add(f);
+  return packer.take();
+}
+
 describe('feedback packed for the threads of a run split by users', () => {
   it('unpacks to the same feedback, field for field (a survey of 0 stays 0, a missing one null)', () => {
-    const packed = packFeedback(FEEDBACK);
-    expect(packed.count).toBe(3);
-    expect(packed.sources).toEqual(['two_tower+popularity', 'explore']);
-    expect(unpackFeedback(packed)).toEqual(FEEDBACK);
+    const all = packed(FEEDBACK);
+    expect(all.count).toBe(3);
+    expect(all.sources).toEqual(['two_tower+popularity', 'explore']);
+    expect(unpackFeedback(all)).toEqual(FEEDBACK);
   });
 
   it('survives the structured clone that carries it to a thread', () => {
-    expect(unpackFeedback(structuredClone(packFeedback(FEEDBACK)))).toEqual(FEEDBACK);
-    expect(unpackFeedback(packFeedback([]))).toEqual([]);
+    expect(unpackFeedback(structuredClone(packed(FEEDBACK)))).toEqual(FEEDBACK);
+    expect(unpackFeedback(packed([]))).toEqual([]);
+  });
+
+  it("starts afresh after each take: an epoch's feedback holds none of the epoch before", () => {
+    const packer = new FeedbackPacker();
+    packer.add(FEEDBACK[0]);
+    packer.take();
+    packer.add(FEEDBACK[1]);
+    packer.add(FEEDBACK[2]);
+    const second = packer.take();
+    expect(second.count).toBe(2);
+    expect(second.sources).toEqual(['explore']);
+    expect(unpackFeedback(second)).toEqual(FEEDBACK.slice(1));
+    expect(packer.take().count).toBe(0);
   });
 });

@@ -7,11 +7,12 @@
  */
 import type { SimEvent } from '../metrics/types.js';
 import type { SlateFeedback } from '../recommender/types.js';
+import { EventLog } from '../simulation/event-log.js';
 import { KEY_WIDTH, type ShardEpoch } from '../simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 
 export interface ShardMerge {
-  readonly events: SimEvent[];
+  readonly events: MergedEvents;
   readonly impressions: ImpressionBuffer;
   /** The shard each slate of the merged order came from. */
   readonly origin: Uint8Array;
@@ -19,10 +20,11 @@ export interface ShardMerge {
 
 /** Merges the shards' epochs; slate ids start at `firstSlateId`. */
 export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: number): ShardMerge {
+  const logs = shards.map((shard) => EventLog.over(shard.events));
   const next = new Array<number>(shards.length).fill(0);
   const rows = new Array<number>(shards.length).fill(0);
-  const total = shards.reduce((sum, shard) => sum + shard.events.length, 0);
-  const events = new Array<SimEvent>(total);
+  const total = logs.reduce((sum, log) => sum + log.count, 0);
+  const order = { shard: new Uint8Array(total), index: new Int32Array(total), slateId: new Float64Array(total) };
   // Each shard's columns read once, and its string codes mapped to the merged log's once.
   const columns = shards.map((shard) => shard.impressions.columns);
   // In shared memory: the merged log goes to every shard thread, which reads it without a copy.
@@ -36,24 +38,45 @@ export function mergeShardEpochs(shards: readonly ShardEpoch[], firstSlateId: nu
   for (let e = 0; e < total; e++) {
     let from = -1;
     for (let s = 0; s < shards.length; s++) {
-      if (next[s] < shards[s].events.length && (from < 0 || before(shards[s], next[s], shards[from], next[from]))) from = s;
+      if (next[s] < logs[s].count && (from < 0 || before(shards[s], next[s], shards[from], next[from]))) from = s;
     }
-    const event = shards[from].events[next[from]++];
-    if (event.kind !== 'slate') {
-      events[e] = event;
-      continue;
-    }
+    const i = next[from]++;
+    order.shard[e] = from;
+    order.index[e] = i;
+    if (!logs[from].isSlate(i)) continue;
     const slateId = firstSlateId + origin.length;
     const start = rows[from];
-    rows[from] += event.items.length;
+    rows[from] += logs[from].slateItems(i);
     impressions.appendSlate(columns[from], codes[from], start, rows[from], slateId);
-    events[e] = { ...event, slateId };
+    order.slateId[e] = slateId;
     origin.push(from);
   }
   columns.forEach((c, s) => {
     if (rows[s] !== c.slate_row.length) throw new Error(`shard ${s}: ${c.slate_row.length} impressions, but its slate events show ${rows[s]}`);
   });
-  return { events, impressions, origin: Uint8Array.from(origin) };
+  return { events: new MergedEvents(logs, order), impressions, origin: Uint8Array.from(origin) };
+}
+
+/** The shards' events in the merged order, each made as it is read (and a slate given its merged id), so none is held. */
+export class MergedEvents implements Iterable<SimEvent> {
+  constructor(
+    private readonly logs: readonly EventLog[],
+    private readonly order: { readonly shard: Uint8Array; readonly index: Int32Array; readonly slateId: Float64Array },
+  ) {}
+
+  get length(): number {
+    return this.order.shard.length;
+  }
+
+  at(e: number): SimEvent {
+    const log = this.logs[this.order.shard[e]];
+    const i = this.order.index[e];
+    return log.isSlate(i) ? log.event(i, this.order.slateId[e]) : log.event(i);
+  }
+
+  *[Symbol.iterator](): Iterator<SimEvent> {
+    for (let e = 0; e < this.length; e++) yield this.at(e);
+  }
 }
 
 /** The feedback of every shard but `own` (whose list may be empty), in the merged order of the slates (`origin`). */

@@ -4,7 +4,7 @@
  * the merged one back; at the end it says it is done, or why it failed.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { SimEvent } from '../metrics/types.js';
+import type { EventColumns } from '../simulation/event-log.js';
 import type { ImpressionRows } from '../training/impression-buffer.js';
 import type { Packed } from './wire-format.js';
 
@@ -25,7 +25,8 @@ export type ShardMessage =
   | {
       readonly kind: 'epoch';
       readonly epoch: number;
-      readonly events: readonly SimEvent[];
+      /** Packed (simulation/event-log.ts). */
+      readonly events: EventColumns;
       readonly keys: Float64Array;
       readonly impressions: ImpressionRows;
       /** Packed (wire-format.ts). */

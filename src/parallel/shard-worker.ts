@@ -9,13 +9,14 @@ import { HnswReceiver, shareHnswGraphs } from '../recommender/retrieval/hnsw-sha
 import { shareTrainedStates, TrainedStates } from '../recommender/trained-states.js';
 import { resolveScenario } from '../scenario/index.js';
 import { buildParts } from '../simulation/build.js';
+import { eventBuffers } from '../simulation/event-log.js';
 import type { EpochExchange, MergedEpoch, ShardEpoch } from '../simulation/shard-epoch.js';
 import { Simulation, type EpochMetrics } from '../simulation/simulation.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { Inbox } from './inbox.js';
 import { replayFor } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
-import { packFeedback, unpackFeedback } from './wire-format.js';
+import { unpackFeedback } from './wire-format.js';
 
 // The thread may have been started before the run was read (shard-threads.ts): what it
 // simulates comes as its first message, once its modules are loaded.
@@ -26,8 +27,9 @@ const inbox = new Inbox<MergedMessage>(port);
 const exchange: EpochExchange = {
   async endEpoch(epoch: number, local: ShardEpoch): Promise<MergedEpoch> {
     const { columns, strings } = local.impressions;
-    const message: ShardMessage = { kind: 'epoch', epoch, events: local.events, keys: local.keys, impressions: { columns, strings }, feedback: packFeedback(local.feedback), prefs: local.prefs, tally: local.tally };
-    port.postMessage(message);
+    const message: ShardMessage = { kind: 'epoch', epoch, events: local.events, keys: local.keys, impressions: { columns, strings }, feedback: local.feedback, prefs: local.prefs, tally: local.tally };
+    // The epoch's own buffers are handed over, not copied: this thread starts the next afresh.
+    port.postMessage(message, [...eventBuffers(local.events), local.keys.buffer as ArrayBuffer, local.feedback.values.buffer as ArrayBuffer]);
     const merged = await inbox.next();
     const feedback = merged.feedback.map((packed, s) => (s === start.index ? [] : unpackFeedback(packed)));
     return {

@@ -17,7 +17,7 @@ import { Inbox } from './inbox.js';
 import { mergeShardEpochs, replayFor, sumTallies } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
 import { takeShardThread } from './shard-threads.js';
-import { packFeedback, unpackFeedback, type Packed } from './wire-format.js';
+import { unpackFeedback } from './wire-format.js';
 
 /** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
 let runs = 0;
@@ -47,20 +47,12 @@ export class UserShards implements EpochExchange {
 
   async endEpoch(epoch: number, local: ShardEpoch): Promise<MergedEpoch> {
     const shards: ShardEpoch[] = [local];
-    const packed: Packed[] = [packFeedback(local.feedback)];
     for (const thread of this.threads) {
       const message = await thread.inbox.next();
       if (message.kind === 'failed') throw new Error(`shard thread: ${message.message}`);
       if (message.kind !== 'epoch' || message.epoch !== epoch) throw new Error(`shard thread sent ${message.kind} at the end of epoch ${epoch}`);
-      shards.push({
-        events: message.events,
-        keys: message.keys,
-        impressions: message.impressions,
-        feedback: unpackFeedback(message.feedback),
-        prefs: message.prefs,
-        tally: message.tally,
-      });
-      packed.push(message.feedback);
+      const { events, keys, impressions, feedback, prefs, tally } = message;
+      shards.push({ events, keys, impressions, feedback, prefs, tally });
     }
     const merge = mergeShardEpochs(shards, this.slates);
     this.slates += merge.origin.length;
@@ -69,7 +61,7 @@ export class UserShards implements EpochExchange {
       kind: 'merged',
       impressions: { columns: merge.impressions.columns, strings: merge.impressions.strings },
       origin: merge.origin,
-      feedback: packed,
+      feedback: shards.map((shard) => shard.feedback),
       slates: this.slates,
       tally,
     };
@@ -78,7 +70,7 @@ export class UserShards implements EpochExchange {
       impressions: merge.impressions,
       events: merge.events,
       prefs: shards.map((shard) => shard.prefs),
-      replay: replayFor(0, merge.origin, shards.map((shard) => shard.feedback)),
+      replay: replayFor(0, merge.origin, shards.map((shard, s) => (s === 0 ? [] : unpackFeedback(shard.feedback)))),
       slates: this.slates,
       tally,
     };

@@ -1,10 +1,10 @@
 /**
  * The feedback that crosses between the threads of a run split by users — each with its
- * request and slate — packed into one Float64Array and a table of the entries' source names,
- * instead of the objects themselves. Structured-cloning feedback objects cost the main thread
- * 11.9 s of a 5-day medium run on two threads when they crossed per batch window; packing is a
- * pass of number stores. Every field goes through the array as a double (exact),
- * devices and sources as indices, a missing survey as NaN, and unpacks to equal objects.
+ * request and slate — packed into one Float64Array and a table of the entries' source names as
+ * it is observed, instead of kept as objects. Structured-cloning feedback objects cost the main
+ * thread 11.9 s of a 5-day medium run on two threads when they crossed per batch window; packing
+ * is a pass of number stores. Every field goes through the array as a double (exact), devices
+ * and sources as indices, a missing survey as NaN, and unpacks to equal objects.
  */
 import type { RecRequest, Slate, SlateFeedback } from '../recommender/types.js';
 import { DEVICES } from '../world/public.js';
@@ -88,9 +88,13 @@ class Unpacker {
   }
 }
 
-export function packFeedback(list: readonly SlateFeedback[]): Packed {
-  const packer = new Packer();
-  for (const f of list) {
+/** Feedback packed as it is observed, so an epoch's slates are never held as objects until its end. */
+export class FeedbackPacker {
+  private packer = new Packer();
+  private count = 0;
+
+  add(f: SlateFeedback): void {
+    const packer = this.packer;
     packer.request(f.request);
     packer.slate(f.slate);
     packer.push(f.clicked);
@@ -99,8 +103,16 @@ export function packFeedback(list: readonly SlateFeedback[]): Packed {
     packer.push(f.completed ? 1 : 0);
     packer.push(f.liked ? 1 : 0);
     packer.push(f.survey ?? Number.NaN);
+    this.count++;
   }
-  return packer.done(list.length);
+
+  /** What was added since the last take, packed; the packer starts afresh. */
+  take(): Packed {
+    const packed = this.packer.done(this.count);
+    this.packer = new Packer();
+    this.count = 0;
+    return packed;
+  }
 }
 
 export function unpackFeedback(packed: Packed): SlateFeedback[] {

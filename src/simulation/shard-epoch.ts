@@ -7,21 +7,23 @@
  * (simulation.ts) records and hands them over through an `EpochExchange`.
  */
 import type { SimEvent } from '../metrics/types.js';
+import { FeedbackPacker, type Packed } from '../parallel/wire-format.js';
 import type { SlateFeedback } from '../recommender/types.js';
 import type { ImpressionBuffer, ImpressionRows } from '../training/impression-buffer.js';
+import { EventLog, type EventColumns } from './event-log.js';
 
 /** Numbers that place one event in the run's canonical order: see `ShardRecord.add`. */
 export const KEY_WIDTH = 4;
 
 /** One shard's epoch: its events with their places, its impressions and the feedback its recommender observed. */
 export interface ShardEpoch {
-  readonly events: readonly SimEvent[];
+  readonly events: EventColumns;
   /** `KEY_WIDTH` numbers per event, in the order of `events` (already canonical within the shard). */
   readonly keys: Float64Array;
   /** Rows of the shard's slates, in the order of its slate events (a buffer, or the columns another thread sent). */
   readonly impressions: ImpressionRows;
-  /** What the shard's recommender observed, one per slate, in the same order. */
-  readonly feedback: readonly SlateFeedback[];
+  /** What the shard's recommender observed, one per slate, in the same order, packed. */
+  readonly feedback: Packed;
   /** True topic preferences of the users the shard owns, `topics` numbers each, by owned user in id order. */
   readonly prefs: Float64Array;
   /** The recommender's serving counts of the epoch (its `tally`; empty without one). */
@@ -32,8 +34,8 @@ export interface ShardEpoch {
 export interface MergedEpoch {
   /** Every shard's impressions in the canonical order, with the slate ids one thread would have given. */
   readonly impressions: ImpressionBuffer;
-  /** Every shard's events in the canonical order; only for the thread that keeps the metrics. */
-  readonly events: readonly SimEvent[] | null;
+  /** Every shard's events in the canonical order, each made as it is read; only for the thread that keeps the metrics. */
+  readonly events: Iterable<SimEvent> | null;
   /** Every shard's `prefs`, by shard; only for the thread that keeps the metrics (they may read true preferences). */
   readonly prefs: readonly Float64Array[] | null;
   /** The other shards' feedback, in the canonical order, for this shard's recommender to observe. */
@@ -55,10 +57,10 @@ export interface ShardRole {
   readonly exchange: EpochExchange;
 }
 
-/** What the loop records of an epoch while it runs as a shard. */
+/** What the loop records of an epoch while it runs as a shard: packed as it happens (event-log.ts). */
 export class ShardRecord {
-  events: SimEvent[] = [];
-  feedback: SlateFeedback[] = [];
+  private events = new EventLog();
+  private feedback = new FeedbackPacker();
   private keys = new Float64Array(KEY_WIDTH * 1024);
 
   /**
@@ -67,7 +69,7 @@ export class ShardRecord {
    * window as the window served them. Other events give 0, 0.
    */
   add(event: SimEvent, time: number, rank: number, requestTime: number, requestRank: number): void {
-    const at = this.events.length * KEY_WIDTH;
+    const at = this.events.count * KEY_WIDTH;
     if (at + KEY_WIDTH > this.keys.length) {
       const grown = new Float64Array(this.keys.length * 2);
       grown.set(this.keys);
@@ -77,14 +79,19 @@ export class ShardRecord {
     this.keys[at + 1] = rank;
     this.keys[at + 2] = requestTime;
     this.keys[at + 3] = requestRank;
-    this.events.push(event);
+    this.events.add(event);
+  }
+
+  /** What the shard's recommender observed of a slate. */
+  addFeedback(feedback: SlateFeedback): void {
+    this.feedback.add(feedback);
   }
 
   /** The epoch so far; the record starts afresh. */
   take(impressions: ImpressionBuffer, prefs: Float64Array, tally: Float64Array): ShardEpoch {
-    const epoch: ShardEpoch = { events: this.events, keys: this.keys.slice(0, this.events.length * KEY_WIDTH), impressions, feedback: this.feedback, prefs, tally };
-    this.events = [];
-    this.feedback = [];
+    const events = this.events.columns();
+    const epoch: ShardEpoch = { events, keys: this.keys.slice(0, events.count * KEY_WIDTH), impressions, feedback: this.feedback.take(), prefs, tally };
+    this.events = new EventLog(Math.max(1024, events.count));
     return epoch;
   }
 }

@@ -212,7 +212,7 @@ export class Simulation {
    * Hands this shard's epoch over, and takes the run's back: the other shards' feedback goes to the
    * recommender; the merged impressions are the epoch's log and the merged events the metrics'.
    */
-  private async mergeShards(epoch: number): Promise<{ impressions: ImpressionBuffer; events: readonly SimEvent[] }> {
+  private async mergeShards(epoch: number): Promise<{ impressions: ImpressionBuffer; events: Iterable<SimEvent> }> {
     const { shard, record, world } = this;
     if (!shard || !record) throw new Error('not a shard');
     const tally = this.recommender.tally;
@@ -417,7 +417,7 @@ export class Simulation {
       survey: response?.survey ?? null,
     };
     this.recommender.observe?.(feedback);
-    this.record?.feedback.push(feedback);
+    this.record?.addFeedback(feedback);
     if (this.settings.schedule.kind === 'steps') {
       this.sessions.recordStep(request.userId, outcome);
       return;
