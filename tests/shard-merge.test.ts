@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimEvent } from '../src/metrics/types.js';
 import { mergeShardEpochs, replayFor, sumTallies } from '../src/parallel/shard-merge.js';
-import { FeedbackPacker, unpackFeedback } from '../src/parallel/wire-format.js';
+import { FeedbackPacker } from '../src/parallel/wire-format.js';
 import { EventLog } from '../src/simulation/event-log.js';
 import type { ShardEpoch } from '../src/simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../src/training/impression-buffer.js';
@@ -66,8 +66,9 @@ describe('merging the shards of an epoch', () => {
   });
 
   it("replays to each shard the other shards' feedback in the merged order", () => {
-    expect(replayFor(0, merged.origin, [[], unpackFeedback(one.feedback)]).map((f) => f.request.userId)).toEqual([1]);
-    expect(replayFor(1, merged.origin, [unpackFeedback(zero.feedback), []]).map((f) => f.request.userId)).toEqual([2, 4]);
+    const feedback = [zero.feedback, one.feedback];
+    expect([...replayFor(0, merged.origin, feedback)].map((f) => f.request.userId)).toEqual([1]);
+    expect([...replayFor(1, merged.origin, feedback)].map((f) => [f.request.userId, f.request.slateId])).toEqual([[2, 100], [4, 101]]);
   });
 
   it('refuses a shard whose rows do not match its slate events', () => {

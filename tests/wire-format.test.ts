@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FeedbackPacker, unpackFeedback, type Packed } from '../src/parallel/wire-format.js';
+import { FeedbackPacker, FeedbackReader, type Packed } from '../src/parallel/wire-format.js';
 import type { SlateFeedback } from '../src/recommender/types.js';
 
 const FEEDBACK: SlateFeedback[] = [
@@ -45,6 +45,11 @@ function packed(list: readonly SlateFeedback[]): Packed {
   const packer = new FeedbackPacker();
   for (const f of list) packer.add(f);
   return packer.take();
+}
+
+function unpackFeedback(packed: Packed): SlateFeedback[] {
+  const reader = new FeedbackReader(packed);
+  return Array.from({ length: packed.count }, () => reader.next());
 }
 
 describe('feedback packed for the threads of a run split by users', () => {

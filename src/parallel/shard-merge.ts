@@ -8,6 +8,7 @@
 import type { SimEvent } from '../metrics/types.js';
 import type { SlateFeedback } from '../recommender/types.js';
 import { EventLog } from '../simulation/event-log.js';
+import { FeedbackReader, type Packed } from './wire-format.js';
 import { KEY_WIDTH, type ShardEpoch } from '../simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
 
@@ -79,12 +80,16 @@ export class MergedEvents implements Iterable<SimEvent> {
   }
 }
 
-/** The feedback of every shard but `own` (whose list may be empty), in the merged order of the slates (`origin`). */
-export function replayFor(own: number, origin: Uint8Array, feedback: readonly (readonly SlateFeedback[])[]): SlateFeedback[] {
-  const next = new Array<number>(feedback.length).fill(0);
-  const replay: SlateFeedback[] = [];
-  for (const s of origin) if (s !== own) replay.push(feedback[s][next[s]++]);
-  return replay;
+/**
+ * The feedback of every shard but `own`, in the merged order of the slates (`origin`), each read
+ * from its shard's packed feedback as it is taken, so none is held.
+ */
+export function* replayFor(own: number, origin: Uint8Array, feedback: readonly Packed[]): Generator<SlateFeedback> {
+  const readers = feedback.map((packed, s) => (s === own ? null : new FeedbackReader(packed)));
+  for (const s of origin) {
+    const reader = readers[s];
+    if (reader) yield reader.next();
+  }
 }
 
 /** Whether event `i` of shard `a` comes before event `j` of shard `b` (ties cannot span shards but arrivals, which shard 0 alone records). */

@@ -16,7 +16,6 @@ import { ImpressionBuffer } from '../training/impression-buffer.js';
 import { Inbox } from './inbox.js';
 import { replayFor } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
-import { unpackFeedback } from './wire-format.js';
 
 // The thread may have been started before the run was read (shard-threads.ts): what it
 // simulates comes as its first message, once its modules are loaded.
@@ -31,12 +30,11 @@ const exchange: EpochExchange = {
     // The epoch's own buffers are handed over, not copied: this thread starts the next afresh.
     port.postMessage(message, [...eventBuffers(local.events), local.keys.buffer as ArrayBuffer, local.feedback.values.buffer as ArrayBuffer]);
     const merged = await inbox.next();
-    const feedback = merged.feedback.map((packed, s) => (s === start.index ? [] : unpackFeedback(packed)));
     return {
       impressions: ImpressionBuffer.over(merged.impressions),
       events: null,
       prefs: null,
-      replay: replayFor(start.index, merged.origin, feedback),
+      replay: replayFor(start.index, merged.origin, merged.feedback),
       slates: merged.slates,
       tally: merged.tally,
     };

@@ -17,7 +17,6 @@ import { Inbox } from './inbox.js';
 import { mergeShardEpochs, replayFor, sumTallies } from './shard-merge.js';
 import type { MergedMessage, ShardMessage, ShardStart } from './shard-protocol.js';
 import { takeShardThread } from './shard-threads.js';
-import { unpackFeedback } from './wire-format.js';
 
 /** Runs started in this process: each gets its own channel for sharing HNSW graphs. */
 let runs = 0;
@@ -70,7 +69,7 @@ export class UserShards implements EpochExchange {
       impressions: merge.impressions,
       events: merge.events,
       prefs: shards.map((shard) => shard.prefs),
-      replay: replayFor(0, merge.origin, shards.map((shard, s) => (s === 0 ? [] : unpackFeedback(shard.feedback)))),
+      replay: replayFor(0, merge.origin, reply.feedback),
       slates: this.slates,
       tally,
     };

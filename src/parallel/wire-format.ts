@@ -115,9 +115,16 @@ export class FeedbackPacker {
   }
 }
 
-export function unpackFeedback(packed: Packed): SlateFeedback[] {
-  const reader = new Unpacker(packed);
-  return Array.from({ length: packed.count }, () => {
+/** Packed feedback read back in order, one object at a time. */
+export class FeedbackReader {
+  private readonly reader: Unpacker;
+
+  constructor(packed: Packed) {
+    this.reader = new Unpacker(packed);
+  }
+
+  next(): SlateFeedback {
+    const reader = this.reader;
     const request = reader.request();
     const slate = reader.slate();
     const clicked = reader.next();
@@ -127,5 +134,5 @@ export function unpackFeedback(packed: Packed): SlateFeedback[] {
     const liked = reader.next() === 1;
     const survey = reader.next();
     return { request, slate, clicked, watchMinutes, watchFraction, completed, liked, survey: Number.isNaN(survey) ? null : survey };
-  });
+  }
 }

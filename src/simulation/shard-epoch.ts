@@ -38,8 +38,8 @@ export interface MergedEpoch {
   readonly events: Iterable<SimEvent> | null;
   /** Every shard's `prefs`, by shard; only for the thread that keeps the metrics (they may read true preferences). */
   readonly prefs: readonly Float64Array[] | null;
-  /** The other shards' feedback, in the canonical order, for this shard's recommender to observe. */
-  readonly replay: readonly SlateFeedback[];
+  /** The other shards' feedback, in the canonical order, for this shard's recommender to observe (read once, as it is taken). */
+  readonly replay: Iterable<SlateFeedback>;
   /** Slates served in the run so far: the next slate id. */
   readonly slates: number;
   /** Every shard's `tally`, summed. */
