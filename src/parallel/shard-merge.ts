@@ -8,9 +8,9 @@
 import type { SimEvent } from '../metrics/types.js';
 import type { SlateFeedback } from '../recommender/types.js';
 import { EventLog } from '../simulation/event-log.js';
-import { FeedbackReader, type Packed } from './wire-format.js';
 import { KEY_WIDTH, type ShardEpoch } from '../simulation/shard-epoch.js';
 import { ImpressionBuffer } from '../training/impression-buffer.js';
+import { FeedbackReader, type Packed } from './wire-format.js';
 
 export interface ShardMerge {
   readonly events: MergedEvents;

@@ -22,10 +22,12 @@ export interface EventColumns {
   readonly time: Float64Array;
   /** The user's id, or the item's for an upload. */
   readonly id: Float64Array;
-  /** A slate's id, clicked position, watch minutes and true utility; a session end's satisfaction in `value`. */
+  /** A slate's id and clicked position (−1 for none). */
   readonly slateId: Float64Array;
   readonly clicked: Int32Array;
+  /** A slate's watch minutes, a session end's satisfaction. */
   readonly value: Float64Array;
+  /** A slate's true utility. */
   readonly utility: Float64Array;
   /** Each event's first entry in `items` (slates only have entries); one more entry at the end. */
   readonly itemStart: Int32Array;
@@ -33,7 +35,7 @@ export interface EventColumns {
 }
 
 export class EventLog {
-  count = 0;
+  private size = 0;
   private kind: Uint8Array;
   private time: Float64Array;
   private id: Float64Array;
@@ -59,13 +61,17 @@ export class EventLog {
   /** A log over columns another thread wrote, to read. */
   static over(columns: EventColumns): EventLog {
     const log = new EventLog(0);
-    ({ count: log.count, kind: log.kind, time: log.time, id: log.id, slateId: log.slateId, clicked: log.clicked, value: log.value, utility: log.utility, itemStart: log.itemStart, items: log.items } = columns);
+    ({ count: log.size, kind: log.kind, time: log.time, id: log.id, slateId: log.slateId, clicked: log.clicked, value: log.value, utility: log.utility, itemStart: log.itemStart, items: log.items } = columns);
     return log;
   }
 
+  get count(): number {
+    return this.size;
+  }
+
   add(event: SimEvent): void {
-    const e = this.count;
-    if (e + 1 >= this.kind.length) this.grow(2 * (e + 1));
+    const e = this.size;
+    if (e >= this.kind.length) this.grow(2 * (e + 1));
     this.kind[e] = KINDS.indexOf(event.kind);
     this.time[e] = event.time;
     let end = this.itemStart[e];
@@ -92,7 +98,7 @@ export class EventLog {
         this.id[e] = event.userId;
     }
     this.itemStart[e + 1] = end;
-    this.count = e + 1;
+    this.size = e + 1;
   }
 
   /** Event `e` as it was added, a new object; a slate's id is `slateId` where given. */
@@ -127,7 +133,7 @@ export class EventLog {
 
   /** The columns cut to the events added, copied: they go to another thread while this log goes on. */
   columns(): EventColumns {
-    const n = this.count;
+    const n = this.size;
     return {
       count: n,
       kind: this.kind.slice(0, n),
