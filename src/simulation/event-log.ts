@@ -10,10 +10,12 @@
 import { grown } from '../core/typed-arrays.js';
 import type { SimEvent } from '../metrics/types.js';
 
-const KINDS = ['slate', 'session_start', 'session_end', 'signup', 'churn', 'upload'] as const satisfies readonly SimEvent['kind'][];
-const SLATE = 0;
-const SESSION_END = 2;
-const UPLOAD = 5;
+/** Each kind's code in the `kind` column: a kind added to SimEvent must be given one here. */
+const KIND_CODES: Readonly<Record<SimEvent['kind'], number>> = { slate: 0, session_start: 1, session_end: 2, signup: 3, churn: 4, upload: 5 };
+const KINDS = (Object.keys(KIND_CODES) as SimEvent['kind'][]).sort((a, b) => KIND_CODES[a] - KIND_CODES[b]);
+const SLATE = KIND_CODES.slate;
+const SESSION_END = KIND_CODES.session_end;
+const UPLOAD = KIND_CODES.upload;
 
 /** The columns, one entry per event (`items` and `itemStart` per slate), `count` events long. */
 export interface EventColumns {
@@ -72,7 +74,7 @@ export class EventLog {
   add(event: SimEvent): void {
     const e = this.size;
     if (e >= this.kind.length) this.grow(2 * (e + 1));
-    this.kind[e] = KINDS.indexOf(event.kind);
+    this.kind[e] = KIND_CODES[event.kind];
     this.time[e] = event.time;
     let end = this.itemStart[e];
     switch (event.kind) {
