@@ -28,8 +28,9 @@ describe('epochWork', () => {
   });
 
   it('weighs an epoch that straddles the start-up’s end by the part of it inside', () => {
-    const work = epochWork(shipped('two-stage', ['recommender.random_startup=36h']));
-    const slates = slatesPerEpoch(shipped('two-stage', ['recommender.random_startup=36h']));
+    const scenario = shipped('two-stage', ['recommender.random_startup=36h']);
+    const work = epochWork(scenario);
+    const slates = slatesPerEpoch(scenario);
     expect(work[0]).toBeCloseTo(TWO_STAGE_START_UP_COST * slates[0], 9);
     expect(work[1]).toBeCloseTo((0.5 + 0.5 * TWO_STAGE_START_UP_COST) * slates[1], 9);
     expect(work[2]).toBe(slates[2]);

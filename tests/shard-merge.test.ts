@@ -50,7 +50,7 @@ describe('merging the shards of an epoch', () => {
     const events = [...merged.events];
     expect(events.map((e) => e.kind)).toEqual(['upload', 'session_start', 'slate', 'slate', 'slate']);
     expect(events.flatMap((e) => (e.kind === 'slate' ? [[e.userId, e.slateId]] : []))).toEqual([[2, 40], [1, 41], [4, 42]]);
-    expect(events[3]).toEqual({ ...slate(1, 41, [8, 9, 5]) });
+    expect(events[3]).toEqual(slate(1, 41, [8, 9, 5]));
     expect(Array.from(merged.origin)).toEqual([0, 1, 0]);
     // The shards' own events keep their provisional ids.
     expect(EventLog.over(zero.events).event(1)).toMatchObject({ slateId: 100 });
